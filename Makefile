@@ -1,0 +1,89 @@
+# netboot: static musl /init for the initramfs, a glibc host tool, tests, benchmarks.
+# Sources are found by folder, so a new file needs no Makefile change:
+#   cmdline/ netboot/ fetch/ mount/  shared library code (client, server, tool, init)
+#   init/    the agent's stages (musl, static)      tool/  the host tool build/netboot
+#   *_fuzz.c beside a parser: libFuzzer harness     tests/unit/*_test.c: one binary each
+B        := build
+CC       ?= gcc
+MUSL_CC  ?= musl-gcc
+CLANG    ?= clang
+CSTD     := -std=c11 -D_GNU_SOURCE -I.
+WARN     := -Wall -Wextra -Werror
+CFLAGS   ?= -O2 -g
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LIB_DIRS := cmdline netboot fetch mount
+LIB_SRCS := $(filter-out %_fuzz.c,$(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
+HDRS     := $(wildcard $(addsuffix /*.h,$(LIB_DIRS) init tool tests/unit))
+INIT_SRCS:= $(wildcard init/*.c)
+TOOL_SRCS:= $(wildcard tool/*.c)
+TESTS    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*_test.c))
+FUZZERS  := $(patsubst %.c,$(B)/fuzz/%,$(notdir $(wildcard $(addsuffix /*_fuzz.c,$(LIB_DIRS)))))
+KERNEL_DIR := $(B)/kernel
+MUSL_INC := $(B)/musl-include
+
+.PHONY: all initramfs check deps bench demo fuzz clean kernel testroot
+all: $(B)/init $(B)/netboot $(B)/mkcpio
+
+# --- host objects (glibc) and the same objects with sanitizers for tests ---
+$(B)/host/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -c $< -o $@
+$(B)/san/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -c $< -o $@
+# --- musl objects for the static /init ---
+$(MUSL_INC):
+	@mkdir -p $@
+	ln -sfn /usr/include/linux $@/linux
+	ln -sfn /usr/include/asm-generic $@/asm-generic
+	ln -sfn /usr/include/x86_64-linux-gnu/asm $@/asm
+$(B)/musl/%.o: %.c $(HDRS) | $(MUSL_INC)
+	@mkdir -p $(dir $@)
+	$(MUSL_CC) $(CSTD) -isystem $(MUSL_INC) $(WARN) -Os -c $< -o $@
+
+$(B)/init: $(patsubst %.c,$(B)/musl/%.o,$(INIT_SRCS) $(LIB_SRCS))
+	$(MUSL_CC) -static -s -o $@ $^
+	@echo "build/init: $$(stat -c %s $@) bytes, static"
+$(B)/netboot: $(patsubst %.c,$(B)/host/%.o,$(TOOL_SRCS) $(LIB_SRCS))
+	$(CC) -o $@ $^
+$(B)/netboot-san: $(patsubst %.c,$(B)/san/%.o,$(TOOL_SRCS) $(LIB_SRCS))
+	$(CC) $(SAN) -o $@ $^
+$(B)/mkcpio: scripts/mkcpio.c
+	@mkdir -p $(B)
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $<
+$(B)/tests/%: tests/unit/%.c $(patsubst %.c,$(B)/san/%.o,$(LIB_SRCS)) tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -o $@ $< $(patsubst %.c,$(B)/san/%.o,$(LIB_SRCS))
+$(B)/fuzz/%: $(LIB_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $(wildcard $(addsuffix /$*.c,$(LIB_DIRS))) $(LIB_SRCS)
+
+fuzz: $(FUZZERS)
+unit: $(TESTS)
+
+# --- kernel, initramfs, test root ---
+kernel: $(KERNEL_DIR)/vmlinuz
+$(KERNEL_DIR)/vmlinuz:
+	scripts/get-kernel.sh $(KERNEL_DIR)
+$(B)/modules.list: $(KERNEL_DIR)/vmlinuz scripts/modules-list.sh
+	scripts/modules-list.sh $(KERNEL_DIR) > $@
+initramfs: $(B)/initram.igz
+$(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list
+	$(B)/mkcpio initramfs-list $(B)/modules.list | gzip -9n > $@.tmp && mv $@.tmp $@
+	@echo "build/initram.igz: $$(stat -c %s $@) bytes"
+testroot: $(B)/testroot.sqfs
+$(B)/testroot.sqfs: tests/qemu/make-testroot.sh
+	tests/qemu/make-testroot.sh $@
+
+deps:
+	scripts/install-deps.sh
+check: deps
+	$(MAKE) all unit fuzz $(B)/netboot-san initramfs testroot
+	tests/run.sh
+bench: deps all
+	bench/run.sh
+demo: deps
+	$(MAKE) all initramfs testroot
+	tests/qemu/demo.sh
+clean:
+	rm -rf $(B)/host $(B)/san $(B)/musl $(B)/tests $(B)/fuzz $(B)/init $(B)/netboot $(B)/initram.igz

@@ -1,0 +1,33 @@
+/* Expected digests: from a checksum file (md5sum/sha256sum/sha512sum output,
+ * or a bare hex digest, with or without a file name, LF or CRLF) or from a
+ * checksum=<algo>:<hex> kernel argument.  Pure parsers over (buffer, length). */
+#ifndef FETCH_CHECKSUM_H
+#define FETCH_CHECKSUM_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "fetch/hash.h"
+#include "netboot/errbuf.h"
+
+struct expected_digest {
+	enum hash_algo algo;
+	uint8_t digest[HASH_MAX_DIGEST];
+	size_t len;
+};
+
+/* Finds the digest for file `name` (e.g. "sysrcd.dat") in a checksum file's
+ * text.  A line whose file name matches wins; a file with a single line and
+ * no name, or a single line with another name, is taken as the digest (the
+ * seed's sysrcd.md5 is one line).  The algorithm comes from the digest length
+ * (32/64/128 hex digits) unless algo_hint >= 0.  `source` names the file in
+ * error messages. */
+int checksum_file_parse(const char *buf, size_t len, const char *name, int algo_hint,
+			const char *source, struct expected_digest *out, struct errbuf *e);
+
+/* Parses "sha256:<hex>", "md5:<hex>", "sha512:<hex>" (also '=' as separator). */
+int checksum_arg_parse(const char *buf, size_t len, struct expected_digest *out, struct errbuf *e);
+
+/* The checksum file names tried beside an image, in order, e.g. for
+ * "sysrcd.dat": "sysrcd.md5" (the seed's rule), then "sysrcd.dat.sha256",
+ * "sysrcd.dat.sha512", "sysrcd.dat.md5".  Returns the count written. */
+int checksum_candidates(const char *image_name, char names[][256], int max);
+#endif

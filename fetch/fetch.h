@@ -1,0 +1,34 @@
+/* Stage 3 by copy: fetch the checksum, then stream the image into a file
+ * while hashing it, then compare.  Mirrors are tried in order.  The same
+ * code runs in /init and in `netboot fetch`. */
+#ifndef FETCH_FETCH_H
+#define FETCH_FETCH_H
+#include <stdbool.h>
+#include <stdio.h>
+#include "fetch/checksum.h"
+#include "fetch/transport.h"
+
+struct fetch_request {
+	const struct url *urls;		/* image URLs, mirrors in order */
+	int nurls;
+	const char *checksum_arg;	/* "sha256:<hex>" from the command line, or NULL */
+	bool verify;			/* false only for nocheck */
+	struct transport_opts transport;
+	FILE *log;			/* stage messages and progress; NULL = quiet */
+	/* opens the destination once the size is known (0 = unknown) */
+	int (*open)(void *ctx, uint64_t size, struct errbuf *e);
+	void *open_ctx;
+};
+
+struct fetch_result {
+	int url_index;			/* which mirror served */
+	uint64_t size;
+	bool verified;
+	enum hash_algo algo;
+	char digest_hex[2 * HASH_MAX_DIGEST + 1];
+	char checksum_source[300];	/* URL of the checksum file or "checksum= argument" */
+	double seconds;
+};
+
+int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct errbuf *e);
+#endif

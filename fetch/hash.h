@@ -1,0 +1,33 @@
+/* Streaming digests: MD5 (RFC 1321), SHA-256 and SHA-512 (FIPS 180-4).
+ * One context type so a download can hash in the same pass whatever the
+ * checksum file or checksum= argument names. */
+#ifndef FETCH_HASH_H
+#define FETCH_HASH_H
+#include <stddef.h>
+#include <stdint.h>
+
+enum hash_algo { HASH_MD5, HASH_SHA256, HASH_SHA512 };
+#define HASH_MAX_DIGEST 64
+
+struct hash_ctx {
+	enum hash_algo algo;
+	uint64_t total;			/* bytes hashed so far */
+	union {
+		uint32_t s32[8];
+		uint64_t s64[8];
+	} state;
+	uint8_t block[128];
+	size_t fill;
+};
+
+void hash_init(struct hash_ctx *h, enum hash_algo algo);
+void hash_update(struct hash_ctx *h, const void *data, size_t len);
+/* Writes the digest to out and returns its length in bytes. */
+size_t hash_final(struct hash_ctx *h, uint8_t out[HASH_MAX_DIGEST]);
+size_t hash_digest_len(enum hash_algo algo);
+const char *hash_name(enum hash_algo algo);		/* "md5", "sha256", "sha512" */
+/* "md5"/"sha256"/"sha512" (case-insensitive) -> algo; -1 if unknown */
+int hash_from_name(const char *name, size_t len);
+/* Lower-case hex of a digest into out (2*len+1 bytes). */
+void hash_hex(const uint8_t *digest, size_t len, char *out);
+#endif

@@ -1,0 +1,27 @@
+/* A download progress line: bytes, percent, rate, time left.  On a tty it
+ * redraws one line with '\r' a few times a second; on a serial console or a
+ * pipe it prints a fresh line at most every few seconds, so logs stay
+ * readable.  Quiet mode prints nothing. */
+#ifndef FETCH_PROGRESS_H
+#define FETCH_PROGRESS_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct progress {
+	FILE *out;		/* NULL: quiet */
+	bool tty;
+	char label[64];		/* e.g. "sysrcd.dat" */
+	uint64_t total;		/* 0 if unknown */
+	uint64_t done;
+	uint64_t start_ns, last_ns;
+};
+
+void progress_start(struct progress *p, FILE *out, const char *label, uint64_t total);
+void progress_update(struct progress *p, uint64_t done);
+/* Prints the closing line (size, time, average rate). */
+void progress_finish(struct progress *p);
+/* Formats a byte count as "512 B", "1.5 MiB", ... */
+void progress_format_bytes(uint64_t n, char *buf, size_t len);
+uint64_t monotonic_ns(void);
+#endif

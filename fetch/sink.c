@@ -1,0 +1,86 @@
+#include "fetch/sink.h"
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+void sink_init_mem(struct sink *s, uint8_t *buf, size_t cap)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->mem = buf;
+	s->mem_cap = cap;
+}
+
+void sink_init_file(struct sink *s, int (*open)(void *, uint64_t, struct errbuf *), void *ctx)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->open = open;
+	s->open_ctx = ctx;
+}
+
+void sink_hash(struct sink *s, enum hash_algo algo)
+{
+	s->hashing = true;
+	hash_init(&s->hash, algo);
+}
+
+int sink_begin(struct sink *s, uint64_t size, struct errbuf *e)
+{
+	if (size && !s->expected)
+		s->expected = size;
+	if (s->mem || s->fd >= 0)
+		return 0;
+	if (!s->open)
+		return nb_fail(e, -EINVAL, "internal: sink has no destination");
+	int fd = s->open(s->open_ctx, size, e);
+	if (fd < 0)
+		return fd;
+	s->fd = fd;
+	if (s->progress && size)
+		s->progress->total = size;
+	return 0;
+}
+
+int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
+{
+	const uint8_t *p = buf;
+	int rc;
+
+	if ((rc = sink_begin(s, 0, e)) < 0)
+		return rc;
+	if (s->mem) {
+		if (len > s->mem_cap - s->written)
+			return nb_fail(e, -EFBIG, "more than %zu bytes received", s->mem_cap);
+		memcpy(s->mem + s->written, p, len);
+	} else {
+		size_t off = 0;
+		while (off < len) {
+			ssize_t n = write(s->fd, p + off, len - off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return nb_fail(e, -errno, "writing the image after %llu bytes: %s",
+					       (unsigned long long)(s->written + off), strerror(errno));
+			off += (size_t)n;
+		}
+	}
+	if (s->hashing)
+		hash_update(&s->hash, p, len);
+	s->written += len;
+	if (s->progress)
+		progress_update(s->progress, s->written);
+	return 0;
+}
+
+int sink_restart(struct sink *s, struct errbuf *e)
+{
+	if (s->hashing)
+		hash_init(&s->hash, s->hash.algo);
+	s->written = 0;
+	if (s->fd >= 0) {
+		if (ftruncate(s->fd, 0) < 0 || lseek(s->fd, 0, SEEK_SET) < 0)
+			return nb_fail(e, -errno, "restarting the download: %s", strerror(errno));
+	}
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* Where downloaded bytes go.  Every transport (HTTP, TFTP) writes through a
+ * sink, which hashes the bytes as they pass (one pass, no second read) and
+ * drives the progress line.  A sink is either memory (checksum files, capped)
+ * or a file descriptor opened lazily by a callback once the size is known, so
+ * /init can size its tmpfs to the image before the first byte lands. */
+#ifndef FETCH_SINK_H
+#define FETCH_SINK_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "fetch/hash.h"
+#include "fetch/progress.h"
+#include "netboot/errbuf.h"
+
+struct sink {
+	/* file sink: called once with the announced size (0 = unknown);
+	 * returns an fd open for writing, or a negative errno with e set */
+	int (*open)(void *ctx, uint64_t size, struct errbuf *e);
+	void *open_ctx;
+	int fd;
+	/* memory sink when mem != NULL: at most mem_cap bytes, then -EFBIG */
+	uint8_t *mem;
+	size_t mem_cap;
+
+	uint64_t written;	/* bytes accepted so far */
+	uint64_t expected;	/* announced size, 0 if unknown */
+	bool hashing;
+	struct hash_ctx hash;
+	struct progress *progress;	/* NULL: no progress line */
+};
+
+void sink_init_mem(struct sink *s, uint8_t *buf, size_t cap);
+void sink_init_file(struct sink *s, int (*open)(void *, uint64_t, struct errbuf *), void *ctx);
+void sink_hash(struct sink *s, enum hash_algo algo);
+/* Announces the size; opens the file sink on first call. */
+int sink_begin(struct sink *s, uint64_t size, struct errbuf *e);
+int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e);
+/* Drops everything written so far (server ignored a Range request). */
+int sink_restart(struct sink *s, struct errbuf *e);
+#endif

@@ -1,0 +1,28 @@
+/* Stage-3 transports that copy one remote file into a sink.  Each returns 0
+ * once the whole file is in the sink, or a negative errno with e set:
+ *   -ENOENT     the server says the file does not exist (HTTP 404, TFTP error 1)
+ *   -EACCES     the server refuses (HTTP 401/403, TFTP error 2)
+ *   -ETIMEDOUT  no answer after the bounded retries
+ *   -ECONNREFUSED / -EHOSTUNREACH  nobody listens / no route
+ *   -EPROTO     the peer sent something that is not the protocol
+ *   -EIO        the transfer broke and could not be resumed
+ * Messages name the file and the URL, e.g.
+ *   "sysrcd.md5: HTTP 404 Not Found from http://10.0.2.2:8080/sysrcd.md5". */
+#ifndef FETCH_TRANSPORT_H
+#define FETCH_TRANSPORT_H
+#include <stdio.h>
+#include "fetch/sink.h"
+#include "netboot/url.h"
+
+struct transport_opts {
+	const char *proxy;	/* "http://host:port" or NULL (HTTP only) */
+	int timeout_ms;		/* per-packet / per-read timeout; 0 = default */
+	int max_tries;		/* reconnects or retransmits before giving up; 0 = default */
+	FILE *log;		/* retries and fallbacks are reported here; NULL = quiet */
+};
+
+int http_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e);
+int tftp_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e);
+/* Dispatches on u->scheme (http, tftp). */
+int transport_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e);
+#endif

@@ -1,0 +1,119 @@
+#include "netboot/url.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct { const char *name; enum url_scheme scheme; uint16_t port; } schemes[] = {
+	{ "http", URL_HTTP, 80 },
+	{ "tftp", URL_TFTP, 69 },
+	{ "nbd", URL_NBD, 10809 },
+	{ "nfs", URL_NFS, 2049 },
+};
+
+uint16_t url_default_port(enum url_scheme s)
+{
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (schemes[i].scheme == s)
+			return schemes[i].port;
+	return 0;
+}
+
+const char *url_scheme_name(enum url_scheme s)
+{
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (schemes[i].scheme == s)
+			return schemes[i].name;
+	return "?";
+}
+
+int url_parse(const char *s, size_t len, struct url *out, struct errbuf *e)
+{
+	char shown[128];
+	const char *end, *p, *sep, *host_end, *colon;
+	size_t i, n;
+
+	nb_sanitize(shown, sizeof(shown), s, len);
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return nb_fail(e, -EINVAL, "URL '%s': control character or space at offset %zu", shown, i);
+	end = s + len;
+	sep = len >= 3 ? memmem(s, len, "://", 3) : NULL;
+	if (!sep)
+		return nb_fail(e, -EINVAL, "URL '%s': expected scheme://host[:port]/path", shown);
+	n = (size_t)(sep - s);
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strlen(schemes[i].name) == n && strncasecmp(s, schemes[i].name, n) == 0)
+			break;
+	if (i == sizeof(schemes) / sizeof(schemes[0]))
+		return nb_fail(e, -EINVAL, "URL '%s': unknown scheme '%.*s', expected http, tftp, nbd or nfs",
+			       shown, (int)(n > 16 ? 16 : n), s);
+	out->scheme = schemes[i].scheme;
+	out->port = schemes[i].port;
+	p = sep + 3;
+	host_end = memchr(p, '/', (size_t)(end - p));
+	if (!host_end)
+		host_end = end;
+	/* nfs://host:/path: the ':' before '/' belongs to the server:/path form */
+	if (out->scheme == URL_NFS && host_end > p && host_end[-1] == ':')
+		host_end--;
+	colon = memchr(p, ':', (size_t)(host_end - p));
+	n = (size_t)((colon ? colon : host_end) - p);
+	if (n == 0)
+		return nb_fail(e, -EINVAL, "URL '%s': expected a host name or address after '://'", shown);
+	if (n >= sizeof(out->host))
+		return nb_fail(e, -EINVAL, "URL '%s': host name longer than %zu characters", shown, sizeof(out->host) - 1);
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+			return nb_fail(e, -EINVAL, "URL '%s': character '%c' not allowed in a host name", shown, c);
+	}
+	memcpy(out->host, p, n);
+	if (colon) {
+		unsigned long port = 0;
+		const char *q = colon + 1;
+		if (q == host_end)
+			return nb_fail(e, -EINVAL, "URL '%s': expected a port number after ':'", shown);
+		for (; q < host_end; q++) {
+			if (*q < '0' || *q > '9' || port > 65535)
+				return nb_fail(e, -EINVAL, "URL '%s': port must be a number from 1 to 65535", shown);
+			port = port * 10 + (unsigned long)(*q - '0');
+		}
+		if (port == 0 || port > 65535)
+			return nb_fail(e, -EINVAL, "URL '%s': port must be a number from 1 to 65535", shown);
+		out->port = (uint16_t)port;
+	}
+	p = host_end;
+	if (p < end && *p == ':')	/* nfs host:/path */
+		p++;
+	n = (size_t)(end - p);
+	if (n >= sizeof(out->path))
+		return nb_fail(e, -EINVAL, "URL '%s': path longer than %zu characters", shown, sizeof(out->path) - 1);
+	if (n == 0)
+		strcpy(out->path, "/");
+	else
+		memcpy(out->path, p, n);
+	return 0;
+}
+
+int url_format(const struct url *u, char *buf, size_t len)
+{
+	if (u->port == url_default_port(u->scheme))
+		return snprintf(buf, len, "%s://%s%s%s", url_scheme_name(u->scheme), u->host,
+				u->scheme == URL_NFS ? ":" : "", u->path);
+	return snprintf(buf, len, "%s://%s:%u%s%s", url_scheme_name(u->scheme), u->host, u->port,
+			u->scheme == URL_NFS ? ":" : "", u->path);
+}
+
+void url_sibling(const struct url *u, const char *name, struct url *out)
+{
+	char *slash;
+	size_t keep;
+
+	*out = *u;
+	slash = strrchr(out->path, '/');
+	keep = slash ? (size_t)(slash - out->path) + 1 : 0;
+	if (keep + strlen(name) >= sizeof(out->path))
+		keep = sizeof(out->path) - 1 - strlen(name);
+	snprintf(out->path + keep, sizeof(out->path) - keep, "%s", name);
+}

@@ -1,0 +1,32 @@
+/* URLs of the stage-3 sources: http://, tftp://, nbd://, nfs://.
+ * Pure parser over (buffer, length); fuzzed by url_fuzz.c. */
+#ifndef NETBOOT_URL_H
+#define NETBOOT_URL_H
+#include <stddef.h>
+#include <stdint.h>
+#include "netboot/errbuf.h"
+
+enum url_scheme { URL_HTTP, URL_TFTP, URL_NBD, URL_NFS };
+
+struct url {
+	enum url_scheme scheme;
+	char host[256];		/* name or dotted quad, no brackets */
+	uint16_t port;		/* scheme default when absent */
+	char path[1024];	/* starts with '/', "/" when absent; for nfs "host:/dir" the dir */
+};
+
+/* Parses "scheme://host[:port][/path]"; nfs also accepts "nfs://host:/path".
+ * Rejects unknown schemes, empty hosts, bad ports, control characters and
+ * over-long parts, naming the input in e. */
+int url_parse(const char *s, size_t len, struct url *out, struct errbuf *e);
+
+/* Writes the URL back as text; returns snprintf's result. */
+int url_format(const struct url *u, char *buf, size_t len);
+
+/* The URL of a file beside u's file: the last path segment replaced by
+ * name (the seed's rule: sysrcd.dat -> sysrcd.md5). */
+void url_sibling(const struct url *u, const char *name, struct url *out);
+
+uint16_t url_default_port(enum url_scheme s);
+const char *url_scheme_name(enum url_scheme s);
+#endif

@@ -1,0 +1,7 @@
+/* Subcommands of the host tool build/netboot, one file each. */
+#ifndef TOOL_TOOL_H
+#define TOOL_TOOL_H
+int cmd_cmdline(int argc, char **argv);	/* tool/cmd_cmdline.c */
+int cmd_fetch(int argc, char **argv);	/* tool/cmd_fetch.c */
+int cmd_dhcp(int argc, char **argv);	/* tool/cmd_dhcp.c */
+#endif
