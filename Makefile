@@ -69,7 +69,7 @@ $(B)/modules.list: $(KERNEL_DIR)/vmlinuz scripts/modules-list.sh
 	scripts/modules-list.sh $(KERNEL_DIR) > $@
 initramfs: $(B)/initram.igz
 $(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list
-	$(B)/mkcpio initramfs-list $(B)/modules.list | gzip -9n > $@.tmp && mv $@.tmp $@
+	BUILD=$(abspath $(B)) $(B)/mkcpio initramfs-list $(B)/modules.list | gzip -9n > $@.tmp && mv $@.tmp $@
 	@echo "build/initram.igz: $$(stat -c %s $@) bytes"
 testroot: $(B)/testroot.sqfs
 $(B)/testroot.sqfs: tests/qemu/make-testroot.sh

@@ -14,11 +14,19 @@
 #include "fetch/sink.h"
 #include "netboot/url.h"
 
+/* An HTTP connection kept open between requests (checksum file, then image). */
+struct http_keepalive {
+	int fd;			/* -1 when none */
+	char host[256];
+	uint16_t port;
+};
+
 struct transport_opts {
 	const char *proxy;	/* "http://host:port" or NULL (HTTP only) */
 	int timeout_ms;		/* per-packet / per-read timeout; 0 = default */
 	int max_tries;		/* reconnects or retransmits before giving up; 0 = default */
 	FILE *log;		/* retries and fallbacks are reported here; NULL = quiet */
+	struct http_keepalive *keepalive;	/* NULL: one connection per request */
 };
 
 int http_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e);

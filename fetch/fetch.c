@@ -1,0 +1,132 @@
+/* Stage 3 by copy.  For each mirror: learn the expected digest (checksum=
+ * argument, else the checksum file beside the image), stream the image into
+ * the sink hashing as it goes, compare.  A mismatch is never accepted. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include "fetch/fetch.h"
+
+#define CHECKSUM_FILE_MAX 65536
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* Tries the checksum file names beside the image in order; a missing file
+ * moves on to the next name, any other failure stops (it says the server or
+ * the network is wrong, which the image download would hit too). */
+static int fetch_expected(const struct fetch_request *rq, const struct url *image, struct expected_digest *want,
+			  char *source, size_t source_len, struct errbuf *e)
+{
+	uint8_t text[CHECKSUM_FILE_MAX];	/* small enough for the stack of /init and the tool */
+	char names[4][256], first[sizeof(e->msg)] = "", others[600] = "";
+	const char *image_name = base_name(image->path);
+	int n = checksum_candidates(image_name, names, 4), rc = -ENOENT;
+
+	for (int i = 0; i < n; i++) {
+		struct url u;
+		struct sink s;
+		url_sibling(image, names[i], &u);
+		sink_init_mem(&s, text, sizeof(text));
+		rc = transport_get(&u, &s, &rq->transport, e);
+		if (rc == -ENOENT) {
+			size_t l = strlen(others);
+			if (!first[0])
+				snprintf(first, sizeof(first), "%s", e->msg);
+			else
+				snprintf(others + l, sizeof(others) - l, "%s%s", l ? ", " : "", names[i]);
+			continue;
+		}
+		if (rc < 0)
+			return rc;
+		url_format(&u, source, source_len);
+		char label[600];
+		snprintf(label, sizeof(label), "%s from %s", names[i], source);
+		return checksum_file_parse((const char *)text, (size_t)s.written, image_name, -1, label, want, e);
+	}
+	/* the seed's rule makes the first name mandatory: its 404 is the cause */
+	return nb_fail(e, -ENOENT, "%s (also not found: %s); check the URL, or give checksum= or nocheck",
+		       first, others[0] ? others : "no other checksum file");
+}
+
+static int fetch_one(const struct fetch_request *rq, const struct url *u, struct sink *s,
+		     struct fetch_result *res, struct errbuf *e)
+{
+	struct expected_digest want = { 0 };
+	uint8_t got[HASH_MAX_DIGEST];
+	char got_hex[2 * HASH_MAX_DIGEST + 1], want_hex[2 * HASH_MAX_DIGEST + 1], shown[1100];
+	const char *name = base_name(u->path);
+	struct progress progress;
+	uint64_t t0 = monotonic_ns();
+	int rc;
+
+	url_format(u, shown, sizeof(shown));
+	s->hashing = false;
+	if (rq->checksum_arg && *rq->checksum_arg) {
+		if ((rc = checksum_arg_parse(rq->checksum_arg, strlen(rq->checksum_arg), &want, e)) < 0)
+			return rc;
+		snprintf(res->checksum_source, sizeof(res->checksum_source), "checksum= argument");
+	} else if (rq->verify) {
+		if ((rc = fetch_expected(rq, u, &want, res->checksum_source, sizeof(res->checksum_source), e)) < 0)
+			return rc;
+	}
+	if (rq->verify || (rq->checksum_arg && *rq->checksum_arg))
+		sink_hash(s, want.algo);
+	s->expected = 0;	/* a mirror may carry another size */
+	if ((rc = sink_restart(s, e)) < 0)
+		return rc;
+	progress_start(&progress, rq->log, name, 0);
+	s->progress = &progress;
+	rc = transport_get(u, s, &rq->transport, e);
+	s->progress = NULL;
+	if (rc < 0)
+		return rc;
+	progress_finish(&progress);
+	res->size = s->written;
+	res->seconds = (double)(monotonic_ns() - t0) / 1e9;
+	if (!s->hashing)
+		return 0;
+	size_t n = hash_final(&s->hash, got);
+	hash_hex(got, n, got_hex);
+	hash_hex(want.digest, want.len, want_hex);
+	res->algo = want.algo;
+	snprintf(res->digest_hex, sizeof(res->digest_hex), "%s", got_hex);
+	if (n != want.len || memcmp(got, want.digest, n) != 0)
+		return nb_fail(e, -EBADMSG, "%s: %s mismatch: downloaded image from %s has %s, %s says %s; not booting it",
+			       name, hash_name(want.algo), shown, got_hex, res->checksum_source, want_hex);
+	res->verified = true;
+	return 0;
+}
+
+int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct errbuf *e)
+{
+	struct http_keepalive keepalive = { .fd = -1 };
+	struct fetch_request r = *rq;
+	struct sink s;
+	int rc = -EINVAL;
+
+	memset(res, 0, sizeof(*res));
+	if (rq->nurls < 1)
+		return nb_fail(e, -EINVAL, "no image URL given");
+	if (!r.transport.keepalive)
+		r.transport.keepalive = &keepalive;
+	sink_init_file(&s, rq->open, rq->open_ctx);
+	for (int i = 0; i < rq->nurls; i++) {
+		char shown[1100];
+		url_format(&rq->urls[i], shown, sizeof(shown));
+		rc = fetch_one(&r, &rq->urls[i], &s, res, e);
+		if (rc == 0) {
+			res->url_index = i;
+			if (rq->log && rq->nurls > 1)
+				fprintf(rq->log, "netboot: fetch: served by mirror %d of %d, %s\n", i + 1, rq->nurls, shown);
+			break;
+		}
+		if (rq->log && i + 1 < rq->nurls)
+			fprintf(rq->log, "netboot: fetch: %s; trying the next mirror\n", e ? e->msg : shown);
+	}
+	if (keepalive.fd >= 0)
+		close(keepalive.fd);
+	return rc;
+}

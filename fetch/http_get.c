@@ -1,0 +1,336 @@
+/* HTTP/1.1 GET into a sink: keep-alive, chunked bodies, up to 5 redirects,
+ * and on a dropped connection a bounded number of retries with exponential
+ * backoff that resume with Range from the last byte received (the sink keeps
+ * the hash state, so the pass stays single); restart from zero when the
+ * server ignores Range. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "fetch/transport.h"
+#include "netboot/http_wire.h"
+#include "netboot/tcp.h"
+
+#define HTTP_MAX_REDIRECTS 5
+#define HTTP_DEFAULT_TRIES 5
+#define HTTP_DEFAULT_TIMEOUT_MS 15000
+#define HTTP_BUF (128 * 1024)
+
+struct http_xfer {
+	const struct transport_opts *o;
+	struct sink *s;
+	struct url url;			/* current URL (after redirects) */
+	char shown[1100];		/* current URL as text, for messages */
+	const char *name;		/* file name for messages */
+	int fd;
+	int timeout_ms;
+	char *buf;			/* HTTP_BUF bytes */
+	size_t have;			/* bytes buffered, starting at buf */
+};
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+static void drop_connection(struct http_xfer *x)
+{
+	if (x->fd >= 0)
+		close(x->fd);
+	x->fd = -1;
+	x->have = 0;
+}
+
+static int open_connection(struct http_xfer *x, struct errbuf *e)
+{
+	struct http_keepalive *ka = x->o->keepalive;
+	struct url proxy;
+	const char *host = x->url.host;
+	uint16_t port = x->url.port;
+
+	if (x->o->proxy && *x->o->proxy) {
+		if (url_parse(x->o->proxy, strlen(x->o->proxy), &proxy, e) < 0)
+			return -EINVAL;
+		host = proxy.host;
+		port = proxy.port;
+	}
+	if (ka && ka->fd >= 0) {
+		if (ka->port == port && strcmp(ka->host, host) == 0) {
+			x->fd = ka->fd;
+			ka->fd = -1;
+			return 0;
+		}
+		close(ka->fd);
+		ka->fd = -1;
+	}
+	x->fd = tcp_connect(host, port, x->timeout_ms, e);
+	return x->fd < 0 ? x->fd : 0;
+}
+
+/* Reads more bytes after the buffered ones. 0 = peer closed. */
+static ssize_t fill(struct http_xfer *x)
+{
+	ssize_t n = tcp_read(x->fd, x->buf + x->have, HTTP_BUF - x->have, x->timeout_ms);
+	if (n > 0)
+		x->have += (size_t)n;
+	return n;
+}
+
+static void consume(struct http_xfer *x, size_t n)
+{
+	memmove(x->buf, x->buf + n, x->have - n);
+	x->have -= n;
+}
+
+/* A broken transfer: the caller may retry. */
+static int broken(struct http_xfer *x, ssize_t n, struct errbuf *e)
+{
+	return nb_fail(e, -EIO, "%s: connection %s after %llu bytes from %s", x->name,
+		       n == -ETIMEDOUT ? "timed out" : n == 0 ? "closed" : "failed",
+		       (unsigned long long)x->s->written, x->shown);
+}
+
+static int read_head(struct http_xfer *x, struct http_response *r, struct errbuf *e)
+{
+	for (;;) {
+		int head = http_parse_response(x->buf, x->have, r, e);
+		if (head > 0) {
+			consume(x, (size_t)head);
+			return 0;
+		}
+		if (head < 0) {
+			char why[sizeof(e->msg)];
+			snprintf(why, sizeof(why), "%s", e->msg);
+			return nb_fail(e, -EPROTO, "%s: %s (from %s)", x->name, why, x->shown);
+		}
+		ssize_t n = fill(x);
+		if (n <= 0)
+			return broken(x, n, e);
+	}
+}
+
+/* Copies exactly len body bytes (or until EOF when len is HTTP_NO_LENGTH). */
+static int copy_body(struct http_xfer *x, uint64_t len, struct errbuf *e)
+{
+	int rc;
+	while (len) {
+		if (!x->have) {
+			ssize_t n = fill(x);
+			if (n == 0 && len == HTTP_NO_LENGTH)
+				return 0;
+			if (n <= 0)
+				return broken(x, n, e);
+		}
+		size_t take = x->have;
+		if (len != HTTP_NO_LENGTH && take > len)
+			take = (size_t)len;
+		if ((rc = sink_write(x->s, x->buf, take, e)) < 0)
+			return rc == -EFBIG ? nb_fail(e, -EFBIG, "%s: larger than expected from %s", x->name, x->shown) : rc;
+		consume(x, take);
+		if (len != HTTP_NO_LENGTH)
+			len -= take;
+	}
+	return 0;
+}
+
+static int copy_chunked(struct http_xfer *x, struct errbuf *e)
+{
+	for (;;) {
+		uint64_t size;
+		int line, rc;
+		while ((line = http_parse_chunk_size(x->buf, x->have, &size, e)) == 0) {
+			ssize_t n = fill(x);
+			if (n <= 0)
+				return broken(x, n, e);
+		}
+		if (line < 0)
+			return nb_fail(e, -EPROTO, "%s: bad chunked encoding from %s", x->name, x->shown);
+		consume(x, (size_t)line);
+		if (size == 0)
+			break;
+		if ((rc = copy_body(x, size, e)) < 0)
+			return rc;
+		/* CRLF after the chunk data */
+		while (x->have < 2) {
+			ssize_t n = fill(x);
+			if (n <= 0)
+				return broken(x, n, e);
+		}
+		if (x->buf[0] == '\r' && x->buf[1] == '\n')
+			consume(x, 2);
+		else if (x->buf[0] == '\n')
+			consume(x, 1);
+		else
+			return nb_fail(e, -EPROTO, "%s: chunk not followed by CRLF from %s", x->name, x->shown);
+	}
+	/* trailer section up to the blank line */
+	for (;;) {
+		char *nl = memchr(x->buf, '\n', x->have);
+		if (!nl) {
+			if (x->have >= 4096)
+				return nb_fail(e, -EPROTO, "%s: chunked trailer too long from %s", x->name, x->shown);
+			ssize_t n = fill(x);
+			if (n <= 0)
+				return broken(x, n, e);
+			continue;
+		}
+		size_t l = (size_t)(nl - x->buf) + 1;
+		bool blank = l == 1 || (l == 2 && x->buf[0] == '\r');
+		consume(x, l);
+		if (blank)
+			return 0;
+	}
+}
+
+static int follow_redirect(struct http_xfer *x, const struct http_response *r, struct errbuf *e)
+{
+	struct url next;
+	if (!r->location[0])
+		return nb_fail(e, -EPROTO, "%s: HTTP %d redirect without Location from %s", x->name, r->status, x->shown);
+	if (r->location[0] == '/') {
+		next = x->url;
+		snprintf(next.path, sizeof(next.path), "%s", r->location);
+	} else if (url_parse(r->location, strlen(r->location), &next, e) < 0 || next.scheme != URL_HTTP) {
+		return nb_fail(e, -EPROTO, "%s: redirect to '%s' from %s: expected an http:// URL", x->name,
+			       r->location, x->shown);
+	}
+	x->url = next;
+	url_format(&x->url, x->shown, sizeof(x->shown));
+	if (x->o->log)
+		fprintf(x->o->log, "netboot: http: %s redirected to %s\n", x->name, x->shown);
+	return 0;
+}
+
+/* Maps a final non-success status to an errno and a message. */
+static int status_error(struct http_xfer *x, const struct http_response *r, struct errbuf *e)
+{
+	int rc = r->status == 404 || r->status == 410 ? -ENOENT
+		: r->status == 401 || r->status == 403 ? -EACCES
+		: r->status >= 500 ? -EAGAIN : -EIO;
+	return nb_fail(e, rc, "%s: HTTP %d %s from %s", x->name, r->status,
+		       r->reason[0] ? r->reason : http_status_text(r->status), x->shown);
+}
+
+/* One request/response.  Returns 0 when done, 1 to go again at once
+ * (redirect), a negative errno otherwise.  -EIO/-EAGAIN and connection
+ * errors are retried by the caller. */
+static int one_exchange(struct http_xfer *x, struct errbuf *e)
+{
+	struct http_response r;
+	char req[2300], target[1200];
+	int rc, n;
+	uint64_t resume = x->s->written;
+
+	if ((rc = open_connection(x, e)) < 0)
+		return rc;
+	if (x->o->proxy && *x->o->proxy)
+		snprintf(target, sizeof(target), "%s", x->shown);
+	else
+		snprintf(target, sizeof(target), "%s", x->url.path);
+	n = http_build_get(req, sizeof(req), x->url.host, x->url.port, target, resume);
+	if (n < 0)
+		return nb_fail(e, -EINVAL, "%s: URL too long for a request", x->name);
+	if ((rc = tcp_write_all(x->fd, req, (size_t)n, x->timeout_ms)) < 0)
+		return broken(x, rc, e);
+	if ((rc = read_head(x, &r, e)) < 0)
+		return rc;
+	if (r.status >= 300 && r.status < 400 && r.status != 304) {
+		drop_connection(x);
+		return (rc = follow_redirect(x, &r, e)) < 0 ? rc : 1;
+	}
+	if (r.status == 416 && resume && x->s->expected == resume)
+		return 0;	/* we already had every byte */
+	if (r.status != 200 && r.status != 206)
+		return status_error(x, &r, e);
+
+	uint64_t total = r.content_length;
+	if (r.status == 206) {
+		if (!r.has_range || r.range_start != resume)
+			return nb_fail(e, -EPROTO, "%s: asked for bytes from %llu, got another range from %s", x->name,
+				       (unsigned long long)resume, x->shown);
+		total = r.range_total ? r.range_total : HTTP_NO_LENGTH;
+	} else if (resume) {
+		if (x->o->log)
+			fprintf(x->o->log, "netboot: http: %s: server ignored Range, restarting from zero\n", x->name);
+		if ((rc = sink_restart(x->s, e)) < 0)
+			return rc;
+	}
+	if (x->s->expected && total != HTTP_NO_LENGTH && total != x->s->expected)
+		return nb_fail(e, -EPROTO, "%s: size changed from %llu to %llu bytes between tries at %s", x->name,
+			       (unsigned long long)x->s->expected, (unsigned long long)total, x->shown);
+	if ((rc = sink_begin(x->s, total == HTTP_NO_LENGTH ? 0 : total, e)) < 0)
+		return rc;
+	if (r.chunked)
+		rc = copy_chunked(x, e);
+	else if (r.content_length != HTTP_NO_LENGTH)
+		rc = copy_body(x, r.content_length, e);
+	else {
+		rc = copy_body(x, HTTP_NO_LENGTH, e);
+		r.close = true;
+		/* without a length, only a clean close ends the body; check against a known size */
+		if (rc == 0 && x->s->expected && x->s->written != x->s->expected)
+			rc = nb_fail(e, -EIO, "%s: connection closed after %llu of %llu bytes from %s", x->name,
+				     (unsigned long long)x->s->written, (unsigned long long)x->s->expected, x->shown);
+	}
+	if (rc < 0)
+		return rc;
+	if (!r.close && x->o->keepalive && !x->have) {
+		struct http_keepalive *ka = x->o->keepalive;
+		const char *host = x->url.host;
+		uint16_t port = x->url.port;
+		struct url proxy;
+		if (x->o->proxy && *x->o->proxy && url_parse(x->o->proxy, strlen(x->o->proxy), &proxy, NULL) == 0) {
+			host = proxy.host;
+			port = proxy.port;
+		}
+		snprintf(ka->host, sizeof(ka->host), "%s", host);
+		ka->port = port;
+		ka->fd = x->fd;
+		x->fd = -1;
+	}
+	return 0;
+}
+
+static bool retryable(int rc)
+{
+	return rc == -EIO || rc == -EAGAIN || rc == -ECONNREFUSED || rc == -ECONNRESET || rc == -ETIMEDOUT ||
+	       rc == -EHOSTUNREACH || rc == -ENETUNREACH || rc == -EPIPE;
+}
+
+int http_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e)
+{
+	struct http_xfer x = { .o = o, .s = s, .url = *u, .fd = -1, .name = base_name(u->path) };
+	int max_tries = o->max_tries > 0 ? o->max_tries : HTTP_DEFAULT_TRIES;
+	int tries = 0, redirects = 0, rc;
+	unsigned delay_ms = 500;
+
+	x.timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : HTTP_DEFAULT_TIMEOUT_MS;
+	url_format(&x.url, x.shown, sizeof(x.shown));
+	x.buf = malloc(HTTP_BUF);
+	if (!x.buf)
+		return nb_fail(e, -ENOMEM, "%s: out of memory", x.name);
+	for (;;) {
+		rc = one_exchange(&x, e);
+		drop_connection(&x);
+		if (rc == 1) {
+			if (++redirects > HTTP_MAX_REDIRECTS) {
+				rc = nb_fail(e, -ELOOP, "%s: more than %d redirects, last to %s", x.name,
+					     HTTP_MAX_REDIRECTS, x.shown);
+				break;
+			}
+			continue;
+		}
+		if (rc == 0 || !retryable(rc) || ++tries >= max_tries)
+			break;
+		if (o->log)
+			fprintf(o->log, "netboot: http: %s; retrying in %.1f s (try %d of %d)\n", e ? e->msg : "error",
+				delay_ms / 1000.0, tries + 1, max_tries);
+		struct timespec ts = { .tv_sec = delay_ms / 1000, .tv_nsec = (long)(delay_ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+		delay_ms = delay_ms * 2 > 8000 ? 8000 : delay_ms * 2;
+	}
+	free(x.buf);
+	return rc;
+}

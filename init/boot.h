@@ -1,0 +1,40 @@
+/* The state /init carries from stage to stage (a single-threaded PID 1, so
+ * one instance lives in main()), and the stage functions in the order main()
+ * calls them.  Each returns 0 or a negative errno with b->err set. */
+#ifndef INIT_BOOT_H
+#define INIT_BOOT_H
+#include <stdint.h>
+#include "cmdline/cmdline.h"
+#include "netboot/errbuf.h"
+
+#define RUN_DIR "/run/netboot"			/* handover files for the booted system */
+#define IMAGE_DIR RUN_DIR "/image"		/* tmpfs sized to the image */
+#define LOWER_DIR RUN_DIR "/lower"		/* the squashfs, read-only */
+#define RW_DIR RUN_DIR "/rw"			/* overlay upper layer */
+#define NEWROOT "/newroot"
+
+struct boot {
+	struct boot_config cfg;
+	char kernel_release[65];
+	char image_path[256];	/* the root image as a file (tmpfs copy or NFS) */
+	char image_dev[64];	/* the block device holding it (loop or nbd) */
+	uint64_t t0_ns;
+	struct errbuf err;
+};
+
+int early_mounts(struct boot *b);		/* init/early.c */
+int read_cmdline(struct boot *b);		/* init/early.c */
+int load_modules(struct boot *b);		/* init/modules.c */
+int bring_up_network(struct boot *b);		/* init/network.c */
+int fetch_root_image(struct boot *b);		/* init/stage3.c */
+int mount_root_image(struct boot *b);		/* init/stage3.c */
+int enter_root(struct boot *b);			/* init/stage3.c: returns only on failure */
+
+/* Console output: "netboot: <stage>: <text>" (init/log.c). */
+void say(const char *stage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+double seconds_since(uint64_t t0_ns);
+/* Prints the cause and runs a rescue shell; never returns (init/rescue.c). */
+void rescue(struct boot *b, const char *stage) __attribute__((noreturn));
+/* Runs a shell on the console and returns when it exits (init/rescue.c). */
+void run_shell(const char *banner);
+#endif

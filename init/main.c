@@ -1,0 +1,22 @@
+/* /init: the netboot agent, PID 1 of the initramfs.  It reads as the list
+ * of stages; any failure goes to rescue(), which names the stage and the
+ * cause and offers a shell.  PID 1 never exits. */
+#include "init/boot.h"
+#include "fetch/progress.h"
+
+#define STAGE(name, call) do { if ((call) < 0) rescue(&b, name); } while (0)
+
+int main(void)
+{
+	static struct boot b;	/* static: keeps the large config off PID 1's stack */
+
+	b.t0_ns = monotonic_ns();
+	STAGE("mounts", early_mounts(&b));		/* /dev /proc /sys /run */
+	STAGE("cmdline", read_cmdline(&b));		/* /proc/cmdline -> b.cfg */
+	STAGE("modules", load_modules(&b));		/* NIC driver, loop, squashfs */
+	STAGE("network", bring_up_network(&b));		/* DHCP or static, resolv.conf, handover */
+	STAGE("stage3", fetch_root_image(&b));		/* HTTP/TFTP into tmpfs, verified */
+	STAGE("mount", mount_root_image(&b));		/* loop + squashfs + overlay */
+	STAGE("switch_root", enter_root(&b));		/* exec the image's init */
+	rescue(&b, "switch_root");
+}

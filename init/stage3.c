@@ -1,0 +1,129 @@
+/* Stage 3 and the hand-over: get the root image (a verified copy in a tmpfs
+ * sized to it), attach and mount it, switch_root into it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+#include "fetch/fetch.h"
+#include "init/boot.h"
+#include "mount/loop.h"
+#include "mount/rootfs.h"
+#include "mount/switch_root.h"
+
+#define MIB (1024ull * 1024ull)
+#define RAM_RESERVE (48 * MIB)	/* left for the booted system's first steps */
+
+static uint64_t mem_available(void)
+{
+	char buf[4096];
+	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	unsigned long long kb = 0;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	const char *p = strstr(buf, "MemAvailable:");
+	if (!p || sscanf(p, "MemAvailable: %llu kB", &kb) != 1)
+		return 0;
+	return kb * 1024;
+}
+
+/* Called once the transport knows the size: checks RAM, mounts a tmpfs of
+ * exactly that size (the image lives in RAM once) and opens the file. */
+static int open_image(void *ctx, uint64_t size, struct errbuf *e)
+{
+	struct boot *b = ctx;
+	uint64_t avail = mem_available();
+	const char *name = strrchr(b->image_path, '/') + 1;
+	char opts[64];
+
+	if (size && avail && size + RAM_RESERVE > avail)
+		return nb_fail(e, -ENOMEM, "%s needs %llu MiB, %llu MiB free: use nbdboot= or nfsboot=, or give the machine more RAM",
+			       name, (unsigned long long)((size + MIB - 1) / MIB),
+			       (unsigned long long)(avail > RAM_RESERVE ? (avail - RAM_RESERVE) / MIB : 0));
+	if (size)
+		snprintf(opts, sizeof(opts), "mode=0755,size=%llu", (unsigned long long)((size + 4 * 4096 + 4095) & ~4095ull));
+	else	/* unknown size (chunked): bounded by what is free */
+		snprintf(opts, sizeof(opts), "mode=0755,size=%llu", (unsigned long long)(avail > RAM_RESERVE ? avail - RAM_RESERVE : 64 * MIB));
+	if (mkdir_p(IMAGE_DIR, 0755) < 0 || mount("tmpfs", IMAGE_DIR, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		return nb_fail(e, -errno, "tmpfs for %s on %s: %s", name, IMAGE_DIR, strerror(errno));
+	int fd = open(b->image_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
+	if (fd < 0)
+		return nb_fail(e, -errno, "%s: %s", b->image_path, strerror(errno));
+	say("stage3", "%s: %llu MiB into RAM (%llu MiB free)", name, (unsigned long long)(size / MIB),
+	    (unsigned long long)(avail / MIB));
+	return fd;
+}
+
+static int fetch_copy(struct boot *b)
+{
+	const struct boot_config *c = &b->cfg;
+	struct fetch_request rq = {
+		.urls = c->urls,
+		.nurls = c->nurls,
+		.checksum_arg = c->checksum_arg,
+		.verify = c->check != CHECK_SKIP,
+		.transport = { .proxy = c->proxy, .log = stderr },
+		.log = stderr,
+		.open = open_image,
+		.open_ctx = b,
+	};
+	struct fetch_result res;
+	const char *slash = strrchr(c->urls[0].path, '/');
+	snprintf(b->image_path, sizeof(b->image_path), "%s/%s", IMAGE_DIR, slash && slash[1] ? slash + 1 : "sysrcd.dat");
+	int rc = fetch_image(&rq, &res, &b->err);
+	if (rc < 0)
+		return rc;
+	char shown[1100];
+	url_format(&c->urls[res.url_index], shown, sizeof(shown));
+	if (res.verified)
+		say("stage3", "%s: %llu bytes in %.2f s from %s, %s verified against %s", strrchr(b->image_path, '/') + 1,
+		    (unsigned long long)res.size, res.seconds, shown, hash_name(res.algo), res.checksum_source);
+	else
+		say("stage3", "%s: %llu bytes in %.2f s from %s, NOT verified (nocheck)", strrchr(b->image_path, '/') + 1,
+		    (unsigned long long)res.size, res.seconds, shown);
+	return 0;
+}
+
+int fetch_root_image(struct boot *b)
+{
+	switch (b->cfg.source) {
+	case SOURCE_HTTP:
+	case SOURCE_TFTP:
+		return fetch_copy(b);
+	case SOURCE_NBD:
+		return nb_fail(&b->err, -ENOTSUP, "nbd:// root images are not supported by this build yet; use netboot=http:// or tftp://");
+	case SOURCE_NFS:
+		return nb_fail(&b->err, -ENOTSUP, "nfs:// root images are not supported by this build yet; use netboot=http:// or tftp://");
+	default:
+		return nb_fail(&b->err, -EINVAL, "no stage-3 source");
+	}
+}
+
+int mount_root_image(struct boot *b)
+{
+	uint64_t t0 = monotonic_ns();
+	bool writable;
+	int rc;
+
+	if (!b->image_dev[0] && (rc = loop_attach(b->image_path, b->image_dev, sizeof(b->image_dev), &b->err)) < 0)
+		return rc;
+	if ((rc = rootfs_assemble(b->image_dev, LOWER_DIR, RW_DIR, NEWROOT, &writable, &b->err)) < 0)
+		return rc;
+	say("mount", "%s on %s, squashfs%s, in %.2f s", b->image_dev, NEWROOT,
+	    writable ? " + tmpfs overlay (writable)" : " (read-only: no overlayfs)", seconds_since(t0));
+	return 0;
+}
+
+int enter_root(struct boot *b)
+{
+	const char *init = b->cfg.init[0] ? b->cfg.init : "/sbin/init";
+	if (b->cfg.minishell)
+		run_shell("netboot: minishell: the root image is mounted on " NEWROOT "; exit to continue the boot");
+	say("switch_root", "exec %s, %.2f s after start", init, seconds_since(b->t0_ns));
+	return switch_root(NEWROOT, init, &b->err);
+}

@@ -1,0 +1,71 @@
+#include "mount/rootfs.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int mkdir_p(const char *path, unsigned mode)
+{
+	char buf[512];
+	size_t len = strlen(path);
+	if (len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int check_squashfs(const char *dev, struct errbuf *e)
+{
+	unsigned char magic[4];
+	int fd = open(dev, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nb_fail(e, -errno, "rootfs: %s: %s", dev, strerror(errno));
+	ssize_t n = read(fd, magic, sizeof(magic));
+	close(fd);
+	if (n != 4 || memcmp(magic, "hsqs", 4) != 0)
+		return nb_fail(e, -EINVAL, "rootfs: %s does not hold a squashfs image (magic %02x%02x%02x%02x, expected 'hsqs')",
+			       dev, n > 0 ? magic[0] : 0, n > 1 ? magic[1] : 0, n > 2 ? magic[2] : 0, n > 3 ? magic[3] : 0);
+	return 0;
+}
+
+int rootfs_assemble(const char *dev, const char *lower_dir, const char *rw_dir, const char *newroot,
+		    bool *writable, struct errbuf *e)
+{
+	char opts[1400], upper[600], work[600];
+	int rc;
+
+	*writable = false;
+	if ((rc = check_squashfs(dev, e)) < 0)
+		return rc;
+	if (mkdir_p(lower_dir, 0755) < 0 || mkdir_p(newroot, 0755) < 0)
+		return nb_fail(e, -errno, "rootfs: cannot create %s or %s", lower_dir, newroot);
+	if (mount(dev, lower_dir, "squashfs", MS_RDONLY, NULL) < 0)
+		return nb_fail(e, -errno, "rootfs: mounting %s (squashfs) on %s: %s", dev, lower_dir, strerror(errno));
+	snprintf(upper, sizeof(upper), "%s/upper", rw_dir);
+	snprintf(work, sizeof(work), "%s/work", rw_dir);
+	if (mkdir_p(rw_dir, 0755) == 0 && mount("tmpfs", rw_dir, "tmpfs", 0, "mode=0755") == 0 &&
+	    mkdir_p(upper, 0755) == 0 && mkdir_p(work, 0755) == 0) {
+		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", lower_dir, upper, work);
+		if (mount("overlay", newroot, "overlay", 0, opts) == 0) {
+			*writable = true;
+			return 0;
+		}
+	}
+	/* no overlayfs: the squashfs is the root, read-only */
+	if (mount(lower_dir, newroot, NULL, MS_BIND, NULL) < 0)
+		return nb_fail(e, -errno, "rootfs: bind-mounting %s on %s: %s", lower_dir, newroot, strerror(errno));
+	return 0;
+}

@@ -1,0 +1,295 @@
+#include "netboot/http_wire.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Finds the end of the head ("\r\n\r\n", tolerating bare "\n\n"). Returns
+ * the head length including the blank line, 0 if not there yet. */
+static size_t head_length(const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] != '\n')
+			continue;
+		if (i + 1 < len && buf[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n')
+			return i + 3;
+	}
+	return 0;
+}
+
+/* Parses a decimal that must fill [p, end) exactly, without overflow. */
+static bool parse_u64(const char *p, const char *end, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (p == end)
+		return false;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static void trim(const char **p, const char **end)
+{
+	while (*p < *end && (**p == ' ' || **p == '\t'))
+		(*p)++;
+	while (*end > *p && ((*end)[-1] == ' ' || (*end)[-1] == '\t' || (*end)[-1] == '\r'))
+		(*end)--;
+}
+
+static bool value_has_token(const char *p, const char *end, const char *token)
+{
+	size_t n = strlen(token);
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *tend = comma ? comma : end;
+		const char *a = p, *b = tend;
+		trim(&a, &b);
+		if ((size_t)(b - a) == n && strncasecmp(a, token, n) == 0)
+			return true;
+		p = comma ? comma + 1 : end;
+	}
+	return false;
+}
+
+/* "bytes a-b/total", or a "*" total */
+static bool parse_content_range(const char *p, const char *end, struct http_response *r)
+{
+	const char *dash, *slash;
+	if (end - p < 6 || strncasecmp(p, "bytes ", 6) != 0)
+		return false;
+	p += 6;
+	dash = memchr(p, '-', (size_t)(end - p));
+	slash = dash ? memchr(dash, '/', (size_t)(end - dash)) : NULL;
+	if (!dash || !slash || !parse_u64(p, dash, &r->range_start) || !parse_u64(dash + 1, slash, &r->range_end) ||
+	    r->range_end < r->range_start)
+		return false;
+	if (end - slash == 2 && slash[1] == '*')
+		r->range_total = 0;
+	else if (!parse_u64(slash + 1, end, &r->range_total) || r->range_total <= r->range_end)
+		return false;
+	r->has_range = true;
+	return true;
+}
+
+static int header_line(const char *p, const char *end, struct http_response *r, bool *keep_alive,
+		       struct errbuf *e)
+{
+	const char *colon = memchr(p, ':', (size_t)(end - p));
+	char shown[80];
+	if (!colon || colon == p) {
+		nb_sanitize(shown, sizeof(shown), p, (size_t)(end - p));
+		return nb_fail(e, -EPROTO, "HTTP: expected 'Name: value' header, got '%s'", shown);
+	}
+	const char *name = p, *name_end = colon, *v = colon + 1, *vend = end;
+	size_t n = (size_t)(name_end - name);
+	trim(&v, &vend);
+#define IS(h) (n == sizeof(h) - 1 && strncasecmp(name, h, n) == 0)
+	if (IS("Content-Length")) {
+		uint64_t len;
+		if (!parse_u64(v, vend, &len)) {
+			nb_sanitize(shown, sizeof(shown), v, (size_t)(vend - v));
+			return nb_fail(e, -EPROTO, "HTTP: Content-Length '%s' is not a number", shown);
+		}
+		if (r->content_length != HTTP_NO_LENGTH && r->content_length != len)
+			return nb_fail(e, -EPROTO, "HTTP: two different Content-Length headers");
+		r->content_length = len;
+	} else if (IS("Transfer-Encoding")) {
+		if (value_has_token(v, vend, "chunked"))
+			r->chunked = true;
+		else if (!value_has_token(v, vend, "identity")) {
+			nb_sanitize(shown, sizeof(shown), v, (size_t)(vend - v));
+			return nb_fail(e, -EPROTO, "HTTP: unsupported Transfer-Encoding '%s', expected chunked", shown);
+		}
+	} else if (IS("Connection")) {
+		if (value_has_token(v, vend, "close"))
+			r->close = true;
+		if (value_has_token(v, vend, "keep-alive"))
+			*keep_alive = true;
+	} else if (IS("Location")) {
+		nb_sanitize(r->location, sizeof(r->location), v, (size_t)(vend - v));
+	} else if (IS("Content-Range")) {
+		if (!parse_content_range(v, vend, r)) {
+			nb_sanitize(shown, sizeof(shown), v, (size_t)(vend - v));
+			return nb_fail(e, -EPROTO, "HTTP: Content-Range '%s', expected 'bytes a-b/total'", shown);
+		}
+	}
+#undef IS
+	return 0;
+}
+
+int http_parse_response(const char *buf, size_t len, struct http_response *r, struct errbuf *e)
+{
+	size_t head = head_length(buf, len > HTTP_MAX_HEAD ? HTTP_MAX_HEAD : len);
+	const char *p = buf, *end, *eol;
+	char shown[80];
+	bool keep_alive = false;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->content_length = HTTP_NO_LENGTH;
+	if (len >= 5 && memcmp(buf, "HTTP/", 5) != 0) {
+		nb_sanitize(shown, sizeof(shown), buf, len < 40 ? len : 40);
+		return nb_fail(e, -EPROTO, "expected an HTTP response ('HTTP/1.1 200 OK'), got '%s'", shown);
+	}
+	if (!head)
+		return len >= HTTP_MAX_HEAD ? nb_fail(e, -E2BIG, "HTTP: response head longer than %d bytes", HTTP_MAX_HEAD) : 0;
+	end = buf + head;
+	eol = memchr(p, '\n', (size_t)(end - p));
+	/* status line: HTTP/1.x SP 3DIGIT SP reason */
+	if (eol - p < 12 || memcmp(p, "HTTP/1.", 7) != 0 || (p[7] != '0' && p[7] != '1') || p[8] != ' ' ||
+	    p[9] < '1' || p[9] > '5' || p[10] < '0' || p[10] > '9' || p[11] < '0' || p[11] > '9' ||
+	    (eol - p > 12 && p[12] != ' ' && p[12] != '\r')) {
+		nb_sanitize(shown, sizeof(shown), p, (size_t)(eol - p));
+		return nb_fail(e, -EPROTO, "HTTP: malformed status line '%s', expected 'HTTP/1.1 <code> <reason>'", shown);
+	}
+	r->minor_version = p[7] - '0';
+	r->status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
+	{
+		const char *rs = p + 12, *re = eol;
+		trim(&rs, &re);
+		nb_sanitize(r->reason, sizeof(r->reason), rs, (size_t)(re - rs));
+	}
+	for (p = eol + 1; p < end; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		const char *lend = eol;
+		if (lend > p && lend[-1] == '\r')
+			lend--;
+		if (lend == p)
+			break;	/* blank line */
+		if (eol - p > HTTP_MAX_LINE)
+			return nb_fail(e, -E2BIG, "HTTP: header line longer than %d bytes", HTTP_MAX_LINE);
+		if (*p == ' ' || *p == '\t')
+			return nb_fail(e, -EPROTO, "HTTP: folded header lines are not accepted");
+		if ((rc = header_line(p, lend, r, &keep_alive, e)) < 0)
+			return rc;
+	}
+	if (r->minor_version == 0 && !keep_alive)
+		r->close = true;
+	if (r->chunked)		/* RFC 9112 6.3: chunked wins over Content-Length */
+		r->content_length = HTTP_NO_LENGTH;
+	return (int)head;
+}
+
+int http_parse_request(const char *buf, size_t len, struct http_request *r, struct errbuf *e)
+{
+	size_t head = head_length(buf, len > HTTP_MAX_HEAD ? HTTP_MAX_HEAD : len);
+	const char *p = buf, *end, *eol, *sp1, *sp2;
+	char shown[80];
+
+	memset(r, 0, sizeof(*r));
+	if (!head)
+		return len >= HTTP_MAX_HEAD ? nb_fail(e, -E2BIG, "HTTP: request head longer than %d bytes", HTTP_MAX_HEAD) : 0;
+	end = buf + head;
+	eol = memchr(p, '\n', (size_t)(end - p));
+	sp1 = memchr(p, ' ', (size_t)(eol - p));
+	sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
+	if (!sp1 || !sp2 || (size_t)(sp1 - p) >= sizeof(r->method) || eol - sp2 < 9 ||
+	    memcmp(sp2 + 1, "HTTP/1.", 7) != 0 || (sp2[8] != '0' && sp2[8] != '1')) {
+		nb_sanitize(shown, sizeof(shown), p, (size_t)(eol - p));
+		return nb_fail(e, -EPROTO, "HTTP: malformed request line '%s', expected 'GET /path HTTP/1.1'", shown);
+	}
+	memcpy(r->method, p, (size_t)(sp1 - p));
+	if ((size_t)(sp2 - sp1 - 1) >= sizeof(r->path))
+		return nb_fail(e, -E2BIG, "HTTP: request target longer than %zu bytes", sizeof(r->path) - 1);
+	nb_sanitize(r->path, sizeof(r->path), sp1 + 1, (size_t)(sp2 - sp1 - 1));
+	r->minor_version = sp2[8] - '0';
+	r->close = r->minor_version == 0;
+	for (p = eol + 1; p < end; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		const char *lend = eol, *colon, *v;
+		if (lend > p && lend[-1] == '\r')
+			lend--;
+		if (lend == p)
+			break;
+		colon = memchr(p, ':', (size_t)(lend - p));
+		if (!colon)
+			return nb_fail(e, -EPROTO, "HTTP: expected 'Name: value' header in request");
+		v = colon + 1;
+		trim(&v, &lend);
+		size_t n = (size_t)(colon - p);
+		if (n == 5 && strncasecmp(p, "Range", 5) == 0) {
+			const char *dash;
+			if (lend - v < 7 || strncasecmp(v, "bytes=", 6) != 0 ||
+			    !(dash = memchr(v, '-', (size_t)(lend - v))) || !parse_u64(v + 6, dash, &r->range_start))
+				continue;	/* unsupported forms: serve the whole file (RFC 9110 allows) */
+			r->range_end = HTTP_NO_LENGTH;
+			if (dash + 1 < lend && !parse_u64(dash + 1, lend, &r->range_end))
+				continue;
+			if (r->range_end < r->range_start)
+				continue;
+			r->has_range = true;
+		} else if (n == 10 && strncasecmp(p, "Connection", 10) == 0) {
+			if (value_has_token(v, lend, "close"))
+				r->close = true;
+			else if (value_has_token(v, lend, "keep-alive"))
+				r->close = false;
+		}
+	}
+	return (int)head;
+}
+
+int http_parse_chunk_size(const char *buf, size_t len, uint64_t *size, struct errbuf *e)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+	const char *nl = memchr(buf, '\n', len > HTTP_MAX_LINE ? HTTP_MAX_LINE : len);
+	if (!nl)
+		return len >= HTTP_MAX_LINE ? nb_fail(e, -EPROTO, "HTTP: chunk-size line too long") : 0;
+	for (; buf + i < nl; i++) {
+		char c = buf[i];
+		int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+			: (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+		if (d < 0)
+			break;
+		if (v >> 60)
+			return nb_fail(e, -EPROTO, "HTTP: chunk size overflows 64 bits");
+		v = v << 4 | (uint64_t)d;
+	}
+	if (i == 0 || (buf[i] != ';' && buf[i] != '\r' && buf[i] != '\n' && buf[i] != ' ' && buf[i] != '\t')) {
+		char shown[40];
+		nb_sanitize(shown, sizeof(shown), buf, (size_t)(nl - buf));
+		return nb_fail(e, -EPROTO, "HTTP: expected a hex chunk size, got '%s'", shown);
+	}
+	*size = v;
+	return (int)(nl - buf + 1);
+}
+
+int http_build_get(char *buf, size_t cap, const char *host, uint16_t port, const char *target,
+		   uint64_t range_from)
+{
+	char range[64] = "";
+	int n;
+	if (range_from)
+		snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n", (unsigned long long)range_from);
+	if (port == 80)
+		n = snprintf(buf, cap, "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: netboot\r\nAccept: */*\r\n%s\r\n",
+			     target, host, range);
+	else
+		n = snprintf(buf, cap, "GET %s HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: netboot\r\nAccept: */*\r\n%s\r\n",
+			     target, host, port, range);
+	return (n < 0 || (size_t)n >= cap) ? -ENOSPC : n;
+}
+
+const char *http_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 206: return "Partial Content";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 416: return "Range Not Satisfiable";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}

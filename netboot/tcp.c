@@ -1,0 +1,93 @@
+#include "netboot/tcp.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int wait_fd(int fd, short events, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int n;
+	do
+		n = poll(&p, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == 0 ? -ETIMEDOUT : 0;
+}
+
+int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *e)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res = NULL, *ai;
+	char service[8];
+	int rc, fd = -1, last = -ECONNREFUSED;
+
+	snprintf(service, sizeof(service), "%u", port);
+	rc = getaddrinfo(host, service, &hints, &res);
+	if (rc != 0)
+		return nb_fail(e, -ENOENT, "cannot resolve host '%s': %s", host, gai_strerror(rc));
+	for (ai = res; ai; ai = ai->ai_next) {
+		int err = 0;
+		socklen_t elen = sizeof(err);
+		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0) {
+			last = -errno;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS) {
+			last = -errno;
+		} else if ((rc = wait_fd(fd, POLLOUT, timeout_ms)) < 0) {
+			last = rc;
+		} else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err) {
+			last = -(err ? err : errno);
+		} else {
+			int one = 1;
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			freeaddrinfo(res);
+			return fd;
+		}
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return nb_fail(e, last, "cannot connect to %s port %u: %s", host, port, strerror(-last));
+}
+
+ssize_t tcp_read(int fd, void *buf, size_t len, int timeout_ms)
+{
+	for (;;) {
+		int rc = wait_fd(fd, POLLIN, timeout_ms);
+		if (rc < 0)
+			return rc;
+		ssize_t n = read(fd, buf, len);
+		if (n >= 0)
+			return n;
+		if (errno != EINTR && errno != EAGAIN)
+			return -errno;
+	}
+}
+
+int tcp_write_all(int fd, const void *buf, size_t len, int timeout_ms)
+{
+	const char *p = buf;
+	while (len) {
+		int rc = wait_fd(fd, POLLOUT, timeout_ms);
+		if (rc < 0)
+			return rc;
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

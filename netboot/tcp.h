@@ -1,0 +1,19 @@
+/* TCP client helpers shared by the HTTP and NBD clients: name resolution
+ * (the libc resolver reads /etc/resolv.conf, written by the network stage),
+ * connect with a deadline, and reads/writes bounded by a timeout. */
+#ifndef NETBOOT_TCP_H
+#define NETBOOT_TCP_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "netboot/errbuf.h"
+
+/* Returns a connected, blocking socket or a negative errno (-ECONNREFUSED,
+ * -ETIMEDOUT, -EHOSTUNREACH, -ENOENT for an unknown name) with e set. */
+int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *e);
+/* read() that waits at most timeout_ms; returns bytes (0 = peer closed),
+ * -ETIMEDOUT or -errno. */
+ssize_t tcp_read(int fd, void *buf, size_t len, int timeout_ms);
+/* Writes all of buf or returns a negative errno. */
+int tcp_write_all(int fd, const void *buf, size_t len, int timeout_ms);
+#endif

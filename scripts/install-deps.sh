@@ -1,0 +1,27 @@
+#!/bin/bash
+# Installs the Debian 12 packages the build, the tests, the benchmarks and the
+# demo need, if any is missing.  Services the packages ship are NOT started
+# (policy-rc.d): the tests start their own servers on loopback or in private
+# network namespaces, and stop them by PID.
+set -euo pipefail
+pkgs=(
+	build-essential musl-tools clang libclang-rt-14-dev	# /init (musl), host tool, sanitizers, libFuzzer
+	kmod cpio squashfs-tools busybox-static			# depmod, test root, rescue shell
+	qemu-system-x86 ipxe-qemu pxelinux syslinux-common	# the machine and its real PXE chain
+	dnsmasq-base tftpd-hpa tftp-hpa atftp nbd-server nbd-client	# real protocol peers
+	iproute2 curl wget nginx-light
+)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-deps: installing ${missing[*]}"
+SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+	$SUDO chmod 755 /usr/sbin/policy-rc.d
+	trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,54 @@
+#!/bin/bash
+# End to end under QEMU (TCG): real Debian kernel, real iPXE + pxelinux,
+# our initram.igz, stage 3 over HTTP from busybox httpd on the host.
+. "$(dirname "$0")/lib.sh"
+need_artifacts
+MARK='NETBOOT-TEST-ROOT-OK'
+
+image_dir "$TMP/good"
+http_serve "$TMP/good"; good_port=$HTTP_PORT
+image_dir "$TMP/bad" corrupt
+http_serve "$TMP/bad"; bad_port=$HTTP_PORT
+
+check() {	# check NAME LOG REGEX [NEGATIVE-REGEX]
+	local name=$1 log=$2 re=$3 neg=${4:-}
+	if ! grep -qaE "$re" "$log"; then echo "FAIL: $name: '$re' not in the serial log"; return; fi
+	if [ -n "$neg" ] && grep -qaE "$neg" "$log"; then echo "FAIL: $name: '$neg' in the serial log"; grep -aE "$neg" "$log" | head -3; return; fi
+	echo "PASS: $name"
+}
+
+# 1. full PXE boot: iPXE -> pxelinux -> kernel + initram.igz over TFTP -> /init -> DHCP -> HTTP -> switch_root
+log=$TMP/pxe-e1000.log
+qemu_boot "$log" pxe e1000 "netboot=http://10.0.2.2:$good_port/sysrcd.dat"
+if qemu_wait "$log" "$MARK|FAILED at"; then
+	echo "INFO: PXE boot (e1000) reached the test root in ${QEMU_SECONDS}s"
+	check "pxe e1000: boots the image" "$log" "$MARK" "FAILED at"
+	check "pxe e1000: md5 verified" "$log" "md5 verified against http://10.0.2.2:$good_port/sysrcd.md5"
+	check "pxe e1000: DHCP lease handed over" "$log" "handover eth0.conf: IPV4ADDR=10\.0\.2\.15"
+	check "pxe e1000: resolv.conf written" "$log" "resolv.conf: .*nameserver 10\.0\.2\.3"
+	check "pxe e1000: root is writable (overlay)" "$log" "root is writable"
+else
+	echo "FAIL: pxe e1000: no marker within ${BOOT_TIMEOUT}s"
+fi
+
+# 2. direct kernel boot with virtio-net
+log=$TMP/virtio.log
+qemu_boot "$log" direct virtio-net-pci "netboot=http://10.0.2.2:$good_port/sysrcd.dat"
+if qemu_wait "$log" "$MARK|FAILED at"; then
+	echo "INFO: direct boot (virtio-net) reached the test root in ${QEMU_SECONDS}s"
+	check "direct virtio-net: boots the image" "$log" "$MARK" "FAILED at"
+else
+	echo "FAIL: direct virtio-net: no marker within ${BOOT_TIMEOUT}s"
+fi
+
+# 3. a corrupted image must not boot, and must say why
+log=$TMP/corrupt.log
+qemu_boot "$log" direct virtio-net-pci "netboot=http://10.0.2.2:$bad_port/sysrcd.dat"
+qemu_wait "$log" "FAILED at|$MARK" >/dev/null
+check "corrupted image: md5 mismatch reported, not booted" "$log" "FAILED at stage3: sysrcd.dat: md5 mismatch" "$MARK"
+
+# 4. a missing image reads as not found, never as a checksum error
+log=$TMP/404.log
+qemu_boot "$log" direct virtio-net-pci "netboot=http://10.0.2.2:$good_port/missing/sysrcd.dat"
+qemu_wait "$log" "FAILED at|$MARK" >/dev/null
+check "missing image: 404 Not Found named" "$log" "FAILED at stage3: .*HTTP 404 Not Found from http://10\.0\.2\.2:$good_port/missing/" "mismatch|$MARK"

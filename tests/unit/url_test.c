@@ -1,0 +1,34 @@
+/* URL parser: the forms the command line gives, and garbage. */
+#include <errno.h>
+#include "netboot/url.h"
+#include "check.h"
+
+int main(void)
+{
+	struct url u, v;
+	struct errbuf e;
+	char s[1100];
+#define P(str) url_parse(str, strlen(str), &u, &e)
+	CHECK("http", P("http://192.168.1.5/sysrcd.dat") == 0 && u.scheme == URL_HTTP && u.port == 80 &&
+	      !strcmp(u.host, "192.168.1.5") && !strcmp(u.path, "/sysrcd.dat"));
+	CHECK("http port", P("http://10.0.2.2:8080/a/b.dat") == 0 && u.port == 8080 && !strcmp(u.path, "/a/b.dat"));
+	CHECK("tftp", P("tftp://srv.example/sysrcd.dat") == 0 && u.scheme == URL_TFTP && u.port == 69);
+	CHECK("nbd", P("nbd://192.168.1.5:2000") == 0 && u.scheme == URL_NBD && u.port == 2000 && !strcmp(u.path, "/"));
+	CHECK("nfs host:/path", P("nfs://192.168.1.5:/tftpboot") == 0 && u.scheme == URL_NFS && !strcmp(u.path, "/tftpboot") &&
+	      u.port == 2049);
+	CHECK("bad scheme", P("htp://x/y") == -EINVAL && strstr(e.msg, "unknown scheme"));
+	CHECK("no host", P("http:///x") == -EINVAL && strstr(e.msg, "host"));
+	CHECK("port 0", P("http://h:0/x") == -EINVAL);
+	CHECK("port big", P("http://h:65536/x") == -EINVAL);
+	CHECK("port text", P("http://h:ab/x") == -EINVAL);
+	CHECK("space", P("http://h/a b") == -EINVAL);
+	CHECK("no scheme", P("192.168.1.5/x") == -EINVAL && strstr(e.msg, "scheme://"));
+	P("http://10.0.2.2:8080/dir/sysrcd.dat");
+	url_sibling(&u, "sysrcd.md5", &v);
+	url_format(&v, s, sizeof(s));
+	CHECK_STR("sibling", s, "http://10.0.2.2:8080/dir/sysrcd.md5");
+	P("http://h/sysrcd.dat");
+	url_format(&u, s, sizeof(s));
+	CHECK_STR("format default port", s, "http://h/sysrcd.dat");
+	return CHECK_DONE();
+}

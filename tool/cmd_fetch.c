@@ -1,0 +1,94 @@
+/* netboot fetch: stage 3 by copy on the host, through the code /init runs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "fetch/fetch.h"
+#include "tool/tool.h"
+
+#define MAX_MIRRORS 8
+
+static int open_output(void *ctx, uint64_t size, struct errbuf *e)
+{
+	const char *path = ctx;
+	(void)size;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	return fd < 0 ? nb_fail(e, -errno, "%s: %s", path, strerror(errno)) : fd;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: netboot fetch URL[,URL...] -o FILE [--checksum ALGO:HEX] [--nocheck]\n"
+			"                     [--proxy http://host:port] [--tries N] [--timeout SECONDS] [--quiet]\n"
+			"exit status: 0 verified, 3 checksum mismatch, 4 not found, 1 other failure\n");
+	return 2;
+}
+
+int cmd_fetch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, 0, 'o' }, { "checksum", required_argument, 0, 'c' },
+		{ "nocheck", no_argument, 0, 'n' },	  { "proxy", required_argument, 0, 'p' },
+		{ "tries", required_argument, 0, 't' },	  { "timeout", required_argument, 0, 'T' },
+		{ "quiet", no_argument, 0, 'q' },	  { 0, 0, 0, 0 },
+	};
+	struct url urls[MAX_MIRRORS];
+	struct fetch_request rq = { .verify = true, .log = stderr };
+	struct fetch_result res;
+	struct errbuf e = { "" };
+	const char *out = NULL;
+	int c, n = 0;
+
+	while ((c = getopt_long(argc, argv, "o:c:np:t:T:q", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'c': rq.checksum_arg = optarg; break;
+		case 'n': rq.verify = false; break;
+		case 'p': rq.transport.proxy = optarg; break;
+		case 't': rq.transport.max_tries = atoi(optarg); break;
+		case 'T': rq.transport.timeout_ms = atoi(optarg) * 1000; break;
+		case 'q': rq.log = NULL; break;
+		default: return usage();
+		}
+	}
+	if (!out || optind >= argc)
+		return usage();
+	for (; optind < argc; optind++) {
+		char *list = argv[optind], *tok, *save = NULL;
+		for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (n == MAX_MIRRORS) {
+				fprintf(stderr, "netboot: fetch: at most %d mirrors\n", MAX_MIRRORS);
+				return 2;
+			}
+			if (url_parse(tok, strlen(tok), &urls[n], &e) < 0) {
+				fprintf(stderr, "netboot: fetch: %s\n", e.msg);
+				return 2;
+			}
+			n++;
+		}
+	}
+	rq.urls = urls;
+	rq.nurls = n;
+	rq.transport.log = rq.log;
+	rq.open = open_output;
+	rq.open_ctx = (void *)out;
+	int rc = fetch_image(&rq, &res, &e);
+	if (rc < 0) {
+		fprintf(stderr, "netboot: %s\n", e.msg);
+		return rc == -EBADMSG ? 3 : rc == -ENOENT ? 4 : 1;
+	}
+	printf("size=%llu\nseconds=%.3f\n", (unsigned long long)res.size, res.seconds);
+	if (res.verified)
+		printf("verified=%s:%s\nchecksum_source=%s\n", hash_name(res.algo), res.digest_hex, res.checksum_source);
+	else
+		printf("verified=no\n");
+	if (n > 1) {
+		char shown[1100];
+		url_format(&urls[res.url_index], shown, sizeof(shown));
+		printf("served_by=%s\n", shown);
+	}
+	return 0;
+}
