@@ -5,7 +5,9 @@
  * nocheck, subdir=, scandelay[=N], minishell) and the standard ones (ip= in
  * all its forms, BOOTIF=, init=, plus dracut root=live:/nbd:/nfs: and archiso
  * archiso_*_srv=).  Our own options are checksum=, proxy=.
- * Unknown arguments are ignored: the line is shared with other software.
+ * Unknown arguments are ignored: the line is shared with other software
+ * (so is a bare netboot=nfs, casper's, and root= values that are not
+ * network sources).  Parsing stops at "--", as the kernel's does.
  * A malformed value of ours is an error naming the argument and what was
  * expected.  Pure function over (buffer, length); fuzzed by cmdline_fuzz.c. */
 #ifndef CMDLINE_CMDLINE_H
@@ -52,9 +54,24 @@ struct boot_config {
 	enum source_kind source;
 	struct url urls[CMDLINE_MAX_URLS];	/* mirrors, tried in order (same scheme) */
 	int nurls;
-	char nbd_export[64];		/* nbd export name; "" = default export */
-	char checksum_arg[160];		/* checksum=algo:hex as given, "" if none */
-	enum check_mode check;		/* docheck / nocheck */
+	char nbd_export[64];		/* nbd export name of the first mirror; "" = default export */
+	/* Where the image sits, by the form that named the source:
+	 *   image_path: inside the NFS directory or NBD export.  nfsboot= and
+	 *     netboot=nfs:// say "sysrcd.dat"; archiso says
+	 *     "<archisobasedir>/x86_64/airootfs.sfs" (its NBD export is then an
+	 *     ISO 9660 image holding that file); "" = the URL or export is the
+	 *     image itself, or, for dracut's root=nfs:, the directory is the
+	 *     root filesystem itself.
+	 *   sum_name: the checksum file beside the image ("sysrcd.md5", archiso
+	 *     "airootfs.sha512"); "" = the form has none (NBD, dracut). */
+	char image_path[128];
+	char sum_name[32];
+	bool server_from_dhcp;		/* archiso ${pxeserver}: each url's host is the
+					 * placeholder "pxeserver", to be replaced by the
+					 * DHCP server (siaddr) once the network is up */
+	char checksum_arg[160];		/* checksum=algo:hex as given, "" if none;
+					 * algo md5|sha256|sha512, hex length checked */
+	enum check_mode check;		/* docheck / nocheck / archiso's bare checksum */
 	char proxy[256];		/* proxy=http://host:port */
 	char subdir[128];
 	bool docache;
@@ -83,19 +100,33 @@ struct boot_config {
 	char init[256];			/* init=; "" = /sbin/init */
 };
 
-/* Fills cfg from the command line.  Returns 0, or -EINVAL with e naming the
+/* Fills cfg from the command line (cfg is zeroed first; after an error it
+ * holds what was parsed so far).  Returns 0, or -EINVAL with e naming the
  * argument (e.g. "ethx=300.1.2.3/24: expected an IPv4 address like
- * 192.168.1.10/24"). */
+ * 192.168.1.10/24").  Repeated options: the last one wins, except netboot=
+ * (and its aliases), dns= and nameif= which add to the list. */
 int cmdline_parse(const char *buf, size_t len, struct boot_config *cfg, struct errbuf *e);
 
-/* Prints the resolved plan, one key=value a line, stable order (the output
- * of `netboot cmdline`): source=, url=, checksum_url=, checksum=, check=,
- * iface.<name>=dhcp|static <addr>/<prefix>|off, gateway=, dns=, keymap=,
- * cache=, bootif=, init= ... */
+/* Prints the resolved plan, one key=value a line, in this order (the output
+ * of `netboot cmdline`): source=, then url= and its checksum_url= for each
+ * mirror, image_path=, nbd_export=, server=dhcp, checksum=, check=, proxy=,
+ * iface.*= and iface.<name>=dhcp|off|static <addr>/<prefix>[ gw <addr>]
+ * [ hostname <name>], gateway=, dns=a,b, dhcp_hostname=, bootif=,
+ * nameif.<name>=<mac>|BOOTIF, keymap=, cache=, subdir=, scandelay=,
+ * minishell=yes, init=.  Only what is set, but always source=, check= and
+ * cache=.  checksum_url= is left out when checksum= gives the hash, under
+ * nocheck, and when the source has no checksum file (see sum_name). */
 void cmdline_print(const struct boot_config *cfg, FILE *out);
 
 /* The interface method for ifname after ethx=/ethN=/ip=/dodhcp/nodhcp and
- * the "any network source without a static address means DHCP" rule. */
+ * the "any network source without a static address means DHCP" rule.
+ * Precedence: ethN= or ip=...:ifname:... > dodhcp=<list naming ifname> >
+ * ethx= or ip= without device > dodhcp (NET_OFF for NICs not in its list) >
+ * nodhcp > a source given: DHCP if no NIC is static, else NET_OFF.
+ * NET_UNSET if nothing applies.  *plan (if plan is non-NULL) gets the
+ * iface_plan that decided, or NULL when a flag did; the gateway of a static
+ * plan falls back to cfg->gateway when 0.  ifname "" asks about NICs no
+ * option names. */
 enum net_method cmdline_iface_method(const struct boot_config *cfg, const char *ifname,
 				     const struct iface_plan **plan);
 #endif

@@ -21,7 +21,7 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 			  char *source, size_t source_len, struct errbuf *e)
 {
 	uint8_t text[CHECKSUM_FILE_MAX];	/* small enough for the stack of /init and the tool */
-	char names[4][256], first[sizeof(e->msg)] = "", others[600] = "";
+	char names[4][256], first[sizeof(e->msg)] = "", others[1100] = "";
 	const char *image_name = base_name(image->path);
 	int n = checksum_candidates(image_name, names, 4), rc = -ENOENT;
 
@@ -36,15 +36,13 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 			if (!first[0])
 				snprintf(first, sizeof(first), "%s", e->msg);
 			else
-				snprintf(others + l, sizeof(others) - l, "%s%s", l ? ", " : "", names[i]);
+				snprintf(others + l, sizeof(others) - l, "%s%.250s", l ? ", " : "", names[i]);
 			continue;
 		}
 		if (rc < 0)
 			return rc;
 		url_format(&u, source, source_len);
-		char label[600];
-		snprintf(label, sizeof(label), "%s from %s", names[i], source);
-		return checksum_file_parse((const char *)text, (size_t)s.written, image_name, -1, label, want, e);
+		return checksum_file_parse((const char *)text, (size_t)s.written, image_name, -1, source, want, e);
 	}
 	/* the seed's rule makes the first name mandatory: its 404 is the cause */
 	return nb_fail(e, -ENOENT, "%s (also not found: %s); check the URL, or give checksum= or nocheck",

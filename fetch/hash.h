@@ -22,7 +22,8 @@ struct hash_ctx {
 
 void hash_init(struct hash_ctx *h, enum hash_algo algo);
 void hash_update(struct hash_ctx *h, const void *data, size_t len);
-/* Writes the digest to out and returns its length in bytes. */
+/* Writes the digest to out and returns its length in bytes.  The context is
+ * spent afterwards: hash_init it again before reuse. */
 size_t hash_final(struct hash_ctx *h, uint8_t out[HASH_MAX_DIGEST]);
 size_t hash_digest_len(enum hash_algo algo);
 const char *hash_name(enum hash_algo algo);		/* "md5", "sha256", "sha512" */
@@ -30,4 +31,13 @@ const char *hash_name(enum hash_algo algo);		/* "md5", "sha256", "sha512" */
 int hash_from_name(const char *name, size_t len);
 /* Lower-case hex of a digest into out (2*len+1 bytes). */
 void hash_hex(const uint8_t *digest, size_t len, char *out);
+
+/* Internal to fetch/hash.c: initial states and compression functions, which
+ * process `n` whole blocks (64 bytes; 128 for SHA-512) straight from p (any
+ * alignment, bytes loaded explicitly, so endian-independent). */
+extern const uint32_t md5_iv[4], sha256_iv[8];
+extern const uint64_t sha512_iv[8];
+void md5_blocks(uint32_t st[4], const uint8_t *p, size_t n);
+void sha256_blocks(uint32_t st[8], const uint8_t *p, size_t n);
+void sha512_blocks(uint64_t st[8], const uint8_t *p, size_t n);
 #endif

@@ -24,4 +24,9 @@ void progress_finish(struct progress *p);
 /* Formats a byte count as "512 B", "1.5 MiB", ... */
 void progress_format_bytes(uint64_t n, char *buf, size_t len);
 uint64_t monotonic_ns(void);
+/* The text of a progress line and of the closing line as of now_ns (no '\r'
+ * or newline), e.g. "sysrcd.dat: 256.0 MiB of 700.0 MiB (36%), 80.0 MiB/s,
+ * 0:05 left" and "sysrcd.dat: 700.0 MiB in 8.8 s, 80.0 MiB/s". */
+void progress_format_line(const struct progress *p, uint64_t now_ns, char *buf, size_t len);
+void progress_format_summary(const struct progress *p, uint64_t now_ns, char *buf, size_t len);
 #endif

@@ -108,12 +108,20 @@ int mount_root_image(struct boot *b)
 {
 	uint64_t t0 = monotonic_ns();
 	bool writable;
-	int rc;
+	int rc, loop = -1;
 
-	if (!b->image_dev[0] && (rc = loop_attach(b->image_path, b->image_dev, sizeof(b->image_dev), &b->err)) < 0)
+	if (!b->image_dev[0] && (loop = loop_attach(b->image_path, b->image_dev, sizeof(b->image_dev), &b->err)) < 0)
+		return loop;
+	rc = rootfs_assemble(b->image_dev, LOWER_DIR, RW_DIR, NEWROOT, &writable, &b->err);
+	if (loop >= 0)
+		close(loop);	/* mounted (or failed): autoclear may now act */
+	if (rc < 0)
 		return rc;
-	if ((rc = rootfs_assemble(b->image_dev, LOWER_DIR, RW_DIR, NEWROOT, &writable, &b->err)) < 0)
-		return rc;
+	/* the resolver configuration the network stage wrote, for the booted system */
+	struct errbuf ignored;
+	rootfs_copy_in("/etc/resolv.conf", RUN_DIR "/resolv.conf", &ignored);
+	if (writable && rootfs_copy_in("/etc/resolv.conf", NEWROOT "/etc/resolv.conf", &ignored) < 0)
+		say("mount", "could not copy resolv.conf into the new root: %s", ignored.msg);
 	say("mount", "%s on %s, squashfs%s, in %.2f s", b->image_dev, NEWROOT,
 	    writable ? " + tmpfs overlay (writable)" : " (read-only: no overlayfs)", seconds_since(t0));
 	return 0;

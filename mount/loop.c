@@ -36,7 +36,8 @@ int loop_attach(const char *file, char *dev, size_t devlen, struct errbuf *e)
 	cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
 	snprintf((char *)cfg.info.lo_file_name, LO_NAME_SIZE, "%s", file);
 	if (ioctl(loop, LOOP_CONFIGURE, &cfg) == 0) {
-		rc = 0;
+		rc = loop;
+		loop = -1;
 		goto out;
 	}
 	if (errno != EINVAL && errno != ENOTTY) {
@@ -48,7 +49,8 @@ int loop_attach(const char *file, char *dev, size_t devlen, struct errbuf *e)
 		rc = nb_fail(e, -errno, "loop: attaching %s to %s: %s", file, dev, strerror(errno));
 		goto out;
 	}
-	rc = 0;
+	rc = loop;
+	loop = -1;
 out:
 	if (loop >= 0)
 		close(loop);

@@ -69,3 +69,25 @@ int rootfs_assemble(const char *dev, const char *lower_dir, const char *rw_dir, 
 		return nb_fail(e, -errno, "rootfs: bind-mounting %s on %s: %s", lower_dir, newroot, strerror(errno));
 	return 0;
 }
+
+int rootfs_copy_in(const char *src, const char *dst, struct errbuf *e)
+{
+	char buf[8192];
+	int in = open(src, O_RDONLY | O_CLOEXEC), out, rc = 0;
+	ssize_t n;
+
+	if (in < 0)
+		return errno == ENOENT ? 0 : nb_fail(e, -errno, "%s: %s", src, strerror(errno));
+	n = read(in, buf, sizeof(buf));
+	close(in);
+	if (n < 0)
+		return nb_fail(e, -errno, "%s: %s", src, strerror(errno));
+	unlink(dst);	/* the image may hold a symlink here: replace it, do not follow it */
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (out < 0)
+		return nb_fail(e, -errno, "%s: %s", dst, strerror(errno));
+	if (write(out, buf, (size_t)n) != n)
+		rc = nb_fail(e, -EIO, "%s: short write", dst);
+	close(out);
+	return rc;
+}

@@ -1,0 +1,60 @@
+#!/bin/bash
+# make bench: our stage-3 download against the tools users would use instead,
+# same machine, same file, loopback servers, one run.  Prints a table of
+# MB/s and ratios; docs/benchmarks.md quotes it.  SIZE_MB (default 256).
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+NB=$ROOT/build/netboot-static   # linked like /init
+SIZE_MB=${SIZE_MB:-256}
+RUNS=${RUNS:-3}
+TMP=$(mktemp -d /dev/shm/netboot-bench.XXXXXX)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
+free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
+wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+
+mkdir -p "$TMP/www" "$TMP/out"
+head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$TMP/www/sysrcd.dat"
+(cd "$TMP/www" && md5sum sysrcd.dat > sysrcd.md5)
+port=$(free_port)
+cat > "$TMP/nginx.conf" <<CONF
+daemon off; master_process off; worker_processes 1; pid $TMP/nginx.pid; error_log $TMP/nginx.err;
+events { worker_connections 64; }
+http { access_log off; sendfile on; client_body_temp_path $TMP; proxy_temp_path $TMP; fastcgi_temp_path $TMP;
+       uwsgi_temp_path $TMP; scgi_temp_path $TMP; server { listen 127.0.0.1:$port; root $TMP/www; } }
+CONF
+nginx -c "$TMP/nginx.conf" -p "$TMP" & PIDS+=($!)
+wait_port "$port" || { echo "bench: nginx did not start"; exit 1; }
+url=http://127.0.0.1:$port/sysrcd.dat
+
+# best of RUNS wall-clock seconds for a shell command
+best() {
+	local b=999999 t0 t1 t
+	for _ in $(seq "$RUNS"); do
+		rm -f "$TMP/out/"*
+		t0=$(date +%s%N); bash -c "$1" >/dev/null 2>&1 || { echo "bench: failed: $1" >&2; echo 0; return; }
+		t1=$(date +%s%N)
+		t=$(( (t1 - t0) / 1000 ))
+		[ "$t" -lt "$b" ] && b=$t
+	done
+	echo "$b"
+}
+rate() { awk -v us="$1" -v mb="$SIZE_MB" 'BEGIN { printf "%.0f", us ? mb / (us / 1e6) : 0 }'; }
+
+echo "HTTP, ${SIZE_MB} MiB from nginx on 127.0.0.1 into tmpfs (best of $RUNS):"
+ours=$(best "'$NB' fetch --quiet '$url' -o '$TMP/out/f'")
+curl_md5=$(best "curl -sf -o '$TMP/out/f' '$url' && md5sum '$TMP/out/f'")
+wget_md5=$(best "busybox wget -q -O '$TMP/out/f' '$url' && md5sum '$TMP/out/f'")
+raw=$(best "curl -sf -o /dev/null '$url'")
+printf '  %-44s %6s MiB/s\n' "netboot fetch (download + md5 verify)" "$(rate "$ours")" \
+	"curl -o f && md5sum f" "$(rate "$curl_md5")" "busybox wget && md5sum f" "$(rate "$wget_md5")" \
+	"curl -o /dev/null (raw rate ceiling)" "$(rate "$raw")"
+awk -v o="$ours" -v c="$curl_md5" -v w="$wget_md5" -v r="$raw" 'BEGIN {
+	printf "  ratios: ours/raw %.2f (goal >= 0.95), ours vs curl+md5sum %.2fx (goal >= 1.5), vs wget+md5sum %.2fx\n", r / o, c / o, w / o }'
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -f '%M' -o "$TMP/rss" "$NB" fetch --quiet "$url" -o "$TMP/out/f" >/dev/null 2>&1
+	echo "  peak RSS of netboot fetch: $(cat "$TMP/rss") KiB (goal <= 2048; the tmpfs file is page cache, not RSS)"
+fi
+rm -f "$TMP/out/"*
+[ -x "$ROOT/bench/tftp_bench.sh" ] && "$ROOT/bench/tftp_bench.sh"
+exit 0

@@ -1,0 +1,205 @@
+/* cmdline_parse(): one pass over the arguments, each looked up in a table
+ * of the options we own.  Everything else on the line belongs to the
+ * kernel or other software and is left alone. */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include "cmdline/internal.h"
+
+enum takes {
+	TAKES_FLAG,	/* bare word only: "docache" */
+	TAKES_VALUE,	/* "key=value"; a bare "key" is a mistake */
+	TAKES_EITHER,	/* "scandelay" or "scandelay=5" */
+	TAKES_SHARED,	/* "key=value"; the bare word may mean something to others */
+};
+
+static int opt_docache(struct cl_ctx *c, const struct cl_arg *a)
+{
+	(void)a;
+	c->cfg->docache = true;
+	return 0;
+}
+
+static int opt_docheck(struct cl_ctx *c, const struct cl_arg *a)
+{
+	(void)a;
+	c->cfg->check = CHECK_FORCE;
+	return 0;
+}
+
+static int opt_nocheck(struct cl_ctx *c, const struct cl_arg *a)
+{
+	(void)a;
+	c->cfg->check = CHECK_SKIP;
+	return 0;
+}
+
+static int opt_minishell(struct cl_ctx *c, const struct cl_arg *a)
+{
+	(void)a;
+	c->cfg->minishell = true;
+	return 0;
+}
+
+static int opt_scandelay(struct cl_ctx *c, const struct cl_arg *a)
+{
+	unsigned long v = 10;	/* the old init's delay for a bare "scandelay" */
+
+	if (a->has_val && !cl_uint(a->val, a->vlen, 3600, &v))
+		return cl_fail(c, "expected scandelay=SECONDS, 0 to 3600");
+	c->cfg->scandelay = (int)v;
+	return 0;
+}
+
+static int opt_setkmap(struct cl_ctx *c, const struct cl_arg *a)
+{
+	if (!cl_hostname(a->val, a->vlen, sizeof(c->cfg->keymap) - 1))
+		return cl_fail(c, "expected a keymap name like fr or uk (letters, digits, '.', '-', '_'; at most %zu)",
+			       sizeof(c->cfg->keymap) - 1);
+	memcpy(c->cfg->keymap, a->val, a->vlen);
+	c->cfg->keymap[a->vlen] = '\0';
+	return 0;
+}
+
+/* subdir= only matters on local media; kept relative and free of "..". */
+static int opt_subdir(struct cl_ctx *c, const struct cl_arg *a)
+{
+	if (a->vlen == 0 || memmem(a->val, a->vlen, "..", 2) ||
+	    !cl_copy(c->cfg->subdir, sizeof(c->cfg->subdir), a->val, a->vlen))
+		return cl_fail(c, "expected subdir=DIR: printable, no '..', at most %zu characters",
+			       sizeof(c->cfg->subdir) - 1);
+	return 0;
+}
+
+static int opt_init(struct cl_ctx *c, const struct cl_arg *a)
+{
+	if (a->vlen == 0 || a->val[0] != '/' ||
+	    !cl_copy(c->cfg->init, sizeof(c->cfg->init), a->val, a->vlen))
+		return cl_fail(c, "expected init=/absolute/path, printable, at most %zu characters",
+			       sizeof(c->cfg->init) - 1);
+	return 0;
+}
+
+static const struct option {
+	const char *name;
+	cl_handler fn;
+	enum takes takes;
+} options[] = {
+	/* stage 3 source: SystemRescueCd, then dracut, then archiso */
+	{ "netboot", cl_opt_netboot, TAKES_SHARED },
+	{ "httpboot", cl_opt_bootalias, TAKES_VALUE },
+	{ "boothttp", cl_opt_bootalias, TAKES_VALUE },
+	{ "tftpboot", cl_opt_bootalias, TAKES_VALUE },
+	{ "boottftp", cl_opt_bootalias, TAKES_VALUE },
+	{ "nfsboot", cl_opt_nfsboot, TAKES_VALUE },
+	{ "nbdboot", cl_opt_nbdboot, TAKES_VALUE },
+	{ "root", cl_opt_root, TAKES_SHARED },
+	{ "archiso_http_srv", cl_opt_archiso, TAKES_VALUE },
+	{ "archiso_nbd_srv", cl_opt_archiso, TAKES_VALUE },
+	{ "archiso_nbd_name", cl_opt_archiso, TAKES_VALUE },
+	{ "archiso_nfs_srv", cl_opt_archiso, TAKES_VALUE },
+	{ "archisobasedir", cl_opt_archiso, TAKES_SHARED },
+	{ "checksum", cl_opt_checksum, TAKES_EITHER },
+	{ "docheck", opt_docheck, TAKES_FLAG },
+	{ "nocheck", opt_nocheck, TAKES_FLAG },
+	{ "proxy", cl_opt_proxy, TAKES_SHARED },
+	{ "docache", opt_docache, TAKES_FLAG },
+	/* network ("eth0=" and friends are matched by cl_opt_ethn's pattern) */
+	{ "ethx", cl_opt_ethx, TAKES_VALUE },
+	{ "ip", cl_opt_ip, TAKES_SHARED },
+	{ "gw", cl_opt_gateway, TAKES_VALUE },
+	{ "gateway", cl_opt_gateway, TAKES_VALUE },
+	{ "dns", cl_opt_dns, TAKES_VALUE },
+	{ "dodhcp", cl_opt_dodhcp, TAKES_EITHER },
+	{ "nodhcp", cl_opt_nodhcp, TAKES_FLAG },
+	{ "dhcphostname", cl_opt_dhcphostname, TAKES_VALUE },
+	{ "nameif", cl_opt_nameif, TAKES_VALUE },
+	{ "BOOTIF", cl_opt_bootif, TAKES_SHARED },
+	/* the rest */
+	{ "setkmap", opt_setkmap, TAKES_VALUE },
+	{ "subdir", opt_subdir, TAKES_VALUE },
+	{ "scandelay", opt_scandelay, TAKES_EITHER },
+	{ "minishell", opt_minishell, TAKES_FLAG },
+	{ "init", opt_init, TAKES_SHARED },
+};
+
+/* "eth" followed by digits: the old init's per-NIC option. */
+static bool is_ethn(const char *k, size_t n)
+{
+	unsigned long unit;
+
+	return n > 3 && memcmp(k, "eth", 3) == 0 && cl_uint(k + 3, n - 3, 9999, &unit);
+}
+
+static const struct option *find_option(const struct cl_arg *a)
+{
+	static const struct option ethn = { "ethN", cl_opt_ethn, TAKES_VALUE };
+
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (cl_eq(a->key, a->klen, options[i].name))
+			return &options[i];
+	return is_ethn(a->key, a->klen) ? &ethn : NULL;
+}
+
+/* Shows the argument as given, printable and short enough for one line. */
+static void show_arg(const struct cl_arg *a, char *buf, size_t len)
+{
+	char raw[112];
+	size_t n, want = a->klen + (a->has_val ? 1 + a->vlen : 0);
+
+	n = a->klen < sizeof(raw) ? a->klen : sizeof(raw);
+	memcpy(raw, a->key, n);
+	if (a->has_val && n < sizeof(raw))
+		raw[n++] = '=';
+	if (a->has_val && n < sizeof(raw)) {
+		size_t v = a->vlen < sizeof(raw) - n ? a->vlen : sizeof(raw) - n;
+		memcpy(raw + n, a->val, v);
+		n += v;
+	}
+	nb_sanitize(buf, len, raw, n);
+	if (want > n)
+		snprintf(buf + strlen(buf), len - strlen(buf), "...");
+}
+
+int cl_fail(struct cl_ctx *c, const char *fmt, ...)
+{
+	char shown[128], why[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	show_arg(c->arg, shown, sizeof(shown));
+	return nb_fail(c->e, -EINVAL, "%s: %s", shown, why);
+}
+
+static int handle(struct cl_ctx *c, const struct cl_arg *a)
+{
+	const struct option *o = find_option(a);
+
+	if (!o)
+		return 0;
+	c->arg = a;
+	if (o->takes == TAKES_FLAG && a->has_val)
+		return cl_fail(c, "%s takes no value", o->name);
+	if ((o->takes == TAKES_VALUE || o->takes == TAKES_SHARED) && !a->has_val)
+		return o->takes == TAKES_VALUE ? cl_fail(c, "expected %.*s=VALUE", (int)a->klen, a->key) : 0;
+	return o->fn(c, a);
+}
+
+int cmdline_parse(const char *buf, size_t len, struct boot_config *cfg, struct errbuf *e)
+{
+	struct cl_ctx c = { .cfg = cfg, .e = e };
+	struct cl_arg a;
+	size_t pos = 0;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	while (cl_next_arg(buf, len, &pos, &a)) {
+		if (!a.has_val && cl_eq(a.key, a.klen, "--"))
+			break;	/* the kernel hands the rest to init as argv */
+		if ((rc = handle(&c, &a)) < 0)
+			return rc;
+	}
+	return cl_finish_archiso(&c);
+}

@@ -1,0 +1,189 @@
+/* Typed value parsers over (s, n).  They only answer yes or no: the caller
+ * knows which argument it is parsing and writes the message. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include "cmdline/internal.h"
+
+bool cl_eq(const char *s, size_t n, const char *word)
+{
+	return strlen(word) == n && memcmp(s, word, n) == 0;
+}
+
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+bool cl_uint(const char *s, size_t n, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (n == 0 || n > 10)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_digit(s[i]))
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Four decimal parts 0..255 without leading zeros: "010" would be octal to
+ * inet_aton() and decimal to a human, so it is refused rather than guessed. */
+bool cl_ipv4(const char *s, size_t n, uint32_t *out)
+{
+	uint32_t a = 0;
+	size_t pos = 0;
+	const char *f;
+	size_t flen;
+	int parts = 0;
+	unsigned long v;
+
+	while (cl_field(s, n, '.', &pos, &f, &flen)) {
+		if (++parts > 4 || (flen > 1 && f[0] == '0') || !cl_uint(f, flen, 255, &v))
+			return false;
+		a = (a << 8) | (uint32_t)v;
+	}
+	if (parts != 4)
+		return false;
+	*out = htonl(a);
+	return true;
+}
+
+bool cl_host_ipv4(const char *s, size_t n, uint32_t *out)
+{
+	uint32_t a;
+
+	if (!cl_ipv4(s, n, &a) || a == 0 || a == 0xffffffffu)
+		return false;
+	*out = a;
+	return true;
+}
+
+/* A prefix length 1..32, or a dotted mask whose ones are contiguous. */
+bool cl_netmask(const char *s, size_t n, uint8_t *prefix)
+{
+	unsigned long len;
+	uint32_t m;
+	uint8_t p = 0;
+
+	if (n <= 2 && cl_uint(s, n, 32, &len)) {
+		if (len == 0)
+			return false;
+		*prefix = (uint8_t)len;
+		return true;
+	}
+	if (!cl_ipv4(s, n, &m))
+		return false;
+	m = ntohl(m);
+	while (p < 32 && (m & (0x80000000u >> p)))
+		p++;
+	if (p == 0 || (p < 32 && (m << p) != 0))
+		return false;
+	*prefix = p;
+	return true;
+}
+
+bool cl_addr_prefix(const char *s, size_t n, uint32_t *addr, uint8_t *prefix)
+{
+	const char *slash = memchr(s, '/', n);
+	size_t alen = slash ? (size_t)(slash - s) : n;
+
+	if (!cl_host_ipv4(s, alen, addr))
+		return false;
+	if (!slash) {
+		*prefix = 24;	/* the seed's examples are all /24 networks */
+		return true;
+	}
+	return cl_netmask(slash + 1, n - alen - 1, prefix);
+}
+
+static int hexval(char ch)
+{
+	if (is_digit(ch))
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Six two-digit hex bytes, all separated by ':' or all by '-'. */
+bool cl_mac(const char *s, size_t n, uint8_t mac[6])
+{
+	if (n != 17)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(s[i * 3]), lo = hexval(s[i * 3 + 1]);
+		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != s[2]))
+			return false;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return s[2] == ':' || s[2] == '-';
+}
+
+bool cl_printable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+bool cl_ifname(const char *s, size_t n)
+{
+	if (n == 0 || n >= 16 || cl_eq(s, n, ".") || cl_eq(s, n, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '/' || s[i] == ':' || s[i] == ',' || s[i] == '!')
+			return false;
+	return cl_printable(s, n);
+}
+
+bool cl_hostname(const char *s, size_t n, size_t max)
+{
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (!(is_digit(ch) || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      ch == '.' || ch == '-' || ch == '_'))
+			return false;
+	}
+	return true;
+}
+
+bool cl_field(const char *s, size_t n, char sep, size_t *pos, const char **f, size_t *flen)
+{
+	const char *p;
+
+	if (*pos > n)
+		return false;
+	*f = s + *pos;
+	p = memchr(*f, sep, n - *pos);
+	*flen = p ? (size_t)(p - *f) : n - *pos;
+	*pos = p ? (size_t)(p - s) + 1 : n + 1;
+	return true;
+}
+
+bool cl_copy(char *dst, size_t dstlen, const char *s, size_t n)
+{
+	if (n >= dstlen || !cl_printable(s, n))
+		return false;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return true;
+}
+
+const char *cl_fmt_ipv4(uint32_t a, char buf[16])
+{
+	const uint8_t *b = (const uint8_t *)&a;
+
+	snprintf(buf, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	return buf;
+}

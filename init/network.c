@@ -1,0 +1,24 @@
+/* The network stage: everything is in netboot/netup.c, shared with
+ * `netboot dhcp`; /init only says where the files go. */
+#include <stdio.h>
+#include "init/boot.h"
+#include "netboot/netup.h"
+
+int bring_up_network(struct boot *b)
+{
+	static const struct net_paths paths = {
+		.sysfs_net = "/sys/class/net",
+		.resolv_conf = "/etc/resolv.conf",
+		.run_dir = RUN_DIR,
+	};
+	struct net_state st;
+	char addr[16], gw[16];
+	int rc = net_bring_up(&b->cfg, &paths, &st, stderr, &b->err);
+	if (rc < 0)
+		return rc;
+	if (st.used.ifname[0])
+		say("network", "%s %s/%u via %s (%s) in %.2f s", st.used.ifname, dhcp_ntoa(st.used.addr, addr),
+		    st.used.prefix, st.used.gateway ? dhcp_ntoa(st.used.gateway, gw) : "no gateway",
+		    st.used.method == NET_DHCP ? "DHCP" : "static", st.elapsed_ms / 1000.0);
+	return 0;
+}

@@ -1,0 +1,94 @@
+/* The network stage /init runs: find the Ethernet interfaces, rename them
+ * (nameif=), bring them up, configure the static ones, run DHCP on the
+ * others in parallel, apply the winning lease, write resolv.conf and one
+ * handover file per configured interface (format: docs/handover.md).
+ * Each step logs one line "netboot: net: ...". */
+#ifndef NETBOOT_NETUP_H
+#define NETBOOT_NETUP_H
+#include <stdint.h>
+#include <stdio.h>
+#include "cmdline/cmdline.h"
+#include "netboot/dhcp_client.h"
+#include "netboot/errbuf.h"
+#include "netboot/rtnl.h"
+
+#define NET_MAX_DNS 3	/* resolv.conf's MAXNS */
+
+/* Where things are; the host tests point them into a temporary folder. */
+struct net_paths {
+	const char *sysfs_net;		/* "/sys/class/net" */
+	const char *resolv_conf;	/* "/etc/resolv.conf"; NULL = do not write */
+	const char *run_dir;		/* "/run/netboot": <run_dir>/<ifname>.conf; NULL = do not write */
+};
+
+/* One configured interface: what the handover file says.  Addresses in
+ * network byte order, 0 = none; strings printable ASCII. */
+struct net_ifconf {
+	char ifname[16];
+	enum net_method method;		/* NET_DHCP or NET_STATIC */
+	uint8_t hwaddr[6];
+	uint32_t addr;
+	uint8_t prefix;
+	uint32_t broadcast;
+	uint32_t gateway;
+	uint32_t dns[NET_MAX_DNS];	/* dns= from the command line first, then the lease's */
+	int ndns;
+	char domain[128];
+	char hostname[64];
+	uint32_t dhcp_server;
+	uint32_t next_server;		/* siaddr */
+	char bootfile[128];
+	char tftp_server[64];		/* option 66 / sname */
+	uint32_t lease_secs;		/* DHCP_LEASE_INFINITE; 0 for static */
+	long long lease_obtained;	/* unix time; 0 for static */
+	unsigned mtu;			/* the link's MTU after setup */
+};
+
+struct net_state {
+	struct net_ifconf used;		/* the interface the boot goes on with; used.ifname "" = none */
+	char configured[CMDLINE_MAX_IFACES][16];	/* every interface given an address */
+	int nconfigured;
+	long elapsed_ms;		/* the whole stage */
+	long dhcp_ms;			/* from DHCP start to the chosen ACK; 0 without DHCP */
+};
+
+/* Runs the stage.  Returns 0 when at least one interface was configured
+ * (or none was asked for: st->used.ifname is then ""), else a negative
+ * errno with e naming the interfaces and what was tried, e.g. "no DHCP
+ * offer on eth0, eth1 after 30.0 s (eth0: 5 DISCOVERs, no offer; eth1: no
+ * carrier)".  A DHCP failure is only logged when a static interface
+ * came up. */
+int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, struct net_state *st,
+		 FILE *log, struct errbuf *e);
+
+/* --- the steps, shared with `netboot dhcp` and the tests --- */
+
+struct net_iface {
+	char name[16];
+	uint8_t mac[6];
+};
+/* Ethernet interfaces (type 1, not lo) under sysfs_net, sorted eth2 <
+ * eth10.  Returns how many (<= max) or a negative errno. */
+int net_list_ifaces(const char *sysfs_net, struct net_iface *out, int max, struct errbuf *e);
+
+/* Fills c from a lease; dns (n of them, e.g. the command line's) go first,
+ * the lease's follow, duplicates dropped. */
+void net_ifconf_from_lease(struct net_ifconf *c, const char *ifname, const uint8_t mac[6],
+			   const struct dhcp_lease *l, const uint32_t *dns, int ndns);
+
+/* Sets the MTU (when c->mtu differs from the link's), the address and the
+ * default route (when c->gateway).  Only the address is fatal; the others
+ * are logged.  Updates c->mtu to the link's MTU. */
+int net_apply(struct rtnl *nl, struct net_ifconf *c, FILE *log, struct errbuf *e);
+
+/* The handover file (docs/handover.md) and resolv.conf.  The write
+ * functions create the file under a temporary name and rename it. */
+void net_format_handover(const struct net_ifconf *c, FILE *out);
+int net_write_handover(const char *run_dir, const struct net_ifconf *c, struct errbuf *e);
+void net_format_resolv(const struct net_ifconf *c, FILE *out);
+int net_write_resolv(const char *path, const struct net_ifconf *c, struct errbuf *e);
+
+/* Copies src keeping only [A-Za-z0-9._:/@%+,=-], others become '_': safe
+ * unquoted in a shell assignment. */
+void net_shell_safe(char *dst, size_t cap, const char *src);
+#endif

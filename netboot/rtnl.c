@@ -1,0 +1,259 @@
+#include "netboot/rtnl.h"
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#define RTNL_REPLY_MS 2000	/* the kernel answers at once; this only guards a wedged socket */
+
+struct nlreq {
+	union {
+		struct nlmsghdr h;
+		uint8_t buf[512];
+	} u;
+	size_t len;
+};
+
+static void req_start(struct nlreq *r, uint16_t type, uint16_t flags, const void *body, size_t blen)
+{
+	memset(r, 0, sizeof(*r));
+	r->u.h.nlmsg_type = type;
+	r->u.h.nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
+	memcpy(r->u.buf + NLMSG_HDRLEN, body, blen);
+	r->len = NLMSG_HDRLEN + NLMSG_ALIGN(blen);
+}
+
+static void req_attr(struct nlreq *r, uint16_t type, const void *data, size_t len)
+{
+	struct rtattr rta = { .rta_len = (unsigned short)RTA_LENGTH(len), .rta_type = type };
+
+	/* Requests here are a few attributes; the buffer is sized for them. */
+	if (r->len + RTA_SPACE(len) > sizeof(r->u.buf))
+		return;
+	memcpy(r->u.buf + r->len, &rta, sizeof(rta));
+	memcpy(r->u.buf + r->len + RTA_LENGTH(0), data, len);
+	r->len += RTA_SPACE(len);
+}
+
+int rtnl_open(struct rtnl *nl, struct errbuf *e)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	nl->seq = (uint32_t)time(NULL);
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl->fd < 0)
+		return nb_fail(e, -errno, "rtnetlink socket: %s", strerror(errno));
+	if (bind(nl->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int rc = -errno;
+		close(nl->fd);
+		nl->fd = -1;
+		return nb_fail(e, rc, "rtnetlink bind: %s", strerror(-rc));
+	}
+	return 0;
+}
+
+void rtnl_close(struct rtnl *nl)
+{
+	if (nl->fd >= 0)
+		close(nl->fd);
+	nl->fd = -1;
+}
+
+static void parse_link(const struct nlmsghdr *h, struct rtnl_link *out)
+{
+	const uint8_t *p = (const uint8_t *)h + NLMSG_HDRLEN;
+	size_t len = h->nlmsg_len - NLMSG_HDRLEN, off;
+	struct ifinfomsg ifi;
+
+	memset(out, 0, sizeof(*out));
+	if (len < sizeof(ifi))
+		return;
+	memcpy(&ifi, p, sizeof(ifi));
+	out->ifindex = ifi.ifi_index;
+	out->flags = ifi.ifi_flags;
+	out->type = ifi.ifi_type;
+	for (off = NLMSG_ALIGN(sizeof(ifi)); off + sizeof(struct rtattr) <= len;) {
+		struct rtattr rta;
+		memcpy(&rta, p + off, sizeof(rta));
+		if (rta.rta_len < sizeof(rta) || rta.rta_len > len - off)
+			break;
+		const uint8_t *d = p + off + RTA_LENGTH(0);
+		size_t dl = rta.rta_len - RTA_LENGTH(0);
+		if (rta.rta_type == IFLA_IFNAME)
+			memcpy(out->name, d, dl < sizeof(out->name) - 1 ? dl : sizeof(out->name) - 1);
+		else if (rta.rta_type == IFLA_ADDRESS && dl == 6)
+			memcpy(out->mac, d, 6);
+		else if (rta.rta_type == IFLA_MTU && dl == 4)
+			memcpy(&out->mtu, d, 4);
+		off += RTA_ALIGN(rta.rta_len);
+	}
+}
+
+/* Sends r and reads until the matching ACK/error (or the RTM_NEWLINK
+ * answer to a get, stored in link).  Returns 0 or the kernel's -errno. */
+static int talk(struct rtnl *nl, struct nlreq *r, struct rtnl_link *link, struct errbuf *e, const char *what)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	union {
+		struct nlmsghdr h;
+		uint8_t buf[16384];
+	} rx;
+	uint32_t seq = ++nl->seq;
+
+	r->u.h.nlmsg_len = (uint32_t)r->len;
+	r->u.h.nlmsg_seq = seq;
+	if (sendto(nl->fd, r->u.buf, r->len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return nb_fail(e, -errno, "rtnetlink %s: send: %s", what, strerror(errno));
+	for (;;) {
+		struct pollfd pfd = { .fd = nl->fd, .events = POLLIN };
+		int pr = poll(&pfd, 1, RTNL_REPLY_MS);
+		if (pr == 0)
+			return nb_fail(e, -ETIMEDOUT, "rtnetlink %s: no answer from the kernel", what);
+		if (pr < 0) {
+			if (errno == EINTR)
+				continue;
+			return nb_fail(e, -errno, "rtnetlink %s: poll: %s", what, strerror(errno));
+		}
+		ssize_t n = recv(nl->fd, rx.buf, sizeof(rx.buf), 0);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return nb_fail(e, -errno, "rtnetlink %s: recv: %s", what, strerror(errno));
+		}
+		for (size_t off = 0; off + NLMSG_HDRLEN <= (size_t)n;) {
+			struct nlmsghdr *h = (struct nlmsghdr *)(rx.buf + off);
+			if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > (size_t)n - off)
+				break;
+			off += NLMSG_ALIGN(h->nlmsg_len);
+			if (h->nlmsg_seq != seq)
+				continue;	/* a late answer to an earlier request */
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr err;
+				if (h->nlmsg_len < NLMSG_HDRLEN + sizeof(err))
+					return nb_fail(e, -EPROTO, "rtnetlink %s: short error message", what);
+				memcpy(&err, (uint8_t *)h + NLMSG_HDRLEN, sizeof(err));
+				if (err.error == 0)
+					return 0;
+				return nb_fail(e, err.error, "rtnetlink %s: %s", what, strerror(-err.error));
+			}
+			if (h->nlmsg_type == RTM_NEWLINK && link) {
+				parse_link(h, link);
+				return 0;
+			}
+		}
+	}
+}
+
+int rtnl_link_get(struct rtnl *nl, int ifindex, const char *name, struct rtnl_link *out, struct errbuf *e)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex > 0 ? ifindex : 0 };
+	struct nlreq r;
+	char id[24], what[48];
+
+	req_start(&r, RTM_GETLINK, 0, &ifi, sizeof(ifi));
+	if (ifindex > 0) {
+		snprintf(id, sizeof(id), "#%d", ifindex);
+	} else {
+		snprintf(id, sizeof(id), "%.15s", name);
+		req_attr(&r, IFLA_IFNAME, id, strlen(id) + 1);
+	}
+	snprintf(what, sizeof(what), "get link %s", id);
+	int rc = talk(nl, &r, out, e, what);
+	if (rc == -ENODEV || (rc == 0 && out->ifindex == 0))
+		return nb_fail(e, -ENODEV, "no network interface %s", id);
+	return rc;
+}
+
+static int set_link(struct rtnl *nl, int ifindex, unsigned flags, unsigned change, uint16_t attr,
+		    const void *data, size_t len, struct errbuf *e, const char *what)
+{
+	struct ifinfomsg ifi = {
+		.ifi_family = AF_UNSPEC, .ifi_index = ifindex, .ifi_flags = flags, .ifi_change = change,
+	};
+	struct nlreq r;
+
+	req_start(&r, RTM_NEWLINK, NLM_F_ACK, &ifi, sizeof(ifi));
+	if (data)
+		req_attr(&r, attr, data, len);
+	return talk(nl, &r, NULL, e, what);
+}
+
+int rtnl_link_up(struct rtnl *nl, int ifindex, struct errbuf *e)
+{
+	return set_link(nl, ifindex, RTNL_IFF_UP, RTNL_IFF_UP, 0, NULL, 0, e, "set link up");
+}
+
+int rtnl_link_mtu(struct rtnl *nl, int ifindex, unsigned mtu, struct errbuf *e)
+{
+	uint32_t v = mtu;
+	return set_link(nl, ifindex, 0, 0, IFLA_MTU, &v, sizeof(v), e, "set MTU");
+}
+
+int rtnl_link_rename(struct rtnl *nl, int ifindex, const char *name, struct errbuf *e)
+{
+	return set_link(nl, ifindex, 0, 0, IFLA_IFNAME, name, strnlen(name, 15) + 1, e, "rename link");
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int rtnl_wait_carrier(struct rtnl *nl, int ifindex, int timeout_ms, struct errbuf *e)
+{
+	long long deadline = mono_ms() + timeout_ms;
+	struct rtnl_link l;
+	int rc;
+
+	for (;;) {
+		if ((rc = rtnl_link_get(nl, ifindex, NULL, &l, e)) < 0)
+			return rc;
+		if (rtnl_has_carrier(&l))
+			return 0;
+		if (mono_ms() >= deadline)
+			return nb_fail(e, -ETIMEDOUT, "%s: no carrier after %.1f s", l.name, timeout_ms / 1000.0);
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
+int rtnl_addr_add(struct rtnl *nl, int ifindex, uint32_t addr, unsigned prefix, uint32_t brd, struct errbuf *e)
+{
+	struct ifaddrmsg ifa = {
+		.ifa_family = AF_INET, .ifa_prefixlen = (unsigned char)prefix,
+		.ifa_scope = RT_SCOPE_UNIVERSE, .ifa_index = (unsigned)ifindex,
+	};
+	struct nlreq r;
+
+	if (prefix > 32)
+		return nb_fail(e, -EINVAL, "rtnetlink add address: prefix /%u is not 0..32", prefix);
+	req_start(&r, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, &ifa, sizeof(ifa));
+	req_attr(&r, IFA_LOCAL, &addr, 4);
+	req_attr(&r, IFA_ADDRESS, &addr, 4);
+	if (brd)
+		req_attr(&r, IFA_BROADCAST, &brd, 4);
+	return talk(nl, &r, NULL, e, "add address");
+}
+
+int rtnl_route_default(struct rtnl *nl, int ifindex, uint32_t gw, bool onlink, struct errbuf *e)
+{
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
+		.rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST,
+		.rtm_flags = onlink ? RTNH_F_ONLINK : 0,
+	};
+	uint32_t oif = (uint32_t)ifindex;
+	struct nlreq r;
+
+	req_start(&r, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, &rtm, sizeof(rtm));
+	req_attr(&r, RTA_GATEWAY, &gw, 4);
+	req_attr(&r, RTA_OIF, &oif, 4);
+	return talk(nl, &r, NULL, e, "add default route");
+}

@@ -1,0 +1,86 @@
+/* libFuzzer harness for netboot/tftp_wire.c: every packet a peer can send
+ * (DATA, ACK, ERROR, OACK, RRQ/WRQ) through the parser, the option iterator,
+ * the option reader and the client's acceptance check, then a rebuild of
+ * what was read.  The input is copied to a heap buffer of its exact size so
+ * ASan sees any read past the end. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "netboot/tftp_wire.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_opts(const uint8_t *p, size_t len)
+{
+	static const struct tftp_opts asked = {
+		TFTP_OPT_BLKSIZE | TFTP_OPT_TIMEOUT | TFTP_OPT_TSIZE | TFTP_OPT_WINDOWSIZE, 1468, 64, 1, 0,
+	};
+	struct tftp_opt_iter it;
+	struct tftp_opt o;
+	struct tftp_opts got, use;
+	struct errbuf e;
+	uint8_t out[TFTP_PKT_MAX];
+
+	tftp_opt_begin(&it, p, len);
+	while (tftp_opt_next(&it, &o) > 0)
+		if (o.name[o.nlen] != 0 || o.val[o.vlen] != 0 || o.val + o.vlen >= (const char *)p + len)
+			abort();
+	if (tftp_opts_parse(p, len, &got) < 0)
+		return;
+	/* the clamping promise */
+	if (((got.present & TFTP_OPT_BLKSIZE) && (got.blksize < TFTP_BLKSIZE_MIN || got.blksize > TFTP_BLKSIZE_MAX)) ||
+	    ((got.present & TFTP_OPT_TIMEOUT) && got.timeout < TFTP_TIMEOUT_MIN) ||
+	    ((got.present & TFTP_OPT_WINDOWSIZE) && got.windowsize < TFTP_WINDOW_MIN))
+		abort();
+	if (tftp_opts_accept(&asked, &got, &use, &e) == 0 &&
+	    (use.blksize > asked.blksize || use.windowsize > asked.windowsize || use.blksize < TFTP_BLKSIZE_MIN ||
+	     use.windowsize < 1))
+		abort();
+	/* what was read writes back and reads the same */
+	int n = tftp_build_oack(out, sizeof(out), &got);
+	struct tftp_pkt p2;
+	struct tftp_opts again;
+	if (n < 0 || tftp_parse(out, (size_t)n, &p2) < 0 || tftp_opts_parse(p2.data, p2.len, &again) < 0 ||
+	    again.present != got.present || again.blksize != got.blksize || again.windowsize != got.windowsize ||
+	    again.timeout != got.timeout || again.tsize != got.tsize)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t *buf = malloc(size ? size : 1);
+	struct tftp_pkt p;
+	char msg[128];
+
+	if (!buf)
+		return 0;
+	memcpy(buf, data, size);
+	if (tftp_parse(buf, size, &p) == 0) {
+		switch (p.op) {
+		case TFTP_OACK:
+			check_opts(p.data, p.len);
+			break;
+		case TFTP_RRQ:
+		case TFTP_WRQ: {
+			uint8_t out[TFTP_PKT_MAX];
+			check_opts(p.data, p.len);
+			if (p.file[0] && tftp_build_rrq(out, sizeof(out), p.file, NULL) < 0)
+				abort();
+			break;
+		}
+		case TFTP_ERROR:
+			nb_sanitize(msg, sizeof(msg), (const char *)p.data, p.len);
+			break;
+		case TFTP_DATA:
+		case TFTP_ACK:
+			if (p.data + p.len != buf + size)
+				abort();
+			break;
+		}
+	}
+	/* the option reader also sees raw bytes, as a server reads a request */
+	check_opts(buf, size);
+	free(buf);
+	return 0;
+}
