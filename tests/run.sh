@@ -15,7 +15,7 @@ run_one() {
 	local t=$1 out rc
 	echo "== $t"
 	out=$( "$@" 2>&1 ); rc=$?
-	printf '%s\n' "$out" | tee -a "$log" | grep -E '^(PASS|FAIL|SKIP)' || true
+	printf '%s\n' "$out" | tee -a "$log" | grep -E '^(PASS|FAIL|SKIP|INFO)' || true
 	local p f s
 	p=$(printf '%s\n' "$out" | grep -c '^PASS') f=$(printf '%s\n' "$out" | grep -c '^FAIL')
 	s=$(printf '%s\n' "$out" | grep -c '^SKIP')
