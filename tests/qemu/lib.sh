@@ -62,10 +62,11 @@ LABEL netboot
 CFG
 }
 
-# qemu_boot LOG MODE NIC APPEND [MEM]: MODE direct|pxe; NIC e1000|virtio-net-pci.
+# qemu_boot LOG MODE NIC APPEND [MEM] [TFTPDIR]: MODE direct|pxe; NIC e1000|virtio-net-pci;
+# TFTPDIR is served by QEMU's built-in TFTP server in direct mode.
 # Runs QEMU in the background; qemu_wait decides the outcome.
 qemu_boot() {
-	local log=$1 mode=$2 nic=$3 append=$4 mem=${5:-512} tftp
+	local log=$1 mode=$2 nic=$3 append=$4 mem=${5:-512} tftp=${6:-}
 	local -a args=(-accel "$QEMU_ACCEL" -m "$mem" -no-reboot -display none -monitor none
 		-serial "file:$log" -nodefaults)
 	if [ "$mode" = pxe ]; then
@@ -74,7 +75,7 @@ qemu_boot() {
 		args+=(-boot n -netdev "user,id=n0,tftp=$tftp,bootfile=pxelinux.0" -device "$nic,netdev=n0")
 	else
 		args+=(-kernel "$B/kernel/vmlinuz" -initrd "$B/initram.igz"
-			-append "console=ttyS0,115200 panic=-1 $append" -netdev user,id=n0 -device "$nic,netdev=n0")
+			-append "console=ttyS0,115200 panic=-1 $append" -netdev "user,id=n0${tftp:+,tftp=$tftp}" -device "$nic,netdev=n0")
 	fi
 	: > "$log"
 	qemu-system-x86_64 "${args[@]}" </dev/null >"$log.qemu" 2>&1 &

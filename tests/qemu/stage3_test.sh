@@ -1,0 +1,33 @@
+#!/bin/bash
+# Stage 3 variants under QEMU: the image over TFTP from QEMU's built-in TFTP
+# server (10.0.2.2:69 in the guest), and the RAM check before a download that
+# cannot fit.
+. "$(dirname "$0")/lib.sh"
+need_artifacts
+MARK='NETBOOT-TEST-ROOT-OK'
+
+# 1. netboot=tftp:// through QEMU's TFTP (it caps blksize at 1428, no windowsize)
+image_dir "$TMP/tftp"
+log=$TMP/tftp.log
+qemu_boot "$log" direct virtio-net-pci "netboot=tftp://10.0.2.2/sysrcd.dat" 512 "$TMP/tftp"
+if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" && grep -qa 'md5 verified against tftp://10.0.2.2/sysrcd.md5' "$log"; then
+	echo "INFO: TFTP boot reached the test root in ${QEMU_SECONDS}s"
+	echo "PASS: netboot=tftp:// boots, md5 verified"
+else
+	echo "FAIL: netboot=tftp:// did not boot"
+fi
+
+# 2. an image larger than the RAM: refused before downloading, with the way out named
+mkdir -p "$TMP/big"
+truncate -s 400M "$TMP/big/sysrcd.dat"
+(cd "$TMP/big" && md5sum sysrcd.dat > sysrcd.md5)
+http_serve "$TMP/big"
+log=$TMP/ram.log
+qemu_boot "$log" direct virtio-net-pci "netboot=http://10.0.2.2:$HTTP_PORT/sysrcd.dat" 256
+qemu_wait "$log" "FAILED at|$MARK" >/dev/null
+if grep -qaE 'FAILED at stage3: sysrcd.dat needs 400 MiB, [0-9]+ MiB free: use nbdboot= or nfsboot=' "$log" &&
+   ! grep -qa '% ' "$log"; then
+	echo "PASS: image larger than RAM refused before the download, nbdboot=/nfsboot= suggested"
+else
+	echo "FAIL: RAM check"; grep -a 'netboot' "$log" | tail -5
+fi
