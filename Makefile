@@ -27,10 +27,12 @@ all: $(B)/init $(B)/netboot $(B)/mkcpio
 # --- host objects (glibc) and the same objects with sanitizers for tests ---
 $(B)/host/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) -c $< -o $@
+	@echo '  CC      $<'
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -c $< -o $@
 $(B)/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -c $< -o $@
+	@echo '  CC-SAN  $<'
+	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -c $< -o $@
 # --- musl objects for the static /init ---
 $(MUSL_INC):
 	@mkdir -p $@
@@ -39,10 +41,11 @@ $(MUSL_INC):
 	ln -sfn /usr/include/x86_64-linux-gnu/asm $@/asm
 $(B)/musl/%.o: %.c $(HDRS) | $(MUSL_INC)
 	@mkdir -p $(dir $@)
-	$(MUSL_CC) $(CSTD) -isystem $(MUSL_INC) $(WARN) -Os -c $< -o $@
+	@echo '  CC-MUSL $<'
+	@$(MUSL_CC) $(CSTD) -isystem $(MUSL_INC) $(WARN) -Os -c $< -o $@
 
 $(B)/init: $(patsubst %.c,$(B)/musl/%.o,$(INIT_SRCS) $(LIB_SRCS))
-	$(MUSL_CC) -static -s -o $@ $^
+	@$(MUSL_CC) -static -s -o $@ $^
 	@echo "build/init: $$(stat -c %s $@) bytes, static"
 $(B)/netboot: $(patsubst %.c,$(B)/host/%.o,$(TOOL_SRCS) $(LIB_SRCS))
 	$(CC) -o $@ $^

@@ -21,7 +21,9 @@ cat > "$TMP/nginx.conf" <<CONF
 daemon off; master_process off; worker_processes 1; pid $TMP/nginx.pid; error_log $TMP/nginx.err;
 events { worker_connections 64; }
 http { access_log off; sendfile on; client_body_temp_path $TMP; proxy_temp_path $TMP; fastcgi_temp_path $TMP;
-       uwsgi_temp_path $TMP; scgi_temp_path $TMP; server { listen 127.0.0.1:$port; root $TMP/www; } }
+       uwsgi_temp_path $TMP; scgi_temp_path $TMP;
+       server { listen 127.0.0.1:$port; root $TMP/www;
+                location /gbe/ { alias $TMP/www/; limit_rate 118m; } } }   # a 1 Gbit/s link's payload rate
 CONF
 nginx -c "$TMP/nginx.conf" -p "$TMP" & PIDS+=($!)
 wait_port "$port" || { echo "bench: nginx did not start"; exit 1; }
@@ -51,6 +53,15 @@ printf '  %-44s %6s MiB/s\n' "netboot fetch (download + md5 verify)" "$(rate "$o
 	"curl -o /dev/null (raw rate ceiling)" "$(rate "$raw")"
 awk -v o="$ours" -v c="$curl_md5" -v w="$wget_md5" -v r="$raw" 'BEGIN {
 	printf "  ratios: ours/raw %.2f (goal >= 0.95), ours vs curl+md5sum %.2fx (goal >= 1.5), vs wget+md5sum %.2fx\n", r / o, c / o, w / o }'
+gbe=http://127.0.0.1:$port/gbe/sysrcd.dat
+ours_g=$(best "'$NB' fetch --quiet '$gbe' -o '$TMP/out/f'")
+raw_g=$(best "curl -sf -o /dev/null '$gbe'")
+curl_g=$(best "curl -sf -o '$TMP/out/f' '$gbe' && md5sum '$TMP/out/f'")
+echo "HTTP over a link shaped to 1 Gbit/s (nginx limit_rate 118m):"
+printf '  %-44s %6s MiB/s\n' "netboot fetch (download + md5 verify)" "$(rate "$ours_g")" \
+	"curl -o f && md5sum f" "$(rate "$curl_g")" "curl -o /dev/null (raw rate ceiling)" "$(rate "$raw_g")"
+awk -v o="$ours_g" -v c="$curl_g" -v r="$raw_g" 'BEGIN {
+	printf "  ratios: ours/raw %.2f (goal >= 0.95), ours vs curl+md5sum %.2fx\n", r / o, c / o }'
 if [ -x /usr/bin/time ]; then
 	/usr/bin/time -f '%M' -o "$TMP/rss" "$NB" fetch --quiet "$url" -o "$TMP/out/f" >/dev/null 2>&1
 	echo "  peak RSS of netboot fetch: $(cat "$TMP/rss") KiB (goal <= 2048; the tmpfs file is page cache, not RSS)"

@@ -21,9 +21,16 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 			  char *source, size_t source_len, struct errbuf *e)
 {
 	uint8_t text[CHECKSUM_FILE_MAX];	/* small enough for the stack of /init and the tool */
-	char names[4][256], first[sizeof(e->msg)] = "", others[1100] = "";
+	char names[5][256], first[sizeof(e->msg)] = "", others[1100] = "";
 	const char *image_name = base_name(image->path);
-	int n = checksum_candidates(image_name, names, 4), rc = -ENOENT;
+	int n = 0, rc = -ENOENT;
+
+	if (rq->checksum_name && *rq->checksum_name)
+		snprintf(names[n++], sizeof(names[0]), "%s", rq->checksum_name);
+	n += checksum_candidates(image_name, names + n, 5 - n);
+	for (int i = 1; i < n; i++)	/* drop a repeat of the given name */
+		if (!strcmp(names[i], names[0]))
+			memmove(names[i], names[i + 1], sizeof(names[0]) * (size_t)(--n - i));
 
 	for (int i = 0; i < n; i++) {
 		struct url u;
@@ -42,7 +49,10 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 		if (rc < 0)
 			return rc;
 		url_format(&u, source, source_len);
-		return checksum_file_parse((const char *)text, (size_t)s.written, image_name, -1, source, want, e);
+		/* the extension names the algorithm (.sha256 ...); sysrcd.md5 is MD5 */
+		const char *dot = strrchr(names[i], '.');
+		int hint = dot ? hash_from_name(dot + 1, strlen(dot + 1)) : -1;
+		return checksum_file_parse((const char *)text, (size_t)s.written, image_name, hint, source, want, e);
 	}
 	/* the seed's rule makes the first name mandatory: its 404 is the cause */
 	return nb_fail(e, -ENOENT, "%s (also not found: %s); check the URL, or give checksum= or nocheck",
@@ -67,10 +77,16 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 			return rc;
 		snprintf(res->checksum_source, sizeof(res->checksum_source), "checksum= argument");
 	} else if (rq->verify) {
-		if ((rc = fetch_expected(rq, u, &want, res->checksum_source, sizeof(res->checksum_source), e)) < 0)
+		rc = fetch_expected(rq, u, &want, res->checksum_source, sizeof(res->checksum_source), e);
+		if (rc == -ENOENT && rq->checksum_optional) {
+			if (rq->log)
+				fprintf(rq->log, "netboot: fetch: %s: no checksum file beside it: NOT verifying (add one, or give checksum=)\n", name);
+			want.len = 0;
+		} else if (rc < 0) {
 			return rc;
+		}
 	}
-	if (rq->verify || (rq->checksum_arg && *rq->checksum_arg))
+	if (want.len)
 		sink_hash(s, want.algo);
 	s->expected = 0;	/* a mirror may carry another size */
 	if ((rc = sink_restart(s, e)) < 0)
@@ -86,7 +102,7 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 	res->seconds = (double)(monotonic_ns() - t0) / 1e9;
 	if (!s->hashing)
 		return 0;
-	size_t n = hash_final(&s->hash, got);
+	size_t n = sink_digest(s, got);
 	hash_hex(got, n, got_hex);
 	hash_hex(want.digest, want.len, want_hex);
 	res->algo = want.algo;
@@ -124,6 +140,7 @@ int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct
 		if (rq->log && i + 1 < rq->nurls)
 			fprintf(rq->log, "netboot: fetch: %s; trying the next mirror\n", e ? e->msg : shown);
 	}
+	sink_close(&s);
 	if (keepalive.fd >= 0)
 		close(keepalive.fd);
 	return rc;

@@ -13,6 +13,9 @@ struct fetch_request {
 	int nurls;
 	const char *checksum_arg;	/* "sha256:<hex>" from the command line, or NULL */
 	bool verify;			/* false only for nocheck */
+	const char *checksum_name;	/* checksum file to try first ("airootfs.sha512"); NULL = the usual names */
+	bool checksum_optional;		/* no checksum file at all is accepted, with a warning (dracut's
+					 * root=live: has no convention); a mismatch never is */
 	struct transport_opts transport;
 	FILE *log;			/* stage messages and progress; NULL = quiet */
 	/* opens the destination once the size is known (0 = unknown) */

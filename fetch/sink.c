@@ -29,6 +29,8 @@ int sink_begin(struct sink *s, uint64_t size, struct errbuf *e)
 {
 	if (size && !s->expected)
 		s->expected = size;
+	if (s->progress && size)
+		s->progress->total = size;
 	if (s->mem || s->fd >= 0)
 		return 0;
 	if (!s->open)
@@ -37,8 +39,6 @@ int sink_begin(struct sink *s, uint64_t size, struct errbuf *e)
 	if (fd < 0)
 		return fd;
 	s->fd = fd;
-	if (s->progress && size)
-		s->progress->total = size;
 	return 0;
 }
 
@@ -65,7 +65,11 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
 			off += (size_t)n;
 		}
 	}
-	if (s->hashing)
+	if (s->hashing && !s->piped && len >= 4096)	/* start the thread for bulk data only */
+		s->piped = hash_pipe_start(&s->pipe, &s->hash) == 0;
+	if (s->hashing && s->piped)
+		hash_pipe_feed(&s->pipe, p, len);
+	else if (s->hashing)
 		hash_update(&s->hash, p, len);
 	s->written += len;
 	if (s->progress)
@@ -75,6 +79,8 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
 
 int sink_restart(struct sink *s, struct errbuf *e)
 {
+	if (s->piped)
+		hash_pipe_drain(&s->pipe);
 	if (s->hashing)
 		hash_init(&s->hash, s->hash.algo);
 	s->written = 0;
@@ -83,4 +89,18 @@ int sink_restart(struct sink *s, struct errbuf *e)
 			return nb_fail(e, -errno, "restarting the download: %s", strerror(errno));
 	}
 	return 0;
+}
+
+size_t sink_digest(struct sink *s, uint8_t out[HASH_MAX_DIGEST])
+{
+	if (s->piped)
+		hash_pipe_drain(&s->pipe);
+	return hash_final(&s->hash, out);
+}
+
+void sink_close(struct sink *s)
+{
+	if (s->piped)
+		hash_pipe_stop(&s->pipe);
+	s->piped = false;
 }

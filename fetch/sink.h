@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "fetch/hash.h"
+#include "fetch/hash_pipe.h"
 #include "fetch/progress.h"
 #include "netboot/errbuf.h"
 
@@ -24,7 +25,9 @@ struct sink {
 	uint64_t written;	/* bytes accepted so far */
 	uint64_t expected;	/* announced size, 0 if unknown */
 	bool hashing;
-	struct hash_ctx hash;
+	struct hash_ctx hash;	/* read it through sink_digest() */
+	bool piped;		/* hashing on a second thread (hash_pipe.h) */
+	struct hash_pipe pipe;
 	struct progress *progress;	/* NULL: no progress line */
 };
 
@@ -36,4 +39,8 @@ int sink_begin(struct sink *s, uint64_t size, struct errbuf *e);
 int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e);
 /* Drops everything written so far (server ignored a Range request). */
 int sink_restart(struct sink *s, struct errbuf *e);
+/* The digest of every byte written; returns its length. */
+size_t sink_digest(struct sink *s, uint8_t out[HASH_MAX_DIGEST]);
+/* Ends the hashing thread, if any (the fd belongs to the open callback's owner). */
+void sink_close(struct sink *s);
 #endif

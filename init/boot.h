@@ -16,6 +16,7 @@
 struct boot {
 	struct boot_config cfg;
 	char kernel_release[65];
+	uint32_t boot_server;	/* next-server, else the DHCP server: archiso's ${pxeserver} */
 	char image_path[256];	/* the root image as a file (tmpfs copy or NFS) */
 	char image_dev[64];	/* the block device holding it (loop or nbd) */
 	uint64_t t0_ns;

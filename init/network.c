@@ -16,6 +16,7 @@ int bring_up_network(struct boot *b)
 	int rc = net_bring_up(&b->cfg, &paths, &st, stderr, &b->err);
 	if (rc < 0)
 		return rc;
+	b->boot_server = st.used.next_server ? st.used.next_server : st.used.dhcp_server;
 	if (st.used.ifname[0])
 		say("network", "%s %s/%u via %s (%s) in %.2f s", st.used.ifname, dhcp_ntoa(st.used.addr, addr),
 		    st.used.prefix, st.used.gateway ? dhcp_ntoa(st.used.gateway, gw) : "no gateway",

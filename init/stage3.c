@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include "fetch/fetch.h"
 #include "init/boot.h"
 #include "mount/loop.h"
@@ -59,6 +60,20 @@ static int open_image(void *ctx, uint64_t size, struct errbuf *e)
 	return fd;
 }
 
+/* archiso's ${pxeserver}: the server the firmware booted from, known only now */
+static int resolve_boot_server(struct boot *b)
+{
+	struct boot_config *c = &b->cfg;
+	if (!c->server_from_dhcp)
+		return 0;
+	if (!b->boot_server)
+		return nb_fail(&b->err, -EINVAL, "${pxeserver} in the image URL, but DHCP named no server (next-server or server id)");
+	for (int i = 0; i < c->nurls; i++)
+		if (!strcmp(c->urls[i].host, "pxeserver"))
+			inet_ntop(AF_INET, &b->boot_server, c->urls[i].host, sizeof(c->urls[i].host));
+	return 0;
+}
+
 static int fetch_copy(struct boot *b)
 {
 	const struct boot_config *c = &b->cfg;
@@ -67,6 +82,8 @@ static int fetch_copy(struct boot *b)
 		.nurls = c->nurls,
 		.checksum_arg = c->checksum_arg,
 		.verify = c->check != CHECK_SKIP,
+		.checksum_name = c->sum_name,
+		.checksum_optional = !c->sum_name[0] && c->check == CHECK_DEFAULT,
 		.transport = { .proxy = c->proxy, .log = stderr },
 		.log = stderr,
 		.open = open_image,
@@ -91,6 +108,9 @@ static int fetch_copy(struct boot *b)
 
 int fetch_root_image(struct boot *b)
 {
+	int rc = resolve_boot_server(b);
+	if (rc < 0)
+		return rc;
 	switch (b->cfg.source) {
 	case SOURCE_HTTP:
 	case SOURCE_TFTP:

@@ -40,6 +40,9 @@ struct xfer {
 	uint64_t gap_for;		/* `next` for which a gap was already ACKed */
 	int rto0, rto, tries, max_tries;
 	uint64_t now, deadline, ack_ns;	/* CLOCK_MONOTONIC ns */
+	uint64_t srtt;			/* smoothed ACK -> next block time, ns; 0 = none yet */
+	bool rtt_pending;		/* an ACK is out and no block has followed it */
+	uint64_t tail_at;		/* mid-window: when to give up on the window's tail */
 	uint8_t rrq[1400];
 	size_t rrq_len;
 	/* receive slots for recvmmsg */
@@ -81,6 +84,7 @@ static void send_ack(struct xfer *x, uint64_t block)
 	send_to(x, b, sizeof(b), &x->tid);
 	x->acked = block;
 	x->ack_ns = x->now;
+	x->rtt_pending = true;
 }
 
 static void send_error(struct xfer *x, const struct sockaddr_in *to, uint16_t code, const char *msg)
@@ -142,6 +146,18 @@ static int start(struct xfer *x, uint64_t tsize)
 	return 0;
 }
 
+/* How long a window may pause mid-way before its tail counts as lost.
+ * Without this a lost last block costs a whole retransmission timeout (the
+ * server waits for our ACK, we wait for the block).  A few round trips
+ * (measured from our ACK to the next block), at least 2 ms, at most half
+ * the timeout.  A server that was only slow sends some blocks twice. */
+static uint64_t tail_wait(const struct xfer *x)
+{
+	uint64_t w = 4 * x->srtt + 2000000u, cap = (uint64_t)x->rto0 * 500000u;
+
+	return w < cap ? w : cap;
+}
+
 static int on_data(struct xfer *x, const struct tftp_pkt *p)
 {
 	int16_t d = (int16_t)(uint16_t)(p->block - (uint16_t)x->next);
@@ -157,6 +173,12 @@ static int on_data(struct xfer *x, const struct tftp_pkt *p)
 		x->next++;
 		x->st->blocks++;
 		progress(x);
+		if (x->rtt_pending) {
+			uint64_t sample = x->now - x->ack_ns;
+			x->srtt = x->srtt ? (7 * x->srtt + sample) / 8 : sample;
+			x->rtt_pending = false;
+		}
+		x->tail_at = x->now + tail_wait(x);
 		if (p->len < x->use.blksize) {	/* short (maybe empty) block: the end */
 			if ((rc = flush(x)) < 0)
 				return rc;
@@ -363,13 +385,21 @@ static int receive(struct xfer *x)
 	for (;;) {
 		if (drained) {
 			struct pollfd pfd = { .fd = x->fd, .events = POLLIN };
+			bool mid_window = x->started && x->next - 1 > x->acked;
+			uint64_t until = mid_window && x->tail_at < x->deadline ? x->tail_at : x->deadline;
 			x->now = mono_ns();
 			if (x->now >= x->deadline) {
 				if ((rc = flush(x)) < 0 || (rc = on_timeout(x)) < 0)
 					return rc;
 				continue;
 			}
-			rc = poll(&pfd, 1, (int)((x->deadline - x->now + 999999) / 1000000));
+			if (mid_window && x->now >= x->tail_at) {
+				x->st->tails++;
+				send_ack(x, x->next - 1);	/* RFC 7440: resend from here */
+				continue;
+			}
+			struct timespec ts = { (time_t)((until - x->now) / 1000000000u), (long)((until - x->now) % 1000000000u) };
+			rc = ppoll(&pfd, 1, &ts, NULL);
 			if (rc > 0 && (pfd.revents & POLLERR) && (rc = on_icmp(x)) < 0)
 				return rc;
 			if (rc <= 0)
@@ -411,6 +441,8 @@ static int attempt(struct xfer *x, bool with_opts)
 	x->next = 1;
 	x->acked = x->gap_for = 0;
 	x->out_len = 0;
+	x->srtt = 0;
+	x->rtt_pending = false;
 	x->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (x->fd < 0)
 		return nb_fail(x->e, -errno, "%s: UDP socket: %s", x->label, strerror(errno));
@@ -421,6 +453,19 @@ static int attempt(struct xfer *x, bool with_opts)
 	getsockopt(x->fd, SOL_SOCKET, SO_RCVBUF, &x->st->rcvbuf, &sl);
 	setsockopt(x->fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
 
+	/* a window must fit the receive buffer, or its tail is dropped every
+	 * time (an skb costs a little more than its payload) */
+	if (with_opts) {
+		int per = x->asked.blksize + x->asked.blksize / 8 + 1024, fit = x->st->rcvbuf / per;
+		if (fit < 1)
+			fit = 1;
+		if (x->asked.windowsize > fit) {
+			if (x->c->log)
+				fprintf(x->c->log, "tftp: %s: receive buffer of %d bytes holds %d blocks: windowsize %u -> %d\n",
+					x->label, x->st->rcvbuf, fit, x->asked.windowsize, fit);
+			x->asked.windowsize = (uint16_t)fit;
+		}
+	}
 	n = tftp_build_rrq(x->rrq, sizeof(x->rrq), x->c->file, with_opts ? &x->asked : NULL);
 	if (n < 0) {
 		rc = nb_fail(x->e, -EINVAL, "%s: file name too long for a TFTP request to %s", x->label, x->url);

@@ -43,6 +43,7 @@ struct tftp_stats {
 	unsigned timeouts;	/* retransmissions of the RRQ or an ACK */
 	unsigned gaps;		/* blocks that arrived ahead of a missing one */
 	unsigned dups;		/* blocks received twice */
+	unsigned tails;		/* windows cut short by a lost tail, ACKed early */
 	unsigned foreign;	/* packets from another address or port (answered ERROR 5) */
 	unsigned bad;		/* malformed or oversized packets ignored */
 	int rcvbuf;		/* the receive buffer the kernel granted */

@@ -30,6 +30,7 @@ struct scenario {
 	int lose_ack0;		/* ignore the first ACK of the OACK */
 	int lose_ack_every;	/* ignore every Nth window ACK (the server resends the window) */
 	int drop_every;		/* lose the first sending of every Nth block */
+	int drop_tail;		/* lose the first sending of each window's last block */
 	int swap_every;		/* send block N+1 before N, first sending only */
 	int dup_every;		/* send every Nth block twice */
 	int foreign_at;		/* before block N, a DATA from another port */
@@ -43,6 +44,7 @@ struct scenario {
 	int want_rc;
 	const char *want_msg;
 	int want_fallback, want_gaps, want_options;
+	int want_tails;		/* lost window tails recovered early, with no timeout */
 	unsigned want_server;	/* 0: the server must exit 0; 1: it may fail or be killed */
 };
 
@@ -98,6 +100,8 @@ static void send_window(struct srv *s, uint64_t base)
 		if (first && sc->oversize_at && b == (uint64_t)sc->oversize_at)
 			send_block(s, s->fd, b, 7);
 		if (first && sc->drop_every && b % (uint64_t)sc->drop_every == 0)
+			continue;
+		if (first && sc->drop_tail && b == base + s->window - 1)
 			continue;
 		if (first && sc->swap_every && b % (uint64_t)sc->swap_every == 0 && b + 1 < base + s->window && b < s->nblocks) {
 			s->faulted[b + 1] = 1;
@@ -324,6 +328,12 @@ static void run(const struct scenario *sc)
 		CHECK(nm, k.size_calls == 1 && k.early == 0);
 		snprintf(nm, sizeof(nm), "%s: options and fallback as expected", sc->name);
 		CHECK(nm, st.options == (sc->want_options != 0) && st.fallback == (sc->want_fallback != 0));
+		if (sc->want_tails) {
+			snprintf(nm, sizeof(nm), "%s: tails ACKed early, no timeout", sc->name);
+			if (!(st.tails > 0 && st.timeouts == 0))
+				printf("  tails %u timeouts %u\n", st.tails, st.timeouts);
+			CHECK(nm, st.tails > 0 && st.timeouts == 0);
+		}
 		if (sc->want_gaps) {
 			snprintf(nm, sizeof(nm), "%s: gaps seen and recovered", sc->name);
 			CHECK(nm, st.gaps > 0);
@@ -346,6 +356,8 @@ static const struct scenario cases[] = {
 	{ .name = "lock-step rollover", .size = 65600 * 8 + 3, .blksize = 8, .window = 1, .want_options = 1 },
 	{ .name = "path MTU blksize, window 64", .size = 3000000, .want_options = 1 },
 	{ .name = "lost blocks", .size = 300000, .blksize = 512, .window = 8, .drop_every = 37, .want_options = 1, .want_gaps = 1 },
+	{ .name = "lost window tails", .size = 100000, .blksize = 512, .window = 8, .drop_tail = 1, .want_options = 1,
+	  .want_tails = 1 },
 	{ .name = "lost blocks across rollover", .size = 65536 * 8 + 4000, .blksize = 8, .window = 32, .drop_every = 4099,
 	  .want_options = 1, .want_gaps = 1 },
 	{ .name = "reordered blocks", .size = 200000, .blksize = 512, .window = 8, .swap_every = 11, .want_options = 1, .want_gaps = 1 },

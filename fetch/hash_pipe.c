@@ -1,0 +1,107 @@
+#include "fetch/hash_pipe.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The slot being filled is slot[filled % N] while used[] of it grows; it is
+ * handed over by incrementing `filled`.  The thread hashes slot[hashed % N]. */
+static void *hash_thread(void *arg)
+{
+	struct hash_pipe *p = arg;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (p->hashed == p->filled && !p->stop)
+			pthread_cond_wait(&p->changed, &p->lock);
+		if (p->hashed == p->filled && p->stop)
+			break;
+		unsigned i = p->hashed % HASH_PIPE_SLOTS;
+		pthread_mutex_unlock(&p->lock);
+		hash_update(p->hash, p->slot[i], p->used[i]);
+		pthread_mutex_lock(&p->lock);
+		p->used[i] = 0;
+		p->hashed++;
+		pthread_cond_broadcast(&p->changed);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+int hash_pipe_start(struct hash_pipe *p, struct hash_ctx *h)
+{
+	memset(p, 0, sizeof(*p));
+	p->hash = h;
+	for (int i = 0; i < HASH_PIPE_SLOTS; i++)
+		if (!(p->slot[i] = malloc(HASH_PIPE_SLOT_SIZE)))
+			goto nomem;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->changed, NULL);
+	int rc = pthread_create(&p->thread, NULL, hash_thread, p);
+	if (rc == 0)
+		return 0;
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->changed);
+nomem:
+	for (int i = 0; i < HASH_PIPE_SLOTS; i++)
+		free(p->slot[i]);
+	memset(p, 0, sizeof(*p));
+	return -ENOMEM;
+}
+
+/* Hands the slot being filled to the thread (caller holds the lock). */
+static void publish(struct hash_pipe *p)
+{
+	p->filled++;
+	pthread_cond_broadcast(&p->changed);
+}
+
+void hash_pipe_feed(struct hash_pipe *p, const void *data, size_t len)
+{
+	const uint8_t *d = data;
+	pthread_mutex_lock(&p->lock);
+	while (len) {
+		/* the slot after the waiting ones must be free */
+		while (p->filled - p->hashed >= HASH_PIPE_SLOTS)
+			pthread_cond_wait(&p->changed, &p->lock);
+		unsigned i = p->filled % HASH_PIPE_SLOTS;
+		size_t take = HASH_PIPE_SLOT_SIZE - p->used[i];
+		if (take > len)
+			take = len;
+		/* the thread never reads the slot being filled: copy without the lock */
+		pthread_mutex_unlock(&p->lock);
+		memcpy(p->slot[i] + p->used[i], d, take);
+		pthread_mutex_lock(&p->lock);
+		p->used[i] += take;
+		d += take;
+		len -= take;
+		if (p->used[i] == HASH_PIPE_SLOT_SIZE)
+			publish(p);
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+void hash_pipe_drain(struct hash_pipe *p)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->used[p->filled % HASH_PIPE_SLOTS] && p->filled - p->hashed < HASH_PIPE_SLOTS)
+		publish(p);
+	while (p->hashed != p->filled)
+		pthread_cond_wait(&p->changed, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void hash_pipe_stop(struct hash_pipe *p)
+{
+	if (!p->slot[0])
+		return;
+	hash_pipe_drain(p);
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->thread, NULL);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->changed);
+	for (int i = 0; i < HASH_PIPE_SLOTS; i++)
+		free(p->slot[i]);
+	memset(p, 0, sizeof(*p));
+}

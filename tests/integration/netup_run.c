@@ -1,0 +1,48 @@
+/* netup_run: runs net_bring_up() the way /init does, for netup_netns.sh.
+ *   netup_run DIR 'kernel command line'
+ * Reads the interfaces from /sys/class/net (run it inside a namespace),
+ * writes DIR/resolv.conf and DIR/run/<if>.conf, prints struct net_state as
+ * key=value lines on stdout and the stage's log on stderr.  Exit status 0,
+ * or 1 with "netup_run: <message>" on stderr. */
+#include <stdio.h>
+#include <string.h>
+#include "cmdline/cmdline.h"
+#include "netboot/netup.h"
+
+int main(int argc, char **argv)
+{
+	struct boot_config cfg;
+	struct net_state st;
+	struct errbuf e = { "" };
+	char resolv[512], run[512], a[16];
+	const struct net_ifconf *u = &st.used;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: netup_run DIR 'kernel command line'\n");
+		return 2;
+	}
+	if (cmdline_parse(argv[2], strlen(argv[2]), &cfg, &e) < 0) {
+		fprintf(stderr, "netup_run: %s\n", e.msg);
+		return 1;
+	}
+	snprintf(resolv, sizeof(resolv), "%s/resolv.conf", argv[1]);
+	snprintf(run, sizeof(run), "%s/run", argv[1]);
+	struct net_paths paths = { .sysfs_net = "/sys/class/net", .resolv_conf = resolv, .run_dir = run };
+	if (net_bring_up(&cfg, &paths, &st, stderr, &e) < 0) {
+		fprintf(stderr, "netup_run: %s\n", e.msg);
+		return 1;
+	}
+	printf("used=%s\nmethod=%s\n", u->ifname, u->method == NET_DHCP ? "dhcp" : "static");
+	printf("addr=%s/%u\n", dhcp_ntoa(u->addr, a), u->prefix);
+	printf("gateway=%s\n", u->gateway ? dhcp_ntoa(u->gateway, a) : "");
+	for (int i = 0; i < u->ndns; i++)
+		printf("dns=%s\n", dhcp_ntoa(u->dns[i], a));
+	printf("dhcp_server=%s\n", u->dhcp_server ? dhcp_ntoa(u->dhcp_server, a) : "");
+	printf("next_server=%s\n", u->next_server ? dhcp_ntoa(u->next_server, a) : "");
+	printf("bootfile=%s\nlease=%u\n", u->bootfile, u->lease_secs);
+	printf("configured=");
+	for (int i = 0; i < st.nconfigured; i++)
+		printf("%s%s", i ? "," : "", st.configured[i]);
+	printf("\nelapsed_ms=%ld\ndhcp_ms=%ld\n", st.elapsed_ms, st.dhcp_ms);
+	return 0;
+}
