@@ -21,6 +21,9 @@ FUZZERS  := $(patsubst %.c,$(B)/fuzz/%,$(notdir $(wildcard $(addsuffix /*_fuzz.c
 KERNEL_DIR := $(B)/kernel
 MUSL_INC := $(B)/musl-include
 
+# keep intermediate objects; let the fuzzer rule name its own source
+.SECONDARY:
+.SECONDEXPANSION:
 .PHONY: all initramfs check deps bench demo fuzz clean kernel testroot
 all: $(B)/init $(B)/netboot $(B)/mkcpio
 
@@ -59,10 +62,18 @@ $(B)/mkcpio: scripts/mkcpio.c
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $<
 $(B)/tests/%: tests/unit/%.c $(patsubst %.c,$(B)/san/%.o,$(LIB_SRCS)) tests/unit/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -o $@ $< $(patsubst %.c,$(B)/san/%.o,$(LIB_SRCS))
-$(B)/fuzz/%: $(LIB_SRCS) $(HDRS)
+	@echo '  TEST    $@'
+	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -o $@ $< $(patsubst %.c,$(B)/san/%.o,$(LIB_SRCS))
+# libFuzzer: the library compiled once with coverage, each *_fuzz.c linked against it
+FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined
+$(B)/fuzzobj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $(wildcard $(addsuffix /$*.c,$(LIB_DIRS))) $(LIB_SRCS)
+	@echo '  CC-FUZZ $<'
+	@$(CLANG) $(CSTD) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(B)/fuzz/%: $$(wildcard $$(addsuffix /$$*.c,$(LIB_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	@echo '  FUZZER  $@'
+	@$(CLANG) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(wildcard $(addsuffix /$*.c,$(LIB_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(LIB_SRCS))
 
 fuzz: $(FUZZERS)
 unit: $(TESTS)
@@ -93,4 +104,4 @@ demo: deps
 	$(MAKE) all initramfs testroot
 	tests/qemu/demo.sh
 clean:
-	rm -rf $(B)/host $(B)/san $(B)/musl $(B)/tests $(B)/fuzz $(B)/init $(B)/netboot $(B)/initram.igz
+	rm -rf $(B)/host $(B)/san $(B)/musl $(B)/fuzzobj $(B)/tests $(B)/fuzz $(B)/init $(B)/netboot $(B)/initram.igz

@@ -6,44 +6,41 @@
 #   loopback   MTU 65536, so 64 KiB blocks travel unfragmented; RTT ~20 us
 #   veth       a veth pair between two private network namespaces, MTU 1500
 #              as on Ethernet (largest unfragmented block 1468); RTT ~30 us
-#   delayed    loopback through bench/udp_delay.c holding each packet
+#   delayed    loopback through bench/udp_delay.c, which holds each packet
 #              DELAY_US each way: a LAN-like round trip on a machine without
-#              netem, where a lock-step client waits one RTT per block
+#              netem.  A lock-step client waits one round trip per block.
 # Servers: atftpd (windowsize, RFC 7440) and tftpd-hpa (no windowsize).
-#   SIZE_MB (default 256)  RUNS (default 3, best run counts)
+#   SIZE_MB (default 256)  RUNS (default 3, the best run counts)
 #   DELAY_US (default 100)  DELAY_MB (default 32: lock-step clients crawl there)
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 SIZE_MB=${SIZE_MB:-256}
 RUNS=${RUNS:-3}
+DELAY_US=${DELAY_US:-100}
+DELAY_MB=${DELAY_MB:-32}
 TFTPC=$ROOT/build/integration/tftpc
+DELAY=$ROOT/build/integration/udp_delay
 ATFTPD=$ROOT/build/peers/atftpd/usr/sbin/atftpd
 NB=$ROOT/build/netboot
 [ -x "$ROOT/build/netboot-static" ] && NB=$ROOT/build/netboot-static
 
-# ---- inside the client namespace of the veth path: $2 = state folder ----
-if [ "${1:-}" = --veth-inner ]; then
-	TMP=$2
-	IN_NS=1
+if [ "${1:-}" = --veth-inner ]; then	# the client side of the veth path
+	TMP=$2 IN_NS=1
 else
-	TMP=$(mktemp -d /dev/shm/netboot-tftp-bench.XXXXXX)
-	IN_NS=
+	TMP=$(mktemp -d /dev/shm/netboot-tftp-bench.XXXXXX) IN_NS=
 fi
 PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	[ -n "$IN_NS" ] || rm -rf "$TMP"
-}
-trap cleanup EXIT
+stop_all() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; PIDS=(); }
+trap 'stop_all; [ -n "$IN_NS" ] || rm -rf "$TMP"' EXIT
 
-wait_udp_port() {	# port [nsenter prefix...]
+wait_udp_port() {	# port [command prefix for the namespace]
 	local port=$1; shift
 	for _ in $(seq 50); do "$@" ss -Huln "sport = :$port" | grep -q . && return 0; sleep 0.1; done
 	return 1
 }
 # best of RUNS: wall-clock microseconds of a command that must leave $TMP/out
-# equal to the served file (cmp, outside the timing)
+# equal to $TMP/root/$FILE (compared outside the timing); 0 on failure
 best() {
 	local b=0 t0 t1 t
 	for _ in $(seq "$RUNS"); do
@@ -58,74 +55,78 @@ best() {
 	echo "$b"
 }
 rate() { awk -v us="$1" -v mb="$MB" 'BEGIN { printf "%.1f", us ? mb / (us / 1e6) : 0 }'; }
-row() { printf '  %-18s %-44s %-10s %8s MiB/s\n' "$1" "$2" "$3" "$(rate "$4")"; }
+row() { printf '  %-10s %-50s %-8s %9s MiB/s\n' "$1" "$2" "$3" "$(rate "$4")"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a && b) printf "%.1fx", b / a; else printf "n/a" }'; }
+stat() { grep -Eo "$1=[0-9]+" "$TMP/last" | cut -d= -f2; }
 
-# one path: $1 label, $2 server address, $3 command prefix that runs a
-# server in its namespace (empty on loopback)
-run_path() {
-	local label=$1 addr=$2 pre=$3 at hpa ours_at ours_hpa bb bbb bbf hp nbf b t bt
-	at=$((20000 + RANDOM % 10000)) hpa=$((30000 + RANDOM % 10000))
+# Starts atftpd (if unpacked) and tftpd-hpa on $1 with prefix $2; sets AT, HPA.
+start_servers() {
+	local addr=$1 pre=$2
+	AT=$((20000 + RANDOM % 10000)) HPA=$((30000 + RANDOM % 10000))
 	if [ -x "$ATFTPD" ]; then
-		$pre "$ATFTPD" --daemon --no-fork --port $at --bind-address "$addr" --user root --group root \
+		$pre "$ATFTPD" --daemon --no-fork --port $AT --bind-address "$addr" --user root --group root \
 			--logfile /dev/null "$TMP/root" & PIDS+=($!)
-		wait_udp_port $at $pre || echo "bench: atftpd did not start" >&2
+		wait_udp_port $AT $pre || { echo "bench: atftpd did not start" >&2; AT=; }
+	else
+		AT=
 	fi
-	$pre /usr/sbin/in.tftpd -L -a "$addr:$hpa" -s "$TMP/root" & PIDS+=($!)
-	wait_udp_port $hpa $pre || echo "bench: tftpd-hpa did not start" >&2
-
-	echo "$label:"
-	ours_at=0
-	if [ -x "$ATFTPD" ]; then
-		ours_at=$(best "'$TFTPC' -o '$TMP/out' $addr $at image")
-		row "atftpd" "ours: tftpc (path-MTU blksize, window 64)" "$(grep -Eo 'blksize=[0-9]+' "$TMP/last")" "$ours_at"
-		grep -o 'maxrss_kb=[0-9]*' "$TMP/last" > "$TMP/rss-ours"
-		if [ -x "$NB" ]; then
-			nbf=$(best "'$NB' fetch --quiet --nocheck tftp://$addr:$at/image -o '$TMP/out'")
-			row "atftpd" "ours: netboot fetch --nocheck (sink+progress)" "" "$nbf"
-		fi
-	fi
-	ours_hpa=$(best "'$TFTPC' -o '$TMP/out' $addr $hpa image")
-	row "tftpd-hpa" "ours: tftpc (no windowsize: lock-step)" "$(grep -Eo 'blksize=[0-9]+' "$TMP/last")" "$ours_hpa"
-	# busybox at its best block size on this path: one quick probe each, then best of RUNS
-	bb=0 bbb=512
-	for b in 512 1468 8192 65464; do
-		t=$(RUNS=1 best "busybox tftp -g -b $b -r image -l '$TMP/out' $addr $hpa")
-		{ [ "$t" -gt 0 ] && { [ "$bb" -eq 0 ] || [ "$t" -lt "$bb" ]; }; } && bb=$t bbb=$b
-	done
-	bb=$(best "busybox tftp -g -b $bbb -r image -l '$TMP/out' $addr $hpa")
-	row "tftpd-hpa" "busybox tftp -b $bbb (its best here)" "$bbb" "$bb"
-	bbf=$bb
-	if [ -n "$pre" ] && [ "$bbb" -gt 1468 ]; then
-		bbf=$(best "busybox tftp -g -b 1468 -r image -l '$TMP/out' $addr $hpa")
-		row "tftpd-hpa" "busybox tftp -b 1468 (largest unfragmented)" "1468" "$bbf"
-	fi
-	hp=$(best "tftp $addr $hpa -m binary -c get image '$TMP/out'")
-	row "tftpd-hpa" "tftp-hpa tftp (no blksize option)" "512" "$hp"
-	bt=$ours_at; [ "$bt" -eq 0 ] && bt=$ours_hpa
-	echo "  ours/busybox (busybox at its best blksize, $bbb): $(ratio "$bt" "$bb")  (goal >= 5x)"
-	[ "$bbf" != "$bb" ] && echo "  ours/busybox at the largest unfragmented blksize (1468): $(ratio "$bt" "$bbf")"
-	echo "  ours/tftp-hpa: $(ratio "$bt" "$hp")   ours with atftpd / ours with tftpd-hpa: $(ratio "$ours_at" "$ours_hpa")"
-	if [ -s "$TMP/rss-ours" ] && [ -x /usr/bin/time ]; then
-		/usr/bin/time -f '%M' -o "$TMP/rss-bb" busybox tftp -g -b "$bbb" -r image -l "$TMP/out" "$addr" "$hpa" 2>/dev/null
-		echo "  peak RSS: ours $(cut -d= -f2 "$TMP/rss-ours") KiB (getrusage), busybox tftp $(tail -1 "$TMP/rss-bb") KiB"
-	fi
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	PIDS=()
+	$pre /usr/sbin/in.tftpd -L -a "$addr:$HPA" -s "$TMP/root" & PIDS+=($!)
+	wait_udp_port $HPA $pre || echo "bench: tftpd-hpa did not start" >&2
 }
 
-if [ -n "$IN_NS" ]; then
-	# we are the client namespace; the servers get one of their own
+# measure LABEL ADDR ATFTPD_PORT HPA_PORT BUSYBOX_SIZES WITH_TFTP_HPA
+measure() {
+	local label=$1 addr=$2 at=$3 hpa=$4 sizes=$5 with_hp=$6 ours=0 ours_hpa bb=0 bbb=512 b t bb1468=0 hp nbf
+	echo "$label:"
+	if [ -n "$at" ]; then
+		ours=$(best "'$TFTPC' -o '$TMP/out' $addr $at $FILE")
+		row atftpd "ours: tftpc (path-MTU blksize, window $(stat window))" "$(stat blksize)" "$ours"
+		echo "$(stat maxrss_kb)" > "$TMP/rss-ours"
+		if [ -x "$NB" ]; then
+			nbf=$(best "'$NB' fetch --quiet --nocheck tftp://$addr:$at/$FILE -o '$TMP/out'")
+			row atftpd "ours: netboot fetch --nocheck (sink, progress)" "" "$nbf"
+		fi
+	fi
+	ours_hpa=$(best "'$TFTPC' -o '$TMP/out' $addr $hpa $FILE")
+	row tftpd-hpa "ours: tftpc (the server has no windowsize)" "$(stat blksize)" "$ours_hpa"
+	[ "$ours" -eq 0 ] && ours=$ours_hpa
+	# busybox at its best block size here: one probe each, then best of RUNS
+	for b in $sizes; do
+		t=$(RUNS=1 best "busybox tftp -g -b $b -r $FILE -l '$TMP/out' $addr $hpa")
+		[ "$b" = 1468 ] && bb1468=$t
+		{ [ "$t" -gt 0 ] && { [ "$bb" -eq 0 ] || [ "$t" -lt "$bb" ]; }; } && bb=$t bbb=$b
+	done
+	bb=$(best "busybox tftp -g -b $bbb -r $FILE -l '$TMP/out' $addr $hpa")
+	row tftpd-hpa "busybox tftp -b $bbb (its best of: $sizes)" "$bbb" "$bb"
+	if [ "$bbb" != 1468 ] && [ "$bb1468" -gt 0 ]; then
+		bb1468=$(best "busybox tftp -g -b 1468 -r $FILE -l '$TMP/out' $addr $hpa")
+		row tftpd-hpa "busybox tftp -b 1468 (largest block for Ethernet)" 1468 "$bb1468"
+	fi
+	if [ "$with_hp" = 1 ]; then
+		hp=$(best "tftp $addr $hpa -m binary -c get $FILE '$TMP/out'")
+		row tftpd-hpa "tftp-hpa tftp (512 only: no blksize option)" 512 "$hp"
+	fi
+	echo "  => ours/busybox: $(ratio "$ours" "$bb") vs busybox at its best blksize ($bbb)$( [ "$bbb" != 1468 ] && [ "$bb1468" -gt 0 ] && echo ", $(ratio "$ours" "$bb1468") vs busybox -b 1468")$( [ "$with_hp" = 1 ] && echo ", $(ratio "$ours" "$hp") vs tftp-hpa")"
+}
+
+veth_path() {
 	ip link set lo up
-	unshare -n sleep 3600 & srvns=$!
+	unshare -n sleep 3600 & local srvns=$!
 	PIDS+=($srvns)
 	sleep 0.2
-	ip link add nbc0 type veth peer name nbs0 && ip link set nbs0 netns $srvns || { echo "bench: no veth" >&2; exit 0; }
-	S="nsenter -t $srvns -n"
-	ip addr add 198.18.0.1/24 dev nbc0 && ip link set nbc0 up	# RFC 2544 benchmark range, inside our namespaces only
+	ip link add nbc0 type veth peer name nbs0 && ip link set nbs0 netns $srvns || { echo "bench: no veth pair" >&2; return; }
+	local S="nsenter -t $srvns -n"
+	# 198.18.0.0/15: the RFC 2544 benchmarking range, only inside our namespaces
+	ip addr add 198.18.0.1/24 dev nbc0 && ip link set nbc0 up
 	$S ip link set lo up && $S ip addr add 198.18.0.2/24 dev nbs0 && $S ip link set nbs0 up
 	for _ in $(seq 30); do ping -c1 -W1 198.18.0.2 >/dev/null 2>&1 && break; sleep 0.1; done
-	run_path "veth pair between two namespaces, MTU $(cat /sys/class/net/nbc0/mtu)" 198.18.0.2 "$S"
+	start_servers 198.18.0.2 "$S"
+	measure "veth pair between two namespaces, $(ip -o link show dev nbc0 | grep -o 'mtu [0-9]*'), ${MB} MiB" \
+		198.18.0.2 "$AT" "$HPA" "512 1468 8192 65464" 1
+}
+if [ -n "$IN_NS" ]; then
+	FILE=image MB=$SIZE_MB
+	veth_path
 	exit 0
 fi
 
@@ -133,20 +134,38 @@ fi
 mkdir -p "$(dirname "$TFTPC")"
 ${CC:-gcc} -std=c11 -D_GNU_SOURCE -I. -Wall -Wextra -Werror -O2 -o "$TFTPC" tests/integration/tftpc.c \
 	netboot/tftp_client.c netboot/tftp_wire.c netboot/errbuf.c || exit 1
-if [ ! -x "$ATFTPD" ]; then	# the integration test fetches and caches it
+${CC:-gcc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o "$DELAY" bench/udp_delay.c || exit 1
+if [ ! -x "$ATFTPD" ]; then	# tests/integration/tftp_servers.sh fetches it too
 	mkdir -p "$ROOT/build/peers/deb"
 	( cd "$ROOT/build/peers/deb" && apt-get download atftpd >/dev/null 2>&1 )
 	deb=$(ls "$ROOT"/build/peers/deb/atftpd_*.deb 2>/dev/null | tail -1)
 	[ -n "$deb" ] && dpkg -x "$deb" "$ROOT/build/peers/atftpd"
-	[ -x "$ATFTPD" ] || echo "bench: atftpd unavailable: windowed rows skipped" >&2
+	[ -x "$ATFTPD" ] || echo "bench: atftpd unavailable: no windowed rows" >&2
 fi
 mkdir -p "$TMP/root"
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$TMP/root/image"
-chmod 755 "$TMP" "$TMP/root"; chmod 644 "$TMP/root/image"
+head -c $((DELAY_MB * 1024 * 1024)) "$TMP/root/image" > "$TMP/root/small"
+chmod 755 "$TMP" "$TMP/root"; chmod 644 "$TMP/root/"*
 
-echo "TFTP, ${SIZE_MB} MiB from tmpfs into tmpfs, best of $RUNS runs ($(nproc) CPUs)"
-printf '  %-18s %-44s %-10s %14s\n' server client blksize rate
-run_path "loopback 127.0.0.1, MTU $(cat /sys/class/net/lo/mtu)" 127.0.0.1 ""
+echo "TFTP from tmpfs into tmpfs, best of $RUNS runs, $(nproc) CPUs"
+printf '  %-10s %-50s %-8s %15s\n' server client blksize rate
+FILE=image MB=$SIZE_MB
+start_servers 127.0.0.1 ""
+measure "loopback 127.0.0.1, mtu $(cat /sys/class/net/lo/mtu), ${MB} MiB" 127.0.0.1 "$AT" "$HPA" "512 1468 8192 65464" 1
+[ -s "$TMP/rss-ours" ] && [ -x /usr/bin/time ] &&
+	/usr/bin/time -f '%M' -o "$TMP/rss-bb" busybox tftp -g -b 65464 -r image -l "$TMP/out" 127.0.0.1 "$HPA" 2>/dev/null &&
+	echo "  peak RSS: ours $(cat "$TMP/rss-ours") KiB (getrusage, glibc), busybox tftp $(tail -1 "$TMP/rss-bb") KiB"
+
+# delayed: relays in front of the same loopback servers
+FILE=small MB=$DELAY_MB
+dat=$((40000 + RANDOM % 5000)) dhpa=$((45000 + RANDOM % 5000))
+[ -n "$AT" ] && { "$DELAY" $dat "$AT" "$DELAY_US" & PIDS+=($!); }
+"$DELAY" $dhpa "$HPA" "$DELAY_US" & PIDS+=($!)
+sleep 0.2
+measure "loopback through udp_delay, ${DELAY_US} us each way (a LAN-like RTT), ${MB} MiB" 127.0.0.1 \
+	"${AT:+$dat}" "$dhpa" "1468 65464" 0
+stop_all
+
 if unshare -n true 2>/dev/null && command -v nsenter >/dev/null; then
 	unshare -n "$0" --veth-inner "$TMP"
 else

@@ -504,7 +504,7 @@ static void tick(struct client *c, struct iface *f, long long now)
 
 /* The lease to use, or -1 to keep waiting: the first ACK, unless the
  * BOOTIF interface is still trying and its grace period has not run out. */
-static int pick(struct client *c, long long now, long long *grace_end)
+static int pick(struct client *c, long long now, long long *grace_end, bool time_up)
 {
 	int first = -1;
 
@@ -514,7 +514,7 @@ static int pick(struct client *c, long long now, long long *grace_end)
 	if (first < 0)
 		return -1;
 	int b = c->bootif;
-	if (b < 0 || b == first || c->ifs[b].st == S_FAILED || c->cfg->bootif_grace_ms < 0)
+	if (b < 0 || b == first || c->ifs[b].st == S_FAILED || c->cfg->bootif_grace_ms < 0 || time_up)
 		return first;
 	if (c->ifs[b].st == S_BOUND)
 		return b;
@@ -628,7 +628,7 @@ int dhcp_acquire(const char *const *names, int n, const struct dhcp_client_cfg *
 		now = mono_ms();
 		for (int i = 0; i < n; i++)
 			tick(&c, &c.ifs[i], now);
-		if ((winner = pick(&c, now, &grace_end)) >= 0)
+		if ((winner = pick(&c, now, &grace_end, now >= deadline)) >= 0)
 			break;
 		live = 0;
 		for (int i = 0; i < n; i++)

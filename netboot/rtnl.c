@@ -159,7 +159,10 @@ int rtnl_link_get(struct rtnl *nl, int ifindex, const char *name, struct rtnl_li
 	if (ifindex > 0) {
 		snprintf(id, sizeof(id), "#%d", ifindex);
 	} else {
-		snprintf(id, sizeof(id), "%.15s", name);
+		/* A longer name would be cut to another interface's name. */
+		if (strlen(name) > 15)
+			return nb_fail(e, -ENODEV, "no network interface %.20s... (names have at most 15 characters)", name);
+		snprintf(id, sizeof(id), "%s", name);
 		req_attr(&r, IFLA_IFNAME, id, strlen(id) + 1);
 	}
 	snprintf(what, sizeof(what), "get link %s", id);

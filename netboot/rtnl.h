@@ -16,13 +16,14 @@ struct rtnl {
 struct rtnl_link {
 	int ifindex;
 	char name[16];
-	unsigned flags;		/* IFF_*: IFF_UP, IFF_LOWER_UP (carrier) */
+	unsigned flags;		/* IFF_*: IFF_UP, IFF_RUNNING, IFF_LOWER_UP (carrier) */
 	unsigned type;		/* ARPHRD_*: 1 = Ethernet */
 	unsigned mtu;
 	uint8_t mac[6];
 };
 
 #define RTNL_IFF_UP 0x1u
+#define RTNL_IFF_RUNNING 0x40u
 #define RTNL_IFF_LOWER_UP 0x10000u	/* glibc's <net/if.h> lacks it */
 
 int rtnl_open(struct rtnl *nl, struct errbuf *e);
@@ -32,9 +33,12 @@ void rtnl_close(struct rtnl *nl);
  * there is no such link. */
 int rtnl_link_get(struct rtnl *nl, int ifindex, const char *name, struct rtnl_link *out,
 		  struct errbuf *e);
+/* Carrier, and ready to send: IFF_LOWER_UP comes straight from the driver,
+ * IFF_RUNNING (operstate up) only once the kernel's link watcher has also
+ * attached the transmit queue; a packet sent in between is dropped. */
 static inline bool rtnl_has_carrier(const struct rtnl_link *l)
 {
-	return (l->flags & RTNL_IFF_UP) && (l->flags & RTNL_IFF_LOWER_UP);
+	return (l->flags & RTNL_IFF_UP) && (l->flags & RTNL_IFF_LOWER_UP) && (l->flags & RTNL_IFF_RUNNING);
 }
 
 /* Sets IFF_UP. */
@@ -43,7 +47,7 @@ int rtnl_link_up(struct rtnl *nl, int ifindex, struct errbuf *e);
 int rtnl_link_mtu(struct rtnl *nl, int ifindex, unsigned mtu, struct errbuf *e);
 /* Renames a link, which must be down (-EBUSY otherwise). */
 int rtnl_link_rename(struct rtnl *nl, int ifindex, const char *name, struct errbuf *e);
-/* Polls for IFF_LOWER_UP every 50 ms until timeout_ms: 0 or -ETIMEDOUT. */
+/* Polls rtnl_has_carrier() every 50 ms until timeout_ms: 0 or -ETIMEDOUT. */
 int rtnl_wait_carrier(struct rtnl *nl, int ifindex, int timeout_ms, struct errbuf *e);
 
 /* Adds addr/prefix with a broadcast address (0 = none), replacing the

@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #define RTO_DEFAULT_MS	1000
-#define RTO_CAP_MS	8000		/* doubling stops here: 6 tries = 1+2+4+8+8+8 s */
+#define RTO_CAP_MS	8000		/* doubling stops here (or at a longer first timeout):
+					 * 6 tries = 1+2+4+8+8+8 s */
 #define TRIES_DEFAULT	6
 #define WINDOW_DEFAULT	64
 #define WINDOW_CAP	16384		/* keeps block distances inside int16_t */
@@ -134,16 +135,20 @@ static int take(struct xfer *x, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* The transfer parameters are settled: tell the caller the size. */
+/* The transfer parameters are settled: tell the caller the size (it may
+ * refuse, e.g. too little RAM for the image: then tell the server too). */
 static int start(struct xfer *x, uint64_t tsize)
 {
+	int rc = 0;
+
 	x->started = true;
 	x->st->blksize = x->use.blksize;
 	x->st->windowsize = x->use.windowsize;
 	x->st->tsize = tsize;
-	if (x->c->size_known)
-		return x->c->size_known(x->c->ctx, tsize, x->e);
-	return 0;
+	if (x->c->size_known && (rc = x->c->size_known(x->c->ctx, tsize, x->e)) < 0)
+		send_error(x, &x->tid, rc == -ENOSPC || rc == -EFBIG || rc == -ENOMEM ? TFTP_ENOSPACE : TFTP_EUNDEF,
+			   "transfer aborted by the client");
+	return rc;
 }
 
 /* How long a window may pause mid-way before its tail counts as lost.
@@ -366,7 +371,7 @@ static int on_timeout(struct xfer *x)
 		fprintf(x->c->log, "tftp: %s: no answer in %d ms, resending %s %llu (try %d of %d)\n", x->label,
 			x->rto, x->locked ? "ACK of block" : "the request for", (unsigned long long)(x->locked ? x->next - 1 : 0),
 			x->tries, x->max_tries);
-	x->rto = x->rto * 2 > RTO_CAP_MS ? RTO_CAP_MS : x->rto * 2;
+	x->rto = x->rto * 2 > RTO_CAP_MS ? (x->rto > RTO_CAP_MS ? x->rto : RTO_CAP_MS) : x->rto * 2;
 	x->deadline = x->now + (uint64_t)x->rto * 1000000u;
 	if (!x->locked) {
 		send_to(x, x->rrq, x->rrq_len, &x->srv);

@@ -12,7 +12,7 @@ log=build/test-results.log
 : > "$log"
 pass=0 fail=0 skip=0
 run_one() {
-	local t=$1 out rc
+	local t=${*: -1} out rc
 	echo "== $t"
 	out=$( "$@" 2>&1 ); rc=$?
 	printf '%s\n' "$out" | tee -a "$log" | grep -E '^(PASS|FAIL|SKIP|INFO)' || true
@@ -26,11 +26,20 @@ run_one() {
 }
 want() { [ -z "${TESTS:-}" ] || [[ $1 =~ $TESTS ]]; }
 for t in build/tests/*_test; do want "$t" && run_one "$t"; done
-for f in build/fuzz/*_fuzz; do
-	[ -x "$f" ] || continue; want "$f" || continue
+# a short libFuzzer run over each parser, its corpus kept under build/ between runs
+fuzz_one() {
+	local f=$1 name out
 	name=$(basename "$f")
 	mkdir -p "build/fuzz-corpus/$name"
-	run_one bash -c "if out=\$('$f' -max_total_time=${FUZZ_SECONDS:-10} -rss_limit_mb=1024 build/fuzz-corpus/$name 2>&1); then echo 'PASS: fuzz $name ran ${FUZZ_SECONDS:-10}s clean'; else echo \"\$out\" | tail -30; echo 'FAIL: fuzz $name found a crash'; fi"
+	if out=$(UBSAN_OPTIONS=halt_on_error=1 "$f" -max_total_time="${FUZZ_SECONDS:-10}" -rss_limit_mb=1024 \
+		"build/fuzz-corpus/$name" 2>&1); then
+		echo "PASS: fuzz $name: $(printf '%s\n' "$out" | grep -oE 'Done [0-9]+ runs' | tail -1) in ${FUZZ_SECONDS:-10} s, no crash"
+	else
+		printf '%s\n' "$out" | tail -30; echo "FAIL: fuzz $name found a crash"
+	fi
+}
+for f in build/fuzz/*_fuzz; do
+	[ -x "$f" ] && want "$f" && run_one fuzz_one "$f"
 done
 for t in tests/integration/*.sh tests/qemu/*_test.sh; do
 	[ -x "$t" ] || continue; want "$t" && run_one "$t"

@@ -76,6 +76,12 @@ cat > "$www/cgi-bin/short-length" <<SH
 printf 'Content-Type: application/octet-stream\r\nContent-Length: $((size - 1000))\r\n\r\n'
 cat $www/sysrcd.dat
 SH
+# first answer cut short, later ones whole, Range always ignored: the client must restart from zero
+cat > "$www/cgi-bin/norange" <<SH
+#!/bin/sh
+printf 'Content-Type: application/octet-stream\r\nContent-Length: $size\r\n\r\n'
+if [ -e $TMP/norange.seen ]; then cat $www/sysrcd.dat; else : > $TMP/norange.seen; head -c 3000000 $www/sysrcd.dat; fi
+SH
 chmod +x "$www/cgi-bin/"*
 bb=$(free_port); busybox httpd -f -p "127.0.0.1:$bb" -h "$www" & PIDS+=($!)
 wait_port "$bb" || { echo "FAIL: busybox httpd did not start"; exit 1; }
@@ -88,3 +94,6 @@ sum="md5:$want"
 "$NB" fetch --quiet --checksum "$sum" "http://127.0.0.1:$bb/cgi-bin/short-length" -o "$TMP/r6" > "$TMP/out" 2> "$TMP/err"; rc=$?
 [ $rc -eq 3 ] && grep -q 'md5 mismatch' "$TMP/err" && [ "$(stat -c %s "$TMP/r6")" -eq $((size - 1000)) ] &&
 	pass "Content-Length smaller than the body: only N bytes taken, mismatch refused" || fail "wrong Content-Length (exit $rc)"
+"$NB" fetch --checksum "$sum" "http://127.0.0.1:$bb/cgi-bin/norange" -o "$TMP/r7" > "$TMP/out" 2> "$TMP/err"; rc=$?
+[ $rc -eq 0 ] && same "$TMP/r7" && grep -q 'server ignored Range, restarting from zero' "$TMP/err" &&
+	pass "server ignoring Range: restarted from zero, verified" || fail "server ignoring Range (exit $rc)"

@@ -117,7 +117,7 @@ case4() {
 	mac=$(ip netns exec "$c" cat /sys/class/net/eth1/address)
 	run c4 "$c" "BOOTIF=01-${mac//:/-} nameif=boot0!$mac netboot=http://192.0.2.1/x.dat"
 	[ $RC -eq 0 ] || { fail "nameif+bootif: net_bring_up" "exit $RC: $(tail -2 "$tmp/c4.err")"; return; }
-	check "nameif+bootif: renamed" grep -q ": boot0:" <(ip -n "$c" link show boot0)
+	check "nameif+bootif: renamed" grep -q ": boot0[@:]" <(ip -n "$c" link show boot0)
 	check "nameif+bootif: rename logged" grep -q "^netboot: net: renamed eth1 ($mac) to boot0" "$tmp/c4.err"
 	check "nameif+bootif: BOOTIF interface used" test "$(val c4 used)" = boot0
 	check "nameif+bootif: its subnet" grep -q '^addr=198\.51\.100\.' "$tmp/c4.out"

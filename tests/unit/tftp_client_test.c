@@ -40,6 +40,7 @@ struct scenario {
 	int stall_after;	/* stop after sending block N */
 	int tsize_lie;		/* announce tsize + this */
 	int abort_at;		/* the client's deliver fails at this byte */
+	int refuse_size;	/* the client's size_known fails (no room for the image) */
 	/* expectations */
 	int want_rc;
 	const char *want_msg;
@@ -194,6 +195,8 @@ static int serve(const struct scenario *sc, int ls)
 				return 13;
 			sendto(s.fd, out, (size_t)n, 0, (struct sockaddr *)&s.client, sizeof(s.client));
 			int m = wait_pkt(s.fd, buf, sizeof(buf), 100, &from);
+			if (m >= 0 && sc->refuse_size && tftp_parse(buf, (size_t)m, &p) == 0 && p.op == TFTP_ERROR)
+				return p.code == TFTP_ENOSPACE ? 0 : 18;
 			if (m < 0 || tftp_parse(buf, (size_t)m, &p) < 0 || p.op != TFTP_ACK || p.block != 0)
 				continue;
 			if (sc->lose_ack0 && !lost++)
@@ -249,6 +252,7 @@ static int serve(const struct scenario *sc, int ls)
 
 struct sinkbuf {
 	uint64_t got, bad, abort_at;
+	int refuse_size;
 	uint64_t tsize;
 	int size_calls, early;
 };
@@ -256,9 +260,10 @@ struct sinkbuf {
 static int size_known(void *ctx, uint64_t tsize, struct errbuf *e)
 {
 	struct sinkbuf *k = ctx;
-	(void)e;
 	k->size_calls++;
 	k->tsize = tsize;
+	if (k->refuse_size)
+		return nb_fail(e, -ENOSPC, "%llu bytes do not fit in RAM", (unsigned long long)tsize);
 	return 0;
 }
 
@@ -292,7 +297,7 @@ static void run(const struct scenario *sc)
 		_exit(serve(sc, ls));
 	close(ls);
 
-	struct sinkbuf k = { .abort_at = (uint64_t)sc->abort_at };
+	struct sinkbuf k = { .abort_at = (uint64_t)sc->abort_at, .refuse_size = sc->refuse_size };
 	struct tftp_client_cfg c = {
 		.host = "localhost", .port = ntohs(a.sin_port), .file = "image.dat", .url = "tftp://test/image.dat",
 		.timeout_ms = 100, .max_tries = 4, .blksize = sc->blksize, .windowsize = sc->window,
@@ -383,6 +388,8 @@ static const struct scenario cases[] = {
 	  .want_msg = "announced 3010" },
 	{ .name = "tsize smaller than the file", .size = 3000, .blksize = 512, .tsize_lie = -10, .want_rc = -EPROTO,
 	  .want_msg = "more than the 2990 bytes" },
+	{ .name = "size refused: server told", .size = 600000, .blksize = 1024, .refuse_size = 1, .want_rc = -ENOSPC,
+	  .want_msg = "600000 bytes do not fit in RAM" },
 	{ .name = "deliver fails: server told", .size = 600000, .blksize = 1024, .window = 8, .abort_at = 300000,
 	  .want_rc = -ENOSPC, .want_msg = "tmpfs full" },
 };
