@@ -441,6 +441,17 @@ int net_write_handover(const char *run_dir, const struct net_ifconf *c, struct e
 
 int net_write_resolv(const char *path, const struct net_ifconf *c, struct errbuf *e)
 {
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int rc;
+
+	/* An initramfs may come without /etc. */
+	if (slash && slash != path && (size_t)(slash - path) < sizeof(dir)) {
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+		if ((rc = mkdir_p(dir, e)) < 0)
+			return rc;
+	}
 	return write_atomic(path, net_format_resolv, c, e);
 }
 

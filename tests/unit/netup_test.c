@@ -159,8 +159,10 @@ static void handover(const char *dir)
 	snprintf(path, sizeof(path), "%s/resolv.conf", dir);
 	CHECK("write resolv.conf", net_write_resolv(path, &c, &e) == 0 &&
 	      strstr(slurp(path, buf, sizeof(buf)), "search test.example\n") != NULL);
-	snprintf(path, sizeof(path), "%s/nodir/resolv.conf", dir);
-	CHECK("resolv.conf in a missing folder", net_write_resolv(path, &c, &e) < 0 && strstr(e.msg, "nodir"));
+	snprintf(path, sizeof(path), "%s/etc/resolv.conf", dir);
+	CHECK("resolv.conf: missing folder created", net_write_resolv(path, &c, &e) == 0 && access(path, R_OK) == 0);
+	snprintf(path, sizeof(path), "%s/eth0.conf/resolv.conf", run);
+	CHECK("resolv.conf: folder is a file", net_write_resolv(path, &c, &e) < 0 && strstr(e.msg, "eth0.conf"));
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "sh -c '. %s/eth0.conf && test \"$IPV4ADDR/$IPV4PREFIX $HOSTNAME\" = "
 		 "\"192.0.2.100/24 box___reboot__x_\"'", run);
