@@ -202,31 +202,6 @@ int rtnl_link_rename(struct rtnl *nl, int ifindex, const char *name, struct errb
 	return set_link(nl, ifindex, 0, 0, IFLA_IFNAME, name, strnlen(name, 15) + 1, e, "rename link");
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int rtnl_wait_carrier(struct rtnl *nl, int ifindex, int timeout_ms, struct errbuf *e)
-{
-	long long deadline = mono_ms() + timeout_ms;
-	struct rtnl_link l;
-	int rc;
-
-	for (;;) {
-		if ((rc = rtnl_link_get(nl, ifindex, NULL, &l, e)) < 0)
-			return rc;
-		if (rtnl_has_carrier(&l))
-			return 0;
-		if (mono_ms() >= deadline)
-			return nb_fail(e, -ETIMEDOUT, "%s: no carrier after %.1f s", l.name, timeout_ms / 1000.0);
-		struct timespec ts = { 0, 50 * 1000000L };
-		nanosleep(&ts, NULL);
-	}
-}
-
 int rtnl_addr_add(struct rtnl *nl, int ifindex, uint32_t addr, unsigned prefix, uint32_t brd, struct errbuf *e)
 {
 	struct ifaddrmsg ifa = {

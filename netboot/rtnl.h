@@ -47,8 +47,6 @@ int rtnl_link_up(struct rtnl *nl, int ifindex, struct errbuf *e);
 int rtnl_link_mtu(struct rtnl *nl, int ifindex, unsigned mtu, struct errbuf *e);
 /* Renames a link, which must be down (-EBUSY otherwise). */
 int rtnl_link_rename(struct rtnl *nl, int ifindex, const char *name, struct errbuf *e);
-/* Polls rtnl_has_carrier() every 50 ms until timeout_ms: 0 or -ETIMEDOUT. */
-int rtnl_wait_carrier(struct rtnl *nl, int ifindex, int timeout_ms, struct errbuf *e);
 
 /* Adds addr/prefix with a broadcast address (0 = none), replacing the
  * same address if present, so a second run is harmless. */
