@@ -102,7 +102,7 @@ static int add_url(struct cl_ctx *c, const char *text, size_t n, enum dialect d,
 static int add_joined(struct cl_ctx *c, const char *prefix, const char *s, size_t n, enum dialect d,
 		      const char *form)
 {
-	char text[1400];
+	char text[URL_TEXT_MAX];
 	int len = snprintf(text, sizeof(text), "%s%.*s", prefix, (int)(n < sizeof(text) ? n : sizeof(text)), s);
 
 	if (len < 0 || (size_t)len >= sizeof(text))

@@ -113,8 +113,7 @@ static bool checksum_url(const struct boot_config *cfg, const struct url *u, str
 	if (!cfg->sum_name[0] || u->scheme == URL_NBD)
 		return false;
 	if (u->scheme != URL_NFS) {
-		url_sibling(u, cfg->sum_name, out);
-		return true;
+		return url_sibling(u, cfg->sum_name, out) == 0;
 	}
 	*out = *u;
 	slash = strrchr(cfg->image_path, '/');
@@ -127,7 +126,7 @@ static bool checksum_url(const struct boot_config *cfg, const struct url *u, str
 static void print_source(const struct boot_config *cfg, FILE *out)
 {
 	static const char *const kinds[] = { "none", "http", "tftp", "nbd", "nfs" };
-	char text[1400];
+	char text[URL_TEXT_MAX];
 	struct url sum;
 
 	fprintf(out, "source=%s\n", (unsigned)cfg->source < 5 ? kinds[cfg->source] : "?");

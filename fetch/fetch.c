@@ -8,12 +8,6 @@
 
 #define CHECKSUM_FILE_MAX 65536
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash && slash[1] ? slash + 1 : path;
-}
-
 /* Tries the checksum file names beside the image in order; a missing file
  * moves on to the next name, any other failure stops (it says the server or
  * the network is wrong, which the image download would hit too). */
@@ -22,7 +16,7 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 {
 	uint8_t text[CHECKSUM_FILE_MAX];	/* small enough for the stack of /init and the tool */
 	char names[5][256], first[sizeof(e->msg)] = "", others[1100] = "";
-	const char *image_name = base_name(image->path);
+	const char *image_name = url_base_name(image->path);
 	int n = 0, rc = -ENOENT;
 
 	if (rq->checksum_name && *rq->checksum_name)
@@ -35,9 +29,13 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 	for (int i = 0; i < n; i++) {
 		struct url u;
 		struct sink s;
-		url_sibling(image, names[i], &u);
+		if (url_sibling(image, names[i], &u) < 0)
+			continue;	/* a name that does not fit beside the image cannot be there */
 		sink_init_mem(&s, text, sizeof(text));
 		rc = transport_get(&u, &s, &rq->transport, e);
+		if (rc == -EFBIG)
+			return nb_fail(e, -EPROTO, "%s beside %s: larger than %d KiB, not a checksum file",
+				       names[i], image_name, CHECKSUM_FILE_MAX / 1024);
 		if (rc == -ENOENT) {
 			size_t l = strlen(others);
 			if (!first[0])
@@ -64,14 +62,13 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 {
 	struct expected_digest want = { 0 };
 	uint8_t got[HASH_MAX_DIGEST];
-	char got_hex[2 * HASH_MAX_DIGEST + 1], want_hex[2 * HASH_MAX_DIGEST + 1], shown[1100];
-	const char *name = base_name(u->path);
+	char got_hex[2 * HASH_MAX_DIGEST + 1], want_hex[2 * HASH_MAX_DIGEST + 1], shown[URL_TEXT_MAX];
+	const char *name = url_base_name(u->path);
 	struct progress progress;
 	uint64_t t0 = monotonic_ns();
 	int rc;
 
 	url_format(u, shown, sizeof(shown));
-	s->hashing = false;
 	if (rq->checksum_arg && *rq->checksum_arg) {
 		if ((rc = checksum_arg_parse(rq->checksum_arg, strlen(rq->checksum_arg), &want, e)) < 0)
 			return rc;
@@ -86,11 +83,12 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 			return rc;
 		}
 	}
+	s->expected = 0;	/* a mirror may carry another size */
+	if ((rc = sink_restart(s, e)) < 0)	/* also waits for the hashing thread */
+		return rc;
+	s->hashing = false;
 	if (want.len)
 		sink_hash(s, want.algo);
-	s->expected = 0;	/* a mirror may carry another size */
-	if ((rc = sink_restart(s, e)) < 0)
-		return rc;
 	progress_start(&progress, rq->log, name, 0);
 	s->progress = &progress;
 	rc = transport_get(u, s, &rq->transport, e);
@@ -118,6 +116,7 @@ int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct
 {
 	struct http_keepalive keepalive = { .fd = -1 };
 	struct fetch_request r = *rq;
+	struct errbuf mismatch = { "" };	/* a mirror serving a bad image outranks later errors */
 	struct sink s;
 	int rc = -EINVAL;
 
@@ -128,7 +127,7 @@ int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct
 		r.transport.keepalive = &keepalive;
 	sink_init_file(&s, rq->open, rq->open_ctx);
 	for (int i = 0; i < rq->nurls; i++) {
-		char shown[1100];
+		char shown[URL_TEXT_MAX];
 		url_format(&rq->urls[i], shown, sizeof(shown));
 		rc = fetch_one(&r, &rq->urls[i], &s, res, e);
 		if (rc == 0) {
@@ -137,8 +136,14 @@ int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct
 				fprintf(rq->log, "netboot: fetch: served by mirror %d of %d, %s\n", i + 1, rq->nurls, shown);
 			break;
 		}
+		if (rc == -EBADMSG && !mismatch.msg[0])
+			mismatch = *e;
 		if (rq->log && i + 1 < rq->nurls)
-			fprintf(rq->log, "netboot: fetch: %s; trying the next mirror\n", e ? e->msg : shown);
+			fprintf(rq->log, "netboot: fetch: %s; trying the next mirror\n", e->msg);
+	}
+	if (rc < 0 && mismatch.msg[0]) {
+		*e = mismatch;
+		rc = -EBADMSG;
 	}
 	sink_close(&s);
 	if (keepalive.fd >= 0)

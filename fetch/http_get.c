@@ -21,19 +21,15 @@ struct http_xfer {
 	const struct transport_opts *o;
 	struct sink *s;
 	struct url url;			/* current URL (after redirects) */
-	char shown[1100];		/* current URL as text, for messages */
+	char shown[URL_TEXT_MAX];		/* current URL as text, for messages */
 	const char *name;		/* file name for messages */
+	bool via_proxy;
+	struct url peer;		/* where we connect: the server, or the proxy */
 	int fd;
 	int timeout_ms;
 	char *buf;			/* HTTP_BUF bytes */
 	size_t have;			/* bytes buffered, starting at buf */
 };
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash && slash[1] ? slash + 1 : path;
-}
 
 static void drop_connection(struct http_xfer *x)
 {
@@ -46,16 +42,9 @@ static void drop_connection(struct http_xfer *x)
 static int open_connection(struct http_xfer *x, struct errbuf *e)
 {
 	struct http_keepalive *ka = x->o->keepalive;
-	struct url proxy;
-	const char *host = x->url.host;
-	uint16_t port = x->url.port;
+	const char *host = x->via_proxy ? x->peer.host : x->url.host;
+	uint16_t port = x->via_proxy ? x->peer.port : x->url.port;
 
-	if (x->o->proxy && *x->o->proxy) {
-		if (url_parse(x->o->proxy, strlen(x->o->proxy), &proxy, e) < 0)
-			return -EINVAL;
-		host = proxy.host;
-		port = proxy.port;
-	}
 	if (ka && ka->fd >= 0) {
 		if (ka->port == port && strcmp(ka->host, host) == 0) {
 			x->fd = ka->fd;
@@ -66,7 +55,12 @@ static int open_connection(struct http_xfer *x, struct errbuf *e)
 		ka->fd = -1;
 	}
 	x->fd = tcp_connect(host, port, x->timeout_ms, e);
-	return x->fd < 0 ? x->fd : 0;
+	if (x->fd < 0) {
+		char why[sizeof(e->msg)];
+		snprintf(why, sizeof(why), "%s", e->msg);
+		return nb_fail(e, x->fd, "%s: %s%s", x->name, x->via_proxy ? "proxy: " : "", why);
+	}
+	return 0;
 }
 
 /* Reads more bytes after the buffered ones. 0 = peer closed. */
@@ -187,15 +181,19 @@ static int copy_chunked(struct http_xfer *x, struct errbuf *e)
 static int follow_redirect(struct http_xfer *x, const struct http_response *r, struct errbuf *e)
 {
 	struct url next;
+	char absolute[URL_TEXT_MAX + sizeof(r->location)];
+	const char *target = r->location;
 	if (!r->location[0])
 		return nb_fail(e, -EPROTO, "%s: HTTP %d redirect without Location from %s", x->name, r->status, x->shown);
-	if (r->location[0] == '/') {
-		next = x->url;
-		snprintf(next.path, sizeof(next.path), "%s", r->location);
-	} else if (url_parse(r->location, strlen(r->location), &next, e) < 0 || next.scheme != URL_HTTP) {
-		return nb_fail(e, -EPROTO, "%s: redirect to '%s' from %s: expected an http:// URL", x->name,
-			       r->location, x->shown);
+	if (r->location[0] == '/' && r->location[1] != '/') {	/* path-absolute: same server */
+		snprintf(absolute, sizeof(absolute), "http://%s:%u%.*s", x->url.host, x->url.port,
+			 (int)strcspn(r->location, "#"), r->location);
+		target = absolute;
 	}
+	/* url_parse checks every character, so the next request line stays well formed */
+	if (url_parse(target, strcspn(target, "#"), &next, e) < 0 || next.scheme != URL_HTTP)
+		return nb_fail(e, -EPROTO, "%s: redirect to '%.200s' from %s: expected an http:// URL or an absolute path",
+			       x->name, r->location, x->shown);
 	x->url = next;
 	url_format(&x->url, x->shown, sizeof(x->shown));
 	if (x->o->log)
@@ -206,9 +204,10 @@ static int follow_redirect(struct http_xfer *x, const struct http_response *r, s
 /* Maps a final non-success status to an errno and a message. */
 static int status_error(struct http_xfer *x, const struct http_response *r, struct errbuf *e)
 {
+	/* only what may pass is retried: 5xx, 408 Request Timeout, 429 Too Many Requests */
 	int rc = r->status == 404 || r->status == 410 ? -ENOENT
 		: r->status == 401 || r->status == 403 ? -EACCES
-		: r->status >= 500 ? -EAGAIN : -EIO;
+		: r->status >= 500 || r->status == 408 || r->status == 429 ? -EAGAIN : -EPROTO;
 	return nb_fail(e, rc, "%s: HTTP %d %s from %s", x->name, r->status,
 		       r->reason[0] ? r->reason : http_status_text(r->status), x->shown);
 }
@@ -219,13 +218,13 @@ static int status_error(struct http_xfer *x, const struct http_response *r, stru
 static int one_exchange(struct http_xfer *x, struct errbuf *e)
 {
 	struct http_response r;
-	char req[2300], target[1200];
+	char req[URL_TEXT_MAX + 512], target[URL_TEXT_MAX];
 	int rc, n;
 	uint64_t resume = x->s->written;
 
 	if ((rc = open_connection(x, e)) < 0)
 		return rc;
-	if (x->o->proxy && *x->o->proxy)
+	if (x->via_proxy)
 		snprintf(target, sizeof(target), "%s", x->shown);
 	else
 		snprintf(target, sizeof(target), "%s", x->url.path);
@@ -247,8 +246,10 @@ static int one_exchange(struct http_xfer *x, struct errbuf *e)
 
 	uint64_t total = r.content_length;
 	if (r.status == 206) {
-		if (!r.has_range || r.range_start != resume)
-			return nb_fail(e, -EPROTO, "%s: asked for bytes from %llu, got another range from %s", x->name,
+		if (!r.has_range || r.range_start != resume ||
+		    (r.range_total && r.range_end + 1 != r.range_total) ||
+		    (r.content_length != HTTP_NO_LENGTH && r.content_length != r.range_end - r.range_start + 1))
+			return nb_fail(e, -EPROTO, "%s: asked for bytes %llu to the end, got another range from %s", x->name,
 				       (unsigned long long)resume, x->shown);
 		total = r.range_total ? r.range_total : HTTP_NO_LENGTH;
 	} else if (resume) {
@@ -267,26 +268,19 @@ static int one_exchange(struct http_xfer *x, struct errbuf *e)
 	else if (r.content_length != HTTP_NO_LENGTH)
 		rc = copy_body(x, r.content_length, e);
 	else {
-		rc = copy_body(x, HTTP_NO_LENGTH, e);
+		rc = copy_body(x, HTTP_NO_LENGTH, e);	/* without a length, only the close ends the body */
 		r.close = true;
-		/* without a length, only a clean close ends the body; check against a known size */
-		if (rc == 0 && x->s->expected && x->s->written != x->s->expected)
-			rc = nb_fail(e, -EIO, "%s: connection closed after %llu of %llu bytes from %s", x->name,
-				     (unsigned long long)x->s->written, (unsigned long long)x->s->expected, x->shown);
 	}
 	if (rc < 0)
 		return rc;
+	/* every path above may end early on a lying server: the size is the last word */
+	if (x->s->expected && x->s->written != x->s->expected)
+		return nb_fail(e, -EIO, "%s: got %llu of %llu bytes from %s", x->name,
+			       (unsigned long long)x->s->written, (unsigned long long)x->s->expected, x->shown);
 	if (!r.close && x->o->keepalive && !x->have) {
 		struct http_keepalive *ka = x->o->keepalive;
-		const char *host = x->url.host;
-		uint16_t port = x->url.port;
-		struct url proxy;
-		if (x->o->proxy && *x->o->proxy && url_parse(x->o->proxy, strlen(x->o->proxy), &proxy, NULL) == 0) {
-			host = proxy.host;
-			port = proxy.port;
-		}
-		snprintf(ka->host, sizeof(ka->host), "%s", host);
-		ka->port = port;
+		snprintf(ka->host, sizeof(ka->host), "%s", x->via_proxy ? x->peer.host : x->url.host);
+		ka->port = x->via_proxy ? x->peer.port : x->url.port;
 		ka->fd = x->fd;
 		x->fd = -1;
 	}
@@ -301,13 +295,18 @@ static bool retryable(int rc)
 
 int http_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e)
 {
-	struct http_xfer x = { .o = o, .s = s, .url = *u, .fd = -1, .name = base_name(u->path) };
+	struct http_xfer x = { .o = o, .s = s, .url = *u, .fd = -1, .name = url_base_name(u->path) };
 	int max_tries = o->max_tries > 0 ? o->max_tries : HTTP_DEFAULT_TRIES;
 	int tries = 0, redirects = 0, rc;
 	unsigned delay_ms = 500;
 
 	x.timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : HTTP_DEFAULT_TIMEOUT_MS;
 	url_format(&x.url, x.shown, sizeof(x.shown));
+	if (o->proxy && *o->proxy) {
+		if ((rc = url_parse(o->proxy, strlen(o->proxy), &x.peer, e)) < 0)
+			return rc;
+		x.via_proxy = true;
+	}
 	x.buf = malloc(HTTP_BUF);
 	if (!x.buf)
 		return nb_fail(e, -ENOMEM, "%s: out of memory", x.name);

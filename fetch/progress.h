@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "netboot/clock.h"
 
 struct progress {
 	FILE *out;		/* NULL: quiet */
@@ -23,7 +24,6 @@ void progress_update(struct progress *p, uint64_t done);
 void progress_finish(struct progress *p);
 /* Formats a byte count as "512 B", "1.5 MiB", ... */
 void progress_format_bytes(uint64_t n, char *buf, size_t len);
-uint64_t monotonic_ns(void);
 /* The text of a progress line and of the closing line as of now_ns (no '\r'
  * or newline), e.g. "sysrcd.dat: 256.0 MiB of 700.0 MiB (36%), 80.0 MiB/s,
  * 0:05 left" and "sysrcd.dat: 700.0 MiB in 8.8 s, 80.0 MiB/s". */

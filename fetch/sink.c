@@ -65,8 +65,10 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
 			off += (size_t)n;
 		}
 	}
-	if (s->hashing && !s->piped && len >= 4096)	/* start the thread for bulk data only */
+	if (s->hashing && !s->piped && !s->pipe_failed && len >= 4096) {	/* bulk data only */
 		s->piped = hash_pipe_start(&s->pipe, &s->hash) == 0;
+		s->pipe_failed = !s->piped;
+	}
 	if (s->hashing && s->piped)
 		hash_pipe_feed(&s->pipe, p, len);
 	else if (s->hashing)
@@ -103,4 +105,7 @@ void sink_close(struct sink *s)
 	if (s->piped)
 		hash_pipe_stop(&s->pipe);
 	s->piped = false;
+	if (s->fd >= 0 && !s->mem)
+		close(s->fd);
+	s->fd = -1;
 }

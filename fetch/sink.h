@@ -27,6 +27,7 @@ struct sink {
 	bool hashing;
 	struct hash_ctx hash;	/* read it through sink_digest() */
 	bool piped;		/* hashing on a second thread (hash_pipe.h) */
+	bool pipe_failed;	/* no thread to be had: hash inline */
 	struct hash_pipe pipe;
 	struct progress *progress;	/* NULL: no progress line */
 };
@@ -41,6 +42,6 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e);
 int sink_restart(struct sink *s, struct errbuf *e);
 /* The digest of every byte written; returns its length. */
 size_t sink_digest(struct sink *s, uint8_t out[HASH_MAX_DIGEST]);
-/* Ends the hashing thread, if any (the fd belongs to the open callback's owner). */
+/* Ends the hashing thread, if any, and closes the file the sink opened. */
 void sink_close(struct sink *s);
 #endif

@@ -19,7 +19,7 @@ static int tg_deliver(void *ctx, const uint8_t *data, size_t len, struct errbuf 
 
 int tftp_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e)
 {
-	char url[1400];
+	char url[URL_TEXT_MAX];
 	const char *file = u->path, *label;
 
 	url_format(u, url, sizeof(url));

@@ -3,6 +3,7 @@
  * calls them.  Each returns 0 or a negative errno with b->err set. */
 #ifndef INIT_BOOT_H
 #define INIT_BOOT_H
+#include <stdbool.h>
 #include <stdint.h>
 #include "cmdline/cmdline.h"
 #include "netboot/errbuf.h"
@@ -36,6 +37,7 @@ void say(const char *stage, const char *fmt, ...) __attribute__((format(printf, 
 double seconds_since(uint64_t t0_ns);
 /* Prints the cause and runs a rescue shell; never returns (init/rescue.c). */
 void rescue(struct boot *b, const char *stage) __attribute__((noreturn));
-/* Runs a shell on the console and returns when it exits (init/rescue.c). */
-void run_shell(const char *banner);
+/* Runs a shell on the console and returns when it exits; false if there
+ * is no shell (init/rescue.c). */
+bool run_shell(const char *banner);
 #endif

@@ -53,7 +53,7 @@ int read_cmdline(struct boot *b)
 		return rc;
 	if (b->cfg.source == SOURCE_NONE)
 		return nb_fail(&b->err, -EINVAL, "no stage-3 source on the kernel command line: expected netboot=http://server/sysrcd.dat (or tftp://, nbd://, nfs://, nbdboot=, nfsboot=)");
-	char shown[1100];
+	char shown[URL_TEXT_MAX];
 	url_format(&b->cfg.urls[0], shown, sizeof(shown));
 	say("cmdline", "root image from %s%s", shown, b->cfg.nurls > 1 ? " (and mirrors)" : "");
 	return 0;

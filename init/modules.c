@@ -16,8 +16,6 @@
 #include "fetch/progress.h"
 #include "init/boot.h"
 
-#define MAX_DEP_DEPTH 16
-
 struct modules {
 	char dir[128];		/* /lib/modules/<release> */
 	char *dep, *alias;	/* file contents, NUL-terminated */
@@ -40,69 +38,39 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* Finds the modules.dep line whose module path matches: by path, or by
- * module name (file name without .ko, '-' and '_' equal). */
-static const char *dep_line(const struct modules *m, const char *path, const char *name)
+/* Finds the modules.dep line of a module by name (file name without .ko,
+ * '-' and '_' equal). */
+static const char *dep_line(const struct modules *m, const char *name)
 {
 	for (const char *line = m->dep; line && *line;) {
 		const char *colon = strchr(line, ':'), *eol = strchr(line, '\n');
 		if (!eol)
 			eol = line + strlen(line);
 		if (colon && colon < eol) {
-			size_t plen = (size_t)(colon - line);
-			if (path && strlen(path) == plen && !strncmp(line, path, plen))
-				return line;
-			if (name) {
-				const char *base = line + plen;
-				while (base > line && base[-1] != '/')
-					base--;
-				size_t i = 0;
-				for (; name[i] && base + i < colon; i++) {
-					char a = name[i] == '-' ? '_' : name[i], c = base[i] == '-' ? '_' : base[i];
-					if (a != c)
-						break;
-				}
-				if (!name[i] && base + i + 3 <= colon && !strncmp(base + i, ".ko", 3))
-					return line;
+			const char *base = colon;
+			while (base > line && base[-1] != '/')
+				base--;
+			size_t i = 0;
+			for (; name[i] && base + i < colon; i++) {
+				char a = name[i] == '-' ? '_' : name[i], c = base[i] == '-' ? '_' : base[i];
+				if (a != c)
+					break;
 			}
+			if (!name[i] && base + i + 3 <= colon && !strncmp(base + i, ".ko", 3))
+				return line;
 		}
 		line = *eol ? eol + 1 : eol;
 	}
 	return NULL;
 }
 
-static int load_line(struct modules *m, const char *line, int depth, struct errbuf *e)
+/* finit_module on one file, given its path relative to the module folder. */
+static int insert(struct modules *m, const char *path, size_t len, struct errbuf *e)
 {
-	const char *colon = strchr(line, ':'), *eol = strchr(line, '\n');
-	char path[256], full[512];
-	if (!eol)
-		eol = line + strlen(line);
-	if (depth > MAX_DEP_DEPTH)
-		return nb_fail(e, -ELOOP, "modules.dep: dependency chain deeper than %d", MAX_DEP_DEPTH);
-	/* dependencies first, deepest last in the list, so load them in reverse */
-	const char *deps[32];
-	int ndeps = 0;
-	for (const char *p = colon + 1; p < eol && ndeps < 32;) {
-		while (p < eol && *p == ' ')
-			p++;
-		if (p >= eol)
-			break;
-		deps[ndeps++] = p;
-		while (p < eol && *p != ' ')
-			p++;
-	}
-	for (int i = ndeps - 1; i >= 0; i--) {
-		const char *end = deps[i];
-		while (end < eol && *end != ' ')
-			end++;
-		snprintf(path, sizeof(path), "%.*s", (int)(end - deps[i]), deps[i]);
-		const char *sub = dep_line(m, path, NULL);
-		int rc = sub ? load_line(m, sub, depth + 1, e) : 0;
-		if (rc < 0)
-			return rc;
-	}
-	snprintf(path, sizeof(path), "%.*s", (int)(colon - line), line);
-	snprintf(full, sizeof(full), "%s/%s", m->dir, path);
+	char full[512];
+	if (len >= sizeof(full) - strlen(m->dir) - 2)
+		return nb_fail(e, -ENAMETOOLONG, "modules.dep: module path longer than %zu bytes", len);
+	snprintf(full, sizeof(full), "%s/%.*s", m->dir, (int)len, path);
 	int fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nb_fail(e, -errno, "module %s: %s", full, strerror(errno));
@@ -110,18 +78,40 @@ static int load_line(struct modules *m, const char *line, int depth, struct errb
 	int err = errno;
 	close(fd);
 	if (rc < 0 && err != EEXIST)
-		return nb_fail(e, -err, "loading module %s: %s", path, strerror(err));
+		return nb_fail(e, -err, "loading module %.*s: %s", (int)len, path, strerror(err));
 	if (rc == 0)
 		m->loaded++;
 	return 0;
 }
 
+/* A modules.dep line lists every dependency, the deepest last: load them
+ * from the end, then the module itself. */
+static int load_line(struct modules *m, const char *line, struct errbuf *e)
+{
+	const char *colon = strchr(line, ':'), *eol = strchr(line, '\n'), *p;
+	int rc;
+	if (!eol)
+		eol = line + strlen(line);
+	for (p = eol; p > colon + 1;) {
+		const char *end = p;
+		while (end > colon + 1 && end[-1] == ' ')
+			end--;
+		const char *start = end;
+		while (start > colon + 1 && start[-1] != ' ')
+			start--;
+		if (start < end && (rc = insert(m, start, (size_t)(end - start), e)) < 0)
+			return rc;
+		p = start;
+	}
+	return insert(m, line, (size_t)(colon - line), e);
+}
+
 static int load_by_name(struct modules *m, const char *name, bool required, struct errbuf *e)
 {
-	const char *line = dep_line(m, NULL, name);
+	const char *line = dep_line(m, name);
 	if (!line)	/* built into the kernel, or not shipped */
 		return required ? nb_fail(e, -ENOENT, "module %s is not in %s/modules.dep", name, m->dir) : 0;
-	int rc = load_line(m, line, 0, e);
+	int rc = load_line(m, line, e);
 	if (rc == 0 && strlen(m->names) + strlen(name) + 2 < sizeof(m->names)) {
 		if (m->names[0])
 			strcat(m->names, " ");
@@ -156,15 +146,9 @@ static int load_for_bus(struct modules *m, const char *bus, struct errbuf *e)
 			char *eol = strchr(line, '\n'), pattern[256], module[64];
 			if (eol)
 				*eol = 0;
-			if (sscanf(line, "alias %255s %63s", pattern, module) == 2 && !fnmatch(pattern, alias, 0)) {
-				int rc = load_by_name(m, module, true, e);
-				if (rc < 0) {
-					if (eol)
-						*eol = '\n';
-					closedir(d);
-					return rc;
-				}
-			}
+			if (sscanf(line, "alias %255s %63s", pattern, module) == 2 && !fnmatch(pattern, alias, 0) &&
+			    load_by_name(m, module, true, e) < 0)	/* another NIC may still work */
+				say("modules", "%s (for %s): %s", module, ent->d_name, e->msg);
 			if (eol)
 				*eol = '\n';
 			line = eol ? eol + 1 : NULL;

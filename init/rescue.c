@@ -28,18 +28,21 @@ static void run_wait(char *const argv[], bool as_console_session)
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	if (pid > 0)
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+	/* as PID 1 we inherit what the shell leaves behind: reap it all */
+	for (pid_t done; pid > 0 && (done = waitpid(-1, NULL, 0)) != pid;)
+		if (done < 0 && errno != EINTR)
+			break;
 }
 
-void run_shell(const char *banner)
+/* Returns false when there is no shell to run (no busybox, or the
+ * initramfs is already gone after a failed switch_root). */
+bool run_shell(const char *banner)
 {
 	struct stat st;
 	static bool installed;
 	if (stat("/bin/busybox", &st) < 0) {
-		fprintf(stderr, "netboot: no /bin/busybox in the initramfs: no shell to offer\n");
-		return;
+		fprintf(stderr, "netboot: no /bin/busybox: no shell to offer\n");
+		return false;
 	}
 	if (!installed) {
 		char *const install[] = { "/bin/busybox", "--install", "-s", "/bin", NULL };
@@ -49,14 +52,16 @@ void run_shell(const char *banner)
 	fprintf(stderr, "%s\n", banner);
 	char *const sh[] = { "/bin/busybox", "sh", NULL };
 	run_wait(sh, true);
+	return true;
 }
 
 void rescue(struct boot *b, const char *stage)
 {
 	fprintf(stderr, "\nnetboot: FAILED at %s: %s\n", stage, b->err.msg[0] ? b->err.msg : "unknown error");
-	for (;;) {
-		run_shell("netboot: rescue shell (busybox). The boot stopped; the cause is above.");
+	while (run_shell("netboot: rescue shell (busybox). The boot stopped; the cause is above.")) {
 		struct timespec ts = { 1, 0 };
-		nanosleep(&ts, NULL);	/* do not spin if the shell cannot start */
+		nanosleep(&ts, NULL);	/* do not spin if the shell dies at once */
 	}
+	for (;;)
+		pause();	/* PID 1 must not exit */
 }

@@ -42,14 +42,15 @@ static int open_image(void *ctx, uint64_t size, struct errbuf *e)
 	const char *name = strrchr(b->image_path, '/') + 1;
 	char opts[64];
 
-	if (size && avail && size + RAM_RESERVE > avail)
+	/* written so that no announced size can overflow: the size comes from the network */
+	if (size && avail && (avail <= RAM_RESERVE || size > avail - RAM_RESERVE || size > UINT64_MAX / 2))
 		return nb_fail(e, -ENOMEM, "%s needs %llu MiB, %llu MiB free: use nbdboot= or nfsboot=, or give the machine more RAM",
 			       name, (unsigned long long)((size + MIB - 1) / MIB),
 			       (unsigned long long)(avail > RAM_RESERVE ? (avail - RAM_RESERVE) / MIB : 0));
-	if (size)
-		snprintf(opts, sizeof(opts), "mode=0755,size=%llu", (unsigned long long)((size + 4 * 4096 + 4095) & ~4095ull));
-	else	/* unknown size (chunked): bounded by what is free */
-		snprintf(opts, sizeof(opts), "mode=0755,size=%llu", (unsigned long long)(avail > RAM_RESERVE ? avail - RAM_RESERVE : 64 * MIB));
+	/* exactly the image (plus a few pages of tmpfs overhead); unknown size (chunked): what is free */
+	uint64_t tmpfs_size = size ? (size + 4 * 4096 + 4095) & ~4095ull
+				   : avail > RAM_RESERVE ? avail - RAM_RESERVE : 64 * MIB;
+	snprintf(opts, sizeof(opts), "mode=0755,size=%llu", (unsigned long long)tmpfs_size);
 	if (mkdir_p(IMAGE_DIR, 0755) < 0 || mount("tmpfs", IMAGE_DIR, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		return nb_fail(e, -errno, "tmpfs for %s on %s: %s", name, IMAGE_DIR, strerror(errno));
 	int fd = open(b->image_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0444);
@@ -95,14 +96,15 @@ static int fetch_copy(struct boot *b)
 	int rc = fetch_image(&rq, &res, &b->err);
 	if (rc < 0)
 		return rc;
-	char shown[1100];
+	char shown[URL_TEXT_MAX];
 	url_format(&c->urls[res.url_index], shown, sizeof(shown));
+	const char *name = strrchr(b->image_path, '/') + 1;
 	if (res.verified)
-		say("stage3", "%s: %llu bytes in %.2f s from %s, %s verified against %s", strrchr(b->image_path, '/') + 1,
+		say("stage3", "%s: %llu bytes in %.2f s from %s, %s verified against %s", name,
 		    (unsigned long long)res.size, res.seconds, shown, hash_name(res.algo), res.checksum_source);
 	else
-		say("stage3", "%s: %llu bytes in %.2f s from %s, NOT verified (nocheck)", strrchr(b->image_path, '/') + 1,
-		    (unsigned long long)res.size, res.seconds, shown);
+		say("stage3", "%s: %llu bytes in %.2f s from %s, NOT verified (%s)", name, (unsigned long long)res.size,
+		    res.seconds, shown, c->check == CHECK_SKIP ? "nocheck" : "no checksum file beside it");
 	return 0;
 }
 
@@ -142,8 +144,9 @@ int mount_root_image(struct boot *b)
 	rootfs_copy_in("/etc/resolv.conf", RUN_DIR "/resolv.conf", &ignored);
 	if (writable && rootfs_copy_in("/etc/resolv.conf", NEWROOT "/etc/resolv.conf", &ignored) < 0)
 		say("mount", "could not copy resolv.conf into the new root: %s", ignored.msg);
-	say("mount", "%s on %s, squashfs%s, in %.2f s", b->image_dev, NEWROOT,
-	    writable ? " + tmpfs overlay (writable)" : " (read-only: no overlayfs)", seconds_since(t0));
+	say("mount", "%s on %s, squashfs%s%s%s, in %.2f s", b->image_dev, NEWROOT,
+	    writable ? " + tmpfs overlay (writable)" : " (read-only: ", writable ? "" : b->err.msg,
+	    writable ? "" : ")", seconds_since(t0));
 	return 0;
 }
 

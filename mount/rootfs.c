@@ -56,15 +56,19 @@ int rootfs_assemble(const char *dev, const char *lower_dir, const char *rw_dir, 
 		return nb_fail(e, -errno, "rootfs: mounting %s (squashfs) on %s: %s", dev, lower_dir, strerror(errno));
 	snprintf(upper, sizeof(upper), "%s/upper", rw_dir);
 	snprintf(work, sizeof(work), "%s/work", rw_dir);
-	if (mkdir_p(rw_dir, 0755) == 0 && mount("tmpfs", rw_dir, "tmpfs", 0, "mode=0755") == 0 &&
-	    mkdir_p(upper, 0755) == 0 && mkdir_p(work, 0755) == 0) {
+	if (mkdir_p(rw_dir, 0755) < 0 || mount("tmpfs", rw_dir, "tmpfs", 0, "mode=0755") < 0) {
+		nb_fail(e, 0, "tmpfs on %s: %s", rw_dir, strerror(errno));
+	} else {
 		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", lower_dir, upper, work);
-		if (mount("overlay", newroot, "overlay", 0, opts) == 0) {
+		if (mkdir_p(upper, 0755) == 0 && mkdir_p(work, 0755) == 0 &&
+		    mount("overlay", newroot, "overlay", 0, opts) == 0) {
 			*writable = true;
 			return 0;
 		}
+		nb_fail(e, 0, "overlay: %s", strerror(errno));
+		umount(rw_dir);
 	}
-	/* no overlayfs: the squashfs is the root, read-only */
+	/* the squashfs alone is the root, read-only; e says why */
 	if (mount(lower_dir, newroot, NULL, MS_BIND, NULL) < 0)
 		return nb_fail(e, -errno, "rootfs: bind-mounting %s on %s: %s", lower_dir, newroot, strerror(errno));
 	return 0;

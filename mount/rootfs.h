@@ -10,7 +10,7 @@
 /* Checks the device holds a squashfs (magic "hsqs"), mounts it read-only at
  * lower_dir, then overlays rw_dir (a fresh tmpfs) on it at newroot.  Without
  * overlayfs the squashfs itself becomes the (read-only) root; *writable says
- * which happened. */
+ * which happened, and e->msg why not. */
 int rootfs_assemble(const char *dev, const char *lower_dir, const char *rw_dir, const char *newroot,
 		    bool *writable, struct errbuf *e);
 

@@ -1,13 +1,16 @@
 #include "mount/switch_root.h"
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Removes everything under the directory fd that lives on device dev; other
@@ -38,11 +41,35 @@ static void delete_tree(int dirfd, dev_t dev)
 	closedir(d);
 }
 
+/* Is init an executable file inside newroot, following its symlinks as the
+ * booted system will (Debian's /sbin/init -> /lib/systemd/systemd is
+ * absolute: resolved naively it would point into the initramfs)? */
+static bool init_is_executable(const char *newroot, const char *init)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	struct stat st;
+	int rootfd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return false;
+	long fd = syscall(SYS_openat2, rootfd, init, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS) {	/* kernels before 5.6: the plain path */
+		char path[512];
+		snprintf(path, sizeof(path), "%s%s", newroot, init);
+		fd = open(path, O_PATH | O_CLOEXEC);
+	}
+	close(rootfd);
+	if (fd < 0)
+		return false;
+	bool ok = fstat((int)fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+	close((int)fd);
+	return ok;
+}
+
 int switch_root(const char *newroot, const char *init, struct errbuf *e)
 {
 	static const char *const moved[] = { "/dev", "/proc", "/sys", "/run" };
 	struct statfs sfs;
-	struct stat root_st, new_st, init_st;
+	struct stat root_st, new_st;
 	char path[512];
 
 	if (statfs("/", &sfs) < 0 || (sfs.f_type != TMPFS_MAGIC && sfs.f_type != RAMFS_MAGIC))
@@ -51,8 +78,7 @@ int switch_root(const char *newroot, const char *init, struct errbuf *e)
 		return nb_fail(e, -errno, "switch_root: %s: %s", newroot, strerror(errno));
 	if (root_st.st_dev == new_st.st_dev)
 		return nb_fail(e, -EINVAL, "switch_root: %s is not a mounted filesystem", newroot);
-	snprintf(path, sizeof(path), "%s%s", newroot, init);
-	if (stat(path, &init_st) < 0 || !S_ISREG(init_st.st_mode) || !(init_st.st_mode & 0111))
+	if (!init_is_executable(newroot, init))
 		return nb_fail(e, -ENOENT, "switch_root: %s is not an executable file in the image (init=%s)", init, init);
 
 	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {

@@ -1,3 +1,4 @@
+#include "netboot/clock.h"
 #include "netboot/dhcp_client.h"
 #include <arpa/inet.h>
 #include <errno.h>
@@ -171,13 +172,6 @@ struct client {
 	long long t0;
 	FILE *log;
 };
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void say(FILE *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(FILE *log, const char *fmt, ...)
@@ -597,7 +591,7 @@ int dhcp_acquire(const char *const *names, int n, const struct dhcp_client_cfg *
 	c.cfg = &conf;
 	c.log = log;
 	c.bootif = -1;
-	c.t0 = now = mono_ms();
+	c.t0 = now = monotonic_ms();
 	deadline = c.t0 + conf.timeout_ms;
 	for (int i = 0; i < n; i++) {
 		c.ifs[i].fd = -1;
@@ -625,7 +619,7 @@ int dhcp_acquire(const char *const *names, int n, const struct dhcp_client_cfg *
 		goto out;
 	}
 	for (;;) {
-		now = mono_ms();
+		now = monotonic_ms();
 		for (int i = 0; i < n; i++)
 			tick(&c, &c.ifs[i], now);
 		if ((winner = pick(&c, now, &grace_end, now >= deadline)) >= 0)
@@ -652,7 +646,7 @@ int dhcp_acquire(const char *const *names, int n, const struct dhcp_client_cfg *
 			rc = nb_fail(e, -errno, "DHCP poll: %s", strerror(errno));
 			goto out;
 		}
-		now = mono_ms();
+		now = monotonic_ms();
 		for (int k = 0; pr > 0 && k < np; k++)
 			if (pfd[k].revents & POLLIN)
 				receive(&c, &c.ifs[idx[k]], now);

@@ -2,7 +2,9 @@
  * negative errno, and write a one-line, human-readable cause into an errbuf
  * that names the input and what was expected.  Distinct errnos let callers
  * tell failures apart: -ENOENT not found, -EBADMSG checksum mismatch,
- * -ETIMEDOUT no answer, -EPROTO peer spoke garbage, -EINVAL bad user input. */
+ * -ETIMEDOUT no answer, -EPROTO peer spoke garbage, -EINVAL bad user input,
+ * -EHOSTUNREACH a host name that does not resolve.  A function taking a
+ * struct errbuf * needs it non-NULL unless its comment says otherwise. */
 #ifndef NETBOOT_ERRBUF_H
 #define NETBOOT_ERRBUF_H
 #include <stddef.h>

@@ -100,9 +100,10 @@ static int header_line(const char *p, const char *end, struct http_response *r, 
 			return nb_fail(e, -EPROTO, "HTTP: two different Content-Length headers");
 		r->content_length = len;
 	} else if (IS("Transfer-Encoding")) {
-		if (value_has_token(v, vend, "chunked"))
+		/* only "chunked" (or "identity"): "gzip, chunked" would land compressed bytes in the image */
+		if ((size_t)(vend - v) == 7 && strncasecmp(v, "chunked", 7) == 0)
 			r->chunked = true;
-		else if (!value_has_token(v, vend, "identity")) {
+		else if (!((size_t)(vend - v) == 8 && strncasecmp(v, "identity", 8) == 0)) {
 			nb_sanitize(shown, sizeof(shown), v, (size_t)(vend - v));
 			return nb_fail(e, -EPROTO, "HTTP: unsupported Transfer-Encoding '%s', expected chunked", shown);
 		}
@@ -256,6 +257,8 @@ int http_parse_chunk_size(const char *buf, size_t len, uint64_t *size, struct er
 		nb_sanitize(shown, sizeof(shown), buf, (size_t)(nl - buf));
 		return nb_fail(e, -EPROTO, "HTTP: expected a hex chunk size, got '%s'", shown);
 	}
+	if (v >= HTTP_NO_LENGTH)	/* that value means "until close" to the body reader */
+		return nb_fail(e, -EPROTO, "HTTP: chunk size too large");
 	*size = v;
 	return (int)(nl - buf + 1);
 }

@@ -1,3 +1,4 @@
+#include "netboot/clock.h"
 #include "netboot/netup.h"
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -11,13 +12,6 @@
 #include <unistd.h>
 
 #define STATIC_CARRIER_WAIT_MS 5000
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void say(FILE *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(FILE *log, const char *fmt, ...)
@@ -462,12 +456,12 @@ int net_write_resolv(const char *path, const struct net_ifconf *c, struct errbuf
  * still negotiating.  Returns the index of the first with carrier, or 0. */
 static int wait_static_carrier(struct rtnl *nl, struct net_ifconf *cs, int n, FILE *log)
 {
-	long long t0 = mono_ms();
+	long long t0 = monotonic_ms();
 	bool up[CMDLINE_MAX_IFACES] = { false };
 	int first = -1, left = n;
 
 	while (left) {
-		long long now = mono_ms();
+		long long now = monotonic_ms();
 		for (int i = 0; i < n; i++) {
 			struct rtnl_link l;
 			if (up[i] || rtnl_link_get(nl, 0, cs[i].ifname, &l, NULL) < 0 || !rtnl_has_carrier(&l))
@@ -513,7 +507,7 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 	struct errbuf sub, dhcp_err = { "" };
 	char plan_line[512] = "", a[16];
 	const char *hostname = cfg->dhcp_hostname;
-	long long t0 = mono_ms();
+	long long t0 = monotonic_ms();
 	int n, ndhcp = 0, nstatic = 0, rc, primary = -1;
 	bool leased = false;
 	size_t pl = 0;
@@ -640,7 +634,7 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 		if (leased && net_write_handover(paths->run_dir, &dconf, &sub) < 0)
 			say(log, "%s", sub.msg);
 	}
-	st->elapsed_ms = (long)(mono_ms() - t0);
+	st->elapsed_ms = (long)(monotonic_ms() - t0);
 	say(log, "up on %s: %s/%u%s%s, network stage took %.1f s", st->used.ifname, dhcp_ntoa(st->used.addr, a),
 	    st->used.prefix, st->used.gateway ? " via " : "",
 	    st->used.gateway ? dhcp_ntoa(st->used.gateway, (char[16]){ 0 }) : "", st->elapsed_ms / 1000.0);

@@ -30,8 +30,10 @@ int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *
 
 	snprintf(service, sizeof(service), "%u", port);
 	rc = getaddrinfo(host, service, &hints, &res);
-	if (rc != 0)
-		return nb_fail(e, -ENOENT, "cannot resolve host '%s': %s", host, gai_strerror(rc));
+	if (rc == EAI_AGAIN)	/* no DNS server answered yet: worth retrying at boot */
+		return nb_fail(e, -EAGAIN, "cannot resolve host '%s': %s", host, gai_strerror(rc));
+	if (rc != 0)	/* not -ENOENT: that means "file not found" to the callers */
+		return nb_fail(e, -EHOSTUNREACH, "cannot resolve host '%s': %s", host, gai_strerror(rc));
 	for (ai = res; ai; ai = ai->ai_next) {
 		int err = 0;
 		socklen_t elen = sizeof(err);

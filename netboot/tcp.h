@@ -9,7 +9,8 @@
 #include "netboot/errbuf.h"
 
 /* Returns a connected, blocking socket or a negative errno (-ECONNREFUSED,
- * -ETIMEDOUT, -EHOSTUNREACH, -ENOENT for an unknown name) with e set. */
+ * -ETIMEDOUT, -EHOSTUNREACH also for a name that does not resolve, -EAGAIN
+ * when no DNS server answered) with e set. */
 int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *e);
 /* read() that waits at most timeout_ms; returns bytes (0 = peer closed),
  * -ETIMEDOUT or -errno. */

@@ -1,3 +1,4 @@
+#include "netboot/clock.h"
 #include "netboot/tftp_client.h"
 #include "netboot/tftp_wire.h"
 #include <arpa/inet.h>
@@ -57,13 +58,6 @@ struct xfer {
 	uint8_t *out;
 	size_t out_len;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static bool same_peer(const struct sockaddr_in *a, const struct sockaddr_in *b)
 {
@@ -392,7 +386,7 @@ static int receive(struct xfer *x)
 			struct pollfd pfd = { .fd = x->fd, .events = POLLIN };
 			bool mid_window = x->started && x->next - 1 > x->acked;
 			uint64_t until = mid_window && x->tail_at < x->deadline ? x->tail_at : x->deadline;
-			x->now = mono_ns();
+			x->now = monotonic_ns();
 			if (x->now >= x->deadline) {
 				if ((rc = flush(x)) < 0 || (rc = on_timeout(x)) < 0)
 					return rc;
@@ -425,7 +419,7 @@ static int receive(struct xfer *x)
 		}
 		if (n < 0)
 			return nb_fail(x->e, -errno, "%s: receiving from %s: %s", x->label, x->url, strerror(errno));
-		x->now = mono_ns();
+		x->now = monotonic_ns();
 		for (int i = 0; i < n; i++)
 			if ((rc = on_packet(x, (unsigned)i)) != 0)
 				return rc;
@@ -477,7 +471,7 @@ static int attempt(struct xfer *x, bool with_opts)
 		goto out;
 	}
 	x->rrq_len = (size_t)n;
-	x->now = mono_ns();
+	x->now = monotonic_ns();
 	progress(x);
 	send_to(x, x->rrq, x->rrq_len, &x->srv);
 	rc = receive(x);

@@ -105,7 +105,7 @@ int url_format(const struct url *u, char *buf, size_t len)
 			u->scheme == URL_NFS ? ":" : "", u->path);
 }
 
-void url_sibling(const struct url *u, const char *name, struct url *out)
+int url_sibling(const struct url *u, const char *name, struct url *out)
 {
 	char *slash;
 	size_t keep;
@@ -114,6 +114,13 @@ void url_sibling(const struct url *u, const char *name, struct url *out)
 	slash = strrchr(out->path, '/');
 	keep = slash ? (size_t)(slash - out->path) + 1 : 0;
 	if (keep + strlen(name) >= sizeof(out->path))
-		keep = sizeof(out->path) - 1 - strlen(name);
+		return -ENAMETOOLONG;
 	snprintf(out->path + keep, sizeof(out->path) - keep, "%s", name);
+	return 0;
+}
+
+const char *url_base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
 }

@@ -8,6 +8,9 @@
 
 enum url_scheme { URL_HTTP, URL_TFTP, URL_NBD, URL_NFS };
 
+/* Room for any struct url as text: scheme, host, port, path. */
+#define URL_TEXT_MAX 1400
+
 struct url {
 	enum url_scheme scheme;
 	char host[256];		/* name or dotted quad, no brackets */
@@ -24,8 +27,12 @@ int url_parse(const char *s, size_t len, struct url *out, struct errbuf *e);
 int url_format(const struct url *u, char *buf, size_t len);
 
 /* The URL of a file beside u's file: the last path segment replaced by
- * name (the seed's rule: sysrcd.dat -> sysrcd.md5). */
-void url_sibling(const struct url *u, const char *name, struct url *out);
+ * name (the seed's rule: sysrcd.dat -> sysrcd.md5).  -ENAMETOOLONG if the
+ * result would not fit. */
+int url_sibling(const struct url *u, const char *name, struct url *out);
+
+/* The last segment of a path ("sysrcd.dat"), for messages. */
+const char *url_base_name(const char *path);
 
 uint16_t url_default_port(enum url_scheme s);
 const char *url_scheme_name(enum url_scheme s);

@@ -19,6 +19,15 @@ static int open_output(void *ctx, uint64_t size, struct errbuf *e)
 	return fd < 0 ? nb_fail(e, -errno, "%s: %s", path, strerror(errno)) : fd;
 }
 
+/* A whole decimal number within [min, max], or -1. */
+static long number(const char *s, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	return (errno || end == s || *end || v < min || v > max) ? -1 : v;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: netboot fetch URL[,URL...] -o FILE [--checksum ALGO:HEX] [--nocheck]\n"
@@ -48,8 +57,21 @@ int cmd_fetch(int argc, char **argv)
 		case 'c': rq.checksum_arg = optarg; break;
 		case 'n': rq.verify = false; break;
 		case 'p': rq.transport.proxy = optarg; break;
-		case 't': rq.transport.max_tries = atoi(optarg); break;
-		case 'T': rq.transport.timeout_ms = atoi(optarg) * 1000; break;
+		case 't':
+			if ((rq.transport.max_tries = (int)number(optarg, 1, 100)) < 0) {
+				fprintf(stderr, "netboot: fetch: --tries '%s': expected a number from 1 to 100\n", optarg);
+				return 2;
+			}
+			break;
+		case 'T': {
+			long s = number(optarg, 1, 3600);
+			if (s < 0) {
+				fprintf(stderr, "netboot: fetch: --timeout '%s': expected seconds from 1 to 3600\n", optarg);
+				return 2;
+			}
+			rq.transport.timeout_ms = (int)s * 1000;
+			break;
+		}
 		case 'q': rq.log = NULL; break;
 		default: return usage();
 		}
@@ -86,7 +108,7 @@ int cmd_fetch(int argc, char **argv)
 	else
 		printf("verified=no\n");
 	if (n > 1) {
-		char shown[1100];
+		char shown[URL_TEXT_MAX];
 		url_format(&urls[res.url_index], shown, sizeof(shown));
 		printf("served_by=%s\n", shown);
 	}
