@@ -17,6 +17,8 @@ HDRS     := $(wildcard $(addsuffix /*.h,$(LIB_DIRS) init tool tests/unit))
 INIT_SRCS:= $(wildcard init/*.c)
 TOOL_SRCS:= $(wildcard tool/*.c)
 TESTS    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*_test.c))
+# drivers and fake peers the integration tests and benchmarks run (host build)
+TEST_TOOLS := $(patsubst tests/integration/%.c,$(B)/integration/%,$(wildcard tests/integration/*.c))
 FUZZERS  := $(patsubst %.c,$(B)/fuzz/%,$(notdir $(wildcard $(addsuffix /*_fuzz.c,$(LIB_DIRS)))))
 KERNEL_DIR := $(B)/kernel
 MUSL_INC := $(B)/musl-include
@@ -75,6 +77,11 @@ $(B)/fuzz/%: $$(wildcard $$(addsuffix /$$*.c,$(LIB_DIRS))) $(patsubst %.c,$(B)/f
 	@echo '  FUZZER  $@'
 	@$(CLANG) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(wildcard $(addsuffix /$*.c,$(LIB_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(LIB_SRCS))
 
+$(B)/integration/%: tests/integration/%.c $(patsubst %.c,$(B)/host/%.o,$(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	@echo '  TOOL    $@'
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $^
+
 fuzz: $(FUZZERS)
 unit: $(TESTS)
 
@@ -95,10 +102,10 @@ $(B)/testroot.sqfs: tests/qemu/make-testroot.sh
 deps:
 	scripts/install-deps.sh
 check: deps
-	$(MAKE) all unit fuzz $(B)/netboot-san initramfs testroot
+	$(MAKE) all unit fuzz $(TEST_TOOLS) $(B)/netboot-san initramfs testroot
 	tests/run.sh
 bench: deps
-	$(MAKE) all $(B)/netboot-static
+	$(MAKE) all $(TEST_TOOLS) $(B)/netboot-static
 	bench/run.sh
 demo: deps
 	$(MAKE) all initramfs testroot

@@ -138,9 +138,7 @@ if [ -n "$IN_NS" ]; then
 fi
 
 [ -x /usr/sbin/in.tftpd ] || { echo "bench: tftpd-hpa not installed"; exit 0; }
-mkdir -p "$(dirname "$TFTPC")"
-${CC:-gcc} -std=c11 -D_GNU_SOURCE -I. -Wall -Wextra -Werror -O2 -o "$TFTPC" tests/integration/tftpc.c \
-	netboot/tftp_client.c netboot/tftp_wire.c netboot/errbuf.c || exit 1
+make -s -C "$ROOT" build/integration/tftpc || exit 1
 ${CC:-gcc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o "$DELAY" bench/udp_delay.c || exit 1
 if [ ! -x "$ATFTPD" ]; then	# tests/integration/tftp_servers.sh fetches it too
 	mkdir -p "$ROOT/build/peers/deb"

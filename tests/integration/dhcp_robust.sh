@@ -17,9 +17,7 @@ command -v ip >/dev/null || { echo "SKIP: $T: ip(8) missing"; exit 0; }
 . tests/integration/netns_lib.sh
 netns_usable || { echo "SKIP: $T: cannot create network namespaces"; exit 0; }
 
-mkdir -p "$(dirname "$FAKE")"
-${CC:-gcc} -std=c11 -D_GNU_SOURCE -I. -Wall -Wextra -Werror -O2 -o "$FAKE" tests/integration/dhcp_fake.c \
-	netboot/dhcp_wire.c netboot/errbuf.c 2>"$tmp/build.err" || { fail "build dhcp_fake" "$(head -5 "$tmp/build.err")"; exit 1; }
+make -s "$FAKE" >"$tmp/build.err" 2>&1 || { fail "build dhcp_fake" "$(head -5 "$tmp/build.err")"; exit 1; }
 
 # scenario MODE: fresh namespaces, dhcp_fake MODE, the client; output in $tmp/MODE.{out,err}
 scenario() {

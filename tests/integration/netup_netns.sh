@@ -19,11 +19,7 @@ command -v dnsmasq >/dev/null || { echo "SKIP: $T: dnsmasq not installed"; exit 
 . tests/integration/netns_lib.sh
 netns_usable || { echo "SKIP: $T: cannot create network namespaces"; exit 0; }
 
-mkdir -p "$(dirname "$RUN")"
-srcs=$(ls cmdline/*.c netboot/*.c | grep -v '_fuzz\.c$')
-# shellcheck disable=SC2086
-${CC:-gcc} -std=c11 -D_GNU_SOURCE -I. -Wall -Wextra -Werror -O2 -o "$RUN" tests/integration/netup_run.c $srcs \
-	2>"$tmp/build.err" || { fail "build netup_run" "$(head -5 "$tmp/build.err")"; exit 1; }
+make -s "$RUN" >"$tmp/build.err" 2>&1 || { fail "build netup_run" "$(head -5 "$tmp/build.err")"; exit 1; }
 
 # run CASE NS 'cmdline': netup_run inside NS; output in $tmp/CASE.{out,err}, files in $tmp/CASE/
 run() {

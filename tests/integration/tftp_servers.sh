@@ -54,10 +54,7 @@ trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; do
 free_udp_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); ss -Huln "sport = :$p" | grep -q . || { echo $p; return; }; done; }
 wait_udp_port() { for _ in $(seq 50); do ss -Huln "sport = :$1" | grep -q . && return 0; sleep 0.1; done; return 1; }
 
-mkdir -p "$(dirname "$TFTPC")"
-${CC:-gcc} -std=c11 -D_GNU_SOURCE -I. -Wall -Wextra -Werror -O2 -o "$TFTPC" tests/integration/tftpc.c \
-	netboot/tftp_client.c netboot/tftp_wire.c netboot/errbuf.c 2> "$TMP/err" ||
-	{ fail "building the tftpc driver"; exit 1; }
+make -s -C "$ROOT" build/integration/tftpc > "$TMP/err" 2>&1 || { fail "building the tftpc driver"; exit 1; }
 
 # the served files: world-readable, since the servers drop to nobody
 mkdir -p "$TMP/root"
