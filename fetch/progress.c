@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #define TTY_INTERVAL_NS 250000000ull	/* redraw at most 4 times a second */
-#define LOG_INTERVAL_NS 5000000000ull	/* a new log line at most every 5 s */
 #define TTY_WIDTH 79			/* stay on one 80-column line */
 #define MIB (1024.0 * 1024.0)
 
@@ -133,18 +132,14 @@ void progress_update(struct progress *p, uint64_t done)
 	p->done = done;
 	if (!p->out)
 		return;
+	if (!p->tty)	/* a log gets the summary only */
+		return;
 	now = monotonic_ns();
-	if (now - p->last_ns < (p->tty ? TTY_INTERVAL_NS : LOG_INTERVAL_NS))
+	if (now - p->last_ns < TTY_INTERVAL_NS)
 		return;
 	p->last_ns = now;
-	if (p->tty) {
-		format_status(p, now, status, sizeof(status));
-		draw_tty(p, status);
-	} else {
-		char line[200];
-		progress_format_line(p, now, line, sizeof(line));
-		fprintf(p->out, "%s\n", line);
-	}
+	format_status(p, now, status, sizeof(status));
+	draw_tty(p, status);
 	fflush(p->out);
 }
 

@@ -1,7 +1,8 @@
-/* A download progress line: bytes, percent, rate, time left.  On a tty it
- * redraws one line with '\r' a few times a second; on a serial console or a
- * pipe it prints a fresh line at most every few seconds, so logs stay
- * readable.  Quiet mode prints nothing. */
+/* A download progress line: bytes, percent, rate, time left.  On a tty
+ * (a serial console included) it redraws one line with '\r' a few times a
+ * second, never more than one line of screen; when the output is not a tty
+ * (a pipe, a log file) it stays quiet until the closing summary line.
+ * Quiet mode (out NULL) prints nothing. */
 #ifndef FETCH_PROGRESS_H
 #define FETCH_PROGRESS_H
 #include <stdbool.h>

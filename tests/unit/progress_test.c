@@ -127,26 +127,23 @@ static void test_output(void)
 		check_failures++;
 		return;
 	}
-	/* not a tty: 1000 quick updates print no line (the first comes after 5 s) */
+	/* not a tty: quiet while it runs, however long, then one closing line */
 	progress_start(&p, f, "sysrcd.dat", 1000 * MiB);
 	CHECK("tmpfile is not a tty", !p.tty);
 	for (int i = 1; i <= 1000; i++)
 		progress_update(&p, (uint64_t)i * MiB / 2);
 	n = slurp(f, buf, sizeof(buf));
-	CHECK("log: 1000 quick updates print at most one line", count(buf, n, '\n') <= 1);
+	CHECK("log: 1000 quick updates print nothing", n == 0);
 	CHECK("log: done tracks the updates", p.done == 500 * MiB);
-	/* once 5 s have passed, one fresh line and no carriage return */
 	p.start_ns -= 10 * S;
 	p.last_ns -= 10 * S;
-	progress_update(&p, 500 * MiB);
 	progress_update(&p, 501 * MiB);
 	n = slurp(f, buf, sizeof(buf));
-	CHECK("log: one line after 5 s", count(buf, n, '\n') == 1 && !strchr(buf, '\r'));
-	CHECK("log: the line has the numbers", strstr(buf, "sysrcd.dat: 500.0 MiB of 1000.0 MiB (50%), ") &&
-	      strstr(buf, " MiB/s, 0:1"));
+	CHECK("log: still nothing after 10 s", n == 0);
 	progress_finish(&p);
 	n = slurp(f, buf, sizeof(buf));
-	CHECK("log: closing line", count(buf, n, '\n') == 2 && strstr(buf, "\nsysrcd.dat: 501.0 MiB in 10."));
+	CHECK("log: one closing line", count(buf, n, '\n') == 1 && !strchr(buf, '\r') &&
+	      strstr(buf, "sysrcd.dat: 501.0 MiB in 10."));
 	fclose(f);
 
 	/* a tty (forced on a file): '\r' redraws, at most 4 a second, no newline
