@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define CK_MAX_FILE (64 * 1024)
 #define CK_MAX_LINE 1024
@@ -104,19 +105,7 @@ static const struct {
 static int bsd_tag_algo(const char *s, size_t n)
 {
 	for (size_t i = 0; i < sizeof(bsd_tags) / sizeof(bsd_tags[0]); i++) {
-		const char *t = bsd_tags[i].tag;
-		size_t j;
-
-		if (strlen(t) != n)
-			continue;
-		for (j = 0; j < n; j++) {
-			char c = s[j];
-			if (c >= 'a' && c <= 'z')
-				c = (char)(c - 'a' + 'A');
-			if (c != t[j])
-				break;
-		}
-		if (j == n)
+		if (strlen(bsd_tags[i].tag) == n && strncasecmp(s, bsd_tags[i].tag, n) == 0)
 			return (int)bsd_tags[i].algo;
 	}
 	return -1;

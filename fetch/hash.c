@@ -4,6 +4,7 @@
  * compression function in place, with no copy. */
 #include "fetch/hash.h"
 #include <string.h>
+#include <strings.h>
 
 static size_t block_size(enum hash_algo algo)
 {
@@ -169,19 +170,7 @@ const char *hash_name(enum hash_algo algo)
 int hash_from_name(const char *name, size_t len)
 {
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		const char *n = names[i];
-		size_t j;
-
-		if (strlen(n) != len)
-			continue;
-		for (j = 0; j < len; j++) {
-			char c = name[j];
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c - 'A' + 'a');
-			if (c != n[j])
-				break;
-		}
-		if (j == len)
+		if (strlen(names[i]) == len && strncasecmp(name, names[i], len) == 0)
 			return (int)i;
 	}
 	return -1;

@@ -1,4 +1,5 @@
 #include "netboot/clock.h"
+#include "netboot/netlog.h"
 #include "netboot/dhcp_client.h"
 #include <arpa/inet.h>
 #include <errno.h>
@@ -173,20 +174,6 @@ struct client {
 	FILE *log;
 };
 
-static void say(FILE *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(FILE *log, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!log)
-		return;
-	fputs("netboot: net: ", log);
-	va_start(ap, fmt);
-	vfprintf(log, fmt, ap);
-	va_end(ap);
-	fputc('\n', log);
-	fflush(log);
-}
 
 /* xorshift64*: jitter and xids need to differ between machines booting
  * together, not to be secret. */
@@ -305,15 +292,15 @@ static void transmit(struct client *c, struct iface *f, long long now)
 	f->t_next = now + dhcp_retx_delay_ms(f->tries, rnd(c));
 	if (len < 0 || sendto(f->fd, pkt, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
 		snprintf(f->why, sizeof(f->why), "send: %s", len < 0 ? "message too long" : strerror(errno));
-		say(c->log, "%s: %s %s failed: %s", f->name, req ? "REQUEST" : "DISCOVER",
+		net_log(c->log, "%s: %s %s failed: %s", f->name, req ? "REQUEST" : "DISCOVER",
 		    f->tries > 1 ? "again" : "", f->why);
 		return;
 	}
 	if (req)
-		say(c->log, "%s: REQUEST %s from %s%s (try %d)", f->name, dhcp_ntoa(f->lease.addr, a),
+		net_log(c->log, "%s: REQUEST %s from %s%s (try %d)", f->name, dhcp_ntoa(f->lease.addr, a),
 		    dhcp_ntoa(f->server, s), f->tries > 1 ? " again" : "", f->tries);
 	else
-		say(c->log, "%s: DISCOVER%s (xid 0x%08x, try %d, next in %.1f s)", f->name,
+		net_log(c->log, "%s: DISCOVER%s (xid 0x%08x, try %d, next in %.1f s)", f->name,
 		    f->tries > 1 ? " again" : "", f->xid, f->tries, (double)(f->t_next - now) / 1000.0);
 }
 
@@ -329,12 +316,12 @@ static void handle(struct client *c, struct iface *f, const struct dhcp_msg *m, 
 	if (f->st == S_SELECTING && type == DHCPOFFER) {
 		if (dhcp_lease_from_msg(m, src, &f->lease, &sub) < 0) {
 			snprintf(f->why, sizeof(f->why), "offer from %s ignored: %.90s", dhcp_ntoa(sid, s), sub.msg);
-			say(c->log, "%s: %s", f->name, f->why);
+			net_log(c->log, "%s: %s", f->name, f->why);
 			return;
 		}
 		f->noffer++;
 		f->server = f->lease.server_id;
-		say(c->log, "%s: OFFER %s from %s after %.1f s", f->name, dhcp_ntoa(f->lease.addr, a),
+		net_log(c->log, "%s: OFFER %s from %s after %.1f s", f->name, dhcp_ntoa(f->lease.addr, a),
 		    dhcp_ntoa(f->server, s), since(c, now));
 		f->st = S_REQUESTING;
 		f->tries = 0;
@@ -350,7 +337,7 @@ static void handle(struct client *c, struct iface *f, const struct dhcp_msg *m, 
 			nb_sanitize(shown, sizeof(shown), text, strlen(text));
 		f->nnak++;
 		snprintf(f->why, sizeof(f->why), "NAK from %s%s%.90s", dhcp_ntoa(sid, s), *shown ? ": " : "", shown);
-		say(c->log, "%s: %s, starting over", f->name, f->why);
+		net_log(c->log, "%s: %s, starting over", f->name, f->why);
 		/* A server that NAKs every time must not make us flood it. */
 		restart(c, f, now + (f->nnak > 1 ? 2000 : 0));
 		return;
@@ -359,13 +346,13 @@ static void handle(struct client *c, struct iface *f, const struct dhcp_msg *m, 
 		return;
 	if (dhcp_lease_from_msg(m, src, &f->lease, &sub) < 0) {
 		snprintf(f->why, sizeof(f->why), "ACK from %s unusable: %.90s", dhcp_ntoa(sid, s), sub.msg);
-		say(c->log, "%s: %s, starting over", f->name, f->why);
+		net_log(c->log, "%s: %s, starting over", f->name, f->why);
 		restart(c, f, now + 2000);
 		return;
 	}
 	f->st = S_BOUND;
 	f->t_bound = now;
-	say(c->log, "%s: DHCP lease %s/%u from %s in %.1f s", f->name, dhcp_ntoa(f->lease.addr, a),
+	net_log(c->log, "%s: DHCP lease %s/%u from %s in %.1f s", f->name, dhcp_ntoa(f->lease.addr, a),
 	    f->lease.prefix, dhcp_ntoa(f->lease.server_id, s), since(c, now));
 }
 
@@ -412,7 +399,7 @@ static void receive(struct client *c, struct iface *f, long long now)
 		    dhcp_parse(udp.payload, udp.len, &m, &sub) < 0) {
 			/* Report the first few; a noisy LAN must not flood the console. */
 			if (f->nbad++ < 3)
-				say(c->log, "%s: ignored a malformed packet: %s", f->name, sub.msg);
+				net_log(c->log, "%s: ignored a malformed packet: %s", f->name, sub.msg);
 			continue;
 		}
 		int rc = dhcp_check_reply(&m, f->xid, f->mac, &sub);
@@ -420,7 +407,7 @@ static void receive(struct client *c, struct iface *f, long long now)
 			continue;	/* another client's reply: the broadcast flag sends them to all */
 		if (rc < 0) {
 			if (f->nbad++ < 3)
-				say(c->log, "%s: ignored a packet from %s: %s", f->name, dhcp_ntoa(udp.src, s), sub.msg);
+				net_log(c->log, "%s: ignored a packet from %s: %s", f->name, dhcp_ntoa(udp.src, s), sub.msg);
 			continue;
 		}
 		handle(c, f, &m, udp.src, now);
@@ -462,17 +449,17 @@ static void tick(struct client *c, struct iface *f, long long now)
 	if (!f->carrier && now >= f->t_check) {
 		f->t_check = now + CARRIER_POLL_MS;
 		if ((f->carrier = query_carrier(c, f)) && f->st != S_NO_CARRIER)
-			say(c->log, "%s: carrier back after %.1f s", f->name, since(c, now));
+			net_log(c->log, "%s: carrier back after %.1f s", f->name, since(c, now));
 	}
 	if (f->st == S_NO_CARRIER) {
 		if (f->carrier) {
 			if (now - c->t0 > 50)
-				say(c->log, "%s: carrier after %.1f s", f->name, since(c, now));
+				net_log(c->log, "%s: carrier after %.1f s", f->name, since(c, now));
 			restart(c, f, now);
 		} else if (now - c->t0 >= c->cfg->carrier_wait_ms) {
 			f->st = S_FAILED;
 			snprintf(f->why, sizeof(f->why), "no carrier");
-			say(c->log, "%s: no carrier after %.1f s, leaving it out", f->name, since(c, now));
+			net_log(c->log, "%s: no carrier after %.1f s, leaving it out", f->name, since(c, now));
 			return;
 		} else {
 			return;
@@ -484,13 +471,13 @@ static void tick(struct client *c, struct iface *f, long long now)
 	if (!query_carrier(c, f)) {
 		f->carrier = false;
 		f->t_check = now + CARRIER_POLL_MS;
-		say(c->log, "%s: carrier lost, holding", f->name);
+		net_log(c->log, "%s: carrier lost, holding", f->name);
 		return;
 	}
 	if (f->st == S_REQUESTING && f->tries >= DHCP_REQUEST_TRIES) {
 		char s[16];
 		snprintf(f->why, sizeof(f->why), "no ACK from %s after %d REQUESTs", dhcp_ntoa(f->server, s), f->tries);
-		say(c->log, "%s: %s, starting over", f->name, f->why);
+		net_log(c->log, "%s: %s, starting over", f->name, f->why);
 		restart(c, f, now);
 	}
 	transmit(c, f, now);
@@ -514,12 +501,12 @@ static int pick(struct client *c, long long now, long long *grace_end, bool time
 		return b;
 	if (!*grace_end) {
 		*grace_end = c->ifs[first].t_bound + c->cfg->bootif_grace_ms;
-		say(c->log, "%s: waiting up to %.1f s for the BOOTIF interface %s", c->ifs[first].name,
+		net_log(c->log, "%s: waiting up to %.1f s for the BOOTIF interface %s", c->ifs[first].name,
 		    c->cfg->bootif_grace_ms / 1000.0, c->ifs[b].name);
 	}
 	if (now < *grace_end)
 		return -1;
-	say(c->log, "BOOTIF interface %s got no lease in time, using %s", c->ifs[b].name, c->ifs[first].name);
+	net_log(c->log, "BOOTIF interface %s got no lease in time, using %s", c->ifs[b].name, c->ifs[first].name);
 	return first;
 }
 
@@ -604,12 +591,12 @@ int dhcp_acquire(const char *const *names, int n, const struct dhcp_client_cfg *
 		if ((rc = setup(&c, f, now)) < 0) {
 			f->st = S_FAILED;
 			setup_rc = setup_rc ? setup_rc : rc;
-			say(log, "%s: %s, leaving it out", f->name, f->why);
+			net_log(log, "%s: %s, leaving it out", f->name, f->why);
 			continue;
 		}
 		live++;
 		if (!f->carrier)
-			say(log, "%s: no carrier yet, waiting up to %.1f s", f->name, conf.carrier_wait_ms / 1000.0);
+			net_log(log, "%s: no carrier yet, waiting up to %.1f s", f->name, conf.carrier_wait_ms / 1000.0);
 		if (conf.bootif && !memcmp(f->mac, conf.bootif, 6))
 			c.bootif = i;
 	}

@@ -1,4 +1,5 @@
 #include "netboot/clock.h"
+#include "netboot/netlog.h"
 #include "netboot/netup.h"
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -13,20 +14,6 @@
 
 #define STATIC_CARRIER_WAIT_MS 5000
 
-static void say(FILE *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(FILE *log, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!log)
-		return;
-	fputs("netboot: net: ", log);
-	va_start(ap, fmt);
-	vfprintf(log, fmt, ap);
-	va_end(ap);
-	fputc('\n', log);
-	fflush(log);
-}
 
 static uint32_t prefix_mask(unsigned prefix)
 {
@@ -135,13 +122,13 @@ static void apply_nameif(struct rtnl *nl, const struct boot_config *cfg, struct 
 		const uint8_t *mac = rule->bootif ? (cfg->bootif_set ? cfg->bootif : NULL) : rule->mac;
 		int i;
 		if (!mac) {
-			say(log, "nameif %s!BOOTIF: no BOOTIF= on the command line, skipped", rule->name);
+			net_log(log, "nameif %s!BOOTIF: no BOOTIF= on the command line, skipped", rule->name);
 			continue;
 		}
 		for (i = 0; i < n && memcmp(ifs[i].mac, mac, 6); i++)
 			;
 		if (i == n) {
-			say(log, "nameif %s: no interface has MAC %s, skipped", rule->name, fmt_mac(mac, m));
+			net_log(log, "nameif %s: no interface has MAC %s, skipped", rule->name, fmt_mac(mac, m));
 			continue;
 		}
 		if (strcmp(ifs[i].name, rule->name))
@@ -154,7 +141,7 @@ static void apply_nameif(struct rtnl *nl, const struct boot_config *cfg, struct 
 			for (int j = 0; j < nm; j++)
 				moving |= who[j] == i;
 			if (!moving && !strcmp(ifs[i].name, to[k])) {
-				say(log, "nameif %s: the name is taken by another interface, skipped", to[k]);
+				net_log(log, "nameif %s: the name is taken by another interface, skipped", to[k]);
 				to[k] = NULL;
 			}
 		}
@@ -166,7 +153,7 @@ static void apply_nameif(struct rtnl *nl, const struct boot_config *cfg, struct 
 			continue;
 		snprintf(tmp, sizeof(tmp), "nbtmp%u", (unsigned)k & 0xffu);
 		if (rtnl_link_rename(nl, l.ifindex, tmp, &sub) < 0) {
-			say(log, "nameif %s: cannot rename %s: %s", to[k], ifs[who[k]].name, sub.msg);
+			net_log(log, "nameif %s: cannot rename %s: %s", to[k], ifs[who[k]].name, sub.msg);
 			continue;
 		}
 		idx[k] = l.ifindex;
@@ -175,11 +162,11 @@ static void apply_nameif(struct rtnl *nl, const struct boot_config *cfg, struct 
 		if (!idx[k])
 			continue;
 		if (rtnl_link_rename(nl, idx[k], to[k], &sub) < 0) {
-			say(log, "nameif %s: cannot rename %s: %s (left as nbtmp%u)", to[k], ifs[who[k]].name, sub.msg, (unsigned)k & 0xffu);
+			net_log(log, "nameif %s: cannot rename %s: %s (left as nbtmp%u)", to[k], ifs[who[k]].name, sub.msg, (unsigned)k & 0xffu);
 			snprintf(ifs[who[k]].name, sizeof(ifs[who[k]].name), "nbtmp%u", (unsigned)k & 0xffu);
 			continue;
 		}
-		say(log, "renamed %s (%s) to %s", ifs[who[k]].name, fmt_mac(ifs[who[k]].mac, m), to[k]);
+		net_log(log, "renamed %s (%s) to %s", ifs[who[k]].name, fmt_mac(ifs[who[k]].mac, m), to[k]);
 		snprintf(ifs[who[k]].name, sizeof(ifs[who[k]].name), "%s", to[k]);
 	}
 }
@@ -250,9 +237,9 @@ static int apply(struct rtnl *nl, struct net_ifconf *c, bool route, FILE *log, s
 		return nb_fail(e, rc, "%s: %s", c->ifname, sub.msg);
 	if (c->mtu && c->mtu != l.mtu) {
 		if (rtnl_link_mtu(nl, l.ifindex, c->mtu, &sub) < 0) {
-			say(log, "%s: MTU %u refused (%s), keeping %u", c->ifname, c->mtu, sub.msg, l.mtu);
+			net_log(log, "%s: MTU %u refused (%s), keeping %u", c->ifname, c->mtu, sub.msg, l.mtu);
 		} else {
-			say(log, "%s: MTU %u", c->ifname, c->mtu);
+			net_log(log, "%s: MTU %u", c->ifname, c->mtu);
 			l.mtu = c->mtu;
 		}
 	}
@@ -260,7 +247,7 @@ static int apply(struct rtnl *nl, struct net_ifconf *c, bool route, FILE *log, s
 	if ((rc = rtnl_addr_add(nl, l.ifindex, c->addr, c->prefix, c->broadcast, &sub)) < 0)
 		return nb_fail(e, rc, "%s: cannot add address %s/%u: %s", c->ifname, dhcp_ntoa(c->addr, a),
 			       c->prefix, sub.msg);
-	say(log, "%s: address %s/%u", c->ifname, dhcp_ntoa(c->addr, a), c->prefix);
+	net_log(log, "%s: address %s/%u", c->ifname, dhcp_ntoa(c->addr, a), c->prefix);
 	if (route && c->gateway)
 		route_via(nl, c, log);
 	return 0;
@@ -278,9 +265,9 @@ static int route_via(struct rtnl *nl, const struct net_ifconf *c, FILE *log)
 
 	if ((rc = rtnl_link_get(nl, 0, c->ifname, &l, &sub)) < 0 ||
 	    (rc = rtnl_route_default(nl, l.ifindex, c->gateway, onlink, &sub)) < 0)
-		say(log, "%s: default route via %s failed: %s", c->ifname, dhcp_ntoa(c->gateway, a), sub.msg);
+		net_log(log, "%s: default route via %s failed: %s", c->ifname, dhcp_ntoa(c->gateway, a), sub.msg);
 	else
-		say(log, "%s: default route via %s%s", c->ifname, dhcp_ntoa(c->gateway, a),
+		net_log(log, "%s: default route via %s%s", c->ifname, dhcp_ntoa(c->gateway, a),
 		    onlink ? " (outside the subnet: on-link)" : "");
 	return rc;
 }
@@ -470,7 +457,7 @@ static int wait_static_carrier(struct rtnl *nl, struct net_ifconf *cs, int n, FI
 			left--;
 			if (first < 0)
 				first = i;
-			say(log, "%s: carrier after %.1f s", cs[i].ifname, (double)(now - t0) / 1000.0);
+			net_log(log, "%s: carrier after %.1f s", cs[i].ifname, (double)(now - t0) / 1000.0);
 		}
 		if (!left || now - t0 >= STATIC_CARRIER_WAIT_MS)
 			break;
@@ -479,7 +466,7 @@ static int wait_static_carrier(struct rtnl *nl, struct net_ifconf *cs, int n, FI
 	}
 	for (int i = 0; i < n; i++)
 		if (!up[i])
-			say(log, "%s: no carrier after %.1f s (configured anyway)", cs[i].ifname,
+			net_log(log, "%s: no carrier after %.1f s (configured anyway)", cs[i].ifname,
 			    STATIC_CARRIER_WAIT_MS / 1000.0);
 	return first < 0 ? 0 : first;
 }
@@ -518,7 +505,7 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 	if (n == 0) {
 		if (cfg->source == SOURCE_NONE && cmdline_iface_method(cfg, "", NULL) != NET_DHCP &&
 		    cmdline_iface_method(cfg, "", NULL) != NET_STATIC) {
-			say(log, "no Ethernet interface, none needed");
+			net_log(log, "no Ethernet interface, none needed");
 			return 0;
 		}
 		return nb_fail(e, -ENODEV, "no Ethernet interface in %s (NIC driver not loaded?)", sysfs);
@@ -536,12 +523,12 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 		if (m != NET_DHCP && m != NET_STATIC)
 			continue;
 		if (m == NET_STATIC && !plan) {
-			say(log, "%s: static without an address plan, skipped", ifs[i].name);
+			net_log(log, "%s: static without an address plan, skipped", ifs[i].name);
 			continue;
 		}
 		struct rtnl_link l;
 		if (rtnl_link_get(&nl, 0, ifs[i].name, &l, &sub) < 0 || rtnl_link_up(&nl, l.ifindex, &sub) < 0) {
-			say(log, "%s: cannot bring the link up: %s", ifs[i].name, sub.msg);
+			net_log(log, "%s: cannot bring the link up: %s", ifs[i].name, sub.msg);
 			continue;
 		}
 		if (m == NET_DHCP) {
@@ -552,20 +539,20 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 			ifconf_static(&statics[nstatic++], cfg, &ifs[i], plan);
 		}
 	}
-	say(log, "interfaces: %s", plan_line);
+	net_log(log, "interfaces: %s", plan_line);
 	if (!ndhcp && !nstatic) {
 		rc = 0;
 		if (cfg->source != SOURCE_NONE)
 			rc = nb_fail(e, -ENETDOWN, "no interface to configure (%s)", plan_line);
 		else
-			say(log, "nothing to configure");
+			net_log(log, "nothing to configure");
 		goto out;
 	}
 
 	/* Static addresses first: they need no carrier and no peer. */
 	for (int i = 0; i < nstatic; i++) {
 		if ((rc = apply(&nl, &statics[i], false, log, &sub)) < 0) {
-			say(log, "%s", sub.msg);
+			net_log(log, "%s", sub.msg);
 			statics[i].ifname[0] = '\0';
 			continue;
 		}
@@ -592,7 +579,7 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 			goto out;
 		}
 		if (!leased)
-			say(log, "DHCP failed, going on with the static interfaces: %s", dhcp_err.msg);
+			net_log(log, "DHCP failed, going on with the static interfaces: %s", dhcp_err.msg);
 	}
 	if (!st->nconfigured) {
 		rc = nb_fail(e, -ENETDOWN, "no interface could be configured (%s)", plan_line);
@@ -622,20 +609,20 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 
 	if (paths->resolv_conf) {
 		if (net_write_resolv(paths->resolv_conf, &st->used, &sub) < 0)
-			say(log, "%s", sub.msg);
+			net_log(log, "%s", sub.msg);
 		else
-			say(log, "wrote %s (%d nameserver%s)", paths->resolv_conf, st->used.ndns,
+			net_log(log, "wrote %s (%d nameserver%s)", paths->resolv_conf, st->used.ndns,
 			    st->used.ndns == 1 ? "" : "s");
 	}
 	if (paths->run_dir) {
 		for (int i = 0; i < nstatic; i++)
 			if (statics[i].ifname[0] && net_write_handover(paths->run_dir, &statics[i], &sub) < 0)
-				say(log, "%s", sub.msg);
+				net_log(log, "%s", sub.msg);
 		if (leased && net_write_handover(paths->run_dir, &dconf, &sub) < 0)
-			say(log, "%s", sub.msg);
+			net_log(log, "%s", sub.msg);
 	}
 	st->elapsed_ms = (long)(monotonic_ms() - t0);
-	say(log, "up on %s: %s/%u%s%s, network stage took %.1f s", st->used.ifname, dhcp_ntoa(st->used.addr, a),
+	net_log(log, "up on %s: %s/%u%s%s, network stage took %.1f s", st->used.ifname, dhcp_ntoa(st->used.addr, a),
 	    st->used.prefix, st->used.gateway ? " via " : "",
 	    st->used.gateway ? dhcp_ntoa(st->used.gateway, (char[16]){ 0 }) : "", st->elapsed_ms / 1000.0);
 	rc = 0;
