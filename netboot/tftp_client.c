@@ -21,6 +21,8 @@
 #define RCVBUF_DEFAULT	(4 << 20)	/* a whole window of big blocks must fit */
 #define RX_BUDGET	(1 << 20)	/* bytes of receive slots for one recvmmsg */
 #define RX_SLOTS_MAX	64
+#define STALL_WINDOW_S	30		/* progress is checked over this many seconds */
+#define STALL_MIN_BYTES	65536		/* ... and must reach this many bytes (2 KiB/s) */
 #define OUT_CAP		(256 << 10)	/* blocks are coalesced into writes of this size */
 
 enum { XFER_DONE = 1, XFER_FALLBACK = 2 };	/* internal results beside 0 / -errno */
@@ -45,6 +47,7 @@ struct xfer {
 	uint64_t srtt;			/* smoothed ACK -> next block time, ns; 0 = none yet */
 	bool rtt_pending;		/* an ACK is out and no block has followed it */
 	uint64_t tail_at;		/* mid-window: when to give up on the window's tail */
+	uint64_t stall_at, stall_bytes;	/* the next progress check, and the bytes then */
 	uint8_t rrq[1400];
 	size_t rrq_len;
 	/* receive slots for recvmmsg */
@@ -213,7 +216,8 @@ static int on_oack(struct xfer *x, const struct tftp_pkt *p)
 	struct errbuf why = { "malformed option acknowledgement" };
 	int rc;
 
-	if (tftp_opts_parse(p->data, p->len, &got) < 0 || tftp_opts_accept(&x->asked, &got, &x->use, &why) < 0) {
+	if (tftp_opts_check_range(p->data, p->len, &why) < 0 || tftp_opts_parse(p->data, p->len, &got) < 0 ||
+	    tftp_opts_accept(&x->asked, &got, &x->use, &why) < 0) {
 		send_error(x, &x->tid, TFTP_EOPTNEG, why.msg);
 		if (x->c->log)
 			fprintf(x->c->log, "tftp: %s: %s; retrying without options\n", x->label, why.msg);
@@ -236,9 +240,10 @@ static int on_error(struct xfer *x, const struct tftp_pkt *p)
 	if (!msg[0])
 		snprintf(msg, sizeof(msg), "%s", tftp_error_name(p->code));
 	/* An error as the answer to a request with options may be a server
-	 * that cannot parse them (RFC 2347 servers answer ERROR 8): ask once
-	 * more without. */
-	if (!x->locked && x->with_opts) {
+	 * that cannot parse them (RFC 2347 servers answer ERROR 8, older ones 0
+	 * or 4): ask once more without.  Not found and access denied are not
+	 * about the options. */
+	if (!x->locked && x->with_opts && p->code != TFTP_ENOTFOUND && p->code != TFTP_EACCESS) {
 		if (x->c->log)
 			fprintf(x->c->log, "tftp: %s: server answered the options with error %u (%s); retrying without options\n",
 				x->label, p->code, msg);
@@ -284,6 +289,9 @@ static int on_packet(struct xfer *x, unsigned i)
 				x->st->bad++;
 				return 0;
 			}
+			if (p.len > TFTP_BLKSIZE_DEFAULT)	/* checked before we commit to this peer */
+				return nb_fail(x->e, -EPROTO, "%s: server at %s sends %zu-byte blocks without acknowledging blksize",
+					       x->label, x->url, (size_t)p.len);
 			/* options ignored or not asked for: RFC 1350 rules */
 			x->tid = *from;
 			x->locked = true;
@@ -306,8 +314,9 @@ static int on_packet(struct xfer *x, unsigned i)
 			x->locked = true;
 			return on_oack(x, &p);
 		}
-		if (x->started && x->st->options && x->next == 1)
-			send_ack(x, 0);	/* our ACK of the OACK was lost */
+		if (x->started && x->st->options && x->next == 1 &&
+		    x->now - x->ack_ns >= (uint64_t)x->rto0 * 500000u)
+			send_ack(x, 0);	/* our ACK of the OACK was lost (not just sent: each ACK 0 starts a window) */
 		else
 			x->st->bad++;
 		return 0;
@@ -361,10 +370,12 @@ static int on_timeout(struct xfer *x)
 	}
 	x->tries++;
 	x->st->timeouts++;
-	if (x->c->log)
-		fprintf(x->c->log, "tftp: %s: no answer in %d ms, resending %s %llu (try %d of %d)\n", x->label,
-			x->rto, x->locked ? "ACK of block" : "the request for", (unsigned long long)(x->locked ? x->next - 1 : 0),
-			x->tries, x->max_tries);
+	if (x->c->log && x->locked)
+		fprintf(x->c->log, "tftp: %s: no answer in %d ms, resending the ACK of block %llu (try %d of %d)\n",
+			x->label, x->rto, (unsigned long long)(x->next - 1), x->tries, x->max_tries);
+	else if (x->c->log)
+		fprintf(x->c->log, "tftp: %s: no answer in %d ms, resending the request to %s (try %d of %d)\n",
+			x->label, x->rto, x->url, x->tries, x->max_tries);
 	x->rto = x->rto * 2 > RTO_CAP_MS ? (x->rto > RTO_CAP_MS ? x->rto : RTO_CAP_MS) : x->rto * 2;
 	x->deadline = x->now + (uint64_t)x->rto * 1000000u;
 	if (!x->locked) {
@@ -373,6 +384,21 @@ static int on_timeout(struct xfer *x)
 		send_ack(x, x->next - 1);	/* RFC 7440: resend from the last block in order */
 		x->gap_for = 0;
 	}
+	return 0;
+}
+
+/* Each new block resets the retries, so a server trickling one tiny block
+ * a second could hold the boot forever: demand a floor rate instead. */
+static int check_progress(struct xfer *x)
+{
+	if (!x->started || x->now < x->stall_at)
+		return 0;
+	if (x->stall_at && x->st->bytes - x->stall_bytes < STALL_MIN_BYTES)
+		return nb_fail(x->e, -ETIMEDOUT, "%s: TFTP transfer from %s too slow: %llu bytes in the last %d s (at least %d expected)",
+			       x->label, x->url, (unsigned long long)(x->st->bytes - x->stall_bytes), STALL_WINDOW_S,
+			       STALL_MIN_BYTES);
+	x->stall_bytes = x->st->bytes;
+	x->stall_at = x->now + (uint64_t)STALL_WINDOW_S * 1000000000u;
 	return 0;
 }
 
@@ -426,6 +452,8 @@ static int receive(struct xfer *x)
 		/* a stream of junk or duplicates must not hold off the timer */
 		if (x->now >= x->deadline && (rc = on_timeout(x)) < 0)
 			return rc;
+		if ((rc = check_progress(x)) < 0)
+			return rc;
 	}
 }
 
@@ -442,6 +470,7 @@ static int attempt(struct xfer *x, bool with_opts)
 	x->out_len = 0;
 	x->srtt = 0;
 	x->rtt_pending = false;
+	x->stall_at = x->stall_bytes = 0;
 	x->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (x->fd < 0)
 		return nb_fail(x->e, -errno, "%s: UDP socket: %s", x->label, strerror(errno));

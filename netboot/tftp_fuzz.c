@@ -33,6 +33,7 @@ static void check_opts(const uint8_t *p, size_t len)
 	    ((got.present & TFTP_OPT_TIMEOUT) && got.timeout < TFTP_TIMEOUT_MIN) ||
 	    ((got.present & TFTP_OPT_WINDOWSIZE) && got.windowsize < TFTP_WINDOW_MIN))
 		abort();
+	tftp_opts_check_range(p, len, &e);
 	if (tftp_opts_accept(&asked, &got, &use, &e) == 0 &&
 	    (use.blksize > asked.blksize || use.windowsize > asked.windowsize || use.blksize < TFTP_BLKSIZE_MIN ||
 	     use.windowsize < 1))
@@ -65,7 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case TFTP_WRQ: {
 			uint8_t out[TFTP_PKT_MAX];
 			check_opts(p.data, p.len);
-			if (p.file[0] && tftp_build_rrq(out, sizeof(out), p.file, NULL) < 0)
+			if (p.file[0] && strlen(p.file) + 16 < sizeof(out) &&	/* longer names cannot fit: not a bug */
+			    tftp_build_rrq(out, sizeof(out), p.file, NULL) < 0)
 				abort();
 			break;
 		}

@@ -121,6 +121,27 @@ int tftp_opts_parse(const uint8_t *p, size_t len, struct tftp_opts *out)
 	return rc;
 }
 
+int tftp_opts_check_range(const uint8_t *p, size_t len, struct errbuf *e)
+{
+	struct tftp_opt_iter it;
+	struct tftp_opt o;
+	int rc;
+
+	tftp_opt_begin(&it, p, len);
+	while ((rc = tftp_opt_next(&it, &o)) > 0) {
+		for (size_t k = 0; k < NKNOWN; k++) {
+			uint64_t v;
+			int big;
+			if (strlen(known[k].name) != o.nlen || strncasecmp(o.name, known[k].name, o.nlen) != 0)
+				continue;
+			if (parse_num(o.val, o.vlen, &v, &big) < 0 || big || v < known[k].min || v > known[k].max)
+				return nb_fail(e, -ERANGE, "server answered %s=%.20s, outside %llu..%llu", known[k].name,
+					       o.val, (unsigned long long)known[k].min, (unsigned long long)known[k].max);
+		}
+	}
+	return rc < 0 ? nb_fail(e, -EPROTO, "malformed option acknowledgement") : 0;
+}
+
 int tftp_opts_accept(const struct tftp_opts *asked, const struct tftp_opts *got,
 		     struct tftp_opts *use, struct errbuf *e)
 {

@@ -86,6 +86,11 @@ int tftp_opts_parse(const uint8_t *p, size_t len, struct tftp_opts *out);
  * when the server raised blksize or windowsize above the request, or above
  * 512 / 1 for one it brought up unasked (RFC 2348 and RFC 7440 allow a server
  * only to lower them); the client then answers ERROR 8. */
+/* A client must not clamp what a server answers: blksize=65500 clamped to
+ * 65464 makes every block too big, blksize=4 clamped to 8 makes the first
+ * block look final.  -ERANGE (naming the option) if any known option of an
+ * OACK is outside its RFC range. */
+int tftp_opts_check_range(const uint8_t *p, size_t len, struct errbuf *e);
 int tftp_opts_accept(const struct tftp_opts *asked, const struct tftp_opts *got,
 		     struct tftp_opts *use, struct errbuf *e);
 

@@ -36,6 +36,8 @@ struct scenario {
 	int foreign_at;		/* before block N, a DATA from another port */
 	int oversize_at;	/* before block N, an oversized copy of it */
 	int error_code;		/* answer every request with this ERROR (1 + code) */
+	int tiny_oack;		/* answer the options with blksize=4, below RFC 2348's 8 */
+	int big_data1;		/* ignore the options, yet send 1024-byte blocks */
 	int mute;		/* never answer */
 	int stall_after;	/* stop after sending block N */
 	int tsize_lie;		/* announce tsize + this */
@@ -152,18 +154,18 @@ static int serve(const struct scenario *sc, int ls)
 	s.intruder = new_tid();
 	if (sc->mute)
 		pause();
-	if (sc->error_code) {
-		for (int i = 0; i < 2; i++) {	/* the client asks twice: with options, then without */
-			n = tftp_build_error(out, sizeof(out), (uint16_t)(sc->error_code - 1),
-					     sc->error_code == 2 ? "File not found" : "Access violation");
-			sendto(s.fd, out, (size_t)n, 0, (struct sockaddr *)&s.client, sizeof(s.client));
-			if (i == 0 && (!o.present || read_rrq(&s, &o) < 0))
-				break;
-		}
-		return 0;
+	if (sc->error_code) {	/* not found / access denied are final: the client must not ask again */
+		n = tftp_build_error(out, sizeof(out), (uint16_t)(sc->error_code - 1),
+				     sc->error_code == 2 ? "File not found" : "Access violation");
+		sendto(s.fd, out, (size_t)n, 0, (struct sockaddr *)&s.client, sizeof(s.client));
+		struct sockaddr_in again;
+		return wait_pkt(s.ls, out, sizeof(out), 300, &again) < 0 ? 0 : 11;	/* a second request is a failure */
 	}
-	if (o.present && (sc->error_to_opts || sc->garbage_oack || sc->raise_blksize)) {
-		if (sc->error_to_opts) {
+	if (o.present && (sc->error_to_opts || sc->garbage_oack || sc->raise_blksize || sc->tiny_oack)) {
+		if (sc->tiny_oack) {
+			memcpy(out, "\0\6blksize\0" "4\0", 12);
+			n = 12;
+		} else if (sc->error_to_opts) {
 			n = tftp_build_error(out, sizeof(out), TFTP_EOPTNEG, "no options here");
 		} else if (sc->garbage_oack) {
 			memcpy(out, "\0\6blksize\0x12\0", 14);
@@ -204,6 +206,8 @@ static int serve(const struct scenario *sc, int ls)
 			break;
 		}
 	}
+	if (sc->big_data1)
+		s.blksize = 1024;
 	s.nblocks = sc->size / s.blksize + 1;
 	s.faulted = calloc(s.nblocks + 2, 1);
 	/* windowed sender: a window from base, then the ACK moves base */
@@ -372,6 +376,9 @@ static const struct scenario cases[] = {
 	{ .name = "ERROR 8 to options", .size = 5000, .error_to_opts = 1, .want_fallback = 1 },
 	{ .name = "garbage OACK", .size = 5000, .garbage_oack = 1, .want_fallback = 1 },
 	{ .name = "OACK raises blksize", .size = 5000, .blksize = 1024, .raise_blksize = 1, .want_fallback = 1 },
+	{ .name = "OACK blksize below the RFC minimum refused, not clamped", .size = 5000, .tiny_oack = 1, .want_fallback = 1 },
+	{ .name = "1024-byte DATA without an OACK", .size = 5000, .ignore_opts = 1, .big_data1 = 1, .want_rc = -EPROTO,
+	  .want_msg = "sends 1024-byte blocks without acknowledging blksize", .want_server = 1 },
 	{ .name = "ACK of OACK lost", .size = 5000, .blksize = 512, .lose_ack0 = 1, .want_options = 1 },
 	{ .name = "foreign transfer ID", .size = 20000, .blksize = 512, .window = 4, .foreign_at = 3, .want_options = 1 },
 	{ .name = "oversized DATA ignored", .size = 20000, .blksize = 512, .window = 4, .oversize_at = 2, .want_options = 1 },
