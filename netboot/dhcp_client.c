@@ -441,6 +441,15 @@ static int setup(struct client *c, struct iface *f, long long now)
 	return 0;
 }
 
+/* Is any interface besides f still in the race (with carrier)? */
+static bool others_alive(const struct client *c, const struct iface *f)
+{
+	for (int i = 0; i < c->n; i++)
+		if (&c->ifs[i] != f && c->ifs[i].st != S_FAILED && c->ifs[i].st != S_NO_CARRIER)
+			return true;
+	return false;
+}
+
 /* Carrier bookkeeping and retransmissions due now. */
 static void tick(struct client *c, struct iface *f, long long now)
 {
@@ -448,15 +457,19 @@ static void tick(struct client *c, struct iface *f, long long now)
 		return;
 	if (!f->carrier && now >= f->t_check) {
 		f->t_check = now + CARRIER_POLL_MS;
-		if ((f->carrier = query_carrier(c, f)) && f->st != S_NO_CARRIER)
+		if ((f->carrier = query_carrier(c, f)) && f->st != S_NO_CARRIER) {
 			net_log(c->log, "%s: carrier back after %.1f s", f->name, since(c, now));
+			f->t_next = now;	/* do not sit out a backed-off retransmit */
+		}
 	}
 	if (f->st == S_NO_CARRIER) {
 		if (f->carrier) {
 			if (now - c->t0 > 50)
 				net_log(c->log, "%s: carrier after %.1f s", f->name, since(c, now));
 			restart(c, f, now);
-		} else if (now - c->t0 >= c->cfg->carrier_wait_ms) {
+		} else if (now - c->t0 >= c->cfg->carrier_wait_ms && others_alive(c, f)) {
+			/* left out only when another NIC is in the race: a lone slow
+			 * link keeps its chance until the overall deadline */
 			f->st = S_FAILED;
 			snprintf(f->why, sizeof(f->why), "no carrier");
 			net_log(c->log, "%s: no carrier after %.1f s, leaving it out", f->name, since(c, now));
@@ -544,6 +557,8 @@ static int fail_message(const struct client *c, long long now, int rc, struct er
 			snprintf(one, sizeof(one), "%s", f->st == S_NO_CARRIER ? "no carrier" : f->why);
 		else if (f->st == S_REQUESTING)
 			snprintf(one, sizeof(one), "offered %s, no ACK yet", dhcp_ntoa(f->lease.addr, (char[16]){ 0 }));
+		else if (!f->carrier)
+			snprintf(one, sizeof(one), "carrier lost after %d DISCOVER%s", f->ndiscover, f->ndiscover == 1 ? "" : "s");
 		else if (f->why[0])
 			snprintf(one, sizeof(one), "%d DISCOVERs, last trouble: %s", f->ndiscover, f->why);
 		else
@@ -635,7 +650,7 @@ int dhcp_acquire(const char *const *names, int n, const struct dhcp_client_cfg *
 		}
 		now = monotonic_ms();
 		for (int k = 0; pr > 0 && k < np; k++)
-			if (pfd[k].revents & POLLIN)
+			if (pfd[k].revents & (POLLIN | POLLERR | POLLHUP))	/* reading consumes a pending error */
 				receive(&c, &c.ifs[idx[k]], now);
 	}
 	res->index = winner;

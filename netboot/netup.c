@@ -143,6 +143,7 @@ static void apply_nameif(struct rtnl *nl, const struct boot_config *cfg, struct 
 			if (!moving && !strcmp(ifs[i].name, to[k])) {
 				net_log(log, "nameif %s: the name is taken by another interface, skipped", to[k]);
 				to[k] = NULL;
+				break;	/* to[k] is gone: compare no further */
 			}
 		}
 	}
@@ -368,6 +369,8 @@ static int mkdir_p(const char *dir, struct errbuf *e)
 {
 	char p[PATH_MAX];
 
+	if (!dir[0])
+		return nb_fail(e, -EINVAL, "empty folder name");
 	if (snprintf(p, sizeof(p), "%s", dir) >= (int)sizeof(p))
 		return nb_fail(e, -ENAMETOOLONG, "%s: path too long", dir);
 	for (char *s = p + 1;; s++) {
@@ -440,13 +443,14 @@ int net_write_resolv(const char *path, const struct net_ifconf *c, struct errbuf
 
 /* Waits (up to STATIC_CARRIER_WAIT_MS, all at once) for carrier on the
  * static interfaces, so the fetch that follows does not fail on a link
- * still negotiating.  Returns the index of the first with carrier, or 0. */
-static int wait_static_carrier(struct rtnl *nl, struct net_ifconf *cs, int n, FILE *log)
+ * still negotiating.  Fills up[] and returns the index of the first with
+ * carrier, or -1. */
+static int wait_static_carrier(struct rtnl *nl, struct net_ifconf *cs, int n, bool *up, FILE *log)
 {
 	long long t0 = monotonic_ms();
-	bool up[CMDLINE_MAX_IFACES] = { false };
 	int first = -1, left = n;
 
+	memset(up, 0, sizeof(bool) * (size_t)n);
 	while (left) {
 		long long now = monotonic_ms();
 		for (int i = 0; i < n; i++) {
@@ -466,9 +470,8 @@ static int wait_static_carrier(struct rtnl *nl, struct net_ifconf *cs, int n, FI
 	}
 	for (int i = 0; i < n; i++)
 		if (!up[i])
-			net_log(log, "%s: no carrier after %.1f s (configured anyway)", cs[i].ifname,
-			    STATIC_CARRIER_WAIT_MS / 1000.0);
-	return first < 0 ? 0 : first;
+			net_log(log, "%s: no carrier after %.1f s", cs[i].ifname, STATIC_CARRIER_WAIT_MS / 1000.0);
+	return first;
 }
 
 static void record(struct net_state *st, const char *name)
@@ -488,6 +491,7 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 	const char *sysfs = paths->sysfs_net ? paths->sysfs_net : "/sys/class/net";
 	struct net_iface ifs[CMDLINE_MAX_IFACES];
 	struct net_ifconf statics[CMDLINE_MAX_IFACES], dconf;
+	bool shared[CMDLINE_MAX_IFACES] = { false };	/* statics[i] comes from the every-NIC plan */
 	const char *dhcp_names[CMDLINE_MAX_IFACES];
 	const struct iface_plan *plan;
 	struct rtnl nl = { .fd = -1 };
@@ -536,6 +540,7 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 			if (!hostname[0] && plan && plan->hostname[0])
 				hostname = plan->hostname;
 		} else {
+			shared[nstatic] = plan == &cfg->all;
 			ifconf_static(&statics[nstatic++], cfg, &ifs[i], plan);
 		}
 	}
@@ -549,8 +554,27 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 		goto out;
 	}
 
+	/* One address for every NIC (ethx=, ip= without a device): on several
+	 * NICs it would give each a connected route to the same subnet, and one
+	 * without a cable could win the route to the boot server.  It goes on
+	 * the NICs with carrier, or on all when none has any. */
+	int nshared = 0;
+	for (int i = 0; i < nstatic; i++)
+		nshared += shared[i];
+	if (nshared > 1) {
+		bool up[CMDLINE_MAX_IFACES];
+		if (wait_static_carrier(&nl, statics, nstatic, up, log) >= 0)
+			for (int i = 0; i < nstatic; i++)
+				if (shared[i] && !up[i]) {
+					net_log(log, "%s: no carrier: the shared address %s goes elsewhere", statics[i].ifname,
+						dhcp_ntoa(statics[i].addr, (char[16]){ 0 }));
+					statics[i].ifname[0] = '\0';
+				}
+	}
 	/* Static addresses first: they need no carrier and no peer. */
 	for (int i = 0; i < nstatic; i++) {
+		if (!statics[i].ifname[0])
+			continue;
 		if ((rc = apply(&nl, &statics[i], false, log, &sub)) < 0) {
 			net_log(log, "%s", sub.msg);
 			statics[i].ifname[0] = '\0';
@@ -595,8 +619,9 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 		for (int i = 0; i < nstatic; i++)
 			if (statics[i].ifname[0])
 				live[nlive++] = statics[i];
-		primary = ndhcp ? 0 : wait_static_carrier(&nl, live, nlive, log);
-		st->used = live[primary];
+		bool up[CMDLINE_MAX_IFACES];
+		primary = wait_static_carrier(&nl, live, nlive, up, log);	/* at once when links are up */
+		st->used = live[primary < 0 ? 0 : primary];
 	}
 	/* A lease without a router still leaves a static gateway usable. */
 	if (leased && !st->used.gateway) {
