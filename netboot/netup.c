@@ -545,6 +545,18 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 		}
 	}
 	net_log(log, "interfaces: %s", plan_line);
+	/* a NIC the command line names but this machine lacks (a typo, or a
+	 * driver missing) silently changes the plan of the others: say so */
+	for (int k = 0; k < cfg->nifaces; k++) {
+		int i = 0;
+		while (i < n && strcmp(ifs[i].name, cfg->ifaces[k].name))
+			i++;
+		if (i == n && pl < sizeof(plan_line))
+			pl += (size_t)snprintf(plan_line + pl, sizeof(plan_line) - pl, "; %s= names no interface here",
+					       cfg->ifaces[k].name);
+		if (i == n)
+			net_log(log, "%s: named on the command line, but there is no such interface", cfg->ifaces[k].name);
+	}
 	if (!ndhcp && !nstatic) {
 		rc = 0;
 		if (cfg->source != SOURCE_NONE)
