@@ -10,12 +10,17 @@
 #include <unistd.h>
 #include "fetch/transport.h"
 #include "netboot/http_wire.h"
+#include "netboot/clock.h"
 #include "netboot/tcp.h"
 
 #define HTTP_MAX_REDIRECTS 5
 #define HTTP_DEFAULT_TRIES 5
 #define HTTP_DEFAULT_TIMEOUT_MS 15000
 #define HTTP_BUF (128 * 1024)
+/* The read timeout catches a silent server; a trickling one (a byte every
+ * few seconds) needs a floor rate, or it could hold the boot forever. */
+#define HTTP_STALL_WINDOW_MS 30000
+#define HTTP_STALL_MIN_BYTES 65536
 
 struct http_xfer {
 	const struct transport_opts *o;
@@ -29,6 +34,9 @@ struct http_xfer {
 	int timeout_ms;
 	char *buf;			/* HTTP_BUF bytes */
 	size_t have;			/* bytes buffered, starting at buf */
+	long long stall_at;		/* next floor-rate check (monotonic ms) */
+	uint64_t stall_bytes;		/* bytes read at the last check */
+	uint64_t received;		/* bytes read from the socket, all requests */
 };
 
 static void drop_connection(struct http_xfer *x)
@@ -67,8 +75,17 @@ static int open_connection(struct http_xfer *x, struct errbuf *e)
 static ssize_t fill(struct http_xfer *x)
 {
 	ssize_t n = tcp_read(x->fd, x->buf + x->have, HTTP_BUF - x->have, x->timeout_ms);
-	if (n > 0)
+	long long now = monotonic_ms();
+	if (n > 0) {
 		x->have += (size_t)n;
+		x->received += (uint64_t)n;
+	}
+	if (now >= x->stall_at) {
+		if (x->stall_at && x->received - x->stall_bytes < HTTP_STALL_MIN_BYTES)
+			return -ETIMEDOUT;	/* reported as a timed-out connection: retried, bounded */
+		x->stall_bytes = x->received;
+		x->stall_at = now + HTTP_STALL_WINDOW_MS;
+	}
 	return n;
 }
 

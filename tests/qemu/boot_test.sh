@@ -41,6 +41,17 @@ else
 	echo "FAIL: direct virtio-net: no marker within ${BOOT_TIMEOUT}s"
 fi
 
+# 2b. a static address (the seed's ethx= form), no DHCP at all
+log=$TMP/static.log
+qemu_boot "$log" direct virtio-net-pci "ethx=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3 netboot=http://10.0.2.2:$good_port/sysrcd.dat"
+if qemu_wait "$log" "$MARK|FAILED at"; then
+	check "static ethx=: boots the image" "$log" "$MARK" "FAILED at|DISCOVER"
+	check "static ethx=: handover says static" "$log" "handover eth0.conf: METHOD=static"
+	check "static ethx=: gateway and DNS from the command line" "$log" "handover eth0.conf: IPV4DNS0=10\.0\.2\.3"
+else
+	echo "FAIL: static ethx=: no marker within ${BOOT_TIMEOUT}s"
+fi
+
 # 3. a corrupted image must not boot, and must say why
 log=$TMP/corrupt.log
 qemu_boot "$log" direct virtio-net-pci "netboot=http://10.0.2.2:$bad_port/sysrcd.dat"
