@@ -19,17 +19,18 @@ static int tg_deliver(void *ctx, const uint8_t *data, size_t len, struct errbuf 
 
 int tftp_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e)
 {
-	char url[URL_TEXT_MAX];
-	const char *file = u->path, *label;
+	char url[URL_TEXT_MAX], path[sizeof(u->path)];
+	const char *file = path, *label;
 
 	url_format(u, url, sizeof(url));
 	if (u->scheme != URL_TFTP)
 		return nb_fail(e, -EINVAL, "%s: not a tftp:// URL", url);
+	if (url_decode_path(u->path, path, sizeof(path)) < 0)	/* RFC 3617: the name is percent-decoded */
+		return nb_fail(e, -EINVAL, "%s: bad %%-escape in the file name (expected %%XX, not %%00)", url);
 	if (*file == '/')
 		file++;
-	label = strrchr(u->path, '/');
-	label = label ? label + 1 : u->path;
-	if (!*file || !*label)
+	label = url_base_name(path);
+	if (!*file || !*label || label[strlen(label) - 1] == '/')
 		return nb_fail(e, -EINVAL, "%s: no file name after the host", url);
 
 	struct tftp_client_cfg c = {

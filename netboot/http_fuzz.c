@@ -13,6 +13,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	http_parse_response((const char *)data, size, &r, &e);
 	http_parse_request((const char *)data, size, &q, &e);
 	http_parse_chunk_size((const char *)data, size, &n, &e);
-	url_parse((const char *)data, size, &u, &e);
+	if (url_parse((const char *)data, size, &u, &e) == 0) {
+		char decoded[sizeof(u.path)];
+		url_decode_path(u.path, decoded, sizeof(decoded));
+	}
 	return 0;
 }

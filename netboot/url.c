@@ -119,6 +119,33 @@ int url_sibling(const struct url *u, const char *name, struct url *out)
 	return 0;
 }
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int url_decode_path(const char *in, char *out, size_t cap)
+{
+	size_t o = 0;
+	for (; *in; in++) {
+		char c = *in;
+		if (c == '%') {
+			int hi = hex_digit(in[1]), lo = hi < 0 ? -1 : hex_digit(in[2]);
+			if (lo < 0 || (hi | lo) == 0)
+				return -EINVAL;
+			c = (char)(hi << 4 | lo);
+			in += 2;
+		}
+		if (o + 1 >= cap)
+			return -ENAMETOOLONG;
+		out[o++] = c;
+	}
+	if (!cap)
+		return -ENAMETOOLONG;
+	out[o] = '\0';
+	return 0;
+}
+
 const char *url_base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');

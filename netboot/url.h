@@ -31,6 +31,11 @@ int url_format(const struct url *u, char *buf, size_t len);
  * result would not fit. */
 int url_sibling(const struct url *u, const char *name, struct url *out);
 
+/* Percent-decodes a path (RFC 3986) into out: what a TFTP file name or a
+ * file system path means (HTTP sends the path as it is).  -EINVAL for a
+ * bad or NUL escape, -ENAMETOOLONG when out is too small. */
+int url_decode_path(const char *in, char *out, size_t cap);
+
 /* The last segment of a path ("sysrcd.dat"), for messages. */
 const char *url_base_name(const char *path);
 

@@ -30,5 +30,12 @@ int main(void)
 	P("http://h/sysrcd.dat");
 	url_format(&u, s, sizeof(s));
 	CHECK_STR("format default port", s, "http://h/sysrcd.dat");
+	char d[64];
+	CHECK("decode %20", url_decode_path("/my%20file.dat", d, sizeof(d)) == 0 && !strcmp(d, "/my file.dat"));
+	CHECK("decode plain", url_decode_path("/sysrcd.dat", d, sizeof(d)) == 0 && !strcmp(d, "/sysrcd.dat"));
+	CHECK("decode bad escape", url_decode_path("/a%2", d, sizeof(d)) == -EINVAL);
+	CHECK("decode %00 refused", url_decode_path("/a%00b", d, sizeof(d)) == -EINVAL);
+	CHECK("decode too long", url_decode_path("/abcdef", d, 4) == -ENAMETOOLONG);
+	CHECK_STR("base name", url_base_name("/a/b/sysrcd.dat"), "sysrcd.dat");
 	return CHECK_DONE();
 }
