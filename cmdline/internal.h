@@ -50,7 +50,6 @@ bool cl_ipv4(const char *s, size_t n, uint32_t *out);		/* strict dotted quad */
 bool cl_host_ipv4(const char *s, size_t n, uint32_t *out);	/* also not 0.0.0.0 / 255.255.255.255 */
 bool cl_netmask(const char *s, size_t n, uint8_t *prefix);	/* "255.255.255.0" or "24" */
 bool cl_addr_prefix(const char *s, size_t n, uint32_t *addr, uint8_t *prefix); /* IP[/len|/mask] */
-bool cl_mac(const char *s, size_t n, uint8_t mac[6]);		/* aa:bb:.. or aa-bb-.. */
 bool cl_uint(const char *s, size_t n, unsigned long max, unsigned long *out);
 bool cl_ifname(const char *s, size_t n);			/* fits IFNAMSIZ, no '/' or space */
 bool cl_hostname(const char *s, size_t n, size_t max);	/* letters, digits, '.', '-', '_' */

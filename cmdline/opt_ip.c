@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include "cmdline/internal.h"
+#include "netboot/mac.h"
 
 #define IP_FORM "ip=<client>:<server>:<gw>:<netmask>:<hostname>:<device>:<autoconf>[:<dns0>:<dns1>]"
 
@@ -74,7 +75,7 @@ static int ip_tail(struct cl_ctx *c, const char *s, size_t n)
 
 	cl_field(s, n, ':', &pos, &f, &flen);
 	if ((flen == 0 || cl_uint(f, flen, 65535, &mtu)) &&
-	    (pos > n || cl_mac(s + pos, n - pos, mac)))
+	    (pos > n || mac_parse(s + pos, n - pos, mac)))
 		return 0;
 	pos = 0;
 	for (int i = 0; i < 2 && cl_field(s, n, ':', &pos, &f, &flen); i++) {

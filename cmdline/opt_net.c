@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include "cmdline/internal.h"
+#include "netboot/mac.h"
 
 struct iface_plan *cl_iface(struct cl_ctx *c, const char *name, size_t n)
 {
@@ -155,7 +156,7 @@ static int add_nameif(struct cl_ctx *c, const char *s, size_t n)
 		return cl_fail(c, "expected nameif=eth0!00:11:22:33:44:55,eth1!BOOTIF");
 	if (cl_eq(bang + 1, n - nlen - 1, "BOOTIF"))
 		r.bootif = true;
-	else if (!cl_mac(bang + 1, n - nlen - 1, r.mac))
+	else if (!mac_parse(bang + 1, n - nlen - 1, r.mac))
 		return cl_fail(c, "expected nameif=eth0!00:11:22:33:44:55,eth1!BOOTIF");
 	memcpy(r.name, s, nlen);
 	for (i = 0; i < cfg->nnameif && strcmp(cfg->nameif[i].name, r.name); i++)
@@ -191,7 +192,7 @@ int cl_opt_bootif(struct cl_ctx *c, const struct cl_arg *a)
 		s += 3;
 		n -= 3;
 	}
-	if (!cl_mac(s, n, c->cfg->bootif))
+	if (!mac_parse(s, n, c->cfg->bootif))
 		return cl_fail(c, "expected BOOTIF=01-aa-bb-cc-dd-ee-ff (an Ethernet MAC address)");
 	c->cfg->bootif_set = true;
 	return 0;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmdline/internal.h"
+#include "netboot/mac.h"
 
 static const struct iface_plan *find_iface(const struct boot_config *cfg, const char *ifname)
 {
@@ -154,7 +155,8 @@ static void print_source(const struct boot_config *cfg, FILE *out)
 
 static void print_mac(FILE *out, const char *key, const uint8_t m[6])
 {
-	fprintf(out, "%s=%02x:%02x:%02x:%02x:%02x:%02x\n", key, m[0], m[1], m[2], m[3], m[4], m[5]);
+	char text[18];
+	fprintf(out, "%s=%s\n", key, mac_format(m, text));
 }
 
 static void print_net(const struct boot_config *cfg, FILE *out)

@@ -102,31 +102,7 @@ bool cl_addr_prefix(const char *s, size_t n, uint32_t *addr, uint8_t *prefix)
 	return cl_netmask(slash + 1, n - alen - 1, prefix);
 }
 
-static int hexval(char ch)
-{
-	if (is_digit(ch))
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* Six two-digit hex bytes, all separated by ':' or all by '-'. */
-bool cl_mac(const char *s, size_t n, uint8_t mac[6])
-{
-	if (n != 17)
-		return false;
-	for (int i = 0; i < 6; i++) {
-		int hi = hexval(s[i * 3]), lo = hexval(s[i * 3 + 1]);
-		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != s[2]))
-			return false;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return s[2] == ':' || s[2] == '-';
-}
-
 bool cl_printable(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -1,4 +1,5 @@
 #include "netboot/clock.h"
+#include "netboot/mac.h"
 #include "netboot/netlog.h"
 #include "netboot/netup.h"
 #include <arpa/inet.h>
@@ -37,18 +38,6 @@ static int read_small(const char *dir, const char *name, const char *file, char 
 		n--;
 	buf[n] = '\0';
 	return 0;
-}
-
-static bool parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned v[6];
-	char end;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &end) != 6)
-		return false;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)v[i];
-	return true;
 }
 
 /* eth2 before eth10: digit runs compare by value. */
@@ -91,7 +80,7 @@ int net_list_ifaces(const char *sysfs_net, struct net_iface *out, int max, struc
 		memset(&out[n], 0, sizeof(out[n]));
 		snprintf(out[n].name, sizeof(out[n].name), "%.15s", de->d_name);
 		if (read_small(sysfs_net, de->d_name, "address", buf, sizeof(buf)) == 0)
-			parse_mac(buf, out[n].mac);
+			mac_parse(buf, strlen(buf), out[n].mac);
 		n++;
 	}
 	closedir(d);
@@ -100,12 +89,6 @@ int net_list_ifaces(const char *sysfs_net, struct net_iface *out, int max, struc
 }
 
 /* --- nameif= --- */
-
-static const char *fmt_mac(const uint8_t m[6], char buf[18])
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-	return buf;
-}
 
 /* Renames by MAC in two passes (through temporary names) so eth0<->eth1
  * swaps work.  Links must still be down.  Failures are logged, not fatal:
@@ -128,7 +111,7 @@ static void apply_nameif(struct rtnl *nl, const struct boot_config *cfg, struct 
 		for (i = 0; i < n && memcmp(ifs[i].mac, mac, 6); i++)
 			;
 		if (i == n) {
-			net_log(log, "nameif %s: no interface has MAC %s, skipped", rule->name, fmt_mac(mac, m));
+			net_log(log, "nameif %s: no interface has MAC %s, skipped", rule->name, mac_format(mac, m));
 			continue;
 		}
 		if (strcmp(ifs[i].name, rule->name))
@@ -167,7 +150,7 @@ static void apply_nameif(struct rtnl *nl, const struct boot_config *cfg, struct 
 			snprintf(ifs[who[k]].name, sizeof(ifs[who[k]].name), "nbtmp%u", (unsigned)k & 0xffu);
 			continue;
 		}
-		net_log(log, "renamed %s (%s) to %s", ifs[who[k]].name, fmt_mac(ifs[who[k]].mac, m), to[k]);
+		net_log(log, "renamed %s (%s) to %s", ifs[who[k]].name, mac_format(ifs[who[k]].mac, m), to[k]);
 		snprintf(ifs[who[k]].name, sizeof(ifs[who[k]].name), "%s", to[k]);
 	}
 }
@@ -340,7 +323,7 @@ void net_format_handover(const struct net_ifconf *c, FILE *out)
 		fprintf(out, "MTU=%u\n", c->mtu);
 	else
 		fprintf(out, "MTU=\n");
-	fprintf(out, "HWADDR=%s\n", fmt_mac(c->hwaddr, mac));
+	fprintf(out, "HWADDR=%s\n", mac_format(c->hwaddr, mac));
 }
 
 void net_format_resolv(const struct net_ifconf *c, FILE *out)

@@ -10,6 +10,7 @@
 #include "netboot/dhcp_client.h"
 #include "netboot/netup.h"
 #include "netboot/rtnl.h"
+#include "netboot/mac.h"
 #include "tool/tool.h"
 
 static int usage(void)
@@ -26,25 +27,12 @@ static int usage(void)
 	return 2;
 }
 
+/* --bootif takes a MAC, or the BOOTIF= form with the hardware type 01 first. */
 static int parse_mac(const char *s, uint8_t mac[6])
 {
-	unsigned v[7];
-	char sep, end;
-	int n;
-
-	/* BOOTIF= form: hardware type 01 first. */
 	if (strlen(s) == 20 && !strncmp(s, "01-", 3))
 		s += 3;
-	sep = strlen(s) == 17 ? s[2] : ':';
-	if (sep != ':' && sep != '-')
-		return -EINVAL;
-	n = sep == ':' ? sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &end)
-		       : sscanf(s, "%2x-%2x-%2x-%2x-%2x-%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &end);
-	if (n != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)v[i];
-	return 0;
+	return mac_parse(s, strlen(s), mac) ? 0 : -EINVAL;
 }
 
 int cmd_dhcp(int argc, char **argv)
