@@ -58,7 +58,6 @@ bool cl_printable(const char *s, size_t n);			/* 0x21..0x7e only */
 bool cl_field(const char *s, size_t n, char sep, size_t *pos, const char **f, size_t *flen);
 /* Copies (s, n) into dst as a C string if it fits and is printable. */
 bool cl_copy(char *dst, size_t dstlen, const char *s, size_t n);
-const char *cl_fmt_ipv4(uint32_t a, char buf[16]);
 
 /* --- handlers (one per option, see the table in cmdline.c) --- */
 int cl_opt_ethx(struct cl_ctx *c, const struct cl_arg *a);

@@ -2,6 +2,7 @@
  * `netboot cmdline` prints and the tests compare. */
 #include <stdio.h>
 #include <string.h>
+#include "netboot/ipv4.h"
 #include "cmdline/internal.h"
 #include "netboot/mac.h"
 
@@ -82,9 +83,9 @@ static void print_iface(const struct boot_config *cfg, const char *ifname, FILE 
 		break;
 	case NET_STATIC:
 		gw = p->gateway ? p->gateway : cfg->gateway;
-		fprintf(out, "iface.%s=static %s/%u", ifname[0] ? ifname : "*", cl_fmt_ipv4(p->addr, a), p->prefix);
+		fprintf(out, "iface.%s=static %s/%u", ifname[0] ? ifname : "*", ipv4_ntoa(p->addr, a), p->prefix);
 		if (gw)
-			fprintf(out, " gw %s", cl_fmt_ipv4(gw, g));
+			fprintf(out, " gw %s", ipv4_ntoa(gw, g));
 		break;
 	}
 	if (p && p->hostname[0])
@@ -165,9 +166,9 @@ static void print_net(const struct boot_config *cfg, FILE *out)
 
 	print_ifaces(cfg, out);
 	if (cfg->gateway)
-		fprintf(out, "gateway=%s\n", cl_fmt_ipv4(cfg->gateway, a));
+		fprintf(out, "gateway=%s\n", ipv4_ntoa(cfg->gateway, a));
 	for (int i = 0; i < cfg->ndns; i++)
-		fprintf(out, "%s%s%s", i ? "," : "dns=", cl_fmt_ipv4(cfg->dns[i], a), i == cfg->ndns - 1 ? "\n" : "");
+		fprintf(out, "%s%s%s", i ? "," : "dns=", ipv4_ntoa(cfg->dns[i], a), i == cfg->ndns - 1 ? "\n" : "");
 	if (cfg->dhcp_hostname[0])
 		fprintf(out, "dhcp_hostname=%s\n", cfg->dhcp_hostname);
 	if (cfg->bootif_set)

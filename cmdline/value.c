@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmdline/internal.h"
+#include "netboot/ipv4.h"
 
 bool cl_eq(const char *s, size_t n, const char *word)
 {
@@ -69,7 +70,6 @@ bool cl_netmask(const char *s, size_t n, uint8_t *prefix)
 {
 	unsigned long len;
 	uint32_t m;
-	uint8_t p = 0;
 
 	if (n <= 2 && cl_uint(s, n, 32, &len)) {
 		if (len == 0)
@@ -79,12 +79,10 @@ bool cl_netmask(const char *s, size_t n, uint8_t *prefix)
 	}
 	if (!cl_ipv4(s, n, &m))
 		return false;
-	m = ntohl(m);
-	while (p < 32 && (m & (0x80000000u >> p)))
-		p++;
-	if (p == 0 || (p < 32 && (m << p) != 0))
+	int p = ipv4_mask_prefix(m);
+	if (p <= 0)
 		return false;
-	*prefix = p;
+	*prefix = (uint8_t)p;
 	return true;
 }
 
@@ -156,10 +154,3 @@ bool cl_copy(char *dst, size_t dstlen, const char *s, size_t n)
 	return true;
 }
 
-const char *cl_fmt_ipv4(uint32_t a, char buf[16])
-{
-	const uint8_t *b = (const uint8_t *)&a;
-
-	snprintf(buf, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-	return buf;
-}

@@ -1,6 +1,7 @@
 /* The network stage: everything is in netboot/netup.c, shared with
  * `netboot dhcp`; /init only says where the files go. */
 #include <stdio.h>
+#include "netboot/ipv4.h"
 #include "init/boot.h"
 #include "netboot/netup.h"
 
@@ -18,8 +19,8 @@ int bring_up_network(struct boot *b)
 		return rc;
 	b->boot_server = st.used.next_server ? st.used.next_server : st.used.dhcp_server;
 	if (st.used.ifname[0])
-		say("network", "%s %s/%u via %s (%s) in %.2f s", st.used.ifname, dhcp_ntoa(st.used.addr, addr),
-		    st.used.prefix, st.used.gateway ? dhcp_ntoa(st.used.gateway, gw) : "no gateway",
+		say("network", "%s %s/%u via %s (%s) in %.2f s", st.used.ifname, ipv4_ntoa(st.used.addr, addr),
+		    st.used.prefix, st.used.gateway ? ipv4_ntoa(st.used.gateway, gw) : "no gateway",
 		    st.used.method == NET_DHCP ? "DHCP" : "static", st.elapsed_ms / 1000.0);
 	return 0;
 }

@@ -1,3 +1,4 @@
+#include "netboot/ipv4.h"
 #include "netboot/clock.h"
 #include "netboot/netlog.h"
 #include "netboot/dhcp_client.h"
@@ -16,13 +17,6 @@
 #include "netboot/rtnl.h"
 
 #define CARRIER_POLL_MS 100
-
-const char *dhcp_ntoa(uint32_t addr, char buf[16])
-{
-	const uint8_t *b = (const uint8_t *)&addr;
-	snprintf(buf, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-	return buf;
-}
 
 int dhcp_retx_delay_ms(int attempt, uint32_t rnd)
 {
@@ -81,20 +75,19 @@ static bool usable_host(uint32_t addr)
 int dhcp_lease_from_msg(const struct dhcp_msg *m, uint32_t src, struct dhcp_lease *l, struct errbuf *e)
 {
 	char a[16], text[256];
-	uint32_t mask, hmask, inv, v;
+	uint32_t mask, hmask, v;
 	uint16_t mtu;
 	uint8_t overload = 0;
 	int n;
 
 	memset(l, 0, sizeof(*l));
 	if (!usable_host(m->yiaddr))
-		return nb_fail(e, -EPROTO, "offered address %s is not a usable host address", dhcp_ntoa(m->yiaddr, a));
+		return nb_fail(e, -EPROTO, "offered address %s is not a usable host address", ipv4_ntoa(m->yiaddr, a));
 	l->addr = m->yiaddr;
 	if (dhcp_opt_addr(m, DHCP_OPT_SUBNET_MASK, &mask) == 0) {
 		hmask = ntohl(mask);
-		inv = ~hmask;
-		if (hmask == 0 || (inv & (inv + 1)) != 0)
-			return nb_fail(e, -EPROTO, "subnet mask %s is not a contiguous non-zero mask", dhcp_ntoa(mask, a));
+		if (hmask == 0 || ipv4_mask_prefix(mask) < 0)
+			return nb_fail(e, -EPROTO, "subnet mask %s is not a contiguous non-zero mask", ipv4_ntoa(mask, a));
 	} else {
 		uint32_t first = ntohl(m->yiaddr) >> 24;
 		hmask = first < 128 ? 0xff000000u : first < 192 ? 0xffff0000u : 0xffffff00u;
@@ -297,8 +290,8 @@ static void transmit(struct client *c, struct iface *f, long long now)
 		return;
 	}
 	if (req)
-		net_log(c->log, "%s: REQUEST %s from %s%s (try %d)", f->name, dhcp_ntoa(f->lease.addr, a),
-		    dhcp_ntoa(f->server, s), f->tries > 1 ? " again" : "", f->tries);
+		net_log(c->log, "%s: REQUEST %s from %s%s (try %d)", f->name, ipv4_ntoa(f->lease.addr, a),
+		    ipv4_ntoa(f->server, s), f->tries > 1 ? " again" : "", f->tries);
 	else
 		net_log(c->log, "%s: DISCOVER%s (xid 0x%08x, try %d, next in %.1f s)", f->name,
 		    f->tries > 1 ? " again" : "", f->xid, f->tries, (double)(f->t_next - now) / 1000.0);
@@ -315,14 +308,14 @@ static void handle(struct client *c, struct iface *f, const struct dhcp_msg *m, 
 		sid = src;
 	if (f->st == S_SELECTING && type == DHCPOFFER) {
 		if (dhcp_lease_from_msg(m, src, &f->lease, &sub) < 0) {
-			snprintf(f->why, sizeof(f->why), "offer from %s ignored: %.90s", dhcp_ntoa(sid, s), sub.msg);
+			snprintf(f->why, sizeof(f->why), "offer from %s ignored: %.90s", ipv4_ntoa(sid, s), sub.msg);
 			net_log(c->log, "%s: %s", f->name, f->why);
 			return;
 		}
 		f->noffer++;
 		f->server = f->lease.server_id;
-		net_log(c->log, "%s: OFFER %s from %s after %.1f s", f->name, dhcp_ntoa(f->lease.addr, a),
-		    dhcp_ntoa(f->server, s), since(c, now));
+		net_log(c->log, "%s: OFFER %s from %s after %.1f s", f->name, ipv4_ntoa(f->lease.addr, a),
+		    ipv4_ntoa(f->server, s), since(c, now));
 		f->st = S_REQUESTING;
 		f->tries = 0;
 		f->t_next = now;
@@ -336,7 +329,7 @@ static void handle(struct client *c, struct iface *f, const struct dhcp_msg *m, 
 		if (dhcp_opt_str(m, DHCP_OPT_MESSAGE, text, sizeof(text)) == 0)
 			nb_sanitize(shown, sizeof(shown), text, strlen(text));
 		f->nnak++;
-		snprintf(f->why, sizeof(f->why), "NAK from %s%s%.90s", dhcp_ntoa(sid, s), *shown ? ": " : "", shown);
+		snprintf(f->why, sizeof(f->why), "NAK from %s%s%.90s", ipv4_ntoa(sid, s), *shown ? ": " : "", shown);
 		net_log(c->log, "%s: %s, starting over", f->name, f->why);
 		/* A server that NAKs every time must not make us flood it. */
 		restart(c, f, now + (f->nnak > 1 ? 2000 : 0));
@@ -345,15 +338,15 @@ static void handle(struct client *c, struct iface *f, const struct dhcp_msg *m, 
 	if (type != DHCPACK)
 		return;
 	if (dhcp_lease_from_msg(m, src, &f->lease, &sub) < 0) {
-		snprintf(f->why, sizeof(f->why), "ACK from %s unusable: %.90s", dhcp_ntoa(sid, s), sub.msg);
+		snprintf(f->why, sizeof(f->why), "ACK from %s unusable: %.90s", ipv4_ntoa(sid, s), sub.msg);
 		net_log(c->log, "%s: %s, starting over", f->name, f->why);
 		restart(c, f, now + 2000);
 		return;
 	}
 	f->st = S_BOUND;
 	f->t_bound = now;
-	net_log(c->log, "%s: DHCP lease %s/%u from %s in %.1f s", f->name, dhcp_ntoa(f->lease.addr, a),
-	    f->lease.prefix, dhcp_ntoa(f->lease.server_id, s), since(c, now));
+	net_log(c->log, "%s: DHCP lease %s/%u from %s in %.1f s", f->name, ipv4_ntoa(f->lease.addr, a),
+	    f->lease.prefix, ipv4_ntoa(f->lease.server_id, s), since(c, now));
 }
 
 /* Reads every queued packet of one interface. */
@@ -407,7 +400,7 @@ static void receive(struct client *c, struct iface *f, long long now)
 			continue;	/* another client's reply: the broadcast flag sends them to all */
 		if (rc < 0) {
 			if (f->nbad++ < 3)
-				net_log(c->log, "%s: ignored a packet from %s: %s", f->name, dhcp_ntoa(udp.src, s), sub.msg);
+				net_log(c->log, "%s: ignored a packet from %s: %s", f->name, ipv4_ntoa(udp.src, s), sub.msg);
 			continue;
 		}
 		handle(c, f, &m, udp.src, now);
@@ -489,7 +482,7 @@ static void tick(struct client *c, struct iface *f, long long now)
 	}
 	if (f->st == S_REQUESTING && f->tries >= DHCP_REQUEST_TRIES) {
 		char s[16];
-		snprintf(f->why, sizeof(f->why), "no ACK from %s after %d REQUESTs", dhcp_ntoa(f->server, s), f->tries);
+		snprintf(f->why, sizeof(f->why), "no ACK from %s after %d REQUESTs", ipv4_ntoa(f->server, s), f->tries);
 		net_log(c->log, "%s: %s, starting over", f->name, f->why);
 		restart(c, f, now);
 	}
@@ -556,7 +549,7 @@ static int fail_message(const struct client *c, long long now, int rc, struct er
 		if (f->st == S_FAILED || f->st == S_NO_CARRIER)
 			snprintf(one, sizeof(one), "%s", f->st == S_NO_CARRIER ? "no carrier" : f->why);
 		else if (f->st == S_REQUESTING)
-			snprintf(one, sizeof(one), "offered %s, no ACK yet", dhcp_ntoa(f->lease.addr, (char[16]){ 0 }));
+			snprintf(one, sizeof(one), "offered %s, no ACK yet", ipv4_ntoa(f->lease.addr, (char[16]){ 0 }));
 		else if (!f->carrier)
 			snprintf(one, sizeof(one), "carrier lost after %d DISCOVER%s", f->ndiscover, f->ndiscover == 1 ? "" : "s");
 		else if (f->why[0])

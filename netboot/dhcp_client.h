@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include "netboot/dhcp_wire.h"
 #include "netboot/errbuf.h"
+#include "netboot/ipv4.h"
 
 #define DHCP_MAX_IFACES 16
 #define DHCP_MAX_DNS 3
@@ -93,6 +94,4 @@ void dhcp_build_request(struct dhcp_msg *m, uint8_t type, uint32_t xid, const ui
  * options; without option 1 uses the classful mask. */
 int dhcp_lease_from_msg(const struct dhcp_msg *m, uint32_t src, struct dhcp_lease *l, struct errbuf *e);
 
-/* "a.b.c.d" into buf (16 bytes). */
-const char *dhcp_ntoa(uint32_t addr, char buf[16]);
 #endif

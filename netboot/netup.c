@@ -1,3 +1,4 @@
+#include "netboot/ipv4.h"
 #include "netboot/clock.h"
 #include "netboot/mac.h"
 #include "netboot/netlog.h"
@@ -16,10 +17,6 @@
 #define STATIC_CARRIER_WAIT_MS 5000
 
 
-static uint32_t prefix_mask(unsigned prefix)
-{
-	return htonl(prefix ? 0xffffffffu << (32 - prefix) : 0);
-}
 
 /* --- listing interfaces --- */
 
@@ -201,7 +198,7 @@ static void ifconf_static(struct net_ifconf *c, const struct boot_config *cfg, c
 	c->addr = plan->addr;
 	c->prefix = plan->prefix ? plan->prefix : 24;
 	if (c->prefix < 31)
-		c->broadcast = c->addr | ~prefix_mask(c->prefix);
+		c->broadcast = c->addr | ~ipv4_prefix_mask(c->prefix);
 	c->gateway = plan->gateway ? plan->gateway : cfg->gateway;
 	for (int i = 0; i < cfg->ndns; i++)
 		add_dns(c, cfg->dns[i]);
@@ -229,9 +226,9 @@ static int apply(struct rtnl *nl, struct net_ifconf *c, bool route, FILE *log, s
 	}
 	c->mtu = l.mtu;
 	if ((rc = rtnl_addr_add(nl, l.ifindex, c->addr, c->prefix, c->broadcast, &sub)) < 0)
-		return nb_fail(e, rc, "%s: cannot add address %s/%u: %s", c->ifname, dhcp_ntoa(c->addr, a),
+		return nb_fail(e, rc, "%s: cannot add address %s/%u: %s", c->ifname, ipv4_ntoa(c->addr, a),
 			       c->prefix, sub.msg);
-	net_log(log, "%s: address %s/%u", c->ifname, dhcp_ntoa(c->addr, a), c->prefix);
+	net_log(log, "%s: address %s/%u", c->ifname, ipv4_ntoa(c->addr, a), c->prefix);
 	if (route && c->gateway)
 		route_via(nl, c, log);
 	return 0;
@@ -240,7 +237,7 @@ static int apply(struct rtnl *nl, struct net_ifconf *c, bool route, FILE *log, s
 /* The default route via c's gateway on c's interface. */
 static int route_via(struct rtnl *nl, const struct net_ifconf *c, FILE *log)
 {
-	uint32_t mask = prefix_mask(c->prefix);
+	uint32_t mask = ipv4_prefix_mask(c->prefix);
 	bool onlink = (c->gateway & mask) != (c->addr & mask);
 	struct rtnl_link l;
 	struct errbuf sub;
@@ -249,9 +246,9 @@ static int route_via(struct rtnl *nl, const struct net_ifconf *c, FILE *log)
 
 	if ((rc = rtnl_link_get(nl, 0, c->ifname, &l, &sub)) < 0 ||
 	    (rc = rtnl_route_default(nl, l.ifindex, c->gateway, onlink, &sub)) < 0)
-		net_log(log, "%s: default route via %s failed: %s", c->ifname, dhcp_ntoa(c->gateway, a), sub.msg);
+		net_log(log, "%s: default route via %s failed: %s", c->ifname, ipv4_ntoa(c->gateway, a), sub.msg);
 	else
-		net_log(log, "%s: default route via %s%s", c->ifname, dhcp_ntoa(c->gateway, a),
+		net_log(log, "%s: default route via %s%s", c->ifname, ipv4_ntoa(c->gateway, a),
 		    onlink ? " (outside the subnet: on-link)" : "");
 	return rc;
 }
@@ -281,7 +278,7 @@ void net_shell_safe(char *dst, size_t cap, const char *src)
 static void put_addr(FILE *out, const char *key, uint32_t a)
 {
 	char b[16];
-	fprintf(out, "%s=%s\n", key, a ? dhcp_ntoa(a, b) : "");
+	fprintf(out, "%s=%s\n", key, a ? ipv4_ntoa(a, b) : "");
 }
 
 static void put_str(FILE *out, const char *key, const char *s)
@@ -301,7 +298,7 @@ void net_format_handover(const struct net_ifconf *c, FILE *out)
 	fprintf(out, "METHOD=%s\n", dhcp ? "dhcp" : "static");
 	put_addr(out, "IPV4ADDR", c->addr);
 	fprintf(out, "IPV4PREFIX=%u\n", c->prefix);
-	put_addr(out, "IPV4NETMASK", prefix_mask(c->prefix));
+	put_addr(out, "IPV4NETMASK", ipv4_prefix_mask(c->prefix));
 	put_addr(out, "IPV4BROADCAST", c->broadcast);
 	put_addr(out, "IPV4GATEWAY", c->gateway);
 	put_addr(out, "IPV4DNS0", c->ndns > 0 ? c->dns[0] : 0);
@@ -344,7 +341,7 @@ void net_format_resolv(const struct net_ifconf *c, FILE *out)
 		fprintf(out, "search %s\n", dom);
 	for (int i = 0; i < c->ndns; i++) {
 		char b[16];
-		fprintf(out, "nameserver %s\n", dhcp_ntoa(c->dns[i], b));
+		fprintf(out, "nameserver %s\n", ipv4_ntoa(c->dns[i], b));
 	}
 }
 
@@ -562,7 +559,7 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 			for (int i = 0; i < nstatic; i++)
 				if (shared[i] && !up[i]) {
 					net_log(log, "%s: no carrier: the shared address %s goes elsewhere", statics[i].ifname,
-						dhcp_ntoa(statics[i].addr, (char[16]){ 0 }));
+						ipv4_ntoa(statics[i].addr, (char[16]){ 0 }));
 					statics[i].ifname[0] = '\0';
 				}
 	}
@@ -642,9 +639,9 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 			net_log(log, "%s", sub.msg);
 	}
 	st->elapsed_ms = (long)(monotonic_ms() - t0);
-	net_log(log, "up on %s: %s/%u%s%s, network stage took %.1f s", st->used.ifname, dhcp_ntoa(st->used.addr, a),
+	net_log(log, "up on %s: %s/%u%s%s, network stage took %.1f s", st->used.ifname, ipv4_ntoa(st->used.addr, a),
 	    st->used.prefix, st->used.gateway ? " via " : "",
-	    st->used.gateway ? dhcp_ntoa(st->used.gateway, (char[16]){ 0 }) : "", st->elapsed_ms / 1000.0);
+	    st->used.gateway ? ipv4_ntoa(st->used.gateway, (char[16]){ 0 }) : "", st->elapsed_ms / 1000.0);
 	rc = 0;
 out:
 	rtnl_close(&nl);

@@ -6,6 +6,7 @@
  * or 1 with "netup_run: <message>" on stderr. */
 #include <stdio.h>
 #include <string.h>
+#include "netboot/ipv4.h"
 #include "cmdline/cmdline.h"
 #include "netboot/netup.h"
 
@@ -33,12 +34,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("used=%s\nmethod=%s\n", u->ifname, u->method == NET_DHCP ? "dhcp" : "static");
-	printf("addr=%s/%u\n", dhcp_ntoa(u->addr, a), u->prefix);
-	printf("gateway=%s\n", u->gateway ? dhcp_ntoa(u->gateway, a) : "");
+	printf("addr=%s/%u\n", ipv4_ntoa(u->addr, a), u->prefix);
+	printf("gateway=%s\n", u->gateway ? ipv4_ntoa(u->gateway, a) : "");
 	for (int i = 0; i < u->ndns; i++)
-		printf("dns=%s\n", dhcp_ntoa(u->dns[i], a));
-	printf("dhcp_server=%s\n", u->dhcp_server ? dhcp_ntoa(u->dhcp_server, a) : "");
-	printf("next_server=%s\n", u->next_server ? dhcp_ntoa(u->next_server, a) : "");
+		printf("dns=%s\n", ipv4_ntoa(u->dns[i], a));
+	printf("dhcp_server=%s\n", u->dhcp_server ? ipv4_ntoa(u->dhcp_server, a) : "");
+	printf("next_server=%s\n", u->next_server ? ipv4_ntoa(u->next_server, a) : "");
 	printf("bootfile=%s\nlease=%u\n", u->bootfile, u->lease_secs);
 	printf("configured=");
 	for (int i = 0; i < st.nconfigured; i++)

@@ -2,6 +2,7 @@
  * retransmission schedule, and reading a lease out of an ACK. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include "netboot/ipv4.h"
 #include "netboot/dhcp_client.h"
 #include "check.h"
 
@@ -96,16 +97,16 @@ static void leases(void)
 	memcpy(m.file, "pxelinux.0", 10);
 	memcpy(m.sname, "boot.example", 12);
 	CHECK("lease", dhcp_lease_from_msg(&m, inet_addr("192.0.2.9"), &l, &e) == 0);
-	CHECK_STR("lease addr", dhcp_ntoa(l.addr, a), "192.0.2.100");
+	CHECK_STR("lease addr", ipv4_ntoa(l.addr, a), "192.0.2.100");
 	CHECK("lease prefix", l.prefix == 24 && l.mask == inet_addr("255.255.255.0"));
-	CHECK_STR("lease broadcast computed", dhcp_ntoa(l.broadcast, a), "192.0.2.255");
-	CHECK_STR("lease router", dhcp_ntoa(l.router, a), "192.0.2.1");
+	CHECK_STR("lease broadcast computed", ipv4_ntoa(l.broadcast, a), "192.0.2.255");
+	CHECK_STR("lease router", ipv4_ntoa(l.router, a), "192.0.2.1");
 	CHECK("lease dns", l.ndns == 2 && l.dns[1] == inet_addr("192.0.2.54"));
 	CHECK_STR("lease domain: first name", l.domain, "test.example");
 	CHECK_STR("lease hostname sanitized", l.hostname, "box?1");
 	CHECK("lease time", l.lease_secs == 3600);
-	CHECK_STR("lease server id wins over source", dhcp_ntoa(l.server_id, a), "192.0.2.2");
-	CHECK_STR("lease next-server", dhcp_ntoa(l.siaddr, a), "192.0.2.1");
+	CHECK_STR("lease server id wins over source", ipv4_ntoa(l.server_id, a), "192.0.2.2");
+	CHECK_STR("lease next-server", ipv4_ntoa(l.siaddr, a), "192.0.2.1");
 	CHECK("lease mtu", l.mtu == 1500);
 	CHECK_STR("lease bootfile from file", l.bootfile, "pxelinux.0");
 	CHECK_STR("lease tftp server from sname", l.tftp_server, "boot.example");
@@ -116,7 +117,7 @@ static void leases(void)
 	dhcp_opt_add(&m, DHCP_OPT_BOOTFILE, "http://192.0.2.1/ipxe", 21);
 	CHECK("minimal lease", dhcp_lease_from_msg(&m, inet_addr("10.0.0.1"), &l, &e) == 0);
 	CHECK("classful /8", l.prefix == 8);
-	CHECK_STR("server from source", dhcp_ntoa(l.server_id, a), "10.0.0.1");
+	CHECK_STR("server from source", ipv4_ntoa(l.server_id, a), "10.0.0.1");
 	CHECK("no router", l.router == 0 && l.ndns == 0 && l.lease_secs == 0);
 	CHECK("tiny mtu ignored", l.mtu == 0);
 	CHECK_STR("option 67 wins", l.bootfile, "http://192.0.2.1/ipxe");
