@@ -19,7 +19,7 @@
 #define HTTP_BUF (128 * 1024)
 /* The read timeout catches a silent server; a trickling one (a byte every
  * few seconds) needs a floor rate, or it could hold the boot forever. */
-#define HTTP_STALL_WINDOW_MS 30000
+#define HTTP_STALL_WINDOW_MS 30000	/* default of transport_opts.stall_window_ms */
 #define HTTP_STALL_MIN_BYTES 65536
 
 struct http_xfer {
@@ -84,7 +84,7 @@ static ssize_t fill(struct http_xfer *x)
 		if (x->stall_at && x->received - x->stall_bytes < HTTP_STALL_MIN_BYTES)
 			return -ETIMEDOUT;	/* reported as a timed-out connection: retried, bounded */
 		x->stall_bytes = x->received;
-		x->stall_at = now + HTTP_STALL_WINDOW_MS;
+		x->stall_at = now + (x->o->stall_window_ms > 0 ? x->o->stall_window_ms : HTTP_STALL_WINDOW_MS);
 	}
 	return n;
 }

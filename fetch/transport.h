@@ -25,6 +25,7 @@ struct transport_opts {
 	const char *proxy;	/* "http://host:port" or NULL (HTTP only) */
 	int timeout_ms;		/* per-packet / per-read timeout; 0 = default */
 	int max_tries;		/* reconnects or retransmits before giving up; 0 = default */
+	int stall_window_ms;	/* HTTP: a try fails when under 64 KiB arrive in this long; 0 = 30 s */
 	FILE *log;		/* retries and fallbacks are reported here; NULL = quiet */
 	struct http_keepalive *keepalive;	/* NULL: one connection per request */
 };

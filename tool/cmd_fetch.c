@@ -32,6 +32,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: netboot fetch URL[,URL...] -o FILE [--checksum ALGO:HEX] [--nocheck]\n"
 			"                     [--proxy http://host:port] [--tries N] [--timeout SECONDS] [--quiet]\n"
+			"                     [--stall-window SECONDS]  (a try fails under 64 KiB in that long; default 30)\n"
 			"exit status: 0 verified, 3 checksum mismatch, 4 not found, 1 other failure\n");
 	return 2;
 }
@@ -42,7 +43,8 @@ int cmd_fetch(int argc, char **argv)
 		{ "output", required_argument, 0, 'o' }, { "checksum", required_argument, 0, 'c' },
 		{ "nocheck", no_argument, 0, 'n' },	  { "proxy", required_argument, 0, 'p' },
 		{ "tries", required_argument, 0, 't' },	  { "timeout", required_argument, 0, 'T' },
-		{ "quiet", no_argument, 0, 'q' },	  { 0, 0, 0, 0 },
+		{ "quiet", no_argument, 0, 'q' },	  { "stall-window", required_argument, 0, 'S' },
+		{ 0, 0, 0, 0 },
 	};
 	struct url urls[MAX_MIRRORS];
 	struct fetch_request rq = { .verify = true, .log = stderr };
@@ -51,7 +53,7 @@ int cmd_fetch(int argc, char **argv)
 	const char *out = NULL;
 	int c, n = 0;
 
-	while ((c = getopt_long(argc, argv, "o:c:np:t:T:q", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:c:np:t:T:qS:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'c': rq.checksum_arg = optarg; break;
@@ -73,6 +75,15 @@ int cmd_fetch(int argc, char **argv)
 			break;
 		}
 		case 'q': rq.log = NULL; break;
+		case 'S': {
+			long s = number(optarg, 1, 3600);
+			if (s < 0) {
+				fprintf(stderr, "netboot: fetch: --stall-window '%s': expected seconds from 1 to 3600\n", optarg);
+				return 2;
+			}
+			rq.transport.stall_window_ms = (int)s * 1000;
+			break;
+		}
 		default: return usage();
 		}
 	}

@@ -82,6 +82,12 @@ cat > "$www/cgi-bin/norange" <<SH
 printf 'Content-Type: application/octet-stream\r\nContent-Length: $size\r\n\r\n'
 if [ -e $TMP/norange.seen ]; then cat $www/sysrcd.dat; else : > $TMP/norange.seen; head -c 3000000 $www/sysrcd.dat; fi
 SH
+# a trickle: headers, then a byte a second
+cat > "$www/cgi-bin/trickle" <<SH
+#!/bin/sh
+printf 'Content-Type: application/octet-stream\r\nContent-Length: $size\r\n\r\n'
+while :; do printf x; sleep 1; done
+SH
 chmod +x "$www/cgi-bin/"*
 bb=$(free_port); busybox httpd -f -p "127.0.0.1:$bb" -h "$www" & PIDS+=($!)
 wait_port "$bb" || { echo "FAIL: busybox httpd did not start"; exit 1; }
@@ -97,3 +103,8 @@ sum="md5:$want"
 "$NB" fetch --checksum "$sum" "http://127.0.0.1:$bb/cgi-bin/norange" -o "$TMP/r7" > "$TMP/out" 2> "$TMP/err"; rc=$?
 [ $rc -eq 0 ] && same "$TMP/r7" && grep -q 'server ignored Range, restarting from zero' "$TMP/err" &&
 	pass "server ignoring Range: restarted from zero, verified" || fail "server ignoring Range (exit $rc)"
+t0=$(date +%s)
+timeout 20 "$NB" fetch --quiet --tries 1 --stall-window 3 --checksum "$sum" "http://127.0.0.1:$bb/cgi-bin/trickle" -o "$TMP/r8" > "$TMP/out" 2> "$TMP/err"; rc=$?
+t=$(( $(date +%s) - t0 ))
+[ $rc -eq 1 ] && [ $t -le 8 ] && grep -q "connection timed out after" "$TMP/err" &&
+	pass "trickling server (1 byte/s): the try fails at the floor rate (${t} s with --stall-window 3)" || fail "trickling server (exit $rc, ${t} s)"
