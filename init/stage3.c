@@ -10,6 +10,8 @@
 #include "fetch/fetch.h"
 #include "init/boot.h"
 #include "mount/loop.h"
+#include "mount/nbd.h"
+#include "netboot/nbd_client.h"
 #include "mount/rootfs.h"
 #include "mount/switch_root.h"
 
@@ -108,6 +110,41 @@ static int fetch_copy(struct boot *b)
 	return 0;
 }
 
+/* Stage 3 without a copy: the export is the squashfs, read block by block
+ * through /dev/nbdN.  Mirrors in order, each with a few tries (the server
+ * may still be starting); the seed's system has no checksum for NBD. */
+static int attach_nbd(struct boot *b)
+{
+	const struct boot_config *c = &b->cfg;
+	int rc = -EINVAL;
+
+	if (c->image_path[0])
+		return nb_fail(&b->err, -ENOTSUP, "the NBD export holds an image with %s inside: not supported; export the squashfs itself",
+			       c->image_path);
+	for (int i = 0; i < c->nurls; i++) {
+		const struct url *u = &c->urls[i];
+		char shown[URL_TEXT_MAX];
+		struct nbd_export x;
+		url_format(u, shown, sizeof(shown));
+		for (int try = 1; try <= 4; try++) {
+			int sock = nbd_connect(u->host, u->port, c->nbd_export, 10000, &x, &b->err);
+			if (sock >= 0) {
+				if ((rc = nbd_attach(sock, x.size, x.flags, b->image_dev, sizeof(b->image_dev), &b->err)) < 0)
+					return rc;
+				say("stage3", "%s: export '%s', %llu MiB, on %s: read over the network, not copied", shown,
+				    c->nbd_export, (unsigned long long)(x.size >> 20), b->image_dev);
+				return 0;
+			}
+			rc = sock;
+			if (rc != -ECONNREFUSED && rc != -ETIMEDOUT && rc != -EHOSTUNREACH && rc != -EAGAIN)
+				break;
+			say("stage3", "%s; try %d of 4", b->err.msg, try);
+			sleep((unsigned)try);
+		}
+	}
+	return rc;
+}
+
 int fetch_root_image(struct boot *b)
 {
 	int rc = resolve_boot_server(b);
@@ -118,7 +155,7 @@ int fetch_root_image(struct boot *b)
 	case SOURCE_TFTP:
 		return fetch_copy(b);
 	case SOURCE_NBD:
-		return nb_fail(&b->err, -ENOTSUP, "nbd:// root images are not supported by this build yet; use netboot=http:// or tftp://");
+		return attach_nbd(b);
 	case SOURCE_NFS:
 		return nb_fail(&b->err, -ENOTSUP, "nfs:// root images are not supported by this build yet; use netboot=http:// or tftp://");
 	default:

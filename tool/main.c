@@ -12,6 +12,7 @@ static const struct {
 	{ "cmdline", cmd_cmdline, "cmdline '<kernel args>'      print the boot plan the agent would follow" },
 	{ "fetch", cmd_fetch, "fetch URL -o FILE [opts]     download and verify an image as /init does" },
 	{ "dhcp", cmd_dhcp, "dhcp IFACE... [opts]         acquire a DHCP lease as /init does" },
+	{ "nbd", cmd_nbd, "nbd nbd://HOST[:PORT][/EXPORT] [opts]  NBD handshake, reads, export copy" },
 };
 
 static int usage(FILE *out)

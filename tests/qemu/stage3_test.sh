@@ -31,3 +31,29 @@ if grep -qaE 'FAILED at stage3: sysrcd.dat needs 400 MiB, [0-9]+ MiB free: use n
 else
 	echo "FAIL: RAM check"; grep -a 'netboot' "$log" | tail -5
 fi
+
+# 3. netboot=nbd://: the export is the squashfs itself, served by nbd-server (3.x,
+#    newstyle) and read block by block through /dev/nbd0: no copy in RAM
+mkdir -p "$TMP/nbd"
+cp "$B/testroot.sqfs" "$TMP/nbd/sysrcd.dat"
+nbdport=$(free_port)
+cat > "$TMP/nbd/config" <<CONF
+[generic]
+	listenaddr = 127.0.0.1
+	port = $nbdport
+[sysrcd]
+	exportname = $TMP/nbd/sysrcd.dat
+	readonly = true
+CONF
+nbd-server -C "$TMP/nbd/config" -p "$TMP/nbd/pid" 2>"$TMP/nbd/log"
+for _ in $(seq 50); do [ -s "$TMP/nbd/pid" ] && (exec 3<>"/dev/tcp/127.0.0.1/$nbdport") 2>/dev/null && break; sleep 0.1; done
+[ -s "$TMP/nbd/pid" ] && PIDS+=("$(cat "$TMP/nbd/pid")")
+log=$TMP/nbd.log
+qemu_boot "$log" direct virtio-net-pci "netboot=nbd://10.0.2.2:$nbdport/sysrcd"
+if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" && grep -qa "export 'sysrcd'.* on /dev/nbd0" "$log" &&
+   grep -qa "mount: /dev/nbd0 on /newroot" "$log" && ! grep -qa "/run/netboot/image:tmpfs" "$log"; then
+	echo "INFO: NBD boot reached the test root in ${QEMU_SECONDS}s"
+	echo "PASS: netboot=nbd:// boots from /dev/nbd0 with no copy in RAM"
+else
+	echo "FAIL: netboot=nbd:// did not boot from /dev/nbd0"; grep -a 'netboot' "$log" | tail -5
+fi

@@ -1,0 +1,147 @@
+/* NBD (network block device) wire format, fixed newstyle handshake and
+ * transmission phase, from the protocol spec (nbd/doc/proto.md).  A pure
+ * codec over (buffer, length), shared by the client and (later) a server and
+ * fuzzed by nbd_fuzz.c.  Nothing here touches a socket.  Every field on the
+ * wire is big-endian; all loads and stores go byte by byte.
+ *
+ * Builders return the number of bytes written or a negative errno
+ * (-ENOSPC when cap is too small, -ENAMETOOLONG for an export name over
+ * NBD_NAME_MAX).  Parsers return 0 or -EPROTO with e naming what was wrong. */
+#ifndef NETBOOT_NBD_WIRE_H
+#define NETBOOT_NBD_WIRE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "netboot/errbuf.h"
+
+#define NBD_PORT		10809
+#define NBD_MAGIC		0x4e42444d41474943ull	/* "NBDMAGIC" */
+#define NBD_IHAVEOPT		0x49484156454f5054ull	/* "IHAVEOPT": newstyle greeting, option requests */
+#define NBD_OLDSTYLE_MAGIC	0x00420281861253ull
+#define NBD_OPT_REPLY_MAGIC	0x3e889045565a9ull
+#define NBD_REQUEST_MAGIC	0x25609513u
+#define NBD_SIMPLE_REPLY_MAGIC	0x67446698u
+#define NBD_STRUCT_REPLY_MAGIC	0x668e33efu
+
+/* handshake flags (server, 16 bits) and client flags (32 bits) */
+#define NBD_FLAG_FIXED_NEWSTYLE	(1u << 0)
+#define NBD_FLAG_NO_ZEROES	(1u << 1)
+#define NBD_FLAG_C_FIXED_NEWSTYLE (1u << 0)
+#define NBD_FLAG_C_NO_ZEROES	(1u << 1)
+
+/* transmission flags (16 bits): what NBD_SET_FLAGS takes */
+#define NBD_FLAG_HAS_FLAGS	(1u << 0)
+#define NBD_FLAG_READ_ONLY	(1u << 1)
+#define NBD_FLAG_SEND_FLUSH	(1u << 2)
+#define NBD_FLAG_SEND_FUA	(1u << 3)
+#define NBD_FLAG_ROTATIONAL	(1u << 4)
+#define NBD_FLAG_SEND_TRIM	(1u << 5)
+#define NBD_FLAG_SEND_WRITE_ZEROES (1u << 6)
+#define NBD_FLAG_SEND_DF	(1u << 7)
+#define NBD_FLAG_CAN_MULTI_CONN	(1u << 8)
+
+enum nbd_opt {
+	NBD_OPT_EXPORT_NAME = 1, NBD_OPT_ABORT = 2, NBD_OPT_LIST = 3, NBD_OPT_STARTTLS = 5,
+	NBD_OPT_INFO = 6, NBD_OPT_GO = 7,
+};
+
+#define NBD_REP_ERR_BIT		(1u << 31)
+/* option reply types (u32; the error ones do not fit an int enum) */
+#define NBD_REP_ACK		1u
+#define NBD_REP_SERVER		2u
+#define NBD_REP_INFO		3u
+#define NBD_REP_META_CONTEXT	4u
+#define NBD_REP_ERR_UNSUP	(NBD_REP_ERR_BIT | 1u)
+#define NBD_REP_ERR_POLICY	(NBD_REP_ERR_BIT | 2u)
+#define NBD_REP_ERR_INVALID	(NBD_REP_ERR_BIT | 3u)
+#define NBD_REP_ERR_PLATFORM	(NBD_REP_ERR_BIT | 4u)
+#define NBD_REP_ERR_TLS_REQD	(NBD_REP_ERR_BIT | 5u)
+#define NBD_REP_ERR_UNKNOWN	(NBD_REP_ERR_BIT | 6u)
+#define NBD_REP_ERR_SHUTDOWN	(NBD_REP_ERR_BIT | 7u)
+#define NBD_REP_ERR_BLOCK_SIZE_REQD (NBD_REP_ERR_BIT | 8u)
+#define NBD_REP_ERR_TOO_BIG	(NBD_REP_ERR_BIT | 9u)
+
+enum nbd_info_type { NBD_INFO_EXPORT = 0, NBD_INFO_NAME = 1, NBD_INFO_DESCRIPTION = 2, NBD_INFO_BLOCK_SIZE = 3 };
+
+enum nbd_cmd { NBD_CMD_READ = 0, NBD_CMD_WRITE = 1, NBD_CMD_DISC = 2, NBD_CMD_FLUSH = 3, NBD_CMD_TRIM = 4 };
+
+#define NBD_GREETING_LEN	18	/* magic, IHAVEOPT, handshake flags */
+#define NBD_OPT_REPLY_HDR_LEN	20	/* magic, option, type, length */
+#define NBD_OPT_REPLY_MAX	65536	/* longest option reply payload we accept */
+#define NBD_NAME_MAX		4096	/* spec: export names up to 4096 bytes */
+#define NBD_EXPORT_NAME_REPLY_LEN 134	/* size, flags, 124 zero bytes */
+#define NBD_EXPORT_NAME_REPLY_SHORT 10	/* size, flags (NO_ZEROES) */
+#define NBD_REQUEST_LEN		28
+#define NBD_SIMPLE_REPLY_LEN	16
+#define NBD_OPT_GO_MAX		(16 + 4 + NBD_NAME_MAX + 2 + 2)	/* room for any NBD_OPT_GO we build */
+
+/* What the handshake learned about the export. */
+struct nbd_export {
+	uint64_t size;		/* bytes */
+	uint16_t flags;		/* transmission flags, NBD_FLAG_HAS_FLAGS ... */
+	uint32_t min_block, pref_block, max_block;	/* NBD_INFO_BLOCK_SIZE; 0 when not sent */
+};
+
+struct nbd_opt_reply {
+	uint32_t option;	/* the option this answers */
+	uint32_t type;		/* NBD_REP_* (any value a peer sends) */
+	uint32_t len;		/* payload bytes that follow, <= NBD_OPT_REPLY_MAX */
+};
+
+/* One NBD_REP_INFO payload. */
+struct nbd_info {
+	uint16_t type;		/* enum nbd_info_type (any value) */
+	uint64_t size;		/* NBD_INFO_EXPORT */
+	uint16_t flags;		/* NBD_INFO_EXPORT */
+	uint32_t min_block, pref_block, max_block;	/* NBD_INFO_BLOCK_SIZE */
+};
+
+struct nbd_request {
+	uint16_t flags;		/* command flags */
+	uint16_t type;		/* enum nbd_cmd */
+	uint64_t cookie;
+	uint64_t offset;
+	uint32_t len;
+};
+
+struct nbd_simple_reply {
+	uint32_t error;		/* errno value as the spec numbers them; 0 = ok */
+	uint64_t cookie;
+};
+
+/* The server's first 18 bytes.  A non-NBD peer, a short buffer and an
+ * oldstyle server (port-per-export) are refused with -EPROTO. */
+int nbd_parse_greeting(const uint8_t *buf, size_t len, uint16_t *hflags, struct errbuf *e);
+/* 1 if the first len bytes a peer sent could still begin a greeting. */
+int nbd_greeting_prefix_ok(const uint8_t *buf, size_t len);
+
+int nbd_build_client_flags(uint8_t *buf, size_t cap, uint32_t cflags);	/* 4 bytes */
+/* NBD_OPT_GO for name (may be ""), asking for NBD_INFO_BLOCK_SIZE when
+ * want_block_size is non-zero. */
+int nbd_build_opt_go(uint8_t *buf, size_t cap, const char *name, int want_block_size);
+int nbd_build_opt_export_name(uint8_t *buf, size_t cap, const char *name);
+int nbd_build_opt_abort(uint8_t *buf, size_t cap);
+
+/* An option reply header: magic checked, payload length bounded. */
+int nbd_parse_opt_reply(const uint8_t *buf, size_t len, struct nbd_opt_reply *out, struct errbuf *e);
+/* An NBD_REP_INFO payload: lengths checked per info type (unknown types
+ * are returned with only type set). */
+int nbd_parse_info(const uint8_t *buf, size_t len, struct nbd_info *out, struct errbuf *e);
+/* An NBD_REP_ERR_* reply: writes "NBD_REP_ERR_UNKNOWN: <server message,
+ * sanitized>" into msg and returns the errno for it: -ENOENT UNKNOWN,
+ * -EACCES POLICY, -EOPNOTSUPP UNSUP, -EINVAL INVALID, -EPROTONOSUPPORT
+ * TLS_REQD, -ESHUTDOWN SHUTDOWN, -EPROTO anything else. */
+int nbd_rep_error(uint32_t type, const uint8_t *payload, size_t len, char *msg, size_t cap);
+/* "NBD_REP_ACK", "NBD_REP_ERR_POLICY", ... or "unknown". */
+const char *nbd_rep_name(uint32_t type);
+
+/* The answer to NBD_OPT_EXPORT_NAME: 10 bytes with no_zeroes, else 134
+ * (the 124 pad bytes are not checked: old servers sent garbage there). */
+int nbd_parse_export_name_reply(const uint8_t *buf, size_t len, int no_zeroes, struct nbd_export *out,
+				struct errbuf *e);
+
+int nbd_build_request(uint8_t *buf, size_t cap, const struct nbd_request *r);	/* 28 bytes */
+int nbd_parse_request(const uint8_t *buf, size_t len, struct nbd_request *out, struct errbuf *e);
+/* A simple reply header; a structured reply (never negotiated) is -EPROTO. */
+int nbd_parse_simple_reply(const uint8_t *buf, size_t len, struct nbd_simple_reply *out, struct errbuf *e);
+int nbd_build_simple_reply(uint8_t *buf, size_t cap, const struct nbd_simple_reply *r);	/* 16 bytes */
+#endif

@@ -1,0 +1,157 @@
+/* netboot nbd: the NBD handshake /init runs, on the host.  Prints what the
+ * server said about the export; --read dumps one range to stdout (or -o),
+ * -o alone copies the whole export with 1 MiB reads. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "netboot/nbd_client.h"
+#include "netboot/url.h"
+#include "tool/tool.h"
+
+#define COPY_CHUNK (1u << 20)
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: netboot nbd nbd://HOST[:PORT][/EXPORT] [--read OFFSET LENGTH] [-o FILE] [--timeout S]\n"
+			"  prints size= and flags= (on stderr when --read writes to stdout);\n"
+			"  --read writes that range to FILE or stdout;\n"
+			"  -o alone copies the whole export to FILE\n"
+			"exit status: 0 ok, 4 no such export, 1 other failure\n");
+	return 2;
+}
+
+/* A whole decimal number within [0, max], or -1 into *ok = 0. */
+static uint64_t number(const char *s, uint64_t max, int *ok)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-' || v > max)
+		*ok = 0;
+	return v;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Copies [off, off+len) of the export into out with reads of at most COPY_CHUNK. */
+static int copy_range(int fd, uint64_t off, uint64_t len, int out, int timeout_ms, struct errbuf *e)
+{
+	uint8_t *buf = malloc(COPY_CHUNK);
+	int rc = 0;
+
+	if (!buf)
+		return nb_fail(e, -ENOMEM, "out of memory");
+	while (len) {
+		uint32_t n = len < COPY_CHUNK ? (uint32_t)len : COPY_CHUNK;
+		rc = nbd_read(fd, off, buf, n, timeout_ms, e);
+		if (rc < 0)
+			goto out;
+		rc = write_all(out, buf, n);
+		if (rc < 0) {
+			nb_fail(e, rc, "writing the output: %s", strerror(-rc));
+			goto out;
+		}
+		off += n;
+		len -= n;
+	}
+out:
+	free(buf);
+	return rc;
+}
+
+int cmd_nbd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, 0, 'o' }, { "read", required_argument, 0, 'r' },
+		{ "timeout", required_argument, 0, 'T' }, { 0, 0, 0, 0 },
+	};
+	struct errbuf e = { "" };
+	struct nbd_export ex;
+	struct url u;
+	char name[NBD_NAME_MAX + 1];
+	const char *outpath = NULL;
+	uint64_t off = 0, len = 0;
+	int c, ok = 1, ranged = 0, timeout_ms = NBD_TIMEOUT_MS, out = -1, fd = -1, rc;
+
+	while ((c = getopt_long(argc, argv, "o:T:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': outpath = optarg; break;
+		case 'r':
+			/* --read OFFSET LENGTH: the second value is the next argument */
+			if (optind >= argc)
+				return usage();
+			off = number(optarg, UINT64_MAX, &ok);
+			len = number(argv[optind++], UINT64_MAX, &ok);
+			ranged = 1;
+			break;
+		case 'T': timeout_ms = (int)number(optarg, 3600, &ok) * 1000; break;
+		default: return usage();
+		}
+	}
+	if (!ok || optind + 1 != argc || timeout_ms <= 0)
+		return usage();
+	if (url_parse(argv[optind], strlen(argv[optind]), &u, &e) < 0 || u.scheme != URL_NBD) {
+		fprintf(stderr, "netboot nbd: %s\n", e.msg[0] ? e.msg : "want an nbd:// URL");
+		return 2;
+	}
+	/* the export is the path without its leading '/', percent-decoded */
+	if (url_decode_path(u.path + 1, name, sizeof(name)) < 0) {
+		fprintf(stderr, "netboot nbd: bad export name in %s\n", argv[optind]);
+		return 2;
+	}
+	fd = nbd_connect(u.host, u.port, name, timeout_ms, &ex, &e);
+	if (fd < 0) {
+		fprintf(stderr, "netboot nbd: %s\n", e.msg);
+		return fd == -ENOENT ? 4 : 1;
+	}
+	/* the data of --read without -o goes to stdout: the facts then go to stderr */
+	FILE *info = ranged && !outpath ? stderr : stdout;
+	fprintf(info, "size=%llu\nflags=0x%04x%s%s\n", (unsigned long long)ex.size, ex.flags,
+	       (ex.flags & NBD_FLAG_READ_ONLY) ? " read-only" : "", (ex.flags & NBD_FLAG_CAN_MULTI_CONN) ? " multi-conn" : "");
+	if (ex.min_block)
+		fprintf(info, "block_size=%u/%u/%u\n", (unsigned)ex.min_block, (unsigned)ex.pref_block, (unsigned)ex.max_block);
+	fflush(info);
+	rc = 0;
+	if (!ranged && !outpath)
+		goto out;
+	if (!ranged)
+		len = ex.size;
+	if (off > ex.size || len > ex.size - off) {
+		rc = nb_fail(&e, -EINVAL, "range %llu+%llu is past the end of the export (%llu bytes)",
+			     (unsigned long long)off, (unsigned long long)len, (unsigned long long)ex.size);
+		goto out;
+	}
+	out = outpath ? open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : STDOUT_FILENO;
+	if (out < 0) {
+		rc = nb_fail(&e, -errno, "%s: %s", outpath, strerror(errno));
+		goto out;
+	}
+	rc = copy_range(fd, off, len, out, timeout_ms, &e);
+	if (rc == 0 && outpath && close(out) < 0)
+		rc = nb_fail(&e, -errno, "%s: %s", outpath, strerror(errno));
+	else if (outpath)
+		close(out);
+out:
+	nbd_disconnect(fd);
+	if (rc < 0) {
+		fprintf(stderr, "netboot nbd: %s\n", e.msg);
+		return 1;
+	}
+	return 0;
+}
