@@ -9,6 +9,7 @@ pkgs=(
 	kmod cpio squashfs-tools busybox-static			# depmod, test root, rescue shell
 	qemu-system-x86 ipxe-qemu pxelinux syslinux-common	# the machine and its real PXE chain
 	dnsmasq-base tftpd-hpa tftp-hpa atftp nbd-server nbd-client	# real protocol peers
+	nfs-ganesha nfs-ganesha-vfs rpcbind
 	iproute2 curl wget nginx-light time
 )
 missing=()

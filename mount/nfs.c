@@ -1,0 +1,24 @@
+#include "mount/nfs.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include "mount/rootfs.h"
+
+int nfs_mount_v3(const char *server_ip, uint16_t port, const char *dir, const char *target, struct errbuf *e)
+{
+	char source[1100], opts[256];
+
+	if (mkdir_p(target, 0755) < 0)
+		return nb_fail(e, -errno, "nfs: cannot create %s", target);
+	snprintf(source, sizeof(source), "%s:%s", server_ip, dir);
+	/* addr= because the kernel does no name lookup; mountd is found through the server's rpcbind */
+	snprintf(opts, sizeof(opts), "vers=3,proto=tcp,mountproto=tcp,nolock,port=%u,addr=%s", port, server_ip);
+	if (mount(source, target, "nfs", MS_RDONLY, opts) < 0) {
+		int err = errno;
+		return nb_fail(e, -err, "nfs: mounting %s (NFSv3, %s): %s%s", source, opts, strerror(err),
+			       err == EACCES ? " (is the folder exported to this client?)"
+			       : err == EIO || err == ETIMEDOUT ? " (is an NFSv3 server and its rpcbind reachable?)" : "");
+	}
+	return 0;
+}

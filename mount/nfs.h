@@ -1,0 +1,12 @@
+/* Stage 3 over NFSv3: the kernel's NFS client mounts the server's folder
+ * read-only (it speaks MOUNT and NFS itself when given text options), and
+ * the image is loop-mounted from there: nothing is copied into RAM. */
+#ifndef MOUNT_NFS_H
+#define MOUNT_NFS_H
+#include <stdint.h>
+#include "netboot/errbuf.h"
+
+/* Mounts server_ip:dir on target (created), NFSv3 over TCP, no locking
+ * (there is no statd in an initramfs). */
+int nfs_mount_v3(const char *server_ip, uint16_t port, const char *dir, const char *target, struct errbuf *e);
+#endif

@@ -1,0 +1,64 @@
+#!/bin/bash
+# netboot=nfs:// under QEMU against nfs-ganesha (NFSv3) with rpcbind, all in a
+# private network namespace of this test (only lo, no route out), where QEMU's
+# user networking maps the guest's 10.0.2.2 to that namespace's loopback.
+if [ -z "${NB_IN_NETNS:-}" ]; then
+	exec unshare -n env NB_IN_NETNS=1 "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+need_artifacts
+MARK='NETBOOT-TEST-ROOT-OK'
+ip link set lo up
+
+export_dir=$TMP/export
+mkdir -p "$export_dir" "$TMP/ganesha" "$TMP/rpcbind"
+image_dir "$export_dir"
+chmod -R a+rX "$TMP"
+cat > "$TMP/ganesha/ganesha.conf" <<CONF
+NFS_CORE_PARAM {
+	NFS_Port = 2049;
+	MNT_Port = 20048;
+	Enable_NLM = false;
+	Enable_RQUOTA = false;
+	Enable_UDP = false;
+	Protocols = 3;
+}
+NFSV4 { Graceless = true; }
+EXPORT {
+	Export_Id = 1;
+	Path = $export_dir;
+	Pseudo = $export_dir;
+	Access_Type = RO;
+	Squash = No_Root_Squash;
+	Protocols = 3;
+	Transports = TCP;
+	FSAL { Name = VFS; }
+}
+CONF
+rpcbind -f -w & PIDS+=($!)
+sleep 0.3
+ganesha.nfsd -F -f "$TMP/ganesha/ganesha.conf" -L "$TMP/ganesha/log" -p "$TMP/ganesha/pid" & PIDS+=($!)
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/2049) 2>/dev/null && break; sleep 0.1; done
+(exec 3<>/dev/tcp/127.0.0.1/2049) 2>/dev/null || { echo "FAIL: nfs-ganesha did not start: $(tail -3 "$TMP/ganesha/log")"; exit 1; }
+sleep 1	# registration with rpcbind
+
+log=$TMP/nfs.log
+qemu_boot "$log" direct virtio-net-pci "netboot=nfs://10.0.2.2:$export_dir"
+if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" && grep -qa "sysrcd.dat on NFS, md5 verified" "$log" &&
+   ! grep -qa "/run/netboot/image:tmpfs" "$log"; then
+	echo "INFO: NFS boot reached the test root in ${QEMU_SECONDS}s"
+	echo "PASS: netboot=nfs:// boots from the NFSv3 folder, md5 verified, no copy in RAM"
+else
+	echo "FAIL: netboot=nfs:// did not boot"; grep -a 'netboot' "$log" | tail -5
+fi
+
+# a corrupted image on NFS must not boot either
+printf 'X' | dd of="$export_dir/sysrcd.dat" bs=1 seek=70000 conv=notrunc status=none
+log=$TMP/nfs-bad.log
+qemu_boot "$log" direct virtio-net-pci "nfsboot=10.0.2.2:$export_dir"
+qemu_wait "$log" "FAILED at|$MARK" >/dev/null
+if grep -qa "FAILED at stage3: .*sysrcd.dat: md5 mismatch" "$log" && ! grep -qa "$MARK" "$log"; then
+	echo "PASS: nfsboot= with a corrupted image: md5 mismatch, not booted"
+else
+	echo "FAIL: nfsboot= corrupted image"; grep -a 'netboot' "$log" | tail -5
+fi
