@@ -13,25 +13,14 @@
  * first line we could not read.  Everything is bounded: 64 KiB a file,
  * 1 KiB a line, no allocation. */
 #include "fetch/checksum.h"
+#include "netboot/hex.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#define CK_MAX_FILE (64 * 1024)
 #define CK_MAX_LINE 1024
 #define CK_QUOTE 60		/* bytes of a bad line quoted in messages */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static bool is_blank(char c)
 {
@@ -58,7 +47,7 @@ static void decode(int algo, const char *hex, struct expected_digest *out)
 	out->algo = (enum hash_algo)algo;
 	out->len = hash_digest_len(out->algo);
 	for (size_t i = 0; i < out->len; i++)
-		out->digest[i] = (uint8_t)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
+		out->digest[i] = (uint8_t)(hex_digit(hex[2 * i]) << 4 | hex_digit(hex[2 * i + 1]));
 }
 
 /* Untrusted bytes as printable ASCII (NULs too), cut at max bytes (at most
@@ -114,7 +103,7 @@ static int bsd_tag_algo(const char *s, size_t n)
 static size_t hex_run(const char *s, size_t n)
 {
 	size_t i = 0;
-	while (i < n && hexval(s[i]) >= 0)
+	while (i < n && hex_digit(s[i]) >= 0)
 		i++;
 	return i;
 }
@@ -325,9 +314,9 @@ int checksum_file_parse(const char *buf, size_t len, const char *name, int algo_
 	if (!*c.name)
 		snprintf(c.name, sizeof(c.name), "<file name>");
 
-	if (len > CK_MAX_FILE)
+	if (len > CHECKSUM_FILE_MAX)
 		return nb_fail(e, -EPROTO, "%s: expected '%s  %s', got %zu bytes (a checksum file is at most %d KiB)",
-			       c.src, c.expect, c.name, len, CK_MAX_FILE / 1024);
+			       c.src, c.expect, c.name, len, CHECKSUM_FILE_MAX / 1024);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)buf[i];
 		if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
@@ -447,7 +436,7 @@ int checksum_arg_parse(const char *buf, size_t len, struct expected_digest *out,
 				       shown);
 	}
 	for (size_t i = 0; i < hexlen; i++)
-		if (hexval(hex[i]) < 0) {
+		if (hex_digit(hex[i]) < 0) {
 			char ch[2];
 			nb_sanitize(ch, sizeof(ch), hex + i, 1);
 			return nb_fail(e, -EINVAL, "checksum=%s: '%s' at digit %zu is not a hex digit", shown, ch,
@@ -488,4 +477,10 @@ int checksum_candidates(const char *image_name, char names[][256], int max)
 			memcpy(names[n++], tmp[i], strlen(tmp[i]) + 1);
 	}
 	return n;
+}
+
+int checksum_algo_of_name(const char *file_name)
+{
+	const char *dot = strrchr(file_name, '.');
+	return dot ? hash_from_name(dot + 1, strlen(dot + 1)) : -1;
 }

@@ -8,6 +8,9 @@
 #include "fetch/hash.h"
 #include "netboot/errbuf.h"
 
+/* Checksum files are small: anything larger is not one. */
+#define CHECKSUM_FILE_MAX (64 * 1024)
+
 struct expected_digest {
 	enum hash_algo algo;
 	uint8_t digest[HASH_MAX_DIGEST];
@@ -22,6 +25,10 @@ struct expected_digest {
  * error messages. */
 int checksum_file_parse(const char *buf, size_t len, const char *name, int algo_hint,
 			const char *source, struct expected_digest *out, struct errbuf *e);
+
+/* The algorithm a checksum file's name announces ("x.sha256", "sysrcd.md5"),
+ * as the algo_hint of checksum_file_parse; -1 when the name says nothing. */
+int checksum_algo_of_name(const char *file_name);
 
 /* Parses "sha256:<hex>", "md5:<hex>", "sha512:<hex>" (also '=' as separator). */
 int checksum_arg_parse(const char *buf, size_t len, struct expected_digest *out, struct errbuf *e);

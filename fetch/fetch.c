@@ -6,7 +6,6 @@
 #include <unistd.h>
 #include "fetch/fetch.h"
 
-#define CHECKSUM_FILE_MAX 65536
 
 /* Tries the checksum file names beside the image in order; a missing file
  * moves on to the next name, any other failure stops (it says the server or
@@ -47,10 +46,8 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 		if (rc < 0)
 			return rc;
 		url_format(&u, source, source_len);
-		/* the extension names the algorithm (.sha256 ...); sysrcd.md5 is MD5 */
-		const char *dot = strrchr(names[i], '.');
-		int hint = dot ? hash_from_name(dot + 1, strlen(dot + 1)) : -1;
-		return checksum_file_parse((const char *)text, (size_t)s.written, image_name, hint, source, want, e);
+		return checksum_file_parse((const char *)text, (size_t)s.written, image_name,
+					   checksum_algo_of_name(names[i]), source, want, e);
 	}
 	/* the seed's rule makes the first name mandatory: its 404 is the cause */
 	return nb_fail(e, -ENOENT, "%s (also not found: %s); check the URL, or give checksum= or nocheck",

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #define READ_CHUNK (1024 * 1024)
-#define CHECKSUM_FILE_MAX 65536
 
 int verify_file(const char *path, const struct expected_digest *want, const char *source, struct errbuf *e)
 {
@@ -42,23 +41,40 @@ out:
 	return rc;
 }
 
+/* Reads up to cap bytes of fd; returns the count or -1 on a read error. */
+static ssize_t read_up_to(int fd, char *buf, size_t cap)
+{
+	size_t got = 0;
+	while (got < cap) {
+		ssize_t r = read(fd, buf + got, cap - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
 int read_checksum_file(const char *path, const char *image_name, struct expected_digest *want, struct errbuf *e)
 {
 	char *text = malloc(CHECKSUM_FILE_MAX + 1);
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+	int open_errno = errno;
 	ssize_t n = -1;
 
-	if (fd >= 0 && text)
-		n = read(fd, text, CHECKSUM_FILE_MAX + 1);
-	if (fd < 0 || n < 0 || !text) {
-		rc = nb_fail(e, fd < 0 && errno == ENOENT ? -ENOENT : -EIO, "%s: %s", path,
-			     fd < 0 ? strerror(errno) : "cannot read it");
+	if (fd >= 0 && text)	/* one byte more than allowed tells "too large" */
+		n = read_up_to(fd, text, CHECKSUM_FILE_MAX + 1);
+	if (fd < 0) {
+		rc = nb_fail(e, open_errno == ENOENT ? -ENOENT : -open_errno, "%s: %s", path, strerror(open_errno));
+	} else if (n < 0) {
+		rc = nb_fail(e, text ? -EIO : -ENOMEM, "%s: %s", path, text ? "cannot read it" : "out of memory");
 	} else if (n > CHECKSUM_FILE_MAX) {
 		rc = nb_fail(e, -EPROTO, "%s: larger than %d KiB, not a checksum file", path, CHECKSUM_FILE_MAX / 1024);
 	} else {
-		const char *dot = strrchr(path, '.');
-		int hint = dot ? hash_from_name(dot + 1, strlen(dot + 1)) : -1;
-		rc = checksum_file_parse(text, (size_t)n, image_name, hint, path, want, e);
+		rc = checksum_file_parse(text, (size_t)n, image_name, checksum_algo_of_name(path), path, want, e);
 	}
 	if (fd >= 0)
 		close(fd);

@@ -7,7 +7,6 @@
 #include <sys/mount.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <netdb.h>
 #include "fetch/fetch.h"
 #include "init/boot.h"
 #include "mount/loop.h"
@@ -15,6 +14,7 @@
 #include "mount/nfs.h"
 #include "fetch/verify.h"
 #include "netboot/nbd_client.h"
+#include "netboot/tcp.h"
 #include "mount/rootfs.h"
 #include "mount/switch_root.h"
 
@@ -157,7 +157,7 @@ static int mount_nfs(struct boot *b)
 {
 	const struct boot_config *c = &b->cfg;
 	const struct url *u = &c->urls[0];
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	struct in_addr server;
 	char ip[INET_ADDRSTRLEN], shown[URL_TEXT_MAX], sum_path[600], source[URL_TEXT_MAX + 64];
 	struct expected_digest want;
 	int rc;
@@ -166,10 +166,9 @@ static int mount_nfs(struct boot *b)
 	if (!c->image_path[0])
 		return nb_fail(&b->err, -ENOTSUP, "%s: an NFS folder that is the root file system itself is not supported; "
 			       "serve a folder holding sysrcd.dat", shown);
-	if ((rc = getaddrinfo(u->host, NULL, &hints, &ai)) != 0)
-		return nb_fail(&b->err, -EHOSTUNREACH, "%s: cannot resolve host '%s': %s", shown, u->host, gai_strerror(rc));
-	inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, ip, sizeof(ip));
-	freeaddrinfo(ai);
+	if ((rc = tcp_resolve(u->host, &server, &b->err)) < 0)
+		return rc;
+	inet_ntop(AF_INET, &server, ip, sizeof(ip));
 	if ((rc = nfs_mount_v3(ip, u->port, u->path, NFS_DIR, &b->err)) < 0)
 		return rc;
 	snprintf(b->image_path, sizeof(b->image_path), "%s/%s", NFS_DIR, c->image_path);

@@ -22,18 +22,40 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	return n == 0 ? -ETIMEDOUT : 0;
 }
 
-int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *e)
+/* getaddrinfo with the project's errnos: -EAGAIN when no DNS server
+ * answered yet (worth retrying at boot), -EHOSTUNREACH for a name that does
+ * not resolve (not -ENOENT: that means "file not found" to the callers). */
+static int resolve(const char *host, uint16_t port, struct addrinfo **res, struct errbuf *e)
 {
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res = NULL, *ai;
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
 	char service[8];
-	int rc, fd = -1, last = -ECONNREFUSED;
+	int rc;
 
 	snprintf(service, sizeof(service), "%u", port);
-	rc = getaddrinfo(host, service, &hints, &res);
-	if (rc == EAI_AGAIN)	/* no DNS server answered yet: worth retrying at boot */
-		return nb_fail(e, -EAGAIN, "cannot resolve host '%s': %s", host, gai_strerror(rc));
-	if (rc != 0)	/* not -ENOENT: that means "file not found" to the callers */
-		return nb_fail(e, -EHOSTUNREACH, "cannot resolve host '%s': %s", host, gai_strerror(rc));
+	rc = getaddrinfo(host, service, &hints, res);
+	if (rc == 0)
+		return 0;
+	return nb_fail(e, rc == EAI_AGAIN ? -EAGAIN : -EHOSTUNREACH, "cannot resolve host '%s': %s", host, gai_strerror(rc));
+}
+
+int tcp_resolve(const char *host, struct in_addr *addr, struct errbuf *e)
+{
+	struct addrinfo *res = NULL;
+	int rc = resolve(host, 0, &res, e);
+	if (rc == 0) {
+		*addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
+		freeaddrinfo(res);
+	}
+	return rc;
+}
+
+int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *e)
+{
+	struct addrinfo *res = NULL, *ai;
+	int rc, fd = -1, last = -ECONNREFUSED;
+
+	if ((rc = resolve(host, port, &res, e)) < 0)
+		return rc;
 	for (ai = res; ai; ai = ai->ai_next) {
 		int err = 0;
 		socklen_t elen = sizeof(err);

@@ -5,6 +5,7 @@
 #define NETBOOT_TCP_H
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/types.h>
 #include "netboot/errbuf.h"
 
@@ -12,6 +13,8 @@
  * -ETIMEDOUT, -EHOSTUNREACH also for a name that does not resolve, -EAGAIN
  * when no DNS server answered) with e set. */
 int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *e);
+/* The IPv4 address of a name (or dotted quad), with the errnos above. */
+int tcp_resolve(const char *host, struct in_addr *addr, struct errbuf *e);
 /* read() that waits at most timeout_ms; returns bytes (0 = peer closed),
  * -ETIMEDOUT or -errno. */
 ssize_t tcp_read(int fd, void *buf, size_t len, int timeout_ms);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include "netboot/hex.h"
 
 static const struct { const char *name; enum url_scheme scheme; uint16_t port; } schemes[] = {
 	{ "http", URL_HTTP, 80 },
@@ -117,11 +118,6 @@ int url_sibling(const struct url *u, const char *name, struct url *out)
 		return -ENAMETOOLONG;
 	snprintf(out->path + keep, sizeof(out->path) - keep, "%s", name);
 	return 0;
-}
-
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
 int url_decode_path(const char *in, char *out, size_t cap)
