@@ -11,6 +11,8 @@ pkgs=(
 	dnsmasq-base tftpd-hpa tftp-hpa atftp nbd-server nbd-client	# real protocol peers
 	nfs-ganesha nfs-ganesha-vfs rpcbind
 	iproute2 curl wget nginx-light time
+	syslinux-efi ovmf					# UEFI PXE: syslinux.efi under OVMF
+	isc-dhcp-client isc-dhcp-relay udhcpc libnbd-bin		# real clients of netboot serve
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,84 @@
+/* The settings of `netboot serve`: SystemRescueCd's /etc/conf.d/pxebootsrv
+ * read unchanged (shell-style assignments, quotes, $VAR and ${VAR}, comments),
+ * then the command-line flags on top.  The parser is a pure function over
+ * (buffer, length), fuzzed by config_fuzz.c. */
+#ifndef SERVER_CONFIG_H
+#define SERVER_CONFIG_H
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "netboot/errbuf.h"
+
+#define SERVE_MAX_DNS 3
+
+enum stage3_kind { STAGE3_HTTP, STAGE3_TFTP, STAGE3_NBD, STAGE3_NFS };
+
+/* Addresses in network byte order, 0 = unset. */
+struct serve_config {
+	/* services (PXEBOOTSRV_DO*) */
+	bool do_dhcp;		/* full DHCP server: hands out addresses */
+	bool proxy_dhcp;	/* boot information only, beside another DHCP server */
+	bool do_tftp, do_http, do_nbd, do_nfs;
+	/* the segment (PXEBOOTSRV_SUBNET, _NETMASK, _DEFROUTE, _DNS, _DHCPRANGE) */
+	uint32_t subnet, netmask, router;
+	uint32_t dns[SERVE_MAX_DNS];
+	int ndns;
+	uint32_t range_start, range_end;
+	uint32_t lease_secs;
+	/* this machine (PXEBOOTSRV_LOCALIP, _TFTPSERVER, _HTTPSERVER) */
+	uint32_t local_ip;
+	uint32_t tftp_server;	/* next-server handed to clients */
+	char http_url[512];	/* the image URL put on the append line; "" = http://LOCALIP[:port]/sysrcd.dat */
+	char nfs_url[512];	/* nfs://host:/dir for the NFS entry (_DONFSD) */
+	enum stage3_kind stage3;	/* what the default boot entry uses */
+	bool stage3_set;	/* chosen explicitly (flag or PXEBOOTSRV_STAGE3) */
+	/* the boot menu (PXEBOOTSRV_TIMEOUT seconds, _EXTRA kernel arguments) */
+	unsigned timeout_secs;
+	char extra[1024];
+	/* where and how */
+	char interface[16];	/* "" = every interface */
+	char boot_dir[PATH_MAX];
+	char leases_file[PATH_MAX];	/* "" = /var/lib/netboot/leases */
+	char kernel[128];	/* kernel file name in boot_dir; "" = found at start */
+	char initrd[128];	/* "initram.igz" */
+	char image[128];	/* "sysrcd.dat" */
+	char user[64];		/* drop to this user after binding; "" = stay */
+	uint16_t dhcp_port;	/* 67 */
+	uint16_t proxy_port;	/* 4011 */
+	uint16_t tftp_port;	/* 69 */
+	uint16_t http_port;	/* 80 */
+	uint16_t nbd_port;	/* 10809 */
+};
+
+/* Defaults: proxy-DHCP (never hands out addresses unless told to), TFTP and
+ * HTTP on, NBD and NFS off, stage 3 over HTTP, standard ports. */
+void serve_config_defaults(struct serve_config *c);
+
+/* Warnings (unknown keys) go here: one line each. */
+typedef void (*config_warn_fn)(void *ctx, const char *msg);
+
+/* Reads a pxebootsrv file from (buf, len) into c (on top of what c holds).
+ * An unknown PXEBOOTSRV_ key is a warning naming it; a malformed value is
+ * -EINVAL with e saying "<name> line N: KEY=<value>: expected ...".  name
+ * labels the input in messages (the file's path). */
+int serve_config_parse(const char *buf, size_t len, const char *name, struct serve_config *c,
+		       config_warn_fn warn, void *warn_ctx, struct errbuf *e);
+
+/* Reads argv's flags (after "serve") on top of c, loading --config FILE
+ * first wherever it appears.  Sets *print_only for --print-config.
+ * Returns 0, or -EINVAL with e naming the flag and what it expected. */
+int serve_config_from_args(int argc, char **argv, struct serve_config *c, bool *print_only,
+			   config_warn_fn warn, void *warn_ctx, struct errbuf *e);
+
+/* Checks the whole: a range inside the subnet, a local address when
+ * serving DHCP, a boot folder, ... -EINVAL with e saying what is missing. */
+int serve_config_validate(const struct serve_config *c, struct errbuf *e);
+
+/* The effective settings, one "key = value" a line (--print-config). */
+void serve_config_print(const struct serve_config *c, FILE *out);
+
+/* The stage-3 kernel argument the default entry carries, e.g.
+ * "netboot=http://192.0.2.1/sysrcd.dat". */
+int serve_config_stage3_arg(const struct serve_config *c, enum stage3_kind k, char *buf, size_t cap);
+#endif

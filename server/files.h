@@ -1,0 +1,40 @@
+/* What TFTP and HTTP serve: the boot folder, plus Debian's loaders
+ * (pxelinux.0, ldlinux.c32, syslinux.efi, ldlinux.e64) and a generated
+ * pxelinux.cfg/default when the folder has none.  Every lookup stays inside
+ * the folder: "..", absolute paths and symlinks out of it are refused
+ * (openat2 RESOLVE_BENEATH). */
+#ifndef SERVER_FILES_H
+#define SERVER_FILES_H
+#include <stdint.h>
+#include <sys/types.h>
+#include "netboot/errbuf.h"
+#include "server/config.h"
+
+#define BOOT_FILES_MAX_EXTRA 8
+
+struct boot_files {
+	int root_fd;			/* the boot folder, O_PATH */
+	int menu_fd;			/* memfd with the generated pxelinux.cfg/default, -1 = none */
+	struct {
+		const char *name;	/* path as clients ask for it */
+		const char *host_path;	/* where Debian puts it */
+	} extra[BOOT_FILES_MAX_EXTRA];
+	int nextra;
+};
+
+/* Opens the boot folder, writes sysrcd.md5 and sysrcd.sha256 beside the
+ * image when missing (atomically), finds the kernel when cfg names none,
+ * generates the menu.  0 or a negative errno with e naming the file. */
+int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct errbuf *e);
+void boot_files_close(struct boot_files *f);
+
+/* The generated pxelinux.cfg/default text for cfg into buf: returns its
+ * length or -ENOSPC. */
+int boot_files_menu(const struct serve_config *cfg, char *buf, size_t cap);
+
+/* Opens what a client asked for (path as sent: leading '/' stripped,
+ * TFTP's '\' not special).  Returns a read-only fd with *size set, or
+ * -ENOENT, -EACCES (outside the root, not a regular file) with e saying
+ * why, for the log. */
+int boot_files_open(const struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e);
+#endif

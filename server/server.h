@@ -1,0 +1,58 @@
+/* netboot serve: the companion PXE boot server.  One process, one epoll
+ * loop (server/loop.c), one file per service: DHCP and proxy-DHCP
+ * (dhcp.c, leases in leases.c), TFTP (tftp.c), HTTP with the status page
+ * (http.c, status.c), NBD (nbd.c).  The services speak through the codecs in
+ * netboot/ that the agent uses too.  Settings come from the pxebootsrv file
+ * and flags (config.c); the files served come from the boot folder plus
+ * Debian's loaders and a generated pxelinux.cfg/default (files.c). */
+#ifndef SERVER_SERVER_H
+#define SERVER_SERVER_H
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "netboot/errbuf.h"
+#include "server/clients.h"
+#include "server/config.h"
+#include "server/files.h"
+#include "server/loop.h"
+
+struct dhcp_service;
+struct tftp_service;
+struct http_service;
+struct nbd_service;
+
+struct server {
+	struct serve_config cfg;
+	struct loop loop;
+	struct clients clients;		/* every client seen, for the log and the status page */
+	struct boot_files files;	/* what TFTP and HTTP may serve */
+	FILE *log;			/* one line per client event */
+	struct dhcp_service *dhcp;	/* NULL when the service is off */
+	struct tftp_service *tftp;
+	struct http_service *http;
+	struct nbd_service *nbd;
+	long long started_ms;
+};
+
+/* One log line "netboot-serve: <mac or ip> <service>: <text>", flushed.
+ * mac may be NULL (then ip, then "-" names the peer). */
+void srv_log(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Each service: start binds its sockets and registers them with s->loop
+ * (0 or a negative errno with e saying which port and why); stop closes
+ * everything and frees the service. */
+int dhcp_service_start(struct server *s, struct errbuf *e);
+void dhcp_service_stop(struct server *s);
+int tftp_service_start(struct server *s, struct errbuf *e);
+void tftp_service_stop(struct server *s);
+int http_service_start(struct server *s, struct errbuf *e);
+void http_service_stop(struct server *s);
+int nbd_service_start(struct server *s, struct errbuf *e);
+void nbd_service_stop(struct server *s);
+
+/* Runs until SIGINT/SIGTERM: prepares the boot folder, starts the services
+ * the config enables, drops privileges, loops.  Returns an exit status. */
+int server_run(const struct serve_config *cfg, FILE *log);
+#endif
