@@ -81,4 +81,7 @@ void serve_config_print(const struct serve_config *c, FILE *out);
 /* The stage-3 kernel argument the default entry carries, e.g.
  * "netboot=http://192.0.2.1/sysrcd.dat". */
 int serve_config_stage3_arg(const struct serve_config *c, enum stage3_kind k, char *buf, size_t cap);
+/* "http" <-> STAGE3_HTTP ... (case-insensitive); -EINVAL for others. */
+int stage3_parse(const char *s, enum stage3_kind *k);
+const char *stage3_name(enum stage3_kind k);
 #endif

@@ -35,6 +35,7 @@ int boot_files_menu(const struct serve_config *cfg, char *buf, size_t cap);
 /* Opens what a client asked for (path as sent: leading '/' stripped,
  * TFTP's '\' not special).  Returns a read-only fd with *size set, or
  * -ENOENT, -EACCES (outside the root, not a regular file) with e saying
- * why, for the log. */
+ * why, for the log.  The fd's file offset may be shared: read it with pread
+ * or sendfile with an offset, never read(). */
 int boot_files_open(const struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e);
 #endif

@@ -13,6 +13,7 @@ static const struct {
 	{ "fetch", cmd_fetch, "fetch URL -o FILE [opts]     download and verify an image as /init does" },
 	{ "dhcp", cmd_dhcp, "dhcp IFACE... [opts]         acquire a DHCP lease as /init does" },
 	{ "nbd", cmd_nbd, "nbd nbd://HOST[:PORT][/EXPORT] [opts]  NBD handshake, reads, export copy" },
+	{ "serve", cmd_serve, "serve --boot-dir DIR [--config FILE] [opts]  the PXE boot server (DHCP, TFTP, HTTP, NBD)" },
 };
 
 static int usage(FILE *out)

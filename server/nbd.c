@@ -1,0 +1,14 @@
+/* Placeholder until the nbd service lands. */
+#include <errno.h>
+#include "server/server.h"
+
+int nbd_service_start(struct server *s, struct errbuf *e)
+{
+	(void)s;
+	return nb_fail(e, -ENOSYS, "not built yet");
+}
+
+void nbd_service_stop(struct server *s)
+{
+	(void)s;
+}

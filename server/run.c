@@ -1,0 +1,136 @@
+/* server_run: prepare the boot folder, start the services, drop
+ * privileges, loop until a signal.  See server.h. */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "netboot/clock.h"
+#include "netboot/ipv4.h"
+#include "netboot/mac.h"
+#include "server/server.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+void srv_log(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, ...)
+{
+	if (!s->log)
+		return;
+	char who[24], text[512];
+	if (mac)
+		mac_format(mac, who);
+	else if (ip)
+		ipv4_ntoa(ip, who);
+	else
+		snprintf(who, sizeof(who), "-");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	fprintf(s->log, "netboot-serve: %s %s: %s\n", who, service, text);
+	fflush(s->log);
+}
+
+static int drop_privileges(const char *user, struct errbuf *e)
+{
+	if (!user[0] || geteuid() != 0)
+		return 0;
+	struct passwd *pw = getpwnam(user);
+	if (!pw)
+		return nb_fail(e, -EINVAL, "--user %s: no such user", user);
+	if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
+		return nb_fail(e, -errno, "--user %s: %s", user, strerror(errno));
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*start)(struct server *s, struct errbuf *e);
+	void (*stop)(struct server *s);
+} services[] = {
+	{ "dhcp", dhcp_service_start, dhcp_service_stop },
+	{ "tftp", tftp_service_start, tftp_service_stop },
+	{ "http", http_service_start, http_service_stop },
+	{ "nbd", nbd_service_start, nbd_service_stop },
+};
+
+static bool service_on(const struct serve_config *c, int i)
+{
+	switch (i) {
+	case 0: return c->do_dhcp || c->proxy_dhcp;
+	case 1: return c->do_tftp;
+	case 2: return c->do_http;
+	case 3: return c->do_nbd;
+	}
+	return false;
+}
+
+int server_run(const struct serve_config *cfg, FILE *log)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	struct errbuf e = { "" };
+	int status = 1, started = 0;
+	if (!s) {
+		fprintf(stderr, "netboot serve: out of memory\n");
+		return 1;
+	}
+	s->cfg = *cfg;
+	s->log = log;
+	s->started_ms = monotonic_ms();
+	s->files.root_fd = s->files.menu_fd = -1;
+	if (loop_init(&s->loop) < 0) {
+		fprintf(stderr, "netboot serve: epoll: %s\n", strerror(errno));
+		goto out;
+	}
+	if (boot_files_prepare(&s->files, &s->cfg, &e) < 0) {
+		fprintf(stderr, "netboot serve: %s\n", e.msg);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++, started++) {
+		if (!service_on(&s->cfg, (int)i))
+			continue;
+		if (services[i].start(s, &e) < 0) {
+			fprintf(stderr, "netboot serve: %s: %s\n", services[i].name, e.msg);
+			goto out;
+		}
+	}
+	if (drop_privileges(s->cfg.user, &e) < 0) {
+		fprintf(stderr, "netboot serve: %s\n", e.msg);
+		goto out;
+	}
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	char arg[700] = "";
+	serve_config_stage3_arg(&s->cfg, s->cfg.stage3, arg, sizeof(arg));
+	fprintf(log, "netboot-serve: ready: dhcp %s, tftp %s, http %s, nbd %s; kernel %s, %s; stage 3: %s\n",
+		s->cfg.do_dhcp ? "server" : s->cfg.proxy_dhcp ? "proxy" : "off", s->cfg.do_tftp ? "on" : "off",
+		s->cfg.do_http ? "on" : "off", s->cfg.do_nbd ? "on" : "off", s->cfg.kernel, s->cfg.initrd, arg);
+	fflush(log);
+	while (!stop_signal) {
+		int rc = loop_run_once(&s->loop, 1000);
+		if (rc < 0) {
+			fprintf(stderr, "netboot serve: event loop: %s\n", strerror(-rc));
+			goto out;
+		}
+	}
+	fprintf(log, "netboot-serve: stopping on signal %d\n", (int)stop_signal);
+	status = 0;
+out:
+	while (started-- > 0)
+		if (service_on(&s->cfg, started))
+			services[started].stop(s);
+	boot_files_close(&s->files);
+	loop_close(&s->loop);
+	free(s);
+	return status;
+}

@@ -1,0 +1,51 @@
+/* netboot serve: the PXE boot server (server/). */
+#include <stdio.h>
+#include <string.h>
+#include "server/server.h"
+#include "tool/tool.h"
+
+static void warn_line(void *ctx, const char *msg)
+{
+	fprintf(ctx, "netboot serve: warning: %s\n", msg);
+}
+
+static const char usage_text[] =
+	"usage: netboot serve --boot-dir DIR [--config FILE] [--interface IF] [--leases FILE] [options]\n"
+	"  --config FILE         SystemRescueCd's /etc/conf.d/pxebootsrv (flags win over it)\n"
+	"  --proxy-dhcp          boot information only, beside the LAN's DHCP server (the default)\n"
+	"  --dhcp                be the DHCP server (needs a range)   --no-dhcp  no DHCP at all\n"
+	"  --dhcp-range A B      hand out A..B (implies --dhcp)       --lease-time SECS\n"
+	"  --local-ip IP --subnet IP --netmask MASK --router IP --dns IP (repeatable)\n"
+	"  --tftp-server IP      next-server handed out (default: --local-ip)\n"
+	"  --stage3 http|tftp|nbd|nfs   what the default boot entry uses (default http)\n"
+	"  --http-url URL --nfs-url nfs://host:/dir   stage-3 sources served elsewhere\n"
+	"  --timeout SECS --extra 'ARGS'              boot menu wait, extra kernel arguments\n"
+	"  --kernel NAME --initrd NAME --image NAME   file names in DIR\n"
+	"  --dhcp-port N --proxy-port N --tftp-port N --http-port N --nbd-port N (--nbd-port enables NBD)\n"
+	"  --no-tftp --no-http --no-nbd   --user NAME (drop root after binding)\n"
+	"  --print-config        print the effective settings and exit\n";
+
+int cmd_serve(int argc, char **argv)
+{
+	struct serve_config cfg;
+	struct errbuf e = { "" };
+	bool print_only;
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	serve_config_defaults(&cfg);
+	if (serve_config_from_args(argc - 1, argv + 1, &cfg, &print_only, warn_line, stderr, &e) < 0) {
+		fprintf(stderr, "netboot serve: %s\n", e.msg);
+		return 2;
+	}
+	if (print_only) {
+		serve_config_print(&cfg, stdout);
+		return 0;
+	}
+	if (serve_config_validate(&cfg, &e) < 0) {
+		fprintf(stderr, "netboot serve: %s\n", e.msg);
+		return 2;
+	}
+	return server_run(&cfg, stdout);
+}
