@@ -54,6 +54,8 @@ void dhcp_build_request(struct dhcp_msg *m, uint8_t type, uint32_t xid, const ui
 		dhcp_opt_add(m, DHCP_OPT_SERVER_ID, &server_id, 4);
 	dhcp_opt_add(m, DHCP_OPT_MAX_SIZE, ms, 2);
 	dhcp_opt_add(m, DHCP_OPT_PARAM_LIST, params, sizeof(params));
+	/* names us to servers: netboot serve marks the client's boot as past the kernel */
+	dhcp_opt_add(m, DHCP_OPT_VENDOR_CLASS, DHCP_AGENT_VENDOR_CLASS, strlen(DHCP_AGENT_VENDOR_CLASS));
 	if (hostname && *hostname)
 		dhcp_opt_add(m, DHCP_OPT_HOSTNAME, hostname, strnlen(hostname, 63));
 }

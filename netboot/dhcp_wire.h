@@ -27,6 +27,8 @@ enum dhcp_type {
 	DHCPACK, DHCPNAK, DHCPRELEASE, DHCPINFORM,
 };
 #define DHCP_FLAG_BROADCAST 0x8000
+/* Option 60 our agent sends (PXE firmware sends "PXEClient:Arch:..."). */
+#define DHCP_AGENT_VENDOR_CLASS "netboot-agent"
 
 enum dhcp_opt_code {
 	DHCP_OPT_PAD = 0,
@@ -51,6 +53,11 @@ enum dhcp_opt_code {
 	DHCP_OPT_CLIENT_ID = 61,
 	DHCP_OPT_TFTP_SERVER = 66,
 	DHCP_OPT_BOOTFILE = 67,
+	DHCP_OPT_CLIENT_ARCH = 93,	/* RFC 4578 */
+	DHCP_OPT_CLIENT_NDI = 94,
+	DHCP_OPT_UUID = 97,
+	DHCP_OPT_VENDOR_SPECIFIC = 43,
+	DHCP_OPT_RELAY_AGENT = 82,
 	DHCP_OPT_END = 255,
 };
 
