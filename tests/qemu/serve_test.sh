@@ -1,0 +1,126 @@
+#!/bin/bash
+# Stock firmware PXE-boots from `netboot serve` alone, over a tap device in a
+# private namespace (192.0.2.0/24, no route out):
+#   1. BIOS (SeaBIOS + iPXE ROM, e1000), the seed's pxebootsrv file (its
+#      addresses moved to 192.0.2.0/24), DHCP server, stage 3 over HTTP
+#   2. UEFI (OVMF, virtio-net) -> syslinux.efi, stage 3 over NBD
+#   3. BIOS with proxy-DHCP beside dnsmasq, the segment's address server
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/serve_lib.sh"
+need_artifacts
+MARK='NETBOOT-TEST-ROOT-OK'
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1: $2"; }
+check_log() {	# check_log NAME LOG REGEX [NEGATIVE-REGEX]
+	local name=$1 log=$2 re=$3 neg=${4:-}
+	if ! grep -qaE "$re" "$log"; then fail "$name" "'$re' not in $(basename "$log")"; return; fi
+	if [ -n "$neg" ] && grep -qaE "$neg" "$log"; then fail "$name" "'$neg' in $(basename "$log")"; return; fi
+	pass "$name"
+}
+status_json() {	# the server's /status.json, from inside the namespace
+	ip netns exec "$LAB_NS" curl -s --max-time 5 "http://192.0.2.1:${1:-80}/status.json"
+}
+lab_up || { fail "lab" "cannot create the network namespace"; exit 1; }
+boot=$TMP/boot
+boot_dir "$boot"
+
+# the seed's typical /etc/conf.d/pxebootsrv, addresses moved into the test net
+cat > "$TMP/pxebootsrv" <<'CONF'
+# ------------------------ CONFIGURATION -------------------------------
+# By default the current systems act as DHCP and TFTP and HTTP server
+# If you want another machine on your network to act as one of those
+# you will have to turn the appropriate option to "no"
+
+# Set to "yes" if you want this machine to act as a DHCP server
+PXEBOOTSRV_DODHCPD="yes"
+# Set to "yes" if you want this machine to act as a TFTP server
+PXEBOOTSRV_DOTFTPD="yes"
+# Set to "yes" if you want this machine to act as an HTTP server
+PXEBOOTSRV_DOHTTPD="yes"
+
+# Here is a typical PXE-Boot configuration --> update with your settings
+PXEBOOTSRV_SUBNET="192.0.2.0"
+PXEBOOTSRV_NETMASK="255.255.255.0"
+PXEBOOTSRV_DEFROUTE="192.0.2.254"
+PXEBOOTSRV_DNS="192.0.2.254"
+PXEBOOTSRV_DHCPRANGE="192.0.2.100 192.0.2.150"
+PXEBOOTSRV_LOCALIP="192.0.2.1"
+
+# Keep these values to $PXEBOOTSRV_LOCALIP if the current computer
+# acts as TFTP server and HTTP server as well as DHCP server
+PXEBOOTSRV_TFTPSERVER="$PXEBOOTSRV_LOCALIP"       # IP address of the TFTP server
+PXEBOOTSRV_HTTPSERVER="http://$PXEBOOTSRV_LOCALIP/sysrcd.dat" # download URL
+CONF
+CONSOLE='console=ttyS0,115200 panic=-1'
+
+# 1. BIOS, the seed's file, stage 3 over HTTP
+slog=$TMP/serve-bios.log log=$TMP/bios.log mac=52:54:00:0b:00:01
+if serve_start "$slog" --config "$TMP/pxebootsrv" --boot-dir "$boot" --leases "$TMP/leases" --extra "$CONSOLE"; then
+	qemu_tap_boot "$log" bios "$mac"
+	if qemu_wait "$log" "$MARK|FAILED at"; then
+		echo "INFO: BIOS PXE boot from netboot serve reached the test root in ${QEMU_SECONDS}s"
+		check_log "bios/http: boots the image" "$log" "$MARK" "FAILED at"
+		check_log "bios/http: the agent verified the image we checksummed" "$log" \
+			"^netboot: .*md5 verified against http://192\.0\.2\.1/sysrcd\.md5"
+		check_log "bios/http: the agent's lease is the firmware's address" "$log" "handover eth0.conf: IPV4ADDR=192\.0\.2\.100"
+		check_log "bios/http: router and DNS from the config" "$log" "handover eth0.conf: IPV4DNS0=192\.0\.2\.254"
+		check_log "bios/http: firmware got pxelinux.0 by architecture" "$slog" "$mac dhcp: .*pxelinux\.0"
+		check_log "bios/http: pxelinux fetched over our TFTP" "$slog" "tftp: .*pxelinux\.0"
+		check_log "bios/http: kernel over our TFTP" "$slog" "tftp: .*vmlinuz"
+		check_log "bios/http: image over our HTTP" "$slog" "http: .*sysrcd\.dat"
+		json=$(status_json)
+		if printf '%s' "$json" | python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+c=[x for x in d["clients"] if x["mac"]=="'"$mac"'"]
+assert c and c[0]["stage"]=="image-done" and c[0]["ip"]=="192.0.2.100" and c[0]["arch"]==0, c' 2>"$TMP/json.err"; then
+			pass "bios/http: status.json shows the client at image-done"
+		else
+			fail "bios/http: status.json" "$(tail -1 "$TMP/json.err") in $json"
+		fi
+	else
+		fail "bios/http" "no marker within ${BOOT_TIMEOUT}s"; tail -30 "$slog"
+	fi
+	serve_stop
+	check_log "bios/http: lease written" "$TMP/leases" "$mac"
+fi
+
+# 2. UEFI (OVMF's own PXE, arch 7) -> syslinux.efi, stage 3 over NBD
+slog=$TMP/serve-uefi.log log=$TMP/uefi.log mac=52:54:00:0e:00:02
+if serve_start "$slog" --config "$TMP/pxebootsrv" --boot-dir "$boot" --leases "$TMP/leases" \
+	--nbd-port 10809 --stage3 nbd --extra "$CONSOLE"; then
+	qemu_tap_boot "$log" uefi "$mac"
+	if qemu_wait "$log" "$MARK|FAILED at"; then
+		echo "INFO: UEFI PXE boot from netboot serve (stage 3 NBD) reached the test root in ${QEMU_SECONDS}s"
+		check_log "uefi/nbd: boots the image" "$log" "$MARK" "FAILED at"
+		check_log "uefi/nbd: root read over NBD" "$log" "^netboot: .*nbd" 
+		check_log "uefi/nbd: firmware got syslinux.efi by architecture" "$slog" "$mac dhcp: .*syslinux\.efi"
+		check_log "uefi/nbd: export attached" "$slog" "nbd: .*sysrcd\.dat"
+		check_log "uefi/nbd: a new MAC gets the next address" "$log" "handover eth0.conf: IPV4ADDR=192\.0\.2\.101"
+	else
+		fail "uefi/nbd" "no marker within ${BOOT_TIMEOUT}s"; tail -30 "$slog"
+	fi
+	serve_stop
+fi
+
+# 3. proxy-DHCP: dnsmasq on the segment hands out addresses, we only the boot information
+slog=$TMP/serve-proxy.log log=$TMP/proxy.log mac=52:54:00:0b:00:03
+lab_peer nbdhcp$$ 192.0.2.2/24
+ip netns exec nbdhcp$$ dnsmasq --no-daemon --port=0 --conf-file=/dev/null --user=root \
+	--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,600 --dhcp-leasefile="$TMP/dnsmasq.leases" \
+	--log-facility=- --log-dhcp > "$TMP/dnsmasq.log" 2>&1 &
+PIDS+=($!)
+if serve_start "$slog" --proxy-dhcp --local-ip 192.0.2.1 --boot-dir "$boot" --extra "$CONSOLE"; then
+	qemu_tap_boot "$log" bios "$mac"
+	if qemu_wait "$log" "$MARK|FAILED at"; then
+		echo "INFO: BIOS PXE boot with proxy-DHCP beside dnsmasq reached the test root in ${QEMU_SECONDS}s"
+		check_log "proxy: boots the image" "$log" "$MARK" "FAILED at"
+		check_log "proxy: the address came from dnsmasq" "$log" "handover eth0.conf: IPV4ADDR=192\.0\.2\.(5[0-9]|60)$"
+		check_log "proxy: dnsmasq acknowledged it" "$TMP/dnsmasq.log" "DHCPACK.*$mac"
+		check_log "proxy: we sent the boot file only" "$slog" "$mac dhcp: proxy" "$mac dhcp: (offer|ack) 192"
+	else
+		fail "proxy" "no marker within ${BOOT_TIMEOUT}s"; tail -30 "$slog"; tail -10 "$TMP/dnsmasq.log"
+	fi
+	serve_stop
+fi
