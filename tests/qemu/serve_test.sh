@@ -124,3 +124,36 @@ if serve_start "$slog" --proxy-dhcp --local-ip 192.0.2.1 --boot-dir "$boot" --ex
 	fi
 	serve_stop
 fi
+
+# 4. a relayed client: the machine sits on 198.51.100.0/24 behind a router
+#    namespace running dhcrelay (isc-dhcp-relay); the server answers the relay
+relay=nbrelay$$ slog=$TMP/serve-relay.log log=$TMP/relay.log mac=52:54:00:0b:00:04
+lab_ns "$relay"
+ip -n "$relay" link add up0 type veth peer name v-relay netns "$LAB_NS"
+ip -n "$LAB_NS" link set v-relay master br0 up
+ip -n "$relay" addr add 192.0.2.2/24 dev up0
+ip -n "$relay" link set up0 up
+ip -n "$relay" link add br1 type bridge
+ip -n "$relay" link set br1 type bridge forward_delay 0 stp_state 0
+ip -n "$relay" addr add 198.51.100.1/24 dev br1
+ip -n "$relay" link set br1 up
+ip -n "$relay" tuntap add dev tap0 mode tap
+ip -n "$relay" link set tap0 master br1 up
+ip netns exec "$relay" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$LAB_NS" route add 198.51.100.0/24 via 192.0.2.2
+ip netns exec "$relay" dhcrelay -d -4 -iu up0 -id br1 192.0.2.1 > "$TMP/dhcrelay.log" 2>&1 &
+PIDS+=($!)
+if serve_start "$slog" --dhcp-range 198.51.100.100 198.51.100.150 --subnet 198.51.100.0 --netmask 255.255.255.0 \
+	--router 198.51.100.1 --local-ip 192.0.2.1 --boot-dir "$boot" --leases "$TMP/leases-relay" --extra "$CONSOLE"; then
+	qemu_tap_boot "$log" bios "$mac" 512 "$relay"
+	if qemu_wait "$log" "$MARK|FAILED at"; then
+		echo "INFO: BIOS PXE boot through dhcrelay reached the test root in ${QEMU_SECONDS}s"
+		check_log "relay: boots the image" "$log" "$MARK" "FAILED at"
+		check_log "relay: address from the relayed subnet" "$log" "handover eth0.conf: IPV4ADDR=198\.51\.100\.100"
+		check_log "relay: gateway is the relay" "$log" "handover eth0.conf: IPV4GATEWAY=198\.51\.100\.1"
+		check_log "relay: the server answered through the relay" "$slog" "$mac dhcp: .*(relay|198\.51\.100\.1)"
+	else
+		fail "relay" "no marker within ${BOOT_TIMEOUT}s"; tail -30 "$slog"; tail -10 "$TMP/dhcrelay.log"
+	fi
+	serve_stop
+fi
