@@ -13,13 +13,16 @@ CFLAGS   ?= -O2 -g
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LIB_DIRS := cmdline netboot fetch mount
 LIB_SRCS := $(filter-out %_fuzz.c,$(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
-HDRS     := $(wildcard $(addsuffix /*.h,$(LIB_DIRS) init tool tests/unit))
+# host-only code (never linked into /init): the library plus the server
+HOST_DIRS := $(LIB_DIRS) server
+HOST_SRCS := $(filter-out %_fuzz.c,$(wildcard $(addsuffix /*.c,$(HOST_DIRS))))
+HDRS     := $(wildcard $(addsuffix /*.h,$(HOST_DIRS) init tool tests/unit))
 INIT_SRCS:= $(wildcard init/*.c)
 TOOL_SRCS:= $(wildcard tool/*.c)
 TESTS    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*_test.c))
 # drivers and fake peers the integration tests and benchmarks run (host build)
 TEST_TOOLS := $(patsubst tests/integration/%.c,$(B)/integration/%,$(wildcard tests/integration/*.c))
-FUZZERS  := $(patsubst %.c,$(B)/fuzz/%,$(notdir $(wildcard $(addsuffix /*_fuzz.c,$(LIB_DIRS)))))
+FUZZERS  := $(patsubst %.c,$(B)/fuzz/%,$(notdir $(wildcard $(addsuffix /*_fuzz.c,$(HOST_DIRS)))))
 KERNEL_DIR := $(B)/kernel
 MUSL_INC := $(B)/musl-include
 
@@ -52,7 +55,7 @@ $(B)/musl/%.o: %.c $(HDRS) | $(MUSL_INC)
 $(B)/init: $(patsubst %.c,$(B)/musl/%.o,$(INIT_SRCS) $(LIB_SRCS))
 	@$(MUSL_CC) -static -s -o $@ $^
 	@echo "build/init: $$(stat -c %s $@) bytes, static"
-$(B)/netboot: $(patsubst %.c,$(B)/host/%.o,$(TOOL_SRCS) $(LIB_SRCS))
+$(B)/netboot: $(patsubst %.c,$(B)/host/%.o,$(TOOL_SRCS) $(HOST_SRCS))
 	$(CC) -o $@ $^
 # the tool linked like /init (static musl): what the benchmarks measure
 $(B)/netboot-static: $(patsubst %.c,$(B)/musl/%.o,$(TOOL_SRCS) $(LIB_SRCS))
@@ -62,20 +65,20 @@ $(B)/netboot-san: $(patsubst %.c,$(B)/san/%.o,$(TOOL_SRCS) $(LIB_SRCS))
 $(B)/mkcpio: scripts/mkcpio.c
 	@mkdir -p $(B)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $<
-$(B)/tests/%: tests/unit/%.c $(patsubst %.c,$(B)/san/%.o,$(LIB_SRCS)) tests/unit/check.h
+$(B)/tests/%: tests/unit/%.c $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS)) tests/unit/check.h
 	@mkdir -p $(dir $@)
 	@echo '  TEST    $@'
-	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -o $@ $< $(patsubst %.c,$(B)/san/%.o,$(LIB_SRCS))
+	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -o $@ $< $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS))
 # libFuzzer: the library compiled once with coverage, each *_fuzz.c linked against it
 FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined
 $(B)/fuzzobj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo '  CC-FUZZ $<'
 	@$(CLANG) $(CSTD) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
-$(B)/fuzz/%: $$(wildcard $$(addsuffix /$$*.c,$(LIB_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(LIB_SRCS))
+$(B)/fuzz/%: $$(wildcard $$(addsuffix /$$*.c,$(HOST_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(HOST_SRCS))
 	@mkdir -p $(dir $@)
 	@echo '  FUZZER  $@'
-	@$(CLANG) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(wildcard $(addsuffix /$*.c,$(LIB_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(LIB_SRCS))
+	@$(CLANG) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(wildcard $(addsuffix /$*.c,$(HOST_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(HOST_SRCS))
 
 $(B)/integration/%: tests/integration/%.c $(patsubst %.c,$(B)/host/%.o,$(LIB_SRCS))
 	@mkdir -p $(dir $@)
