@@ -258,7 +258,7 @@ static const char *set_netmask(struct serve_config *c, const char *v, size_t n, 
 
 static const char *set_dns(struct serve_config *c, const char *v, size_t n, size_t off)
 {
-	uint32_t a[SERVE_MAX_DNS];
+	uint32_t a[SERVE_MAX_DNS] = { 0 };	/* the unused slots are cleared */
 	int count = parse_ipv4_list(v, n, a, SERVE_MAX_DNS);
 
 	(void)off;
