@@ -314,7 +314,8 @@ static const char *set_nfs(struct serve_config *c, const char *v, size_t n, size
 		return expect;
 	if (!url) {
 		colon = memchr(v, ':', n);
-		if (!colon || colon == v || colon[1] != '/' || memchr(v, '/', (size_t)(colon - v)))
+		if (!colon || colon == v || colon + 1 == v + n || colon[1] != '/' ||
+		    memchr(v, '/', (size_t)(colon - v)))
 			return expect;
 	}
 	if ((url ? 0 : 6) + n >= sizeof(c->nfs_url))
