@@ -1,7 +1,7 @@
 /* The settings of `netboot serve`: SystemRescueCd's /etc/conf.d/pxebootsrv
  * read unchanged (shell-style assignments, quotes, $VAR and ${VAR}, comments),
  * then the command-line flags on top.  The parser is a pure function over
- * (buffer, length), fuzzed by config_fuzz.c. */
+ * (buffer, length), fuzzed by pxebootsrv_fuzz.c. */
 #ifndef SERVER_CONFIG_H
 #define SERVER_CONFIG_H
 #include <limits.h>
