@@ -46,7 +46,6 @@ int cl_fail(struct cl_ctx *c, const char *fmt, ...) __attribute__((format(printf
 
 /* --- value.c: pure checks over (s, n); true/0 on success --- */
 bool cl_eq(const char *s, size_t n, const char *word);
-bool cl_ipv4(const char *s, size_t n, uint32_t *out);		/* strict dotted quad */
 bool cl_host_ipv4(const char *s, size_t n, uint32_t *out);	/* also not 0.0.0.0 / 255.255.255.255 */
 bool cl_netmask(const char *s, size_t n, uint8_t *prefix);	/* "255.255.255.0" or "24" */
 bool cl_addr_prefix(const char *s, size_t n, uint32_t *addr, uint8_t *prefix); /* IP[/len|/mask] */

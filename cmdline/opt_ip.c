@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include "cmdline/internal.h"
+#include "netboot/ipv4.h"
 #include "netboot/mac.h"
 
 #define IP_FORM "ip=<client>:<server>:<gw>:<netmask>:<hostname>:<device>:<autoconf>[:<dns0>:<dns1>]"
@@ -125,7 +126,7 @@ static int ip_full_form(struct cl_ctx *c, const struct ip_fields *ip)
 
 	if (ip->n[0] && !cl_host_ipv4(ip->f[0], ip->n[0], &client))
 		return cl_fail(c, "client field: expected an IPv4 address; form is %s", IP_FORM);
-	if (ip->n[1] && !cl_ipv4(ip->f[1], ip->n[1], &server))
+	if (ip->n[1] && !ipv4_parse(ip->f[1], ip->n[1], &server))
 		return cl_fail(c, "server field: expected an IPv4 address; form is %s", IP_FORM);
 	if (ip->n[2] && !cl_host_ipv4(ip->f[2], ip->n[2], &gw))
 		return cl_fail(c, "gateway field: expected an IPv4 address; form is %s", IP_FORM);
@@ -155,7 +156,7 @@ int cl_opt_ip(struct cl_ctx *c, const struct cl_arg *a)
 	}
 	split_fields(a->val, a->vlen, &ip);
 	/* "eth0:dhcp": a name where the client address goes, then a word */
-	if (ip.n[0] && ip.n[1] && !cl_ipv4(ip.f[0], ip.n[0], &addr) && !cl_ipv4(ip.f[1], ip.n[1], &addr))
+	if (ip.n[0] && ip.n[1] && !ipv4_parse(ip.f[0], ip.n[0], &addr) && !ipv4_parse(ip.f[1], ip.n[1], &addr))
 		return ip_dev_form(c, &ip);
 	return ip_full_form(c, &ip);
 }

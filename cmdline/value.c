@@ -33,33 +33,11 @@ bool cl_uint(const char *s, size_t n, unsigned long max, unsigned long *out)
 	return true;
 }
 
-/* Four decimal parts 0..255 without leading zeros: "010" would be octal to
- * inet_aton() and decimal to a human, so it is refused rather than guessed. */
-bool cl_ipv4(const char *s, size_t n, uint32_t *out)
-{
-	uint32_t a = 0;
-	size_t pos = 0;
-	const char *f;
-	size_t flen;
-	int parts = 0;
-	unsigned long v;
-
-	while (cl_field(s, n, '.', &pos, &f, &flen)) {
-		if (++parts > 4 || (flen > 1 && f[0] == '0') || !cl_uint(f, flen, 255, &v))
-			return false;
-		a = (a << 8) | (uint32_t)v;
-	}
-	if (parts != 4)
-		return false;
-	*out = htonl(a);
-	return true;
-}
-
 bool cl_host_ipv4(const char *s, size_t n, uint32_t *out)
 {
 	uint32_t a;
 
-	if (!cl_ipv4(s, n, &a) || a == 0 || a == 0xffffffffu)
+	if (!ipv4_parse(s, n, &a) || a == 0 || a == 0xffffffffu)
 		return false;
 	*out = a;
 	return true;
@@ -77,7 +55,7 @@ bool cl_netmask(const char *s, size_t n, uint8_t *prefix)
 		*prefix = (uint8_t)len;
 		return true;
 	}
-	if (!cl_ipv4(s, n, &m))
+	if (!ipv4_parse(s, n, &m))
 		return false;
 	int p = ipv4_mask_prefix(m);
 	if (p <= 0)

@@ -31,11 +31,7 @@ void serve_config_defaults(struct serve_config *c)
 
 static int parse_addr(const char *s, uint32_t *out)
 {
-	struct in_addr a;
-	if (inet_pton(AF_INET, s, &a) != 1)
-		return -EINVAL;
-	*out = a.s_addr;
-	return 0;
+	return ipv4_parse(s, strlen(s), out) ? 0 : -EINVAL;
 }
 
 static int parse_port(const char *s, uint16_t *out)

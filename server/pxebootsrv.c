@@ -148,30 +148,6 @@ static bool parse_uint(const char *s, size_t n, unsigned long long min, unsigned
 	return true;
 }
 
-/* Exactly four decimal parts 0..255.  A leading zero is refused, as on the
- * kernel command line: "010" is octal to inet_aton() and decimal to a human. */
-static bool parse_ipv4(const char *s, size_t n, uint32_t *out)
-{
-	const char *end = s + n, *d;
-	uint32_t a = 0;
-
-	for (int part = 0; part < 4; part++) {
-		unsigned v = 0;
-
-		if (part && (s == end || *s++ != '.'))
-			return false;
-		for (d = s; s < end && *s >= '0' && *s <= '9' && s - d < 3; s++)
-			v = v * 10 + (unsigned)(*s - '0');
-		if (s == d || v > 255 || (s - d > 1 && *d == '0'))
-			return false;
-		a = a << 8 | v;
-	}
-	if (s != end)
-		return false;
-	*out = htonl(a);
-	return true;
-}
-
 /* Addresses separated by blanks or commas: the count, -1 for a bad
  * address, -2 for more than max. */
 static int parse_ipv4_list(const char *s, size_t n, uint32_t *out, int max)
@@ -188,7 +164,7 @@ static int parse_ipv4_list(const char *s, size_t n, uint32_t *out, int max)
 			;
 		if (count == max)
 			return -2;
-		if (!parse_ipv4(s + start, i - start, &out[count++]))
+		if (!ipv4_parse(s + start, i - start, &out[count++]))
 			return -1;
 	}
 }
@@ -239,7 +215,7 @@ static const char *set_addr(struct serve_config *c, const char *v, size_t n, siz
 {
 	uint32_t a = 0;
 
-	if (n && !parse_ipv4(v, n, &a))
+	if (n && !ipv4_parse(v, n, &a))
 		return "an IPv4 address like 192.168.1.5";
 	*(uint32_t *)((char *)c + off) = a;
 	return NULL;
@@ -250,7 +226,7 @@ static const char *set_netmask(struct serve_config *c, const char *v, size_t n, 
 	uint32_t m = 0;
 
 	(void)off;
-	if (n && (!parse_ipv4(v, n, &m) || ipv4_mask_prefix(m) < 0))
+	if (n && (!ipv4_parse(v, n, &m) || ipv4_mask_prefix(m) < 0))
 		return "a contiguous netmask like 255.255.255.0";
 	c->netmask = m;
 	return NULL;
