@@ -1,5 +1,5 @@
 /* libFuzzer harness: the DHCP parser, the option iterator, every typed
- * getter on the codes present, the lease reader, and the IPv4+UDP unwrap
+ * getter on the codes present, the server's reply helpers, the lease reader, and the IPv4+UDP unwrap
  * in front of them.  Invariants trap: a parsed message never makes the
  * iterator fail, and re-encoding it parses again to the same options. */
 #include <stdint.h>
@@ -47,6 +47,30 @@ static void getters(const struct dhcp_msg *m)
 	}
 }
 
+/* What the server calls on a request. */
+static void server_helpers(const struct dhcp_msg *m)
+{
+	struct dhcp_msg r;
+	uint8_t out[DHCP_MSG_MAX];
+	struct errbuf e;
+
+	int arch = dhcp_client_arch(m);
+	if (arch < -1 || arch > 0xffff)
+		__builtin_trap();
+	size_t max = dhcp_reply_max(m);
+	if (max < 548 || max > DHCP_MSG_MAX)
+		__builtin_trap();
+	dhcp_is_pxe_client(m);
+	dhcp_param_requested(m, DHCP_OPT_BOOTFILE);
+	dhcp_reply_init(&r, m, DHCPOFFER);
+	dhcp_opt_copy(&r, m, DHCP_OPT_UUID);
+	dhcp_opt_copy(&r, m, DHCP_OPT_VENDOR_CLASS);
+	dhcp_opt_add_pxe_control(&r, PXE_DISCOVERY_BOOTFILE_ONLY);
+	int len = dhcp_encode(&r, out, max, &e);
+	if (len > 0 && (size_t)len > max)
+		__builtin_trap();
+}
+
 static void message(const uint8_t *data, size_t size, uint32_t src)
 {
 	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
@@ -60,6 +84,7 @@ static void message(const uint8_t *data, size_t size, uint32_t src)
 		return;
 	getters(&m);
 	dhcp_msg_type(&m);
+	server_helpers(&m);
 	dhcp_check_reply(&m, m.xid, mac, &e);
 	if (dhcp_lease_from_msg(&m, src, &l, &e) == 0 &&
 	    (l.prefix > 32 || l.ndns > DHCP_MAX_DNS || strlen(l.domain) >= sizeof(l.domain)))

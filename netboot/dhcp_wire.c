@@ -430,3 +430,73 @@ int dhcp_ipudp_unwrap(const uint8_t *pkt, size_t len, uint16_t sport, uint16_t d
 	out->len = ulen - 8;
 	return 0;
 }
+
+void dhcp_reply_init(struct dhcp_msg *r, const struct dhcp_msg *req, uint8_t type)
+{
+	dhcp_msg_init(r, DHCP_BOOTREPLY, type, req->xid, NULL);
+	r->htype = req->htype;
+	r->hlen = req->hlen;
+	r->hops = req->hops;
+	r->flags = req->flags;
+	r->giaddr = req->giaddr;
+	memcpy(r->chaddr, req->chaddr, sizeof(r->chaddr));
+}
+
+bool dhcp_param_requested(const struct dhcp_msg *m, uint8_t code)
+{
+	uint8_t list[DHCP_OPTS_MAX];
+	size_t len;
+
+	if (dhcp_opt_get(m, DHCP_OPT_PARAM_LIST, list, sizeof(list), &len) < 0)
+		return false;
+	return memchr(list, code, len) != NULL;
+}
+
+int dhcp_client_arch(const struct dhcp_msg *m)
+{
+	uint8_t b[DHCP_OPTS_MAX];
+	size_t len;
+
+	if (dhcp_opt_get(m, DHCP_OPT_CLIENT_ARCH, b, sizeof(b), &len) < 0 || len < 2 || len % 2)
+		return -1;
+	return get16(b);
+}
+
+bool dhcp_is_pxe_client(const struct dhcp_msg *m)
+{
+	static const char pxe[] = DHCP_PXE_VENDOR_CLASS;
+	uint8_t b[DHCP_OPTS_MAX];
+	size_t len;
+
+	if (dhcp_opt_get(m, DHCP_OPT_VENDOR_CLASS, b, sizeof(b), &len) < 0)
+		return false;
+	return len >= sizeof(pxe) - 1 && memcmp(b, pxe, sizeof(pxe) - 1) == 0;
+}
+
+size_t dhcp_reply_max(const struct dhcp_msg *req)
+{
+	uint16_t v;
+
+	if (dhcp_opt_u16(req, DHCP_OPT_MAX_SIZE, &v) < 0 || v < 576)
+		v = 576;
+	size_t max = (size_t)v - DHCP_IPUDP_LEN;
+	return max > DHCP_MSG_MAX ? DHCP_MSG_MAX : max;
+}
+
+int dhcp_opt_copy(struct dhcp_msg *dst, const struct dhcp_msg *src, uint8_t code)
+{
+	uint8_t b[255];
+	size_t len;
+	int rc = dhcp_opt_get(src, code, b, sizeof(b), &len);
+
+	if (rc < 0)
+		return rc;
+	return dhcp_opt_add(dst, code, b, len);
+}
+
+int dhcp_opt_add_pxe_control(struct dhcp_msg *m, uint8_t control)
+{
+	const uint8_t v[] = { PXE_DISCOVERY_CONTROL, 1, control, DHCP_OPT_END };
+
+	return dhcp_opt_add(m, DHCP_OPT_VENDOR_SPECIFIC, v, sizeof(v));
+}

@@ -29,6 +29,12 @@ enum dhcp_type {
 #define DHCP_FLAG_BROADCAST 0x8000
 /* Option 60 our agent sends (PXE firmware sends "PXEClient:Arch:..."). */
 #define DHCP_AGENT_VENDOR_CLASS "netboot-agent"
+/* Option 60 prefix of PXE firmware (PXE 2.1 spec) */
+#define DHCP_PXE_VENDOR_CLASS "PXEClient"
+/* Option 43 sub-option for PXE clients; value 8 = boot file in this packet,
+ * no boot-server discovery. */
+#define PXE_DISCOVERY_CONTROL 6
+#define PXE_DISCOVERY_BOOTFILE_ONLY 8
 
 enum dhcp_opt_code {
 	DHCP_OPT_PAD = 0,
@@ -136,6 +142,29 @@ const char *dhcp_type_name(int type);
  * otherwise), then our xid and Ethernet address (-ENOMSG: someone else's
  * reply, which a client ignores quietly). */
 int dhcp_check_reply(const struct dhcp_msg *m, uint32_t xid, const uint8_t mac[6], struct errbuf *e);
+
+/* --- server side --- */
+
+/* Starts a reply to req: BOOTREPLY with req's xid, flags, giaddr, hops and
+ * hardware address, plus option 53 = type (RFC 2131 table 3). */
+void dhcp_reply_init(struct dhcp_msg *r, const struct dhcp_msg *req, uint8_t type);
+/* Whether option 55 (parameter request list) names code. */
+bool dhcp_param_requested(const struct dhcp_msg *m, uint8_t code);
+/* The first architecture type of option 93 (RFC 4578: a list of 16-bit
+ * values), or -1 when absent or malformed. */
+int dhcp_client_arch(const struct dhcp_msg *m);
+/* Whether option 60 starts with "PXEClient" (firmware and PXE loaders). */
+bool dhcp_is_pxe_client(const struct dhcp_msg *m);
+/* The largest reply the client takes: option 57 (at least 576, RFC 2132
+ * 9.10) less the IP and UDP headers, at most DHCP_MSG_MAX; 548 without it. */
+size_t dhcp_reply_max(const struct dhcp_msg *req);
+/* Copies option code from src into dst as sent (all instances joined, at
+ * most 255 bytes).  0, -ENOENT when src has none, -EMSGSIZE when it is
+ * longer than 255 bytes or does not fit dst. */
+int dhcp_opt_copy(struct dhcp_msg *dst, const struct dhcp_msg *src, uint8_t code);
+/* Adds option 43 for a PXE client: sub-option 6 (discovery control) =
+ * control, then END.  0 or -EMSGSIZE. */
+int dhcp_opt_add_pxe_control(struct dhcp_msg *m, uint8_t control);
 
 /* IPv4+UDP framing for AF_PACKET SOCK_DGRAM sockets (no link header). */
 struct dhcp_udp {

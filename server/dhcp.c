@@ -1,14 +1,701 @@
-/* Placeholder until the dhcp service lands. */
+/* The DHCP service of netboot serve: a full DHCP server handing out the
+ * configured range (addresses kept in leases.c), or a proxy-DHCP server
+ * that only gives PXE clients their boot file beside the LAN's own DHCP
+ * server.  Messages go through netboot/dhcp_wire.c, the codec the agent's
+ * client uses too.  Replies leave by the socket the request came in on:
+ * to the relay (giaddr), to the client's address when it has one, else as
+ * a broadcast out of the receiving interface (IP_PKTINFO). */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include "netboot/clock.h"
+#include "netboot/dhcp_wire.h"
+#include "netboot/ipv4.h"
+#include "netboot/mac.h"
+#include "server/leases.h"
 #include "server/server.h"
+
+#define DEFAULT_LEASES "/var/lib/netboot/leases"
+#define BAD_LOG_INTERVAL_MS 1000
+#define RX_BURST 32	/* packets read per readiness event, so others get a turn */
+#define IGNORED_RING 64	/* non-PXE MACs a proxy logged once already */
+
+struct dhcp_service {
+	struct server *s;
+	struct loop_handler main, proxy;	/* proxy.fd < 0 unless proxy-DHCP */
+	struct lease_pool pool;			/* empty in proxy mode */
+	char leases_path[PATH_MAX];
+	uint32_t subnet, mask;			/* network order; mask 0 = any (proxy) */
+	long long bad_log_ms;			/* last "dropped" line, monotonic */
+	unsigned bad_quiet;			/* drops not logged since */
+	bool warned_giaddr, warned_iface;
+	uint8_t ignored[IGNORED_RING][6];
+	unsigned nignored;
+};
+
+/* One request and where it came from. */
+struct dhcp_rx {
+	struct dhcp_msg m;
+	int type;
+	const uint8_t *mac;	/* m.chaddr */
+	struct sockaddr_in from;
+	int ifindex;		/* receiving interface */
+	uint32_t local;		/* the interface's address (ipi_spec_dst) */
+	uint32_t dst;		/* the header's destination (ipi_addr) */
+	bool proxy_port;	/* came in on port 4011 */
+};
+
+/* What goes into one reply. */
+struct dhcp_plan {
+	uint8_t type;
+	uint32_t yiaddr, server_id;
+	bool address;		/* mask, router, DNS, broadcast */
+	bool lease;		/* 51, 58, 59 */
+	bool boot;		/* siaddr, file, 66/67, PXE options */
+};
+
+static long long wall_secs(void)
+{
+	return (long long)time(NULL);
+}
+
+/* --- logging --- */
+
+/* Malformed input: at most one line a second, counting the rest. */
+static void bad_packet(struct dhcp_service *d, uint32_t from, const char *why)
+{
+	long long now = monotonic_ms();
+	char safe[240];
+
+	if (d->bad_log_ms && now - d->bad_log_ms < BAD_LOG_INTERVAL_MS) {
+		d->bad_quiet++;
+		return;
+	}
+	nb_sanitize(safe, sizeof(safe), why, strlen(why));
+	if (d->bad_quiet)
+		srv_log(d->s, NULL, from, "dhcp", "dropped: %s (and %u more dropped since)", safe, d->bad_quiet);
+	else
+		srv_log(d->s, NULL, from, "dhcp", "dropped: %s", safe);
+	d->bad_log_ms = now;
+	d->bad_quiet = 0;
+}
+
+/* "BIOS PXEClient" / "udhcp 1.36.1" / "" for the log. */
+static void describe(const struct client *c, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s%s%s", c->arch >= 0 ? client_arch_name(c->arch) : "",
+		 c->arch >= 0 && c->vendor[0] ? " " : "", c->vendor);
+}
+
+/* --- what a client gets --- */
+
+static const char *boot_file_for(int arch)
+{
+	switch (arch) {
+	case -1:	/* not a PXE client: the BIOS loader, as dnsmasq's dhcp-boot would */
+	case 0: return "pxelinux.0";
+	case 6: return "syslinux-ia32.efi";
+	case 7:
+	case 9: return "syslinux.efi";
+	default: return NULL;	/* no loader for arm and others */
+	}
+}
+
+static uint32_t next_server(const struct serve_config *c)
+{
+	return c->tftp_server ? c->tftp_server : c->local_ip;
+}
+
+/* The address clients reach us at for this request. */
+static uint32_t server_id(const struct dhcp_service *d, const struct dhcp_rx *rx)
+{
+	if (rx->dst && rx->dst == rx->local)	/* sent to one of our addresses */
+		return rx->dst;
+	return d->s->cfg.local_ip ? d->s->cfg.local_ip : rx->local;
+}
+
+static int add_addr(struct dhcp_msg *r, uint8_t code, uint32_t a)
+{
+	return dhcp_opt_add(r, code, &a, 4);
+}
+
+static int add_u32(struct dhcp_msg *r, uint8_t code, uint32_t v)
+{
+	uint32_t n = htonl(v);
+	return dhcp_opt_add(r, code, &n, 4);
+}
+
+static void add_address_opts(const struct dhcp_service *d, struct dhcp_msg *r, bool lease)
+{
+	const struct serve_config *c = &d->s->cfg;
+
+	add_addr(r, DHCP_OPT_SUBNET_MASK, d->mask);
+	add_addr(r, DHCP_OPT_BROADCAST, d->subnet | ~d->mask);
+	if (c->router)
+		add_addr(r, DHCP_OPT_ROUTER, c->router);
+	if (c->ndns > 0)
+		dhcp_opt_add(r, DHCP_OPT_DNS, c->dns, (size_t)c->ndns * 4);
+	if (lease) {
+		add_u32(r, DHCP_OPT_LEASE_TIME, c->lease_secs);
+		add_u32(r, DHCP_OPT_T1, c->lease_secs / 2);
+		add_u32(r, DHCP_OPT_T2, (uint32_t)((uint64_t)c->lease_secs * 7 / 8));
+	}
+}
+
+/* siaddr, file, and the options a PXE ROM needs; lean leaves out what
+ * is only echoed or duplicated, for clients with a small option 57. */
+static void add_boot_opts(const struct dhcp_service *d, const struct dhcp_msg *req, struct dhcp_msg *r, bool lean)
+{
+	const char *file = boot_file_for(dhcp_client_arch(req));
+	uint32_t ns = next_server(&d->s->cfg);
+	char text[16];
+
+	r->siaddr = ns;
+	if (file)
+		snprintf((char *)r->file, sizeof(r->file), "%s", file);
+	if (!lean && ns && dhcp_param_requested(req, DHCP_OPT_TFTP_SERVER))
+		dhcp_opt_add(r, DHCP_OPT_TFTP_SERVER, ipv4_ntoa(ns, text), strlen(text));
+	if (!lean && file && dhcp_param_requested(req, DHCP_OPT_BOOTFILE))
+		dhcp_opt_add(r, DHCP_OPT_BOOTFILE, file, strlen(file));
+	if (dhcp_is_pxe_client(req)) {
+		dhcp_opt_add(r, DHCP_OPT_VENDOR_CLASS, DHCP_PXE_VENDOR_CLASS, strlen(DHCP_PXE_VENDOR_CLASS));
+		if (!lean)
+			dhcp_opt_copy(r, req, DHCP_OPT_UUID);
+		dhcp_opt_add_pxe_control(r, PXE_DISCOVERY_BOOTFILE_ONLY);
+	}
+}
+
+static void build(const struct dhcp_service *d, const struct dhcp_rx *rx, const struct dhcp_plan *p,
+		  struct dhcp_msg *r, bool lean)
+{
+	dhcp_reply_init(r, &rx->m, p->type);
+	add_addr(r, DHCP_OPT_SERVER_ID, p->server_id);
+	if (p->type == DHCPNAK)
+		return;
+	r->yiaddr = p->yiaddr;
+	if (p->type == DHCPACK && (rx->type == DHCPINFORM || rx->proxy_port))
+		r->ciaddr = rx->m.ciaddr;
+	if (p->address)
+		add_address_opts(d, r, p->lease);
+	if (p->boot)
+		add_boot_opts(d, &rx->m, r, lean);
+}
+
+/* --- sending --- */
+
+static int send_to(int fd, const void *buf, size_t len, uint32_t ip, uint16_t port, int ifindex, uint32_t src)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = ip };
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (ifindex > 0) {	/* a broadcast: out of the interface the request came in on */
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+		struct in_pktinfo pi = { .ipi_ifindex = ifindex };
+		pi.ipi_spec_dst.s_addr = src;
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	}
+	return sendmsg(fd, &mh, 0) < 0 ? -errno : 0;
+}
+
+/* Encodes and sends r to where RFC 2131 4.1 says. */
+static int send_reply(struct dhcp_service *d, const struct dhcp_rx *rx, const struct dhcp_plan *p)
+{
+	struct dhcp_msg r;
+	uint8_t buf[DHCP_MSG_MAX];
+	size_t max = dhcp_reply_max(&rx->m);
+	uint16_t sport = d->s->cfg.dhcp_port, cport = (uint16_t)(sport + 1);
+	struct errbuf e;
+	int len, rc;
+
+	build(d, rx, p, &r, false);
+	len = dhcp_encode(&r, buf, max, &e);
+	if (len == -EMSGSIZE) {
+		build(d, rx, p, &r, true);
+		len = dhcp_encode(&r, buf, max, &e);
+	}
+	if (len < 0) {
+		bad_packet(d, rx->from.sin_addr.s_addr, e.msg);
+		return len;
+	}
+	if (rx->proxy_port)
+		rc = send_to(d->proxy.fd, buf, (size_t)len, rx->from.sin_addr.s_addr, ntohs(rx->from.sin_port), 0, 0);
+	else if (rx->m.giaddr)
+		rc = send_to(d->main.fd, buf, (size_t)len, rx->m.giaddr, sport, 0, 0);
+	else if (rx->m.ciaddr && p->type != DHCPNAK)
+		rc = send_to(d->main.fd, buf, (size_t)len, rx->m.ciaddr, cport, 0, 0);
+	else
+		rc = send_to(d->main.fd, buf, (size_t)len, INADDR_BROADCAST, cport, rx->ifindex, p->server_id);
+	if (rc < 0) {
+		char why[96];
+		snprintf(why, sizeof(why), "sending the %s failed: %s", dhcp_type_name(p->type), strerror(-rc));
+		bad_packet(d, 0, why);
+	}
+	return rc;
+}
+
+/* --- the client table and the lease file --- */
+
+static struct client *note_client(struct dhcp_service *d, const struct dhcp_rx *rx)
+{
+	struct client *c = clients_by_mac(&d->s->clients, rx->mac);
+	int arch = dhcp_client_arch(&rx->m);
+	uint8_t raw[DHCP_OPTS_MAX];
+	size_t len;
+
+	if (arch >= 0)
+		c->arch = arch;
+	if (dhcp_opt_get(&rx->m, DHCP_OPT_VENDOR_CLASS, raw, sizeof(raw), &len) == 0 && len)
+		nb_sanitize(c->vendor, sizeof(c->vendor), (const char *)raw, len);
+	return c;
+}
+
+static bool is_agent(const struct dhcp_msg *m)
+{
+	char v[sizeof(DHCP_AGENT_VENDOR_CLASS) + 1];
+	return dhcp_opt_str(m, DHCP_OPT_VENDOR_CLASS, v, sizeof(v)) == 0 && !strcmp(v, DHCP_AGENT_VENDOR_CLASS);
+}
+
+static void save_leases(struct dhcp_service *d, const uint8_t *mac)
+{
+	struct errbuf e;
+	if (leases_save(&d->pool, d->leases_path, &e) < 0)
+		srv_log(d->s, mac, 0, "dhcp", "%s", e.msg);
+}
+
+static void warn_lease_line(void *ctx, const char *msg)
+{
+	struct dhcp_service *d = ctx;
+	srv_log(d->s, NULL, 0, "dhcp", "warning: %s", msg);
+}
+
+/* --- full server --- */
+
+static void on_discover(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid)
+{
+	uint32_t req = 0, ip;
+	long long now = wall_secs();
+	char a[16], who[64];
+
+	dhcp_opt_addr(&rx->m, DHCP_OPT_REQUESTED_IP, &req);
+	if (lease_pick(&d->pool, rx->mac, req, now, &ip) < 0) {
+		srv_log(d->s, rx->mac, 0, "dhcp", "no free address left in the range: no offer");
+		return;
+	}
+	if (lease_offer(&d->pool, rx->mac, ip, now, LEASE_OFFER_HOLD) < 0)
+		return;
+	struct dhcp_plan p = { .type = DHCPOFFER, .yiaddr = ip, .server_id = sid, .address = true, .lease = true,
+			       .boot = true };
+	if (send_reply(d, rx, &p) < 0)
+		return;
+	struct client *c = note_client(d, rx);
+	clients_advance(c, STAGE_DHCP_OFFER);
+	const char *file = boot_file_for(dhcp_client_arch(&rx->m));
+	describe(c, who, sizeof(who));
+	srv_log(d->s, rx->mac, ip, "dhcp", "offer %s%s%s, boot file %s", ipv4_ntoa(ip, a), who[0] ? " to " : "", who,
+		file ? file : "none (no loader for this architecture)");
+}
+
+static void nak(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, uint32_t ip, const char *why)
+{
+	char a[16];
+	struct dhcp_plan p = { .type = DHCPNAK, .server_id = sid };
+
+	if (send_reply(d, rx, &p) == 0)
+		srv_log(d->s, rx->mac, ip, "dhcp", "nak %s: %s", ipv4_ntoa(ip, a), why);
+}
+
+static void ack(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, uint32_t ip)
+{
+	char a[16], g[16];
+	struct dhcp_plan p = { .type = DHCPACK, .yiaddr = ip, .server_id = sid, .address = true, .lease = true,
+			       .boot = true };
+
+	save_leases(d, rx->mac);
+	if (send_reply(d, rx, &p) < 0)
+		return;
+	struct client *c = note_client(d, rx);
+	clients_set_ip(&d->s->clients, c, ip);
+	c = clients_by_mac(&d->s->clients, rx->mac);	/* set_ip may have moved it */
+	clients_advance(c, STAGE_DHCP_ACK);
+	if (is_agent(&rx->m))
+		clients_advance(c, STAGE_AGENT_DHCP);
+	if (rx->m.giaddr)
+		srv_log(d->s, rx->mac, ip, "dhcp", "ack %s lease %u s, via relay %s", ipv4_ntoa(ip, a),
+			d->s->cfg.lease_secs, ipv4_ntoa(rx->m.giaddr, g));
+	else
+		srv_log(d->s, rx->mac, ip, "dhcp", "ack %s lease %u s", ipv4_ntoa(ip, a), d->s->cfg.lease_secs);
+}
+
+static bool in_subnet(const struct dhcp_service *d, uint32_t ip)
+{
+	return (ip & d->mask) == d->subnet;
+}
+
+/* RFC 2131 4.3.2: SELECTING (server id), INIT-REBOOT (requested IP, no
+ * ciaddr), RENEWING/REBINDING (ciaddr). */
+static void on_request(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid)
+{
+	uint32_t their_sid = 0, req = 0, ip;
+	long long now = wall_secs();
+
+	dhcp_opt_addr(&rx->m, DHCP_OPT_SERVER_ID, &their_sid);
+	dhcp_opt_addr(&rx->m, DHCP_OPT_REQUESTED_IP, &req);
+	if (their_sid && their_sid != sid) {	/* took another server's offer: drop ours */
+		uint32_t own = lease_of_mac(&d->pool, rx->mac);
+		struct lease *l = lease_at(&d->pool, own);
+		if (l && l->state == LEASE_OFFERED)
+			lease_release(&d->pool, rx->mac, own, now);
+		return;
+	}
+	ip = req ? req : rx->m.ciaddr;
+	if (!ip) {
+		bad_packet(d, rx->from.sin_addr.s_addr, "DHCPREQUEST names no address");
+		return;
+	}
+	bool init_reboot = !their_sid && !rx->m.ciaddr;
+	struct lease *l = lease_at(&d->pool, ip);
+	if (!l) {
+		if (their_sid)
+			nak(d, rx, sid, ip, "not an address of this server's range");
+		else if (init_reboot && !in_subnet(d, ip))
+			nak(d, rx, sid, ip, "wrong network");
+		return;	/* in our subnet but not our range: another server's */
+	}
+	int rc = lease_bind(&d->pool, rx->mac, ip, now, d->s->cfg.lease_secs);
+	if (rc == 0)
+		ack(d, rx, sid, ip);
+	else
+		nak(d, rx, sid, ip, rc == -EADDRINUSE ? "in use by another client" : "reserved");
+}
+
+static void on_decline(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid)
+{
+	uint32_t their_sid = 0, ip = 0;
+	char a[16];
+
+	dhcp_opt_addr(&rx->m, DHCP_OPT_SERVER_ID, &their_sid);
+	dhcp_opt_addr(&rx->m, DHCP_OPT_REQUESTED_IP, &ip);
+	if ((their_sid && their_sid != sid) || lease_of_mac(&d->pool, rx->mac) != ip || !ip)
+		return;
+	lease_decline(&d->pool, ip, wall_secs(), LEASE_DECLINE_HOLD);
+	save_leases(d, rx->mac);
+	srv_log(d->s, rx->mac, ip, "dhcp", "decline %s: in use by another host, held back %d s", ipv4_ntoa(ip, a),
+		LEASE_DECLINE_HOLD);
+}
+
+static void on_release(struct dhcp_service *d, const struct dhcp_rx *rx)
+{
+	char a[16];
+
+	if (lease_release(&d->pool, rx->mac, rx->m.ciaddr, wall_secs()) < 0)
+		return;
+	save_leases(d, rx->mac);
+	srv_log(d->s, rx->mac, rx->m.ciaddr, "dhcp", "release %s", ipv4_ntoa(rx->m.ciaddr, a));
+}
+
+static void on_inform(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid)
+{
+	char a[16];
+	struct dhcp_plan p = { .type = DHCPACK, .server_id = sid, .address = true, .boot = true };
+
+	if (!rx->m.ciaddr || send_reply(d, rx, &p) < 0)
+		return;
+	srv_log(d->s, rx->mac, rx->m.ciaddr, "dhcp", "inform from %s: ack without address",
+		ipv4_ntoa(rx->m.ciaddr, a));
+}
+
+/* The subnet check: relayed requests by giaddr, others by the address of
+ * the interface they came in on.  Logs once per kind. */
+static bool ours(struct dhcp_service *d, const struct dhcp_rx *rx)
+{
+	char a[16], n[16];
+
+	if (!d->mask)
+		return true;
+	if (rx->m.giaddr) {
+		if (in_subnet(d, rx->m.giaddr))
+			return true;
+		if (!d->warned_giaddr)
+			srv_log(d->s, NULL, rx->m.giaddr, "dhcp", "relayed request from %s ignored: not in subnet %s/%d",
+				ipv4_ntoa(rx->m.giaddr, a), ipv4_ntoa(d->subnet, n), ipv4_mask_prefix(d->mask));
+		d->warned_giaddr = true;
+		return false;
+	}
+	if (!rx->local || in_subnet(d, rx->local))
+		return true;
+	if (!d->warned_iface)
+		srv_log(d->s, NULL, rx->local, "dhcp",
+			"request on an interface with address %s ignored: not in subnet %s/%d (see --interface)",
+			ipv4_ntoa(rx->local, a), ipv4_ntoa(d->subnet, n), ipv4_mask_prefix(d->mask));
+	d->warned_iface = true;
+	return false;
+}
+
+static void serve_full(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid)
+{
+	switch (rx->type) {
+	case DHCPDISCOVER: on_discover(d, rx, sid); break;
+	case DHCPREQUEST: on_request(d, rx, sid); break;
+	case DHCPDECLINE: on_decline(d, rx, sid); break;
+	case DHCPRELEASE: on_release(d, rx); break;
+	case DHCPINFORM: on_inform(d, rx, sid); break;
+	default: break;	/* server messages sent to a server: ignore */
+	}
+}
+
+/* --- proxy-DHCP --- */
+
+/* Logs a non-PXE client once (a proxy sees every client of the LAN). */
+static void proxy_ignore(struct dhcp_service *d, const struct dhcp_rx *rx)
+{
+	char v[48] = "none", raw[48];
+
+	for (unsigned i = 0; i < d->nignored && i < IGNORED_RING; i++)
+		if (!memcmp(d->ignored[i], rx->mac, 6))
+			return;
+	memcpy(d->ignored[d->nignored++ % IGNORED_RING], rx->mac, 6);
+	if (dhcp_opt_str(&rx->m, DHCP_OPT_VENDOR_CLASS, raw, sizeof(raw)) == 0)
+		nb_sanitize(v, sizeof(v), raw, strlen(raw));
+	srv_log(d->s, rx->mac, 0, "dhcp", "proxy: not a PXE client (vendor class %s): ignored", v);
+}
+
+static void serve_proxy(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid)
+{
+	bool is_offer = !rx->proxy_port && rx->type == DHCPDISCOVER;
+	bool is_ack = rx->proxy_port && (rx->type == DHCPREQUEST || rx->type == DHCPINFORM);
+
+	if (!is_offer && !is_ack)
+		return;
+	if (!dhcp_is_pxe_client(&rx->m)) {
+		proxy_ignore(d, rx);
+		return;
+	}
+	struct dhcp_plan p = { .type = is_offer ? DHCPOFFER : DHCPACK, .server_id = sid, .boot = true };
+	if (send_reply(d, rx, &p) < 0)
+		return;
+	struct client *c = note_client(d, rx);
+	clients_advance(c, is_offer ? STAGE_DHCP_OFFER : STAGE_DHCP_ACK);
+	const char *file = boot_file_for(dhcp_client_arch(&rx->m));
+	srv_log(d->s, rx->mac, rx->m.ciaddr, "dhcp", "proxy %s: boot file %s (%s)", is_offer ? "offer" : "ack",
+		file ? file : "none", client_arch_name(c->arch));
+}
+
+/* --- receiving --- */
+
+static void handle(struct dhcp_service *d, const uint8_t *buf, size_t len, struct dhcp_rx *rx)
+{
+	struct errbuf e;
+	char why[sizeof(e.msg) + 32];
+	uint32_t from = rx->from.sin_addr.s_addr;
+
+	if (dhcp_parse(buf, len, &rx->m, &e) < 0) {
+		snprintf(why, sizeof(why), "%zu-byte packet: %s", len, e.msg);
+		bad_packet(d, from, why);
+		return;
+	}
+	if (rx->m.op != DHCP_BOOTREQUEST || rx->m.htype != 1 || rx->m.hlen != 6) {
+		snprintf(why, sizeof(why), "not an Ethernet BOOTREQUEST (op %u, htype %u, hlen %u)", rx->m.op,
+			 rx->m.htype, rx->m.hlen);
+		bad_packet(d, from, why);
+		return;
+	}
+	rx->type = dhcp_msg_type(&rx->m);
+	if (rx->type < 0) {
+		bad_packet(d, from, "BOOTP request without a DHCP message type");
+		return;
+	}
+	rx->mac = rx->m.chaddr;
+	if (!ours(d, rx))
+		return;
+	uint32_t sid = server_id(d, rx);
+	if (!sid) {
+		bad_packet(d, from, "no address to answer from: set --local-ip");
+		return;
+	}
+	if (d->s->cfg.do_dhcp)
+		serve_full(d, rx, sid);
+	else
+		serve_proxy(d, rx, sid);
+}
+
+/* One datagram with its IP_PKTINFO: 1, 0 when none is left, or -errno. */
+static int receive(int fd, uint8_t *buf, size_t cap, size_t *len, struct dhcp_rx *rx)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
+	struct msghdr mh = { .msg_name = &rx->from, .msg_namelen = sizeof(rx->from), .msg_iov = &iov,
+			     .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+	ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	*len = (mh.msg_flags & MSG_TRUNC) ? cap + 1 : (size_t)n;	/* too long: dhcp_parse says so */
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			rx->ifindex = pi.ipi_ifindex;
+			rx->local = pi.ipi_spec_dst.s_addr;
+			rx->dst = pi.ipi_addr.s_addr;
+		}
+	return 1;
+}
+
+static void on_readable(struct loop_handler *h, uint32_t events)
+{
+	struct dhcp_service *d = h->ctx;
+	uint8_t buf[DHCP_MSG_MAX];
+	struct dhcp_rx rx;
+	size_t len = 0;
+
+	(void)events;
+	for (int i = 0; i < RX_BURST; i++) {
+		memset(&rx, 0, sizeof(rx));
+		rx.proxy_port = h == &d->proxy;
+		int rc = receive(h->fd, buf, sizeof(buf), &len, &rx);
+		if (rc <= 0)
+			return;
+		if (len > sizeof(buf)) {
+			bad_packet(d, rx.from.sin_addr.s_addr, "datagram longer than a DHCP message may be");
+			continue;
+		}
+		handle(d, buf, len, &rx);
+	}
+}
+
+/* --- start and stop --- */
+
+static int open_socket(const struct serve_config *c, uint16_t port, struct errbuf *e)
+{
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return nb_fail(e, -errno, "UDP socket: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0) {
+		int err = errno;
+		close(fd);
+		return nb_fail(e, -err, "UDP port %u: socket options: %s", port, strerror(err));
+	}
+	if (c->interface[0] &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->interface, (socklen_t)strlen(c->interface)) < 0) {
+		int err = errno;
+		close(fd);
+		return nb_fail(e, -err, "--interface %s: %s", c->interface, strerror(err));
+	}
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = INADDR_ANY };
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return fd;
+	int err = errno;
+	close(fd);
+	if (err == EADDRINUSE && port == c->dhcp_port)
+		return nb_fail(e, -err, "UDP port %u is in use: another DHCP server (dnsmasq, isc-dhcp-server, ...) "
+			       "runs on this host; stop it, or if you only need boot files beside a DHCP server on "
+			       "another host use --proxy-dhcp (it needs port %u too); --dhcp-port N for tests",
+			       port, port);
+	if (err == EADDRINUSE)
+		return nb_fail(e, -err, "UDP port %u (proxy-DHCP) is in use: another PXE proxy (dnsmasq?) runs on "
+			       "this host; stop it, or use --proxy-port N for tests", port);
+	if (err == EACCES)
+		return nb_fail(e, -err, "UDP port %u: permission denied: run as root (or with CAP_NET_BIND_SERVICE)",
+			       port);
+	return nb_fail(e, -err, "UDP port %u: bind: %s", port, strerror(err));
+}
+
+static int add_handler(struct dhcp_service *d, struct loop_handler *h, uint16_t port, struct errbuf *e)
+{
+	int fd = open_socket(&d->s->cfg, port, e);
+	if (fd < 0)
+		return fd;
+	h->fn = on_readable;
+	h->ctx = d;
+	h->fd = fd;
+	int rc = loop_add(&d->s->loop, h, EPOLLIN);
+	if (rc < 0) {
+		close(fd);
+		h->fd = -1;
+		return nb_fail(e, rc, "UDP port %u: epoll: %s", port, strerror(-rc));
+	}
+	return 0;
+}
+
+/* The pool: the range less our address, the router, and the subnet's
+ * network and broadcast addresses; then the lease file. */
+static int open_pool(struct dhcp_service *d, struct errbuf *e)
+{
+	const struct serve_config *c = &d->s->cfg;
+	uint32_t ex[4] = { c->local_ip, c->router, d->subnet, d->subnet | ~d->mask };
+	int rc = lease_pool_init(&d->pool, c->range_start, c->range_end, ex, 4, e);
+
+	if (rc < 0)
+		return rc;
+	snprintf(d->leases_path, sizeof(d->leases_path), "%s", c->leases_file[0] ? c->leases_file : DEFAULT_LEASES);
+	return leases_load(&d->pool, d->leases_path, warn_lease_line, d, e);
+}
 
 int dhcp_service_start(struct server *s, struct errbuf *e)
 {
-	(void)s;
-	return nb_fail(e, -ENOSYS, "not built yet");
+	const struct serve_config *c = &s->cfg;
+	struct dhcp_service *d = calloc(1, sizeof(*d));
+	int rc;
+
+	if (!d)
+		return nb_fail(e, -ENOMEM, "out of memory");
+	s->dhcp = d;
+	d->s = s;
+	d->main.fd = d->proxy.fd = -1;
+	/* A proxy answers on any subnet unless told which one. */
+	d->mask = c->do_dhcp || c->subnet ? c->netmask : 0;
+	d->subnet = (c->subnet ? c->subnet : c->range_start) & d->mask;
+	if (c->do_dhcp && (rc = open_pool(d, e)) < 0)
+		goto fail;
+	if ((rc = add_handler(d, &d->main, c->dhcp_port, e)) < 0)
+		goto fail;
+	if (!c->do_dhcp && (rc = add_handler(d, &d->proxy, c->proxy_port, e)) < 0)
+		goto fail;
+	return 0;
+fail:
+	dhcp_service_stop(s);
+	return rc;
 }
 
 void dhcp_service_stop(struct server *s)
 {
-	(void)s;
+	struct dhcp_service *d = s->dhcp;
+
+	if (!d)
+		return;
+	struct loop_handler *hs[] = { &d->main, &d->proxy };
+	for (int i = 0; i < 2; i++)
+		if (hs[i]->fd >= 0) {
+			loop_del(&s->loop, hs[i]);
+			close(hs[i]->fd);
+		}
+	lease_pool_free(&d->pool);
+	free(d);
+	s->dhcp = NULL;
 }

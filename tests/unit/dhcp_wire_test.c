@@ -343,8 +343,65 @@ static void framing(void)
 	      strstr(e.msg, "UDP length"));
 }
 
+/* The server's helpers: reply skeleton, parameter list, option 93, the
+ * PXE vendor class, option 57, copying option 97, option 43. */
+static void server_side(void)
+{
+	static const uint8_t opts[] = {
+		53, 1, 1,
+		57, 2, 0x05, 0xdc,					/* 1500 */
+		55, 4, 1, 3, 66, 67,
+		60, 32, 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't', ':', 'A', 'r', 'c', 'h', ':', '0', '0', '0', '0',
+		'7', ':', 'U', 'N', 'D', 'I', ':', '0', '0', '3', '0', '1', '6',
+		93, 2, 0, 7,
+		97, 17, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		255,
+	};
+	static const uint8_t plain[] = { 53, 1, 1, 57, 2, 0x01, 0x00, 60, 5, 'u', 'd', 'h', 'c', 'p', 93, 3, 0, 7, 1, 255 };
+	uint8_t b[DHCP_MSG_MAX], out[DHCP_MSG_MAX];
+	struct dhcp_msg req, r, p;
+	struct errbuf e;
+	size_t len = mk(b, 1, 0x1234, "0.0.0.0", opts, sizeof(opts)), olen;
+	uint8_t v[32];
+
+	b[3] = 1;	/* hops */
+	b[24] = 198, b[25] = 51, b[26] = 100, b[27] = 1;	/* giaddr */
+	CHECK("pxe request parses", dhcp_parse(b, len, &req, &e) == 0);
+	CHECK("param requested 67", dhcp_param_requested(&req, DHCP_OPT_BOOTFILE));
+	CHECK("param not requested 6", !dhcp_param_requested(&req, DHCP_OPT_DNS));
+	CHECK("arch 7", dhcp_client_arch(&req) == 7);
+	CHECK("is PXE", dhcp_is_pxe_client(&req));
+	CHECK("max reply 1500 - 28", dhcp_reply_max(&req) == 1472);
+	dhcp_reply_init(&r, &req, DHCPOFFER);
+	CHECK("reply copies xid, flags, giaddr, hops, chaddr", r.op == DHCP_BOOTREPLY && r.xid == 0x1234 &&
+	      r.flags == DHCP_FLAG_BROADCAST && ip_eq(r.giaddr, "198.51.100.1") && r.hops == 1 && !memcmp(r.chaddr, MAC, 6));
+	CHECK("copy 97", dhcp_opt_copy(&r, &req, DHCP_OPT_UUID) == 0);
+	CHECK("copy absent", dhcp_opt_copy(&r, &req, DHCP_OPT_HOSTNAME) == -ENOENT);
+	CHECK("add 43", dhcp_opt_add_pxe_control(&r, PXE_DISCOVERY_BOOTFILE_ONLY) == 0);
+	int n = dhcp_encode(&r, out, sizeof(out), &e);
+	CHECK("reply parses", n > 0 && dhcp_parse(out, (size_t)n, &p, &e) == 0);
+	CHECK("reply type", dhcp_msg_type(&p) == DHCPOFFER);
+	CHECK("97 echoed byte for byte", dhcp_opt_get(&p, DHCP_OPT_UUID, v, sizeof(v), &olen) == 0 && olen == 17 &&
+	      !memcmp(v, opts + 53, 17));
+	CHECK("43 = sub-option 6 value 8, end", dhcp_opt_get(&p, DHCP_OPT_VENDOR_SPECIFIC, v, sizeof(v), &olen) == 0 &&
+	      olen == 4 && v[0] == 6 && v[1] == 1 && v[2] == 8 && v[3] == 255);
+
+	len = mk(b, 1, 1, "0.0.0.0", plain, sizeof(plain));
+	CHECK("plain request parses", dhcp_parse(b, len, &req, &e) == 0);
+	CHECK("not PXE", !dhcp_is_pxe_client(&req));
+	CHECK("odd option 93 length: no arch", dhcp_client_arch(&req) == -1);
+	CHECK("option 57 below 576: 548", dhcp_reply_max(&req) == 548);
+	CHECK("no option 55: nothing requested", !dhcp_param_requested(&req, DHCP_OPT_BOOTFILE));
+	/* "PXEClien" is not PXEClient */
+	static const uint8_t short60[] = { 53, 1, 1, 60, 8, 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 255 };
+	len = mk(b, 1, 1, "0.0.0.0", short60, sizeof(short60));
+	CHECK("short vendor parses", dhcp_parse(b, len, &req, &e) == 0 && !dhcp_is_pxe_client(&req) &&
+	      dhcp_client_arch(&req) == -1);
+}
+
 int main(void)
 {
+	server_side();
 	round_trip();
 	offer_vector();
 	overload_vectors();
