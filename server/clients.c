@@ -55,7 +55,7 @@ struct client *clients_by_ip(struct clients *t, uint32_t ip)
 	return c;
 }
 
-void clients_set_ip(struct clients *t, struct client *c, uint32_t ip)
+struct client *clients_set_ip(struct clients *t, struct client *c, uint32_t ip)
 {
 	for (int i = 0; i < t->n; i++) {
 		struct client *o = &t->c[i];
@@ -78,6 +78,7 @@ void clients_set_ip(struct clients *t, struct client *c, uint32_t ip)
 		}
 	}
 	c->ip = ip;
+	return c;
 }
 
 void clients_advance(struct client *c, enum client_stage st)

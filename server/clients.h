@@ -47,8 +47,9 @@ struct clients {
 struct client *clients_by_mac(struct clients *t, const uint8_t mac[6]);
 /* The client with this IP, created (MAC unknown) when new.  Never NULL. */
 struct client *clients_by_ip(struct clients *t, uint32_t ip);
-/* Records the IP a MAC now has, merging an IP-only entry into it. */
-void clients_set_ip(struct clients *t, struct client *c, uint32_t ip);
+/* Records the IP a MAC now has, merging an IP-only entry into it.  The
+ * merge may move c: use the pointer returned. */
+struct client *clients_set_ip(struct clients *t, struct client *c, uint32_t ip);
 /* Moves a client forward (never back) and stamps it. */
 void clients_advance(struct client *c, enum client_stage st);
 /* Stage-3 progress: bytes more were served to c over via. */

@@ -333,8 +333,7 @@ static void ack(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, 
 	if (send_reply(d, rx, &p) < 0)
 		return;
 	struct client *c = note_client(d, rx);
-	clients_set_ip(&d->s->clients, c, ip);
-	c = clients_by_mac(&d->s->clients, rx->mac);	/* set_ip may have moved it */
+	c = clients_set_ip(&d->s->clients, c, ip);
 	clients_advance(c, STAGE_DHCP_ACK);
 	if (is_agent(&rx->m))
 		clients_advance(c, STAGE_AGENT_DHCP);
