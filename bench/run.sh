@@ -68,4 +68,5 @@ if [ -x /usr/bin/time ]; then
 fi
 rm -f "$TMP/out/"*
 [ -x "$ROOT/bench/tftp_bench.sh" ] && "$ROOT/bench/tftp_bench.sh"
+[ -x "$ROOT/bench/serve_dhcp_bench.sh" ] && "$ROOT/bench/serve_dhcp_bench.sh"
 exit 0

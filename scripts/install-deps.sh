@@ -13,6 +13,7 @@ pkgs=(
 	iproute2 curl wget nginx-light time
 	syslinux-efi ovmf					# UEFI PXE: syslinux.efi under OVMF
 	isc-dhcp-client isc-dhcp-relay udhcpc libnbd-bin		# real clients of netboot serve
+	kea-dhcp4-server kea-admin gnuplot-nox			# make bench: Kea and perfdhcp, plots
 )
 missing=()
 for p in "${pkgs[@]}"; do

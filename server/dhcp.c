@@ -26,7 +26,8 @@
 #define DEFAULT_LEASES "/var/lib/netboot/leases"
 #define BAD_LOG_INTERVAL_MS 1000
 #define RX_BURST 32	/* packets read per readiness event, so others get a turn */
-#define IGNORED_RING 64	/* non-PXE MACs a proxy logged once already */
+#define IGNORED_RING 64
+#define LEASE_FLUSH_MS 30000	/* non-PXE MACs a proxy logged once already */
 
 struct dhcp_service {
 	struct server *s;
@@ -37,6 +38,11 @@ struct dhcp_service {
 	long long bad_log_ms;			/* last "dropped" line, monotonic */
 	unsigned bad_quiet;			/* drops not logged since */
 	bool warned_giaddr, warned_iface;
+	/* A renewal only moves an expiry: it is written at most every
+	 * LEASE_FLUSH_MS, while a new binding is on disk before its ACK leaves. */
+	bool leases_dirty;
+	long long dirty_since_ms;		/* monotonic */
+	struct loop_timer flush;
 	uint8_t ignored[IGNORED_RING][6];
 	unsigned nignored;
 };
@@ -277,8 +283,21 @@ static bool is_agent(const struct dhcp_msg *m)
 static void save_leases(struct dhcp_service *d, const uint8_t *mac)
 {
 	struct errbuf e;
+	d->leases_dirty = false;
 	if (leases_save(&d->pool, d->leases_path, &e) < 0)
 		srv_log(d->s, mac, 0, "dhcp", "%s", e.msg);
+}
+
+static long flush_leases(struct loop_timer *t, long long now_ms)
+{
+	struct dhcp_service *d = t->ctx;
+	if (!d->leases_dirty)
+		return -1;
+	long long due = d->dirty_since_ms + LEASE_FLUSH_MS;
+	if (now_ms < due)
+		return (long)(due - now_ms);
+	save_leases(d, NULL);
+	return -1;
 }
 
 static void warn_lease_line(void *ctx, const char *msg)
@@ -323,13 +342,18 @@ static void nak(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, 
 		srv_log(d->s, rx->mac, ip, "dhcp", "nak %s: %s", ipv4_ntoa(ip, a), why);
 }
 
-static void ack(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, uint32_t ip)
+static void ack(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, uint32_t ip, bool renewal)
 {
 	char a[16], g[16];
 	struct dhcp_plan p = { .type = DHCPACK, .yiaddr = ip, .server_id = sid, .address = true, .lease = true,
 			       .boot = true };
 
-	save_leases(d, rx->mac);
+	if (!renewal) {
+		save_leases(d, rx->mac);
+	} else if (!d->leases_dirty) {
+		d->leases_dirty = true;
+		d->dirty_since_ms = monotonic_ms();
+	}
 	if (send_reply(d, rx, &p) < 0)
 		return;
 	struct client *c = note_client(d, rx);
@@ -379,9 +403,10 @@ static void on_request(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_
 			nak(d, rx, sid, ip, "wrong network");
 		return;	/* in our subnet but not our range: another server's */
 	}
+	bool renewal = l->state == LEASE_BOUND && l->has_mac && !memcmp(l->mac, rx->mac, 6) && lease_active(l, now);
 	int rc = lease_bind(&d->pool, rx->mac, ip, now, d->s->cfg.lease_secs);
 	if (rc == 0)
-		ack(d, rx, sid, ip);
+		ack(d, rx, sid, ip, renewal);
 	else
 		nak(d, rx, sid, ip, rc == -EADDRINUSE ? "in use by another client" : "reserved");
 }
@@ -676,6 +701,9 @@ int dhcp_service_start(struct server *s, struct errbuf *e)
 		goto fail;
 	if (!c->do_dhcp && (rc = add_handler(d, &d->proxy, c->proxy_port, e)) < 0)
 		goto fail;
+	d->flush = (struct loop_timer){ .fn = flush_leases, .ctx = d };
+	if ((rc = loop_add_timer(&s->loop, &d->flush)) < 0)
+		return nb_fail(e, rc, "lease flush timer: %s", strerror(-rc));
 	return 0;
 fail:
 	dhcp_service_stop(s);
@@ -694,6 +722,9 @@ void dhcp_service_stop(struct server *s)
 			loop_del(&s->loop, hs[i]);
 			close(hs[i]->fd);
 		}
+	if (d->leases_dirty)
+		save_leases(d, NULL);
+	loop_del_timer(&s->loop, &d->flush);
 	lease_pool_free(&d->pool);
 	free(d);
 	s->dhcp = NULL;
