@@ -69,6 +69,8 @@ $(B)/tests/%: tests/unit/%.c $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS)) tests/uni
 	@mkdir -p $(dir $@)
 	@echo '  TEST    $@'
 	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -o $@ $< $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS))
+# tests of init/ modules include the .c (init/ is linked only into /init)
+$(B)/tests/timeline_test: init/timeline.c
 # libFuzzer: the library compiled once with coverage, each *_fuzz.c linked against it
 FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined
 $(B)/fuzzobj/%.o: %.c $(HDRS)

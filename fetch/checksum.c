@@ -451,13 +451,13 @@ int checksum_arg_parse(const char *buf, size_t len, struct expected_digest *out,
 
 /* ---- where to look ---- */
 
-int checksum_candidates(const char *image_name, char names[][256], int max)
+int checksum_candidates(const char *image_name, enum hash_algo prefer, char names[][256], int max)
 {
 	const char *slash = strrchr(image_name, '/');
 	const char *base = slash ? slash + 1 : image_name;
 	const char *dot = strrchr(base, '.');
 	int stem = dot && dot != base ? (int)(dot - image_name) : (int)strlen(image_name);
-	char tmp[4][300];
+	char tmp[CHECKSUM_CANDIDATES_MAX][300];
 	int n = 0;
 
 	if (!*image_name || strlen(image_name) > 256)
@@ -466,15 +466,27 @@ int checksum_candidates(const char *image_name, char names[][256], int max)
 	snprintf(tmp[1], sizeof(tmp[1]), "%s.sha256", image_name);
 	snprintf(tmp[2], sizeof(tmp[2]), "%s.sha512", image_name);
 	snprintf(tmp[3], sizeof(tmp[3]), "%s.md5", image_name);
-	for (int i = 0; i < 4 && n < max; i++) {
+	snprintf(tmp[4], sizeof(tmp[4]), "%.*s.sha256", stem, image_name);	/* netboot serve's names */
+	snprintf(tmp[5], sizeof(tmp[5]), "%.*s.sha512", stem, image_name);
+	/* the seed's order, then netboot serve's names; another preference
+	 * moves its own names (base name first) to the front */
+	static const int order[][CHECKSUM_CANDIDATES_MAX] = {
+		[HASH_MD5] = { 0, 1, 2, 3, 4, 5 },
+		[HASH_SHA256] = { 4, 1, 0, 2, 3, 5 },
+		[HASH_SHA512] = { 5, 2, 0, 1, 3, 4 },
+	};
+	if ((unsigned)prefer > HASH_SHA512)
+		prefer = HASH_MD5;
+	for (int k = 0; k < CHECKSUM_CANDIDATES_MAX && n < max; k++) {
+		const char *name = tmp[order[prefer][k]];
 		bool dup = false;
 
-		if (strlen(tmp[i]) >= 256)
+		if (strlen(name) >= 256)
 			continue;
 		for (int j = 0; j < n; j++)
-			dup = dup || strcmp(names[j], tmp[i]) == 0;
+			dup = dup || strcmp(names[j], name) == 0;
 		if (!dup)
-			memcpy(names[n++], tmp[i], strlen(tmp[i]) + 1);
+			memcpy(names[n++], name, strlen(name) + 1);
 	}
 	return n;
 }

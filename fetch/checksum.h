@@ -33,8 +33,13 @@ int checksum_algo_of_name(const char *file_name);
 /* Parses "sha256:<hex>", "md5:<hex>", "sha512:<hex>" (also '=' as separator). */
 int checksum_arg_parse(const char *buf, size_t len, struct expected_digest *out, struct errbuf *e);
 
-/* The checksum file names tried beside an image, in order, e.g. for
- * "sysrcd.dat": "sysrcd.md5" (the seed's rule), then "sysrcd.dat.sha256",
- * "sysrcd.dat.sha512", "sysrcd.dat.md5".  Returns the count written. */
-int checksum_candidates(const char *image_name, char names[][256], int max);
+/* The checksum file names tried beside an image, in order.  For
+ * "sysrcd.dat" and prefer == HASH_MD5 (the seed's order, unchanged, then the
+ * companion server's other names): "sysrcd.md5", "sysrcd.dat.sha256",
+ * "sysrcd.dat.sha512", "sysrcd.dat.md5", "sysrcd.sha256", "sysrcd.sha512".
+ * Another `prefer` moves the names of that algorithm to the front, keeping
+ * the rest in that order: the cheapest checksum to verify is tried first
+ * (hash_fastest()).  Returns the count written (at most 6). */
+#define CHECKSUM_CANDIDATES_MAX 6
+int checksum_candidates(const char *image_name, enum hash_algo prefer, char names[][256], int max);
 #endif

@@ -65,9 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else
 			check_msg(rc, &e);
 		{
-			char names[4][256];
-			int k = checksum_candidates(name, names, 4);
-			if (k < 0 || k > 4)
+			char names[CHECKSUM_CANDIDATES_MAX][256];
+			int k = checksum_candidates(name, (enum hash_algo)(size % 3), names, CHECKSUM_CANDIDATES_MAX);
+			if (k < 0 || k > CHECKSUM_CANDIDATES_MAX)
 				abort();
 			for (int i = 0; i < k; i++)
 				if (strnlen(names[i], 256) == 256)

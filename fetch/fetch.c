@@ -11,19 +11,24 @@
  * moves on to the next name, any other failure stops (it says the server or
  * the network is wrong, which the image download would hit too). */
 static int fetch_expected(const struct fetch_request *rq, const struct url *image, struct expected_digest *want,
-			  char *source, size_t source_len, struct errbuf *e)
+			  char *source, size_t source_len, char *why, size_t why_len, struct errbuf *e)
 {
 	uint8_t text[CHECKSUM_FILE_MAX];	/* small enough for the stack of /init and the tool */
-	char names[5][256], first[sizeof(e->msg)] = "", others[1100] = "";
+	char names[CHECKSUM_CANDIDATES_MAX + 1][256], cause[sizeof(e->msg)] = "", others[1600] = "", seed[1][256];
 	const char *image_name = url_base_name(image->path);
+	const enum hash_algo fastest = hash_fastest(rq->hash_impl);
+	const bool named = rq->checksum_name && *rq->checksum_name;
 	int n = 0, rc = -ENOENT;
 
-	if (rq->checksum_name && *rq->checksum_name)
+	if (named)
 		snprintf(names[n++], sizeof(names[0]), "%s", rq->checksum_name);
-	n += checksum_candidates(image_name, names + n, 5 - n);
+	n += checksum_candidates(image_name, fastest, names + n, CHECKSUM_CANDIDATES_MAX + 1 - n);
 	for (int i = 1; i < n; i++)	/* drop a repeat of the given name */
 		if (!strcmp(names[i], names[0]))
 			memmove(names[i], names[i + 1], sizeof(names[0]) * (size_t)(--n - i));
+	/* when none is there, the cause quoted is the given name's 404, else the seed's */
+	if (named || checksum_candidates(image_name, HASH_MD5, seed, 1) != 1)
+		snprintf(seed[0], sizeof(seed[0]), "%s", names[0]);
 
 	for (int i = 0; i < n; i++) {
 		struct url u;
@@ -35,10 +40,10 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 		if (rc == -EFBIG)
 			return nb_fail(e, -EPROTO, "%s beside %s: larger than %d KiB, not a checksum file",
 				       names[i], image_name, CHECKSUM_FILE_MAX / 1024);
-		if (rc == -ENOENT) {
+		if (rc == -ENOENT) {	/* not there: the next name */
 			size_t l = strlen(others);
-			if (!first[0])
-				snprintf(first, sizeof(first), "%s", e->msg);
+			if (!strcmp(names[i], seed[0]))
+				snprintf(cause, sizeof(cause), "%s", e->msg);
 			else
 				snprintf(others + l, sizeof(others) - l, "%s%.250s", l ? ", " : "", names[i]);
 			continue;
@@ -46,12 +51,19 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 		if (rc < 0)
 			return rc;
 		url_format(&u, source, source_len);
-		return checksum_file_parse((const char *)text, (size_t)s.written, image_name,
-					   checksum_algo_of_name(names[i]), source, want, e);
+		int algo = checksum_algo_of_name(names[i]);
+		if (named && i == 0)
+			snprintf(why, why_len, "named on the command line");
+		else if (algo == (int)fastest)
+			snprintf(why, why_len, "the fastest to verify on this CPU (%s)",
+				 fastest == HASH_SHA256 ? "SHA-NI" : "no SHA-NI");
+		else
+			snprintf(why, why_len, "no %s file beside it, the fastest on this CPU", hash_name(fastest));
+		return checksum_file_parse((const char *)text, (size_t)s.written, image_name, algo, source, want, e);
 	}
-	/* the seed's rule makes the first name mandatory: its 404 is the cause */
+	/* the seed's rule makes its name mandatory: its 404 is the cause */
 	return nb_fail(e, -ENOENT, "%s (also not found: %s); check the URL, or give checksum= or nocheck",
-		       first, others[0] ? others : "no other checksum file");
+		       cause[0] ? cause : "no checksum file", others[0] ? others : "no other checksum file");
 }
 
 static int fetch_one(const struct fetch_request *rq, const struct url *u, struct sink *s,
@@ -70,8 +82,10 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 		if ((rc = checksum_arg_parse(rq->checksum_arg, strlen(rq->checksum_arg), &want, e)) < 0)
 			return rc;
 		snprintf(res->checksum_source, sizeof(res->checksum_source), "checksum= argument");
+		snprintf(res->why, sizeof(res->why), "given on the command line");
 	} else if (rq->verify) {
-		rc = fetch_expected(rq, u, &want, res->checksum_source, sizeof(res->checksum_source), e);
+		rc = fetch_expected(rq, u, &want, res->checksum_source, sizeof(res->checksum_source), res->why,
+				    sizeof(res->why), e);
 		if (rc == -ENOENT && rq->checksum_optional) {
 			if (rq->log)
 				fprintf(rq->log, "netboot: fetch: %s: no checksum file beside it: NOT verifying (add one, or give checksum=)\n", name);
@@ -84,8 +98,14 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 	if ((rc = sink_restart(s, e)) < 0)	/* also waits for the hashing thread */
 		return rc;
 	s->hashing = false;
-	if (want.len)
-		sink_hash(s, want.algo);
+	memset(&s->stats, 0, sizeof(s->stats));
+	if (want.len) {
+		sink_hash(s, want.algo, rq->hash_impl);
+		res->hash_impl = hash_impl_name(&s->hash);
+		if (rq->log)
+			fprintf(rq->log, "netboot: fetch: %s: verifying with %s (%s) from %s: %s\n", name,
+				hash_name(want.algo), res->hash_impl, res->checksum_source, res->why);
+	}
 	progress_start(&progress, rq->log, name, 0);
 	s->progress = &progress;
 	rc = transport_get(u, s, &rq->transport, e);
@@ -95,9 +115,12 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 	progress_finish(&progress);
 	res->size = s->written;
 	res->seconds = (double)(monotonic_ns() - t0) / 1e9;
-	if (!s->hashing)
+	if (!s->hashing) {
+		res->stats = s->stats;
 		return 0;
+	}
 	size_t n = sink_digest(s, got);
+	res->stats = s->stats;	/* after the digest: the hash thread's share is in */
 	hash_hex(got, n, got_hex);
 	hash_hex(want.digest, want.len, want_hex);
 	res->algo = want.algo;

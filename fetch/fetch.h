@@ -16,6 +16,7 @@ struct fetch_request {
 	const char *checksum_name;	/* checksum file to try first ("airootfs.sha512"); NULL = the usual names */
 	bool checksum_optional;		/* no checksum file at all is accepted, with a warning (dracut's
 					 * root=live: has no convention); a mismatch never is */
+	enum hash_impl hash_impl;	/* AUTO; PORTABLE acts as a CPU without SHA-NI (tests, bench) */
 	struct transport_opts transport;
 	FILE *log;			/* stage messages and progress; NULL = quiet */
 	/* opens the destination once the size is known (0 = unknown) */
@@ -30,7 +31,10 @@ struct fetch_result {
 	enum hash_algo algo;
 	char digest_hex[2 * HASH_MAX_DIGEST + 1];
 	char checksum_source[300];	/* URL of the checksum file or "checksum= argument" */
+	char why[96];			/* why this algorithm: "the fastest on this CPU (SHA-NI)" */
+	const char *hash_impl;		/* "sha-ni" or "portable" */
 	double seconds;
+	struct sink_stats stats;	/* where the image download's time went */
 };
 
 int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct errbuf *e);

@@ -18,7 +18,10 @@ static void compress(struct hash_ctx *h, const uint8_t *p, size_t nblocks)
 		md5_blocks(h->state.s32, p, nblocks);
 		break;
 	case HASH_SHA256:
-		sha256_blocks(h->state.s32, p, nblocks);
+		if (h->sha_ni)
+			sha256_blocks_ni(h->state.s32, p, nblocks);
+		else
+			sha256_blocks(h->state.s32, p, nblocks);
 		break;
 	case HASH_SHA512:
 		sha512_blocks(h->state.s64, p, nblocks);
@@ -28,8 +31,16 @@ static void compress(struct hash_ctx *h, const uint8_t *p, size_t nblocks)
 
 void hash_init(struct hash_ctx *h, enum hash_algo algo)
 {
+	hash_init_impl(h, algo, HASH_IMPL_AUTO);
+}
+
+/* CPUID is asked per context, not cached: no global state, and a context
+ * lives for a whole image. */
+void hash_init_impl(struct hash_ctx *h, enum hash_algo algo, enum hash_impl impl)
+{
 	memset(h, 0, sizeof(*h));
 	h->algo = algo;
+	h->sha_ni = algo == HASH_SHA256 && impl != HASH_IMPL_PORTABLE && sha256_ni_usable();
 	switch (algo) {
 	case HASH_MD5:
 		memcpy(h->state.s32, md5_iv, sizeof(md5_iv));
@@ -139,6 +150,16 @@ size_t hash_final(struct hash_ctx *h, uint8_t out[HASH_MAX_DIGEST])
 	}
 	h->fill = 0;
 	return hash_digest_len(h->algo);
+}
+
+const char *hash_impl_name(const struct hash_ctx *h)
+{
+	return h->sha_ni ? "sha-ni" : "portable";
+}
+
+enum hash_algo hash_fastest(enum hash_impl impl)
+{
+	return impl != HASH_IMPL_PORTABLE && sha256_ni_usable() ? HASH_SHA256 : HASH_MD5;
 }
 
 size_t hash_digest_len(enum hash_algo algo)

@@ -3,14 +3,19 @@
  * checksum file or checksum= argument names. */
 #ifndef FETCH_HASH_H
 #define FETCH_HASH_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 enum hash_algo { HASH_MD5, HASH_SHA256, HASH_SHA512 };
 #define HASH_MAX_DIGEST 64
+/* Which SHA-256 code runs: AUTO picks SHA-NI when the CPU has it; the others
+ * force one (tests compare them, the bench measures both). */
+enum hash_impl { HASH_IMPL_AUTO, HASH_IMPL_PORTABLE, HASH_IMPL_SHA_NI };
 
 struct hash_ctx {
 	enum hash_algo algo;
+	bool sha_ni;			/* SHA-256 through sha256_blocks_ni() */
 	uint64_t total;			/* bytes hashed so far */
 	union {
 		uint32_t s32[8];
@@ -21,6 +26,14 @@ struct hash_ctx {
 };
 
 void hash_init(struct hash_ctx *h, enum hash_algo algo);
+/* hash_init with a chosen implementation; HASH_IMPL_SHA_NI on a CPU without
+ * it falls back to the portable code (see hash_impl_name). */
+void hash_init_impl(struct hash_ctx *h, enum hash_algo algo, enum hash_impl impl);
+/* "sha-ni" or "portable": what h actually runs. */
+const char *hash_impl_name(const struct hash_ctx *h);
+/* The cheapest checksum algorithm to verify with on this CPU: SHA-256 when
+ * it has SHA-NI (faster than MD5 then), else MD5 (the seed's checksum). */
+enum hash_algo hash_fastest(enum hash_impl impl);
 void hash_update(struct hash_ctx *h, const void *data, size_t len);
 /* Writes the digest to out and returns its length in bytes.  The context is
  * spent afterwards: hash_init it again before reuse. */
@@ -35,9 +48,11 @@ void hash_hex(const uint8_t *digest, size_t len, char *out);
 /* Internal to fetch/hash.c: initial states and compression functions, which
  * process `n` whole blocks (64 bytes; 128 for SHA-512) straight from p (any
  * alignment, bytes loaded explicitly, so endian-independent). */
-extern const uint32_t md5_iv[4], sha256_iv[8];
+extern const uint32_t md5_iv[4], sha256_iv[8], sha256_k[64];
 extern const uint64_t sha512_iv[8];
 void md5_blocks(uint32_t st[4], const uint8_t *p, size_t n);
 void sha256_blocks(uint32_t st[8], const uint8_t *p, size_t n);
+bool sha256_ni_usable(void);		/* CPUID: SHA, SSSE3, SSE4.1 (x86-64 only) */
+void sha256_blocks_ni(uint32_t st[8], const uint8_t *p, size_t n);	/* only if usable */
 void sha512_blocks(uint64_t st[8], const uint8_t *p, size_t n);
 #endif

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "netboot/clock.h"
 
 /* The slot being filled is slot[filled % N] while used[] of it grows; it is
  * handed over by incrementing `filled`.  The thread hashes slot[hashed % N]. */
@@ -16,8 +17,11 @@ static void *hash_thread(void *arg)
 			break;
 		unsigned i = p->hashed % HASH_PIPE_SLOTS;
 		pthread_mutex_unlock(&p->lock);
+		uint64_t t0 = monotonic_ns();
 		hash_update(p->hash, p->slot[i], p->used[i]);
+		uint64_t busy = monotonic_ns() - t0;
 		pthread_mutex_lock(&p->lock);
+		p->busy_ns += busy;
 		p->used[i] = 0;
 		p->hashed++;
 		pthread_cond_broadcast(&p->changed);
@@ -60,8 +64,12 @@ void hash_pipe_feed(struct hash_pipe *p, const void *data, size_t len)
 	pthread_mutex_lock(&p->lock);
 	while (len) {
 		/* the slot after the waiting ones must be free */
-		while (p->filled - p->hashed >= HASH_PIPE_SLOTS)
-			pthread_cond_wait(&p->changed, &p->lock);
+		if (p->filled - p->hashed >= HASH_PIPE_SLOTS) {
+			uint64_t t0 = monotonic_ns();
+			while (p->filled - p->hashed >= HASH_PIPE_SLOTS)
+				pthread_cond_wait(&p->changed, &p->lock);
+			p->full_ns += monotonic_ns() - t0;
+		}
 		unsigned i = p->filled % HASH_PIPE_SLOTS;
 		size_t take = HASH_PIPE_SLOT_SIZE - p->used[i];
 		if (take > len)
@@ -86,6 +94,17 @@ void hash_pipe_drain(struct hash_pipe *p)
 		publish(p);
 	while (p->hashed != p->filled)
 		pthread_cond_wait(&p->changed, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void hash_pipe_take_stats(struct hash_pipe *p, uint64_t *busy_ns, uint64_t *full_ns)
+{
+	pthread_mutex_lock(&p->lock);
+	if (busy_ns)
+		*busy_ns = p->busy_ns;
+	if (full_ns)
+		*full_ns = p->full_ns;
+	p->busy_ns = p->full_ns = 0;
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -22,6 +22,8 @@ struct hash_pipe {
 	size_t used[HASH_PIPE_SLOTS];
 	unsigned filled, hashed;	/* slot counters: filled - hashed slots are waiting */
 	bool stop;
+	uint64_t busy_ns;		/* the thread hashing */
+	uint64_t full_ns;		/* feed blocked on a full ring */
 };
 
 /* Starts the thread; returns 0, or a negative errno (the caller then hashes
@@ -31,6 +33,8 @@ int hash_pipe_start(struct hash_pipe *p, struct hash_ctx *h);
 void hash_pipe_feed(struct hash_pipe *p, const void *data, size_t len);
 /* Returns once every queued byte is in *hash. */
 void hash_pipe_drain(struct hash_pipe *p);
+/* Hands out and zeroes the time counters (either pointer may be NULL). */
+void hash_pipe_take_stats(struct hash_pipe *p, uint64_t *busy_ns, uint64_t *full_ns);
 /* Drains, ends the thread and frees the slots. */
 void hash_pipe_stop(struct hash_pipe *p);
 #endif

@@ -218,6 +218,35 @@ static int follow_redirect(struct http_xfer *x, const struct http_response *r, s
 	return 0;
 }
 
+/* Hands the connection back for the next request (keep-alive). */
+static void keep_connection(struct http_xfer *x)
+{
+	struct http_keepalive *ka = x->o->keepalive;
+	snprintf(ka->host, sizeof(ka->host), "%s", x->via_proxy ? x->peer.host : x->url.host);
+	ka->port = x->via_proxy ? x->peer.port : x->url.port;
+	ka->fd = x->fd;
+	x->fd = -1;
+}
+
+/* Reads and drops a small error body so the connection can serve the next
+ * request: a 404 for one checksum name is followed by the next name, and a
+ * new connection would cost a handshake each (slow start too). */
+static void discard_error_body(struct http_xfer *x, const struct http_response *r)
+{
+	uint64_t left = r->content_length;
+	if (r->close || r->chunked || left == HTTP_NO_LENGTH || left > 16384 || !x->o->keepalive)
+		return;
+	while (left) {
+		if (!x->have && fill(x) <= 0)
+			return;
+		size_t take = x->have < left ? x->have : (size_t)left;
+		consume(x, take);
+		left -= take;
+	}
+	if (!x->have)
+		keep_connection(x);
+}
+
 /* Maps a final non-success status to an errno and a message. */
 static int status_error(struct http_xfer *x, const struct http_response *r, struct errbuf *e)
 {
@@ -258,8 +287,10 @@ static int one_exchange(struct http_xfer *x, struct errbuf *e)
 	}
 	if (r.status == 416 && resume && x->s->expected == resume)
 		return 0;	/* we already had every byte */
-	if (r.status != 200 && r.status != 206)
+	if (r.status != 200 && r.status != 206) {
+		discard_error_body(x, &r);
 		return status_error(x, &r, e);
+	}
 
 	uint64_t total = r.content_length;
 	if (r.status == 206) {
@@ -294,13 +325,8 @@ static int one_exchange(struct http_xfer *x, struct errbuf *e)
 	if (x->s->expected && x->s->written != x->s->expected)
 		return nb_fail(e, -EIO, "%s: got %llu of %llu bytes from %s", x->name,
 			       (unsigned long long)x->s->written, (unsigned long long)x->s->expected, x->shown);
-	if (!r.close && x->o->keepalive && !x->have) {
-		struct http_keepalive *ka = x->o->keepalive;
-		snprintf(ka->host, sizeof(ka->host), "%s", x->via_proxy ? x->peer.host : x->url.host);
-		ka->port = x->via_proxy ? x->peer.port : x->url.port;
-		ka->fd = x->fd;
-		x->fd = -1;
-	}
+	if (!r.close && x->o->keepalive && !x->have)
+		keep_connection(x);
 	return 0;
 }
 

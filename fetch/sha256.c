@@ -15,7 +15,7 @@ const uint32_t sha256_iv[8] = {
 
 /* K: first 32 bits of the fractional parts of the cube roots of the first
  * 64 primes (section 4.2.2). */
-static const uint32_t K[64] = {
+const uint32_t sha256_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5,
 	0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -61,22 +61,22 @@ static inline uint32_t load_be32(const uint8_t *p)
 
 /* Sixteen rounds starting at K[t]; R is ROUND or ROUND_X. */
 #define SIXTEEN(R, t) do { \
-	R(a, b, c, d, e, f, g, h,  0, K[(t) +  0]); \
-	R(h, a, b, c, d, e, f, g,  1, K[(t) +  1]); \
-	R(g, h, a, b, c, d, e, f,  2, K[(t) +  2]); \
-	R(f, g, h, a, b, c, d, e,  3, K[(t) +  3]); \
-	R(e, f, g, h, a, b, c, d,  4, K[(t) +  4]); \
-	R(d, e, f, g, h, a, b, c,  5, K[(t) +  5]); \
-	R(c, d, e, f, g, h, a, b,  6, K[(t) +  6]); \
-	R(b, c, d, e, f, g, h, a,  7, K[(t) +  7]); \
-	R(a, b, c, d, e, f, g, h,  8, K[(t) +  8]); \
-	R(h, a, b, c, d, e, f, g,  9, K[(t) +  9]); \
-	R(g, h, a, b, c, d, e, f, 10, K[(t) + 10]); \
-	R(f, g, h, a, b, c, d, e, 11, K[(t) + 11]); \
-	R(e, f, g, h, a, b, c, d, 12, K[(t) + 12]); \
-	R(d, e, f, g, h, a, b, c, 13, K[(t) + 13]); \
-	R(c, d, e, f, g, h, a, b, 14, K[(t) + 14]); \
-	R(b, c, d, e, f, g, h, a, 15, K[(t) + 15]); \
+	R(a, b, c, d, e, f, g, h,  0, sha256_k[(t) +  0]); \
+	R(h, a, b, c, d, e, f, g,  1, sha256_k[(t) +  1]); \
+	R(g, h, a, b, c, d, e, f,  2, sha256_k[(t) +  2]); \
+	R(f, g, h, a, b, c, d, e,  3, sha256_k[(t) +  3]); \
+	R(e, f, g, h, a, b, c, d,  4, sha256_k[(t) +  4]); \
+	R(d, e, f, g, h, a, b, c,  5, sha256_k[(t) +  5]); \
+	R(c, d, e, f, g, h, a, b,  6, sha256_k[(t) +  6]); \
+	R(b, c, d, e, f, g, h, a,  7, sha256_k[(t) +  7]); \
+	R(a, b, c, d, e, f, g, h,  8, sha256_k[(t) +  8]); \
+	R(h, a, b, c, d, e, f, g,  9, sha256_k[(t) +  9]); \
+	R(g, h, a, b, c, d, e, f, 10, sha256_k[(t) + 10]); \
+	R(f, g, h, a, b, c, d, e, 11, sha256_k[(t) + 11]); \
+	R(e, f, g, h, a, b, c, d, 12, sha256_k[(t) + 12]); \
+	R(d, e, f, g, h, a, b, c, 13, sha256_k[(t) + 13]); \
+	R(c, d, e, f, g, h, a, b, 14, sha256_k[(t) + 14]); \
+	R(b, c, d, e, f, g, h, a, 15, sha256_k[(t) + 15]); \
 } while (0)
 
 void sha256_blocks(uint32_t st[8], const uint8_t *p, size_t n)

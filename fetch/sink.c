@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include "netboot/clock.h"
 
 void sink_init_mem(struct sink *s, uint8_t *buf, size_t cap)
 {
@@ -19,10 +20,10 @@ void sink_init_file(struct sink *s, int (*open)(void *, uint64_t, struct errbuf 
 	s->open_ctx = ctx;
 }
 
-void sink_hash(struct sink *s, enum hash_algo algo)
+void sink_hash(struct sink *s, enum hash_algo algo, enum hash_impl impl)
 {
 	s->hashing = true;
-	hash_init(&s->hash, algo);
+	hash_init_impl(&s->hash, algo, impl);
 }
 
 int sink_begin(struct sink *s, uint64_t size, struct errbuf *e)
@@ -45,8 +46,11 @@ int sink_begin(struct sink *s, uint64_t size, struct errbuf *e)
 int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
 {
 	const uint8_t *p = buf;
+	uint64_t t0 = monotonic_ns(), t1;
 	int rc;
 
+	if (s->stats.last_ns)
+		s->stats.net_ns += t0 - s->stats.last_ns;
 	if ((rc = sink_begin(s, 0, e)) < 0)
 		return rc;
 	if (s->mem) {
@@ -65,6 +69,8 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
 			off += (size_t)n;
 		}
 	}
+	t1 = monotonic_ns();
+	s->stats.file_ns += t1 - t0;
 	if (s->hashing && !s->piped && !s->pipe_failed && len >= 4096) {	/* bulk data only */
 		s->piped = hash_pipe_start(&s->pipe, &s->hash) == 0;
 		s->pipe_failed = !s->piped;
@@ -76,13 +82,18 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
 	s->written += len;
 	if (s->progress)
 		progress_update(s->progress, s->written);
+	s->stats.last_ns = monotonic_ns();
+	if (s->hashing && !s->piped)
+		s->stats.hash_ns += s->stats.last_ns - t1;
 	return 0;
 }
 
 int sink_restart(struct sink *s, struct errbuf *e)
 {
-	if (s->piped)
+	if (s->piped) {
 		hash_pipe_drain(&s->pipe);
+		hash_pipe_take_stats(&s->pipe, NULL, NULL);	/* the bytes are dropped, so is their time */
+	}
 	if (s->hashing)
 		hash_init(&s->hash, s->hash.algo);
 	s->written = 0;
@@ -95,8 +106,13 @@ int sink_restart(struct sink *s, struct errbuf *e)
 
 size_t sink_digest(struct sink *s, uint8_t out[HASH_MAX_DIGEST])
 {
-	if (s->piped)
+	if (s->piped) {
+		uint64_t busy, full;
 		hash_pipe_drain(&s->pipe);
+		hash_pipe_take_stats(&s->pipe, &busy, &full);
+		s->stats.hash_ns += busy;
+		s->stats.ring_full_ns += full;
+	}
 	return hash_final(&s->hash, out);
 }
 

@@ -12,6 +12,18 @@
 #include "fetch/progress.h"
 #include "netboot/errbuf.h"
 
+/* Where a download's time went, for the timeline: the transport thread is
+ * either getting bytes (waiting on the network, plus parsing), writing them
+ * to the file, or blocked on a full hash ring; the hash thread's busy time
+ * gives the hash rate. */
+struct sink_stats {
+	uint64_t net_ns;	/* between sink_write calls: the transport reading */
+	uint64_t file_ns;	/* in write() to the file */
+	uint64_t ring_full_ns;	/* blocked on a full hash ring: hashing is the bottleneck */
+	uint64_t hash_ns;	/* hashing (on the thread, or inline) */
+	uint64_t last_ns;	/* monotonic time the last sink_write returned; 0 = none yet */
+};
+
 struct sink {
 	/* file sink: called once with the announced size (0 = unknown);
 	 * returns an fd open for writing, or a negative errno with e set */
@@ -30,11 +42,12 @@ struct sink {
 	bool pipe_failed;	/* no thread to be had: hash inline */
 	struct hash_pipe pipe;
 	struct progress *progress;	/* NULL: no progress line */
+	struct sink_stats stats;	/* the caller zeroes it per download */
 };
 
 void sink_init_mem(struct sink *s, uint8_t *buf, size_t cap);
 void sink_init_file(struct sink *s, int (*open)(void *, uint64_t, struct errbuf *), void *ctx);
-void sink_hash(struct sink *s, enum hash_algo algo);
+void sink_hash(struct sink *s, enum hash_algo algo, enum hash_impl impl);
 /* Announces the size; opens the file sink on first call. */
 int sink_begin(struct sink *s, uint64_t size, struct errbuf *e);
 int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "cmdline/cmdline.h"
 #include "netboot/errbuf.h"
+#include "init/timeline.h"
 
 #define RUN_DIR "/run/netboot"			/* handover files for the booted system */
 #define IMAGE_DIR RUN_DIR "/image"		/* tmpfs sized to the image */
@@ -21,6 +22,7 @@ struct boot {
 	char image_path[256];	/* the root image as a file (tmpfs copy or NFS) */
 	char image_dev[64];	/* the block device holding it (loop or nbd) */
 	uint64_t t0_ns;
+	struct timeline timeline;	/* stage durations, printed before switch_root */
 	struct errbuf err;
 };
 

@@ -4,13 +4,18 @@
 #include "init/boot.h"
 #include "fetch/progress.h"
 
-#define STAGE(name, call) do { if ((call) < 0) rescue(&b, name); } while (0)
+#define STAGE(name, call) do { \
+	if ((call) < 0) \
+		rescue(&b, name); \
+	timeline_mark(&b.timeline, name, monotonic_ns()); \
+} while (0)
 
 int main(void)
 {
 	static struct boot b;	/* static: keeps the large config off PID 1's stack */
 
 	b.t0_ns = monotonic_ns();
+	timeline_start(&b.timeline, b.t0_ns);
 	STAGE("mounts", early_mounts(&b));		/* /dev /proc /sys /run */
 	STAGE("cmdline", read_cmdline(&b));		/* /proc/cmdline -> b.cfg */
 	STAGE("modules", load_modules(&b));		/* NIC driver, loop, squashfs */

@@ -104,9 +104,13 @@ static int fetch_copy(struct boot *b)
 	char shown[URL_TEXT_MAX];
 	url_format(&c->urls[res.url_index], shown, sizeof(shown));
 	const char *name = strrchr(b->image_path, '/') + 1;
+	b->timeline.bytes = res.size;
+	b->timeline.download_ns = (uint64_t)(res.seconds * 1e9);
+	b->timeline.st = res.stats;
 	if (res.verified)
-		say("stage3", "%s: %llu bytes in %.2f s from %s, %s verified against %s", name,
-		    (unsigned long long)res.size, res.seconds, shown, hash_name(res.algo), res.checksum_source);
+		say("stage3", "%s: %llu bytes in %.2f s from %s, %s (%s) verified against %s: %s", name,
+		    (unsigned long long)res.size, res.seconds, shown, hash_name(res.algo), res.hash_impl,
+		    res.checksum_source, res.why);
 	else
 		say("stage3", "%s: %llu bytes in %.2f s from %s, NOT verified (%s)", name, (unsigned long long)res.size,
 		    res.seconds, shown, c->check == CHECK_SKIP ? "nocheck" : "no checksum file beside it");
@@ -236,9 +240,28 @@ int mount_root_image(struct boot *b)
 	return 0;
 }
 
+/* The timeline on the console and in RUN_DIR/timeline, which the booted
+ * system finds under /run (switch_root moves /run). */
+static void report_timeline(struct boot *b)
+{
+	char line[512], keys[512];
+	uint64_t now = monotonic_ns();
+
+	timeline_line(&b->timeline, now, line, sizeof(line));
+	timeline_keys(&b->timeline, now, keys, sizeof(keys));
+	say("timeline", "%s", line);
+	int fd = open(RUN_DIR "/timeline", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t len = strlen(keys);
+	if (fd < 0 || write(fd, keys, len) != (ssize_t)len)
+		say("timeline", "%s/timeline: %s", RUN_DIR, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 int enter_root(struct boot *b)
 {
 	const char *init = b->cfg.init[0] ? b->cfg.init : "/sbin/init";
+	report_timeline(b);
 	if (b->cfg.minishell)
 		run_shell("netboot: minishell: the root image is mounted on " NEWROOT "; exit to continue the boot");
 	say("switch_root", "exec %s, %.2f s after start", init, seconds_since(b->t0_ns));

@@ -86,11 +86,16 @@ int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *
 
 ssize_t tcp_read(int fd, void *buf, size_t len, int timeout_ms)
 {
+	/* during a bulk download data is nearly always queued: try first and
+	 * poll only when there is none (halves the syscalls per MiB) */
+	ssize_t n = recv(fd, buf, len, MSG_DONTWAIT);
+	if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		return n >= 0 ? n : -errno;
 	for (;;) {
 		int rc = wait_fd(fd, POLLIN, timeout_ms);
 		if (rc < 0)
 			return rc;
-		ssize_t n = read(fd, buf, len);
+		n = read(fd, buf, len);
 		if (n >= 0)
 			return n;
 		if (errno != EINTR && errno != EAGAIN)

@@ -10,7 +10,7 @@ pkgs=(
 	qemu-system-x86 ipxe-qemu pxelinux syslinux-common	# the machine and its real PXE chain
 	dnsmasq-base tftpd-hpa tftp-hpa atftp nbd-server nbd-client	# real protocol peers
 	nfs-ganesha nfs-ganesha-vfs rpcbind
-	iproute2 curl wget nginx-light time
+	iproute2 curl wget nginx-light time gnuplot-nox linux-perf	# bench: boot race plot, profiles
 	syslinux-efi ovmf					# UEFI PXE: syslinux.efi under OVMF
 	isc-dhcp-client isc-dhcp-relay udhcpc libnbd-bin		# real clients of netboot serve
 	kea-dhcp4-server kea-admin gnuplot-nox			# make bench: Kea and perfdhcp, plots

@@ -33,6 +33,7 @@ static int usage(void)
 	fprintf(stderr, "usage: netboot fetch URL[,URL...] -o FILE [--checksum ALGO:HEX] [--nocheck]\n"
 			"                     [--proxy http://host:port] [--tries N] [--timeout SECONDS] [--quiet]\n"
 			"                     [--stall-window SECONDS]  (a try fails under 64 KiB in that long; default 30)\n"
+			"                     [--portable-hash]  (no SHA-NI: as on a CPU without it, md5 files first)\n"
 			"exit status: 0 verified, 3 checksum mismatch, 4 not found, 1 other failure\n");
 	return 2;
 }
@@ -44,7 +45,7 @@ int cmd_fetch(int argc, char **argv)
 		{ "nocheck", no_argument, 0, 'n' },	  { "proxy", required_argument, 0, 'p' },
 		{ "tries", required_argument, 0, 't' },	  { "timeout", required_argument, 0, 'T' },
 		{ "quiet", no_argument, 0, 'q' },	  { "stall-window", required_argument, 0, 'S' },
-		{ 0, 0, 0, 0 },
+		{ "portable-hash", no_argument, 0, 'P' }, { 0, 0, 0, 0 },
 	};
 	struct url urls[MAX_MIRRORS];
 	struct fetch_request rq = { .verify = true, .log = stderr };
@@ -75,6 +76,7 @@ int cmd_fetch(int argc, char **argv)
 			break;
 		}
 		case 'q': rq.log = NULL; break;
+		case 'P': rq.hash_impl = HASH_IMPL_PORTABLE; break;
 		case 'S': {
 			long s = number(optarg, 1, 3600);
 			if (s < 0) {
@@ -115,9 +117,13 @@ int cmd_fetch(int argc, char **argv)
 	}
 	printf("size=%llu\nseconds=%.3f\n", (unsigned long long)res.size, res.seconds);
 	if (res.verified)
-		printf("verified=%s:%s\nchecksum_source=%s\n", hash_name(res.algo), res.digest_hex, res.checksum_source);
+		printf("verified=%s:%s\nchecksum_source=%s\nhash=%s %s\nwhy=%s\n", hash_name(res.algo), res.digest_hex,
+		       res.checksum_source, hash_name(res.algo), res.hash_impl, res.why);
 	else
 		printf("verified=no\n");
+	/* where the time went (fetch/sink.h) */
+	printf("wait_network=%.3f\nwait_hash=%.3f\nwrite_file=%.3f\nhash_seconds=%.3f\n", res.stats.net_ns / 1e9,
+	       res.stats.ring_full_ns / 1e9, res.stats.file_ns / 1e9, res.stats.hash_ns / 1e9);
 	if (n > 1) {
 		char shown[URL_TEXT_MAX];
 		url_format(&urls[res.url_index], shown, sizeof(shown));

@@ -68,13 +68,14 @@ CFG
 qemu_boot() {
 	local log=$1 mode=$2 nic=$3 append=$4 mem=${5:-512} tftp=${6:-}
 	local -a args=(-accel "$QEMU_ACCEL" -m "$mem" -no-reboot -display none -monitor none
-		-serial "file:$log" -nodefaults)
+		-serial "file:$log" -nodefaults ${QEMU_CPU:+-cpu "$QEMU_CPU"} ${QEMU_SMP:+-smp "$QEMU_SMP"})
 	if [ "$mode" = pxe ]; then
 		tftp=$TMP/tftp.$RANDOM
 		pxe_dir "$tftp" "$append"
 		args+=(-boot n -netdev "user,id=n0,tftp=$tftp,bootfile=pxelinux.0" -device "$nic,netdev=n0")
 	else
-		args+=(-kernel "$B/kernel/vmlinuz" -initrd "$B/initram.igz"
+		# QEMU_INITRD: another initramfs with the same kernel (bench/boot_race.sh's baseline)
+		args+=(-kernel "$B/kernel/vmlinuz" -initrd "${QEMU_INITRD:-$B/initram.igz}"
 			-append "console=ttyS0,115200 panic=-1 $append" -netdev "user,id=n0${tftp:+,tftp=$tftp}" -device "$nic,netdev=n0")
 	fi
 	: > "$log"

@@ -308,44 +308,63 @@ static void test_candidates(void)
 {
 	static const struct {
 		const char *image;
+		enum hash_algo prefer;
 		int max;
-		const char *want[4];
+		const char *want[6];
 	} tab[] = {
-		{ "sysrcd.dat", 8, { "sysrcd.md5", "sysrcd.dat.sha256", "sysrcd.dat.sha512", "sysrcd.dat.md5" } },
-		{ "vmlinuz", 8, { "vmlinuz.md5", "vmlinuz.sha256", "vmlinuz.sha512" } },
-		{ "isos/v1.2/sysrcd.dat", 8,
+		/* no SHA-NI: the seed's order exactly as before, netboot serve's names after it */
+		{ "sysrcd.dat", HASH_MD5, 8, { "sysrcd.md5", "sysrcd.dat.sha256", "sysrcd.dat.sha512", "sysrcd.dat.md5",
+					       "sysrcd.sha256", "sysrcd.sha512" } },
+		{ "vmlinuz", HASH_MD5, 8, { "vmlinuz.md5", "vmlinuz.sha256", "vmlinuz.sha512" } },
+		{ "isos/v1.2/sysrcd.dat", HASH_MD5, 8,
 		  { "isos/v1.2/sysrcd.md5", "isos/v1.2/sysrcd.dat.sha256", "isos/v1.2/sysrcd.dat.sha512",
-		    "isos/v1.2/sysrcd.dat.md5" } },
-		{ "boot.d/vmlinuz", 8, { "boot.d/vmlinuz.md5", "boot.d/vmlinuz.sha256", "boot.d/vmlinuz.sha512" } },
-		{ ".hidden", 8, { ".hidden.md5", ".hidden.sha256", ".hidden.sha512" } },
-		{ "a.tar.gz", 8, { "a.tar.md5", "a.tar.gz.sha256", "a.tar.gz.sha512", "a.tar.gz.md5" } },
-		{ "sysrcd.dat", 2, { "sysrcd.md5", "sysrcd.dat.sha256" } },
-		{ "sysrcd.dat", 0, { NULL } },
-		{ "", 8, { NULL } },
+		    "isos/v1.2/sysrcd.dat.md5", "isos/v1.2/sysrcd.sha256", "isos/v1.2/sysrcd.sha512" } },
+		{ "boot.d/vmlinuz", HASH_MD5, 8, { "boot.d/vmlinuz.md5", "boot.d/vmlinuz.sha256", "boot.d/vmlinuz.sha512" } },
+		{ ".hidden", HASH_MD5, 8, { ".hidden.md5", ".hidden.sha256", ".hidden.sha512" } },
+		{ "a.tar.gz", HASH_MD5, 8, { "a.tar.md5", "a.tar.gz.sha256", "a.tar.gz.sha512", "a.tar.gz.md5",
+					     "a.tar.sha256", "a.tar.sha512" } },
+		{ "sysrcd.dat", HASH_MD5, 2, { "sysrcd.md5", "sysrcd.dat.sha256" } },
+		{ "sysrcd.dat", HASH_MD5, 0, { NULL } },
+		{ "", HASH_MD5, 8, { NULL } },
+		/* SHA-NI: the sha256 files first (the companion server's name first), then the same order */
+		{ "sysrcd.dat", HASH_SHA256, 8, { "sysrcd.sha256", "sysrcd.dat.sha256", "sysrcd.md5", "sysrcd.dat.sha512",
+						  "sysrcd.dat.md5", "sysrcd.sha512" } },
+		{ "sysrcd.dat", HASH_SHA256, 3, { "sysrcd.sha256", "sysrcd.dat.sha256", "sysrcd.md5" } },
+		{ "vmlinuz", HASH_SHA256, 8, { "vmlinuz.sha256", "vmlinuz.md5", "vmlinuz.sha512" } },
+		{ "isos/sysrcd.dat", HASH_SHA256, 8, { "isos/sysrcd.sha256", "isos/sysrcd.dat.sha256", "isos/sysrcd.md5",
+						       "isos/sysrcd.dat.sha512", "isos/sysrcd.dat.md5", "isos/sysrcd.sha512" } },
+		{ "sysrcd.dat", HASH_SHA512, 8, { "sysrcd.sha512", "sysrcd.dat.sha512", "sysrcd.md5", "sysrcd.dat.sha256",
+						  "sysrcd.dat.md5", "sysrcd.sha256" } },
 	};
 
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		char names[8][256], title[128];
-		int n = checksum_candidates(tab[i].image, names, tab[i].max), want = 0;
+		int n = checksum_candidates(tab[i].image, tab[i].prefer, names, tab[i].max), want = 0;
 		bool ok = true;
 
-		while (want < 4 && tab[i].want[want])
+		while (want < 6 && tab[i].want[want])
 			want++;
 		ok = n == want;
 		for (int j = 0; ok && j < n; j++)
 			ok = strcmp(names[j], tab[i].want[j]) == 0;
-		snprintf(title, sizeof(title), "candidates for '%s' (max %d): %d names", tab[i].image, tab[i].max, n);
+		snprintf(title, sizeof(title), "candidates for '%s' preferring %s (max %d): %d names", tab[i].image,
+			 hash_name(tab[i].prefer), tab[i].max, n);
 		CHECK(title, ok);
+		if (!ok)
+			for (int j = 0; j < n; j++)
+				printf("#   %s\n", names[j]);
 	}
 	{
 		/* names that would not fit in 256 bytes are left out, not cut */
-		char image[260], names[4][256];
+		char image[260], names[6][256];
 		int n;
 		memset(image, 'x', 250);
 		strcpy(image + 250, ".dat");
-		n = checksum_candidates(image, names, 4);
+		n = checksum_candidates(image, HASH_MD5, names, 6);
 		CHECK("candidates: too-long names left out", n == 1 && strlen(names[0]) == 254 &&
 		      strcmp(names[0] + 250, ".md5") == 0);
+		n = checksum_candidates(image, HASH_SHA256, names, 6);
+		CHECK("candidates preferring sha256: too-long names left out", n == 1 && strcmp(names[0] + 250, ".md5") == 0);
 	}
 }
 

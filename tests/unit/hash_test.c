@@ -225,6 +225,96 @@ static void test_hex(void)
 	CHECK_STR("hash_hex of nothing", out, "");
 }
 
+static void digest_hex_impl(enum hash_impl impl, const void *p, size_t len, char *hex)
+{
+	struct hash_ctx h;
+	uint8_t d[HASH_MAX_DIGEST];
+
+	hash_init_impl(&h, HASH_SHA256, impl);
+	hash_update(&h, p, len);
+	hash_hex(d, hash_final(&h, d), hex);
+}
+
+/* SHA-256 through both implementations: the FIPS vectors and the padding
+ * chain through each, then random lengths, offsets and update splits, which
+ * must agree byte for byte. */
+static void test_sha256_impls(void)
+{
+	static const enum hash_impl impls[] = { HASH_IMPL_PORTABLE, HASH_IMPL_SHA_NI };
+	static char million[1000000];
+	char name[128], hex[2 * HASH_MAX_DIGEST + 1], hex2[2 * HASH_MAX_DIGEST + 1];
+	struct hash_ctx h;
+	bool ni = sha256_ni_usable();
+
+	printf("# SHA-NI on this CPU: %s\n", ni ? "yes" : "no (both paths run the portable code)");
+	hash_init_impl(&h, HASH_SHA256, HASH_IMPL_PORTABLE);
+	CHECK_STR("portable path forced", hash_impl_name(&h), "portable");
+	hash_init_impl(&h, HASH_SHA256, HASH_IMPL_SHA_NI);
+	CHECK_STR("SHA-NI path when the CPU has it", hash_impl_name(&h), ni ? "sha-ni" : "portable");
+	hash_init(&h, HASH_SHA256);
+	CHECK_STR("hash_init picks SHA-NI when the CPU has it", hash_impl_name(&h), ni ? "sha-ni" : "portable");
+	hash_init_impl(&h, HASH_MD5, HASH_IMPL_SHA_NI);
+	CHECK_STR("MD5 has no SHA-NI path", hash_impl_name(&h), "portable");
+	CHECK("fastest algorithm: sha256 with SHA-NI, else md5", hash_fastest(HASH_IMPL_AUTO) == (ni ? HASH_SHA256 : HASH_MD5));
+	CHECK("fastest algorithm with the portable code forced: md5", hash_fastest(HASH_IMPL_PORTABLE) == HASH_MD5);
+
+	memset(million, 'a', sizeof(million));
+	for (size_t k = 0; k < 2; k++) {
+		const char *impl = k ? "sha-ni" : "portable";
+		for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+			const struct vector *v = &vectors[i];
+			if (v->algo != HASH_SHA256)
+				continue;
+			digest_hex_impl(impls[k], v->msg ? v->msg : million, v->msg ? strlen(v->msg) : sizeof(million), hex);
+			snprintf(name, sizeof(name), "sha256 %s: vector %zu", impl, i);
+			CHECK_STR(name, hex, v->hex);
+		}
+		struct hash_ctx chain;
+		uint8_t msg[300], d[HASH_MAX_DIGEST];
+		hash_init_impl(&chain, HASH_SHA256, impls[k]);
+		for (size_t n = 0; n <= 300; n++) {
+			for (size_t i = 0; i < n; i++)
+				msg[i] = (uint8_t)(31 * i + 7 + n);
+			hash_init_impl(&h, HASH_SHA256, impls[k]);
+			hash_update(&h, msg, n);
+			hash_update(&chain, d, hash_final(&h, d));
+		}
+		hash_hex(d, hash_final(&chain, d), hex);
+		snprintf(name, sizeof(name), "sha256 %s: lengths 0..300", impl);
+		CHECK_STR(name, hex, chain_hex[HASH_SHA256]);
+	}
+
+	/* random data, lengths, buffer offsets and update splits (fixed seed) */
+	enum { MAXLEN = 70000 };
+	uint8_t *buf = malloc(MAXLEN + 16);
+	uint32_t x = 0x9e3779b9u;
+	int differ = 0;
+	for (size_t i = 0; i < MAXLEN + 16; i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		buf[i] = (uint8_t)x;
+	}
+	for (int round = 0; round < 400; round++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		size_t len = round < 130 ? (size_t)round : x % MAXLEN, off = (x >> 20) % 16;
+		struct hash_ctx a, b;
+		uint8_t da[HASH_MAX_DIGEST], db[HASH_MAX_DIGEST];
+		hash_init_impl(&a, HASH_SHA256, HASH_IMPL_PORTABLE);
+		hash_init_impl(&b, HASH_SHA256, HASH_IMPL_SHA_NI);
+		hash_update(&a, buf + off, len);
+		for (size_t done = 0, step = 1 + (x >> 8) % 3000; done < len; done += step)
+			hash_update(&b, buf + off + done, len - done < step ? len - done : step);
+		hash_final(&a, da);
+		hash_final(&b, db);
+		if (memcmp(da, db, 32) != 0 && differ++ < 3) {
+			hash_hex(da, 32, hex);
+			hash_hex(db, 32, hex2);
+			printf("# length %zu offset %zu: portable %s, sha-ni %s\n", len, off, hex, hex2);
+		}
+	}
+	CHECK("sha256: portable and SHA-NI agree on 400 random lengths, offsets and splits", differ == 0);
+	free(buf);
+}
+
 int main(void)
 {
 	test_vectors();
@@ -232,5 +322,6 @@ int main(void)
 	test_streaming();
 	test_names();
 	test_hex();
+	test_sha256_impls();
 	return CHECK_DONE();
 }
