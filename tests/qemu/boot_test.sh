@@ -23,7 +23,7 @@ qemu_boot "$log" pxe e1000 "netboot=http://10.0.2.2:$good_port/sysrcd.dat"
 if qemu_wait "$log" "$MARK|FAILED at"; then
 	echo "INFO: PXE boot (e1000) reached the test root in ${QEMU_SECONDS}s"
 	check "pxe e1000: boots the image" "$log" "$MARK" "FAILED at"
-	check "pxe e1000: md5 verified" "$log" "md5 verified against http://10.0.2.2:$good_port/sysrcd.md5"
+	check "pxe e1000: md5 verified" "$log" "md5 \(.*\) verified against http://10.0.2.2:$good_port/sysrcd.md5"
 	check "pxe e1000: DHCP lease handed over" "$log" "handover eth0.conf: IPV4ADDR=10\.0\.2\.15"
 	check "pxe e1000: resolv.conf written" "$log" "resolv.conf: .*nameserver 10\.0\.2\.3"
 	check "pxe e1000: root is writable (overlay)" "$log" "root is writable"

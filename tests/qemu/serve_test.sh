@@ -62,7 +62,7 @@ if serve_start "$slog" --config "$TMP/pxebootsrv" --boot-dir "$boot" --leases "$
 		echo "INFO: BIOS PXE boot from netboot serve reached the test root in ${QEMU_SECONDS}s"
 		check_log "bios/http: boots the image" "$log" "$MARK" "FAILED at"
 		check_log "bios/http: the agent verified the image we checksummed" "$log" \
-			"^netboot: .*md5 verified against http://192\.0\.2\.1/sysrcd\.md5"
+			"^netboot: .*(md5|sha256) \(.*\) verified against http://192\.0\.2\.1/sysrcd\.(md5|sha256)"
 		check_log "bios/http: the agent's lease is the firmware's address" "$log" "handover eth0.conf: IPV4ADDR=192\.0\.2\.100"
 		check_log "bios/http: router and DNS from the config" "$log" "handover eth0.conf: IPV4DNS0=192\.0\.2\.254"
 		check_log "bios/http: firmware got pxelinux.0 by architecture" "$slog" "$mac dhcp: .*pxelinux\.0"

@@ -10,7 +10,7 @@ MARK='NETBOOT-TEST-ROOT-OK'
 image_dir "$TMP/tftp"
 log=$TMP/tftp.log
 qemu_boot "$log" direct virtio-net-pci "netboot=tftp://10.0.2.2/sysrcd.dat" 512 "$TMP/tftp"
-if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" && grep -qa 'md5 verified against tftp://10.0.2.2/sysrcd.md5' "$log"; then
+if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" && grep -qaE 'md5 \(.*\) verified against tftp://10.0.2.2/sysrcd.md5' "$log"; then
 	echo "INFO: TFTP boot reached the test root in ${QEMU_SECONDS}s"
 	echo "PASS: netboot=tftp:// boots, md5 verified"
 else
