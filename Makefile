@@ -87,6 +87,11 @@ $(B)/integration/%: tests/integration/%.c $(patsubst %.c,$(B)/host/%.o,$(HOST_SR
 	@echo '  TOOL    $@'
 	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $^
 
+# init/ files with no /init state that the host test tools link too:
+# netup_run drives the network stage's policy (init/netup.c) as /init does
+INIT_HOST_SRCS := init/netup.c
+$(TEST_TOOLS): $(patsubst %.c,$(B)/host/%.o,$(INIT_HOST_SRCS))
+
 fuzz: $(FUZZERS)
 unit: $(TESTS)
 

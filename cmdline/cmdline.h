@@ -17,18 +17,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "netboot/errbuf.h"
+#include "netboot/netmethod.h"	/* enum net_method */
 #include "netboot/url.h"
 
 #define CMDLINE_MAX_IFACES 16
 #define CMDLINE_MAX_URLS 4
 #define CMDLINE_MAX_DNS 3
-
-enum net_method {
-	NET_UNSET,	/* nothing said: DHCP if a network source is given */
-	NET_DHCP,
-	NET_STATIC,
-	NET_OFF,
-};
 
 /* Addresses are in network byte order; 0 = not given. */
 struct iface_plan {

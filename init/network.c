@@ -1,9 +1,10 @@
-/* The network stage: everything is in netboot/netup.c, shared with
- * `netboot dhcp`; /init only says where the files go. */
+/* The network stage: the policy is in init/netup.c (linked by the host
+ * tests too), the steps in netboot/netup.c (shared with `netboot dhcp`);
+ * /init only says where the files go. */
 #include <stdio.h>
 #include "netboot/ipv4.h"
 #include "init/boot.h"
-#include "netboot/netup.h"
+#include "init/netup.h"
 
 int bring_up_network(struct boot *b)
 {

@@ -1,15 +1,17 @@
-/* The network stage /init runs: find the Ethernet interfaces, rename them
- * (nameif=), bring them up, configure the static ones, run DHCP on the
- * others in parallel, apply the winning lease, write resolv.conf and one
+/* The steps of bringing an interface up, with no boot plan in them: list
+ * the Ethernet interfaces, describe a configuration (from a DHCP lease or
+ * from static values), apply it over rtnetlink, write resolv.conf and one
  * handover file per configured interface (format: docs/handover.md).
- * Each step logs one line "netboot: net: ...". */
+ * Each step logs one line "netboot: net: ...".  The policy that picks the
+ * steps from the kernel command line lives a layer up, in /init's network
+ * stage; `netboot dhcp` drives the same steps. */
 #ifndef NETBOOT_NETUP_H
 #define NETBOOT_NETUP_H
 #include <stdint.h>
 #include <stdio.h>
-#include "cmdline/cmdline.h"
 #include "netboot/dhcp_client.h"
 #include "netboot/errbuf.h"
+#include "netboot/netmethod.h"
 #include "netboot/rtnl.h"
 
 #define NET_MAX_DNS 3	/* resolv.conf's MAXNS */
@@ -31,7 +33,7 @@ struct net_ifconf {
 	uint8_t prefix;
 	uint32_t broadcast;
 	uint32_t gateway;
-	uint32_t dns[NET_MAX_DNS];	/* dns= from the command line first, then the lease's */
+	uint32_t dns[NET_MAX_DNS];	/* the given ones (dns=) first, then the lease's */
 	int ndns;
 	char domain[128];
 	char hostname[64];
@@ -43,25 +45,6 @@ struct net_ifconf {
 	long long lease_obtained;	/* unix time; 0 for static */
 	unsigned mtu;			/* the link's MTU after setup */
 };
-
-struct net_state {
-	struct net_ifconf used;		/* the interface the boot goes on with; used.ifname "" = none */
-	char configured[CMDLINE_MAX_IFACES][16];	/* every interface given an address */
-	int nconfigured;
-	long elapsed_ms;		/* the whole stage */
-	long dhcp_ms;			/* from DHCP start to the chosen ACK; 0 without DHCP */
-};
-
-/* Runs the stage.  Returns 0 when at least one interface was configured
- * (or none was asked for: st->used.ifname is then ""), else a negative
- * errno with e naming the interfaces and what was tried, e.g. "no DHCP
- * offer on eth0, eth1 after 30.0 s (eth0: 5 DISCOVERs, no offer; eth1: no
- * carrier)".  A DHCP failure is only logged when a static interface
- * came up. */
-int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, struct net_state *st,
-		 FILE *log, struct errbuf *e);
-
-/* --- the steps, shared with `netboot dhcp` and the tests --- */
 
 struct net_iface {
 	char name[16];
@@ -76,10 +59,22 @@ int net_list_ifaces(const char *sysfs_net, struct net_iface *out, int max, struc
 void net_ifconf_from_lease(struct net_ifconf *c, const char *ifname, const uint8_t mac[6],
 			   const struct dhcp_lease *l, const uint32_t *dns, int ndns);
 
+/* Fills c for a static address: the broadcast from the prefix (none for
+ * /31 and /32), dns (n of them) without duplicates, the hostname
+ * sanitized (at most hostname_len bytes read). */
+void net_ifconf_static(struct net_ifconf *c, const char *ifname, const uint8_t mac[6], uint32_t addr,
+		       uint8_t prefix, uint32_t gateway, const uint32_t *dns, int ndns,
+		       const char *hostname, size_t hostname_len);
+
 /* Sets the MTU (when c->mtu differs from the link's), the address and the
  * default route (when c->gateway).  Only the address is fatal; the others
  * are logged.  Updates c->mtu to the link's MTU. */
 int net_apply(struct rtnl *nl, struct net_ifconf *c, FILE *log, struct errbuf *e);
+/* The same without the default route. */
+int net_apply_addr(struct rtnl *nl, struct net_ifconf *c, FILE *log, struct errbuf *e);
+/* The default route via c->gateway on c->ifname, on-link when the gateway
+ * lies outside c's subnet.  Logs the outcome; returns 0 or a negative errno. */
+int net_route_via(struct rtnl *nl, const struct net_ifconf *c, FILE *log);
 
 /* The handover file (docs/handover.md) and resolv.conf.  The write
  * functions create the file under a temporary name and rename it. */

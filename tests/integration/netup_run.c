@@ -1,4 +1,4 @@
-/* netup_run: runs net_bring_up() the way /init does, for netup_netns.sh.
+/* netup_run: runs net_bring_up() (init/netup.c) the way /init does, for netup_netns.sh.
  *   netup_run DIR 'kernel command line'
  * Reads the interfaces from /sys/class/net (run it inside a namespace),
  * writes DIR/resolv.conf and DIR/run/<if>.conf, prints struct net_state as
@@ -8,7 +8,7 @@
 #include <string.h>
 #include "netboot/ipv4.h"
 #include "cmdline/cmdline.h"
-#include "netboot/netup.h"
+#include "init/netup.h"
 
 int main(int argc, char **argv)
 {
