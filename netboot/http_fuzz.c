@@ -1,5 +1,6 @@
 /* libFuzzer: the HTTP codec and the URL parser on arbitrary bytes. */
 #include <stdint.h>
+#include <string.h>
 #include "netboot/http_wire.h"
 #include "netboot/url.h"
 
