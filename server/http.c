@@ -21,6 +21,7 @@
 #include "netboot/http_wire.h"
 #include "netboot/url.h"
 #include "server/server.h"
+#include "server/tcp_listen.h"
 
 #define HTTP_MAX_CONNS 512
 #define HTTP_SWEEP_MS 200
@@ -597,31 +598,6 @@ static long env_ms(const char *name, long dflt)
 	return v && *v && !*end && ms > 0 ? ms : dflt;
 }
 
-static int listen_tcp(const struct serve_config *cfg, uint16_t port, struct errbuf *e)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
-	if (fd < 0)
-		return nb_fail(e, -errno, "TCP port %u: socket: %s", port, strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (cfg->interface[0] &&
-	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->interface, (socklen_t)strlen(cfg->interface)) < 0) {
-		int err = errno;
-		close(fd);
-		return nb_fail(e, -err, "TCP port %u: cannot bind to interface %s: %s", port, cfg->interface, strerror(err));
-	}
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 256) < 0) {
-		int err = errno;
-		close(fd);
-		if (err == EADDRINUSE)
-			return nb_fail(e, -err, "TCP port %u is in use (another web server?): stop it or pick another port", port);
-		if (err == EACCES)
-			return nb_fail(e, -err, "TCP port %u: permission denied (ports below 1024 need root)", port);
-		return nb_fail(e, -err, "TCP port %u: %s", port, strerror(err));
-	}
-	return fd;
-}
-
 int http_service_start(struct server *s, struct errbuf *e)
 {
 	struct http_service *svc = calloc(1, sizeof(*svc));
@@ -632,7 +608,7 @@ int http_service_start(struct server *s, struct errbuf *e)
 	svc->head_timeout_ms = env_ms("NETBOOT_SERVE_HTTP_HEAD_TIMEOUT_MS", 10000);
 	svc->idle_timeout_ms = env_ms("NETBOOT_SERVE_HTTP_IDLE_TIMEOUT_MS", 30000);
 	svc->send_timeout_ms = env_ms("NETBOOT_SERVE_HTTP_SEND_TIMEOUT_MS", 60000);
-	int fd = listen_tcp(&s->cfg, s->cfg.http_port, e);
+	int fd = tcp_listen(&s->cfg, s->cfg.http_port, "another web server such as nginx", e);
 	if (fd < 0) {
 		free(svc);
 		return fd;
