@@ -258,7 +258,7 @@ int http_parse_request(const char *buf, size_t len, struct http_request *r, stru
 	if (!sp1 || !sp2 || sp1 == p || (size_t)(sp1 - p) >= sizeof(r->method) || sp2 == sp1 + 1 || eol - sp2 < 9 ||
 	    memcmp(sp2 + 1, "HTTP/1.", 7) != 0 || (sp2[8] != '0' && sp2[8] != '1') ||
 	    (eol - sp2 > 9 && !(eol - sp2 == 10 && sp2[9] == '\r'))) {
-		nb_sanitize(shown, sizeof(shown), p, (size_t)(eol - p));
+		nb_sanitize(shown, sizeof(shown), p, (size_t)(eol - p - (eol > p && eol[-1] == '\r')));
 		return nb_fail(e, -EPROTO, "HTTP: malformed request line '%s', expected 'GET /path HTTP/1.1'", shown);
 	}
 	memcpy(r->method, p, (size_t)(sp1 - p));

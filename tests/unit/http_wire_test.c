@@ -85,6 +85,7 @@ int main(void)
 	      q.range_start == 5368709000ull && q.range_end == HTTP_NO_LENGTH);
 	CHECK("line end junk refused", REQ("GET / HTTP/1.1x\r\n\r\n") == -EPROTO);
 	CHECK("empty method refused", REQ(" / HTTP/1.1\r\n\r\n") == -EPROTO);
+	CHECK("bad request line shown without CR", REQ("\x16\x03 junk\r\n\r\n") == -EPROTO && strstr(e.msg, "'?? junk'"));
 	CHECK("HTTP/2 refused", REQ("GET / HTTP/2.0\r\n\r\n") == -EPROTO);
 	CHECK("folded request header refused", REQ("GET / HTTP/1.1\r\nA: b\r\n c\r\n\r\n") == -EPROTO);
 	CHECK("request incomplete", REQ("GET / HTTP/1.1\r\nHost: h\r\n") == 0);
