@@ -6,7 +6,7 @@
 # that stalls its head, one that stops reading, a huge head, garbage bytes.
 # The server is stopped by PID on exit.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-NB=$ROOT/build/netboot
+NB=${NETBOOT_BIN:-$ROOT/build/netboot}	# NETBOOT_BIN=build/netboot-san for a sanitizer run
 TMP=$(mktemp -d /tmp/netboot-serve-http.XXXXXX)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"; }
