@@ -68,4 +68,6 @@ if [ -x /usr/bin/time ]; then
 fi
 rm -f "$TMP/out/"*
 [ -x "$ROOT/bench/tftp_bench.sh" ] && "$ROOT/bench/tftp_bench.sh"
+# the server side: netboot serve's HTTP service against nginx
+[ -x "$ROOT/bench/serve_http_bench.sh" ] && SIZE_MB=$SIZE_MB RUNS=$RUNS "$ROOT/bench/serve_http_bench.sh"
 exit 0
