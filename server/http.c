@@ -5,7 +5,9 @@
  * (sendfile with an explicit offset, resumed on EPOLLOUT), then wait for the
  * next request.  One request at a time: pipelined bytes wait in the input
  * buffer.  A timer sweeps the connections for the head, idle and send
- * timeouts.  Heads are parsed by netboot/http_wire.c. */
+ * timeouts.  Heads are parsed by netboot/http_wire.c.  Lenient where boot
+ * firmware is sloppy: a request without Host is served, several ranges get
+ * the whole file (200). */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -263,7 +266,7 @@ static void serve_file(struct http_conn *c, const struct http_request *q, const 
 	uint64_t size = 0, start = 0, len = 0;
 	int fd = boot_files_open(&s->files, path, &size, &e);
 	if (fd < 0) {
-		int status = fd == -ENOENT ? 404 : 403;
+		int status = fd == -ENOENT ? 404 : fd == -EACCES ? 403 : 500;
 		conn_log(c, "%s %d: %s", c->what, status, e.msg);
 		answer_error(c, status, c->close_after, head_only, NULL);
 		return;
@@ -307,11 +310,6 @@ static void handle_request(struct http_conn *c, const struct http_request *q)
 	if (strcmp(q->method, "GET") && !head_only) {
 		conn_log(c, "%s 405: only GET and HEAD", c->what);
 		answer_error(c, 405, c->close_after, false, "GET, HEAD");
-		return;
-	}
-	if (q->minor_version == 1 && !q->has_host) {
-		conn_log(c, "%s 400: HTTP/1.1 request without Host", c->what);
-		answer_error(c, 400, true, head_only, NULL);
 		return;
 	}
 	if (target_path(q->path, path, sizeof(path)) < 0) {
@@ -590,6 +588,18 @@ static long sweep(struct loop_timer *t, long long now)
 	return svc->nconns || svc->listen_paused_until ? HTTP_SWEEP_MS : -1;
 }
 
+/* Each client holds a socket and a file: make room for HTTP_MAX_CONNS of
+ * them beside the other services (the usual soft limit is 1024). */
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+	rlim_t want = 4 * HTTP_MAX_CONNS + 256;
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < want) {
+		r.rlim_cur = r.rlim_max < want ? r.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
 static long env_ms(const char *name, long dflt)
 {
 	const char *v = getenv(name);
@@ -604,6 +614,7 @@ int http_service_start(struct server *s, struct errbuf *e)
 	if (!svc)
 		return nb_fail(e, -ENOMEM, "out of memory");
 	svc->s = s;
+	raise_fd_limit();
 	/* overridable for tests; the defaults suit firmware and slow links */
 	svc->head_timeout_ms = env_ms("NETBOOT_SERVE_HTTP_HEAD_TIMEOUT_MS", 10000);
 	svc->idle_timeout_ms = env_ms("NETBOOT_SERVE_HTTP_IDLE_TIMEOUT_MS", 30000);

@@ -139,6 +139,29 @@ sys.stdout.buffer.write(s.recv(100))" > "$TMP/junk"
 check "a TLS-like junk head: 400, logged sanitized" bash -c "grep -q '^HTTP/1.1 400 Bad Request' '$TMP/junk' &&
 	grep -q \"http: 400: HTTP: malformed request line '????? binary junk'\" '$TMP/log'"
 
+# over the connection cap (512): the extra ones are told 503 and closed
+timeout 20 python3 -c "
+import socket, time
+socks = []
+for i in range(520):
+    s = socket.create_connection(('127.0.0.1', $port)); socks.append(s)
+busy = 0
+for s in socks[-20:]:
+    s.settimeout(1)
+    try:
+        busy += s.recv(100).startswith(b'HTTP/1.1 503')
+    except OSError: pass
+print(busy)" > "$TMP/busy" 2>&1
+check "over 512 connections: 503 for the extra ones ($(cat "$TMP/busy"))" bash -c "[ \"\$(cat '$TMP/busy')\" -ge 8 ] &&
+	grep -q 'http: 503: 512 connections open (limit 512), refused' '$TMP/log'"
+sleep 2	# the idle ones time out
+check "served again once the idle connections timed out" bash -c "curl -sf -o /dev/null '$U/vmlinuz'"
+check "a request without Host is served" bash -c "printf 'GET /vmlinuz HTTP/1.1\r\nConnection: close\r\n\r\n' |
+	timeout 3 python3 -c \"
+import socket, sys
+s = socket.create_connection(('127.0.0.1', $port)); s.sendall(sys.stdin.buffer.read()); s.settimeout(2)
+sys.stdout.buffer.write(s.recv(1000))\" | grep -q '^HTTP/1.1 200 OK'"
+
 alive || fail "server died"
 [ $failed = 0 ] || { echo "--- server log (tail)"; tail -20 "$TMP/log"; }
 exit $failed
