@@ -97,6 +97,8 @@ if [ -x /usr/bin/time ]; then
 fi
 rm -f "$TMP/out/"*
 [ -x "$ROOT/bench/tftp_bench.sh" ] && [ -z "${SKIP_TFTP:-}" ] && "$ROOT/bench/tftp_bench.sh"
+# the server side: netboot serve's HTTP service against nginx, its DHCP against dnsmasq and Kea
+[ -x "$ROOT/bench/serve_http_bench.sh" ] && SIZE_MB=$SIZE_MB RUNS=$RUNS "$ROOT/bench/serve_http_bench.sh"
 [ -x "$ROOT/bench/serve_dhcp_bench.sh" ] && "$ROOT/bench/serve_dhcp_bench.sh"
 # the boot race runs QEMU for minutes: only when asked
 [ "${BOOT_RACE:-0}" = 1 ] && "$ROOT/bench/boot_race.sh"

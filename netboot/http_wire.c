@@ -177,11 +177,76 @@ int http_parse_response(const char *buf, size_t len, struct http_response *r, st
 	return (int)head;
 }
 
+/* "bytes=a-b", "bytes=a-", "bytes=-n": one range into r; several ranges
+ * set multi_range; anything else is ignored (whole file). */
+static void parse_range(const char *v, const char *end, struct http_request *r)
+{
+	const char *dash;
+	if (end - v < 7 || strncasecmp(v, "bytes=", 6) != 0)
+		return;
+	v += 6;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	if (memchr(v, ',', (size_t)(end - v))) {
+		r->multi_range = true;
+		return;
+	}
+	if (!(dash = memchr(v, '-', (size_t)(end - v))))
+		return;
+	if (dash == v) {	/* suffix: the last n bytes; "-0" asks for nothing */
+		if (!parse_u64(dash + 1, end, &r->range_end))
+			return;
+		r->range_suffix = true;
+		r->range_start = 0;
+		r->has_range = true;
+		return;
+	}
+	if (!parse_u64(v, dash, &r->range_start))
+		return;
+	r->range_end = HTTP_NO_LENGTH;
+	if (dash + 1 < end && (!parse_u64(dash + 1, end, &r->range_end) || r->range_end < r->range_start))
+		return;
+	r->has_range = true;
+}
+
+/* One "Name: value" line of a request head into r. */
+static int request_header(const char *p, const char *lend, struct http_request *r, struct errbuf *e)
+{
+	const char *colon = memchr(p, ':', (size_t)(lend - p)), *v;
+	if (!colon || colon == p)
+		return nb_fail(e, -EPROTO, "HTTP: expected 'Name: value' header in request");
+	v = colon + 1;
+	trim(&v, &lend);
+	size_t n = (size_t)(colon - p);
+#define IS(h) (n == sizeof(h) - 1 && strncasecmp(p, h, n) == 0)
+	if (IS("Range")) {
+		parse_range(v, lend, r);
+	} else if (IS("Connection")) {
+		if (value_has_token(v, lend, "close"))
+			r->close = true;
+		else if (value_has_token(v, lend, "keep-alive"))
+			r->close = false;
+	} else if (IS("Host")) {
+		r->has_host = true;
+	} else if (IS("Transfer-Encoding")) {
+		r->has_body = true;
+	} else if (IS("Content-Length")) {
+		uint64_t len;
+		if (!parse_u64(v, lend, &len))
+			return nb_fail(e, -EPROTO, "HTTP: request Content-Length is not a number");
+		if (len)
+			r->has_body = true;
+	}
+#undef IS
+	return 0;
+}
+
 int http_parse_request(const char *buf, size_t len, struct http_request *r, struct errbuf *e)
 {
 	size_t head = head_length(buf, len > HTTP_MAX_HEAD ? HTTP_MAX_HEAD : len);
 	const char *p = buf, *end, *eol, *sp1, *sp2;
 	char shown[80];
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (!head)
@@ -190,49 +255,73 @@ int http_parse_request(const char *buf, size_t len, struct http_request *r, stru
 	eol = memchr(p, '\n', (size_t)(end - p));
 	sp1 = memchr(p, ' ', (size_t)(eol - p));
 	sp2 = sp1 ? memchr(sp1 + 1, ' ', (size_t)(eol - sp1 - 1)) : NULL;
-	if (!sp1 || !sp2 || (size_t)(sp1 - p) >= sizeof(r->method) || eol - sp2 < 9 ||
-	    memcmp(sp2 + 1, "HTTP/1.", 7) != 0 || (sp2[8] != '0' && sp2[8] != '1')) {
-		nb_sanitize(shown, sizeof(shown), p, (size_t)(eol - p));
+	if (!sp1 || !sp2 || sp1 == p || (size_t)(sp1 - p) >= sizeof(r->method) || sp2 == sp1 + 1 || eol - sp2 < 9 ||
+	    memcmp(sp2 + 1, "HTTP/1.", 7) != 0 || (sp2[8] != '0' && sp2[8] != '1') ||
+	    (eol - sp2 > 9 && !(eol - sp2 == 10 && sp2[9] == '\r'))) {
+		nb_sanitize(shown, sizeof(shown), p, (size_t)(eol - p - (eol > p && eol[-1] == '\r')));
 		return nb_fail(e, -EPROTO, "HTTP: malformed request line '%s', expected 'GET /path HTTP/1.1'", shown);
 	}
 	memcpy(r->method, p, (size_t)(sp1 - p));
 	if ((size_t)(sp2 - sp1 - 1) >= sizeof(r->path))
-		return nb_fail(e, -E2BIG, "HTTP: request target longer than %zu bytes", sizeof(r->path) - 1);
+		return nb_fail(e, -ENAMETOOLONG, "HTTP: request target longer than %zu bytes", sizeof(r->path) - 1);
 	nb_sanitize(r->path, sizeof(r->path), sp1 + 1, (size_t)(sp2 - sp1 - 1));
 	r->minor_version = sp2[8] - '0';
 	r->close = r->minor_version == 0;
 	for (p = eol + 1; p < end; p = eol + 1) {
 		eol = memchr(p, '\n', (size_t)(end - p));
-		const char *lend = eol, *colon, *v;
+		const char *lend = eol;
 		if (lend > p && lend[-1] == '\r')
 			lend--;
 		if (lend == p)
 			break;
-		colon = memchr(p, ':', (size_t)(lend - p));
-		if (!colon)
-			return nb_fail(e, -EPROTO, "HTTP: expected 'Name: value' header in request");
-		v = colon + 1;
-		trim(&v, &lend);
-		size_t n = (size_t)(colon - p);
-		if (n == 5 && strncasecmp(p, "Range", 5) == 0) {
-			const char *dash;
-			if (lend - v < 7 || strncasecmp(v, "bytes=", 6) != 0 ||
-			    !(dash = memchr(v, '-', (size_t)(lend - v))) || !parse_u64(v + 6, dash, &r->range_start))
-				continue;	/* unsupported forms: serve the whole file (RFC 9110 allows) */
-			r->range_end = HTTP_NO_LENGTH;
-			if (dash + 1 < lend && !parse_u64(dash + 1, lend, &r->range_end))
-				continue;
-			if (r->range_end < r->range_start)
-				continue;
-			r->has_range = true;
-		} else if (n == 10 && strncasecmp(p, "Connection", 10) == 0) {
-			if (value_has_token(v, lend, "close"))
-				r->close = true;
-			else if (value_has_token(v, lend, "keep-alive"))
-				r->close = false;
-		}
+		if (eol - p > HTTP_MAX_LINE)
+			return nb_fail(e, -E2BIG, "HTTP: request header line longer than %d bytes", HTTP_MAX_LINE);
+		if (*p == ' ' || *p == '\t')
+			return nb_fail(e, -EPROTO, "HTTP: folded header lines are not accepted");
+		if ((rc = request_header(p, lend, r, e)) < 0)
+			return rc;
 	}
 	return (int)head;
+}
+
+int http_range_resolve(const struct http_request *r, uint64_t size, uint64_t *start, uint64_t *len)
+{
+	if (!r->has_range)
+		return 0;
+	if (r->range_suffix) {
+		if (r->range_end == 0 || size == 0)
+			return -ERANGE;
+		*len = r->range_end < size ? r->range_end : size;
+		*start = size - *len;
+		return 1;
+	}
+	if (r->range_start >= size)
+		return -ERANGE;
+	uint64_t last = r->range_end >= size ? size - 1 : r->range_end;
+	*start = r->range_start;
+	*len = last - r->range_start + 1;
+	return 1;
+}
+
+int http_build_response_head(char *buf, size_t cap, const struct http_reply *h)
+{
+	char type[96] = "", range[96] = "", allow[64] = "";
+	if (h->content_type)
+		snprintf(type, sizeof(type), "Content-Type: %s\r\n", h->content_type);
+	if (h->has_range)
+		snprintf(range, sizeof(range), "Content-Range: bytes %llu-%llu/%llu\r\n",
+			 (unsigned long long)h->range_start, (unsigned long long)h->range_end,
+			 (unsigned long long)h->range_total);
+	else if (h->unsatisfiable)
+		snprintf(range, sizeof(range), "Content-Range: bytes */%llu\r\n", (unsigned long long)h->range_total);
+	if (h->allow)
+		snprintf(allow, sizeof(allow), "Allow: %s\r\n", h->allow);
+	int n = snprintf(buf, cap,
+			 "HTTP/1.1 %d %s\r\nServer: netboot\r\nContent-Length: %llu\r\n%s%sAccept-Ranges: bytes\r\n%s%s"
+			 "Connection: %s\r\n\r\n",
+			 h->status, http_status_text(h->status), (unsigned long long)h->content_length, type, range, allow,
+			 h->no_store ? "Cache-Control: no-store\r\n" : "", h->close ? "close" : "keep-alive");
+	return (n < 0 || (size_t)n >= cap) ? -ENOSPC : n;
 }
 
 int http_parse_chunk_size(const char *buf, size_t len, uint64_t *size, struct errbuf *e)
@@ -290,7 +379,9 @@ const char *http_status_text(int status)
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 414: return "URI Too Long";
 	case 416: return "Range Not Satisfiable";
+	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
 	default: return "Unknown";

@@ -26,20 +26,52 @@ struct http_response {
 };
 
 struct http_request {
-	char method[8];			/* GET or HEAD */
-	char path[1024];		/* decoded of nothing: raw target, sanitized */
+	char method[8];			/* GET, HEAD, or any other token (the server answers 405) */
+	char path[1024];		/* the raw target, not percent-decoded, sanitized */
 	int minor_version;
+	/* one byte range "bytes=a-b", "bytes=a-" or the suffix "bytes=-n";
+	 * forms we do not take (several ranges, other units, garbage) leave
+	 * has_range false: the whole file is served (RFC 9110 14.2 allows). */
 	bool has_range;
+	bool range_suffix;		/* "-n": the last range_end bytes */
 	uint64_t range_start;
-	uint64_t range_end;		/* HTTP_NO_LENGTH = open-ended "a-" */
-	bool close;
+	uint64_t range_end;		/* inclusive; HTTP_NO_LENGTH = open-ended "a-" */
+	bool multi_range;		/* several ranges asked: ignored, whole file */
+	bool close;			/* Connection: close, or HTTP/1.0 without keep-alive */
+	bool has_host;
+	bool has_body;			/* Content-Length > 0 or Transfer-Encoding: cannot be skipped, close after */
+};
+
+/* What a server answers: http_build_response_head writes the head. */
+struct http_reply {
+	int status;
+	uint64_t content_length;	/* always sent */
+	const char *content_type;	/* NULL = none */
+	bool has_range;			/* 206: Content-Range: bytes a-b/total */
+	bool unsatisfiable;		/* 416: Content-Range with "*" for the range, range_total */
+	uint64_t range_start, range_end, range_total;
+	const char *allow;		/* 405: the Allow header, NULL = none */
+	bool no_store;			/* Cache-Control: no-store */
+	bool close;			/* Connection: close (else keep-alive) */
 };
 
 /* Parses a response head.  Returns the head length (> 0) once the blank line
  * has arrived, 0 if more bytes are needed, or a negative errno (-EPROTO,
  * -E2BIG) with e naming what was wrong. */
 int http_parse_response(const char *buf, size_t len, struct http_response *r, struct errbuf *e);
+/* Parses a request head: the same returns; a request target longer than
+ * the path field is -ENAMETOOLONG (414), a head or line too long -E2BIG
+ * (431). */
 int http_parse_request(const char *buf, size_t len, struct http_request *r, struct errbuf *e);
+
+/* The byte span a request's range selects in a file of size bytes:
+ * 0 = the whole file (no usable range), 1 = a part (*start, *len set;
+ * answer 206), -ERANGE = not satisfiable (answer 416). */
+int http_range_resolve(const struct http_request *r, uint64_t size, uint64_t *start, uint64_t *len);
+
+/* Writes a response head (status line, Server, Content-Length, then what
+ * h asks for, blank line).  Returns its length or -ENOSPC. */
+int http_build_response_head(char *buf, size_t cap, const struct http_reply *h);
 
 /* Parses "<hex>[;ext]\r\n" at the start of buf.  Returns the line length,
  * 0 if incomplete, or -EPROTO. */

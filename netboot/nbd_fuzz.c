@@ -4,6 +4,7 @@
  * NBD_OPT_EXPORT_NAME, a transmission request and a simple reply; what
  * parses is built again and must read back the same.  The input is copied
  * to a heap buffer of its exact size so ASan sees any read past the end. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	     memcmp(out, buf, NBD_SIMPLE_REPLY_LEN) || nbd_parse_simple_reply(out, 16, &rp2, &e) ||
 	     rp2.cookie != rp.cookie || rp2.error != rp.error))
 		abort();
+	/* the server's parsers: what a client sends */
+	uint32_t cf;
+	struct nbd_opt_request oq;
+	static struct nbd_opt_go go;
+	nbd_parse_client_flags(buf, size, &cf, &e);
+	int orc = nbd_parse_opt_request(buf, size, &oq, &e);
+	if ((orc == 0 && oq.len > NBD_OPT_DATA_MAX) || (orc == -EMSGSIZE && oq.len <= NBD_OPT_DATA_MAX))
+		abort();
+	if (nbd_parse_opt_go(buf, size, &go, &e) == 0 &&
+	    (go.name_len > NBD_NAME_MAX || strlen(go.name) != go.name_len || 6u + go.name_len + 2u * go.nreqs != size))
+		abort();
 	/* the input as an export name: the builders bound it */
 	char name[NBD_NAME_MAX + 8];
 	size_t n = size < sizeof(name) - 1 ? size : sizeof(name) - 1;
@@ -63,6 +75,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	name[n] = 0;
 	int len = nbd_build_opt_go(out, sizeof(out), name, size & 2);
 	if (len < 0 ? strlen(name) <= NBD_NAME_MAX : (size_t)len > sizeof(out))
+		abort();
+	len = nbd_build_rep_server(out, sizeof(out), name);
+	if (len >= 0 && (size_t)len != 24 + strlen(name))
 		abort();
 	len = nbd_build_opt_export_name(out, sizeof(out), name);
 	if (len >= 0 && (size_t)len != 16 + strlen(name))

@@ -268,3 +268,119 @@ int nbd_build_simple_reply(uint8_t *buf, size_t cap, const struct nbd_simple_rep
 	st64(buf + 8, r->cookie);
 	return NBD_SIMPLE_REPLY_LEN;
 }
+
+/* --- the server side --- */
+
+int nbd_build_greeting(uint8_t *buf, size_t cap, uint16_t hflags)
+{
+	if (cap < NBD_GREETING_LEN)
+		return -ENOSPC;
+	memcpy(buf, nbdmagic, 8);
+	st64(buf + 8, NBD_IHAVEOPT);
+	st16(buf + 16, hflags);
+	return NBD_GREETING_LEN;
+}
+
+int nbd_parse_client_flags(const uint8_t *buf, size_t len, uint32_t *cflags, struct errbuf *e)
+{
+	if (len < 4)
+		return nb_fail(e, -EPROTO, "NBD client flags cut short: %zu of 4 bytes", len);
+	*cflags = ld32(buf);
+	if (*cflags & ~(uint32_t)(NBD_FLAG_C_FIXED_NEWSTYLE | NBD_FLAG_C_NO_ZEROES))
+		return nb_fail(e, -EPROTO, "NBD client flags 0x%08x: unknown bits", (unsigned)*cflags);
+	return 0;
+}
+
+int nbd_parse_opt_request(const uint8_t *buf, size_t len, struct nbd_opt_request *out, struct errbuf *e)
+{
+	char shown[24];
+	if (len < NBD_OPT_REQ_HDR_LEN)
+		return nb_fail(e, -EPROTO, "NBD option request cut short: %zu of %d bytes", len, NBD_OPT_REQ_HDR_LEN);
+	if (ld64(buf) != NBD_IHAVEOPT) {
+		show_bytes(shown, sizeof(shown), buf, 8);
+		return nb_fail(e, -EPROTO, "NBD option request without IHAVEOPT magic (got '%s')", shown);
+	}
+	out->option = ld32(buf + 8);
+	out->len = ld32(buf + 12);
+	if (out->len > NBD_OPT_DATA_MAX)
+		return nb_fail(e, -EMSGSIZE, "NBD option %u with %u bytes of data (limit %d)", (unsigned)out->option,
+			       (unsigned)out->len, NBD_OPT_DATA_MAX);
+	return 0;
+}
+
+int nbd_parse_opt_go(const uint8_t *buf, size_t len, struct nbd_opt_go *out, struct errbuf *e)
+{
+	if (len < 6)
+		return nb_fail(e, -EPROTO, "NBD_OPT_INFO/GO data of %zu bytes (at least 6)", len);
+	out->name_len = ld32(buf);
+	if (out->name_len > NBD_NAME_MAX || out->name_len > len - 6)
+		return nb_fail(e, -EPROTO, "NBD_OPT_INFO/GO: export name of %u bytes in %zu bytes of data",
+			       (unsigned)out->name_len, len);
+	memcpy(out->name, buf + 4, out->name_len);
+	out->name[out->name_len] = '\0';
+	if (memchr(out->name, '\0', out->name_len))
+		return nb_fail(e, -EPROTO, "NBD_OPT_INFO/GO: export name holds a NUL byte");
+	const uint8_t *p = buf + 4 + out->name_len;
+	out->nreqs = ld16(p);
+	if ((size_t)out->nreqs * 2 != len - 6 - out->name_len)
+		return nb_fail(e, -EPROTO, "NBD_OPT_INFO/GO: %u info requests in %zu bytes", (unsigned)out->nreqs,
+			       len - 6 - out->name_len);
+	for (uint16_t i = 0; i < out->nreqs && i < NBD_INFO_REQS_MAX; i++)
+		out->reqs[i] = ld16(p + 2 + 2 * i);
+	return 0;
+}
+
+int nbd_build_opt_reply(uint8_t *buf, size_t cap, uint32_t option, uint32_t type, const void *payload, size_t plen)
+{
+	if (cap < NBD_OPT_REPLY_HDR_LEN || plen > cap - NBD_OPT_REPLY_HDR_LEN || plen > NBD_OPT_REPLY_MAX)
+		return -ENOSPC;
+	st64(buf, NBD_OPT_REPLY_MAGIC);
+	st32(buf + 8, option);
+	st32(buf + 12, type);
+	st32(buf + 16, (uint32_t)plen);
+	if (plen)
+		memcpy(buf + NBD_OPT_REPLY_HDR_LEN, payload, plen);
+	return (int)(NBD_OPT_REPLY_HDR_LEN + plen);
+}
+
+int nbd_build_rep_server(uint8_t *buf, size_t cap, const char *name)
+{
+	uint8_t p[4 + NBD_NAME_MAX];
+	size_t n = strnlen(name, NBD_NAME_MAX + 1);
+	if (n > NBD_NAME_MAX)
+		return -ENAMETOOLONG;
+	st32(p, (uint32_t)n);
+	memcpy(p + 4, name, n);
+	return nbd_build_opt_reply(buf, cap, NBD_OPT_LIST, NBD_REP_SERVER, p, 4 + n);
+}
+
+int nbd_build_rep_info_export(uint8_t *buf, size_t cap, uint32_t option, uint64_t size, uint16_t flags)
+{
+	uint8_t p[12];
+	st16(p, NBD_INFO_EXPORT);
+	st64(p + 2, size);
+	st16(p + 10, flags);
+	return nbd_build_opt_reply(buf, cap, option, NBD_REP_INFO, p, sizeof(p));
+}
+
+int nbd_build_rep_info_block_size(uint8_t *buf, size_t cap, uint32_t option, uint32_t min, uint32_t pref,
+				  uint32_t max)
+{
+	uint8_t p[14];
+	st16(p, NBD_INFO_BLOCK_SIZE);
+	st32(p + 2, min);
+	st32(p + 6, pref);
+	st32(p + 10, max);
+	return nbd_build_opt_reply(buf, cap, option, NBD_REP_INFO, p, sizeof(p));
+}
+
+int nbd_build_export_name_reply(uint8_t *buf, size_t cap, uint64_t size, uint16_t flags, int no_zeroes)
+{
+	size_t n = no_zeroes ? NBD_EXPORT_NAME_REPLY_SHORT : NBD_EXPORT_NAME_REPLY_LEN;
+	if (cap < n)
+		return -ENOSPC;
+	memset(buf, 0, n);
+	st64(buf, size);
+	st16(buf + 8, flags);
+	return (int)n;
+}

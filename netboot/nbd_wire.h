@@ -62,7 +62,16 @@ enum nbd_opt {
 
 enum nbd_info_type { NBD_INFO_EXPORT = 0, NBD_INFO_NAME = 1, NBD_INFO_DESCRIPTION = 2, NBD_INFO_BLOCK_SIZE = 3 };
 
-enum nbd_cmd { NBD_CMD_READ = 0, NBD_CMD_WRITE = 1, NBD_CMD_DISC = 2, NBD_CMD_FLUSH = 3, NBD_CMD_TRIM = 4 };
+enum nbd_cmd {
+	NBD_CMD_READ = 0, NBD_CMD_WRITE = 1, NBD_CMD_DISC = 2, NBD_CMD_FLUSH = 3, NBD_CMD_TRIM = 4,
+	NBD_CMD_CACHE = 5, NBD_CMD_WRITE_ZEROES = 6, NBD_CMD_BLOCK_STATUS = 7,
+};
+
+/* error values in replies: the spec's numbers, not the host's errno */
+#define NBD_EPERM	1u
+#define NBD_EIO		5u
+#define NBD_EINVAL	22u
+#define NBD_ENOTSUP	95u
 
 #define NBD_GREETING_LEN	18	/* magic, IHAVEOPT, handshake flags */
 #define NBD_OPT_REPLY_HDR_LEN	20	/* magic, option, type, length */
@@ -73,6 +82,9 @@ enum nbd_cmd { NBD_CMD_READ = 0, NBD_CMD_WRITE = 1, NBD_CMD_DISC = 2, NBD_CMD_FL
 #define NBD_REQUEST_LEN		28
 #define NBD_SIMPLE_REPLY_LEN	16
 #define NBD_OPT_GO_MAX		(16 + 4 + NBD_NAME_MAX + 2 + 2)	/* room for any NBD_OPT_GO we build */
+#define NBD_OPT_REQ_HDR_LEN	16	/* IHAVEOPT, option, data length */
+#define NBD_OPT_DATA_MAX	8192	/* longest option data a server reads */
+#define NBD_INFO_REQS_MAX	16	/* info requests kept from one NBD_OPT_INFO/GO */
 
 /* What the handshake learned about the export. */
 struct nbd_export {
@@ -144,4 +156,42 @@ int nbd_parse_request(const uint8_t *buf, size_t len, struct nbd_request *out, s
 /* A simple reply header; a structured reply (never negotiated) is -EPROTO. */
 int nbd_parse_simple_reply(const uint8_t *buf, size_t len, struct nbd_simple_reply *out, struct errbuf *e);
 int nbd_build_simple_reply(uint8_t *buf, size_t cap, const struct nbd_simple_reply *r);	/* 16 bytes */
+
+/* --- the server side --- */
+
+/* An option request header from a client. */
+struct nbd_opt_request {
+	uint32_t option;
+	uint32_t len;		/* option data bytes that follow */
+};
+
+/* NBD_OPT_INFO / NBD_OPT_GO data: the export name and the info types asked. */
+struct nbd_opt_go {
+	char name[NBD_NAME_MAX + 1];	/* NUL-terminated; a name holding a NUL is refused */
+	uint32_t name_len;
+	uint16_t reqs[NBD_INFO_REQS_MAX];
+	uint16_t nreqs;		/* as sent; only the first NBD_INFO_REQS_MAX are kept */
+};
+
+/* NBDMAGIC, IHAVEOPT, handshake flags: 18 bytes. */
+int nbd_build_greeting(uint8_t *buf, size_t cap, uint16_t hflags);
+/* The client's 4 flag bytes: -EPROTO for a short buffer or flags we do not
+ * know (the spec says the server then closes). */
+int nbd_parse_client_flags(const uint8_t *buf, size_t len, uint32_t *cflags, struct errbuf *e);
+/* An option request header: -EPROTO for a short buffer or a bad magic;
+ * -EMSGSIZE (out filled) when the data is longer than NBD_OPT_DATA_MAX:
+ * the caller skips it and answers an error. */
+int nbd_parse_opt_request(const uint8_t *buf, size_t len, struct nbd_opt_request *out, struct errbuf *e);
+/* The data of NBD_OPT_INFO/GO: the lengths must add up exactly. */
+int nbd_parse_opt_go(const uint8_t *buf, size_t len, struct nbd_opt_go *out, struct errbuf *e);
+/* An option reply: 20-byte header and plen payload bytes. */
+int nbd_build_opt_reply(uint8_t *buf, size_t cap, uint32_t option, uint32_t type, const void *payload, size_t plen);
+/* NBD_REP_SERVER for NBD_OPT_LIST: the export name. */
+int nbd_build_rep_server(uint8_t *buf, size_t cap, const char *name);
+/* NBD_REP_INFO replies to option (NBD_OPT_INFO or NBD_OPT_GO). */
+int nbd_build_rep_info_export(uint8_t *buf, size_t cap, uint32_t option, uint64_t size, uint16_t flags);
+int nbd_build_rep_info_block_size(uint8_t *buf, size_t cap, uint32_t option, uint32_t min, uint32_t pref,
+				  uint32_t max);
+/* The answer to NBD_OPT_EXPORT_NAME: 10 bytes with no_zeroes, else 134. */
+int nbd_build_export_name_reply(uint8_t *buf, size_t cap, uint64_t size, uint16_t flags, int no_zeroes);
 #endif

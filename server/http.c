@@ -1,14 +1,652 @@
-/* Placeholder until the http service lands. */
+/* The HTTP service: the boot folder over HTTP/1.1 (GET, HEAD, one byte
+ * range, keep-alive) for stage 3 and for loaders that fetch by HTTP, plus
+ * the status page at / and /status.json.  Each connection is a small state
+ * machine in the one epoll loop: read a head, send the head and the body
+ * (sendfile with an explicit offset, resumed on EPOLLOUT), then wait for the
+ * next request.  One request at a time: pipelined bytes wait in the input
+ * buffer.  A timer sweeps the connections for the head, idle and send
+ * timeouts.  Heads are parsed by netboot/http_wire.c.  Lenient where boot
+ * firmware is sloppy: a request without Host is served, several ranges get
+ * the whole file (200). */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "netboot/clock.h"
+#include "netboot/http_wire.h"
+#include "netboot/url.h"
 #include "server/server.h"
+#include "server/tcp_listen.h"
+
+#define HTTP_MAX_CONNS 512
+#define HTTP_SWEEP_MS 200
+#define HTTP_SENDFILE_CHUNK (8u << 20)	/* per call: lets the loop turn between clients */
+#define HTTP_DRAIN_MS 2000		/* after an error answer: read what the peer still sends, then close */
+
+enum conn_state { C_HEAD, C_SEND, C_DRAIN };
+
+struct http_conn {
+	struct loop_handler h;
+	struct http_service *svc;
+	struct http_conn *prev, *next;
+	uint32_t ip;			/* network order */
+	enum conn_state state;
+	char in[HTTP_MAX_HEAD];
+	size_t inlen;
+	long long wait_ms;		/* C_HEAD: since the wait began (idle) or the first byte arrived */
+	bool got_bytes;			/* C_HEAD: part of a head is here */
+	long long progress_ms;		/* C_SEND: last time bytes left; C_DRAIN: when it began */
+	/* the response in flight */
+	char head[1024];
+	size_t head_len, head_off;
+	char *mem;			/* a body rendered in memory (status page), malloc'd */
+	size_t mem_len, mem_off;
+	int file_fd;			/* -1 = no file body */
+	uint64_t file_off, file_end, file_size;
+	bool is_image, is_kernel;
+	bool close_after;
+	/* for the log line */
+	char what[160];			/* "GET /sysrcd.dat" */
+	int status;
+	char range[64];			/* " range 0-99" or "" */
+	uint64_t body_total, body_sent;
+	long long start_ms;		/* 0 until the first response: then idle keep-alive applies */
+	uint64_t start_ns;		/* for the rate in the log */
+	bool quiet;			/* the status page: no log line per view */
+};
+
+struct http_service {
+	struct server *s;
+	struct loop_handler listen;
+	struct loop_timer timer;
+	struct http_conn *conns;
+	int nconns;
+	long long next_sweep_ms;
+	long long listen_paused_until;	/* accept hit EMFILE: retry later */
+	long head_timeout_ms, idle_timeout_ms, send_timeout_ms;
+};
+
+static void conn_events(struct http_conn *c, uint32_t ev)
+{
+	loop_mod(&c->svc->s->loop, &c->h, ev);
+}
+
+/* The log line's peer: keyed by MAC when DHCP told us one for this IP. */
+static struct client *conn_client(struct http_conn *c)
+{
+	return clients_by_ip(&c->svc->s->clients, c->ip);
+}
+
+static void conn_log(struct http_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void conn_log(struct http_conn *c, const char *fmt, ...)
+{
+	char text[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	struct client *cl = conn_client(c);
+	srv_log(c->svc->s, cl->has_mac ? cl->mac : NULL, c->ip, "http", "%s", text);
+}
+
+static void response_reset(struct http_conn *c)
+{
+	if (c->file_fd >= 0)
+		close(c->file_fd);
+	c->file_fd = -1;
+	free(c->mem);
+	c->mem = NULL;
+	c->mem_len = c->mem_off = c->head_len = c->head_off = 0;
+	c->file_off = c->file_end = c->file_size = 0;
+	c->is_image = c->is_kernel = c->quiet = false;
+	c->body_total = c->body_sent = 0;
+	c->range[0] = '\0';
+}
+
+static void conn_free(struct http_conn *c)
+{
+	struct http_service *svc = c->svc;
+	loop_del(&svc->s->loop, &c->h);
+	close(c->h.fd);
+	response_reset(c);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		svc->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	svc->nconns--;
+	free(c);
+}
+
+/* "268435456 bytes in 1.20 s (223 MB/s)" */
+static void log_served(struct http_conn *c, const char *verdict)
+{
+	if (c->quiet)
+		return;
+	double secs = (double)(monotonic_ns() - c->start_ns) / 1e9;
+	double rate = secs > 0 ? (double)c->body_sent / secs / 1e6 : 0;
+	if (c->body_sent == c->body_total)
+		conn_log(c, "%s %d %" PRIu64 " bytes%s in %.2f s (%.0f MB/s)%s", c->what, c->status, c->body_sent, c->range,
+			 secs, rate, verdict);
+	else
+		conn_log(c, "%s %d%s: %s after %" PRIu64 " of %" PRIu64 " bytes in %.2f s", c->what, c->status, c->range,
+			 verdict, c->body_sent, c->body_total, secs);
+}
+
+/* A finished or failed response: log it and close. */
+static void conn_abort(struct http_conn *c, const char *why)
+{
+	if (c->state == C_SEND)
+		log_served(c, why);
+	conn_free(c);
+}
+
+/* Waiting for the next request on a kept-alive connection. */
+static void conn_wait_request(struct http_conn *c)
+{
+	c->state = C_HEAD;
+	c->wait_ms = monotonic_ms();
+	c->got_bytes = c->inlen > 0;
+	conn_events(c, EPOLLIN);
+}
+
+/* Bytes of the answer body: file fd and span, or none. */
+static void start_send(struct http_conn *c)
+{
+	c->state = C_SEND;
+	c->progress_ms = monotonic_ms();
+	c->start_ms = c->progress_ms;
+	c->start_ns = monotonic_ns();
+	conn_events(c, EPOLLOUT);
+}
+
+/* Fills c->head from r; an error page's short text body goes in the same
+ * buffer (body_text NULL = none or the body comes from file/memory). */
+static int set_head(struct http_conn *c, const struct http_reply *r, const char *body_text)
+{
+	int n = http_build_response_head(c->head, sizeof(c->head), r);
+	if (n < 0)
+		return n;
+	c->head_len = (size_t)n;
+	c->status = r->status;
+	if (body_text) {
+		size_t b = strlen(body_text);
+		if (c->head_len + b > sizeof(c->head))
+			return -ENOSPC;
+		memcpy(c->head + c->head_len, body_text, b);
+		c->head_len += b;
+		c->body_total = c->body_sent = b;
+	}
+	return 0;
+}
+
+/* An error answer with a one-line text body; close = drop the connection
+ * after it (the request could not be framed or was hostile). */
+static void answer_error(struct http_conn *c, int status, bool close, bool head_only, const char *allow)
+{
+	char body[80];
+	snprintf(body, sizeof(body), "%d %s\n", status, http_status_text(status));
+	/* HEAD: the length GET would have, no body */
+	struct http_reply r = { .status = status, .content_length = strlen(body), .content_type = "text/plain",
+				.allow = allow, .close = close, .no_store = true };
+	c->close_after = close;
+	set_head(c, &r, head_only ? NULL : body);
+	c->quiet = true;	/* refusals are logged by the caller with their cause */
+	start_send(c);
+}
+
+/* Renders the status page into c->mem. */
+static int render_status(struct http_conn *c, bool json)
+{
+	FILE *f = open_memstream(&c->mem, &c->mem_len);
+	if (!f)
+		return -errno;
+	if (json)
+		clients_write_json(&c->svc->s->clients, f);
+	else
+		clients_write_html(&c->svc->s->clients, f);
+	if (fclose(f) != 0)
+		return -EIO;
+	return 0;
+}
+
+static void serve_status(struct http_conn *c, bool json, bool head_only)
+{
+	if (render_status(c, json) < 0) {
+		answer_error(c, 500, false, head_only, NULL);
+		return;
+	}
+	struct http_reply r = { .status = 200, .content_length = c->mem_len,
+				.content_type = json ? "application/json" : "text/html; charset=utf-8",
+				.no_store = true, .close = c->close_after };
+	set_head(c, &r, NULL);
+	if (head_only)
+		c->mem_len = 0;
+	c->body_total = c->mem_len;
+	c->quiet = true;
+	start_send(c);
+}
+
+/* The decoded file path of a request target: absolute-form and the query
+ * dropped, percent-escapes decoded.  -EINVAL for a bad escape. */
+static int target_path(const char *target, char *out, size_t cap)
+{
+	char raw[sizeof(((struct http_request *)0)->path)];
+	if (!strncasecmp(target, "http://", 7)) {	/* absolute-form (RFC 9112 3.2.2) */
+		const char *slash = strchr(target + 7, '/');
+		target = slash ? slash : "/";
+	}
+	if (target[0] != '/')
+		return -EINVAL;
+	snprintf(raw, sizeof(raw), "%s", target);
+	raw[strcspn(raw, "?#")] = '\0';
+	return url_decode_path(raw, out, cap);
+}
+
+static bool same_file(const char *path, const char *name)
+{
+	while (*path == '/')
+		path++;
+	return name[0] && !strcmp(path, name);
+}
+
+static void serve_file(struct http_conn *c, const struct http_request *q, const char *path, bool head_only)
+{
+	struct server *s = c->svc->s;
+	struct errbuf e = { "" };
+	uint64_t size = 0, start = 0, len = 0;
+	int fd = boot_files_open(&s->files, path, &size, &e);
+	if (fd < 0) {
+		int status = fd == -ENOENT ? 404 : fd == -EACCES ? 403 : 500;
+		conn_log(c, "%s %d: %s", c->what, status, e.msg);
+		answer_error(c, status, c->close_after, head_only, NULL);
+		return;
+	}
+	int rr = http_range_resolve(q, size, &start, &len);
+	if (rr == -ERANGE) {
+		close(fd);
+		struct http_reply r = { .status = 416, .unsatisfiable = true, .range_total = size, .close = c->close_after };
+		conn_log(c, "%s 416: range outside the file (%" PRIu64 " bytes)", c->what, size);
+		set_head(c, &r, NULL);
+		c->quiet = true;
+		start_send(c);
+		return;
+	}
+	if (rr == 0)
+		len = size;
+	struct http_reply r = { .status = rr ? 206 : 200, .content_length = len,
+				.content_type = "application/octet-stream", .has_range = rr == 1, .range_start = start,
+				.range_end = start + len - 1, .range_total = size, .close = c->close_after };
+	set_head(c, &r, NULL);
+	if (rr == 1)
+		snprintf(c->range, sizeof(c->range), " range %" PRIu64 "-%" PRIu64, start, start + len - 1);
+	c->file_fd = fd;
+	c->file_size = size;
+	c->file_off = start;
+	c->file_end = head_only ? start : start + len;
+	c->body_total = c->file_end - c->file_off;
+	c->is_image = !head_only && same_file(path, s->cfg.image);
+	c->is_kernel = !head_only && (same_file(path, s->cfg.kernel) || same_file(path, s->cfg.initrd));
+	start_send(c);
+}
+
+/* One complete head in c->in (n bytes): answer it. */
+static void handle_request(struct http_conn *c, const struct http_request *q)
+{
+	char path[sizeof(q->path)], shown[120];
+	bool head_only = !strcmp(q->method, "HEAD");
+	nb_sanitize(shown, sizeof(shown), q->path, strlen(q->path));
+	snprintf(c->what, sizeof(c->what), "%s %s", q->method, shown);
+	c->close_after = q->close || q->has_body;	/* a body we would not skip: cannot frame the next request */
+	if (strcmp(q->method, "GET") && !head_only) {
+		conn_log(c, "%s 405: only GET and HEAD", c->what);
+		answer_error(c, 405, c->close_after, false, "GET, HEAD");
+		return;
+	}
+	if (target_path(q->path, path, sizeof(path)) < 0) {
+		conn_log(c, "%s 400: bad request target", c->what);
+		answer_error(c, 400, c->close_after, head_only, NULL);
+		return;
+	}
+	if (!strcmp(path, "/") || !strcmp(path, "/status.json")) {
+		serve_status(c, path[1] != '\0', head_only);
+		return;
+	}
+	serve_file(c, q, path, head_only);
+}
+
+/* Parses what c->in holds; answers a complete head.  Returns true when a
+ * response was started (or the connection is being closed). */
+static bool try_request(struct http_conn *c)
+{
+	struct http_request q;
+	struct errbuf e = { "" };
+	int n = http_parse_request(c->in, c->inlen, &q, &e);
+	if (n == 0)
+		return false;
+	if (n < 0) {
+		int status = n == -E2BIG ? 431 : n == -ENAMETOOLONG ? 414 : 400;
+		snprintf(c->what, sizeof(c->what), "request");
+		conn_log(c, "%d: %s", status, e.msg);
+		c->inlen = 0;
+		answer_error(c, status, true, false, NULL);
+		return true;
+	}
+	handle_request(c, &q);
+	/* keep what follows the head (a pipelined request) for later */
+	memmove(c->in, c->in + n, c->inlen - (size_t)n);
+	c->inlen -= (size_t)n;
+	return true;
+}
+
+static void progress(struct http_conn *c, uint64_t n)
+{
+	c->body_sent += n;
+	c->progress_ms = monotonic_ms();
+	if (c->is_image)
+		clients_image_progress(conn_client(c), "http", n, c->file_size);
+}
+
+/* Sends what the socket takes.  0 = all sent, -EAGAIN = wait for
+ * EPOLLOUT, other negative = the peer is gone. */
+static int send_some(struct http_conn *c)
+{
+	bool more_body = c->mem_off < c->mem_len || c->file_off < c->file_end;
+	while (c->head_off < c->head_len) {
+		ssize_t w = send(c->h.fd, c->head + c->head_off, c->head_len - c->head_off,
+				 MSG_NOSIGNAL | (more_body ? MSG_MORE : 0));
+		if (w < 0)
+			return errno == EINTR ? 0 : -errno;
+		c->head_off += (size_t)w;
+		c->progress_ms = monotonic_ms();
+	}
+	while (c->mem_off < c->mem_len) {
+		ssize_t w = send(c->h.fd, c->mem + c->mem_off, c->mem_len - c->mem_off, MSG_NOSIGNAL);
+		if (w < 0)
+			return errno == EINTR ? 0 : -errno;
+		c->mem_off += (size_t)w;
+		progress(c, (uint64_t)w);
+	}
+	while (c->file_off < c->file_end) {
+		uint64_t left = c->file_end - c->file_off;
+		size_t want = left < HTTP_SENDFILE_CHUNK ? (size_t)left : HTTP_SENDFILE_CHUNK;
+		off_t off = (off_t)c->file_off;
+		ssize_t w = sendfile(c->h.fd, c->file_fd, &off, want);
+		if (w < 0)
+			return errno == EINTR ? 0 : -errno;
+		if (w == 0)	/* the file shrank under us: the length we promised cannot be kept */
+			return -EIO;
+		c->file_off += (uint64_t)w;
+		progress(c, (uint64_t)w);
+		if ((size_t)w < want)
+			return -EAGAIN;	/* socket full: saves a call that would say so */
+	}
+	return 0;
+}
+
+/* The response is out: log, then close or wait for the next request. */
+static void response_done(struct http_conn *c)
+{
+	log_served(c, "");
+	if (c->is_kernel && c->body_sent == c->file_size)
+		clients_advance(conn_client(c), STAGE_KERNEL);
+	response_reset(c);
+	if (c->close_after) {
+		/* the peer may still be sending (a huge head): read it away so
+		 * our answer is not lost to a reset */
+		shutdown(c->h.fd, SHUT_WR);
+		c->state = C_DRAIN;
+		c->progress_ms = monotonic_ms();
+		conn_events(c, EPOLLIN);
+		return;
+	}
+	conn_wait_request(c);
+}
+
+static void on_send(struct http_conn *c)
+{
+	for (;;) {
+		int rc = send_some(c);
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK)
+			return;
+		if (rc < 0) {
+			char why[80];
+			snprintf(why, sizeof(why), "aborted (%s)", strerror(-rc));
+			conn_abort(c, why);
+			return;
+		}
+		if (c->head_off < c->head_len || c->mem_off < c->mem_len || c->file_off < c->file_end)
+			continue;	/* EINTR */
+		response_done(c);
+		if (c->state != C_HEAD || !try_request(c))
+			return;	/* else a pipelined request started: send it */
+	}
+}
+
+static void on_readable(struct http_conn *c)
+{
+	ssize_t r = recv(c->h.fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
+	if (r < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			conn_free(c);
+		return;
+	}
+	if (r == 0) {
+		if (c->inlen)
+			conn_log(c, "closed in the middle of a request head (%zu bytes)", c->inlen);
+		conn_free(c);
+		return;
+	}
+	if (!c->got_bytes) {
+		c->got_bytes = true;
+		c->wait_ms = monotonic_ms();	/* from now on the head timeout runs */
+	}
+	c->inlen += (size_t)r;
+	if (try_request(c))
+		on_send(c);	/* try at once: most answers fit the socket */
+}
+
+static void on_drain(struct http_conn *c)
+{
+	char junk[4096];
+	ssize_t r = recv(c->h.fd, junk, sizeof(junk), 0);
+	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		conn_free(c);
+}
+
+static void conn_handler(struct loop_handler *h, uint32_t events)
+{
+	struct http_conn *c = h->ctx;
+	switch (c->state) {
+	case C_HEAD:
+		on_readable(c);
+		break;
+	case C_SEND:
+		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			on_send(c);
+		break;
+	case C_DRAIN:
+		on_drain(c);
+		break;
+	}
+}
+
+static void refuse_busy(struct http_service *svc, int fd, uint32_t ip)
+{
+	static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\n"
+				   "Connection: close\r\n\r\n";
+	ssize_t w = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	(void)w;
+	srv_log(svc->s, NULL, ip, "http", "503: %d connections open (limit %d), refused", svc->nconns, HTTP_MAX_CONNS);
+	close(fd);
+}
+
+static void conn_new(struct http_service *svc, int fd, uint32_t ip)
+{
+	struct http_conn *c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->svc = svc;
+	c->ip = ip;
+	c->file_fd = -1;
+	c->h = (struct loop_handler){ .fn = conn_handler, .ctx = c, .fd = fd };
+	if (loop_add(&svc->s->loop, &c->h, EPOLLIN) < 0) {
+		close(fd);
+		free(c);
+		return;
+	}
+	c->next = svc->conns;
+	if (svc->conns)
+		svc->conns->prev = c;
+	svc->conns = c;
+	svc->nconns++;
+	conn_wait_request(c);
+}
+
+static void listen_handler(struct loop_handler *h, uint32_t events)
+{
+	struct http_service *svc = h->ctx;
+	(void)events;
+	for (int i = 0; i < 64; i++) {	/* bounded: others get their turn */
+		struct sockaddr_in peer;
+		socklen_t plen = sizeof(peer);
+		int fd = accept4(h->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+				srv_log(svc->s, NULL, 0, "http", "accept: %s: pausing 1 s", strerror(errno));
+				svc->listen_paused_until = monotonic_ms() + 1000;
+				loop_mod(&svc->s->loop, h, 0);
+			}
+			return;
+		}
+		uint32_t ip = peer.sin_family == AF_INET ? peer.sin_addr.s_addr : 0;
+		if (svc->nconns >= HTTP_MAX_CONNS) {
+			refuse_busy(svc, fd, ip);
+			continue;
+		}
+		conn_new(svc, fd, ip);
+	}
+}
+
+/* The timeout that applies to c now, and whether it passed. */
+static bool conn_expired(const struct http_service *svc, const struct http_conn *c, long long now, const char **why)
+{
+	switch (c->state) {
+	case C_HEAD:
+		if (c->got_bytes) {
+			*why = "no complete request head";
+			return now - c->wait_ms >= svc->head_timeout_ms;
+		}
+		/* a new connection owes its first head within the head timeout;
+		 * one that was served may idle longer (keep-alive) */
+		*why = "idle";
+		return now - c->wait_ms >= (c->start_ms ? svc->idle_timeout_ms : svc->head_timeout_ms);
+	case C_SEND:
+		*why = "stalled: the client stopped reading";
+		return now - c->progress_ms >= svc->send_timeout_ms;
+	case C_DRAIN:
+		*why = NULL;
+		return now - c->progress_ms >= HTTP_DRAIN_MS;
+	}
+	return false;
+}
+
+static long sweep(struct loop_timer *t, long long now)
+{
+	struct http_service *svc = t->ctx;
+	if (svc->listen_paused_until && now >= svc->listen_paused_until) {
+		svc->listen_paused_until = 0;
+		loop_mod(&svc->s->loop, &svc->listen, EPOLLIN);
+	}
+	if (now < svc->next_sweep_ms)
+		return (long)(svc->next_sweep_ms - now);
+	svc->next_sweep_ms = now + HTTP_SWEEP_MS;
+	for (struct http_conn *c = svc->conns, *next; c; c = next) {
+		const char *why = NULL;
+		next = c->next;
+		if (!conn_expired(svc, c, now, &why))
+			continue;
+		if (why && c->state == C_SEND)
+			conn_abort(c, why);
+		else {
+			if (why && c->got_bytes)
+				conn_log(c, "dropped: %s within %ld ms", why, svc->head_timeout_ms);
+			conn_free(c);
+		}
+	}
+	return svc->nconns || svc->listen_paused_until ? HTTP_SWEEP_MS : -1;
+}
+
+/* Each client holds a socket and a file: make room for HTTP_MAX_CONNS of
+ * them beside the other services (the usual soft limit is 1024). */
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+	rlim_t want = 4 * HTTP_MAX_CONNS + 256;
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < want) {
+		r.rlim_cur = r.rlim_max < want ? r.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
+static long env_ms(const char *name, long dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	long ms = v ? strtol(v, &end, 10) : 0;
+	return v && *v && !*end && ms > 0 ? ms : dflt;
+}
 
 int http_service_start(struct server *s, struct errbuf *e)
 {
-	(void)s;
-	return nb_fail(e, -ENOSYS, "not built yet");
+	struct http_service *svc = calloc(1, sizeof(*svc));
+	if (!svc)
+		return nb_fail(e, -ENOMEM, "out of memory");
+	svc->s = s;
+	raise_fd_limit();
+	/* overridable for tests; the defaults suit firmware and slow links */
+	svc->head_timeout_ms = env_ms("NETBOOT_SERVE_HTTP_HEAD_TIMEOUT_MS", 10000);
+	svc->idle_timeout_ms = env_ms("NETBOOT_SERVE_HTTP_IDLE_TIMEOUT_MS", 30000);
+	svc->send_timeout_ms = env_ms("NETBOOT_SERVE_HTTP_SEND_TIMEOUT_MS", 60000);
+	int fd = tcp_listen(&s->cfg, s->cfg.http_port, "another web server such as nginx", e);
+	if (fd < 0) {
+		free(svc);
+		return fd;
+	}
+	svc->listen = (struct loop_handler){ .fn = listen_handler, .ctx = svc, .fd = fd };
+	svc->timer = (struct loop_timer){ .fn = sweep, .ctx = svc };
+	int rc = loop_add(&s->loop, &svc->listen, EPOLLIN);
+	if (rc < 0 || (rc = loop_add_timer(&s->loop, &svc->timer)) < 0) {
+		loop_del(&s->loop, &svc->listen);
+		close(fd);
+		free(svc);
+		return nb_fail(e, rc, "TCP port %u: event loop: %s", s->cfg.http_port, strerror(-rc));
+	}
+	s->http = svc;
+	return 0;
 }
 
 void http_service_stop(struct server *s)
 {
-	(void)s;
+	struct http_service *svc = s->http;
+	if (!svc)
+		return;
+	while (svc->conns)
+		conn_abort(svc->conns, "server stopping");
+	loop_del_timer(&s->loop, &svc->timer);
+	loop_del(&s->loop, &svc->listen);
+	close(svc->listen.fd);
+	free(svc);
+	s->http = NULL;
 }

@@ -1,14 +1,598 @@
-/* Placeholder until the nbd service lands. */
+/* The NBD service: the image exported read-only over fixed-newstyle NBD,
+ * by its file name ("sysrcd.dat") and as the default export "" (what
+ * netboot=nbd://server:port asks for).  Each connection is a state machine
+ * in the epoll loop: handshake options, then transmission, one request at a
+ * time; READ replies go out by sendfile with an explicit offset, resumed on
+ * EPOLLOUT.  Writes are refused with EPERM (their payload is read away).
+ * The wire format is netboot/nbd_wire.c, shared with the client. */
 #include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "netboot/clock.h"
+#include "netboot/nbd_wire.h"
 #include "server/server.h"
+#include "server/tcp_listen.h"
+
+#define NBD_MAX_CONNS 512
+#define NBD_MAX_READ (32u << 20)	/* NBD_INFO_BLOCK_SIZE maximum; larger requests are EINVAL */
+#define NBD_TX_FLAGS (NBD_FLAG_HAS_FLAGS | NBD_FLAG_READ_ONLY | NBD_FLAG_CAN_MULTI_CONN)
+#define NBD_SWEEP_MS 500
+#define NBD_UNITS_PER_TURN 256		/* requests handled per event before others get a turn */
+
+enum nbd_state {
+	N_FLAGS,	/* waiting for the client's 4 flag bytes */
+	N_OPT_HDR,	/* an option request header */
+	N_OPT_DATA,	/* its data */
+	N_OPT_SKIP,	/* data over NBD_OPT_DATA_MAX, read away, then ERR_INVALID */
+	N_TRANS,	/* a transmission request */
+	N_WRITE_SKIP,	/* a write's payload, read away, then EPERM */
+};
+
+struct nbd_conn {
+	struct loop_handler h;
+	struct nbd_service *svc;
+	struct nbd_conn *prev, *next;
+	uint32_t ip;
+	enum nbd_state st;
+	uint32_t events;		/* what epoll watches now */
+	bool no_zeroes;
+	bool closing;			/* close once the output is out */
+	const char *close_why;
+	uint8_t in[NBD_OPT_REQ_HDR_LEN + NBD_OPT_DATA_MAX];
+	size_t inlen;
+	uint8_t out[8192];		/* option replies, reply headers */
+	size_t outlen, outoff;
+	uint64_t file_off, file_end;	/* a READ's data still to send from export_fd */
+	struct nbd_opt_request opt;
+	uint64_t skip;			/* bytes to read away (N_OPT_SKIP, N_WRITE_SKIP) */
+	uint64_t write_cookie;
+	int export_fd;			/* -1 until attached */
+	uint64_t size;
+	uint64_t bytes_read;
+	long long start_ms;		/* connect time: the handshake deadline counts from it */
+	long long progress_ms;		/* last time output moved, or when it was queued */
+};
+
+struct nbd_service {
+	struct server *s;
+	struct loop_handler listen;
+	struct loop_timer timer;
+	struct nbd_conn *conns;
+	int nconns;
+	long long next_sweep_ms;
+	long handshake_timeout_ms, send_timeout_ms;
+	long long listen_paused_until;	/* accept hit EMFILE: retry later */
+	struct nbd_opt_go go;		/* scratch for NBD_OPT_INFO/GO: 4 KiB, off the stack */
+};
+
+static void conn_log(struct nbd_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void conn_log(struct nbd_conn *c, const char *fmt, ...)
+{
+	char text[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	struct client *cl = clients_by_ip(&c->svc->s->clients, c->ip);
+	srv_log(c->svc->s, cl->has_mac ? cl->mac : NULL, c->ip, "nbd", "%s", text);
+}
+
+static void conn_free(struct nbd_conn *c, const char *why)
+{
+	struct nbd_service *svc = c->svc;
+	if (c->export_fd >= 0) {
+		double secs = (double)(monotonic_ms() - c->start_ms) / 1000.0;
+		conn_log(c, "export %s detached: %" PRIu64 " bytes read in %.1f s (%s)", svc->s->cfg.image, c->bytes_read,
+			 secs, why ? why : "closed");
+		close(c->export_fd);
+	} else if (why) {
+		conn_log(c, "closed during the handshake: %s", why);
+	}
+	loop_del(&svc->s->loop, &c->h);
+	close(c->h.fd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		svc->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	svc->nconns--;
+	free(c);
+}
+
+static void queue(struct nbd_conn *c, const uint8_t *b, int n)
+{
+	if (n <= 0 || (size_t)n > sizeof(c->out) - c->outlen) {
+		c->closing = true;	/* cannot happen with our reply sizes; never send a cut reply */
+		c->close_why = "internal: reply does not fit";
+		return;
+	}
+	memcpy(c->out + c->outlen, b, (size_t)n);
+	c->outlen += (size_t)n;
+	c->progress_ms = monotonic_ms();
+}
+
+static void opt_reply(struct nbd_conn *c, uint32_t type, const char *msg)
+{
+	uint8_t b[NBD_OPT_REPLY_HDR_LEN + 256];
+	queue(c, b, nbd_build_opt_reply(b, sizeof(b), c->opt.option, type, msg, msg ? strlen(msg) : 0));
+}
+
+static void simple_reply(struct nbd_conn *c, uint64_t cookie, uint32_t error)
+{
+	uint8_t b[NBD_SIMPLE_REPLY_LEN];
+	struct nbd_simple_reply r = { .error = error, .cookie = cookie };
+	queue(c, b, nbd_build_simple_reply(b, sizeof(b), &r));
+}
+
+static void close_after_output(struct nbd_conn *c, const char *why)
+{
+	c->closing = true;
+	c->close_why = why;
+}
+
+/* The one export under either name: "" or the image's file name. */
+static bool export_known(const struct nbd_conn *c, const char *name)
+{
+	return !name[0] || !strcmp(name, c->svc->s->cfg.image);
+}
+
+/* Opens the image (per connection: its own fd, read by offset). */
+static int export_open(struct nbd_conn *c, uint64_t *size)
+{
+	struct errbuf e = { "" };
+	int fd = boot_files_open(&c->svc->s->files, c->svc->s->cfg.image, size, &e);
+	if (fd < 0)
+		conn_log(c, "export %s: %s", c->svc->s->cfg.image, e.msg);
+	return fd;
+}
+
+static void attach(struct nbd_conn *c, int fd, uint64_t size, const char *asked)
+{
+	c->export_fd = fd;
+	c->size = size;
+	c->st = N_TRANS;
+	if (asked[0])
+		conn_log(c, "export %s attached (%" PRIu64 " bytes)", c->svc->s->cfg.image, size);
+	else
+		conn_log(c, "export %s attached as the default export (%" PRIu64 " bytes)", c->svc->s->cfg.image, size);
+}
+
+static void opt_export_name(struct nbd_conn *c, const uint8_t *data, uint32_t len)
+{
+	char name[NBD_NAME_MAX + 1], shown[80];
+	uint64_t size;
+	if (len > NBD_NAME_MAX || memchr(data, '\0', len)) {
+		close_after_output(c, "NBD_OPT_EXPORT_NAME with a malformed name");
+		return;
+	}
+	memcpy(name, data, len);
+	name[len] = '\0';
+	nb_sanitize(shown, sizeof(shown), name, len);
+	int fd;
+	if (!export_known(c, name) || (fd = export_open(c, &size)) < 0) {
+		/* this option has no error reply: the spec says close */
+		conn_log(c, "NBD_OPT_EXPORT_NAME '%s': no such export, closing", shown);
+		close_after_output(c, NULL);
+		return;
+	}
+	uint8_t b[NBD_EXPORT_NAME_REPLY_LEN];
+	queue(c, b, nbd_build_export_name_reply(b, sizeof(b), size, NBD_TX_FLAGS, c->no_zeroes));
+	attach(c, fd, size, name);
+}
+
+static void opt_list(struct nbd_conn *c, uint32_t len)
+{
+	uint8_t b[NBD_OPT_REPLY_HDR_LEN + 4 + sizeof(c->svc->s->cfg.image)];
+	if (len) {
+		opt_reply(c, NBD_REP_ERR_INVALID, "NBD_OPT_LIST takes no data");
+		return;
+	}
+	queue(c, b, nbd_build_rep_server(b, sizeof(b), c->svc->s->cfg.image));
+	opt_reply(c, NBD_REP_ACK, NULL);
+}
+
+/* NBD_OPT_INFO and NBD_OPT_GO: the export's size and flags, block sizes,
+ * then ACK; GO also enters transmission. */
+static void opt_info_go(struct nbd_conn *c, const uint8_t *data, uint32_t len)
+{
+	struct nbd_opt_go *go = &c->svc->go;
+	struct errbuf e = { "" };
+	char shown[80], msg[256];
+	uint8_t b[64];
+	uint64_t size;
+	int fd;
+	if (nbd_parse_opt_go(data, len, go, &e) < 0) {
+		conn_log(c, "%s", e.msg);
+		opt_reply(c, NBD_REP_ERR_INVALID, "malformed NBD_OPT_INFO/GO data");
+		return;
+	}
+	nb_sanitize(shown, sizeof(shown), go->name, go->name_len);
+	if (!export_known(c, go->name)) {
+		conn_log(c, "%s '%s': no such export", c->opt.option == NBD_OPT_GO ? "NBD_OPT_GO" : "NBD_OPT_INFO", shown);
+		snprintf(msg, sizeof(msg), "no export '%s' (this server exports '%s')", shown, c->svc->s->cfg.image);
+		opt_reply(c, NBD_REP_ERR_UNKNOWN, msg);
+		return;
+	}
+	if ((fd = export_open(c, &size)) < 0) {
+		opt_reply(c, NBD_REP_ERR_UNKNOWN, "the image cannot be opened");
+		return;
+	}
+	queue(c, b, nbd_build_rep_info_export(b, sizeof(b), c->opt.option, size, NBD_TX_FLAGS));
+	queue(c, b, nbd_build_rep_info_block_size(b, sizeof(b), c->opt.option, 1, 4096, NBD_MAX_READ));
+	opt_reply(c, NBD_REP_ACK, NULL);
+	if (c->opt.option == NBD_OPT_GO)
+		attach(c, fd, size, go->name);
+	else
+		close(fd);
+}
+
+static void handle_option(struct nbd_conn *c, const uint8_t *data, uint32_t len)
+{
+	c->st = N_OPT_HDR;
+	switch (c->opt.option) {
+	case NBD_OPT_EXPORT_NAME:
+		opt_export_name(c, data, len);
+		break;
+	case NBD_OPT_ABORT:
+		opt_reply(c, NBD_REP_ACK, NULL);
+		close_after_output(c, NULL);
+		break;
+	case NBD_OPT_LIST:
+		opt_list(c, len);
+		break;
+	case NBD_OPT_INFO:
+	case NBD_OPT_GO:
+		opt_info_go(c, data, len);
+		break;
+	default:	/* STARTTLS, STRUCTURED_REPLY, LIST_META_CONTEXT, ... */
+		opt_reply(c, NBD_REP_ERR_UNSUP, "not supported by this server");
+		break;
+	}
+}
+
+static void handle_read(struct nbd_conn *c, const struct nbd_request *r)
+{
+	if (!r->len || r->len > NBD_MAX_READ || r->offset > c->size || r->len > c->size - r->offset) {
+		simple_reply(c, r->cookie, NBD_EINVAL);
+		return;
+	}
+	simple_reply(c, r->cookie, 0);
+	c->file_off = r->offset;
+	c->file_end = r->offset + r->len;
+	c->bytes_read += r->len;
+	clients_image_progress(clients_by_ip(&c->svc->s->clients, c->ip), "nbd", r->len, c->size);
+}
+
+static void handle_request(struct nbd_conn *c, const struct nbd_request *r)
+{
+	switch (r->type) {
+	case NBD_CMD_READ:
+		handle_read(c, r);
+		break;
+	case NBD_CMD_WRITE:
+		if (r->len > NBD_MAX_READ) {	/* a payload this large is not a block write: stop */
+			close_after_output(c, "NBD_CMD_WRITE over 32 MiB");
+			return;
+		}
+		c->write_cookie = r->cookie;
+		c->skip = r->len;
+		c->st = N_WRITE_SKIP;
+		break;
+	case NBD_CMD_TRIM:
+	case NBD_CMD_WRITE_ZEROES:
+		simple_reply(c, r->cookie, NBD_EPERM);	/* read-only */
+		break;
+	case NBD_CMD_FLUSH:
+		simple_reply(c, r->cookie, 0);
+		break;
+	case NBD_CMD_DISC:
+		close_after_output(c, "client disconnected");
+		break;
+	default:
+		simple_reply(c, r->cookie, NBD_EINVAL);
+		break;
+	}
+}
+
+static void consume(struct nbd_conn *c, size_t n)
+{
+	memmove(c->in, c->in + n, c->inlen - n);
+	c->inlen -= n;
+}
+
+/* Reads away up to c->skip bytes; true when done. */
+static bool skip_input(struct nbd_conn *c)
+{
+	size_t n = c->inlen < c->skip ? c->inlen : (size_t)c->skip;
+	consume(c, n);
+	c->skip -= n;
+	return c->skip == 0;
+}
+
+/* Handles one unit of input if it is all here: true if it did. */
+static bool process_one(struct nbd_conn *c)
+{
+	struct errbuf e = { "" };
+	uint32_t cflags;
+	struct nbd_request r;
+	switch (c->st) {
+	case N_FLAGS:
+		if (c->inlen < 4)
+			return false;
+		if (nbd_parse_client_flags(c->in, 4, &cflags, &e) < 0) {
+			conn_log(c, "%s", e.msg);
+			close_after_output(c, NULL);
+			return true;
+		}
+		c->no_zeroes = cflags & NBD_FLAG_C_NO_ZEROES;
+		consume(c, 4);
+		c->st = N_OPT_HDR;
+		return true;
+	case N_OPT_HDR: {
+		if (c->inlen < NBD_OPT_REQ_HDR_LEN)
+			return false;
+		int rc = nbd_parse_opt_request(c->in, c->inlen, &c->opt, &e);
+		if (rc == -EPROTO) {
+			conn_log(c, "%s", e.msg);
+			close_after_output(c, NULL);
+			return true;
+		}
+		consume(c, NBD_OPT_REQ_HDR_LEN);
+		if (rc == -EMSGSIZE) {
+			conn_log(c, "%s", e.msg);
+			if (c->opt.option == NBD_OPT_EXPORT_NAME) {
+				close_after_output(c, NULL);	/* no error reply exists for it */
+				return true;
+			}
+			c->skip = c->opt.len;
+			c->st = N_OPT_SKIP;
+			return true;
+		}
+		c->st = N_OPT_DATA;
+		return true;
+	}
+	case N_OPT_DATA:
+		if (c->inlen < c->opt.len)
+			return false;
+		handle_option(c, c->in, c->opt.len);
+		if (!c->closing)
+			consume(c, c->opt.len);
+		return true;
+	case N_OPT_SKIP:
+		if (!skip_input(c))
+			return false;
+		opt_reply(c, NBD_REP_ERR_INVALID, "option data too long");
+		c->st = N_OPT_HDR;
+		return true;
+	case N_TRANS:
+		if (c->inlen < NBD_REQUEST_LEN)
+			return false;
+		if (nbd_parse_request(c->in, c->inlen, &r, &e) < 0) {
+			conn_log(c, "%s", e.msg);
+			close_after_output(c, "bad request");
+			return true;
+		}
+		consume(c, NBD_REQUEST_LEN);
+		handle_request(c, &r);
+		return true;
+	case N_WRITE_SKIP:
+		if (!skip_input(c))
+			return false;
+		simple_reply(c, c->write_cookie, NBD_EPERM);
+		c->st = N_TRANS;
+		return true;
+	}
+	return false;
+}
+
+/* Sends queued bytes, then a READ's data.  0 = all out, -EAGAIN = the
+ * socket is full, other negative = the peer is gone. */
+static int flush(struct nbd_conn *c)
+{
+	while (c->outoff < c->outlen) {
+		ssize_t w = send(c->h.fd, c->out + c->outoff, c->outlen - c->outoff,
+				 MSG_NOSIGNAL | (c->file_off < c->file_end ? MSG_MORE : 0));
+		if (w < 0)
+			return errno == EINTR ? 0 : -errno;
+		c->outoff += (size_t)w;
+		c->progress_ms = monotonic_ms();
+	}
+	c->outoff = c->outlen = 0;
+	while (c->file_off < c->file_end) {
+		off_t off = (off_t)c->file_off;
+		ssize_t w = sendfile(c->h.fd, c->export_fd, &off, (size_t)(c->file_end - c->file_off));
+		if (w < 0)
+			return errno == EINTR ? 0 : -errno;
+		if (w == 0)
+			return -EIO;	/* the image shrank: the promised bytes cannot be sent */
+		c->file_off += (uint64_t)w;
+		c->progress_ms = monotonic_ms();
+	}
+	return 0;
+}
+
+static void set_events(struct nbd_conn *c, uint32_t ev)
+{
+	if (ev != c->events && loop_mod(&c->svc->s->loop, &c->h, ev) == 0)
+		c->events = ev;
+}
+
+static void conn_handler(struct loop_handler *h, uint32_t events)
+{
+	struct nbd_conn *c = h->ctx;
+	(void)events;
+	for (int units = 0;; units++) {
+		int rc = flush(c);
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK) {
+			set_events(c, EPOLLOUT);
+			return;
+		}
+		if (rc < 0) {
+			conn_free(c, strerror(-rc));
+			return;
+		}
+		if (c->closing) {
+			conn_free(c, c->close_why);
+			return;
+		}
+		if (units >= NBD_UNITS_PER_TURN) {
+			set_events(c, EPOLLOUT);	/* writable at once: resumes next turn */
+			return;
+		}
+		if (process_one(c))
+			continue;
+		ssize_t r = recv(c->h.fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
+		if (r > 0) {
+			c->inlen += (size_t)r;
+			continue;
+		}
+		if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+			conn_free(c, r == 0 ? "connection closed" : strerror(errno));
+			return;
+		}
+		if (errno == EINTR)
+			continue;
+		set_events(c, EPOLLIN);
+		return;
+	}
+}
+
+static void conn_new(struct nbd_service *svc, int fd, uint32_t ip)
+{
+	struct nbd_conn *c = calloc(1, sizeof(*c));
+	uint8_t greet[NBD_GREETING_LEN];
+	int one = 1;
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->svc = svc;
+	c->ip = ip;
+	c->export_fd = -1;
+	c->start_ms = c->progress_ms = monotonic_ms();
+	c->h = (struct loop_handler){ .fn = conn_handler, .ctx = c, .fd = fd };
+	/* a client that vanished (power cut) holds no slot forever */
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->events = EPOLLOUT;
+	if (loop_add(&svc->s->loop, &c->h, c->events) < 0) {
+		close(fd);
+		free(c);
+		return;
+	}
+	c->next = svc->conns;
+	if (svc->conns)
+		svc->conns->prev = c;
+	svc->conns = c;
+	svc->nconns++;
+	queue(c, greet, nbd_build_greeting(greet, sizeof(greet), NBD_FLAG_FIXED_NEWSTYLE | NBD_FLAG_NO_ZEROES));
+}
+
+static void listen_handler(struct loop_handler *h, uint32_t events)
+{
+	struct nbd_service *svc = h->ctx;
+	(void)events;
+	for (int i = 0; i < 64; i++) {
+		struct sockaddr_in peer;
+		socklen_t plen = sizeof(peer);
+		int fd = accept4(h->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+				/* level-triggered: stop watching, or the loop would spin */
+				srv_log(svc->s, NULL, 0, "nbd", "accept: %s: pausing 1 s", strerror(errno));
+				svc->listen_paused_until = monotonic_ms() + 1000;
+				loop_mod(&svc->s->loop, h, 0);
+			}
+			return;
+		}
+		uint32_t ip = peer.sin_family == AF_INET ? peer.sin_addr.s_addr : 0;
+		if (svc->nconns >= NBD_MAX_CONNS) {
+			srv_log(svc->s, NULL, ip, "nbd", "%d connections open (limit %d), refused", svc->nconns, NBD_MAX_CONNS);
+			close(fd);
+			continue;
+		}
+		conn_new(svc, fd, ip);
+	}
+}
+
+static long sweep(struct loop_timer *t, long long now)
+{
+	struct nbd_service *svc = t->ctx;
+	if (svc->listen_paused_until && now >= svc->listen_paused_until) {
+		svc->listen_paused_until = 0;
+		loop_mod(&svc->s->loop, &svc->listen, EPOLLIN);
+	}
+	if (!svc->nconns && !svc->listen_paused_until)
+		return -1;
+	if (now < svc->next_sweep_ms)
+		return (long)(svc->next_sweep_ms - now);
+	svc->next_sweep_ms = now + NBD_SWEEP_MS;
+	for (struct nbd_conn *c = svc->conns, *next; c; c = next) {
+		next = c->next;
+		bool sending = c->outoff < c->outlen || c->file_off < c->file_end;
+		if (c->export_fd < 0 && now - c->start_ms >= svc->handshake_timeout_ms)
+			conn_free(c, "handshake timeout");
+		else if (sending && now - c->progress_ms >= svc->send_timeout_ms)
+			conn_free(c, "stalled: the client stopped reading");
+	}
+	return NBD_SWEEP_MS;
+}
+
+static long env_ms(const char *name, long dflt)
+{
+	const char *v = getenv(name);
+	char *end;
+	long ms = v ? strtol(v, &end, 10) : 0;
+	return v && *v && !*end && ms > 0 ? ms : dflt;
+}
 
 int nbd_service_start(struct server *s, struct errbuf *e)
 {
-	(void)s;
-	return nb_fail(e, -ENOSYS, "not built yet");
+	struct nbd_service *svc = calloc(1, sizeof(*svc));
+	if (!svc)
+		return nb_fail(e, -ENOMEM, "out of memory");
+	svc->s = s;
+	svc->handshake_timeout_ms = env_ms("NETBOOT_SERVE_NBD_HANDSHAKE_TIMEOUT_MS", 10000);
+	/* a root file system over NBD may sit idle for hours: only a client
+	 * that stops reading what it asked for is dropped */
+	svc->send_timeout_ms = env_ms("NETBOOT_SERVE_NBD_SEND_TIMEOUT_MS", 120000);
+	int fd = tcp_listen(&s->cfg, s->cfg.nbd_port, "another NBD server such as nbd-server", e);
+	if (fd < 0) {
+		free(svc);
+		return fd;
+	}
+	svc->listen = (struct loop_handler){ .fn = listen_handler, .ctx = svc, .fd = fd };
+	svc->timer = (struct loop_timer){ .fn = sweep, .ctx = svc };
+	int rc = loop_add(&s->loop, &svc->listen, EPOLLIN);
+	if (rc < 0 || (rc = loop_add_timer(&s->loop, &svc->timer)) < 0) {
+		loop_del(&s->loop, &svc->listen);
+		close(fd);
+		free(svc);
+		return nb_fail(e, rc, "TCP port %u: event loop: %s", s->cfg.nbd_port, strerror(-rc));
+	}
+	s->nbd = svc;
+	return 0;
 }
 
 void nbd_service_stop(struct server *s)
 {
-	(void)s;
+	struct nbd_service *svc = s->nbd;
+	if (!svc)
+		return;
+	while (svc->conns)
+		conn_free(svc->conns, "server stopping");
+	loop_del_timer(&s->loop, &svc->timer);
+	loop_del(&s->loop, &svc->listen);
+	close(svc->listen.fd);
+	free(svc);
+	s->nbd = NULL;
 }

@@ -63,6 +63,94 @@ int main(void)
 	      !strcmp(q.path, "/sysrcd.dat") && q.has_range && q.range_start == 100 && q.range_end == HTTP_NO_LENGTH);
 	CHECK("request garbage", http_parse_request("HELLO\r\n\r\n", 9, &q, &e) == -EPROTO);
 
+	/* server side: request forms, ranges, limits */
+#define REQ(s) http_parse_request(s, strlen(s), &q, &e)
+	CHECK("HTTP/1.1 keeps alive, has host", REQ("GET / HTTP/1.1\r\nHost: h\r\n\r\n") > 0 && !q.close && q.has_host && !q.has_range);
+	CHECK("HTTP/1.0 closes", REQ("GET / HTTP/1.0\r\n\r\n") > 0 && q.close && q.minor_version == 0 && !q.has_host);
+	CHECK("HTTP/1.0 keep-alive", REQ("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n") > 0 && !q.close);
+	CHECK("Connection: close", REQ("GET / HTTP/1.1\r\nConnection: close\r\n\r\n") > 0 && q.close);
+	CHECK("other method parsed", REQ("DELETE /x HTTP/1.1\r\n\r\n") > 0 && !strcmp(q.method, "DELETE"));
+	CHECK("body announced", REQ("POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\n") > 0 && q.has_body);
+	CHECK("empty body is none", REQ("GET /x HTTP/1.1\r\nContent-Length: 0\r\n\r\n") > 0 && !q.has_body);
+	CHECK("chunked body announced", REQ("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n") > 0 && q.has_body);
+	CHECK("range a-b", REQ("GET /x HTTP/1.1\r\nRange: bytes=0-99\r\n\r\n") > 0 && q.has_range && !q.range_suffix &&
+	      q.range_start == 0 && q.range_end == 99);
+	CHECK("suffix range", REQ("GET /x HTTP/1.1\r\nRange: bytes=-500\r\n\r\n") > 0 && q.has_range && q.range_suffix &&
+	      q.range_end == 500);
+	CHECK("multiple ranges ignored", REQ("GET /x HTTP/1.1\r\nRange: bytes=0-1,5-6\r\n\r\n") > 0 && !q.has_range && q.multi_range);
+	CHECK("other unit ignored", REQ("GET /x HTTP/1.1\r\nRange: items=0-1\r\n\r\n") > 0 && !q.has_range);
+	CHECK("reversed range ignored", REQ("GET /x HTTP/1.1\r\nRange: bytes=9-1\r\n\r\n") > 0 && !q.has_range);
+	CHECK("garbage range ignored", REQ("GET /x HTTP/1.1\r\nRange: bytes=x-\r\n\r\n") > 0 && !q.has_range);
+	CHECK("range over 4 GiB", REQ("GET /x HTTP/1.1\r\nRange: bytes=5368709000-\r\n\r\n") > 0 && q.has_range &&
+	      q.range_start == 5368709000ull && q.range_end == HTTP_NO_LENGTH);
+	CHECK("line end junk refused", REQ("GET / HTTP/1.1x\r\n\r\n") == -EPROTO);
+	CHECK("empty method refused", REQ(" / HTTP/1.1\r\n\r\n") == -EPROTO);
+	CHECK("bad request line shown without CR", REQ("\x16\x03 junk\r\n\r\n") == -EPROTO && strstr(e.msg, "'?? junk'"));
+	CHECK("HTTP/2 refused", REQ("GET / HTTP/2.0\r\n\r\n") == -EPROTO);
+	CHECK("folded request header refused", REQ("GET / HTTP/1.1\r\nA: b\r\n c\r\n\r\n") == -EPROTO);
+	CHECK("request incomplete", REQ("GET / HTTP/1.1\r\nHost: h\r\n") == 0);
+	{
+		static char big[2200];
+		memcpy(big, "GET /", 5);
+		memset(big + 5, 'a', 2000);
+		strcpy(big + 2005, " HTTP/1.1\r\n\r\n");
+		CHECK("long target is 414", REQ(big) == -ENAMETOOLONG);
+		static char huge[HTTP_MAX_HEAD + 10];
+		memcpy(huge, "GET / HTTP/1.1\r\nX: ", 19);
+		memset(huge + 19, 'a', sizeof(huge) - 20);
+		CHECK("endless request head is 431", http_parse_request(huge, sizeof(huge) - 1, &q, &e) == -E2BIG);
+		static char line[HTTP_MAX_LINE + 100];
+		memcpy(line, "GET / HTTP/1.1\r\nX: ", 19);
+		memset(line + 19, 'a', sizeof(line) - 19);
+		memcpy(line + sizeof(line) - 5, "\r\n\r\n", 4);
+		line[sizeof(line) - 1] = 0;
+		CHECK("long header line is 431", REQ(line) == -E2BIG);
+	}
+	{
+		uint64_t st = 0, ln = 0;
+		REQ("GET /x HTTP/1.1\r\n\r\n");
+		CHECK("no range: whole", http_range_resolve(&q, 1000, &st, &ln) == 0);
+		REQ("GET /x HTTP/1.1\r\nRange: bytes=10-19\r\n\r\n");
+		CHECK("range resolves", http_range_resolve(&q, 1000, &st, &ln) == 1 && st == 10 && ln == 10);
+		REQ("GET /x HTTP/1.1\r\nRange: bytes=990-5000\r\n\r\n");
+		CHECK("range end clipped", http_range_resolve(&q, 1000, &st, &ln) == 1 && st == 990 && ln == 10);
+		REQ("GET /x HTTP/1.1\r\nRange: bytes=500-\r\n\r\n");
+		CHECK("open range", http_range_resolve(&q, 1000, &st, &ln) == 1 && st == 500 && ln == 500);
+		REQ("GET /x HTTP/1.1\r\nRange: bytes=1000-\r\n\r\n");
+		CHECK("range at end unsatisfiable", http_range_resolve(&q, 1000, &st, &ln) == -ERANGE);
+		REQ("GET /x HTTP/1.1\r\nRange: bytes=-100\r\n\r\n");
+		CHECK("suffix resolves", http_range_resolve(&q, 1000, &st, &ln) == 1 && st == 900 && ln == 100);
+		CHECK("suffix over size is whole", http_range_resolve(&q, 50, &st, &ln) == 1 && st == 0 && ln == 50);
+		CHECK("suffix of empty file unsatisfiable", http_range_resolve(&q, 0, &st, &ln) == -ERANGE);
+		REQ("GET /x HTTP/1.1\r\nRange: bytes=-0\r\n\r\n");
+		CHECK("suffix -0 unsatisfiable", http_range_resolve(&q, 1000, &st, &ln) == -ERANGE);
+		REQ("GET /x HTTP/1.1\r\nRange: bytes=5368709100-\r\n\r\n");
+		CHECK("range near the end of 5 GiB", http_range_resolve(&q, 5368709120ull, &st, &ln) == 1 &&
+		      st == 5368709100ull && ln == 20);
+	}
+#undef REQ
+	{
+		struct http_reply h = { .status = 206, .content_length = 100, .content_type = "application/octet-stream",
+					.has_range = true, .range_start = 5368709000ull, .range_end = 5368709099ull,
+					.range_total = 5368709120ull };
+		CHECK("206 head", http_build_response_head(buf, sizeof(buf), &h) > 0 &&
+		      !strncmp(buf, "HTTP/1.1 206 Partial Content\r\n", 30) && strstr(buf, "Content-Length: 100\r\n") &&
+		      strstr(buf, "Content-Range: bytes 5368709000-5368709099/5368709120\r\n") &&
+		      strstr(buf, "Connection: keep-alive\r\n\r\n"));
+		/* our own client reads what our server writes */
+		CHECK("206 head parses back", parse(buf, &r, &e) > 0 && r.status == 206 && r.content_length == 100 &&
+		      r.has_range && r.range_start == 5368709000ull && r.range_total == 5368709120ull && !r.close);
+		struct http_reply u = { .status = 416, .unsatisfiable = true, .range_total = 1000, .close = true };
+		CHECK("416 head", http_build_response_head(buf, sizeof(buf), &u) > 0 &&
+		      strstr(buf, "Content-Range: bytes */1000\r\n") && strstr(buf, "Connection: close\r\n") &&
+		      strstr(buf, "Content-Length: 0\r\n"));
+		struct http_reply m = { .status = 405, .allow = "GET, HEAD", .no_store = true };
+		CHECK("405 head", http_build_response_head(buf, sizeof(buf), &m) > 0 && strstr(buf, "Allow: GET, HEAD\r\n") &&
+		      strstr(buf, "Cache-Control: no-store\r\n") && strstr(buf, "405 Method Not Allowed"));
+		CHECK("431 text", !strcmp(http_status_text(431), "Request Header Fields Too Large"));
+		CHECK("head too small", http_build_response_head(buf, 40, &m) == -ENOSPC);
+	}
+
 	int len = http_build_get(buf, sizeof(buf), "10.0.2.2", 8080, "/sysrcd.dat", 4096);
 	CHECK("GET built", len > 0 && strstr(buf, "GET /sysrcd.dat HTTP/1.1\r\n") && strstr(buf, "Host: 10.0.2.2:8080\r\n") &&
 	      strstr(buf, "Range: bytes=4096-\r\n"));

@@ -257,6 +257,76 @@ static void test_simple_reply(void)
 	CHECK("simple reply no room", nbd_build_simple_reply(b, 15, &r) == -ENOSPC);
 }
 
+/* The server's builders read back by the client's parsers, and the
+ * server's parsers on what the client builds and on hostile input. */
+static void test_server_side(void)
+{
+	uint8_t b[NBD_OPT_GO_MAX + 64];
+	struct errbuf e = { "" };
+	uint16_t hf = 0;
+	uint32_t cf = 0;
+	int n;
+
+	n = nbd_build_greeting(b, sizeof(b), NBD_FLAG_FIXED_NEWSTYLE | NBD_FLAG_NO_ZEROES);
+	CHECK("server greeting parses back", n == NBD_GREETING_LEN && nbd_parse_greeting(b, (size_t)n, &hf, &e) == 0 && hf == 3);
+	CHECK("server greeting no room", nbd_build_greeting(b, 17, 0) == -ENOSPC);
+
+	CHECK("client flags parsed", nbd_parse_client_flags(S("\0\0\0\x03"), &cf, &e) == 0 && cf == 3);
+	CHECK("client flags unknown bit refused", nbd_parse_client_flags(S("\0\0\0\x04"), &cf, &e) == -EPROTO &&
+	      strstr(e.msg, "unknown bits"));
+	CHECK("client flags short", nbd_parse_client_flags(S("\0\0\0"), &cf, &e) == -EPROTO);
+
+	struct nbd_opt_request oq;
+	n = nbd_build_opt_go(b, sizeof(b), "sysrcd.dat", 1);
+	CHECK("opt request from our client", nbd_parse_opt_request(b, (size_t)n, &oq, &e) == 0 && oq.option == NBD_OPT_GO &&
+	      oq.len == (uint32_t)n - 16);
+	struct nbd_opt_go go;
+	CHECK("opt go data parsed", nbd_parse_opt_go(b + 16, oq.len, &go, &e) == 0 && !strcmp(go.name, "sysrcd.dat") &&
+	      go.name_len == 10 && go.nreqs == 1 && go.reqs[0] == NBD_INFO_BLOCK_SIZE);
+	n = nbd_build_opt_go(b, sizeof(b), "", 0);
+	CHECK("opt go default export", nbd_parse_opt_request(b, (size_t)n, &oq, &e) == 0 &&
+	      nbd_parse_opt_go(b + 16, oq.len, &go, &e) == 0 && go.name[0] == 0 && go.nreqs == 0);
+	CHECK("opt request bad magic", nbd_parse_opt_request(S("IHAVEOPQ\0\0\0\x07\0\0\0\0"), &oq, &e) == -EPROTO &&
+	      strstr(e.msg, "IHAVEOPT"));
+	CHECK("opt request short", nbd_parse_opt_request(S("IHAVEOPT\0\0\0\x07"), &oq, &e) == -EPROTO);
+	CHECK("opt request data too long", nbd_parse_opt_request(S("IHAVEOPT\0\0\0\x03\0\0\x20\x01"), &oq, &e) == -EMSGSIZE &&
+	      oq.len == 8193 && oq.option == NBD_OPT_LIST);
+	CHECK("opt request at the limit", nbd_parse_opt_request(S("IHAVEOPT\0\0\0\x03\0\0\x20\x00"), &oq, &e) == 0);
+	CHECK("opt go name past data", nbd_parse_opt_go(S("\0\0\0\x09" "abc" "\0\0"), &go, &e) == -EPROTO);
+	CHECK("opt go huge name length", nbd_parse_opt_go(S("\xff\xff\xff\xff" "abc" "\0\0"), &go, &e) == -EPROTO);
+	CHECK("opt go requests miscounted", nbd_parse_opt_go(S("\0\0\0\x01" "a" "\0\x02" "\0\x03"), &go, &e) == -EPROTO);
+	CHECK("opt go trailing byte", nbd_parse_opt_go(S("\0\0\0\x01" "a" "\0\0" "x"), &go, &e) == -EPROTO);
+	CHECK("opt go NUL in name", nbd_parse_opt_go(S("\0\0\0\x02" "a\0" "\0\0"), &go, &e) == -EPROTO);
+	CHECK("opt go short", nbd_parse_opt_go(S("\0\0\0"), &go, &e) == -EPROTO);
+
+	struct nbd_opt_reply rh;
+	struct nbd_info in;
+	n = nbd_build_rep_info_export(b, sizeof(b), NBD_OPT_GO, 5368709120ull, NBD_FLAG_HAS_FLAGS | NBD_FLAG_READ_ONLY);
+	CHECK("info export reads back", n == 32 && nbd_parse_opt_reply(b, (size_t)n, &rh, &e) == 0 && rh.option == NBD_OPT_GO &&
+	      rh.type == NBD_REP_INFO && rh.len == 12 && nbd_parse_info(b + 20, rh.len, &in, &e) == 0 &&
+	      in.type == NBD_INFO_EXPORT && in.size == 5368709120ull && in.flags == 3);
+	n = nbd_build_rep_info_block_size(b, sizeof(b), NBD_OPT_INFO, 1, 4096, 32u << 20);
+	CHECK("info block size reads back", n == 34 && nbd_parse_opt_reply(b, (size_t)n, &rh, &e) == 0 &&
+	      nbd_parse_info(b + 20, rh.len, &in, &e) == 0 && in.min_block == 1 && in.pref_block == 4096 &&
+	      in.max_block == 32u << 20);
+	n = nbd_build_rep_server(b, sizeof(b), "sysrcd.dat");
+	CHECK("rep server", n == 20 + 14 && nbd_parse_opt_reply(b, (size_t)n, &rh, &e) == 0 && rh.type == NBD_REP_SERVER &&
+	      rh.option == NBD_OPT_LIST && !memcmp(b + 20, "\0\0\0\x0asysrcd.dat", 14));
+	n = nbd_build_opt_reply(b, sizeof(b), NBD_OPT_GO, NBD_REP_ERR_UNKNOWN, "no export 'x'", 13);
+	char msg[128];
+	CHECK("error reply reads back", n == 33 && nbd_parse_opt_reply(b, (size_t)n, &rh, &e) == 0 &&
+	      nbd_rep_error(rh.type, b + 20, rh.len, msg, sizeof(msg)) == -ENOENT && strstr(msg, "no export 'x'"));
+	CHECK("opt reply no room", nbd_build_opt_reply(b, 25, 1, NBD_REP_ACK, "123456", 6) == -ENOSPC);
+
+	struct nbd_export ex;
+	n = nbd_build_export_name_reply(b, sizeof(b), 268435456, 0x103, 0);
+	CHECK("export name reply with zeroes", n == 134 && nbd_parse_export_name_reply(b, (size_t)n, 0, &ex, &e) == 0 &&
+	      ex.size == 268435456 && ex.flags == 0x103 && b[133] == 0);
+	n = nbd_build_export_name_reply(b, sizeof(b), 7, 1, 1);
+	CHECK("export name reply no zeroes", n == 10 && nbd_parse_export_name_reply(b, (size_t)n, 1, &ex, &e) == 0 && ex.size == 7);
+	CHECK("export name reply no room", nbd_build_export_name_reply(b, 133, 7, 1, 0) == -ENOSPC);
+}
+
 int main(void)
 {
 	test_greeting();
@@ -266,5 +336,6 @@ int main(void)
 	test_rep_error();
 	test_export_name_reply();
 	test_simple_reply();
+	test_server_side();
 	return CHECK_DONE();
 }
