@@ -42,12 +42,18 @@ struct client *clients_by_mac(struct clients *t, const uint8_t mac[6])
 	return c;
 }
 
-struct client *clients_by_ip(struct clients *t, uint32_t ip)
+struct client *clients_find_ip(struct clients *t, uint32_t ip)
 {
 	struct client *found = NULL;
 	for (int i = 0; i < t->n; i++)
 		if (t->c[i].ip == ip && (!found || t->c[i].last_ms > found->last_ms))
 			found = &t->c[i];
+	return found;
+}
+
+struct client *clients_by_ip(struct clients *t, uint32_t ip)
+{
+	struct client *found = clients_find_ip(t, ip);
 	if (found)
 		return found;
 	struct client *c = take_slot(t);

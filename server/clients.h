@@ -45,6 +45,9 @@ struct clients {
 /* The client with this MAC, created when new (the oldest is reused when
  * full).  Never NULL. */
 struct client *clients_by_mac(struct clients *t, const uint8_t mac[6]);
+/* The client with this IP, NULL when none (nothing is created: a refused
+ * stranger must not push real clients out of the table). */
+struct client *clients_find_ip(struct clients *t, uint32_t ip);
 /* The client with this IP, created (MAC unknown) when new.  Never NULL. */
 struct client *clients_by_ip(struct clients *t, uint32_t ip);
 /* Records the IP a MAC now has, merging an IP-only entry into it.  The

@@ -247,6 +247,10 @@ int serve_config_from_args(int argc, char **argv, struct serve_config *c, bool *
 			return nb_fail(e, -EINVAL, "%s %s: expected %s", argv[i], argv[i + 1], flags[f].expect);
 		i += flags[f].nargs;
 	}
+	/* HTTP by default; when it is off and nothing was chosen, the next
+	 * transport this server offers */
+	if (!c->stage3_set && c->stage3 == STAGE3_HTTP && !c->do_http && !c->http_url[0])
+		c->stage3 = c->do_nbd ? STAGE3_NBD : c->nfs_url[0] ? STAGE3_NFS : STAGE3_TFTP;
 	return 0;
 }
 

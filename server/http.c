@@ -79,7 +79,7 @@ static void conn_events(struct http_conn *c, uint32_t ev)
 	loop_mod(&c->svc->s->loop, &c->h, ev);
 }
 
-/* The log line's peer: keyed by MAC when DHCP told us one for this IP. */
+/* The client a served file moves forward (created when DHCP did not see it). */
 static struct client *conn_client(struct http_conn *c)
 {
 	return clients_by_ip(&c->svc->s->clients, c->ip);
@@ -93,8 +93,7 @@ static void conn_log(struct http_conn *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	struct client *cl = conn_client(c);
-	srv_log(c->svc->s, cl->has_mac ? cl->mac : NULL, c->ip, "http", "%s", text);
+	srv_log(c->svc->s, srv_mac_of(c->svc->s, c->ip), c->ip, "http", "%s", text);
 }
 
 static void response_reset(struct http_conn *c)

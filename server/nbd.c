@@ -81,8 +81,7 @@ static void conn_log(struct nbd_conn *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	struct client *cl = clients_by_ip(&c->svc->s->clients, c->ip);
-	srv_log(c->svc->s, cl->has_mac ? cl->mac : NULL, c->ip, "nbd", "%s", text);
+	srv_log(c->svc->s, srv_mac_of(c->svc->s, c->ip), c->ip, "nbd", "%s", text);
 }
 
 static void conn_free(struct nbd_conn *c, const char *why)

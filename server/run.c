@@ -39,6 +39,12 @@ void srv_log(struct server *s, const uint8_t *mac, uint32_t ip, const char *serv
 	fflush(s->log);
 }
 
+const uint8_t *srv_mac_of(struct server *s, uint32_t ip)
+{
+	struct client *c = clients_find_ip(&s->clients, ip);
+	return c && c->has_mac ? c->mac : NULL;
+}
+
 static int drop_privileges(const char *user, struct errbuf *e)
 {
 	if (!user[0] || geteuid() != 0)

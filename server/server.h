@@ -40,6 +40,9 @@ struct server {
 void srv_log(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* The MAC DHCP saw for ip, or NULL: the key of a TCP/UDP peer's log line. */
+const uint8_t *srv_mac_of(struct server *s, uint32_t ip);
+
 /* Each service: start binds its sockets and registers them with s->loop
  * (0 or a negative errno with e saying which port and why); stop closes
  * everything and frees the service. */
