@@ -1,13 +1,60 @@
 /* libFuzzer harness for netboot/tftp_wire.c: every packet a peer can send
  * (DATA, ACK, ERROR, OACK, RRQ/WRQ) through the parser, the option iterator,
  * the option reader and the client's acceptance check, then a rebuild of
- * what was read.  The input is copied to a heap buffer of its exact size so
+ * what was read; for requests also the server's side (mode, the answer to
+ * the options, the OACK it builds) and its rollover-aware ACK mapping.  The input is copied to a heap buffer of its exact size so
  * ASan sees any read past the end. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "netboot/tftp_wire.h"
+
+/* What a server does with a request: mode, option answer, OACK. */
+static void check_server(const struct tftp_pkt *p)
+{
+	struct tftp_opts req, ans, back;
+	struct tftp_pkt q;
+	uint8_t out[TFTP_PKT_MAX];
+	int m = tftp_mode_parse(p->mode);
+
+	if (m != -EPROTO && (m < TFTP_MODE_NETASCII || m > TFTP_MODE_MAIL))
+		abort();
+	if (tftp_opts_parse(p->data, p->len, &req) < 0)
+		return;
+	uint16_t blk_max = (uint16_t)(p->len * 97), win_max = (uint16_t)(p->len % 70);
+	tftp_opts_answer(&req, blk_max, win_max, p->len, &ans);
+	if (ans.present != req.present || ans.blksize < TFTP_BLKSIZE_MIN || ans.windowsize < 1 ||
+	    ((req.present & TFTP_OPT_BLKSIZE) && ans.blksize > req.blksize) ||
+	    ((req.present & TFTP_OPT_BLKSIZE) && blk_max >= TFTP_BLKSIZE_MIN && ans.blksize > blk_max) ||
+	    ((req.present & TFTP_OPT_WINDOWSIZE) && (ans.windowsize > req.windowsize || (win_max && ans.windowsize > win_max))))
+		abort();
+	int n = tftp_build_oack(out, sizeof(out), &ans);
+	if (n < 0 || tftp_parse(out, (size_t)n, &q) < 0 || tftp_opts_parse(q.data, q.len, &back) < 0 ||
+	    back.present != ans.present)
+		abort();
+}
+
+/* The ACK mapping from the input's first bytes: any answer lies in [acked, sent]
+ * and has the ACK's low 16 bits. */
+static void check_ack_index(const uint8_t *d, size_t n)
+{
+	uint64_t acked = 0, span = 0, k;
+	uint16_t block;
+
+	if (n < 12)
+		return;
+	memcpy(&acked, d, 8);
+	span = (uint64_t)(d[8] << 8 | d[9]);
+	block = (uint16_t)(d[10] << 8 | d[11]);
+	if (acked > UINT64_MAX - span)
+		return;
+	if (tftp_ack_index(acked, acked + span, block, &k) == 0 &&
+	    (k < acked || k > acked + span || (uint16_t)k != block))
+		abort();
+	if (span < 65535 && tftp_ack_index(acked, acked + span, (uint16_t)(acked + span + 1), &k) == 0)
+		abort();	/* one past what was sent is never acknowledged */
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -66,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case TFTP_WRQ: {
 			uint8_t out[TFTP_PKT_MAX];
 			check_opts(p.data, p.len);
+			check_server(&p);
 			if (p.file[0] && strlen(p.file) + 16 < sizeof(out) &&	/* longer names cannot fit: not a bug */
 			    tftp_build_rrq(out, sizeof(out), p.file, NULL) < 0)
 				abort();
@@ -83,6 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* the option reader also sees raw bytes, as a server reads a request */
 	check_opts(buf, size);
+	check_ack_index(buf, size);
 	free(buf);
 	return 0;
 }

@@ -171,6 +171,47 @@ int tftp_opts_accept(const struct tftp_opts *asked, const struct tftp_opts *got,
 	return 0;
 }
 
+int tftp_mode_parse(const char *mode)
+{
+	static const char *const names[] = { [TFTP_MODE_NETASCII] = "netascii", [TFTP_MODE_OCTET] = "octet",
+					     [TFTP_MODE_MAIL] = "mail" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(mode, names[i]))
+			return (int)i;
+	return -EPROTO;
+}
+
+void tftp_opts_answer(const struct tftp_opts *req, uint16_t blk_max, uint16_t win_max, uint64_t size,
+		      struct tftp_opts *ans)
+{
+	if (blk_max < TFTP_BLKSIZE_MIN)
+		blk_max = TFTP_BLKSIZE_MIN;
+	if (win_max < TFTP_WINDOW_MIN)
+		win_max = TFTP_WINDOW_MIN;
+	memset(ans, 0, sizeof(*ans));
+	ans->present = req->present & (TFTP_OPT_BLKSIZE | TFTP_OPT_TIMEOUT | TFTP_OPT_TSIZE | TFTP_OPT_WINDOWSIZE);
+	ans->blksize = TFTP_BLKSIZE_DEFAULT;
+	ans->windowsize = 1;
+	if (req->present & TFTP_OPT_BLKSIZE)
+		ans->blksize = req->blksize < blk_max ? req->blksize : blk_max;
+	if (req->present & TFTP_OPT_WINDOWSIZE)
+		ans->windowsize = req->windowsize < win_max ? req->windowsize : win_max;
+	if (req->present & TFTP_OPT_TIMEOUT)
+		ans->timeout = req->timeout;
+	if (req->present & TFTP_OPT_TSIZE)
+		ans->tsize = size;
+}
+
+int tftp_ack_index(uint64_t acked, uint64_t sent, uint16_t block, uint64_t *out)
+{
+	uint16_t ahead = (uint16_t)(block - (uint16_t)acked);	/* blocks past acked, mod 65536 */
+
+	if (sent < acked || ahead > sent - acked)
+		return -ERANGE;
+	*out = acked + ahead;
+	return 0;
+}
+
 static int check_opts(const uint8_t *p, size_t len)
 {
 	struct tftp_opt_iter it;

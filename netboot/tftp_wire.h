@@ -94,6 +94,28 @@ int tftp_opts_check_range(const uint8_t *p, size_t len, struct errbuf *e);
 int tftp_opts_accept(const struct tftp_opts *asked, const struct tftp_opts *got,
 		     struct tftp_opts *use, struct errbuf *e);
 
+/* Server side.  A request's transfer mode, case-insensitive ("octet",
+ * "NETASCII", ...): enum tftp_mode, or -EPROTO for any other name. */
+enum tftp_mode { TFTP_MODE_NETASCII, TFTP_MODE_OCTET, TFTP_MODE_MAIL };
+int tftp_mode_parse(const char *mode);
+
+/* Server side: the answer to the options of a request (req, as read by
+ * tftp_opts_parse).  ans->present is the known options the client sent: only
+ * those are acknowledged, and none means no OACK (DATA 1 at once).  blksize
+ * is min(asked, blk_max), 512 when not asked; windowsize min(asked,
+ * win_max), 1 when not asked; timeout as asked; tsize the file's size.
+ * blk_max below TFTP_BLKSIZE_MIN and win_max below 1 count as those. */
+void tftp_opts_answer(const struct tftp_opts *req, uint16_t blk_max, uint16_t win_max, uint64_t size,
+		      struct tftp_opts *ans);
+
+/* Server side, block numbers past 65535: blocks are counted from 1 in 64
+ * bits and sent as their low 16 bits (65535 wraps to 0, as tftp-hpa, atftpd
+ * and dnsmasq do; the OACK is acknowledged as block 0).  With blocks up to
+ * acked acknowledged and up to sent sent, the block an ACK number names is
+ * the one in [acked, sent] with those low bits: 0 with *out set, or -ERANGE
+ * for a stale or foreign number.  Unambiguous while sent - acked < 65536. */
+int tftp_ack_index(uint64_t acked, uint64_t sent, uint16_t block, uint64_t *out);
+
 /* Builders return the packet length, or -ENAMETOOLONG when it does not fit
  * cap, or -EINVAL for an empty file name. */
 int tftp_build_rrq(uint8_t *buf, size_t cap, const char *file, const struct tftp_opts *o);

@@ -239,8 +239,97 @@ static void test_build(void)
 	CHECK_STR("error name unknown", tftp_error_name(9), "Unknown error");
 }
 
+static void test_mode(void)
+{
+	CHECK("mode octet", tftp_mode_parse("octet") == TFTP_MODE_OCTET);
+	CHECK("mode OCTET (case-insensitive)", tftp_mode_parse("OCTET") == TFTP_MODE_OCTET);
+	CHECK("mode NetAscii", tftp_mode_parse("NetAscii") == TFTP_MODE_NETASCII);
+	CHECK("mode mail", tftp_mode_parse("mail") == TFTP_MODE_MAIL);
+	CHECK("mode binary is not a mode", tftp_mode_parse("binary") == -EPROTO);
+	CHECK("mode empty", tftp_mode_parse("") == -EPROTO);
+	CHECK("mode prefix", tftp_mode_parse("oct") == -EPROTO);
+	CHECK("mode longer", tftp_mode_parse("octets") == -EPROTO);
+}
+
+static void test_answer(void)
+{
+	enum { B = TFTP_OPT_BLKSIZE, T = TFTP_OPT_TIMEOUT, Z = TFTP_OPT_TSIZE, W = TFTP_OPT_WINDOWSIZE };
+	static const struct {
+		const char *name;
+		struct tftp_opts req;
+		uint16_t blk_max, win_max;
+		struct tftp_opts want;
+	} t[] = {
+		{ "answer nothing asked: no OACK, RFC 1350 sizes", { 0 }, 1468, 64, { 0, 512, 1, 0, 0 } },
+		{ "answer tsize only: the real size", { Z, 0, 0, 0, 0 }, 1468, 64, { Z, 512, 1, 0, 9999 } },
+		{ "answer tsize asked with a value: still the real size", { Z, 0, 0, 0, 5 }, 1468, 64, { Z, 512, 1, 0, 9999 } },
+		{ "answer blksize under the cap", { B, 1024, 0, 0, 0 }, 1468, 64, { B, 1024, 1, 0, 0 } },
+		{ "answer blksize lowered to the path", { B, 65464, 0, 0, 0 }, 1468, 64, { B, 1468, 1, 0, 0 } },
+		{ "answer blksize small asked", { B, 8, 0, 0, 0 }, 1468, 64, { B, 8, 1, 0, 0 } },
+		{ "answer blksize cap below minimum", { B, 1024, 0, 0, 0 }, 3, 64, { B, 8, 1, 0, 0 } },
+		{ "answer windowsize capped", { W, 0, 1000, 0, 0 }, 1468, 64, { W, 512, 64, 0, 0 } },
+		{ "answer windowsize cap 0 counts as 1", { W, 0, 16, 0, 0 }, 1468, 0, { W, 512, 1, 0, 0 } },
+		{ "answer timeout echoed", { T, 0, 0, 7, 0 }, 1468, 64, { T, 512, 1, 7, 0 } },
+		{ "answer all four", { B | T | Z | W, 1428, 8, 3, 0 }, 1468, 64, { B | T | Z | W, 1428, 8, 3, 9999 } },
+		{ "answer unknown bits dropped", { 0x80 | B, 900, 0, 0, 0 }, 1468, 64, { B, 900, 1, 0, 0 } },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct tftp_opts a;
+		tftp_opts_answer(&t[i].req, t[i].blk_max, t[i].win_max, 9999, &a);
+		CHECK(t[i].name, a.present == t[i].want.present && a.blksize == t[i].want.blksize &&
+				  a.windowsize == t[i].want.windowsize && a.timeout == t[i].want.timeout &&
+				  a.tsize == t[i].want.tsize);
+	}
+	/* the OACK carries exactly the options asked for */
+	struct tftp_opts req, a, back;
+	struct tftp_pkt p;
+	uint8_t b[128];
+	CHECK("answer: request reads", tftp_opts_parse(S("tsize\0" "0\0x-unknown\0" "1\0blksize\0" "1468\0"), &req) == 0);
+	tftp_opts_answer(&req, 1468, 64, 123456, &a);
+	int n = tftp_build_oack(b, sizeof(b), &a);
+	CHECK("answer OACK has only blksize and tsize",
+	      n == (int)sizeof("\0\6blksize\0" "1468\0tsize\0" "123456") &&
+		      memcmp(b, "\0\6blksize\0" "1468\0tsize\0" "123456\0", (size_t)n) == 0 &&
+		      tftp_parse(b, (size_t)n, &p) == 0 && tftp_opts_parse(p.data, p.len, &back) == 0 &&
+		      back.present == (TFTP_OPT_BLKSIZE | TFTP_OPT_TSIZE));
+}
+
+static void test_ack_index(void)
+{
+	static const struct {
+		const char *name;
+		uint64_t acked, sent;
+		uint16_t block;
+		int rc;
+		uint64_t want;
+	} t[] = {
+		{ "ack of the OACK", 0, 0, 0, 0, 0 },
+		{ "ack of block 1", 0, 1, 1, 0, 1 },
+		{ "ack inside the window", 10, 26, 20, 0, 20 },
+		{ "ack end of the window", 10, 26, 26, 0, 26 },
+		{ "duplicate ack", 10, 26, 10, 0, 10 },
+		{ "stale ack", 10, 26, 9, -ERANGE, 0 },
+		{ "ack beyond what was sent", 10, 26, 27, -ERANGE, 0 },
+		{ "ack of block 65535", 65534, 65535, 65535, 0, 65535 },
+		{ "ack 0 after rollover is block 65536", 65535, 65536, 0, 0, 65536 },
+		{ "ack across the wrap", 65530, 65540, 3, 0, 65539 },
+		{ "ack 65535 after the wrap is stale", 65536, 65540, 65535, -ERANGE, 0 },
+		{ "ack second rollover", 131071, 131072, 0, 0, 131072 },
+		{ "far block numbers", (1ull << 40) + 65535, (1ull << 40) + 65600, 10, 0, (1ull << 40) + 65546 },
+		{ "sent behind acked", 5, 4, 5, -ERANGE, 0 },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint64_t k = 0;
+		int rc = tftp_ack_index(t[i].acked, t[i].sent, t[i].block, &k);
+		CHECK(t[i].name, rc == t[i].rc && (rc < 0 || k == t[i].want));
+	}
+}
+
 int main(void)
 {
+	test_mode();
+	test_answer();
+	test_ack_index();
 	test_rrq();
 	test_opts_parse();
 	test_iter();
