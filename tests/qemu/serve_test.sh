@@ -116,7 +116,7 @@ if serve_start "$slog" --proxy-dhcp --local-ip 192.0.2.1 --boot-dir "$boot" --ex
 	if qemu_wait "$log" "$MARK|FAILED at"; then
 		echo "INFO: BIOS PXE boot with proxy-DHCP beside dnsmasq reached the test root in ${QEMU_SECONDS}s"
 		check_log "proxy: boots the image" "$log" "$MARK" "FAILED at"
-		check_log "proxy: the address came from dnsmasq" "$log" "handover eth0.conf: IPV4ADDR=192\.0\.2\.(5[0-9]|60)$"
+		check_log "proxy: the address came from dnsmasq" "$log" "handover eth0.conf: IPV4ADDR=192\.0\.2\.(5[0-9]|60)\b"
 		check_log "proxy: dnsmasq acknowledged it" "$TMP/dnsmasq.log" "DHCPACK.*$mac"
 		check_log "proxy: we sent the boot file only" "$slog" "$mac dhcp: proxy" "$mac dhcp: (offer|ack) 192"
 	else
