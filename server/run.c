@@ -2,6 +2,7 @@
  * privileges, loop until a signal.  See server.h. */
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -45,15 +46,29 @@ const uint8_t *srv_mac_of(struct server *s, uint32_t ip)
 	return c && c->has_mac ? c->mac : NULL;
 }
 
-static int drop_privileges(const char *user, struct errbuf *e)
+/* Drops root once every port is bound; the lease file is rewritten by
+ * rename, so its folder must stay writable for the new user. */
+static int drop_privileges(const struct serve_config *c, struct errbuf *e)
 {
-	if (!user[0] || geteuid() != 0)
+	if (!c->user[0] || geteuid() != 0)
 		return 0;
-	struct passwd *pw = getpwnam(user);
+	struct passwd *pw = getpwnam(c->user);
 	if (!pw)
-		return nb_fail(e, -EINVAL, "--user %s: no such user", user);
+		return nb_fail(e, -EINVAL, "--user %s: no such user", c->user);
 	if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
-		return nb_fail(e, -errno, "--user %s: %s", user, strerror(errno));
+		return nb_fail(e, -errno, "--user %s: %s", c->user, strerror(errno));
+	if (c->do_dhcp) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%s", c->leases_file[0] ? c->leases_file : "/var/lib/netboot/leases");
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		else
+			snprintf(dir, sizeof(dir), ".");
+		if (access(dir, W_OK | X_OK) < 0)
+			return nb_fail(e, -EACCES, "--user %s cannot write the lease file's folder %s: "
+				       "chown it to that user or choose --leases elsewhere", c->user, dir);
+	}
 	return 0;
 }
 
@@ -108,7 +123,7 @@ int server_run(const struct serve_config *cfg, FILE *log)
 			goto out;
 		}
 	}
-	if (drop_privileges(s->cfg.user, &e) < 0) {
+	if (drop_privileges(&s->cfg, &e) < 0) {
 		fprintf(stderr, "netboot serve: %s\n", e.msg);
 		goto out;
 	}
