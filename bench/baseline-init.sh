@@ -9,11 +9,12 @@
 /bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 now() { cut -d' ' -f1 /proc/uptime; }
-T0=$(now)
 mark() { echo "race: $1 $(awk -v a="$T0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }')"; }
 fail() { echo "race: FAILED $*"; poweroff -f; }
 
-mount -t devtmpfs dev /dev; mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t tmpfs run /run
+mount -t proc proc /proc	# first: the clock below reads /proc/uptime
+T0=$(now)
+mount -t devtmpfs dev /dev; mount -t sysfs sys /sys; mount -t tmpfs run /run
 mark mounts
 
 url= mode=baseline
@@ -24,10 +25,11 @@ done
 mark cmdline
 
 # the NIC's driver by modalias (modules.alias in the initramfs), then loop and squashfs
-for m in /sys/bus/pci/devices/*/modalias /sys/bus/virtio/devices/*/modalias; do
-	[ -f "$m" ] && modprobe -q "$(cat "$m")"
-done
+# (virtio devices appear only once virtio_pci is loaded: a second glob)
+for m in /sys/bus/pci/devices/*/modalias; do [ -f "$m" ] && modprobe -q "$(cat "$m")"; done
+for m in /sys/bus/virtio/devices/*/modalias; do [ -f "$m" ] && modprobe -q "$(cat "$m")"; done
 modprobe -q loop; modprobe -q squashfs
+i=0; while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 mark modules
 
 # udhcpc runs this script to apply the lease
