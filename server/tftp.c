@@ -524,13 +524,17 @@ static bool duplicate_request(const struct tftp_service *t, const struct sockadd
 }
 
 /* Options answered for this path: blksize up to what one frame carries
- * (MTU - 32), windowsize up to WINDOW_CAP and to what XFER_BUF_MAX holds. */
+ * (the route's MTU - 32, learnt by IP_MTU on the connected socket: 1468 on
+ * Ethernet, 65464 on loopback), windowsize up to WINDOW_CAP and to what
+ * XFER_BUF_MAX holds (4 at blksize 65464, 64 at 1468). */
 static void negotiate(const struct tftp_opts *req, int mtu, uint64_t size, struct tftp_opts *use)
 {
 	long blk_max = mtu > IP_UDP_TFTP_HDR + TFTP_BLKSIZE_MIN ? mtu - IP_UDP_TFTP_HDR : TFTP_BLKSIZE_MAX;
 	if (blk_max > TFTP_BLKSIZE_MAX)
 		blk_max = TFTP_BLKSIZE_MAX;
 	tftp_opts_answer(req, (uint16_t)blk_max, WINDOW_CAP, size, use);
+	if (size == 0)	/* curl refuses "tsize 0" in an OACK; unanswered, the size is simply unknown */
+		use->present &= ~(unsigned)TFTP_OPT_TSIZE;
 	if ((size_t)use->windowsize * use->blksize > XFER_BUF_MAX) {
 		size_t w = XFER_BUF_MAX / use->blksize;
 		use->windowsize = (uint16_t)(w ? w : 1);
