@@ -27,6 +27,7 @@
 #define XFER_MAX	256		/* transfers at once; more get ERROR 0 "server busy" */
 #define WINDOW_CAP	64		/* largest windowsize granted */
 #define XFER_BUF_MAX	(256 * 1024)	/* one window's data: blksize * windowsize at most this */
+#define READ_AHEAD	(64 * 1024)	/* the buffer holds at least this: lock-step needs no pread per block */
 #define RETRIES		5		/* retransmissions of one window before giving up */
 #define TIMEOUT_MS	1000		/* retransmission timeout unless the client sets one */
 #define RX_BATCH	64		/* datagrams read per wake-up: a busy socket cannot starve others */
@@ -54,6 +55,7 @@ struct xfer {
 	uint64_t win_end;		/* last block of the window in flight */
 	uint8_t *buf;			/* file bytes of blocks buf_first.. (buf_n blocks, buf_len bytes) */
 	uint64_t buf_first, buf_n;
+	uint64_t buf_blocks;		/* capacity: a window or READ_AHEAD, whichever is more */
 	size_t buf_len;
 	int tries;
 	long timeout_ms;
@@ -222,16 +224,16 @@ static void xfer_free(struct xfer *x)
 	free(x);
 }
 
-/* Makes blocks first..first+count-1 available in x->buf, reading the whole
- * window from there with one pread when they are not there already (a
- * retransmission finds them there). */
+/* Makes blocks first..first+count-1 available in x->buf, reading as many
+ * blocks from there as the buffer holds with one pread when they are not
+ * there already (a retransmission finds them there). */
 static int load(struct xfer *x, uint64_t first, uint64_t count)
 {
 	if (x->buf_n && first >= x->buf_first && first + count <= x->buf_first + x->buf_n)
 		return 0;
 	uint64_t n = x->nblocks - first + 1, blk = x->use.blksize;
-	if (n > x->use.windowsize)
-		n = x->use.windowsize;
+	if (n > x->buf_blocks)
+		n = x->buf_blocks;
 	uint64_t off = (first - 1) * blk, want = n * blk;
 	if (want > x->size - off)
 		want = x->size - off;
@@ -420,18 +422,16 @@ static void on_xfer(struct loop_handler *h, uint32_t events)
 	int rc = 0;
 	if (events & EPOLLOUT)
 		rc = pump(x);
-	for (int i = 0; i < RX_BATCH && rc == 0; i++) {
+	/* One datagram per wake-up: the loop is level-triggered, so more wake
+	 * it again, and lock-step saves the read that would find none. */
+	if (rc == 0 && (events & (EPOLLIN | EPOLLERR))) {
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(h->fd, t->rx, sizeof(t->rx), 0, (struct sockaddr *)&from, &fl);
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = -errno;
-		else
+		if (n >= 0)
 			rc = on_datagram(x, t->rx, (size_t)n, &from);
+		else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			rc = -errno;
 	}
 	if (rc < 0)
 		on_gone(x, rc);
@@ -593,7 +593,10 @@ static void start_transfer(struct tftp_service *t, const struct tftp_pkt *p, con
 	struct xfer *x = sfd >= 0 ? calloc(1, sizeof(*x)) : NULL;
 	if (x) {
 		negotiate(&req, mtu, size, &x->use);
-		x->buf = malloc((size_t)x->use.blksize * x->use.windowsize);
+		x->buf_blocks = x->use.windowsize;
+		if (x->buf_blocks * x->use.blksize < READ_AHEAD)
+			x->buf_blocks = READ_AHEAD / x->use.blksize;
+		x->buf = malloc((size_t)(x->buf_blocks * x->use.blksize));
 	}
 	if (!x || !x->buf) {
 		peer_log(s, ip, "refused %s: %s", name, sfd < 0 ? strerror(-sfd) : "out of memory");
