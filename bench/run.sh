@@ -1,5 +1,6 @@
 #!/bin/bash
-# make bench: our stage-3 download against the tools users would use instead,
+# make bench: our stage-3 download against the tools users would use instead
+# (and serve's TFTP server against tftpd-hpa and dnsmasq),
 # same machine, same file, loopback servers, one run.  Prints a table of
 # MB/s and ratios; docs/benchmarks.md quotes it.  SIZE_MB (default 256).
 set -u
@@ -68,4 +69,6 @@ if [ -x /usr/bin/time ]; then
 fi
 rm -f "$TMP/out/"*
 [ -x "$ROOT/bench/tftp_bench.sh" ] && "$ROOT/bench/tftp_bench.sh"
+# the server side: netboot serve's TFTP against tftpd-hpa and dnsmasq
+[ -x "$ROOT/bench/serve_tftp_bench.sh" ] && SIZE_MB=64 "$ROOT/bench/serve_tftp_bench.sh"
 exit 0
