@@ -194,16 +194,23 @@ static uint64_t acked_bytes(const struct xfer *x)
 	return b < x->size ? b : x->size;
 }
 
-/* Stage-3 progress for the status page, at most every PROGRESS_MS. */
+/* Stage-3 progress for the status page, at most every PROGRESS_MS.  A size
+ * query moves nothing; a transfer's first report restarts the count, since
+ * a TFTP transfer (unlike an HTTP range) always starts at byte 0. */
 static void report_progress(struct xfer *x, bool final)
 {
 	if (x->kind != FILE_IMAGE)
 		return;
 	long long now = now_ms();
 	uint64_t done = acked_bytes(x);
-	if (!final && (done == x->reported || now - x->progress_ms < PROGRESS_MS))
+	bool complete = x->acked == x->nblocks;
+	if (done == x->reported && !(final && complete))
+		return;
+	if (!final && now - x->progress_ms < PROGRESS_MS)
 		return;
 	struct client *c = clients_by_ip(&x->svc->s->clients, x->peer.sin_addr.s_addr);
+	if (!x->reported)
+		c->image_start_ms = 0;
 	clients_image_progress(c, "tftp", done - x->reported, x->size);
 	x->reported = done;
 	x->progress_ms = now;

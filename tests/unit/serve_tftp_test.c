@@ -140,11 +140,17 @@ int main(void)
 	CHECK("kernel fetched", fetch(s, port, "/vmlinuz", &big) == 70000);
 	c = clients_by_ip(&s->clients, htonl(INADDR_LOOPBACK));
 	CHECK("kernel: stage kernel", c->stage == STAGE_KERNEL);
+	CHECK("image size query", size_query(s, port, "sysrcd.dat") == 300000);
+	c = clients_by_ip(&s->clients, htonl(INADDR_LOOPBACK));
+	CHECK("image size query: not counted as the image started", c->stage == STAGE_KERNEL && c->image_bytes == 0);
 	CHECK("image fetched", fetch(s, port, "sysrcd.dat", &big) == 300000);
 	c = clients_by_ip(&s->clients, htonl(INADDR_LOOPBACK));
 	CHECK("image: stage image-done, via tftp, every byte counted",
 	      c->stage == STAGE_IMAGE_DONE && !strcmp(c->image_via, "tftp") && c->image_bytes == 300000 &&
 		      c->image_size == 300000);
+	CHECK("image fetched again", fetch(s, port, "sysrcd.dat", NULL) == 300000);
+	c = clients_by_ip(&s->clients, htonl(INADDR_LOOPBACK));
+	CHECK("image again: counted from 0, not on top", c->image_bytes == 300000 && c->stage == STAGE_IMAGE_DONE);
 	CHECK("missing file refused", fetch(s, port, "nothere", NULL) == -1);
 
 	/* a second server on the same port must fail, naming the port */
