@@ -6,8 +6,8 @@
 # tsize, windowsize, block-number rollover (40 MB at 512 = 78126 blocks, 100 MB
 # at 1428 = 70029), 8 clients at once, Debian's loaders and the generated
 # menu, traversal and symlinks, not found, WRQ, garbage datagrams, the
-# firmware's tsize query, duplicate ACKs, retransmission and giving up, the
-# transfer cap.  The server is stopped by PID on exit.
+# firmware's tsize query, lost blocks and ACKs in a window, duplicate ACKs,
+# retransmission and giving up, the transfer cap.  The server is stopped by PID on exit.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 NB=${NB:-$ROOT/build/netboot}	# NB=build/netboot-san runs it under ASan/UBSan
@@ -166,6 +166,10 @@ check "firmware tsize query: OACK with the size ($r)" test "$r" = "oack tsize=70
 sleep 0.2
 check "tsize query logged quietly as a size query" log_has "size query for initram.igz (700.0 kB)"
 check "tsize query: not logged as an abort" bash -c "! grep -q 'aborted initram.igz\|initram.igz: transfer ended' '$TMP/log'"
+r=$("$PROBE" $H "$P" lossy sysrcd.dat "$TMP/out/lossy")
+check "windowsize 16 with losses: every 97th block dropped once, one window ACK lost ($r)" \
+	grep -Eq '^blocks=78126 drops=80[0-9] gaps=80[0-9] lost_acks=1$' <<<"$r"
+check "windowsize with losses: 40 MB intact across the rollover" same "$TMP/out/lossy" "$B/sysrcd.dat"
 r=$("$PROBE" $H "$P" dupack vmlinuz)
 check "duplicate ACKs: DATA 2 sent once ($r)" test "$r" = "data2=1 other=0"
 wait $NOACK

@@ -5,10 +5,14 @@
  *   tftp_probe HOST PORT dupack FILE      lock-step RRQ; ACK 1 three times; count DATA 2
  *   tftp_probe HOST PORT noack FILE       RRQ timeout=1; ACK the OACK, never DATA 1;
  *                                         count DATA 1 copies until the server gives up
- *   tftp_probe HOST PORT flood N FILE     N RRQs from N sockets at once; count answers */
+ *   tftp_probe HOST PORT flood N FILE     N RRQs from N sockets at once; count answers
+ *   tftp_probe HOST PORT lossy FILE OUT   blksize 512, windowsize 16, timeout 1: drops
+ *                                         every 97th block once (RFC 7440 gap ACK) and
+ *                                         one window-end ACK (server timeout); writes OUT */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +195,75 @@ static int mode_flood(int count, const char *file)
 	return 0;
 }
 
+/* An RFC 7440 receiver that loses blocks on purpose.  Blocks are counted in
+ * 64 bits; the wire carries their low 16. */
+static int mode_lossy(const char *file, const char *out_path)
+{
+	enum { BLK = 512, WIN = 16 };
+	struct tftp_opts o = { TFTP_OPT_BLKSIZE | TFTP_OPT_WINDOWSIZE | TFTP_OPT_TIMEOUT, BLK, WIN, 1, 0 };
+	uint8_t buf[2048], ack[4];
+	struct sockaddr_in from, peer = server;
+	struct tftp_pkt p;
+	FILE *out = fopen(out_path, "w");
+	int fd = udp_socket(), drops = 0, gaps = 0, silent = 0;
+	uint64_t expected = 1, last_drop = 0;
+	unsigned in_win = 0;
+	bool gap_acked = false, oack = false, skipped_ack = false;
+	if (!out)
+		return 1;
+	rrq(fd, file, &o);
+	for (;;) {
+		ssize_t n = recv_within(fd, buf, sizeof(buf), 3000, &from);
+		if (n < 0) {
+			printf("stalled at block %llu\n", (unsigned long long)expected);
+			return 0;
+		}
+		if (tftp_parse(buf, (size_t)n, &p) < 0)
+			continue;
+		if (p.op == TFTP_OACK && !oack) {
+			oack = true, peer = from;
+			tftp_build_ack(ack, sizeof(ack), 0);
+			send_to(fd, ack, sizeof(ack), &peer);
+			continue;
+		}
+		if (p.op == TFTP_ERROR) {
+			describe(buf, n);
+			return 0;
+		}
+		if (p.op != TFTP_DATA)
+			continue;
+		if (p.block != (uint16_t)expected) {	/* out of order: one ACK per gap */
+			if (!gap_acked) {
+				gaps++, gap_acked = true, in_win = 0;
+				tftp_build_ack(ack, sizeof(ack), (uint16_t)(expected - 1));
+				send_to(fd, ack, sizeof(ack), &peer);
+			}
+			continue;
+		}
+		if (expected % 97 == 0 && last_drop != expected) {	/* "lost" */
+			last_drop = expected, drops++;
+			continue;
+		}
+		fwrite(p.data, 1, p.len, out);
+		expected++, in_win++, gap_acked = false;
+		bool last = p.len < BLK;
+		if (last || in_win == WIN) {
+			in_win = 0;
+			if (!last && !skipped_ack && expected > 3000) {	/* this ACK "lost": the server must time out */
+				skipped_ack = true, silent++;
+				continue;
+			}
+			tftp_build_ack(ack, sizeof(ack), (uint16_t)(expected - 1));
+			send_to(fd, ack, sizeof(ack), &peer);
+		}
+		if (last)
+			break;
+	}
+	fclose(out);
+	printf("blocks=%llu drops=%d gaps=%d lost_acks=%d\n", (unsigned long long)(expected - 1), drops, gaps, silent);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
@@ -210,6 +283,8 @@ int main(int argc, char **argv)
 		return mode_dupack(argv[4]);
 	if (argc >= 5 && !strcmp(m, "noack"))
 		return mode_noack(argv[4]);
+	if (argc >= 6 && !strcmp(m, "lossy"))
+		return mode_lossy(argv[4], argv[5]);
 	if (argc >= 6 && !strcmp(m, "flood"))
 		return mode_flood(atoi(argv[4]), argv[5]);
 	fprintf(stderr, "tftp_probe: unknown mode or missing FILE\n");
