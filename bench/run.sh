@@ -1,5 +1,6 @@
 #!/bin/bash
-# make bench: our stage-3 download against the tools users would use instead,
+# make bench: our stage-3 download against the tools users would use instead
+# (and serve's TFTP server against tftpd-hpa and dnsmasq),
 # same machine, same file, loopback servers, one run.  Prints a table of
 # MB/s and ratios; docs/benchmarks.md quotes it.  SIZE_MB (default 256).
 set -u
@@ -97,8 +98,10 @@ if [ -x /usr/bin/time ]; then
 fi
 rm -f "$TMP/out/"*
 [ -x "$ROOT/bench/tftp_bench.sh" ] && [ -z "${SKIP_TFTP:-}" ] && "$ROOT/bench/tftp_bench.sh"
-# the server side: netboot serve's HTTP service against nginx, its DHCP against dnsmasq and Kea
+# the server side: netboot serve's HTTP against nginx, TFTP against tftpd-hpa
+# and dnsmasq, DHCP against dnsmasq and Kea
 [ -x "$ROOT/bench/serve_http_bench.sh" ] && SIZE_MB=$SIZE_MB RUNS=$RUNS "$ROOT/bench/serve_http_bench.sh"
+[ -x "$ROOT/bench/serve_tftp_bench.sh" ] && SIZE_MB=64 "$ROOT/bench/serve_tftp_bench.sh"
 [ -x "$ROOT/bench/serve_dhcp_bench.sh" ] && "$ROOT/bench/serve_dhcp_bench.sh"
 # the boot race runs QEMU for minutes: only when asked
 [ "${BOOT_RACE:-0}" = 1 ] && "$ROOT/bench/boot_race.sh"

@@ -27,6 +27,7 @@
 #define XFER_MAX	256		/* transfers at once; more get ERROR 0 "server busy" */
 #define WINDOW_CAP	64		/* largest windowsize granted */
 #define XFER_BUF_MAX	(256 * 1024)	/* one window's data: blksize * windowsize at most this */
+#define READ_AHEAD	(64 * 1024)	/* the buffer holds at least this: lock-step needs no pread per block */
 #define RETRIES		5		/* retransmissions of one window before giving up */
 #define TIMEOUT_MS	1000		/* retransmission timeout unless the client sets one */
 #define RX_BATCH	64		/* datagrams read per wake-up: a busy socket cannot starve others */
@@ -54,6 +55,7 @@ struct xfer {
 	uint64_t win_end;		/* last block of the window in flight */
 	uint8_t *buf;			/* file bytes of blocks buf_first.. (buf_n blocks, buf_len bytes) */
 	uint64_t buf_first, buf_n;
+	uint64_t buf_blocks;		/* capacity: a window or READ_AHEAD, whichever is more */
 	size_t buf_len;
 	int tries;
 	long timeout_ms;
@@ -192,16 +194,23 @@ static uint64_t acked_bytes(const struct xfer *x)
 	return b < x->size ? b : x->size;
 }
 
-/* Stage-3 progress for the status page, at most every PROGRESS_MS. */
+/* Stage-3 progress for the status page, at most every PROGRESS_MS.  A size
+ * query moves nothing; a transfer's first report restarts the count, since
+ * a TFTP transfer (unlike an HTTP range) always starts at byte 0. */
 static void report_progress(struct xfer *x, bool final)
 {
 	if (x->kind != FILE_IMAGE)
 		return;
 	long long now = now_ms();
 	uint64_t done = acked_bytes(x);
-	if (!final && (done == x->reported || now - x->progress_ms < PROGRESS_MS))
+	bool complete = x->acked == x->nblocks;
+	if (done == x->reported && !(final && complete))
+		return;
+	if (!final && now - x->progress_ms < PROGRESS_MS)
 		return;
 	struct client *c = clients_by_ip(&x->svc->s->clients, x->peer.sin_addr.s_addr);
+	if (!x->reported)
+		c->image_start_ms = 0;
 	clients_image_progress(c, "tftp", done - x->reported, x->size);
 	x->reported = done;
 	x->progress_ms = now;
@@ -222,16 +231,16 @@ static void xfer_free(struct xfer *x)
 	free(x);
 }
 
-/* Makes blocks first..first+count-1 available in x->buf, reading the whole
- * window from there with one pread when they are not there already (a
- * retransmission finds them there). */
+/* Makes blocks first..first+count-1 available in x->buf, reading as many
+ * blocks from there as the buffer holds with one pread when they are not
+ * there already (a retransmission finds them there). */
 static int load(struct xfer *x, uint64_t first, uint64_t count)
 {
 	if (x->buf_n && first >= x->buf_first && first + count <= x->buf_first + x->buf_n)
 		return 0;
 	uint64_t n = x->nblocks - first + 1, blk = x->use.blksize;
-	if (n > x->use.windowsize)
-		n = x->use.windowsize;
+	if (n > x->buf_blocks)
+		n = x->buf_blocks;
 	uint64_t off = (first - 1) * blk, want = n * blk;
 	if (want > x->size - off)
 		want = x->size - off;
@@ -420,18 +429,16 @@ static void on_xfer(struct loop_handler *h, uint32_t events)
 	int rc = 0;
 	if (events & EPOLLOUT)
 		rc = pump(x);
-	for (int i = 0; i < RX_BATCH && rc == 0; i++) {
+	/* One datagram per wake-up: the loop is level-triggered, so more wake
+	 * it again, and lock-step saves the read that would find none. */
+	if (rc == 0 && (events & (EPOLLIN | EPOLLERR))) {
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(h->fd, t->rx, sizeof(t->rx), 0, (struct sockaddr *)&from, &fl);
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = -errno;
-		else
+		if (n >= 0)
 			rc = on_datagram(x, t->rx, (size_t)n, &from);
+		else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			rc = -errno;
 	}
 	if (rc < 0)
 		on_gone(x, rc);
@@ -524,13 +531,17 @@ static bool duplicate_request(const struct tftp_service *t, const struct sockadd
 }
 
 /* Options answered for this path: blksize up to what one frame carries
- * (MTU - 32), windowsize up to WINDOW_CAP and to what XFER_BUF_MAX holds. */
+ * (the route's MTU - 32, learnt by IP_MTU on the connected socket: 1468 on
+ * Ethernet, 65464 on loopback), windowsize up to WINDOW_CAP and to what
+ * XFER_BUF_MAX holds (4 at blksize 65464, 64 at 1468). */
 static void negotiate(const struct tftp_opts *req, int mtu, uint64_t size, struct tftp_opts *use)
 {
 	long blk_max = mtu > IP_UDP_TFTP_HDR + TFTP_BLKSIZE_MIN ? mtu - IP_UDP_TFTP_HDR : TFTP_BLKSIZE_MAX;
 	if (blk_max > TFTP_BLKSIZE_MAX)
 		blk_max = TFTP_BLKSIZE_MAX;
 	tftp_opts_answer(req, (uint16_t)blk_max, WINDOW_CAP, size, use);
+	if (size == 0)	/* curl refuses "tsize 0" in an OACK; unanswered, the size is simply unknown */
+		use->present &= ~(unsigned)TFTP_OPT_TSIZE;
 	if ((size_t)use->windowsize * use->blksize > XFER_BUF_MAX) {
 		size_t w = XFER_BUF_MAX / use->blksize;
 		use->windowsize = (uint16_t)(w ? w : 1);
@@ -589,7 +600,10 @@ static void start_transfer(struct tftp_service *t, const struct tftp_pkt *p, con
 	struct xfer *x = sfd >= 0 ? calloc(1, sizeof(*x)) : NULL;
 	if (x) {
 		negotiate(&req, mtu, size, &x->use);
-		x->buf = malloc((size_t)x->use.blksize * x->use.windowsize);
+		x->buf_blocks = x->use.windowsize;
+		if (x->buf_blocks * x->use.blksize < READ_AHEAD)
+			x->buf_blocks = READ_AHEAD / x->use.blksize;
+		x->buf = malloc((size_t)(x->buf_blocks * x->use.blksize));
 	}
 	if (!x || !x->buf) {
 		peer_log(s, ip, "refused %s: %s", name, sfd < 0 ? strerror(-sfd) : "out of memory");
