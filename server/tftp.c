@@ -558,7 +558,10 @@ static int open_file(struct tftp_service *t, const struct sockaddr_in *from, str
 		return fd;
 	uint16_t code = fd == -ENOENT || fd == -ENOTDIR ? TFTP_ENOTFOUND :
 			fd == -EACCES || fd == -EPERM ? TFTP_EACCESS : TFTP_EUNDEF;
-	peer_log(t->s, from->sin_addr.s_addr, "refused %s: %s", name, e.msg[0] ? e.msg : strerror(-fd));
+	if (e.msg[0])	/* names the file: "x: not found", "../y: outside the boot folder, refused" */
+		peer_log(t->s, from->sin_addr.s_addr, "%s", e.msg);
+	else
+		peer_log(t->s, from->sin_addr.s_addr, "refused %s: %s", name, strerror(-fd));
 	reply_error(t, from, local, code, code == TFTP_EUNDEF ? "cannot read the file" : tftp_error_name(code));
 	return fd;
 }

@@ -110,17 +110,17 @@ check "pxelinux.cfg/default: APPEND with the stage-3 argument" \
 # ---- refusals ----
 rrq() { printf '\0\001%s\0octet\0' "$1" | "$PROBE" $H "$P" raw; }
 check "../../etc/passwd: access violation" test "$(rrq ../../etc/passwd)" = "error code=2 msg=Access violation"
-check "../../etc/passwd: logged" log_has "refused ../../etc/passwd: .*outside the boot folder"
+check "../../etc/passwd: logged" log_has "\.\./\.\./etc/passwd: outside the boot folder, refused"
 check "sub/../../x: access violation" test "$(rrq sub/../../etc/passwd)" = "error code=2 msg=Access violation"
 r=$(rrq /etc/passwd)
 check "/etc/passwd: an error, not the file ($r)" grep -q '^error code=[12] ' <<<"$r"
-check "/etc/passwd: logged" log_has "refused /etc/passwd: "
+check "/etc/passwd: logged" log_has "tftp: /etc/passwd: not found"
 check "symlink out of the folder: access violation" test "$(rrq link-out)" = "error code=2 msg=Access violation"
-check "symlink out: logged" log_has "refused link-out: "
+check "symlink out: logged" log_has "link-out: outside the boot folder, refused"
 curl -s "tftp://$H:$P/link-in" -o "$TMP/out/a"
 check "symlink inside the folder works" same "$TMP/out/a" "$B/vmlinuz"
 check "not found: ERROR 1" test "$(rrq nothere.dat)" = "error code=1 msg=File not found"
-check "not found: logged" log_has "refused nothere.dat: nothere.dat: not found"
+check "not found: logged" log_has "tftp: nothere.dat: not found"
 curl -s "tftp://$H:$P/nothere.dat" -o "$TMP/out/a"; rc=$?
 check "not found: curl fails (exit $rc)" test $rc -ne 0
 r=$(printf '\0\002upload.bin\0octet\0' | "$PROBE" $H "$P" raw)
