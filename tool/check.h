@@ -45,6 +45,8 @@ check_step_fn check_stage3, check_checksum, check_image;	/* tool/check_stage3.c 
 /* NFS export probe: libnfs when the host has it, else TCP port 2049. */
 int check_nfs(const struct check_ctx *c, const struct url *u, const char *image, struct errbuf *what);
 
+/* nb_fail whose arguments may quote what->msg itself (the cause below). */
+int check_fail(struct errbuf *what, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A line under the current step ("check:   ..."). */
 void check_note(const struct check_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "12.3 MB/s" for bytes in seconds. */

@@ -93,7 +93,7 @@ int check_loader(struct check_ctx *c, struct errbuf *what)
 				  "(Debian: /usr/lib/PXELINUX/pxelinux.0, /usr/lib/SYSLINUX.EFI/efi64/syslinux.efi)", what);
 	const char *b = base_name(c->bootfile);
 	c->pxelinux = strstr(b, "pxelinux") || strstr(b, "syslinux");
-	return nb_fail(what, 0, "%s: %llu bytes from tftp://%s in %.2f s (%s)", c->bootfile, (unsigned long long)g.size,
+	return check_fail(what, 0, "%s: %llu bytes from tftp://%s in %.2f s (%s)", c->bootfile, (unsigned long long)g.size,
 		       ipv4_ntoa(c->next_server, host), secs, check_rate(g.size, secs, rate));
 }
 
@@ -104,11 +104,11 @@ int check_config(struct check_ctx *c, struct errbuf *what)
 	int n, rc = -ENOENT;
 
 	if (!c->pxelinux)
-		return nb_fail(what, 1, "%s is not pxelinux or syslinux.efi: its configuration is not checked", c->bootfile);
+		return check_fail(what, 1, "%s is not pxelinux or syslinux.efi: its configuration is not checked", c->bootfile);
 	pxecfg_dir_of(c->bootfile, dir, sizeof(dir));
 	n = pxecfg_candidates(dir, c->mac, c->offered, names, PXECFG_CANDIDATES_MAX);
 	if (!(text = malloc(CHECK_CFG_MAX)))
-		return nb_fail(what, -ENOMEM, "out of memory");
+		return check_fail(what, -ENOMEM, "out of memory");
 	for (int i = 0; i < n && rc == -ENOENT; i++) {
 		struct grab g = { .buf = text, .cap = CHECK_CFG_MAX - 1 };
 		if ((rc = tftp_grab(c, names[i], &g, NULL, what)) == 0) {
@@ -116,7 +116,7 @@ int check_config(struct check_ctx *c, struct errbuf *what)
 			memcpy(c->cfg_name, names[i], sizeof(c->cfg_name));
 			rc = pxecfg_parse(text, g.len, &c->entry, what);
 			if (rc < 0)
-				rc = nb_fail(what, rc, "%s: %.300s", names[i], what->msg);
+				rc = check_fail(what, rc, "%s: %.300s", names[i], what->msg);
 			else if (i > 0)
 				check_note(c, "not found: %s .. %s", names[0], names[i - 1]);
 		}
@@ -127,7 +127,7 @@ int check_config(struct check_ctx *c, struct errbuf *what)
 				  "default under pxelinux.cfg/): add pxelinux.cfg/default beside the boot file", what);
 	if (rc < 0)
 		return rc == -ENOENT || rc == -EINVAL ? rc : tftp_cause(c, rc, names[0], "", what);
-	return nb_fail(what, 0, "%s: LABEL %s, KERNEL %s%s%s", c->cfg_name, c->entry.label[0] ? c->entry.label : "(DEFAULT line)",
+	return check_fail(what, 0, "%s: LABEL %s, KERNEL %s%s%s", c->cfg_name, c->entry.label[0] ? c->entry.label : "(DEFAULT line)",
 		       c->entry.kernel, c->entry.initrd[0] ? ", INITRD " : "", c->entry.initrd);
 }
 
@@ -167,12 +167,12 @@ int check_append(struct check_ctx *c, struct errbuf *what)
 	int rc;
 
 	if (!c->pxelinux)
-		return nb_fail(what, 1, "no pxelinux config: no kernel command line to check");
+		return check_fail(what, 1, "no pxelinux config: no kernel command line to check");
 	if ((rc = cmdline_parse(a, strlen(a), &c->boot, what)) < 0)
-		return nb_fail(what, rc, "APPEND of LABEL %s in %s: %.250s: /init would stop here; fix the APPEND line",
+		return check_fail(what, rc, "APPEND of LABEL %s in %s: %.250s: /init would stop here; fix the APPEND line",
 			       c->entry.label, c->cfg_name, what->msg);
 	if (c->boot.source == SOURCE_NONE || !c->boot.nurls)
-		return nb_fail(what, -EINVAL, "APPEND of LABEL %s in %s names no stage-3 source: add netboot=http://SERVER/sysrcd.dat "
+		return check_fail(what, -EINVAL, "APPEND of LABEL %s in %s names no stage-3 source: add netboot=http://SERVER/sysrcd.dat "
 			       "(or tftp://, nbd://, nfs://)", c->entry.label, c->cfg_name);
 	fill_server(c);
 	if ((rc = loadable(c, "KERNEL", c->entry.kernel, &ksize, what)) < 0)
@@ -182,7 +182,7 @@ int check_append(struct check_ctx *c, struct errbuf *what)
 	else if ((rc = loadable(c, "INITRD", c->entry.initrd, &isize, what)) < 0)
 		return rc;
 	url_format(&c->boot.urls[0], first, sizeof(first));
-	return nb_fail(what, 0, "KERNEL %s (%llu bytes), INITRD %s (%llu bytes); cmdline_parse: stage 3 from %.300s%s",
+	return check_fail(what, 0, "KERNEL %s (%llu bytes), INITRD %s (%llu bytes); cmdline_parse: stage 3 from %.300s%s",
 		       c->entry.kernel, (unsigned long long)ksize, c->entry.initrd[0] ? c->entry.initrd : "none",
 		       (unsigned long long)isize, first, c->boot.nurls > 1 ? " and mirrors" : "");
 }

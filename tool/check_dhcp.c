@@ -115,27 +115,27 @@ static int judge(struct check_ctx *c, const struct offer *offers, int n, struct 
 		} else if (!addr) {
 			addr = &offers[i];
 		} else {
-			return nb_fail(what, -EEXIST, "two DHCP servers offer addresses, %s and %s: a PXE client takes whichever "
+			return check_fail(what, -EEXIST, "two DHCP servers offer addresses, %s and %s: a PXE client takes whichever "
 				       "answers first; stop one, or run netboot serve --proxy-dhcp beside the other",
 				       ipv4_ntoa(addr->server, a), ipv4_ntoa(offers[i].server, b));
 		}
 	}
 	if (!addr)
-		return nb_fail(what, -ENOENT, "only proxy-DHCP answered (%s): no DHCP server offers an address on %s; "
+		return check_fail(what, -ENOENT, "only proxy-DHCP answered (%s): no DHCP server offers an address on %s; "
 			       "start one, or run netboot serve without --proxy-dhcp", ipv4_ntoa(boot->server, a), c->ifname);
 	if (!boot)
 		boot = addr;
 	if (!boot->file[0])
-		return nb_fail(what, -ENOENT, "the offer from %s has no boot file: set next-server/filename on that "
+		return check_fail(what, -ENOENT, "the offer from %s has no boot file: set next-server/filename on that "
 			       "server (dnsmasq: --dhcp-boot=pxelinux.0), or run netboot serve --proxy-dhcp",
 			       ipv4_ntoa(boot->server, a));
 	c->next_server = next_server_of(boot);
 	if (!c->next_server)
-		return nb_fail(what, -ENOENT, "the offer from %s names boot file %s but no next-server (siaddr or option 66): "
+		return check_fail(what, -ENOENT, "the offer from %s names boot file %s but no next-server (siaddr or option 66): "
 			       "set next-server on that server", ipv4_ntoa(boot->server, a), boot->file);
 	c->offered = addr->yiaddr;
 	snprintf(c->bootfile, sizeof(c->bootfile), "%s", boot->file);
-	return nb_fail(what, 0, "offer %s from %s, next-server %s, boot file %s%s%s", ipv4_ntoa(addr->yiaddr, a),
+	return check_fail(what, 0, "offer %s from %s, next-server %s, boot file %s%s%s", ipv4_ntoa(addr->yiaddr, a),
 		       ipv4_ntoa(addr->server, b), ipv4_ntoa(c->next_server, ns), c->bootfile,
 		       boot != addr ? ", boot information from proxy-DHCP " : "",
 		       boot != addr ? ipv4_ntoa(boot->server, a) : "");
@@ -158,13 +158,13 @@ int check_dhcp(struct check_ctx *c, struct errbuf *what)
 	if (!c->mac_given)
 		memcpy(c->mac, l.mac, 6);
 	if ((fd = dhcp_packet_open(l.ifindex, what)) < 0)
-		return nb_fail(what, fd, "%s: %s (a raw socket needs root or CAP_NET_RAW)", c->ifname, what->msg);
+		return check_fail(what, fd, "%s: %s (a raw socket needs root or CAP_NET_RAW)", c->ifname, what->msg);
 	n = collect(c, fd, l.ifindex, offers, what);
 	close(fd);
 	if (n < 0)
 		return n;
 	if (n == 0)
-		return nb_fail(what, -ETIMEDOUT, "no DHCP offer on %s within %.1f s: no DHCP server on this segment "
+		return check_fail(what, -ETIMEDOUT, "no DHCP offer on %s within %.1f s: no DHCP server on this segment "
 			       "(start one, or netboot serve), or it ignores PXE clients", c->ifname, c->timeout_ms / 1000.0);
 	for (int i = 0; i < n; i++)
 		list_offer(c, &offers[i]);

@@ -24,20 +24,20 @@ int check_nfs(const struct check_ctx *c, const struct url *u, const char *image,
 	int rc;
 
 	if (!nfs)
-		return nb_fail(what, -ENOMEM, "libnfs: out of memory");
+		return check_fail(what, -ENOMEM, "libnfs: out of memory");
 	nfs_set_timeout(nfs, c->timeout_ms);
 	if (nfs_mount(nfs, u->host, u->path) != 0) {
-		rc = nb_fail(what, -ENOENT, "nfs://%s:%s: mount refused: %.200s: export the folder (e.g. /etc/exports, "
+		rc = check_fail(what, -ENOENT, "nfs://%s:%s: mount refused: %.200s: export the folder (e.g. /etc/exports, "
 			     "or ganesha) to this client", u->host, u->path, nfs_get_error(nfs));
 		goto out;
 	}
 	snprintf(path, sizeof(path), "/%s", image);
 	if (nfs_stat64(nfs, path, &st) != 0) {
-		rc = nb_fail(what, -ENOENT, "nfs://%s:%s: no %s in the export (%.150s): the folder must hold the image",
+		rc = check_fail(what, -ENOENT, "nfs://%s:%s: no %s in the export (%.150s): the folder must hold the image",
 			     u->host, u->path, image, nfs_get_error(nfs));
 		goto out;
 	}
-	rc = nb_fail(what, 0, "nfs://%s:%s mounted (NFSv3, libnfs): %s, %llu bytes", u->host, u->path, image,
+	rc = check_fail(what, 0, "nfs://%s:%s mounted (NFSv3, libnfs): %s, %llu bytes", u->host, u->path, image,
 		     (unsigned long long)st.nfs_size);
 out:
 	nfs_destroy_context(nfs);
@@ -48,9 +48,9 @@ int check_nfs(const struct check_ctx *c, const struct url *u, const char *image,
 {
 	int fd = tcp_connect(u->host, u->port ? u->port : 2049, c->timeout_ms, what);
 	if (fd < 0)
-		return nb_fail(what, fd, "nfs://%s:%s: %.200s: is an NFS server running?", u->host, u->path, what->msg);
+		return check_fail(what, fd, "nfs://%s:%s: %.200s: is an NFS server running?", u->host, u->path, what->msg);
 	close(fd);
-	return nb_fail(what, 0, "nfs://%s:%s: port %u answers (built without libnfs: %s not looked for)", u->host,
+	return check_fail(what, 0, "nfs://%s:%s: port %u answers (built without libnfs: %s not looked for)", u->host,
 		       u->path, u->port ? u->port : 2049, image);
 }
 #endif

@@ -35,20 +35,21 @@ static int probe_copy(const struct check_ctx *c, const struct url *u, struct err
 	int rc;
 
 	if (!buf)
-		return nb_fail(what, -ENOMEM, "out of memory");
+		return check_fail(what, -ENOMEM, "out of memory");
 	sink_init_mem(&s, buf, PROBE_BYTES);
 	rc = transport_get(u, &s, &o, what);
 	free(buf);
 	if (rc == -ENOENT)
-		return nb_fail(what, rc, "%.250s: the image is missing from the server's folder", what->msg);
+		return check_fail(what, rc, "%.250s: the image is missing from the server's folder", what->msg);
 	if (rc < 0 && rc != -EFBIG)	/* EFBIG: more than the probe, as it should be */
 		return rc;
+	if (rc == -EFBIG && s.expected)
+		return check_fail(what, 0, "%s: %llu bytes, the first bytes flow", shown(u, t), (unsigned long long)s.expected);
+	if (rc == -EFBIG)
+		return check_fail(what, 0, "%s: size not announced, more than %d KiB flow", shown(u, t), PROBE_BYTES / 1024);
 	if (!s.written)
-		return nb_fail(what, -EIO, "%s: the image is empty", shown(u, t));
-	if (s.expected)
-		return nb_fail(what, 0, "%s: %llu bytes, first %llu read", shown(u, t), (unsigned long long)s.expected,
-			       (unsigned long long)s.written);
-	return nb_fail(what, 0, "%s: size not announced, first %llu bytes read", shown(u, t), (unsigned long long)s.written);
+		return check_fail(what, -EIO, "%s: the image is empty", shown(u, t));
+	return check_fail(what, 0, "%s: %llu bytes, read whole", shown(u, t), (unsigned long long)s.written);
 }
 
 static int probe_nbd(const struct check_ctx *c, const struct url *u, struct errbuf *what)
@@ -59,20 +60,20 @@ static int probe_nbd(const struct check_ctx *c, const struct url *u, struct errb
 	int fd = nbd_connect(u->host, u->port, c->boot.nbd_export, c->timeout_ms, &ex, what);
 
 	if (fd == -ENOENT)
-		return nb_fail(what, fd, "%.250s: the export name in the APPEND line must be one the server offers "
+		return check_fail(what, fd, "%.250s: the export name in the APPEND line must be one the server offers "
 			       "(netboot serve: the image's file name, or none)", what->msg);
 	if (fd < 0)
 		return fd;
 	int rc = ex.size >= 4 ? nbd_read(fd, 0, magic, 4, c->timeout_ms, what) : -EIO;
 	nbd_disconnect(fd);
 	if (rc < 0)
-		return nb_fail(what, rc, "%s: export of %llu bytes, reading its first block: %.200s", shown(u, t),
+		return check_fail(what, rc, "%s: export of %llu bytes, reading its first block: %.200s", shown(u, t),
 			       (unsigned long long)ex.size, ex.size >= 4 ? what->msg : "too small");
 	/* the export is the squashfs itself unless the form says a file inside it */
 	if (!c->boot.image_path[0] && memcmp(magic, "hsqs", 4))
-		return nb_fail(what, -EPROTO, "%s: export '%s' (%llu bytes) is not a squashfs image: export sysrcd.dat",
+		return check_fail(what, -EPROTO, "%s: export '%s' (%llu bytes) is not a squashfs image: export sysrcd.dat",
 			       shown(u, t), c->boot.nbd_export, (unsigned long long)ex.size);
-	return nb_fail(what, 0, "%s: export '%s', %llu bytes%s", shown(u, t), c->boot.nbd_export,
+	return check_fail(what, 0, "%s: export '%s', %llu bytes%s", shown(u, t), c->boot.nbd_export,
 		       (unsigned long long)ex.size, c->boot.image_path[0] ? "" : ", squashfs");
 }
 
@@ -106,20 +107,20 @@ int check_checksum(struct check_ctx *c, struct errbuf *what)
 	int n = 0, rc = -ENOENT;
 
 	if (c->boot.source == SOURCE_NBD || c->boot.source == SOURCE_NFS)
-		return nb_fail(what, 1, "%s: no checksum file is fetched for this source",
+		return check_fail(what, 1, "%s: no checksum file is fetched for this source",
 			       c->boot.source == SOURCE_NBD ? "NBD" : "NFS");
 	if (c->boot.checksum_arg[0]) {
 		rc = checksum_arg_parse(c->boot.checksum_arg, strlen(c->boot.checksum_arg), &want, what);
-		return rc < 0 ? rc : nb_fail(what, 0, "checksum= on the command line: %s", c->boot.checksum_arg);
+		return rc < 0 ? rc : check_fail(what, 0, "checksum= on the command line: %s", c->boot.checksum_arg);
 	}
 	if (c->boot.check == CHECK_SKIP)
-		return nb_fail(what, 1, "nocheck: the image is not verified");
+		return check_fail(what, 1, "nocheck: the image is not verified");
 	if (c->boot.sum_name[0])
 		snprintf(names[n++], sizeof(names[0]), "%s", c->boot.sum_name);
 	n += checksum_candidates(image, hash_fastest(HASH_IMPL_AUTO), names + n, CHECKSUM_CANDIDATES_MAX);
 	char *text = malloc(CHECKSUM_FILE_MAX);
 	if (!text)
-		return nb_fail(what, -ENOMEM, "out of memory");
+		return check_fail(what, -ENOMEM, "out of memory");
 	for (int i = 0; i < n && rc == -ENOENT; i++) {
 		struct transport_opts o = quick(c);
 		struct sink s;
@@ -128,7 +129,7 @@ int check_checksum(struct check_ctx *c, struct errbuf *what)
 			continue;
 		sink_init_mem(&s, (uint8_t *)text, CHECKSUM_FILE_MAX);
 		if ((rc = transport_get(&u, &s, &o, what)) == -EFBIG)
-			rc = nb_fail(what, -EPROTO, "%s: larger than %d KiB, not a checksum file", shown(&u, t),
+			rc = check_fail(what, -EPROTO, "%s: larger than %d KiB, not a checksum file", shown(&u, t),
 				     CHECKSUM_FILE_MAX / 1024);
 		if (rc < 0)
 			continue;
@@ -136,14 +137,14 @@ int check_checksum(struct check_ctx *c, struct errbuf *what)
 					 &want, what);
 		free(text);
 		if (rc < 0)
-			return nb_fail(what, rc, "%.300s: write \"<digest>  %s\" into it (netboot serve writes it at start)",
+			return check_fail(what, rc, "%.300s: write \"<digest>  %s\" into it (netboot serve writes it at start)",
 				       what->msg, image);
 		hash_hex(want.digest, want.len, hex);
-		return nb_fail(what, 0, "%s: %s %s for %s", shown(&u, t), hash_name(want.algo), hex, image);
+		return check_fail(what, 0, "%s: %s %s for %s", shown(&u, t), hash_name(want.algo), hex, image);
 	}
 	free(text);
 	if (rc == -ENOENT)
-		return nb_fail(what, rc, "no checksum file beside %s (tried %s .. %s): /init refuses to boot unverified; "
+		return check_fail(what, rc, "no checksum file beside %s (tried %s .. %s): /init refuses to boot unverified; "
 			       "add sysrcd.md5 (md5sum %s > sysrcd.md5), or checksum= / nocheck in APPEND",
 			       shown(img, t), names[0], names[n - 1], image);
 	return rc;
@@ -169,13 +170,13 @@ int check_image(struct check_ctx *c, struct errbuf *what)
 	int rc;
 
 	if (!c->full)
-		return nb_fail(what, 1, "not asked (--full downloads and verifies the whole image)");
+		return check_fail(what, 1, "not asked (--full downloads and verifies the whole image)");
 	if (c->boot.source == SOURCE_NBD || c->boot.source == SOURCE_NFS)
-		return nb_fail(what, 1, "the agent does not copy NBD or NFS images");
+		return check_fail(what, 1, "the agent does not copy NBD or NFS images");
 	if ((rc = fetch_image(&rq, &res, what)) < 0)
-		return rc == -EBADMSG ? nb_fail(what, rc, "%.300s: the image or its checksum file is stale; "
+		return rc == -EBADMSG ? check_fail(what, rc, "%.300s: the image or its checksum file is stale; "
 						"write the checksum again", what->msg) : rc;
-	return nb_fail(what, 0, "%llu bytes in %.2f s (%s)%s%s%s%.250s", (unsigned long long)res.size, res.seconds,
+	return check_fail(what, 0, "%llu bytes in %.2f s (%s)%s%s%s%.250s", (unsigned long long)res.size, res.seconds,
 		       check_rate(res.size, res.seconds, rate), res.verified ? ", verified " : ", NOT verified",
 		       res.verified ? hash_name(res.algo) : "", res.verified ? " from " : "",
 		       res.verified ? res.checksum_source : "");

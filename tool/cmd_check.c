@@ -37,6 +37,17 @@ void check_note(const struct check_ctx *c, const char *fmt, ...)
 	fflush(c->out);
 }
 
+int check_fail(struct errbuf *what, int rc, const char *fmt, ...)
+{
+	char text[sizeof(what->msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	memcpy(what->msg, text, sizeof(text));
+	return rc;
+}
+
 const char *check_rate(uint64_t bytes, double seconds, char buf[32])
 {
 	double mbs = seconds > 0 ? (double)bytes / seconds / 1e6 : 0;
