@@ -19,6 +19,9 @@ HOST_SRCS:= $(filter-out %_fuzz.c,$(wildcard $(addsuffix /*.c,$(HOST_DIRS))))
 HDRS     := $(wildcard $(addsuffix /*.h,$(HOST_DIRS) init tool tests/unit))
 INIT_SRCS:= $(wildcard init/*.c)
 TOOL_SRCS:= $(wildcard tool/*.c)
+# libnfs (Debian libnfs-dev) for `netboot check` on nfs:// sources, host tool only;
+# tool/check_nfs.c falls back to a TCP probe when the header is absent
+NFS_LIBS := $(if $(wildcard /usr/include/nfsc/libnfs.h),-lnfs)
 TESTS    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*_test.c))
 # drivers and fake peers the integration tests and benchmarks run (host build)
 TEST_TOOLS := $(patsubst tests/integration/%.c,$(B)/integration/%,$(wildcard tests/integration/*.c))
@@ -56,12 +59,12 @@ $(B)/init: $(patsubst %.c,$(B)/musl/%.o,$(INIT_SRCS) $(LIB_SRCS))
 	@$(MUSL_CC) -static -s -o $@ $^
 	@echo "build/init: $$(stat -c %s $@) bytes, static"
 $(B)/netboot: $(patsubst %.c,$(B)/host/%.o,$(TOOL_SRCS) $(HOST_SRCS))
-	$(CC) -o $@ $^
+	$(CC) -o $@ $^ $(NFS_LIBS)
 # the tool linked like /init (static musl): what the benchmarks measure
 $(B)/netboot-static: $(patsubst %.c,$(B)/musl/%.o,$(TOOL_SRCS) $(HOST_SRCS))
 	$(MUSL_CC) -static -s -o $@ $^
 $(B)/netboot-san: $(patsubst %.c,$(B)/san/%.o,$(TOOL_SRCS) $(HOST_SRCS))
-	$(CC) $(SAN) -o $@ $^
+	$(CC) $(SAN) -o $@ $^ $(NFS_LIBS)
 $(B)/mkcpio: scripts/mkcpio.c
 	@mkdir -p $(B)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $<

@@ -198,9 +198,8 @@ static void seed(struct client *c)
 	c->rng = s ? s : 0x9e3779b97f4a7c15ULL;
 }
 
-/* An AF_PACKET socket for IPv4 on one interface, filtered to UDP port 68.
- * It is bound (and starts receiving) only after the filter is in place. */
-static int packet_open(int ifindex, struct errbuf *e)
+/* The filter is in place before bind, so nothing else is ever queued. */
+int dhcp_packet_open(int ifindex, struct errbuf *e)
 {
 	static const struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),			/* IP protocol */
@@ -263,30 +262,23 @@ static void restart(struct client *c, struct iface *f, long long when)
 static void transmit(struct client *c, struct iface *f, long long now)
 {
 	struct dhcp_msg m;
-	uint8_t payload[DHCP_MSG_MAX], pkt[DHCP_MSG_MAX + DHCP_IPUDP_LEN];
-	struct sockaddr_ll to = {
-		.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP), .sll_ifindex = f->ifindex,
-		.sll_halen = 6, .sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
-	};
+	struct errbuf sub;
 	bool req = f->st == S_REQUESTING;
 	long long secs = (now - f->t_start) / 1000;
 	unsigned max = f->mtu < 576 ? 576 : f->mtu > 1500 ? 1500 : f->mtu;
 	char a[16], s[16];
-	int len;
+	int rc;
 
 	dhcp_build_request(&m, req ? DHCPREQUEST : DHCPDISCOVER, f->xid, f->mac,
 			   (uint16_t)(secs > 0xffff ? 0xffff : secs), req ? f->lease.addr : 0,
 			   req ? f->server : 0, c->cfg->hostname, (uint16_t)max);
-	len = dhcp_encode(&m, payload, sizeof(payload), NULL);
-	if (len > 0)
-		len = dhcp_ipudp_wrap(pkt, sizeof(pkt), 0, 0xffffffffu, DHCP_CLIENT_PORT, DHCP_SERVER_PORT,
-				      payload, (size_t)len);
+	rc = dhcp_packet_send(f->fd, f->ifindex, &m, &sub);
 	f->tries++;
 	if (!req)
 		f->ndiscover++;
 	f->t_next = now + dhcp_retx_delay_ms(f->tries, rnd(c));
-	if (len < 0 || sendto(f->fd, pkt, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
-		snprintf(f->why, sizeof(f->why), "send: %s", len < 0 ? "message too long" : strerror(errno));
+	if (rc < 0) {
+		snprintf(f->why, sizeof(f->why), "%.120s", sub.msg);
 		net_log(c->log, "%s: %s %s failed: %s", f->name, req ? "REQUEST" : "DISCOVER",
 		    f->tries > 1 ? "again" : "", f->why);
 		return;
@@ -354,15 +346,58 @@ static void handle(struct client *c, struct iface *f, const struct dhcp_msg *m, 
 /* Reads every queued packet of one interface. */
 static void receive(struct client *c, struct iface *f, long long now)
 {
+	struct dhcp_msg m;
+	struct errbuf sub;
+	uint32_t src;
+	char s[16];
+	int rc;
+
+	while ((rc = dhcp_packet_recv(f->fd, &m, &src, &sub)) != 0) {
+		if (rc < 0) {
+			/* Report the first few; a noisy LAN must not flood the console. */
+			if (f->nbad++ < 3)
+				net_log(c->log, "%s: ignored a malformed packet: %s", f->name, sub.msg);
+			continue;
+		}
+		rc = dhcp_check_reply(&m, f->xid, f->mac, &sub);
+		if (rc == -ENOMSG)
+			continue;	/* another client's reply: the broadcast flag sends them to all */
+		if (rc < 0) {
+			if (f->nbad++ < 3)
+				net_log(c->log, "%s: ignored a packet from %s: %s", f->name, ipv4_ntoa(src, s), sub.msg);
+			continue;
+		}
+		handle(c, f, &m, src, now);
+	}
+}
+
+int dhcp_packet_send(int fd, int ifindex, const struct dhcp_msg *m, struct errbuf *e)
+{
+	uint8_t payload[DHCP_MSG_MAX], pkt[DHCP_MSG_MAX + DHCP_IPUDP_LEN];
+	struct sockaddr_ll to = {
+		.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP), .sll_ifindex = ifindex,
+		.sll_halen = 6, .sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	};
+	int len = dhcp_encode(m, payload, sizeof(payload), NULL);
+
+	if (len > 0)
+		len = dhcp_ipudp_wrap(pkt, sizeof(pkt), 0, 0xffffffffu, DHCP_CLIENT_PORT, DHCP_SERVER_PORT,
+				      payload, (size_t)len);
+	if (len < 0)
+		return nb_fail(e, -EMSGSIZE, "send: message too long");
+	if (sendto(fd, pkt, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		return nb_fail(e, -errno, "send: %s", strerror(errno));
+	return 0;
+}
+
+int dhcp_packet_recv(int fd, struct dhcp_msg *m, uint32_t *src, struct errbuf *e)
+{
 	uint8_t buf[DHCP_MSG_MAX + 60 + 8];
 	union {
 		struct cmsghdr h;
 		uint8_t b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
 	} cm;
-	struct dhcp_msg m;
 	struct dhcp_udp udp;
-	struct errbuf sub;
-	char s[16];
 
 	for (;;) {
 		struct sockaddr_ll from;
@@ -372,12 +407,12 @@ static void receive(struct client *c, struct iface *f, long long now)
 			.msg_control = cm.b, .msg_controllen = sizeof(cm.b),
 		};
 		bool check_sum = true;
-		ssize_t n = recvmsg(f->fd, &mh, MSG_TRUNC);
+		ssize_t n = recvmsg(fd, &mh, MSG_TRUNC);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return;	/* EAGAIN; anything else shows up as silence */
+			return 0;	/* EAGAIN; anything else shows up as silence */
 		}
 		if (from.sll_pkttype == PACKET_OUTGOING || (size_t)n > sizeof(buf))
 			continue;
@@ -390,23 +425,34 @@ static void receive(struct client *c, struct iface *f, long long now)
 			if (aux.tp_status & TP_STATUS_CSUMNOTREADY)
 				check_sum = false;
 		}
-		if (dhcp_ipudp_unwrap(buf, (size_t)n, DHCP_SERVER_PORT, DHCP_CLIENT_PORT, check_sum, &udp, &sub) < 0 ||
-		    dhcp_parse(udp.payload, udp.len, &m, &sub) < 0) {
-			/* Report the first few; a noisy LAN must not flood the console. */
-			if (f->nbad++ < 3)
-				net_log(c->log, "%s: ignored a malformed packet: %s", f->name, sub.msg);
-			continue;
-		}
-		int rc = dhcp_check_reply(&m, f->xid, f->mac, &sub);
-		if (rc == -ENOMSG)
-			continue;	/* another client's reply: the broadcast flag sends them to all */
-		if (rc < 0) {
-			if (f->nbad++ < 3)
-				net_log(c->log, "%s: ignored a packet from %s: %s", f->name, ipv4_ntoa(udp.src, s), sub.msg);
-			continue;
-		}
-		handle(c, f, &m, udp.src, now);
+		if (dhcp_ipudp_unwrap(buf, (size_t)n, DHCP_SERVER_PORT, DHCP_CLIENT_PORT, check_sum, &udp, e) < 0 ||
+		    dhcp_parse(udp.payload, udp.len, m, e) < 0)
+			return -EPROTO;
+		*src = udp.src;
+		return 1;
 	}
+}
+
+void dhcp_build_pxe_discover(struct dhcp_msg *m, uint32_t xid, const uint8_t mac[6], uint16_t arch,
+			     const uint8_t uuid[16])
+{
+	static const uint8_t params[] = { 1, 3, 6, 43, 60, 66, 67, 97, 128 };
+	uint8_t a[2] = { (uint8_t)(arch >> 8), (uint8_t)arch };
+	uint8_t ms[2] = { 0x04, 0xec };	/* 1260, as iPXE and many ROMs send */
+	uint8_t ndi[3] = { 1, 2, 1 };	/* UNDI 2.1 */
+	uint8_t guid[17] = { 0 };	/* type 0, then the UUID */
+	char vendor[48];
+
+	dhcp_msg_init(m, DHCP_BOOTREQUEST, DHCPDISCOVER, xid, mac);
+	m->flags = DHCP_FLAG_BROADCAST;
+	memcpy(guid + 1, uuid, 16);
+	snprintf(vendor, sizeof(vendor), "PXEClient:Arch:%05u:UNDI:003016", arch);
+	dhcp_opt_add(m, DHCP_OPT_MAX_SIZE, ms, 2);
+	dhcp_opt_add(m, DHCP_OPT_PARAM_LIST, params, sizeof(params));
+	dhcp_opt_add(m, DHCP_OPT_CLIENT_ARCH, a, 2);
+	dhcp_opt_add(m, DHCP_OPT_CLIENT_NDI, ndi, 3);
+	dhcp_opt_add(m, DHCP_OPT_UUID, guid, sizeof(guid));
+	dhcp_opt_add(m, DHCP_OPT_VENDOR_CLASS, vendor, strlen(vendor));
 }
 
 static int setup(struct client *c, struct iface *f, long long now)
@@ -426,7 +472,7 @@ static int setup(struct client *c, struct iface *f, long long now)
 	f->ifindex = l.ifindex;
 	memcpy(f->mac, l.mac, 6);
 	f->mtu = l.mtu;
-	if ((f->fd = packet_open(l.ifindex, &sub)) < 0) {
+	if ((f->fd = dhcp_packet_open(l.ifindex, &sub)) < 0) {
 		snprintf(f->why, sizeof(f->why), "%.120s", sub.msg);
 		return f->fd;
 	}

@@ -76,7 +76,24 @@ struct dhcp_result {
 int dhcp_acquire(const char *const *names, int n, const struct dhcp_client_cfg *cfg,
 		 struct dhcp_result *res, FILE *log, struct errbuf *e);
 
+/* --- the raw socket, shared with `netboot check` --- */
+
+/* An AF_PACKET socket for IPv4 on one interface (non-blocking), filtered to
+ * UDP port 68; a negative errno with e set. */
+int dhcp_packet_open(int ifindex, struct errbuf *e);
+/* Broadcasts m from 0.0.0.0:68 to 255.255.255.255:67 on ifindex. */
+int dhcp_packet_send(int fd, int ifindex, const struct dhcp_msg *m, struct errbuf *e);
+/* Takes one queued packet: 1 with *m and *src (IP source, network order)
+ * set, 0 when none is queued, -EPROTO for a malformed one (e says why).
+ * Our own transmissions are skipped; *m is not checked against an xid. */
+int dhcp_packet_recv(int fd, struct dhcp_msg *m, uint32_t *src, struct errbuf *e);
+
 /* --- pure helpers, exposed for the unit tests --- */
+
+/* A DISCOVER as PXE firmware sends it: broadcast flag, options 57, 55, 93
+ * (arch), 94, 97 (type 0 + uuid), 60 "PXEClient:Arch:0000N:UNDI:003016". */
+void dhcp_build_pxe_discover(struct dhcp_msg *m, uint32_t xid, const uint8_t mac[6], uint16_t arch,
+			     const uint8_t uuid[16]);
 
 /* The delay before transmission number attempt+1, given one random word. */
 int dhcp_retx_delay_ms(int attempt, uint32_t rnd);

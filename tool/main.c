@@ -13,6 +13,7 @@ static const struct {
 	{ "fetch", cmd_fetch, "fetch URL -o FILE [opts]     download and verify an image as /init does" },
 	{ "dhcp", cmd_dhcp, "dhcp IFACE... [opts]         acquire a DHCP lease as /init does" },
 	{ "nbd", cmd_nbd, "nbd nbd://HOST[:PORT][/EXPORT] [opts]  NBD handshake, reads, export copy" },
+	{ "check", cmd_check, "check --interface IF [--full] [opts]  walk a PXE boot as a client, name the broken step" },
 	{ "serve", cmd_serve, "serve --boot-dir DIR [--config FILE] [opts]  the PXE boot server (DHCP, TFTP, HTTP, NBD)" },
 };
 
