@@ -339,7 +339,7 @@ static int one_exchange(struct http_xfer *x, struct errbuf *e)
 		total = r.range_total ? r.range_total : HTTP_NO_LENGTH;
 	} else if (resume) {
 		if (x->o->log)
-			fprintf(x->o->log, "netboot: http: %s: %s, restarting from byte 0\n", x->name,
+			fprintf(x->o->log, "netboot: http: %s: %s, restarting from zero\n", x->name,
 				x->validator[0] ? "changed on the server (If-Range did not match)" : "server ignored Range");
 		if ((rc = sink_restart(x->s, e)) < 0)
 			return rc;
