@@ -55,3 +55,32 @@ awk -v o="${ours:-0}" -v d="${dnsmasq:-0}" -v k="${kea:-0}" 'BEGIN {
 for n in ours dnsmasq kea; do
 	[ -f "$TMP/$n.perf" ] && grep -E '^(sent|received|drops)' "$TMP/$n.perf" | tr '\n' ' ' | sed "s/^/  $n: /;s/\$/\n/"
 done
+
+# Our server at rising rates, both modes.  Proxy mode: perfdhcp sends the PXE
+# options (-o 60 "PXEClient:Arch:00000:UNDI:002001", -o 93 x86 BIOS, -o 97
+# a UUID) and counts DISCOVER-OFFER only (-i): a proxy answers the DISCOVER
+# with boot information and no address, the REQUEST goes to port 4011.
+PXE_OPTS=(-o 60,$(printf 'PXEClient:Arch:00000:UNDI:002001' | od -An -tx1 | tr -d ' \n') -o 93,0000
+	  -o 97,00000102030405060708090a0b0c0d0e0f)
+ours_at() {	# ours_at MODE RATE: "rate drops"
+	local mode=$1 rate=$2 extra=() args=()
+	if [ "$mode" = proxy ]; then
+		args=(--proxy-dhcp --local-ip 192.0.2.1); extra=(-i "${PXE_OPTS[@]}")
+	else
+		args=(--dhcp-range 192.0.2.10 192.0.2.250 --subnet 192.0.2.0 --netmask 255.255.255.0 --local-ip 192.0.2.1
+		      --leases "$TMP/ours-$rate.leases")
+	fi
+	ip netns exec "$SRV" "$ROOT/build/netboot" serve "${args[@]}" --boot-dir "$TMP/boot" --no-tftp --no-http \
+		--http-url http://192.0.2.1/sysrcd.dat > "$TMP/ours-$mode-$rate.log" 2>&1 &
+	local pid=$!; PIDS+=($pid)
+	for _ in $(seq 50); do ip netns exec "$SRV" cat /proc/net/udp | awk '{print $2}' | grep -q ':0043$' && break; sleep 0.1; done
+	sleep 0.3
+	ip netns exec "$CLI" perfdhcp -4 -l c0 -r "$rate" -R "$CLIENTS" -p "$PERIOD" "${extra[@]}" 192.0.2.1 > "$TMP/p-$mode-$rate" 2>&1
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	awk '/^Rate:/ { r = $2 } /^drops:/ { d = d (d ? "/" : "") $2 } END { printf "%s %s", r ? r : 0, d ? d : "-" }' "$TMP/p-$mode-$rate"
+}
+echo "netboot serve at rising rates (perfdhcp -R $CLIENTS -p $PERIOD as a relay; exchanges/s, drops DO/RA):"
+printf '  %-8s %-28s %s\n' rate "full DHCP (DORA/s, drops)" "proxy-DHCP with PXE options (DO/s, drops)"
+for r in ${RATES:-1000 5000 20000}; do
+	printf '  %-8s %-28s %s\n' "$r" "$(ours_at full "$r")" "$(ours_at proxy "$r")"
+done

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include "cmdline/internal.h"
+#include "netboot/jitter.h"
 
 enum takes {
 	TAKES_FLAG,	/* bare word only: "docache" */
@@ -48,6 +49,17 @@ static int opt_scandelay(struct cl_ctx *c, const struct cl_arg *a)
 	if (a->has_val && !cl_uint(a->val, a->vlen, 3600, &v))
 		return cl_fail(c, "expected scandelay=SECONDS, 0 to 3600");
 	c->cfg->scandelay = (int)v;
+	return 0;
+}
+
+/* Spreads the first requests of machines powered on together. */
+static int opt_jitter(struct cl_ctx *c, const struct cl_arg *a)
+{
+	unsigned long v;
+
+	if (!cl_uint(a->val, a->vlen, JITTER_MAX_SECS, &v))
+		return cl_fail(c, "expected %.*s=SECONDS, 0 to %d", (int)a->klen, a->key, JITTER_MAX_SECS);
+	c->cfg->jitter = (int)v;
 	return 0;
 }
 
@@ -119,6 +131,8 @@ static const struct option {
 	{ "setkmap", opt_setkmap, TAKES_VALUE },
 	{ "subdir", opt_subdir, TAKES_VALUE },
 	{ "scandelay", opt_scandelay, TAKES_EITHER },
+	{ "netboot.jitter", opt_jitter, TAKES_VALUE },
+	{ "jitter", opt_jitter, TAKES_SHARED },
 	{ "minishell", opt_minishell, TAKES_FLAG },
 	{ "init", opt_init, TAKES_SHARED },
 };

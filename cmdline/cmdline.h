@@ -90,6 +90,8 @@ struct boot_config {
 	/* the rest */
 	char keymap[32];
 	int scandelay;			/* seconds; scandelay alone = 10 */
+	int jitter;			/* netboot.jitter=/jitter=: random start delay of
+					 * up to this many seconds before stage 3, 0..600 */
 	bool minishell;
 	char init[256];			/* init=; "" = /sbin/init */
 };
@@ -107,7 +109,7 @@ int cmdline_parse(const char *buf, size_t len, struct boot_config *cfg, struct e
  * iface.*= and iface.<name>=dhcp|off|static <addr>/<prefix>[ gw <addr>]
  * [ hostname <name>], gateway=, dns=a,b, dhcp_hostname=, bootif=,
  * nameif.<name>=<mac>|BOOTIF, keymap=, cache=, subdir=, scandelay=,
- * minishell=yes, init=.  Only what is set, but always source=, check= and
+ * jitter=, minishell=yes, init=.  Only what is set, but always source=, check= and
  * cache=.  checksum_url= is left out when checksum= gives the hash, under
  * nocheck, and when the source has no checksum file (see sum_name). */
 void cmdline_print(const struct boot_config *cfg, FILE *out);

@@ -194,6 +194,8 @@ void cmdline_print(const struct boot_config *cfg, FILE *out)
 		fprintf(out, "subdir=%s\n", cfg->subdir);
 	if (cfg->scandelay)
 		fprintf(out, "scandelay=%d\n", cfg->scandelay);
+	if (cfg->jitter)
+		fprintf(out, "jitter=%d\n", cfg->jitter);
 	if (cfg->minishell)
 		fprintf(out, "minishell=yes\n");
 	if (cfg->init[0])

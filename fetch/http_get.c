@@ -2,7 +2,11 @@
  * and on a dropped connection a bounded number of retries with exponential
  * backoff that resume with Range from the last byte received (the sink keeps
  * the hash state, so the pass stays single); restart from zero when the
- * server ignores Range. */
+ * server ignores Range.  A resume carries If-Range with the first answer's
+ * ETag (else Last-Modified): a cache whose copy changed meanwhile answers
+ * 200 with the new file, and the sink and its hash restart from byte 0
+ * rather than splice two versions.  429/503 are waits, not failures: the
+ * server's Retry-After (capped) or the backoff, on a budget of their own. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +25,9 @@
  * few seconds) needs a floor rate, or it could hold the boot forever. */
 #define HTTP_STALL_WINDOW_MS 30000	/* default of transport_opts.stall_window_ms */
 #define HTTP_STALL_MIN_BYTES 65536
+/* A busy cache (429/503) is waited for, within bounds: the boot must end. */
+#define HTTP_BUSY_TRIES 20
+#define HTTP_RETRY_AFTER_CAP_S 120
 
 struct http_xfer {
 	const struct transport_opts *o;
@@ -37,6 +44,9 @@ struct http_xfer {
 	long long stall_at;		/* next floor-rate check (monotonic ms) */
 	uint64_t stall_bytes;		/* bytes read at the last check */
 	uint64_t received;		/* bytes read from the socket, all requests */
+	char validator[128];		/* ETag or Last-Modified of the bytes in the sink; "" = none */
+	bool busy;			/* the last answer was 429/503 */
+	long busy_wait_s;		/* its Retry-After in seconds, -1 = none */
 };
 
 static void drop_connection(struct http_xfer *x)
@@ -258,6 +268,29 @@ static int status_error(struct http_xfer *x, const struct http_response *r, stru
 		       r->reason[0] ? r->reason : http_status_text(r->status), x->shown);
 }
 
+static void keep_validator(struct http_xfer *x, const struct http_response *r)
+{
+	const char *v = http_validator(r);
+	snprintf(x->validator, sizeof(x->validator), "%s", v ? v : "");
+}
+
+/* A 206 whose strong ETag differs from the one of the bytes we hold is
+ * another version (a server that ignores If-Range): drop what we have and
+ * start over rather than splice. */
+static int check_validator(struct http_xfer *x, const struct http_response *r, uint64_t resume, struct errbuf *e)
+{
+	int rc;
+	if (r->status != 206 || !resume || !r->etag[0] || strncmp(r->etag, "W/", 2) == 0 ||
+	    x->validator[0] != '"' || strcmp(r->etag, x->validator) == 0)
+		return 0;
+	if ((rc = sink_restart(x->s, e)) < 0)
+		return rc;
+	x->s->expected = 0;
+	x->validator[0] = '\0';
+	return nb_fail(e, -EIO, "%s: changed on the server (ETag %.60s, was another) at %s; starting over from byte 0",
+		       x->name, r->etag, x->shown);
+}
+
 /* One request/response.  Returns 0 when done, 1 to go again at once
  * (redirect), a negative errno otherwise.  -EIO/-EAGAIN and connection
  * errors are retried by the caller. */
@@ -274,7 +307,7 @@ static int one_exchange(struct http_xfer *x, struct errbuf *e)
 		snprintf(target, sizeof(target), "%s", x->shown);
 	else
 		snprintf(target, sizeof(target), "%s", x->url.path);
-	n = http_build_get(req, sizeof(req), x->url.host, x->url.port, target, resume);
+	n = http_build_get(req, sizeof(req), x->url.host, x->url.port, target, resume, x->validator);
 	if (n < 0)
 		return nb_fail(e, -EINVAL, "%s: URL too long for a request", x->name);
 	if ((rc = tcp_write_all(x->fd, req, (size_t)n, x->timeout_ms)) < 0)
@@ -288,9 +321,13 @@ static int one_exchange(struct http_xfer *x, struct errbuf *e)
 	if (r.status == 416 && resume && x->s->expected == resume)
 		return 0;	/* we already had every byte */
 	if (r.status != 200 && r.status != 206) {
+		x->busy = r.status == 429 || r.status == 503;
+		x->busy_wait_s = http_retry_wait(&r, (int64_t)time(NULL), HTTP_RETRY_AFTER_CAP_S);
 		discard_error_body(x, &r);
 		return status_error(x, &r, e);
 	}
+	if ((rc = check_validator(x, &r, resume, e)) < 0)
+		return rc;
 
 	uint64_t total = r.content_length;
 	if (r.status == 206) {
@@ -302,10 +339,14 @@ static int one_exchange(struct http_xfer *x, struct errbuf *e)
 		total = r.range_total ? r.range_total : HTTP_NO_LENGTH;
 	} else if (resume) {
 		if (x->o->log)
-			fprintf(x->o->log, "netboot: http: %s: server ignored Range, restarting from zero\n", x->name);
+			fprintf(x->o->log, "netboot: http: %s: %s, restarting from zero\n", x->name,
+				x->validator[0] ? "changed on the server (If-Range did not match)" : "server ignored Range");
 		if ((rc = sink_restart(x->s, e)) < 0)
 			return rc;
+		x->s->expected = 0;	/* a changed file may have another size */
 	}
+	if (r.status == 200 || !x->validator[0])
+		keep_validator(x, &r);
 	if (x->s->expected && total != HTTP_NO_LENGTH && total != x->s->expected)
 		return nb_fail(e, -EPROTO, "%s: size changed from %llu to %llu bytes between tries at %s", x->name,
 			       (unsigned long long)x->s->expected, (unsigned long long)total, x->shown);
@@ -336,11 +377,31 @@ static bool retryable(int rc)
 	       rc == -EHOSTUNREACH || rc == -ENETUNREACH || rc == -EPIPE;
 }
 
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* 429/503: the server's Retry-After, else the backoff; one console line. */
+static void wait_busy(struct http_xfer *x, int busy, unsigned *delay_ms, struct errbuf *e)
+{
+	unsigned ms = x->busy_wait_s >= 0 ? (unsigned)x->busy_wait_s * 1000 : *delay_ms;
+	if (x->o->log)
+		fprintf(x->o->log, "netboot: http: %s; server busy: waiting %.1f s (%s), wait %d of %d\n",
+			e ? e->msg : "busy", ms / 1000.0, x->busy_wait_s >= 0 ? "its Retry-After" : "backoff", busy,
+			HTTP_BUSY_TRIES - 1);
+	if (x->busy_wait_s < 0)
+		*delay_ms = *delay_ms * 2 > 8000 ? 8000 : *delay_ms * 2;
+	sleep_ms(ms);
+}
+
 int http_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e)
 {
 	struct http_xfer x = { .o = o, .s = s, .url = *u, .fd = -1, .name = url_base_name(u->path) };
 	int max_tries = o->max_tries > 0 ? o->max_tries : HTTP_DEFAULT_TRIES;
-	int tries = 0, redirects = 0, rc;
+	int tries = 0, busy = 0, redirects = 0, rc;
 	unsigned delay_ms = 500;
 
 	x.timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : HTTP_DEFAULT_TIMEOUT_MS;
@@ -354,6 +415,7 @@ int http_get(const struct url *u, struct sink *s, const struct transport_opts *o
 	if (!x.buf)
 		return nb_fail(e, -ENOMEM, "%s: out of memory", x.name);
 	for (;;) {
+		x.busy = false;
 		rc = one_exchange(&x, e);
 		drop_connection(&x);
 		if (rc == 1) {
@@ -362,6 +424,10 @@ int http_get(const struct url *u, struct sink *s, const struct transport_opts *o
 					     HTTP_MAX_REDIRECTS, x.shown);
 				break;
 			}
+			continue;
+		}
+		if (rc == -EAGAIN && x.busy && ++busy < HTTP_BUSY_TRIES) {
+			wait_busy(&x, busy, &delay_ms, e);
 			continue;
 		}
 		if (rc == 0 || !retryable(rc) || ++tries >= max_tries)

@@ -13,6 +13,7 @@
 #include "mount/nbd.h"
 #include "mount/nfs.h"
 #include "fetch/verify.h"
+#include "netboot/jitter.h"
 #include "netboot/nbd_client.h"
 #include "netboot/tcp.h"
 #include "mount/rootfs.h"
@@ -203,6 +204,12 @@ int fetch_root_image(struct boot *b)
 	int rc = resolve_boot_server(b);
 	if (rc < 0)
 		return rc;
+	if (b->cfg.jitter) {	/* once, before the first request of stage 3 */
+		unsigned ms = jitter_ms((unsigned)b->cfg.jitter, jitter_random());
+		say("stage3", "jitter: waiting %u.%03u s (random, up to netboot.jitter=%d s) before the first request",
+		    ms / 1000, ms % 1000, b->cfg.jitter);
+		jitter_sleep(ms);
+	}
 	switch (b->cfg.source) {
 	case SOURCE_HTTP:
 	case SOURCE_TFTP:

@@ -11,7 +11,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct url u;
 	struct errbuf e;
 	uint64_t n;
-	http_parse_response((const char *)data, size, &r, &e);
+	int64_t t;
+	if (http_parse_response((const char *)data, size, &r, &e) > 0) {
+		/* a validator goes back out in If-Range: it must keep the request well formed */
+		const char *v = http_validator(&r);
+		char req[512];
+		if (v && (strchr(v, '\r') || strchr(v, '\n')))
+			__builtin_trap();
+		if (http_build_get(req, sizeof(req), "h", 80, "/x", 1, v) > 0 && strstr(req, "\r\n\r\n") != req + strlen(req) - 4)
+			__builtin_trap();
+		long w = http_retry_wait(&r, 0, 120);
+		if (w < -1 || w > 120)
+			__builtin_trap();
+	}
+	if (http_parse_date((const char *)data, size, &t) == 0 && size != 29)
+		__builtin_trap();
 	if (http_parse_request((const char *)data, size, &q, &e) > 0) {
 		uint64_t start, len;
 		char head[512];

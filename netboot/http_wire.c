@@ -77,6 +77,100 @@ static bool parse_content_range(const char *p, const char *end, struct http_resp
 	return true;
 }
 
+/* Printable ASCII without controls; blanks allowed or not. */
+static bool printable(const char *p, const char *end, bool blanks)
+{
+	for (; p < end; p++)
+		if ((unsigned char)*p < (blanks ? 0x20 : 0x21) || (unsigned char)*p > 0x7e)
+			return false;
+	return true;
+}
+
+/* Copies [p, end) into dst when it fits and is printable, else leaves "". */
+static void keep_exact(char *dst, size_t cap, const char *p, const char *end, bool blanks)
+{
+	size_t n = (size_t)(end - p);
+	if (n && n < cap && printable(p, end, blanks)) {
+		memcpy(dst, p, n);
+		dst[n] = '\0';
+	}
+}
+
+/* Two decimal digits at p, or -1. */
+static int two_digits(const char *p)
+{
+	return p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' ? (p[0] - '0') * 10 + (p[1] - '0') : -1;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+ * (Howard Hinnant's days_from_civil): no timegm(), no TZ. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int http_parse_date(const char *s, size_t n, int64_t *t)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static const char days[] = "SunMonTueWedThuFriSat";
+	int mon = -1;
+	/* "Sun, 06 Nov 1994 08:49:37 GMT": 29 bytes, fixed positions */
+	if (n != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
+	    s[19] != ':' || s[22] != ':' || s[25] != ' ' || memcmp(s + 26, "GMT", 3) != 0)
+		return -EINVAL;
+	bool day_ok = false;
+	for (int i = 0; i < 7; i++)
+		day_ok |= memcmp(s, days + 3 * i, 3) == 0;
+	for (int i = 0; i < 12; i++)
+		if (memcmp(s + 8, months + 3 * i, 3) == 0)
+			mon = i + 1;
+	int d = two_digits(s + 5), yh = two_digits(s + 12), yl = two_digits(s + 14);
+	int hh = two_digits(s + 17), mm = two_digits(s + 20), ss = two_digits(s + 23);
+	if (!day_ok || mon < 0 || d < 1 || d > 31 || yh < 0 || yl < 0 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
+	    ss < 0 || ss > 60)
+		return -EINVAL;
+	*t = days_from_civil(yh * 100 + yl, mon, d) * 86400 + hh * 3600 + mm * 60 + ss;
+	return 0;
+}
+
+/* "120" or an HTTP-date; anything else is ignored: the status still says retry. */
+static void parse_retry_after(const char *p, const char *end, struct http_response *r)
+{
+	uint64_t secs;
+	int64_t t;
+	if (parse_u64(p, end, &secs)) {
+		r->retry_kind = HTTP_RETRY_DELAY;
+		r->retry_after = secs > INT32_MAX ? INT32_MAX : (int64_t)secs;
+	} else if (http_parse_date(p, (size_t)(end - p), &t) == 0) {
+		r->retry_kind = HTTP_RETRY_DATE;
+		r->retry_after = t;
+	}
+}
+
+const char *http_validator(const struct http_response *r)
+{
+	if (r->etag[0] && strncmp(r->etag, "W/", 2) != 0)
+		return r->etag;
+	return r->last_modified[0] ? r->last_modified : NULL;
+}
+
+long http_retry_wait(const struct http_response *r, int64_t now, long cap)
+{
+	int64_t w;
+	if (r->retry_kind == HTTP_RETRY_DELAY)
+		w = r->retry_after;
+	else if (r->retry_kind == HTTP_RETRY_DATE)
+		w = r->retry_after - now;
+	else
+		return -1;
+	return w < 0 ? 0 : w > cap ? cap : (long)w;
+}
+
 static int header_line(const char *p, const char *end, struct http_response *r, bool *keep_alive,
 		       struct errbuf *e)
 {
@@ -114,6 +208,14 @@ static int header_line(const char *p, const char *end, struct http_response *r, 
 			*keep_alive = true;
 	} else if (IS("Location")) {
 		nb_sanitize(r->location, sizeof(r->location), v, (size_t)(vend - v));
+	} else if (IS("ETag")) {
+		keep_exact(r->etag, sizeof(r->etag), v, vend, false);
+	} else if (IS("Last-Modified")) {
+		int64_t t;
+		if (http_parse_date(v, (size_t)(vend - v), &t) == 0)
+			keep_exact(r->last_modified, sizeof(r->last_modified), v, vend, true);
+	} else if (IS("Retry-After")) {
+		parse_retry_after(v, vend, r);
 	} else if (IS("Content-Range")) {
 		if (!parse_content_range(v, vend, r)) {
 			nb_sanitize(shown, sizeof(shown), v, (size_t)(vend - v));
@@ -353,12 +455,14 @@ int http_parse_chunk_size(const char *buf, size_t len, uint64_t *size, struct er
 }
 
 int http_build_get(char *buf, size_t cap, const char *host, uint16_t port, const char *target,
-		   uint64_t range_from)
+		   uint64_t range_from, const char *if_range)
 {
-	char range[64] = "";
+	char range[64 + 12 + sizeof(((struct http_response *)0)->etag)] = "";
 	int n;
 	if (range_from)
-		snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n", (unsigned long long)range_from);
+		snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n%s%.127s%s", (unsigned long long)range_from,
+			 if_range && *if_range ? "If-Range: " : "", if_range ? if_range : "",
+			 if_range && *if_range ? "\r\n" : "");
 	if (port == 80)
 		n = snprintf(buf, cap, "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: netboot\r\nAccept: */*\r\n%s\r\n",
 			     target, host, range);
@@ -381,6 +485,7 @@ const char *http_status_text(int status)
 	case 405: return "Method Not Allowed";
 	case 414: return "URI Too Long";
 	case 416: return "Range Not Satisfiable";
+	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";

@@ -23,6 +23,13 @@ struct http_response {
 	char location[1024];		/* redirect target, sanitized, "" if none */
 	bool has_range;			/* Content-Range: bytes a-b/total */
 	uint64_t range_start, range_end, range_total;	/* range_total 0 = "*" */
+	/* validators for If-Range, kept byte for byte: "" when absent or not
+	 * printable (a validator we cannot echo exactly is no validator) */
+	char etag[128];			/* with its quotes, and "W/" if weak */
+	char last_modified[40];		/* an HTTP-date that parsed */
+	/* Retry-After (429, 503): delay seconds, or an HTTP-date as Unix time */
+	enum { HTTP_RETRY_NONE, HTTP_RETRY_DELAY, HTTP_RETRY_DATE } retry_kind;
+	int64_t retry_after;
 };
 
 struct http_request {
@@ -78,10 +85,24 @@ int http_build_response_head(char *buf, size_t cap, const struct http_reply *h);
 int http_parse_chunk_size(const char *buf, size_t len, uint64_t *size, struct errbuf *e);
 
 /* Writes a GET request.  target is the path, or the absolute URL through a
- * proxy.  range_from > 0 adds "Range: bytes=<n>-".  Returns the length or
- * -ENOSPC. */
+ * proxy.  range_from > 0 adds "Range: bytes=<n>-", and then if_range (not
+ * NULL or "") adds "If-Range: <if_range>": a cache whose file changed
+ * answers 200 with the whole new file instead of splicing two versions.
+ * Returns the length or -ENOSPC. */
 int http_build_get(char *buf, size_t cap, const char *host, uint16_t port, const char *target,
-		   uint64_t range_from);
+		   uint64_t range_from, const char *if_range);
+
+/* The validator to send in If-Range: the ETag if strong (RFC 9110 13.1.5
+ * forbids weak ones), else Last-Modified, else NULL. */
+const char *http_validator(const struct http_response *r);
+
+/* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into Unix time.
+ * 0, or -EINVAL.  The obsolete RFC 850 and asctime forms are refused. */
+int http_parse_date(const char *s, size_t n, int64_t *t);
+
+/* Seconds to wait before retrying after r (429/503), given the time now:
+ * its Retry-After bounded to [0, cap], or -1 when it has none. */
+long http_retry_wait(const struct http_response *r, int64_t now, long cap);
 
 const char *http_status_text(int status);
 #endif

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "netboot/ipv4.h"
@@ -70,6 +71,87 @@ const char *stage3_name(enum stage3_kind k)
 	return (unsigned)k < 4 ? names[k] : "?";
 }
 
+static bool blank_or_comma(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == ',';
+}
+
+/* "198.51.100.0/24": the prefix is required, host bits must be zero (a
+ * typo otherwise maps the wrong machines). */
+static const char *parse_cidr(const char *s, size_t n, struct mirror_map *m)
+{
+	const char *slash = memchr(s, '/', n);
+	uint32_t a;
+	unsigned p = 0;
+	size_t i;
+	if (!slash || !ipv4_parse(s, (size_t)(slash - s), &a) || slash + 1 == s + n || s + n - slash > 3)
+		return "a subnet like 198.51.100.0/24, then its mirror URLs";
+	for (i = 1; slash + i < s + n; i++) {
+		if (slash[i] < '0' || slash[i] > '9')
+			return "a prefix length 0..32 after the '/'";
+		p = p * 10 + (unsigned)(slash[i] - '0');
+	}
+	if (p > 32)
+		return "a prefix length 0..32 after the '/'";
+	if (a & ~ipv4_prefix_mask(p))
+		return "the subnet's first address (host bits zero), like 198.51.100.0/24";
+	m->net = a;
+	m->prefix = (uint8_t)p;
+	return NULL;
+}
+
+const char *mirror_map_parse(const char *s, size_t n, struct mirror_map *m)
+{
+	size_t i = 0, len = 0;
+	int count = 0;
+	const char *why;
+	memset(m, 0, sizeof(*m));
+	while (i < n && blank_or_comma(s[i]))
+		i++;
+	size_t start = i;
+	while (i < n && !blank_or_comma(s[i]))
+		i++;
+	if ((why = parse_cidr(s + start, i - start, m)))
+		return why;
+	for (;;) {
+		while (i < n && blank_or_comma(s[i]))
+			i++;
+		if (i == n)
+			break;
+		start = i;
+		while (i < n && !blank_or_comma(s[i]))
+			i++;
+		size_t ul = i - start;
+		/* it lands on the kernel command line: printable, no blanks */
+		for (size_t k = start; k < i; k++)
+			if ((unsigned char)s[k] < 0x21 || (unsigned char)s[k] > 0x7e)
+				return "printable http:// URLs";
+		if (ul <= 7 || strncasecmp(s + start, "http://", 7) || s[start + 7] == '/')
+			return "mirror URLs like http://198.51.100.10/sysrcd.dat";
+		if (++count > SERVE_MAX_MIRRORS)
+			return "at most 4 mirror URLs a subnet (what netboot= takes)";
+		if (len + ul + 1 >= sizeof(m->urls))
+			return "mirror URLs of at most 511 bytes together";
+		if (len)
+			m->urls[len++] = ',';
+		memcpy(m->urls + len, s + start, ul);
+		m->urls[len += ul] = '\0';
+	}
+	return count ? NULL : "at least one mirror URL after the subnet";
+}
+
+const struct mirror_map *mirror_map_find(const struct serve_config *c, uint32_t net, int prefix)
+{
+	const struct mirror_map *best = NULL;
+	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++) {
+		const struct mirror_map *m = &c->mirrors[i];
+		if (m->urls[0] && m->prefix <= prefix && ((net ^ m->net) & ipv4_prefix_mask(m->prefix)) == 0 &&
+		    (!best || m->prefix > best->prefix))
+			best = m;
+	}
+	return best;
+}
+
 /* Reads FILE into memory (bounded) and parses it. */
 static int load_file(const char *path, struct serve_config *c, config_warn_fn warn, void *wctx,
 		     struct errbuf *e)
@@ -103,7 +185,7 @@ enum flag_id {
 	F_CONFIG, F_BOOT_DIR, F_INTERFACE, F_LEASES, F_DHCP_RANGE, F_PROXY, F_DHCP, F_NO_DHCP, F_LOCAL_IP,
 	F_SUBNET, F_NETMASK, F_ROUTER, F_DNS, F_LEASE_TIME, F_TFTP_SERVER, F_HTTP_URL, F_NFS_URL, F_STAGE3,
 	F_TIMEOUT, F_EXTRA, F_KERNEL, F_INITRD, F_IMAGE, F_USER, F_DHCP_PORT, F_PROXY_PORT, F_TFTP_PORT,
-	F_HTTP_PORT, F_NBD_PORT, F_NO_TFTP, F_NO_HTTP, F_NO_NBD, F_PRINT,
+	F_HTTP_PORT, F_NBD_PORT, F_NO_TFTP, F_NO_HTTP, F_NO_NBD, F_PRINT, F_MIRRORS,
 };
 static const struct {
 	const char *name;
@@ -144,12 +226,30 @@ static const struct {
 	{ "--no-http", 0, F_NO_HTTP, NULL },
 	{ "--no-nbd", 0, F_NO_NBD, NULL },
 	{ "--print-config", 0, F_PRINT, NULL },
+	{ "--mirrors", 2, F_MIRRORS, "a subnet and its mirror URLs: 198.51.100.0/24 http://198.51.100.10/sysrcd.dat[,URL...]" },
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
 static int file_name_ok(const char *s)
 {
 	return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
+}
+
+/* --mirrors CIDR URLS: the first free slot (the file's numbered keys keep theirs). */
+static int add_mirrors(struct serve_config *c, const char *cidr, const char *urls)
+{
+	char both[1024];
+	struct mirror_map m;
+	int i = 0;
+	if (snprintf(both, sizeof(both), "%s %s", cidr, urls) >= (int)sizeof(both) ||
+	    mirror_map_parse(both, strlen(both), &m))
+		return -EINVAL;
+	while (i < SERVE_MAX_MIRROR_MAPS && c->mirrors[i].urls[0])
+		i++;
+	if (i == SERVE_MAX_MIRROR_MAPS)
+		return -EINVAL;
+	c->mirrors[i] = m;
+	return 0;
 }
 
 static int apply_flag(enum flag_id id, char **v, struct serve_config *c, bool *print_only)
@@ -220,6 +320,7 @@ static int apply_flag(enum flag_id id, char **v, struct serve_config *c, bool *p
 	case F_NO_HTTP: c->do_http = false; return 0;
 	case F_NO_NBD: c->do_nbd = false; return 0;
 	case F_PRINT: *print_only = true; return 0;
+	case F_MIRRORS: return add_mirrors(c, v[0], v[1]);
 	}
 	return -EINVAL;
 }
@@ -356,4 +457,8 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 	fprintf(out, "ports = dhcp %u, proxy %u, tftp %u, http %u, nbd %u\n", c->dhcp_port, c->proxy_port,
 		c->tftp_port, c->http_port, c->nbd_port);
 	fprintf(out, "user = %s\n", c->user[0] ? c->user : "(unchanged)");
+	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++)
+		if (c->mirrors[i].urls[0])
+			fprintf(out, "mirrors = %s/%u %s\n", ipv4_ntoa(c->mirrors[i].net, a), c->mirrors[i].prefix,
+				c->mirrors[i].urls);
 }

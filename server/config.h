@@ -11,6 +11,16 @@
 #include "netboot/errbuf.h"
 
 #define SERVE_MAX_DNS 3
+#define SERVE_MAX_MIRROR_MAPS 16	/* PXEBOOTSRV_MIRRORS_1.._16 */
+#define SERVE_MAX_MIRRORS 4		/* URLs per subnet: what netboot= takes (CMDLINE_MAX_URLS) */
+
+/* Clients in net/prefix get a menu whose netboot= lists these URLs (the
+ * caches near them), tried in order. */
+struct mirror_map {
+	uint32_t net;			/* network byte order, host bits zero */
+	uint8_t prefix;			/* 0..32 */
+	char urls[512];			/* "http://a/sysrcd.dat,http://b/sysrcd.dat"; "" = slot unused */
+};
 
 enum stage3_kind { STAGE3_HTTP, STAGE3_TFTP, STAGE3_NBD, STAGE3_NFS };
 
@@ -49,7 +59,16 @@ struct serve_config {
 	uint16_t tftp_port;	/* 69 */
 	uint16_t http_port;	/* 80 */
 	uint16_t nbd_port;	/* 10809 */
+	/* per-subnet stage-3 mirrors (PXEBOOTSRV_MIRRORS_N, --mirrors) */
+	struct mirror_map mirrors[SERVE_MAX_MIRROR_MAPS];
 };
+
+/* Parses "CIDR URL[,URL...]" (URLs separated by commas or blanks; http://,
+ * at most SERVE_MAX_MIRRORS) into m.  NULL, or what was expected. */
+const char *mirror_map_parse(const char *s, size_t n, struct mirror_map *m);
+/* The most specific map holding all of net/prefix (a client address is
+ * net/32), or NULL. */
+const struct mirror_map *mirror_map_find(const struct serve_config *c, uint32_t net, int prefix);
 
 /* Defaults: proxy-DHCP (never hands out addresses unless told to), TFTP and
  * HTTP on, NBD and NFS off, stage 3 over HTTP, standard ports. */

@@ -1,4 +1,5 @@
 /* The files TFTP and HTTP serve: see files.h. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -126,6 +127,52 @@ static int write_checksums(int root_fd, const char *image, FILE *log, struct err
 	return rc;
 }
 
+/* The mirror map's URLs become the HTTP entry, and the default one. */
+int boot_files_menu_for(const struct serve_config *cfg, const struct mirror_map *m, char *buf, size_t cap)
+{
+	if (!m)
+		return boot_files_menu(cfg, buf, cap);
+	struct serve_config *c = malloc(sizeof(*c));	/* ~10 KiB: not on the stack of the serve loop */
+	if (!c)
+		return -ENOMEM;
+	*c = *cfg;
+	c->stage3 = STAGE3_HTTP;
+	snprintf(c->http_url, sizeof(c->http_url), "%s", m->urls);
+	int n = boot_files_menu(c, buf, cap);
+	free(c);
+	return n;
+}
+
+int boot_files_hexip(const char *name, uint32_t *net, int *prefix)
+{
+	uint32_t v = 0;
+	int i = 0;
+	for (; name[i]; i++) {
+		char ch = name[i];
+		int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+			: ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+		if (d < 0 || i == 8)
+			return -EINVAL;
+		v = v << 4 | (uint32_t)d;
+	}
+	if (i == 0)
+		return -EINVAL;
+	*prefix = 4 * i;
+	*net = htonl(i == 8 ? v : v << (32 - 4 * i));
+	return 0;
+}
+
+/* A memfd holding text: read with pread (the offset is shared by dups). */
+static int memfd_with(const char *name, const char *text, size_t len)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd >= 0 && write(fd, text, len) != (ssize_t)len) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int boot_files_menu(const struct serve_config *cfg, char *buf, size_t cap)
 {
 	static const char *const labels[] = { "netboot-http", "netboot-tftp", "netboot-nbd", "netboot-nfs" };
@@ -161,10 +208,29 @@ int boot_files_menu(const struct serve_config *cfg, char *buf, size_t cap)
 	return (int)len;
 }
 
+/* One menu per mirror map, made once: they depend on the settings only. */
+static int prepare_map_menus(struct boot_files *f, const struct serve_config *cfg, struct errbuf *e)
+{
+	char menu[8192];
+	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++) {
+		if (!cfg->mirrors[i].urls[0])
+			continue;
+		int len = boot_files_menu_for(cfg, &cfg->mirrors[i], menu, sizeof(menu));
+		if (len < 0)
+			return nb_fail(e, len, "the menu of mirror map %d: too long for the settings given", i + 1);
+		if ((f->map_fd[i] = memfd_with("pxelinux.cfg-mirrors", menu, (size_t)len)) < 0)
+			return nb_fail(e, -errno, "the menu of mirror map %d: %s", i + 1, strerror(errno));
+	}
+	return 0;
+}
+
 int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct errbuf *e)
 {
 	memset(f, 0, sizeof(*f));
 	f->menu_fd = -1;
+	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++)
+		f->map_fd[i] = -1;
+	f->cfg = cfg;
 	f->root_fd = open(cfg->boot_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (f->root_fd < 0)
 		return nb_fail(e, -errno, "boot folder %s: %s", cfg->boot_dir, strerror(errno));
@@ -194,11 +260,11 @@ int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct er
 		int len = boot_files_menu(cfg, menu, sizeof(menu));
 		if (len < 0)
 			return nb_fail(e, len, "pxelinux.cfg/default: too long for the settings given");
-		f->menu_fd = memfd_create("pxelinux.cfg-default", MFD_CLOEXEC);
-		if (f->menu_fd < 0 || write(f->menu_fd, menu, (size_t)len) != len)
+		f->menu_fd = memfd_with("pxelinux.cfg-default", menu, (size_t)len);
+		if (f->menu_fd < 0)
 			return nb_fail(e, -errno, "pxelinux.cfg/default: %s", strerror(errno));
 	}
-	return 0;
+	return prepare_map_menus(f, cfg, e);
 }
 
 void boot_files_close(struct boot_files *f)
@@ -208,6 +274,11 @@ void boot_files_close(struct boot_files *f)
 	if (f->menu_fd >= 0)
 		close(f->menu_fd);
 	f->root_fd = f->menu_fd = -1;
+	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++) {
+		if (f->map_fd[i] >= 0)
+			close(f->map_fd[i]);
+		f->map_fd[i] = -1;
+	}
 }
 
 static int opened(int fd, uint64_t *size, const char *path, struct errbuf *e)
@@ -219,6 +290,18 @@ static int opened(int fd, uint64_t *size, const char *path, struct errbuf *e)
 	}
 	*size = (uint64_t)st.st_size;
 	return fd;
+}
+
+/* The mirror map whose menu answers pxelinux.cfg/<hex IP>, or -1. */
+static int map_of_path(const struct boot_files *f, const char *path)
+{
+	uint32_t net;
+	int prefix;
+	if (!f->cfg || strncmp(path, "pxelinux.cfg/", 13) || boot_files_hexip(path + 13, &net, &prefix) < 0)
+		return -1;
+	const struct mirror_map *m = mirror_map_find(f->cfg, net, prefix);
+	int i = m ? (int)(m - f->cfg->mirrors) : -1;
+	return i >= 0 && f->map_fd[i] >= 0 ? i : -1;
 }
 
 int boot_files_open(const struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e)
@@ -236,6 +319,12 @@ int boot_files_open(const struct boot_files *f, const char *path, uint64_t *size
 		return nb_fail(e, -EACCES, "%s: outside the boot folder, refused", shown);
 	if (fd != -ENOENT && fd != -ENOTDIR)
 		return nb_fail(e, fd == -EACCES ? -EACCES : fd, "%s: %s", shown, strerror(-fd));
+	int map = map_of_path(f, path);
+	if (map >= 0) {
+		int m = fcntl(f->map_fd[map], F_DUPFD_CLOEXEC, 0);
+		if (m >= 0)
+			return opened(m, size, shown, e);
+	}
 	if (f->menu_fd >= 0 && !strcmp(path, MENU_NAME)) {
 		int m = fcntl(f->menu_fd, F_DUPFD_CLOEXEC, 0);	/* shared offset: readers use pread */
 		if (m >= 0)

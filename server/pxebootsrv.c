@@ -387,6 +387,13 @@ static const struct key {
 	{ "INTERFACE", set_interface, 0 },
 };
 
+/* "1".."16" of PXEBOOTSRV_MIRRORS_N: its slot, or -1. */
+static int mirrors_slot(const char *n)
+{
+	unsigned long long v;
+	return n[0] != '0' && parse_uint(n, strlen(n), 1, SERVE_MAX_MIRROR_MAPS, &v) ? (int)v - 1 : -1;
+}
+
 /* Applies p->val to a PXEBOOTSRV_ key; other variables only feed $VAR. */
 static int apply_key(struct pstate *p, const char *name)
 {
@@ -395,6 +402,13 @@ static int apply_key(struct pstate *p, const char *name)
 
 	if (strncmp(name, KEY_PREFIX, strlen(KEY_PREFIX)) != 0)
 		return 0;
+	if (strncmp(suffix, "MIRRORS_", 8) == 0 && mirrors_slot(suffix + 8) >= 0) {
+		struct mirror_map m = { 0 };	/* an empty value clears the slot */
+		if (p->vlen && (expected = mirror_map_parse(p->val, p->vlen, &m)))
+			return value_fail(p, name, expected);
+		p->c->mirrors[mirrors_slot(suffix + 8)] = m;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(suffix, keys[i].suffix) != 0)
 			continue;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "fetch/fetch.h"
+#include "netboot/jitter.h"
 #include "tool/tool.h"
 
 #define MAX_MIRRORS 8
@@ -34,6 +35,7 @@ static int usage(void)
 			"                     [--proxy http://host:port] [--tries N] [--timeout SECONDS] [--quiet]\n"
 			"                     [--stall-window SECONDS]  (a try fails under 64 KiB in that long; default 30)\n"
 			"                     [--portable-hash]  (no SHA-NI: as on a CPU without it, md5 files first)\n"
+			"                     [--jitter SECONDS]  (a random wait of up to that long first, as netboot.jitter=)\n"
 			"exit status: 0 verified, 3 checksum mismatch, 4 not found, 1 other failure\n");
 	return 2;
 }
@@ -45,7 +47,8 @@ int cmd_fetch(int argc, char **argv)
 		{ "nocheck", no_argument, 0, 'n' },	  { "proxy", required_argument, 0, 'p' },
 		{ "tries", required_argument, 0, 't' },	  { "timeout", required_argument, 0, 'T' },
 		{ "quiet", no_argument, 0, 'q' },	  { "stall-window", required_argument, 0, 'S' },
-		{ "portable-hash", no_argument, 0, 'P' }, { 0, 0, 0, 0 },
+		{ "portable-hash", no_argument, 0, 'P' }, { "jitter", required_argument, 0, 'J' },
+		{ 0, 0, 0, 0 },
 	};
 	struct url urls[MAX_MIRRORS];
 	struct fetch_request rq = { .verify = true, .log = stderr };
@@ -53,6 +56,7 @@ int cmd_fetch(int argc, char **argv)
 	struct errbuf e = { "" };
 	const char *out = NULL;
 	int c, n = 0;
+	long jitter = 0;
 
 	while ((c = getopt_long(argc, argv, "o:c:np:t:T:qS:", opts, NULL)) != -1) {
 		switch (c) {
@@ -86,6 +90,13 @@ int cmd_fetch(int argc, char **argv)
 			rq.transport.stall_window_ms = (int)s * 1000;
 			break;
 		}
+		case 'J':
+			if ((jitter = number(optarg, 0, JITTER_MAX_SECS)) < 0) {
+				fprintf(stderr, "netboot: fetch: --jitter '%s': expected seconds from 0 to %d\n", optarg,
+					JITTER_MAX_SECS);
+				return 2;
+			}
+			break;
 		default: return usage();
 		}
 	}
@@ -110,12 +121,21 @@ int cmd_fetch(int argc, char **argv)
 	rq.transport.log = rq.log;
 	rq.open = open_output;
 	rq.open_ctx = (void *)out;
+	unsigned waited = jitter_ms((unsigned)jitter, jitter_random());
+	if (jitter) {
+		if (rq.log)
+			fprintf(rq.log, "netboot: fetch: jitter: waiting %u.%03u s (random, up to %ld s) before the first request\n",
+				waited / 1000, waited % 1000, jitter);
+		jitter_sleep(waited);
+	}
 	int rc = fetch_image(&rq, &res, &e);
 	if (rc < 0) {
 		fprintf(stderr, "netboot: %s\n", e.msg);
 		return rc == -EBADMSG ? 3 : rc == -ENOENT ? 4 : 1;
 	}
 	printf("size=%llu\nseconds=%.3f\n", (unsigned long long)res.size, res.seconds);
+	if (jitter)
+		printf("jitter_ms=%u\n", waited);
 	if (res.verified)
 		printf("verified=%s:%s\nchecksum_source=%s\nhash=%s %s\nwhy=%s\n", hash_name(res.algo), res.digest_hex,
 		       res.checksum_source, hash_name(res.algo), res.hash_impl, res.why);

@@ -19,6 +19,7 @@ static const char usage_text[] =
 	"  --tftp-server IP      next-server handed out (default: --local-ip)\n"
 	"  --stage3 http|tftp|nbd|nfs   what the default boot entry uses (default http)\n"
 	"  --http-url URL --nfs-url nfs://host:/dir   stage-3 sources served elsewhere\n"
+	"  --mirrors CIDR URL[,URL...]   clients in CIDR boot from these mirrors (repeatable)\n"
 	"  --timeout SECS --extra 'ARGS'              boot menu wait, extra kernel arguments\n"
 	"  --kernel NAME --initrd NAME --image NAME   file names in DIR\n"
 	"  --dhcp-port N --proxy-port N --tftp-port N --http-port N --nbd-port N (--nbd-port enables NBD)\n"

@@ -151,9 +151,51 @@ int main(void)
 		CHECK("head too small", http_build_response_head(buf, 40, &m) == -ENOSPC);
 	}
 
-	int len = http_build_get(buf, sizeof(buf), "10.0.2.2", 8080, "/sysrcd.dat", 4096);
+	int len = http_build_get(buf, sizeof(buf), "10.0.2.2", 8080, "/sysrcd.dat", 4096, NULL);
 	CHECK("GET built", len > 0 && strstr(buf, "GET /sysrcd.dat HTTP/1.1\r\n") && strstr(buf, "Host: 10.0.2.2:8080\r\n") &&
-	      strstr(buf, "Range: bytes=4096-\r\n"));
-	CHECK("GET too long", http_build_get(buf, 20, "h", 80, "/x", 0) == -ENOSPC);
+	      strstr(buf, "Range: bytes=4096-\r\n") && !strstr(buf, "If-Range"));
+	CHECK("GET too long", http_build_get(buf, 20, "h", 80, "/x", 0, NULL) == -ENOSPC);
+	len = http_build_get(buf, sizeof(buf), "h", 80, "/x", 10, "\"5f-1a\"");
+	CHECK("GET resume carries If-Range", len > 0 && strstr(buf, "Range: bytes=10-\r\nIf-Range: \"5f-1a\"\r\n") &&
+	      !strcmp(buf + len - 4, "\r\n\r\n"));
+	len = http_build_get(buf, sizeof(buf), "h", 80, "/x", 0, "\"5f-1a\"");
+	CHECK("GET from 0: no If-Range", len > 0 && !strstr(buf, "If-Range") && !strstr(buf, "Range:"));
+
+	/* validators and Retry-After */
+	CHECK("ETag kept exactly", parse("HTTP/1.1 200 OK\r\nETag: \"65f1-3a\"\r\nLast-Modified: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n", &r, &e) > 0 &&
+	      !strcmp(r.etag, "\"65f1-3a\"") && !strcmp(r.last_modified, "Sun, 06 Nov 1994 08:49:37 GMT") &&
+	      !strcmp(http_validator(&r), "\"65f1-3a\""));
+	CHECK("weak ETag: Last-Modified used", parse("HTTP/1.1 200 OK\r\nETag: W/\"x\"\r\nLast-Modified: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n", &r, &e) > 0 &&
+	      !strcmp(http_validator(&r), "Sun, 06 Nov 1994 08:49:37 GMT"));
+	CHECK("weak ETag alone: none", parse("HTTP/1.1 200 OK\r\nETag: W/\"x\"\r\n\r\n", &r, &e) > 0 && !http_validator(&r));
+	CHECK("no validators", parse("HTTP/1.1 200 OK\r\n\r\n", &r, &e) > 0 && !http_validator(&r) && r.retry_kind == HTTP_RETRY_NONE);
+	CHECK("ETag with a blank dropped", parse("HTTP/1.1 200 OK\r\nETag: \"a b\"\r\n\r\n", &r, &e) > 0 && !r.etag[0]);
+	CHECK("ETag with a control byte dropped", parse("HTTP/1.1 200 OK\r\nETag: \"a\x01\"\r\n\r\n", &r, &e) > 0 && !r.etag[0]);
+	CHECK("bad Last-Modified dropped", parse("HTTP/1.1 200 OK\r\nLast-Modified: yesterday\r\n\r\n", &r, &e) > 0 && !r.last_modified[0]);
+	{
+		char longtag[300] = "HTTP/1.1 200 OK\r\nETag: \"";
+		memset(longtag + strlen(longtag), 'a', 200);
+		strcat(longtag, "\"\r\n\r\n");
+		CHECK("over-long ETag dropped", parse(longtag, &r, &e) > 0 && !r.etag[0]);
+	}
+	int64_t t = 0;
+	CHECK("IMF-fixdate", http_parse_date("Sun, 06 Nov 1994 08:49:37 GMT", 29, &t) == 0 && t == 784111777);
+	CHECK("leap day 2024", http_parse_date("Thu, 29 Feb 2024 00:00:00 GMT", 29, &t) == 0 && t == 1709164800);
+	CHECK("RFC 850 refused", http_parse_date("Sunday, 06-Nov-94 08:49:37 GMT", 30, &t) == -EINVAL);
+	CHECK("bad month refused", http_parse_date("Sun, 06 Nox 1994 08:49:37 GMT", 29, &t) == -EINVAL);
+	CHECK("bad hour refused", http_parse_date("Sun, 06 Nov 1994 28:49:37 GMT", 29, &t) == -EINVAL);
+	CHECK("not GMT refused", http_parse_date("Sun, 06 Nov 1994 08:49:37 CET", 29, &t) == -EINVAL);
+	CHECK("Retry-After seconds", parse("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 7\r\n\r\n", &r, &e) > 0 &&
+	      r.retry_kind == HTTP_RETRY_DELAY && http_retry_wait(&r, 0, 120) == 7);
+	CHECK("Retry-After capped", parse("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 86400\r\n\r\n", &r, &e) > 0 &&
+	      http_retry_wait(&r, 0, 120) == 120);
+	CHECK("Retry-After huge number capped", parse("HTTP/1.1 503 X\r\nRetry-After: 99999999999999\r\n\r\n", &r, &e) > 0 &&
+	      http_retry_wait(&r, 0, 120) == 120);
+	CHECK("Retry-After date", parse("HTTP/1.1 503 X\r\nRetry-After: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n", &r, &e) > 0 &&
+	      r.retry_kind == HTTP_RETRY_DATE && http_retry_wait(&r, 784111777 - 30, 120) == 30);
+	CHECK("Retry-After date past: 0", http_retry_wait(&r, 784111777 + 30, 120) == 0);
+	CHECK("Retry-After garbage ignored", parse("HTTP/1.1 503 X\r\nRetry-After: soon\r\n\r\n", &r, &e) > 0 &&
+	      http_retry_wait(&r, 0, 120) == -1);
+	CHECK("429 text", !strcmp(http_status_text(429), "Too Many Requests"));
 	return CHECK_DONE();
 }

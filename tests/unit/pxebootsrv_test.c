@@ -78,7 +78,13 @@ static const char *field(const char *f)
 		snprintf(buf, sizeof(buf), "%u", cfg.timeout_secs);
 	else if (!strcmp(f, "lease"))
 		snprintf(buf, sizeof(buf), "%u", (unsigned)cfg.lease_secs);
-	else if (!strcmp(f, "stage3"))
+	else if (!strncmp(f, "mirrors", 7)) {	/* "mirrors": every used slot "N=net/prefix urls;" */
+		buf[0] = '\0';
+		for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++)
+			if (cfg.mirrors[i].urls[0])
+				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%d=%s/%u %s;", i + 1,
+					 addr(cfg.mirrors[i].net, a), cfg.mirrors[i].prefix, cfg.mirrors[i].urls);
+	} else if (!strcmp(f, "stage3"))
 		snprintf(buf, sizeof(buf), "%d", (int)cfg.stage3);
 	else
 		snprintf(buf, sizeof(buf), "no field %s", f);
@@ -169,6 +175,14 @@ static const struct { const char *name, *text, *field, *want; } good[] = {
 	{ "empty quotes", K "EXTRA=\"\"\n", "extra", "" },
 	{ "# inside a value is literal", K "EXTRA=a#b\n", "extra", "a#b" },
 	{ "# inside quotes is literal", K "EXTRA=\"a # b\"\n", "extra", "a # b" },
+	/* per-subnet mirrors */
+	{ "mirrors key", K "MIRRORS_1=\"198.51.100.0/24 http://198.51.100.10/sysrcd.dat http://198.51.100.11/sysrcd.dat\"\n",
+	  "mirrors", "1=198.51.100.0/24 http://198.51.100.10/sysrcd.dat,http://198.51.100.11/sysrcd.dat;" },
+	{ "mirrors keys 16 and 2", K "MIRRORS_16='10.0.0.0/8 http://a/x'\n" K "MIRRORS_2=\"192.0.2.0/25,http://b/x\"\n",
+	  "mirrors", "2=192.0.2.0/25 http://b/x;16=10.0.0.0/8 http://a/x;" },
+	{ "mirrors key repeated: last wins", K "MIRRORS_3='10.0.0.0/8 http://a/x'\n" K "MIRRORS_3='10.0.0.0/8 http://b/x'\n",
+	  "mirrors", "3=10.0.0.0/8 http://b/x;" },
+	{ "mirrors key emptied", K "MIRRORS_3='10.0.0.0/8 http://a/x'\n" K "MIRRORS_3=\n", "mirrors", "" },
 	/* references */
 	{ "$VAR", "IP=10.0.0.1\n" K "LOCALIP=$IP\n", "local_ip", "10.0.0.1" },
 	{ "${VAR} beside text", "H=10.0.0.1\n" K "HTTPSERVER=\"http://${H}:8080/sysrcd.dat\"\n",
@@ -261,6 +275,10 @@ static const struct { const char *name, *text, *line, *key; } bad[] = {
 	{ "stage3 unknown", K "STAGE3=ftp\n", "line 1:", K "STAGE3" },
 	{ "interface too long", K "INTERFACE=abcdefghijklmnop\n", "line 1:", K "INTERFACE" },
 	{ "extra not printable", K "EXTRA=\"a\tb\"\n", "line 1:", K "EXTRA" },
+	{ "mirrors host bits", K "MIRRORS_1='198.51.100.7/24 http://a/x'\n", "line 1:",
+	  K "MIRRORS_1=\"198.51.100.7/24 http://a/x\": expected the subnet's first address" },
+	{ "mirrors without URL", K "MIRRORS_1=198.51.100.0/24\n", "line 1:", K "MIRRORS_1" },
+	{ "mirrors not http", K "MIRRORS_1='198.51.100.0/24 tftp://a/x'\n", "line 1:", K "MIRRORS_1" },
 	/* syntax */
 	{ "unterminated double quote", "\n" K "LOCALIP=\"10.0.0.1\n", "line 2:", K "LOCALIP" },
 	{ "unterminated single quote", K "EXTRA='abc\n" K "DONBD=yes\n", "line 1:", K "EXTRA" },

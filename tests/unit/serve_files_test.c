@@ -186,9 +186,106 @@ static void test_flags(void)
 	CHECK("no boot folder refused", serve_config_validate(&c, &e) == -EINVAL && strstr(e.msg, "--boot-dir"));
 }
 
+/* Reads what boot_files_open gives for path into buf ("" if it fails). */
+static int read_menu(const struct boot_files *f, const char *path, char *buf, size_t cap)
+{
+	struct errbuf e = { "" };
+	uint64_t size = 0;
+	int fd = boot_files_open(f, path, &size, &e);
+	buf[0] = '\0';
+	if (fd < 0)
+		return fd;
+	ssize_t n = pread(fd, buf, cap - 1, 0);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return 0;
+}
+
+static void test_mirror_maps(void)
+{
+	struct mirror_map m;
+	uint32_t net;
+	int prefix;
+	CHECK("map parses", !mirror_map_parse("198.51.100.0/24 http://198.51.100.10/sysrcd.dat, http://198.51.100.11/sysrcd.dat", 80, &m) &&
+	      m.net == htonl(0xc6336400) && m.prefix == 24 &&
+	      !strcmp(m.urls, "http://198.51.100.10/sysrcd.dat,http://198.51.100.11/sysrcd.dat"));
+	CHECK("host bits refused", mirror_map_parse("198.51.100.5/24 http://a/x", 26, &m) != NULL);
+	CHECK("prefix required", mirror_map_parse("198.51.100.0 http://a/x", 23, &m) != NULL);
+	CHECK("prefix over 32 refused", mirror_map_parse("198.51.100.0/33 http://a/x", 26, &m) != NULL);
+	CHECK("no URL refused", strstr(mirror_map_parse("198.51.100.0/24", 15, &m), "at least one"));
+	CHECK("not http refused", mirror_map_parse("198.51.100.0/24 ftp://a/x", 25, &m) != NULL);
+	CHECK("http:/// refused", mirror_map_parse("198.51.100.0/24 http:///x", 25, &m) != NULL);
+	const char *five = "10.0.0.0/8 http://a/x http://b/x http://c/x http://d/x http://e/x";
+	CHECK("five URLs refused", strstr(mirror_map_parse(five, strlen(five), &m), "at most 4"));
+	CHECK("control byte refused", mirror_map_parse("10.0.0.0/8 http://a/\x01", 21, &m) != NULL);
+
+	CHECK("hex IP 8 digits", boot_files_hexip("C6336400", &net, &prefix) == 0 && net == htonl(0xc6336400) && prefix == 32);
+	CHECK("hex IP prefix", boot_files_hexip("C63364", &net, &prefix) == 0 && net == htonl(0xc6336400) && prefix == 24);
+	CHECK("hex IP one digit", boot_files_hexip("C", &net, &prefix) == 0 && net == htonl(0xc0000000) && prefix == 4);
+	CHECK("hex IP lower case", boot_files_hexip("c6336401", &net, &prefix) == 0 && net == htonl(0xc6336401));
+	CHECK("9 digits refused", boot_files_hexip("C63364001", &net, &prefix) == -EINVAL);
+	CHECK("MAC name refused", boot_files_hexip("01-aa-bb-cc-dd-ee-ff", &net, &prefix) == -EINVAL);
+	CHECK("default refused", boot_files_hexip("default", &net, &prefix) == -EINVAL);
+	CHECK("empty refused", boot_files_hexip("", &net, &prefix) == -EINVAL);
+
+	char dir[] = "/tmp/netboot-maps.XXXXXX";
+	if (!mkdtemp(dir)) {
+		CHECK("mkdtemp", 0);
+		return;
+	}
+	put(dir, "vmlinuz", "kernel");
+	put(dir, "initram.igz", "initrd");
+	put(dir, "sysrcd.dat", "image");
+	char own[600];
+	snprintf(own, sizeof(own), "%s/pxelinux.cfg", dir);
+	mkdir(own, 0755);
+	put(own, "C6336405", "OWN FILE\n");
+	static struct serve_config c;	/* ~20 KiB */
+	struct errbuf e = { "" };
+	bool print;
+	char *flags[] = { "--boot-dir", dir, "--local-ip", "192.0.2.1", "--stage3", "tftp", "--extra", "console=ttyS0",
+			  "--mirrors", "198.51.100.0/24", "http://198.51.100.10/sysrcd.dat,http://198.51.100.11/sysrcd.dat",
+			  "--mirrors", "198.51.0.0/16", "http://198.51.1.1/sysrcd.dat" };
+	serve_config_defaults(&c);
+	CHECK("--mirrors flags parse", serve_config_from_args(14, flags, &c, &print, NULL, NULL, &e) == 0 &&
+	      c.mirrors[0].prefix == 24 && c.mirrors[1].prefix == 16);
+	char *bad[] = { "--mirrors", "198.51.100.0/24", "nfs://x:/y" };
+	CHECK("--mirrors bad URL named", serve_config_from_args(3, bad, &c, &print, NULL, NULL, &e) == -EINVAL &&
+	      strstr(e.msg, "--mirrors 198.51.100.0/24"));
+	CHECK("most specific map wins", mirror_map_find(&c, htonl(0xc6336407), 32) == &c.mirrors[0] &&
+	      mirror_map_find(&c, htonl(0xc6330107), 32) == &c.mirrors[1] && !mirror_map_find(&c, htonl(0xc0000207), 32));
+	CHECK("a prefix wider than every map: none", !mirror_map_find(&c, htonl(0xc6000000), 8));
+
+	struct boot_files f;
+	CHECK("prepare with maps", boot_files_prepare(&f, &c, &e) == 0);
+	char buf[8192], dflt[8192];
+	read_menu(&f, "pxelinux.cfg/default", dflt, sizeof(dflt));
+	CHECK("default menu keeps this server (tftp)", strstr(dflt, "DEFAULT netboot-tftp") && !strstr(dflt, "198.51.100.10"));
+	CHECK("client in the /24: its mirrors, HTTP by default",
+	      read_menu(&f, "pxelinux.cfg/C6336407", buf, sizeof(buf)) == 0 && strstr(buf, "DEFAULT netboot-http\n") &&
+	      strstr(buf, "  APPEND netboot=http://198.51.100.10/sysrcd.dat,http://198.51.100.11/sysrcd.dat console=ttyS0\n") &&
+	      strstr(buf, "netboot=tftp://192.0.2.1/sysrcd.dat") && strstr(buf, "KERNEL vmlinuz"));
+	CHECK("shortened name of the /24", read_menu(&f, "/pxelinux.cfg/C63364", buf, sizeof(buf)) == 0 &&
+	      strstr(buf, "netboot=http://198.51.100.10/sysrcd.dat,"));
+	CHECK("client in the /16 only", read_menu(&f, "pxelinux.cfg/C6330107", buf, sizeof(buf)) == 0 &&
+	      strstr(buf, "APPEND netboot=http://198.51.1.1/sysrcd.dat console=ttyS0"));
+	CHECK("the /16's prefix name", read_menu(&f, "pxelinux.cfg/C633", buf, sizeof(buf)) == 0 &&
+	      strstr(buf, "netboot=http://198.51.1.1/sysrcd.dat"));
+	CHECK("a name wider than the maps: not found (pxelinux goes on to default)",
+	      read_menu(&f, "pxelinux.cfg/C63", buf, sizeof(buf)) == -ENOENT);
+	CHECK("client outside: not found", read_menu(&f, "pxelinux.cfg/C0000207", buf, sizeof(buf)) == -ENOENT);
+	CHECK("the folder's own file wins", read_menu(&f, "pxelinux.cfg/C6336405", buf, sizeof(buf)) == 0 &&
+	      !strcmp(buf, "OWN FILE\n"));
+	CHECK("MAC names not mapped", read_menu(&f, "pxelinux.cfg/01-52-54-00-12-34-56", buf, sizeof(buf)) == -ENOENT);
+	boot_files_close(&f);
+	snprintf(own, sizeof(own), "rm -rf '%s'", dir);
+	CHECK("cleanup", system(own) == 0);
+}
+
 int main(void)
 {
 	test_files();
 	test_flags();
+	test_mirror_maps();
 	return CHECK_DONE();
 }

@@ -1,0 +1,37 @@
+#include "netboot/jitter.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+unsigned jitter_ms(unsigned max_secs, uint32_t random)
+{
+	uint32_t span = (max_secs > JITTER_MAX_SECS ? JITTER_MAX_SECS : max_secs) * 1000u + 1;
+	return (unsigned)(random % span);	/* modulo bias < span / 2^32: irrelevant for a delay */
+}
+
+uint32_t jitter_random(void)
+{
+	uint32_t r;
+	/* GRND_NONBLOCK: early in boot the pool may be thin; any bits will do */
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
+		return r;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, &r, sizeof(r));
+		close(fd);
+		if (n == (ssize_t)sizeof(r))
+			return r;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() << 16;
+}
+
+void jitter_sleep(unsigned ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}

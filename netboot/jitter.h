@@ -1,0 +1,19 @@
+/* A random start delay (netboot.jitter=SECONDS): hundreds of machines
+ * powered on together spread their first requests over the window instead
+ * of hitting the caches in the same second. */
+#ifndef NETBOOT_JITTER_H
+#define NETBOOT_JITTER_H
+#include <stdint.h>
+
+#define JITTER_MAX_SECS 600
+
+/* The delay in milliseconds for a window of max_secs (capped at
+ * JITTER_MAX_SECS) and a random word: uniform over [0, max_secs * 1000]. */
+unsigned jitter_ms(unsigned max_secs, uint32_t random);
+
+/* A random word from getrandom(), else /dev/urandom, else the clock. */
+uint32_t jitter_random(void);
+
+/* Sleeps ms milliseconds, through signals. */
+void jitter_sleep(unsigned ms);
+#endif
