@@ -65,12 +65,11 @@ struct http_conn {
 
 struct http_service {
 	struct server *s;
-	struct loop_handler listen;
+	struct tcp_listener listener;
 	struct loop_timer timer;
 	struct http_conn *conns;
 	int nconns;
 	long long next_sweep_ms;
-	long long listen_paused_until;	/* accept hit EMFILE: retry later */
 	long head_timeout_ms, idle_timeout_ms, send_timeout_ms;
 };
 
@@ -513,29 +512,14 @@ static void conn_new(struct http_service *svc, int fd, uint32_t ip)
 	conn_wait_request(c);
 }
 
-static void listen_handler(struct loop_handler *h, uint32_t events)
+static void on_accepted(void *ctx, int fd, uint32_t ip)
 {
-	struct http_service *svc = h->ctx;
-	(void)events;
-	for (int i = 0; i < 64; i++) {	/* bounded: others get their turn */
-		struct sockaddr_in peer;
-		socklen_t plen = sizeof(peer);
-		int fd = accept4(h->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-				srv_log(svc->s, NULL, 0, "http", "accept: %s: pausing 1 s", strerror(errno));
-				svc->listen_paused_until = monotonic_ms() + 1000;
-				loop_mod(&svc->s->loop, h, 0);
-			}
-			return;
-		}
-		uint32_t ip = peer.sin_family == AF_INET ? peer.sin_addr.s_addr : 0;
-		if (svc->nconns >= HTTP_MAX_CONNS) {
-			refuse_busy(svc, fd, ip);
-			continue;
-		}
-		conn_new(svc, fd, ip);
+	struct http_service *svc = ctx;
+	if (svc->nconns >= HTTP_MAX_CONNS) {
+		refuse_busy(svc, fd, ip);
+		return;
 	}
+	conn_new(svc, fd, ip);
 }
 
 /* The timeout that applies to c now, and whether it passed. */
@@ -564,10 +548,7 @@ static bool conn_expired(const struct http_service *svc, const struct http_conn 
 static long sweep(struct loop_timer *t, long long now)
 {
 	struct http_service *svc = t->ctx;
-	if (svc->listen_paused_until && now >= svc->listen_paused_until) {
-		svc->listen_paused_until = 0;
-		loop_mod(&svc->s->loop, &svc->listen, EPOLLIN);
-	}
+	long resume = tcp_listener_tick(&svc->listener, now);
 	if (now < svc->next_sweep_ms)
 		return (long)(svc->next_sweep_ms - now);
 	svc->next_sweep_ms = now + HTTP_SWEEP_MS;
@@ -584,7 +565,7 @@ static long sweep(struct loop_timer *t, long long now)
 			conn_free(c);
 		}
 	}
-	return svc->nconns || svc->listen_paused_until ? HTTP_SWEEP_MS : -1;
+	return svc->nconns ? HTTP_SWEEP_MS : resume;
 }
 
 /* Each client holds a socket and a file: make room for HTTP_MAX_CONNS of
@@ -599,14 +580,6 @@ static void raise_fd_limit(void)
 	}
 }
 
-static long env_ms(const char *name, long dflt)
-{
-	const char *v = getenv(name);
-	char *end;
-	long ms = v ? strtol(v, &end, 10) : 0;
-	return v && *v && !*end && ms > 0 ? ms : dflt;
-}
-
 int http_service_start(struct server *s, struct errbuf *e)
 {
 	struct http_service *svc = calloc(1, sizeof(*svc));
@@ -615,22 +588,19 @@ int http_service_start(struct server *s, struct errbuf *e)
 	svc->s = s;
 	raise_fd_limit();
 	/* overridable for tests; the defaults suit firmware and slow links */
-	svc->head_timeout_ms = env_ms("NETBOOT_SERVE_HTTP_HEAD_TIMEOUT_MS", 10000);
-	svc->idle_timeout_ms = env_ms("NETBOOT_SERVE_HTTP_IDLE_TIMEOUT_MS", 30000);
-	svc->send_timeout_ms = env_ms("NETBOOT_SERVE_HTTP_SEND_TIMEOUT_MS", 60000);
-	int fd = tcp_listen(&s->cfg, s->cfg.http_port, "another web server such as nginx", e);
-	if (fd < 0) {
-		free(svc);
-		return fd;
-	}
-	svc->listen = (struct loop_handler){ .fn = listen_handler, .ctx = svc, .fd = fd };
+	svc->head_timeout_ms = srv_env_ms("NETBOOT_SERVE_HTTP_HEAD_TIMEOUT_MS", 10000);
+	svc->idle_timeout_ms = srv_env_ms("NETBOOT_SERVE_HTTP_IDLE_TIMEOUT_MS", 30000);
+	svc->send_timeout_ms = srv_env_ms("NETBOOT_SERVE_HTTP_SEND_TIMEOUT_MS", 60000);
 	svc->timer = (struct loop_timer){ .fn = sweep, .ctx = svc };
-	int rc = loop_add(&s->loop, &svc->listen, EPOLLIN);
-	if (rc < 0 || (rc = loop_add_timer(&s->loop, &svc->timer)) < 0) {
-		loop_del(&s->loop, &svc->listen);
-		close(fd);
+	int rc = tcp_listener_start(&svc->listener, s, s->cfg.http_port, "http", "another web server such as nginx", on_accepted, svc, e);
+	if (rc < 0) {
 		free(svc);
-		return nb_fail(e, rc, "TCP port %u: event loop: %s", s->cfg.http_port, strerror(-rc));
+		return rc;
+	}
+	if ((rc = loop_add_timer(&s->loop, &svc->timer)) < 0) {
+		tcp_listener_stop(&svc->listener);
+		free(svc);
+		return nb_fail(e, rc, "http timer: %s", strerror(-rc));
 	}
 	s->http = svc;
 	return 0;
@@ -644,8 +614,7 @@ void http_service_stop(struct server *s)
 	while (svc->conns)
 		conn_abort(svc->conns, "server stopping");
 	loop_del_timer(&s->loop, &svc->timer);
-	loop_del(&s->loop, &svc->listen);
-	close(svc->listen.fd);
+	tcp_listener_stop(&svc->listener);
 	free(svc);
 	s->http = NULL;
 }

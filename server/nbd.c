@@ -63,13 +63,12 @@ struct nbd_conn {
 
 struct nbd_service {
 	struct server *s;
-	struct loop_handler listen;
+	struct tcp_listener listener;
 	struct loop_timer timer;
 	struct nbd_conn *conns;
 	int nconns;
 	long long next_sweep_ms;
 	long handshake_timeout_ms, send_timeout_ms;
-	long long listen_paused_until;	/* accept hit EMFILE: retry later */
 	struct nbd_opt_go go;		/* scratch for NBD_OPT_INFO/GO: 4 KiB, off the stack */
 };
 
@@ -496,42 +495,23 @@ static void conn_new(struct nbd_service *svc, int fd, uint32_t ip)
 	queue(c, greet, nbd_build_greeting(greet, sizeof(greet), NBD_FLAG_FIXED_NEWSTYLE | NBD_FLAG_NO_ZEROES));
 }
 
-static void listen_handler(struct loop_handler *h, uint32_t events)
+static void on_accepted(void *ctx, int fd, uint32_t ip)
 {
-	struct nbd_service *svc = h->ctx;
-	(void)events;
-	for (int i = 0; i < 64; i++) {
-		struct sockaddr_in peer;
-		socklen_t plen = sizeof(peer);
-		int fd = accept4(h->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-				/* level-triggered: stop watching, or the loop would spin */
-				srv_log(svc->s, NULL, 0, "nbd", "accept: %s: pausing 1 s", strerror(errno));
-				svc->listen_paused_until = monotonic_ms() + 1000;
-				loop_mod(&svc->s->loop, h, 0);
-			}
-			return;
-		}
-		uint32_t ip = peer.sin_family == AF_INET ? peer.sin_addr.s_addr : 0;
-		if (svc->nconns >= NBD_MAX_CONNS) {
-			srv_log(svc->s, NULL, ip, "nbd", "%d connections open (limit %d), refused", svc->nconns, NBD_MAX_CONNS);
-			close(fd);
-			continue;
-		}
-		conn_new(svc, fd, ip);
+	struct nbd_service *svc = ctx;
+	if (svc->nconns >= NBD_MAX_CONNS) {
+		srv_log(svc->s, NULL, ip, "nbd", "%d connections open (limit %d), refused", svc->nconns, NBD_MAX_CONNS);
+		close(fd);
+		return;
 	}
+	conn_new(svc, fd, ip);
 }
 
 static long sweep(struct loop_timer *t, long long now)
 {
 	struct nbd_service *svc = t->ctx;
-	if (svc->listen_paused_until && now >= svc->listen_paused_until) {
-		svc->listen_paused_until = 0;
-		loop_mod(&svc->s->loop, &svc->listen, EPOLLIN);
-	}
-	if (!svc->nconns && !svc->listen_paused_until)
-		return -1;
+	long resume = tcp_listener_tick(&svc->listener, now);
+	if (!svc->nconns)
+		return resume;
 	if (now < svc->next_sweep_ms)
 		return (long)(svc->next_sweep_ms - now);
 	svc->next_sweep_ms = now + NBD_SWEEP_MS;
@@ -546,37 +526,26 @@ static long sweep(struct loop_timer *t, long long now)
 	return NBD_SWEEP_MS;
 }
 
-static long env_ms(const char *name, long dflt)
-{
-	const char *v = getenv(name);
-	char *end;
-	long ms = v ? strtol(v, &end, 10) : 0;
-	return v && *v && !*end && ms > 0 ? ms : dflt;
-}
-
 int nbd_service_start(struct server *s, struct errbuf *e)
 {
 	struct nbd_service *svc = calloc(1, sizeof(*svc));
 	if (!svc)
 		return nb_fail(e, -ENOMEM, "out of memory");
 	svc->s = s;
-	svc->handshake_timeout_ms = env_ms("NETBOOT_SERVE_NBD_HANDSHAKE_TIMEOUT_MS", 10000);
+	svc->handshake_timeout_ms = srv_env_ms("NETBOOT_SERVE_NBD_HANDSHAKE_TIMEOUT_MS", 10000);
 	/* a root file system over NBD may sit idle for hours: only a client
 	 * that stops reading what it asked for is dropped */
-	svc->send_timeout_ms = env_ms("NETBOOT_SERVE_NBD_SEND_TIMEOUT_MS", 120000);
-	int fd = tcp_listen(&s->cfg, s->cfg.nbd_port, "another NBD server such as nbd-server", e);
-	if (fd < 0) {
-		free(svc);
-		return fd;
-	}
-	svc->listen = (struct loop_handler){ .fn = listen_handler, .ctx = svc, .fd = fd };
+	svc->send_timeout_ms = srv_env_ms("NETBOOT_SERVE_NBD_SEND_TIMEOUT_MS", 120000);
 	svc->timer = (struct loop_timer){ .fn = sweep, .ctx = svc };
-	int rc = loop_add(&s->loop, &svc->listen, EPOLLIN);
-	if (rc < 0 || (rc = loop_add_timer(&s->loop, &svc->timer)) < 0) {
-		loop_del(&s->loop, &svc->listen);
-		close(fd);
+	int rc = tcp_listener_start(&svc->listener, s, s->cfg.nbd_port, "nbd", "another NBD server such as nbd-server", on_accepted, svc, e);
+	if (rc < 0) {
 		free(svc);
-		return nb_fail(e, rc, "TCP port %u: event loop: %s", s->cfg.nbd_port, strerror(-rc));
+		return rc;
+	}
+	if ((rc = loop_add_timer(&s->loop, &svc->timer)) < 0) {
+		tcp_listener_stop(&svc->listener);
+		free(svc);
+		return nb_fail(e, rc, "nbd timer: %s", strerror(-rc));
 	}
 	s->nbd = svc;
 	return 0;
@@ -590,8 +559,7 @@ void nbd_service_stop(struct server *s)
 	while (svc->conns)
 		conn_free(svc->conns, "server stopping");
 	loop_del_timer(&s->loop, &svc->timer);
-	loop_del(&s->loop, &svc->listen);
-	close(svc->listen.fd);
+	tcp_listener_stop(&svc->listener);
 	free(svc);
 	s->nbd = NULL;
 }
