@@ -22,6 +22,7 @@
 #include "netboot/mac.h"
 #include "server/leases.h"
 #include "server/server.h"
+#include "server/udp_send.h"
 
 #define DEFAULT_LEASES "/var/lib/netboot/leases"
 #define BAD_LOG_INTERVAL_MS 1000
@@ -200,26 +201,7 @@ static void build(const struct dhcp_service *d, const struct dhcp_rx *rx, const 
 static int send_to(int fd, const void *buf, size_t len, uint32_t ip, uint16_t port, int ifindex, uint32_t src)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = ip };
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (ifindex > 0) {	/* a broadcast: out of the interface the request came in on */
-		memset(&ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = sizeof(ctl.buf);
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = IPPROTO_IP;
-		cm->cmsg_type = IP_PKTINFO;
-		cm->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
-		struct in_pktinfo pi = { .ipi_ifindex = ifindex };
-		pi.ipi_spec_dst.s_addr = src;
-		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	}
-	return sendmsg(fd, &mh, 0) < 0 ? -errno : 0;
+	return udp_send_pktinfo(fd, &to, ifindex, src, buf, len, 0);
 }
 
 /* Encodes and sends r to where RFC 2131 4.1 says. */

@@ -23,6 +23,7 @@
 #include "netboot/clock.h"
 #include "netboot/tftp_wire.h"
 #include "server/server.h"
+#include "server/udp_send.h"
 
 #define XFER_MAX	256		/* transfers at once; more get ERROR 0 "server busy" */
 #define WINDOW_CAP	64		/* largest windowsize granted */
@@ -161,24 +162,8 @@ static void reply_error(struct tftp_service *t, const struct sockaddr_in *to, st
 {
 	uint8_t pkt[160];
 	int n = tftp_build_error(pkt, sizeof(pkt), code, msg);
-	union {
-		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} ctl;
-	memset(&ctl, 0, sizeof(ctl));
-	struct iovec iov = { pkt, (size_t)n };
-	struct msghdr m = { .msg_name = (void *)to, .msg_namelen = sizeof(*to), .msg_iov = &iov, .msg_iovlen = 1 };
-	if (local.s_addr != INADDR_ANY) {
-		m.msg_control = ctl.b;
-		m.msg_controllen = sizeof(ctl.b);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
-		((struct in_pktinfo *)(void *)CMSG_DATA(c))->ipi_spec_dst = local;
-	}
-	if (n > 0)
-		sendmsg(t->h.fd, &m, MSG_DONTWAIT);	/* advisory: a lost ERROR only makes the client retry */
+	if (n > 0)	/* advisory: a lost ERROR only makes the client retry */
+		udp_send_pktinfo(t->h.fd, to, 0, local.s_addr, pkt, (size_t)n, MSG_DONTWAIT);
 }
 
 /* ---- one transfer ---- */
