@@ -2,6 +2,9 @@
  * privileges, loop until a signal.  See server.h. */
 #include <errno.h>
 #include <grp.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -72,6 +75,30 @@ static int drop_privileges(const struct serve_config *c, struct errbuf *e)
 	return 0;
 }
 
+/* Without --local-ip (PXEBOOTSRV_LOCALIP) the menu's URLs and next-server
+ * need this machine's address: the one on --interface, else the first
+ * non-loopback IPv4 address that is up. */
+static int find_local_ip(struct serve_config *c, FILE *log, struct errbuf *e)
+{
+	struct ifaddrs *ifs, *i;
+	char a[16];
+	if (c->local_ip)
+		return 0;
+	if (getifaddrs(&ifs) < 0)
+		return nb_fail(e, -errno, "cannot list this machine's addresses: %s (give --local-ip)", strerror(errno));
+	for (i = ifs; i && !c->local_ip; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET && (i->ifa_flags & IFF_UP) &&
+		    !(i->ifa_flags & IFF_LOOPBACK) && (!c->interface[0] || !strcmp(i->ifa_name, c->interface)))
+			c->local_ip = ((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr.s_addr;
+	freeifaddrs(ifs);
+	if (!c->local_ip)
+		return nb_fail(e, -EADDRNOTAVAIL, "no IPv4 address on %s: give --local-ip (PXEBOOTSRV_LOCALIP)",
+			       c->interface[0] ? c->interface : "any interface that is up");
+	fprintf(log, "netboot-serve: this server is %s (from %s; --local-ip to choose)\n", ipv4_ntoa(c->local_ip, a),
+		c->interface[0] ? c->interface : "the first interface up");
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*start)(struct server *s, struct errbuf *e);
@@ -109,6 +136,10 @@ int server_run(const struct serve_config *cfg, FILE *log)
 	s->files.root_fd = s->files.menu_fd = -1;
 	if (loop_init(&s->loop) < 0) {
 		fprintf(stderr, "netboot serve: epoll: %s\n", strerror(errno));
+		goto out;
+	}
+	if (find_local_ip(&s->cfg, log, &e) < 0) {
+		fprintf(stderr, "netboot serve: %s\n", e.msg);
 		goto out;
 	}
 	if (boot_files_prepare(&s->files, &s->cfg, &e) < 0) {

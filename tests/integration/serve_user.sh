@@ -35,3 +35,7 @@ kill "$pid"; wait "$pid" 2>/dev/null
 out=$(ip netns exec "$NS" build/netboot serve "${args[@]}" --leases "$tmp/boot/l" 2>&1); rc=$?
 [ $rc -ne 0 ] && grep -q "cannot write the lease file's folder $tmp/boot" <<<"$out" &&
 	pass "unwritable lease folder: one line naming it" || fail "unwritable lease folder" "exit $rc: $out"
+# without --local-ip the server finds its address (here the only one) for the menu
+out=$(timeout 2 ip netns exec "$NS" build/netboot serve --boot-dir "$tmp/boot" --no-dhcp --tftp-port 6969 --http-port 8088 2>&1)
+grep -q "this server is 192\.0\.2\.1 " <<<"$out" && grep -q "stage 3: netboot=http://192\.0\.2\.1:8088/sysrcd\.dat" <<<"$out" &&
+	pass "no --local-ip: the interface's address goes on the append line" || fail "no --local-ip" "$out"
