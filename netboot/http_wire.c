@@ -280,10 +280,14 @@ int http_parse_response(const char *buf, size_t len, struct http_response *r, st
 }
 
 /* "bytes=a-b", "bytes=a-", "bytes=-n": one range into r; several ranges
- * set multi_range; anything else is ignored (whole file). */
+ * set multi_range; anything else is ignored (whole file).  A repeated Range
+ * header replaces the earlier one, and r is written only when it parsed:
+ * a bad second header must not leave a start past the first one's end. */
 static void parse_range(const char *v, const char *end, struct http_request *r)
 {
 	const char *dash;
+	uint64_t a, b = HTTP_NO_LENGTH;
+	r->has_range = r->range_suffix = false;
 	if (end - v < 7 || strncasecmp(v, "bytes=", 6) != 0)
 		return;
 	v += 6;
@@ -296,18 +300,20 @@ static void parse_range(const char *v, const char *end, struct http_request *r)
 	if (!(dash = memchr(v, '-', (size_t)(end - v))))
 		return;
 	if (dash == v) {	/* suffix: the last n bytes; "-0" asks for nothing */
-		if (!parse_u64(dash + 1, end, &r->range_end))
+		if (!parse_u64(dash + 1, end, &b))
 			return;
 		r->range_suffix = true;
 		r->range_start = 0;
+		r->range_end = b;
 		r->has_range = true;
 		return;
 	}
-	if (!parse_u64(v, dash, &r->range_start))
+	if (!parse_u64(v, dash, &a))
 		return;
-	r->range_end = HTTP_NO_LENGTH;
-	if (dash + 1 < end && (!parse_u64(dash + 1, end, &r->range_end) || r->range_end < r->range_start))
+	if (dash + 1 < end && (!parse_u64(dash + 1, end, &b) || b < a))
 		return;
+	r->range_start = a;
+	r->range_end = b;
 	r->has_range = true;
 }
 
@@ -397,6 +403,8 @@ int http_range_resolve(const struct http_request *r, uint64_t size, uint64_t *st
 		*start = size - *len;
 		return 1;
 	}
+	if (r->range_end < r->range_start)	/* not from parse_range; whole file */
+		return 0;
 	if (r->range_start >= size)
 		return -ERANGE;
 	uint64_t last = r->range_end >= size ? size - 1 : r->range_end;

@@ -80,6 +80,15 @@ int main(void)
 	CHECK("multiple ranges ignored", REQ("GET /x HTTP/1.1\r\nRange: bytes=0-1,5-6\r\n\r\n") > 0 && !q.has_range && q.multi_range);
 	CHECK("other unit ignored", REQ("GET /x HTTP/1.1\r\nRange: items=0-1\r\n\r\n") > 0 && !q.has_range);
 	CHECK("reversed range ignored", REQ("GET /x HTTP/1.1\r\nRange: bytes=9-1\r\n\r\n") > 0 && !q.has_range);
+	{	/* fuzz-found: a bad second Range header kept the first's flag with its own start */
+		uint64_t st, ln;
+		CHECK("bad repeated range ignored",
+		      REQ("GET /x HTTP/1.1\r\nRange: bytes=100-199\r\nRange: bytes=100-19\r\n\r\n") > 0 &&
+		      !q.has_range && http_range_resolve(&q, 1000, &st, &ln) == 0);
+		CHECK("repeated range: the last wins",
+		      REQ("GET /x HTTP/1.1\r\nRange: bytes=-5\r\nRange: bytes=10-19\r\n\r\n") > 0 && q.has_range &&
+		      !q.range_suffix && http_range_resolve(&q, 1000, &st, &ln) == 1 && st == 10 && ln == 10);
+	}
 	CHECK("garbage range ignored", REQ("GET /x HTTP/1.1\r\nRange: bytes=x-\r\n\r\n") > 0 && !q.has_range);
 	CHECK("range over 4 GiB", REQ("GET /x HTTP/1.1\r\nRange: bytes=5368709000-\r\n\r\n") > 0 && q.has_range &&
 	      q.range_start == 5368709000ull && q.range_end == HTTP_NO_LENGTH);
