@@ -22,13 +22,13 @@ newns "$ns" || { echo "FAIL: $T: cannot create namespace"; exit 1; }
 ip -n "$ns" link add v0 type veth peer name v1 && ip -n "$ns" link set v0 up && ip -n "$ns" link set v1 up &&
 	ip -n "$ns" addr add 192.0.2.1/24 dev v0 && ip -n "$ns" addr add 192.0.2.2/24 dev v1 ||
 	{ echo "FAIL: $T: cannot set up 192.0.2.0/24 in $ns"; exit 1; }
-in_ns() { ip netns exec "$ns" "$@"; }
+in_ns() { ip netns exec "$ns" "$@"; }	# not for &: $! must be the program itself
 B=$tmp/boot; mkdir -p "$B" "$tmp/out"
 head -c $((8 * 1000 * 1000 + 3)) /dev/urandom > "$B/sysrcd.dat"
 head -c $((2 * 1000 * 1000 + 7)) /dev/urandom > "$B/vmlinuz"; echo initrd > "$B/initram.igz"
 img=sha256:$(sha256sum < "$B/sysrcd.dat" | cut -d' ' -f1)
 ker=sha256:$(sha256sum < "$B/vmlinuz" | cut -d' ' -f1)
-in_ns "$NB" serve --boot-dir "$B" --no-dhcp --local-ip 192.0.2.1 > "$tmp/log" 2>&1 &
+ip netns exec "$ns" "$NB" serve --boot-dir "$B" --no-dhcp --local-ip 192.0.2.1 > "$tmp/log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do in_ns bash -c 'exec 3<>/dev/tcp/192.0.2.1/80' 2>/dev/null && break; sleep 0.1; done
 
@@ -71,7 +71,7 @@ def serve(c):
 while True:
     threading.Thread(target=serve, args=(ls.accept()[0],), daemon=True).start()
 PY
-in_ns python3 "$tmp/flip.py" & PIDS+=($!)
+ip netns exec "$ns" python3 "$tmp/flip.py" & PIDS+=($!)
 for _ in $(seq 50); do in_ns bash -c 'exec 3<>/dev/tcp/192.0.2.2/8080' 2>/dev/null && break; sleep 0.1; done
 rm -f "$tmp/out/i"
 fetch http://192.0.2.2:8080/sysrcd.dat -o "$tmp/out/i" --checksum "$img" --tries 2; rc=$?

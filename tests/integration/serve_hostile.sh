@@ -23,11 +23,11 @@ newns "$ns" || { echo "FAIL: $T: cannot create namespace"; exit 1; }
 ip -n "$ns" link add v0 type veth peer name v1 && ip -n "$ns" link set v0 up && ip -n "$ns" link set v1 up &&
 	ip -n "$ns" addr add 192.0.2.1/24 dev v0 && ip -n "$ns" addr add 192.0.2.2/24 dev v1 ||
 	{ echo "FAIL: $T: cannot set up 192.0.2.0/24 in $ns"; exit 1; }
-in_ns() { ip netns exec "$ns" "$@"; }
+in_ns() { ip netns exec "$ns" "$@"; }	# not for &: $! must be the program itself
 B=$tmp/boot; mkdir -p "$B"
 head -c $((20 * 1000 * 1000 + 3)) /dev/urandom > "$B/sysrcd.dat"
 head -c $((1000 * 1000 + 7)) /dev/urandom > "$B/vmlinuz"; echo initrd > "$B/initram.igz"
-in_ns "$NB" serve --boot-dir "$B" --no-dhcp --local-ip 192.0.2.1 > "$tmp/log" 2>&1 &
+ip netns exec "$ns" "$NB" serve --boot-dir "$B" --no-dhcp --local-ip 192.0.2.1 > "$tmp/log" 2>&1 &
 SERVER=$!; PIDS+=($SERVER)
 for _ in $(seq 50); do in_ns bash -c 'exec 3<>/dev/tcp/192.0.2.1/80' 2>/dev/null && break; sleep 0.1; done
 alive() { kill -0 "$SERVER" 2>/dev/null; }
@@ -59,7 +59,7 @@ for s in socks:   # still open from the server's side: no EOF, no 503
 open(sys.argv[1], 'a').write('%d\n' % held)
 PY
 before=$(wc -l < "$tmp/log")
-in_ns python3 "$tmp/loris.py" "$tmp/loris.out" "$tmp/loris.stop" & LORIS=$!; PIDS+=($LORIS)
+ip netns exec "$ns" python3 "$tmp/loris.py" "$tmp/loris.out" "$tmp/loris.stop" & LORIS=$!; PIDS+=($LORIS)
 for _ in $(seq 100); do [ -s "$tmp/loris.out" ] && break; sleep 0.1; done
 sleep 1.2	# the held connections now owe their heads for over a second
 t0=$(now_ms)
