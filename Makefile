@@ -99,9 +99,9 @@ INIT_HOST_SRCS := init/netup.c
 $(TEST_TOOLS): $(patsubst %.c,$(B)/host/%.o,$(INIT_HOST_SRCS))
 
 fuzz: $(FUZZERS)
-# every harness for FUZZ_SECONDS (default 60) from the committed seeds, one at a time
+# every harness (or those matching FUZZ_ONLY) for FUZZ_SECONDS (default 60), one at a time
 fuzz-run: $(FUZZERS)
-	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) TESTS=$(or $(TESTS),build/fuzz/) tests/run.sh
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) TESTS='build/fuzz/.*$(FUZZ_ONLY)' tests/run.sh
 unit: $(TESTS)
 
 # --- kernel, initramfs, test root ---
