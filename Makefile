@@ -16,7 +16,7 @@ LIB_SRCS := $(filter-out %_fuzz.c,$(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
 # the server is host-only: the tool, the tests and the fuzzers link it, /init does not
 HOST_DIRS:= $(LIB_DIRS) server
 HOST_SRCS:= $(filter-out %_fuzz.c,$(wildcard $(addsuffix /*.c,$(HOST_DIRS))))
-HDRS     := $(wildcard $(addsuffix /*.h,$(HOST_DIRS) init tool tests/unit))
+HDRS     := $(wildcard $(addsuffix /*.h,$(HOST_DIRS) init tool tests/unit scripts))
 INIT_SRCS:= $(wildcard init/*.c)
 TOOL_SRCS:= $(wildcard tool/*.c)
 # libnfs (Debian libnfs-dev) for `netboot check` on nfs:// sources, host tool only;
@@ -25,14 +25,17 @@ NFS_LIBS := $(if $(wildcard /usr/include/nfsc/libnfs.h),-lnfs)
 TESTS    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*_test.c))
 # drivers and fake peers the integration tests and benchmarks run (host build)
 TEST_TOOLS := $(patsubst tests/integration/%.c,$(B)/integration/%,$(wildcard tests/integration/*.c))
-FUZZERS  := $(patsubst %.c,$(B)/fuzz/%,$(notdir $(wildcard $(addsuffix /*_fuzz.c,$(HOST_DIRS)))))
+# scripts/: the build tools' parsers (mkcpio's list), linked into the fuzzers only
+FUZZ_DIRS:= $(HOST_DIRS) scripts
+FUZZ_SRCS:= $(HOST_SRCS) scripts/cpiolist.c
+FUZZERS  := $(patsubst %.c,$(B)/fuzz/%,$(notdir $(wildcard $(addsuffix /*_fuzz.c,$(FUZZ_DIRS)))))
 KERNEL_DIR := $(B)/kernel
 MUSL_INC := $(B)/musl-include
 
 # keep intermediate objects; let the fuzzer rule name its own source
 .SECONDARY:
 .SECONDEXPANSION:
-.PHONY: all initramfs check deps bench demo fuzz clean kernel testroot
+.PHONY: all initramfs check deps bench demo fuzz fuzz-run clean kernel testroot
 all: $(B)/init $(B)/netboot $(B)/mkcpio
 
 # --- host objects (glibc) and the same objects with sanitizers for tests ---
@@ -65,9 +68,9 @@ $(B)/netboot-static: $(patsubst %.c,$(B)/musl/%.o,$(TOOL_SRCS) $(HOST_SRCS))
 	$(MUSL_CC) -static -s -o $@ $^
 $(B)/netboot-san: $(patsubst %.c,$(B)/san/%.o,$(TOOL_SRCS) $(HOST_SRCS))
 	$(CC) $(SAN) -o $@ $^ $(NFS_LIBS)
-$(B)/mkcpio: scripts/mkcpio.c
+$(B)/mkcpio: scripts/mkcpio.c scripts/cpiolist.c scripts/cpiolist.h
 	@mkdir -p $(B)
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $<
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ scripts/mkcpio.c scripts/cpiolist.c
 $(B)/tests/%: tests/unit/%.c $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS)) tests/unit/check.h
 	@mkdir -p $(dir $@)
 	@echo '  TEST    $@'
@@ -80,10 +83,10 @@ $(B)/fuzzobj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo '  CC-FUZZ $<'
 	@$(CLANG) $(CSTD) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
-$(B)/fuzz/%: $$(wildcard $$(addsuffix /$$*.c,$(HOST_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(HOST_SRCS))
+$(B)/fuzz/%: $$(wildcard $$(addsuffix /$$*.c,$(FUZZ_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(FUZZ_SRCS))
 	@mkdir -p $(dir $@)
 	@echo '  FUZZER  $@'
-	@$(CLANG) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(wildcard $(addsuffix /$*.c,$(HOST_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(HOST_SRCS))
+	@$(CLANG) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(wildcard $(addsuffix /$*.c,$(FUZZ_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(FUZZ_SRCS))
 
 $(B)/integration/%: tests/integration/%.c $(patsubst %.c,$(B)/host/%.o,$(HOST_SRCS))
 	@mkdir -p $(dir $@)
@@ -96,6 +99,9 @@ INIT_HOST_SRCS := init/netup.c
 $(TEST_TOOLS): $(patsubst %.c,$(B)/host/%.o,$(INIT_HOST_SRCS))
 
 fuzz: $(FUZZERS)
+# every harness (or those matching FUZZ_ONLY) for FUZZ_SECONDS (default 60), one at a time
+fuzz-run: $(FUZZERS)
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) TESTS='build/fuzz/.*$(FUZZ_ONLY)' tests/run.sh
 unit: $(TESTS)
 
 # --- kernel, initramfs, test root ---

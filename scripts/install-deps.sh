@@ -14,6 +14,7 @@ pkgs=(
 	syslinux-efi ovmf					# UEFI PXE: syslinux.efi under OVMF
 	isc-dhcp-client isc-dhcp-relay udhcpc libnbd-bin		# real clients of netboot serve
 	kea-dhcp4-server kea-admin gnuplot-nox			# make bench: Kea and perfdhcp, plots
+	nftables						# fault injection: packet loss in test namespaces
 )
 missing=()
 for p in "${pkgs[@]}"; do

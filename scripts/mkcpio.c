@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "scripts/cpiolist.h"
 
 static unsigned long ino = 721;
 static unsigned long long offset;
@@ -44,30 +45,10 @@ static int die(const char *list, int line, const char *what)
 	exit(1);
 }
 
-static void expand(const char *in, char *out, size_t len, const char *list, int line)
+static const char *env(const char *var, void *ctx)
 {
-	size_t o = 0;
-	while (*in) {
-		if (in[0] == '$' && in[1] == '{') {
-			const char *end = strchr(in, '}');
-			char var[128];
-			if (!end || (size_t)(end - in - 2) >= sizeof(var))
-				die(list, line, "unterminated ${VAR}");
-			memcpy(var, in + 2, (size_t)(end - in - 2));
-			var[end - in - 2] = 0;
-			const char *val = getenv(var);
-			if (!val)
-				die(list, line, "variable not set in the environment");
-			for (; *val && o + 1 < len; val++)
-				out[o++] = *val;
-			in = end + 1;
-		} else if (o + 1 < len) {
-			out[o++] = *in++;
-		} else {
-			die(list, line, "path too long");
-		}
-	}
-	out[o] = 0;
+	(void)ctx;
+	return getenv(var);
 }
 
 static void add_file(const char *name, const char *loc, unsigned mode, unsigned uid, unsigned gid,
@@ -99,46 +80,41 @@ static void add_file(const char *name, const char *loc, unsigned mode, unsigned 
 static void pack(const char *list)
 {
 	FILE *f = fopen(list, "r");
-	char raw[4096], l[4096];
+	char raw[CPIOLIST_LINE_MAX];
 	int line = 0;
 	if (!f) {
 		fprintf(stderr, "mkcpio: %s: %s\n", list, strerror(errno));
 		exit(1);
 	}
 	while (fgets(raw, sizeof(raw), f)) {
-		char type[16], name[1024], a[2048], dtype;
-		unsigned mode, uid, gid, maj, min;
+		struct cpio_entry x;
+		const char *why;
+		int rc = cpiolist_parse_line(raw, strlen(raw), env, NULL, &x, &why);
 		line++;
-		raw[strcspn(raw, "#\n")] = 0;
-		if (sscanf(raw, "%15s", type) != 1)
+		if (rc < 0)
+			die(list, line, why);
+		if (rc == 0)
 			continue;
-		expand(raw, l, sizeof(l), list, line);
-		if (!strcmp(type, "file")) {
-			if (sscanf(l, "%*s %1023s %2047s %o %u %u", name, a, &mode, &uid, &gid) != 5)
-				die(list, line, "expected: file <name> <location> <mode> <uid> <gid>");
-			add_file(name, a, mode, uid, gid, list, line);
-		} else if (!strcmp(type, "dir")) {
-			if (sscanf(l, "%*s %1023s %o %u %u", name, &mode, &uid, &gid) != 4)
-				die(list, line, "expected: dir <name> <mode> <uid> <gid>");
-			header(name, S_IFDIR | mode, uid, gid, 0, 0, 0);
-		} else if (!strcmp(type, "nod")) {
-			if (sscanf(l, "%*s %1023s %o %u %u %c %u %u", name, &mode, &uid, &gid, &dtype, &maj, &min) != 7 ||
-			    (dtype != 'b' && dtype != 'c'))
-				die(list, line, "expected: nod <name> <mode> <uid> <gid> <b|c> <maj> <min>");
-			header(name, (dtype == 'b' ? S_IFBLK : S_IFCHR) | mode, uid, gid, 0, maj, min);
-		} else if (!strcmp(type, "slink")) {
-			if (sscanf(l, "%*s %1023s %2047s %o %u %u", name, a, &mode, &uid, &gid) != 5)
-				die(list, line, "expected: slink <name> <target> <mode> <uid> <gid>");
-			header(name, S_IFLNK | mode, uid, gid, strlen(a), 0, 0);
-			fwrite(a, 1, strlen(a), stdout);
-			offset += strlen(a);
+		switch (x.kind) {
+		case CPIO_FILE:
+			add_file(x.name, x.arg, x.mode, x.uid, x.gid, list, line);
+			break;
+		case CPIO_DIR:
+			header(x.name, S_IFDIR | x.mode, x.uid, x.gid, 0, 0, 0);
+			break;
+		case CPIO_NOD:
+			header(x.name, (x.dtype == 'b' ? S_IFBLK : S_IFCHR) | x.mode, x.uid, x.gid, 0, x.maj, x.min);
+			break;
+		case CPIO_SLINK:
+			header(x.name, S_IFLNK | x.mode, x.uid, x.gid, strlen(x.arg), 0, 0);
+			fwrite(x.arg, 1, strlen(x.arg), stdout);
+			offset += strlen(x.arg);
 			pad4();
-		} else if (!strcmp(type, "pipe") || !strcmp(type, "sock")) {
-			if (sscanf(l, "%*s %1023s %o %u %u", name, &mode, &uid, &gid) != 4)
-				die(list, line, "expected: pipe|sock <name> <mode> <uid> <gid>");
-			header(name, (type[0] == 'p' ? S_IFIFO : S_IFSOCK) | mode, uid, gid, 0, 0, 0);
-		} else {
-			die(list, line, "unknown entry type (file, dir, nod, slink, pipe, sock)");
+			break;
+		case CPIO_PIPE:
+		case CPIO_SOCK:
+			header(x.name, (x.kind == CPIO_PIPE ? S_IFIFO : S_IFSOCK) | x.mode, x.uid, x.gid, 0, 0, 0);
+			break;
 		}
 	}
 	fclose(f);

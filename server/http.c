@@ -30,6 +30,8 @@
 #define HTTP_SWEEP_MS 200
 #define HTTP_SENDFILE_CHUNK (8u << 20)	/* per call: lets the loop turn between clients */
 #define HTTP_DRAIN_MS 2000		/* after an error answer: read what the peer still sends, then close */
+#define HTTP_EVICT_MS 1000		/* at the cap, a head owed this long gives its place to a newcomer */
+#define HTTP_NOISE_PER_SEC 5		/* log lines a second about heads never finished and the cap */
 
 enum conn_state { C_HEAD, C_SEND, C_DRAIN };
 
@@ -71,6 +73,8 @@ struct http_service {
 	int nconns;
 	long long next_sweep_ms;
 	long head_timeout_ms, idle_timeout_ms, send_timeout_ms;
+	long long noise_sec;		/* the rate limit of noise_log */
+	unsigned noise_logged, noise_quiet;
 };
 
 static void conn_events(struct http_conn *c, uint32_t ev)
@@ -93,6 +97,31 @@ static void conn_log(struct http_conn *c, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	srv_log(c->svc->s, srv_mac_of(c->svc->s, c->ip), c->ip, "http", "%s", text);
+}
+
+/* What a flood of bad peers makes (heads never finished, the cap): at most
+ * HTTP_NOISE_PER_SEC lines a second, the count of the silenced ones after. */
+static void noise_log(struct http_service *svc, uint32_t ip, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void noise_log(struct http_service *svc, uint32_t ip, const char *fmt, ...)
+{
+	long long sec = monotonic_ms() / 1000;
+	char text[400];
+	va_list ap;
+	if (sec != svc->noise_sec)
+		svc->noise_sec = sec, svc->noise_logged = 0;
+	if (svc->noise_logged >= HTTP_NOISE_PER_SEC) {
+		svc->noise_quiet++;
+		return;
+	}
+	svc->noise_logged++;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (svc->noise_quiet)
+		srv_log(svc->s, srv_mac_of(svc->s, ip), ip, "http", "%s (and %u similar not logged)", text, svc->noise_quiet);
+	else
+		srv_log(svc->s, srv_mac_of(svc->s, ip), ip, "http", "%s", text);
+	svc->noise_quiet = 0;
 }
 
 static void response_reset(struct http_conn *c)
@@ -440,7 +469,7 @@ static void on_readable(struct http_conn *c)
 	}
 	if (r == 0) {
 		if (c->inlen)
-			conn_log(c, "closed in the middle of a request head (%zu bytes)", c->inlen);
+			noise_log(c->svc, c->ip, "closed in the middle of a request head (%zu bytes)", c->inlen);
 		conn_free(c);
 		return;
 	}
@@ -484,7 +513,7 @@ static void refuse_busy(struct http_service *svc, int fd, uint32_t ip)
 				   "Connection: close\r\n\r\n";
 	ssize_t w = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 	(void)w;
-	srv_log(svc->s, NULL, ip, "http", "503: %d connections open (limit %d), refused", svc->nconns, HTTP_MAX_CONNS);
+	noise_log(svc, ip, "503: %d connections open (limit %d), refused", svc->nconns, HTTP_MAX_CONNS);
 	close(fd);
 }
 
@@ -512,12 +541,30 @@ static void conn_new(struct http_service *svc, int fd, uint32_t ip)
 	conn_wait_request(c);
 }
 
+/* Slowloris: at the cap, the connection that has owed a request head the
+ * longest (idle, a partial head, or kept alive between requests), if for
+ * HTTP_EVICT_MS, or NULL.  Clients being served are never taken. */
+static struct http_conn *evictable(struct http_service *svc, long long now)
+{
+	struct http_conn *best = NULL;
+	for (struct http_conn *c = svc->conns; c; c = c->next)
+		if (c->state == C_HEAD && now - c->wait_ms >= HTTP_EVICT_MS && (!best || c->wait_ms < best->wait_ms))
+			best = c;
+	return best;
+}
+
 static void on_accepted(void *ctx, int fd, uint32_t ip)
 {
 	struct http_service *svc = ctx;
 	if (svc->nconns >= HTTP_MAX_CONNS) {
-		refuse_busy(svc, fd, ip);
-		return;
+		struct http_conn *old = evictable(svc, monotonic_ms());
+		if (!old) {
+			refuse_busy(svc, fd, ip);
+			return;
+		}
+		noise_log(svc, old->ip, "%d connections open (limit %d): dropped one that owed a request head for %lld ms",
+			  svc->nconns, HTTP_MAX_CONNS, monotonic_ms() - old->wait_ms);
+		conn_free(old);
 	}
 	conn_new(svc, fd, ip);
 }
@@ -561,7 +608,7 @@ static long sweep(struct loop_timer *t, long long now)
 			conn_abort(c, why);
 		else {
 			if (why && c->got_bytes)
-				conn_log(c, "dropped: %s within %ld ms", why, svc->head_timeout_ms);
+				noise_log(svc, c->ip, "dropped: %s within %ld ms", why, svc->head_timeout_ms);
 			conn_free(c);
 		}
 	}

@@ -34,6 +34,7 @@
 #define RX_BATCH	64		/* datagrams read per wake-up: a busy socket cannot starve others */
 #define PROGRESS_MS	250		/* how often the image's progress reaches the client table */
 #define BAD_LOG_PER_SEC	5		/* malformed-datagram log lines per second at most */
+#define REFUSAL_LOG_PER_SEC 10		/* refused-request log lines per second at most */
 #define IP_UDP_TFTP_HDR	32		/* IPv4 20 + UDP 8 + TFTP 4: blksize = MTU - 32 fills a frame */
 
 enum file_kind { FILE_OTHER, FILE_LOADER, FILE_KERNEL, FILE_IMAGE };
@@ -74,6 +75,9 @@ struct tftp_service {
 	long long bad_sec;		/* rate limit of the malformed-datagram log */
 	int bad_logged;
 	unsigned bad_quiet;
+	long long refusal_sec;		/* rate limit of the refusal log */
+	int refusal_logged;
+	unsigned refusal_quiet;
 	uint8_t rx[TFTP_PKT_MAX + 1];	/* one more than any valid datagram: longer ones are malformed */
 };
 
@@ -92,6 +96,32 @@ static void peer_log(struct server *s, uint32_t ip, const char *fmt, ...)
 	va_end(ap);
 	struct client *c = clients_by_ip(&s->clients, ip);
 	srv_log(s, c->has_mac ? c->mac : NULL, ip, "tftp", "%s", text);
+}
+
+/* A refused request: logged like peer_log, but at most REFUSAL_LOG_PER_SEC
+ * lines a second so an RRQ flood cannot fill the disk; the count of the
+ * silenced ones follows on the next line. */
+__attribute__((format(printf, 3, 4)))
+static void refusal_log(struct tftp_service *t, uint32_t ip, const char *fmt, ...)
+{
+	long long sec = monotonic_ms() / 1000;
+	char text[400];
+	va_list ap;
+	if (sec != t->refusal_sec)
+		t->refusal_sec = sec, t->refusal_logged = 0;
+	if (t->refusal_logged >= REFUSAL_LOG_PER_SEC) {
+		t->refusal_quiet++;
+		return;
+	}
+	t->refusal_logged++;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (t->refusal_quiet)
+		peer_log(t->s, ip, "%s (and %u refusals not logged)", text, t->refusal_quiet);
+	else
+		peer_log(t->s, ip, "%s", text);
+	t->refusal_quiet = 0;
 }
 
 /* "8.1 MB": decimal units, as transfer rates are usually quoted. */
@@ -544,9 +574,9 @@ static int open_file(struct tftp_service *t, const struct sockaddr_in *from, str
 	uint16_t code = fd == -ENOENT || fd == -ENOTDIR ? TFTP_ENOTFOUND :
 			fd == -EACCES || fd == -EPERM ? TFTP_EACCESS : TFTP_EUNDEF;
 	if (e.msg[0])	/* names the file: "x: not found", "../y: outside the boot folder, refused" */
-		peer_log(t->s, from->sin_addr.s_addr, "%s", e.msg);
+		refusal_log(t, from->sin_addr.s_addr, "%s", e.msg);
 	else
-		peer_log(t->s, from->sin_addr.s_addr, "refused %s: %s", name, strerror(-fd));
+		refusal_log(t, from->sin_addr.s_addr, "refused %s: %s", name, strerror(-fd));
 	reply_error(t, from, local, code, code == TFTP_EUNDEF ? "cannot read the file" : tftp_error_name(code));
 	return fd;
 }
@@ -565,17 +595,17 @@ static void start_transfer(struct tftp_service *t, const struct tftp_pkt *p, con
 	if (mode < 0 || mode == TFTP_MODE_MAIL) {
 		char m[24];
 		nb_sanitize(m, sizeof(m), p->mode, strlen(p->mode));
-		peer_log(s, ip, "refused %s: transfer mode \"%s\"", name, m);
+		refusal_log(t, ip, "refused %s: transfer mode \"%s\"", name, m);
 		reply_error(t, from, local, TFTP_EBADOP, "unsupported transfer mode");
 		return;
 	}
 	if (tftp_opts_parse(p->data, p->len, &req) < 0) {
-		peer_log(s, ip, "refused %s: an option with a malformed value", name);
+		refusal_log(t, ip, "refused %s: an option with a malformed value", name);
 		reply_error(t, from, local, TFTP_EOPTNEG, "malformed option value");
 		return;
 	}
 	if (t->n == XFER_MAX) {
-		peer_log(s, ip, "refused %s: %d transfers already running", name, XFER_MAX);
+		refusal_log(t, ip, "refused %s: %d transfers already running", name, XFER_MAX);
 		reply_error(t, from, local, TFTP_EUNDEF, "server busy");
 		return;
 	}
@@ -594,7 +624,7 @@ static void start_transfer(struct tftp_service *t, const struct tftp_pkt *p, con
 		x->buf = malloc((size_t)(x->buf_blocks * x->use.blksize));
 	}
 	if (!x || !x->buf) {
-		peer_log(s, ip, "refused %s: %s", name, sfd < 0 ? strerror(-sfd) : "out of memory");
+		refusal_log(t, ip, "refused %s: %s", name, sfd < 0 ? strerror(-sfd) : "out of memory");
 		reply_error(t, from, local, TFTP_EUNDEF, "server error");
 		if (x)
 			free(x);
@@ -615,7 +645,7 @@ static void start_transfer(struct tftp_service *t, const struct tftp_pkt *p, con
 	x->start_ms = x->progress_ms = now_ms();
 	int rc = loop_add(&s->loop, &x->h, EPOLLIN);
 	if (rc < 0) {
-		peer_log(s, ip, "refused %s: %s", name, strerror(-rc));
+		refusal_log(t, ip, "refused %s: %s", name, strerror(-rc));
 		close(sfd), close(ffd), free(x->buf), free(x);
 		return;
 	}
@@ -653,7 +683,7 @@ static void on_request(struct loop_handler *h, uint32_t events)
 		if (p.op == TFTP_WRQ) {
 			char name[96];
 			nb_sanitize(name, sizeof(name), p.file, strlen(p.file));
-			peer_log(t->s, ip, "refused a write request for %s: this server is read-only", name);
+			refusal_log(t, ip, "refused a write request for %s: this server is read-only", name);
 			reply_error(t, &from, local, TFTP_EACCESS, "read-only server");
 		} else if (p.op == TFTP_RRQ) {
 			start_transfer(t, &p, &from, local);

@@ -26,16 +26,28 @@ run_one() {
 }
 want() { [ -z "${TESTS:-}" ] || [[ $1 =~ $TESTS ]]; }
 for t in build/tests/*_test; do want "$t" && run_one "$t"; done
-# a short libFuzzer run over each parser, its corpus kept under build/ between runs
+# each parser: first the committed crash inputs (tests/fuzz-regress/NAME/)
+# replayed once, then a short libFuzzer run seeded from the committed corpus
+# (tests/fuzz-corpus/NAME/, read only) and the one kept under build/
 fuzz_one() {
-	local f=$1 name out
+	local f=$1 name out regress=() seeds=()
 	name=$(basename "$f")
 	mkdir -p "build/fuzz-corpus/$name"
-	if out=$(UBSAN_OPTIONS=halt_on_error=1 "$f" -max_total_time="${FUZZ_SECONDS:-10}" -rss_limit_mb=1024 \
-		"build/fuzz-corpus/$name" 2>&1); then
-		echo "PASS: fuzz $name: $(printf '%s\n' "$out" | grep -oE 'Done [0-9]+ runs' | tail -1) in ${FUZZ_SECONDS:-10} s, no crash"
+	for r in "tests/fuzz-regress/$name"/*; do [ -f "$r" ] && regress+=("$r"); done
+	if [ ${#regress[@]} -gt 0 ]; then
+		if out=$(UBSAN_OPTIONS=halt_on_error=1 "$f" -rss_limit_mb=1024 "${regress[@]}" 2>&1); then
+			echo "PASS: fuzz $name: ${#regress[@]} regression inputs replayed"
+		else
+			printf '%s\n' "$out" | tail -30; echo "FAIL: fuzz $name: a regression input crashes again"
+		fi
+	fi
+	[ -d "tests/fuzz-corpus/$name" ] && seeds=("tests/fuzz-corpus/$name")
+	if out=$(UBSAN_OPTIONS=halt_on_error=1 "$f" -max_total_time="${FUZZ_SECONDS:-10}" -rss_limit_mb=1024 -artifact_prefix="build/fuzz-corpus/$name-" \
+		"build/fuzz-corpus/$name" "${seeds[@]}" 2>&1); then
+		echo "PASS: fuzz $name: $(printf '%s\n' "$out" | grep -oE 'Done [0-9]+ runs' | tail -1) in ${FUZZ_SECONDS:-10} s, $(printf '%s\n' "$out" | grep -oE 'cov: [0-9]+' | tail -1) edges, no crash"
+		printf '%s\n' "$out" | grep -E '^#[0-9]+[[:space:]]+DONE' | tail -1 | sed "s/^/INFO: fuzz $name: /"
 	else
-		printf '%s\n' "$out" | tail -30; echo "FAIL: fuzz $name found a crash"
+		printf '%s\n' "$out" | tail -30; echo "FAIL: fuzz $name found a crash (add the crash-* input to tests/fuzz-regress/$name/)"
 	fi
 }
 for f in build/fuzz/*_fuzz; do
