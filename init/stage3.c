@@ -137,10 +137,14 @@ static int attach_nbd(struct boot *b)
 		for (int try = 1; try <= 4; try++) {
 			int sock = nbd_connect(u->host, u->port, c->nbd_export, 10000, &x, &b->err);
 			if (sock >= 0) {
+				if (x.oldstyle && c->nbd_export[0])
+					say("stage3", "%s: oldstyle NBD server (one export per port): export name '%s' ignored",
+					    shown, c->nbd_export);
 				if ((rc = nbd_attach(sock, x.size, x.flags, b->image_dev, sizeof(b->image_dev), &b->err)) < 0)
 					return rc;
-				say("stage3", "%s: export '%s', %llu MiB, on %s: read over the network, not copied", shown,
-				    c->nbd_export, (unsigned long long)(x.size >> 20), b->image_dev);
+				say("stage3", "%s: %s export '%s', %llu MiB, on %s: read over the network, not copied", shown,
+				    x.oldstyle ? "oldstyle" : "newstyle", x.oldstyle ? "" : c->nbd_export,
+				    (unsigned long long)(x.size >> 20), b->image_dev);
 				return 0;
 			}
 			rc = sock;
