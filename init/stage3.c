@@ -159,22 +159,20 @@ static int attach_nbd(struct boot *b)
 
 #define NFS_DIR RUN_DIR "/nfs"
 
-/* Stage 3 over NFSv3: mount the folder, loop-mount the image from there.
- * The checksum is checked by one streaming read (the seed's rule: md5 is
- * mandatory for NFS too), nothing is kept in RAM. */
-static int mount_nfs(struct boot *b)
+/* One NFS mirror: mount its folder and check the image there (the seed's
+ * rule: md5 is mandatory for NFS too) by one streaming read.  The checksum
+ * file sits beside the image, in subdir= if given.  On failure the folder
+ * is unmounted again, so the next mirror can use the mount point. */
+static int nfs_mirror(struct boot *b, const struct url *u)
 {
 	const struct boot_config *c = &b->cfg;
-	const struct url *u = &c->urls[0];
 	struct in_addr server;
-	char ip[INET_ADDRSTRLEN], shown[URL_TEXT_MAX], sum_path[600], source[URL_TEXT_MAX + 64];
+	char ip[INET_ADDRSTRLEN], shown[URL_TEXT_MAX], sum_path[600], source[URL_TEXT_MAX + 300];
 	struct expected_digest want;
-	int rc;
+	const char *slash = strrchr(c->image_path, '/');
+	int dirlen = slash ? (int)(slash - c->image_path) + 1 : 0, rc;
 
 	url_format(u, shown, sizeof(shown));
-	if (!c->image_path[0])
-		return nb_fail(&b->err, -ENOTSUP, "%s: an NFS folder that is the root file system itself is not supported; "
-			       "serve a folder holding sysrcd.dat", shown);
 	if ((rc = tcp_resolve(u->host, &server, &b->err)) < 0)
 		return rc;
 	inet_ntop(AF_INET, &server, ip, sizeof(ip));
@@ -183,13 +181,13 @@ static int mount_nfs(struct boot *b)
 	snprintf(b->image_path, sizeof(b->image_path), "%s/%s", NFS_DIR, c->image_path);
 	if (c->checksum_arg[0]) {
 		if ((rc = checksum_arg_parse(c->checksum_arg, strlen(c->checksum_arg), &want, &b->err)) < 0)
-			return rc;
+			goto fail;
 		snprintf(source, sizeof(source), "checksum= argument");
 	} else if (c->check != CHECK_SKIP && c->sum_name[0]) {
-		snprintf(sum_path, sizeof(sum_path), "%s/%s", NFS_DIR, c->sum_name);
+		snprintf(sum_path, sizeof(sum_path), "%s/%.*s%s", NFS_DIR, dirlen, c->image_path, c->sum_name);
 		if ((rc = read_checksum_file(sum_path, url_base_name(c->image_path), &want, &b->err)) < 0)
-			return rc;
-		snprintf(source, sizeof(source), "%s:%s/%s", u->host, u->path, c->sum_name);
+			goto fail;
+		snprintf(source, sizeof(source), "%s:%s/%.*s%s", u->host, u->path, dirlen, c->image_path, c->sum_name);
 	} else {
 		say("stage3", "%s: %s on NFS, NOT verified (%s)", shown, c->image_path,
 		    c->check == CHECK_SKIP ? "nocheck" : "no checksum file for this form");
@@ -197,10 +195,35 @@ static int mount_nfs(struct boot *b)
 	}
 	uint64_t t0 = monotonic_ns();
 	if ((rc = verify_file(b->image_path, &want, source, &b->err)) < 0)
-		return rc;
+		goto fail;
 	say("stage3", "%s: %s on NFS, %s verified against %s in %.2f s (read once, not copied)", shown, c->image_path,
 	    hash_name(want.algo), source, seconds_since(t0));
 	return 0;
+fail:
+	nfs_unmount(NFS_DIR);
+	return rc;
+}
+
+/* Stage 3 over NFSv3: the mirrors in order, the first whose folder mounts
+ * and whose image verifies is used; it is loop-mounted from there, nothing
+ * is kept in RAM. */
+static int mount_nfs(struct boot *b)
+{
+	const struct boot_config *c = &b->cfg;
+	char shown[URL_TEXT_MAX];
+	int rc = -EINVAL;
+
+	url_format(&c->urls[0], shown, sizeof(shown));
+	if (!c->image_path[0])
+		return nb_fail(&b->err, -ENOTSUP, "%s: an NFS folder that is the root file system itself is not supported; "
+			       "serve a folder holding sysrcd.dat", shown);
+	for (int i = 0; i < c->nurls; i++) {
+		if ((rc = nfs_mirror(b, &c->urls[i])) == 0)
+			return 0;
+		if (i + 1 < c->nurls)
+			say("stage3", "%s; trying the next mirror (%d of %d)", b->err.msg, i + 2, c->nurls);
+	}
+	return rc;
 }
 
 int fetch_root_image(struct boot *b)

@@ -11,8 +11,12 @@ MARK='NETBOOT-TEST-ROOT-OK'
 ip link set lo up
 
 export_dir=$TMP/export
-mkdir -p "$export_dir" "$TMP/ganesha" "$TMP/rpcbind"
+# mirrors: an empty export (mounts, no image) and one with the image in subdir v4/
+empty_dir=$TMP/empty
+sub_dir=$TMP/sub
+mkdir -p "$export_dir" "$empty_dir" "$sub_dir" "$TMP/ganesha" "$TMP/rpcbind"
 image_dir "$export_dir"
+image_dir "$sub_dir/v4"
 chmod -R a+rX "$TMP"
 cat > "$TMP/ganesha/ganesha.conf" <<CONF
 NFS_CORE_PARAM {
@@ -28,6 +32,26 @@ EXPORT {
 	Export_Id = 1;
 	Path = $export_dir;
 	Pseudo = $export_dir;
+	Access_Type = RO;
+	Squash = No_Root_Squash;
+	Protocols = 3;
+	Transports = TCP;
+	FSAL { Name = VFS; }
+}
+EXPORT {
+	Export_Id = 2;
+	Path = $empty_dir;
+	Pseudo = $empty_dir;
+	Access_Type = RO;
+	Squash = No_Root_Squash;
+	Protocols = 3;
+	Transports = TCP;
+	FSAL { Name = VFS; }
+}
+EXPORT {
+	Export_Id = 3;
+	Path = $sub_dir;
+	Pseudo = $sub_dir;
 	Access_Type = RO;
 	Squash = No_Root_Squash;
 	Protocols = 3;
@@ -50,6 +74,20 @@ if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" && grep -qa "sy
 	echo "PASS: netboot=nfs:// boots from the NFSv3 folder, md5 verified, no copy in RAM"
 else
 	echo "FAIL: netboot=nfs:// did not boot"; grep -a 'netboot' "$log" | tail -5
+fi
+
+# mirrors in order with subdir=: a folder that is not exported, an export
+# without the image (mounted, then unmounted again), then the good one
+log=$TMP/nfs-mirrors.log
+qemu_boot "$log" direct virtio-net-pci \
+	"netboot=nfs://10.0.2.2:$TMP/nothere,nfs://10.0.2.2:$empty_dir nfsboot=10.0.2.2:$sub_dir subdir=v4"
+if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" &&
+   grep -qa "trying the next mirror (2 of 3)" "$log" && grep -qa "trying the next mirror (3 of 3)" "$log" &&
+   grep -qa "nfs://10.0.2.2:$sub_dir: v4/sysrcd.dat on NFS, md5 verified against 10.0.2.2:$sub_dir/v4/sysrcd.md5" "$log"; then
+	echo "INFO: NFS boot from the third mirror reached the test root in ${QEMU_SECONDS}s"
+	echo "PASS: NFS mirrors tried in order (unexported, no image, good), subdir=v4 holds image and md5"
+else
+	echo "FAIL: NFS mirrors + subdir="; grep -a 'netboot' "$log" | tail -8
 fi
 
 # a corrupted image on NFS must not boot either
