@@ -90,6 +90,19 @@ else
 	echo "FAIL: NFS mirrors + subdir="; grep -a 'netboot' "$log" | tail -8
 fi
 
+# docache: the image copied into RAM, the copy verified, the folder unmounted
+log=$TMP/nfs-docache.log
+qemu_boot "$log" direct virtio-net-pci "nfsboot=10.0.2.2:$export_dir docache"
+if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" &&
+   grep -qa "bytes copied from /run/netboot/nfs/sysrcd.dat into RAM" "$log" &&
+   grep -qa "the copy of sysrcd.dat md5 verified against 10.0.2.2:$export_dir/sysrcd.md5 .*NFS unmounted" "$log" &&
+   grep -qa "mounts: .*/run/netboot/image:tmpfs" "$log" && ! grep -qa "mounts: .*:nfs " "$log"; then
+	echo "INFO: NFS docache boot reached the test root in ${QEMU_SECONDS}s"
+	echo "PASS: nfsboot= docache: copied into RAM, the copy md5-verified, NFS unmounted before switch_root"
+else
+	echo "FAIL: nfsboot= docache"; grep -a 'netboot' "$log" | tail -8
+fi
+
 # a corrupted image on NFS must not boot either
 printf 'X' | dd of="$export_dir/sysrcd.dat" bs=1 seek=70000 conv=notrunc status=none
 log=$TMP/nfs-bad.log
@@ -99,4 +112,14 @@ if grep -qa "FAILED at stage3: .*sysrcd.dat: md5 mismatch" "$log" && ! grep -qa 
 	echo "PASS: nfsboot= with a corrupted image: md5 mismatch, not booted"
 else
 	echo "FAIL: nfsboot= corrupted image"; grep -a 'netboot' "$log" | tail -5
+fi
+
+# ... nor with docache: the copy fails its check, RAM is given back
+log=$TMP/nfs-docache-bad.log
+qemu_boot "$log" direct virtio-net-pci "nfsboot=10.0.2.2:$export_dir docache"
+qemu_wait "$log" "FAILED at|$MARK" >/dev/null
+if grep -qa "FAILED at stage3: .*sysrcd.dat: md5 mismatch" "$log" && ! grep -qa "$MARK" "$log"; then
+	echo "PASS: nfsboot= docache with a corrupted image: the copy's md5 mismatch, not booted"
+else
+	echo "FAIL: nfsboot= docache corrupted image"; grep -a 'netboot' "$log" | tail -5
 fi
