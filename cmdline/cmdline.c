@@ -73,7 +73,8 @@ static int opt_setkmap(struct cl_ctx *c, const struct cl_arg *a)
 	return 0;
 }
 
-/* subdir= only matters on local media; kept relative and free of "..". */
+/* subdir=: the folder of sysrcd.dat inside an NFS source (see
+ * cl_finish_subdir); kept free of "..". */
 static int opt_subdir(struct cl_ctx *c, const struct cl_arg *a)
 {
 	if (a->vlen == 0 || memmem(a->val, a->vlen, "..", 2) ||
@@ -215,5 +216,7 @@ int cmdline_parse(const char *buf, size_t len, struct boot_config *cfg, struct e
 		if ((rc = handle(&c, &a)) < 0)
 			return rc;
 	}
-	return cl_finish_archiso(&c);
+	if ((rc = cl_finish_archiso(&c)) < 0)
+		return rc;
+	return cl_finish_subdir(&c);
 }

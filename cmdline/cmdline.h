@@ -67,7 +67,7 @@ struct boot_config {
 					 * algo md5|sha256|sha512, hex length checked */
 	enum check_mode check;		/* docheck / nocheck / archiso's bare checksum */
 	char proxy[256];		/* proxy=http://host:port */
-	char subdir[128];
+	char subdir[128];		/* as given; cl_finish_subdir folds it into image_path (NFS) */
 	bool docache;
 
 	/* network */

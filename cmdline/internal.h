@@ -84,4 +84,5 @@ struct iface_plan *cl_iface(struct cl_ctx *c, const char *name, size_t n);
 int cl_add_dns(struct cl_ctx *c, uint32_t addr);
 /* opt_source.c: turns the archiso_* options into mirrors, after the line. */
 int cl_finish_archiso(struct cl_ctx *c);
+int cl_finish_subdir(struct cl_ctx *c);	/* after the sources: subdir= moves the NFS image */
 #endif

@@ -308,6 +308,38 @@ int cl_finish_archiso(struct cl_ctx *c)
 	return 0;
 }
 
+/* subdir=DIR, as SystemRescueCd's own init read it: sysrcd.dat (and its
+ * md5) sit in DIR under the root of the medium, and an NFS folder is
+ * mounted as one.  An http://, tftp:// or nbd:// source names the image
+ * itself, so there it changes nothing.  Applied once all options are read:
+ * subdir= may come before or after the source. */
+int cl_finish_subdir(struct cl_ctx *c)
+{
+	struct boot_config *cfg = c->cfg;
+	const char *d = cfg->subdir;
+	size_t n;
+
+	if (!d[0] || cfg->source != SOURCE_NFS || strcmp(cfg->image_path, "sysrcd.dat"))
+		return 0;
+	d += strspn(d, "/");
+	for (n = strlen(d); n && d[n - 1] == '/'; n--)
+		;
+	if (n == 0)
+		return 0;	/* subdir=/ is the folder itself */
+	if (n + 1 + strlen(cfg->image_path) >= sizeof(cfg->image_path)) {
+		struct cl_arg a = { .key = "subdir", .klen = 6, .val = cfg->subdir, .vlen = strlen(cfg->subdir),
+				    .has_val = true };
+		c->arg = &a;
+		return cl_fail(c, "the image's path in the NFS folder would be longer than %zu characters",
+			       sizeof(cfg->image_path) - 1);
+	}
+	/* length checked above: DIR '/' image, shifted into place */
+	size_t ilen = strlen(cfg->image_path);
+	memmove(cfg->image_path + n + 1, cfg->image_path, ilen + 1);
+	memmove(cfg->image_path, d, n);
+	cfg->image_path[n] = '/';
+	return 0;
+}
 
 /* checksum=<algo>:<hex> is ours; a bare "checksum" or "checksum=y" is
  * archiso's "verify the image against its .sha512 file". */

@@ -20,7 +20,7 @@ int main(void)
 	STAGE("cmdline", read_cmdline(&b));		/* /proc/cmdline -> b.cfg */
 	STAGE("modules", load_modules(&b));		/* NIC driver, loop, squashfs */
 	STAGE("network", bring_up_network(&b));		/* DHCP or static, resolv.conf, handover */
-	STAGE("stage3", fetch_root_image(&b));		/* HTTP/TFTP into tmpfs, verified */
+	STAGE("stage3", fetch_root_image(&b));		/* HTTP/TFTP into tmpfs, verified; NBD/NFS attached (docache: copied) */
 	STAGE("mount", mount_root_image(&b));		/* loop + squashfs + overlay */
 	STAGE("switch_root", enter_root(&b));		/* exec the image's init */
 	rescue(&b, "switch_root");

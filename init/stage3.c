@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include "fetch/fetch.h"
@@ -50,9 +52,11 @@ static int open_image(void *ctx, uint64_t size, struct errbuf *e)
 
 	/* written so that no announced size can overflow: the size comes from the network */
 	if (size && avail && (avail <= RAM_RESERVE || size > avail - RAM_RESERVE || size > UINT64_MAX / 2))
-		return nb_fail(e, -ENOMEM, "%s needs %llu MiB, %llu MiB free: use nbdboot= or nfsboot=, or give the machine more RAM",
+		return nb_fail(e, -ENOMEM, "%s needs %llu MiB, %llu MiB free: %s, or give the machine more RAM",
 			       name, (unsigned long long)((size + MIB - 1) / MIB),
-			       (unsigned long long)(avail > RAM_RESERVE ? (avail - RAM_RESERVE) / MIB : 0));
+			       (unsigned long long)(avail > RAM_RESERVE ? (avail - RAM_RESERVE) / MIB : 0),
+			       b->cfg.docache && (b->cfg.source == SOURCE_NBD || b->cfg.source == SOURCE_NFS)
+			       ? "drop docache to read it over the network" : "use nbdboot= or nfsboot=");
 	/* exactly the image (plus a few pages of tmpfs overhead); unknown size (chunked): what is free */
 	uint64_t tmpfs_size = size ? (size + 4 * 4096 + 4095) & ~4095ull
 				   : avail > RAM_RESERVE ? avail - RAM_RESERVE : 64 * MIB;
@@ -65,6 +69,75 @@ static int open_image(void *ctx, uint64_t size, struct errbuf *e)
 	say("stage3", "%s: %llu MiB into RAM (%llu MiB free)", name, (unsigned long long)(size / MIB),
 	    (unsigned long long)(avail / MIB));
 	return fd;
+}
+
+/* Undoes open_image after a failed copy: the next mirror mounts it again. */
+static void drop_copy(struct boot *b)
+{
+	unlink(b->image_path);
+	umount2(IMAGE_DIR, MNT_DETACH);
+}
+
+static int write_full(int fd, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t k = write(fd, p, len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		len -= (size_t)k;
+	}
+	return 0;
+}
+
+/* docache: copies size bytes of src (the NBD device, or the image on NFS)
+ * into a tmpfs sized to them (RAM checked first, as for a download) and
+ * points b->image_path at the copy.  Fewer bytes than size is an error. */
+static int copy_to_ram(struct boot *b, const char *src, uint64_t size, const char *name)
+{
+	enum { CHUNK = 1 << 20 };
+	uint64_t t0 = monotonic_ns(), done = 0;
+	int in, out, rc = 0;
+	uint8_t *buf = malloc(CHUNK);
+
+	if (!buf)
+		return nb_fail(&b->err, -ENOMEM, "docache: out of memory");
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+		free(buf);
+		return nb_fail(&b->err, -errno, "docache: %s: %s", src, strerror(errno));
+	}
+	snprintf(b->image_path, sizeof(b->image_path), "%s/%s", IMAGE_DIR, name);
+	if ((out = open_image(b, size, &b->err)) < 0) {
+		free(buf);
+		close(in);
+		return out;
+	}
+	while (rc == 0 && done < size) {
+		ssize_t n = read(in, buf, size - done < CHUNK ? (size_t)(size - done) : CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			rc = nb_fail(&b->err, n < 0 ? -errno : -EIO, "docache: %s: %s after %llu of %llu bytes", src,
+				     n < 0 ? strerror(errno) : "ended early", (unsigned long long)done,
+				     (unsigned long long)size);
+		if (rc == 0 && write_full(out, buf, (size_t)n) < 0)
+			rc = nb_fail(&b->err, -errno, "docache: %s: %s", b->image_path, strerror(errno));
+		if (rc == 0)
+			done += (uint64_t)n;
+	}
+	free(buf);
+	close(in);
+	if (close(out) < 0 && rc == 0)
+		rc = nb_fail(&b->err, -errno, "docache: %s: %s", b->image_path, strerror(errno));
+	if (rc < 0) {
+		drop_copy(b);
+		return rc;
+	}
+	say("stage3", "%s: %llu bytes copied from %s into RAM in %.2f s (docache)", name, (unsigned long long)done, src,
+	    seconds_since(t0));
+	return 0;
 }
 
 /* archiso's ${pxeserver}: the server the firmware booted from, known only now */
@@ -118,6 +191,36 @@ static int fetch_copy(struct boot *b)
 	return 0;
 }
 
+/* docache over NBD: the device's bytes into RAM, checked against the
+ * export's size (the only check the seed's NBD had), then the connection
+ * ended, so the booted system owes nothing to the server. */
+static int cache_nbd(struct boot *b, uint64_t size)
+{
+	char dev[sizeof(b->image_dev)];
+	uint64_t visible = size - size % 512;	/* what the device shows (mount/nbd.c) */
+	struct stat st;
+	int rc;
+
+	memcpy(dev, b->image_dev, sizeof(dev));
+	if ((rc = copy_to_ram(b, dev, visible, "sysrcd.dat")) < 0)
+		return rc;
+	if (stat(b->image_path, &st) < 0)
+		st.st_size = -1;
+	if ((uint64_t)st.st_size != visible) {
+		rc = nb_fail(&b->err, -EIO, "docache: %s holds %lld bytes, the export %llu", b->image_path,
+			     (long long)st.st_size, (unsigned long long)visible);
+		drop_copy(b);
+		return rc;
+	}
+	if ((rc = nbd_detach(dev, &b->err)) < 0)
+		say("stage3", "%s (the copy in RAM is used all the same)", b->err.msg);
+	else
+		say("stage3", "%s: %llu bytes in RAM, the export's size; NBD disconnected, the server is no longer needed",
+		    dev, (unsigned long long)visible);
+	b->image_dev[0] = '\0';	/* mount_root_image loop-mounts the copy */
+	return 0;
+}
+
 /* Stage 3 without a copy: the export is the squashfs, read block by block
  * through /dev/nbdN.  Mirrors in order, each with a few tries (the server
  * may still be starting); the seed's system has no checksum for NBD. */
@@ -137,11 +240,16 @@ static int attach_nbd(struct boot *b)
 		for (int try = 1; try <= 4; try++) {
 			int sock = nbd_connect(u->host, u->port, c->nbd_export, 10000, &x, &b->err);
 			if (sock >= 0) {
+				if (x.oldstyle && c->nbd_export[0])
+					say("stage3", "%s: oldstyle NBD server (one export per port): export name '%s' ignored",
+					    shown, c->nbd_export);
 				if ((rc = nbd_attach(sock, x.size, x.flags, b->image_dev, sizeof(b->image_dev), &b->err)) < 0)
 					return rc;
-				say("stage3", "%s: export '%s', %llu MiB, on %s: read over the network, not copied", shown,
-				    c->nbd_export, (unsigned long long)(x.size >> 20), b->image_dev);
-				return 0;
+				say("stage3", "%s: %s export '%s', %llu MiB, on %s: %s", shown,
+				    x.oldstyle ? "oldstyle" : "newstyle", x.oldstyle ? "" : c->nbd_export,
+				    (unsigned long long)(x.size >> 20), b->image_dev,
+				    c->docache ? "copying it into RAM (docache)" : "read over the network, not copied");
+				return c->docache ? cache_nbd(b, x.size) : 0;
 			}
 			rc = sock;
 			if (rc != -ECONNREFUSED && rc != -ETIMEDOUT && rc != -EHOSTUNREACH && rc != -EAGAIN)
@@ -155,22 +263,49 @@ static int attach_nbd(struct boot *b)
 
 #define NFS_DIR RUN_DIR "/nfs"
 
-/* Stage 3 over NFSv3: mount the folder, loop-mount the image from there.
- * The checksum is checked by one streaming read (the seed's rule: md5 is
- * mandatory for NFS too), nothing is kept in RAM. */
-static int mount_nfs(struct boot *b)
+/* docache over NFS: the image copied into RAM and the copy verified (want
+ * NULL: nocheck or no checksum file), then the folder unmounted. */
+static int cache_nfs(struct boot *b, const char *shown, const struct expected_digest *want, const char *source)
 {
-	const struct boot_config *c = &b->cfg;
-	const struct url *u = &c->urls[0];
-	struct in_addr server;
-	char ip[INET_ADDRSTRLEN], shown[URL_TEXT_MAX], sum_path[600], source[URL_TEXT_MAX + 64];
-	struct expected_digest want;
+	const char *name = url_base_name(b->cfg.image_path);
+	char src[sizeof(b->image_path)];
+	struct stat st;
 	int rc;
 
+	memcpy(src, b->image_path, sizeof(src));
+	if (stat(src, &st) < 0)
+		return nb_fail(&b->err, -errno, "%s: %s: %s", shown, b->cfg.image_path, strerror(errno));
+	if ((rc = copy_to_ram(b, src, (uint64_t)st.st_size, name)) < 0)
+		return rc;
+	uint64_t t0 = monotonic_ns();
+	if (want && (rc = verify_file(b->image_path, want, source, &b->err)) < 0) {
+		drop_copy(b);
+		return rc;
+	}
+	nfs_unmount(NFS_DIR);
+	if (want)
+		say("stage3", "%s: the copy of %s %s verified against %s in %.2f s; NFS unmounted, the server is no "
+		    "longer needed", shown, b->cfg.image_path, hash_name(want->algo), source, seconds_since(t0));
+	else
+		say("stage3", "%s: the copy of %s NOT verified (%s); NFS unmounted, the server is no longer needed", shown,
+		    b->cfg.image_path, b->cfg.check == CHECK_SKIP ? "nocheck" : "no checksum file for this form");
+	return 0;
+}
+
+/* One NFS mirror: mount its folder and check the image there (the seed's
+ * rule: md5 is mandatory for NFS too) by one streaming read.  The checksum
+ * file sits beside the image, in subdir= if given.  On failure the folder
+ * is unmounted again, so the next mirror can use the mount point. */
+static int nfs_mirror(struct boot *b, const struct url *u)
+{
+	const struct boot_config *c = &b->cfg;
+	struct in_addr server;
+	char ip[INET_ADDRSTRLEN], shown[URL_TEXT_MAX], sum_path[600], source[URL_TEXT_MAX + 300];
+	struct expected_digest want;
+	const char *slash = strrchr(c->image_path, '/');
+	int dirlen = slash ? (int)(slash - c->image_path) + 1 : 0, rc;
+
 	url_format(u, shown, sizeof(shown));
-	if (!c->image_path[0])
-		return nb_fail(&b->err, -ENOTSUP, "%s: an NFS folder that is the root file system itself is not supported; "
-			       "serve a folder holding sysrcd.dat", shown);
 	if ((rc = tcp_resolve(u->host, &server, &b->err)) < 0)
 		return rc;
 	inet_ntop(AF_INET, &server, ip, sizeof(ip));
@@ -179,24 +314,57 @@ static int mount_nfs(struct boot *b)
 	snprintf(b->image_path, sizeof(b->image_path), "%s/%s", NFS_DIR, c->image_path);
 	if (c->checksum_arg[0]) {
 		if ((rc = checksum_arg_parse(c->checksum_arg, strlen(c->checksum_arg), &want, &b->err)) < 0)
-			return rc;
+			goto fail;
 		snprintf(source, sizeof(source), "checksum= argument");
 	} else if (c->check != CHECK_SKIP && c->sum_name[0]) {
-		snprintf(sum_path, sizeof(sum_path), "%s/%s", NFS_DIR, c->sum_name);
+		snprintf(sum_path, sizeof(sum_path), "%s/%.*s%s", NFS_DIR, dirlen, c->image_path, c->sum_name);
 		if ((rc = read_checksum_file(sum_path, url_base_name(c->image_path), &want, &b->err)) < 0)
-			return rc;
-		snprintf(source, sizeof(source), "%s:%s/%s", u->host, u->path, c->sum_name);
+			goto fail;
+		snprintf(source, sizeof(source), "%s:%s/%.*s%s", u->host, u->path, dirlen, c->image_path, c->sum_name);
 	} else {
+		source[0] = '\0';
+	}
+	if (c->docache) {
+		if ((rc = cache_nfs(b, shown, source[0] ? &want : NULL, source)) < 0)
+			goto fail;
+		return 0;
+	}
+	if (!source[0]) {
 		say("stage3", "%s: %s on NFS, NOT verified (%s)", shown, c->image_path,
 		    c->check == CHECK_SKIP ? "nocheck" : "no checksum file for this form");
 		return 0;
 	}
 	uint64_t t0 = monotonic_ns();
 	if ((rc = verify_file(b->image_path, &want, source, &b->err)) < 0)
-		return rc;
+		goto fail;
 	say("stage3", "%s: %s on NFS, %s verified against %s in %.2f s (read once, not copied)", shown, c->image_path,
 	    hash_name(want.algo), source, seconds_since(t0));
 	return 0;
+fail:
+	nfs_unmount(NFS_DIR);
+	return rc;
+}
+
+/* Stage 3 over NFSv3: the mirrors in order, the first whose folder mounts
+ * and whose image verifies is used; it is loop-mounted from there, nothing
+ * is kept in RAM. */
+static int mount_nfs(struct boot *b)
+{
+	const struct boot_config *c = &b->cfg;
+	char shown[URL_TEXT_MAX];
+	int rc = -EINVAL;
+
+	url_format(&c->urls[0], shown, sizeof(shown));
+	if (!c->image_path[0])
+		return nb_fail(&b->err, -ENOTSUP, "%s: an NFS folder that is the root file system itself is not supported; "
+			       "serve a folder holding sysrcd.dat", shown);
+	for (int i = 0; i < c->nurls; i++) {
+		if ((rc = nfs_mirror(b, &c->urls[i])) == 0)
+			return 0;
+		if (i + 1 < c->nurls)
+			say("stage3", "%s; trying the next mirror (%d of %d)", b->err.msg, i + 2, c->nurls);
+	}
+	return rc;
 }
 
 int fetch_root_image(struct boot *b)

@@ -78,3 +78,25 @@ fail:
 	close(sock);
 	return rc;
 }
+
+int nbd_detach(const char *dev, struct errbuf *e)
+{
+	int n, fd;
+
+	if (sscanf(dev, "/dev/nbd%d", &n) != 1)
+		return nb_fail(e, -EINVAL, "nbd: %s is not an NBD device", dev);
+	if ((fd = open(dev, O_RDWR | O_CLOEXEC)) < 0)
+		return nb_fail(e, -errno, "nbd: %s: %s", dev, strerror(errno));
+	int rc = ioctl(fd, NBD_DISCONNECT) < 0 ? -errno : 0;
+	close(fd);
+	if (rc < 0)
+		return nb_fail(e, rc, "nbd: disconnecting %s: %s", dev, strerror(-rc));
+	for (int waited = 0; nbd_running(n); waited += 20) {
+		if (waited >= NBD_READY_WAIT_MS)
+			return nb_fail(e, -ETIMEDOUT, "nbd: %s still connected %d s after NBD_DISCONNECT", dev,
+				       NBD_READY_WAIT_MS / 1000);
+		struct timespec ts = { 0, 20 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}

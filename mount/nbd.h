@@ -13,4 +13,8 @@
  * until the device answers, writes "/dev/nbdN" into dev.  sock is handed
  * over: the caller must not use it any more. */
 int nbd_attach(int sock, uint64_t size, uint16_t flags, char *dev, size_t devlen, struct errbuf *e);
+/* Ends dev's connection (NBD_DISCONNECT: the server is sent NBD_CMD_DISC)
+ * and waits until the request loop has let go of it (docache: the image is
+ * in RAM now).  The child that ran NBD_DO_IT exits; the booted init reaps it. */
+int nbd_detach(const char *dev, struct errbuf *e);
 #endif

@@ -22,3 +22,8 @@ int nfs_mount_v3(const char *server_ip, uint16_t port, const char *dir, const ch
 	}
 	return 0;
 }
+
+void nfs_unmount(const char *target)
+{
+	(void)umount2(target, MNT_DETACH);
+}

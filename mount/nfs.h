@@ -9,4 +9,7 @@
 /* Mounts server_ip:dir on target (created), NFSv3 over TCP, no locking
  * (there is no statd in an initramfs). */
 int nfs_mount_v3(const char *server_ip, uint16_t port, const char *dir, const char *target, struct errbuf *e);
+/* Detaches target (lazily: a file still open there must not block the
+ * next mirror or switch_root); best effort. */
+void nfs_unmount(const char *target);
 #endif

@@ -39,15 +39,16 @@ static void describe(char *dst, size_t cap, const char *host, uint16_t port, con
 	snprintf(dst, cap, strchr(host, ':') ? "nbd://[%.100s]:%u/%s" : "nbd://%.100s:%u/%s", host, port, clean);
 }
 
-/* Reads the 18-byte greeting, refusing a peer whose first bytes are not
- * NBDMAGIC as soon as they arrive (an HTTP or SSH server says so at once). */
-static int read_greeting(int fd, int timeout_ms, uint16_t *hflags, const char *where, struct errbuf *e)
+/* Reads the 18-byte greeting into g, refusing a peer whose first bytes are
+ * not NBDMAGIC as soon as they arrive (an HTTP or SSH server says so at
+ * once).  Returns NBD_NEWSTYLE or NBD_OLDSTYLE (g then holds 18 bytes of
+ * the oldstyle header) or a negative errno. */
+static int read_greeting(int fd, int timeout_ms, uint8_t *g, uint16_t *hflags, const char *where, struct errbuf *e)
 {
-	uint8_t g[NBD_GREETING_LEN];
 	size_t have = 0;
 
-	while (have < sizeof(g)) {
-		ssize_t n = tcp_read(fd, g + have, sizeof(g) - have, timeout_ms);
+	while (have < NBD_GREETING_LEN) {
+		ssize_t n = tcp_read(fd, g + have, NBD_GREETING_LEN - have, timeout_ms);
 		if (n == -ETIMEDOUT)
 			return nb_fail(e, -ETIMEDOUT, "%s: no NBD greeting within %d ms (not an NBD server?)", where,
 				       timeout_ms);
@@ -66,6 +67,24 @@ static int read_greeting(int fd, int timeout_ms, uint16_t *hflags, const char *w
 	int rc = nbd_parse_greeting(g, have, hflags, e);
 	if (rc < 0) {
 		char why[sizeof(e->msg)];
+		memcpy(why, e->msg, sizeof(why));
+		return nb_fail(e, rc, "%s: %s", where, why);
+	}
+	return rc;
+}
+
+/* An oldstyle server sends the export at once: the rest of its header
+ * after the greeting's 18 bytes in g, then the transmission phase. */
+static int read_oldstyle(int fd, uint8_t *g, int timeout_ms, struct nbd_export *out, const char *where,
+			 struct errbuf *e)
+{
+	char why[sizeof(e->msg)];
+	int rc = read_full(fd, g + NBD_GREETING_LEN, NBD_OLDSTYLE_LEN - NBD_GREETING_LEN, timeout_ms, NULL);
+	if (rc < 0)
+		return nb_fail(e, rc, "%s: reading the oldstyle NBD header: %s", where,
+			       rc == -ECONNRESET ? "server closed the connection" : strerror(-rc));
+	rc = nbd_parse_oldstyle(g, NBD_OLDSTYLE_LEN, out, e);
+	if (rc < 0) {
 		memcpy(why, e->msg, sizeof(why));
 		return nb_fail(e, rc, "%s: %s", where, why);
 	}
@@ -203,7 +222,7 @@ int nbd_connect(const char *host, uint16_t port, const char *export_name, int ti
 		struct errbuf *e)
 {
 	char where[200], why[sizeof(e->msg)];
-	uint8_t cf[4];
+	uint8_t cf[4], g[NBD_OLDSTYLE_LEN];
 	uint16_t hflags;
 	int fd, rc;
 
@@ -215,7 +234,14 @@ int nbd_connect(const char *host, uint16_t port, const char *export_name, int ti
 		memcpy(why, e->msg, sizeof(why));
 		return nb_fail(e, fd, "%s: %s", where, why);
 	}
-	rc = read_greeting(fd, timeout_ms, &hflags, where, e);
+	rc = read_greeting(fd, timeout_ms, g, &hflags, where, e);
+	if (rc == NBD_OLDSTYLE) {
+		/* one export per port: export_name cannot be asked for */
+		rc = read_oldstyle(fd, g, timeout_ms, out, where, e);
+		if (rc < 0)
+			goto fail;
+		return fd;
+	}
 	if (rc < 0)
 		goto fail;
 	int fixed = !!(hflags & NBD_FLAG_FIXED_NEWSTYLE), no_zeroes = !!(hflags & NBD_FLAG_NO_ZEROES);

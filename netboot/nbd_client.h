@@ -1,5 +1,6 @@
 /* NBD client: the fixed newstyle handshake (NBD_OPT_GO, falling back to
- * NBD_OPT_EXPORT_NAME) and plain reads in the transmission phase.  /init
+ * NBD_OPT_EXPORT_NAME), the oldstyle one (nbdkit --oldstyle, nbd-server
+ * 2.x: told apart by the greeting's second magic) and plain reads in the transmission phase.  /init
  * hands the connected socket to the kernel's nbd driver; the host tool reads
  * through nbd_read.  Codec: netboot/nbd_wire.h. */
 #ifndef NETBOOT_NBD_CLIENT_H
@@ -12,10 +13,12 @@
 #define NBD_READ_MAX		(32u << 20)	/* largest single read we ask for (nbd-server's limit) */
 
 /* Connects to host:port and negotiates export_name ("" for the default
- * export).  Returns the socket (blocking, in the transmission phase, no
- * structured replies, close-on-exec) with *out filled, or a negative errno
+ * export); an oldstyle server has one export per port and export_name is
+ * not sent: out->oldstyle says so, the caller tells the user.  Returns the
+ * socket (blocking, in the transmission phase, no structured replies,
+ * close-on-exec) with *out filled, or a negative errno
  * with e naming nbd://host:port/export and the cause: -ENOENT no such export,
- * -EACCES refused by policy, -EPROTO not an NBD server / garbage / oldstyle,
+ * -EACCES refused by policy, -EPROTO not an NBD server / garbage,
  * -EPROTONOSUPPORT TLS required, -ETIMEDOUT, or tcp_connect's errors.
  * timeout_ms bounds each step (connect, each read and write). */
 int nbd_connect(const char *host, uint16_t port, const char *export_name, int timeout_ms, struct nbd_export *out,

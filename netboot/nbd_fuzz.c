@@ -1,7 +1,7 @@
 /* libFuzzer harness for netboot/nbd_wire.c: the input is read as each thing
- * a server (or, for requests, a client) can send: the greeting, an option
- * reply header, an NBD_REP_INFO payload, an error reply, the answer to
- * NBD_OPT_EXPORT_NAME, a transmission request and a simple reply; what
+ * a server (or, for requests, a client) can send: the greeting, an oldstyle
+ * header, an option reply header, an NBD_REP_INFO payload, an error reply,
+ * the answer to NBD_OPT_EXPORT_NAME, a transmission request and a simple reply; what
  * parses is built again and must read back the same.  The input is copied
  * to a heap buffer of its exact size so ASan sees any read past the end. */
 #include <errno.h>
@@ -21,14 +21,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint16_t hf;
 	struct nbd_opt_reply h;
 	struct nbd_info in;
-	struct nbd_export ex;
+	struct nbd_export ex, ex2;
 	struct nbd_request rq, rq2;
 	struct nbd_simple_reply rp, rp2;
 
 	if (!buf)
 		return 0;
 	memcpy(buf, data, size);
-	if (nbd_parse_greeting(buf, size, &hf, &e) == 0 && (size < NBD_GREETING_LEN || !nbd_greeting_prefix_ok(buf, size)))
+	int style = nbd_parse_greeting(buf, size, &hf, &e);
+	if ((style == NBD_NEWSTYLE && (size < NBD_GREETING_LEN || !nbd_greeting_prefix_ok(buf, size))) ||
+	    (style == NBD_OLDSTYLE && size < 16))
+		abort();
+	/* an oldstyle header that parses is built again: the same 28 bytes
+	 * (flags' high half and the pad aside), reading back the same */
+	if (nbd_parse_oldstyle(buf, size, &ex, &e) == 0 &&
+	    (style != NBD_OLDSTYLE || size < NBD_OLDSTYLE_LEN || !ex.oldstyle ||
+	     nbd_build_oldstyle(out, sizeof(out), ex.size, ex.flags) != NBD_OLDSTYLE_LEN || memcmp(out, buf, 24) ||
+	     memcmp(out + 26, buf + 26, 2) || nbd_parse_oldstyle(out, NBD_OLDSTYLE_LEN, &ex2, &e) ||
+	     ex2.size != ex.size || ex2.flags != ex.flags))
 		abort();
 	if (nbd_parse_opt_reply(buf, size, &h, &e) == 0) {
 		if (h.len > NBD_OPT_REPLY_MAX)

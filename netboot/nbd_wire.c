@@ -44,15 +44,39 @@ int nbd_parse_greeting(const uint8_t *buf, size_t len, uint16_t *hflags, struct 
 			       len);
 	}
 	if (len >= 16 && ld64(buf + 8) == NBD_OLDSTYLE_MAGIC)
-		return nb_fail(e, -EPROTO,
-			       "oldstyle NBD server (port-per-export): not supported, use nbd-server 3.x newstyle");
+		return NBD_OLDSTYLE;
 	if (len < NBD_GREETING_LEN)
 		return nb_fail(e, -EPROTO, "NBD greeting cut short: %zu of %d bytes", len, NBD_GREETING_LEN);
 	if (ld64(buf + 8) != NBD_IHAVEOPT)
 		return nb_fail(e, -EPROTO, "NBD greeting: unknown second magic 0x%016llx (want IHAVEOPT)",
 			       (unsigned long long)ld64(buf + 8));
 	*hflags = ld16(buf + 16);
+	return NBD_NEWSTYLE;
+}
+
+int nbd_parse_oldstyle(const uint8_t *buf, size_t len, struct nbd_export *out, struct errbuf *e)
+{
+	if (len < 16 || !nbd_greeting_prefix_ok(buf, len) || ld64(buf + 8) != NBD_OLDSTYLE_MAGIC)
+		return nb_fail(e, -EPROTO, "not an oldstyle NBD header");
+	if (len < NBD_OLDSTYLE_LEN)
+		return nb_fail(e, -EPROTO, "oldstyle NBD header cut short: %zu of %d bytes", len, NBD_OLDSTYLE_LEN);
+	memset(out, 0, sizeof(*out));
+	out->size = ld64(buf + 16);
+	out->flags = ld16(buf + 26);
+	out->oldstyle = 1;
 	return 0;
+}
+
+int nbd_build_oldstyle(uint8_t *buf, size_t cap, uint64_t size, uint16_t flags)
+{
+	if (cap < NBD_OLDSTYLE_LEN)
+		return -ENOSPC;
+	memset(buf, 0, NBD_OLDSTYLE_LEN);
+	memcpy(buf, nbdmagic, 8);
+	st64(buf + 8, NBD_OLDSTYLE_MAGIC);
+	st64(buf + 16, size);
+	st16(buf + 26, flags);
+	return NBD_OLDSTYLE_LEN;
 }
 
 int nbd_build_client_flags(uint8_t *buf, size_t cap, uint32_t cflags)

@@ -1,5 +1,5 @@
-/* NBD (network block device) wire format, fixed newstyle handshake and
- * transmission phase, from the protocol spec (nbd/doc/proto.md).  A pure
+/* NBD (network block device) wire format, fixed newstyle and oldstyle
+ * handshakes and the transmission phase, from the protocol spec (nbd/doc/proto.md).  A pure
  * codec over (buffer, length), shared by the client and (later) a server and
  * fuzzed by nbd_fuzz.c.  Nothing here touches a socket.  Every field on the
  * wire is big-endian; all loads and stores go byte by byte.
@@ -74,6 +74,7 @@ enum nbd_cmd {
 #define NBD_ENOTSUP	95u
 
 #define NBD_GREETING_LEN	18	/* magic, IHAVEOPT, handshake flags */
+#define NBD_OLDSTYLE_LEN	152	/* magic, oldstyle magic, size, flags, 124 zero bytes */
 #define NBD_OPT_REPLY_HDR_LEN	20	/* magic, option, type, length */
 #define NBD_OPT_REPLY_MAX	65536	/* longest option reply payload we accept */
 #define NBD_NAME_MAX		4096	/* spec: export names up to 4096 bytes */
@@ -91,6 +92,7 @@ struct nbd_export {
 	uint64_t size;		/* bytes */
 	uint16_t flags;		/* transmission flags, NBD_FLAG_HAS_FLAGS ... */
 	uint32_t min_block, pref_block, max_block;	/* NBD_INFO_BLOCK_SIZE; 0 when not sent */
+	int oldstyle;		/* the server spoke oldstyle: no options, no export names */
 };
 
 struct nbd_opt_reply {
@@ -120,9 +122,20 @@ struct nbd_simple_reply {
 	uint64_t cookie;
 };
 
-/* The server's first 18 bytes.  A non-NBD peer, a short buffer and an
- * oldstyle server (port-per-export) are refused with -EPROTO. */
+/* What the server's first bytes say it speaks. */
+enum nbd_style { NBD_NEWSTYLE = 0, NBD_OLDSTYLE = 1 };
+
+/* The server's first bytes: NBD_NEWSTYLE with *hflags set (18 bytes
+ * needed), or NBD_OLDSTYLE as soon as the 16 bytes of both magics are
+ * there (the caller then reads the rest of the NBD_OLDSTYLE_LEN header for
+ * nbd_parse_oldstyle).  A non-NBD peer or a short buffer is -EPROTO. */
 int nbd_parse_greeting(const uint8_t *buf, size_t len, uint16_t *hflags, struct errbuf *e);
+/* The whole oldstyle header (port-per-export servers: nbdkit --oldstyle,
+ * nbd-server 2.x): size and the transmission flags, which are the low 16
+ * of its 32 flag bits (nbdkit sends 16 global, always 0, then 16
+ * transmission).  The 124 pad bytes are not checked. */
+int nbd_parse_oldstyle(const uint8_t *buf, size_t len, struct nbd_export *out, struct errbuf *e);
+int nbd_build_oldstyle(uint8_t *buf, size_t cap, uint64_t size, uint16_t flags);	/* 152 bytes */
 /* 1 if the first len bytes a peer sent could still begin a greeting. */
 int nbd_greeting_prefix_ok(const uint8_t *buf, size_t len);
 

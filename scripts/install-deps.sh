@@ -9,6 +9,7 @@ pkgs=(
 	kmod cpio squashfs-tools busybox-static			# depmod, test root, rescue shell
 	qemu-system-x86 ipxe-qemu pxelinux syslinux-common	# the machine and its real PXE chain
 	dnsmasq-base tftpd-hpa tftp-hpa atftp nbd-server nbd-client	# real protocol peers
+	nbdkit							# oldstyle NBD (nbdkit --oldstyle), as nbd-server 2.x spoke it
 	nfs-ganesha nfs-ganesha-vfs rpcbind libnfs-dev		# libnfs: netboot check mounts NFS exports unprivileged
 	iproute2 curl wget nginx-light time gnuplot-nox linux-perf	# bench: boot race plot, profiles
 	syslinux-efi ovmf					# UEFI PXE: syslinux.efi under OVMF

@@ -122,6 +122,13 @@ int cmd_nbd(int argc, char **argv)
 	}
 	/* the data of --read without -o goes to stdout: the facts then go to stderr */
 	FILE *info = ranged && !outpath ? stderr : stdout;
+	if (ex.oldstyle && name[0]) {
+		char clean[72];
+		nb_sanitize(clean, sizeof(clean), name, strlen(name));
+		fprintf(stderr, "netboot nbd: oldstyle NBD server (one export per port): export name '%s' ignored\n",
+			clean);
+	}
+	fprintf(info, "style=%s\n", ex.oldstyle ? "oldstyle" : "newstyle");
 	fprintf(info, "size=%llu\nflags=0x%04x%s%s\n", (unsigned long long)ex.size, ex.flags,
 	       (ex.flags & NBD_FLAG_READ_ONLY) ? " read-only" : "", (ex.flags & NBD_FLAG_CAN_MULTI_CONN) ? " multi-conn" : "");
 	if (ex.min_block)

@@ -57,3 +57,18 @@ if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" && grep -qa "ex
 else
 	echo "FAIL: netboot=nbd:// did not boot from /dev/nbd0"; grep -a 'netboot' "$log" | tail -5
 fi
+
+# 4. docache with NBD: the export copied into a tmpfs sized to it, its size
+#    checked, the connection ended; the root is loop-mounted from RAM
+log=$TMP/nbd-docache.log
+qemu_boot "$log" direct virtio-net-pci "netboot=nbd://10.0.2.2:$nbdport/sysrcd docache"
+size=$(stat -c %s "$TMP/nbd/sysrcd.dat"); size=$((size - size % 512))
+if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" &&
+   grep -qa "sysrcd.dat: $size bytes copied from /dev/nbd0 into RAM" "$log" &&
+   grep -qa "/dev/nbd0: $size bytes in RAM, the export's size; NBD disconnected" "$log" &&
+   grep -qa "mount: /dev/loop[0-9]* on /newroot" "$log" && grep -qa "mounts: .*/run/netboot/image:tmpfs" "$log"; then
+	echo "INFO: NBD docache boot reached the test root in ${QEMU_SECONDS}s"
+	echo "PASS: netboot=nbd:// docache: copied into RAM, size checked, NBD disconnected, root from the copy"
+else
+	echo "FAIL: netboot=nbd:// docache"; grep -a 'netboot' "$log" | tail -8
+fi

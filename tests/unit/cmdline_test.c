@@ -73,6 +73,36 @@ static const struct { const char *name, *line, *want; } plans[] = {
 	{ "netboot=nbd", "netboot=nbd://192.168.1.5:2000", NBD_SRC "iface.*=dhcp\ncache=no\n" },
 	{ "nfsboot=", "nfsboot=192.168.1.5:/tftpboot", NFS_SRC "iface.*=dhcp\ncache=no\n" },
 	{ "nbdboot=", "nbdboot=192.168.1.5:2000", NBD_SRC "iface.*=dhcp\ncache=no\n" },
+	/* several NFS mirrors, tried in order: one list or repeated arguments */
+	{ "nfs mirrors in one netboot=", "netboot=nfs://10.0.2.2:/dead,nfs://192.168.1.5:/tftpboot",
+	  "source=nfs\nurl=nfs://10.0.2.2:/dead\nchecksum_url=nfs://10.0.2.2:/dead/sysrcd.md5\n"
+	  "url=nfs://192.168.1.5:/tftpboot\nchecksum_url=nfs://192.168.1.5:/tftpboot/sysrcd.md5\n"
+	  "image_path=sysrcd.dat\ncheck=default\niface.*=dhcp\ncache=no\n" },
+	{ "nfs mirrors, netboot= repeated and nfsboot=",
+	  "netboot=nfs://10.0.2.2:/a netboot=nfs://10.0.2.3:/b nfsboot=10.0.2.4:/c",
+	  "source=nfs\nurl=nfs://10.0.2.2:/a\nchecksum_url=nfs://10.0.2.2:/a/sysrcd.md5\n"
+	  "url=nfs://10.0.2.3:/b\nchecksum_url=nfs://10.0.2.3:/b/sysrcd.md5\n"
+	  "url=nfs://10.0.2.4:/c\nchecksum_url=nfs://10.0.2.4:/c/sysrcd.md5\n"
+	  "image_path=sysrcd.dat\ncheck=default\niface.*=dhcp\ncache=no\n" },
+	/* subdir=: sysrcd.dat and its md5 in a folder of the NFS export */
+	{ "subdir= moves the NFS image", "nfsboot=192.168.1.5:/tftpboot subdir=sysrcd-4",
+	  "source=nfs\nurl=nfs://192.168.1.5:/tftpboot\nchecksum_url=nfs://192.168.1.5:/tftpboot/sysrcd-4/sysrcd.md5\n"
+	  "image_path=sysrcd-4/sysrcd.dat\ncheck=default\niface.*=dhcp\ncache=no\nsubdir=sysrcd-4\n" },
+	{ "subdir= before the source, slashes trimmed", "subdir=/v4/x86/ netboot=nfs://192.168.1.5:/tftpboot",
+	  "source=nfs\nurl=nfs://192.168.1.5:/tftpboot\nchecksum_url=nfs://192.168.1.5:/tftpboot/v4/x86/sysrcd.md5\n"
+	  "image_path=v4/x86/sysrcd.dat\ncheck=default\niface.*=dhcp\ncache=no\nsubdir=/v4/x86/\n" },
+	{ "subdir=/ is the folder itself", "nfsboot=192.168.1.5:/tftpboot subdir=/",
+	  NFS_SRC "iface.*=dhcp\ncache=no\nsubdir=/\n" },
+	{ "subdir= with every NFS mirror", "netboot=nfs://10.0.2.2:/a,nfs://10.0.2.3:/b subdir=s",
+	  "source=nfs\nurl=nfs://10.0.2.2:/a\nchecksum_url=nfs://10.0.2.2:/a/s/sysrcd.md5\n"
+	  "url=nfs://10.0.2.3:/b\nchecksum_url=nfs://10.0.2.3:/b/s/sysrcd.md5\n"
+	  "image_path=s/sysrcd.dat\ncheck=default\niface.*=dhcp\ncache=no\nsubdir=s\n" },
+	{ "subdir= leaves an http URL alone", NB " subdir=sysrcd-4",
+	  HTTP_SRC "iface.*=dhcp\ncache=no\nsubdir=sysrcd-4\n" },
+	{ "subdir= leaves an nbd export alone", "nbdboot=192.168.1.5:2000 subdir=sysrcd-4",
+	  NBD_SRC "iface.*=dhcp\ncache=no\nsubdir=sysrcd-4\n" },
+	{ "subdir= leaves dracut's NFS root alone", "root=nfs:10.0.2.2:/srv/root subdir=x",
+	  "source=nfs\nurl=nfs://10.0.2.2:/srv/root\ncheck=default\niface.*=dhcp\ncache=no\nsubdir=x\n" },
 	{ "nbd export name", "netboot=nbd://192.168.1.5/sysrcd",
 	  "source=nbd\nurl=nbd://192.168.1.5/sysrcd\nnbd_export=sysrcd\ncheck=default\niface.*=dhcp\ncache=no\n" },
 	{ "httpboot=", "httpboot=http://10.0.2.2:8080/sysrcd.dat", HTTP_SRC "iface.*=dhcp\ncache=no\n" },
@@ -287,6 +317,8 @@ static const struct { const char *line, *want; } bad[] = {
 	{ "setkmap=f\001r", "setkmap=f?r: expected a keymap name" },
 	{ "dhcphostname=\"bad host\"", "dhcphostname=bad host:" },
 	{ "subdir=../etc", "subdir=../etc:" },
+	{ "nfsboot=a:/b subdir=" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	  "the image's path in the NFS folder would be longer than 127 characters" },
 	{ "init=sbin/init", "init=sbin/init: expected init=/absolute/path" },
 	{ "proxy=ftp://x", "proxy=ftp://x:" },
 	{ "proxy=tftp://x:69", "proxy=tftp://x:69: expected proxy=http://HOST:PORT" },

@@ -31,17 +31,19 @@ static void test_greeting(void)
 		{ "greeting from http", S("HTTP/1.0 400 Bad Request\r\n"), -EPROTO, 0, "not an NBD server (no NBDMAGIC greeting; it sent 'HTTP/1.0 400 Bad" },
 		{ "greeting from ssh", S("SSH-2.0-OpenSSH_9.2\r\n"), -EPROTO, 0, "not an NBD server" },
 		{ "greeting binary garbage", S("\x00\xff\x10\x80NBDMAGICIHAVEOPT"), -EPROTO, 0, "it sent '????NBDMAGICIHAV'" },
-		{ "greeting oldstyle", S("NBDMAGIC\0\x00\x42\x02\x81\x86\x12\x53" "\0\0\0\0\0\0\0\0"), -EPROTO, 0,
-		  "oldstyle NBD server (port-per-export): not supported, use nbd-server 3.x newstyle" },
-		{ "greeting oldstyle, 16 bytes", S("NBDMAGIC\0\x00\x42\x02\x81\x86\x12\x53"), -EPROTO, 0, "oldstyle" },
+		{ "greeting oldstyle detected", S("NBDMAGIC\0\x00\x42\x02\x81\x86\x12\x53" "\0\0\0\0\0\0\0\0"), NBD_OLDSTYLE, 0, NULL },
+		{ "greeting oldstyle, 16 bytes are enough", S("NBDMAGIC\0\x00\x42\x02\x81\x86\x12\x53"), NBD_OLDSTYLE, 0, NULL },
+		{ "greeting oldstyle magic cut at 15 bytes", S("NBDMAGIC\0\x00\x42\x02\x81\x86\x12"), -EPROTO, 0, "cut short: 15 of 18" },
 		{ "greeting unknown second magic", S("NBDMAGICIHAVEOPQ\0\0"), -EPROTO, 0, "unknown second magic 0x4948415645" },
 	};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct errbuf e = { "" };
 		uint16_t fl = 0xdead;
 		int rc = nbd_parse_greeting(t[i].buf, t[i].len, &fl, &e);
-		if (t[i].rc == 0)
-			CHECK(t[i].name, rc == 0 && fl == t[i].flags);
+		if (t[i].rc == NBD_NEWSTYLE)
+			CHECK(t[i].name, rc == NBD_NEWSTYLE && fl == t[i].flags);
+		else if (t[i].rc == NBD_OLDSTYLE)	/* no handshake flags in oldstyle: left alone */
+			CHECK(t[i].name, rc == NBD_OLDSTYLE && fl == 0xdead);
 		else
 			CHECK(t[i].name, rc == t[i].rc && strstr(e.msg, t[i].msg) != NULL);
 	}
@@ -222,6 +224,51 @@ static void test_export_name_reply(void)
 	      nbd_parse_export_name_reply(b, 9, 1, &ex, &e) == -EPROTO && strstr(e.msg, "9 of 10 bytes"));
 }
 
+/* An oldstyle header as nbdkit --oldstyle sends it: 16 global flag bits
+ * (0), 16 transmission flag bits, 124 zero bytes. */
+#define OLDHDR "NBDMAGIC" "\0\x00\x42\x02\x81\x86\x12\x53" "\0\0\0\0\x01\x40\0\x01"
+
+static void test_oldstyle(void)
+{
+	uint8_t b[NBD_OLDSTYLE_LEN + 8], c[NBD_OLDSTYLE_LEN];
+	struct nbd_export ex;
+	struct errbuf e = { "" };
+	uint16_t hf = 0;
+
+	memset(b, 0, sizeof(b));
+	memcpy(b, OLDHDR "\0\0\x05\x6f", 28);
+	CHECK("oldstyle header: greeting says oldstyle", nbd_parse_greeting(b, NBD_OLDSTYLE_LEN, &hf, &e) == NBD_OLDSTYLE);
+	memset(&ex, 0xff, sizeof(ex));
+	CHECK("oldstyle header: size, transmission flags, no block sizes",
+	      nbd_parse_oldstyle(b, NBD_OLDSTYLE_LEN, &ex, &e) == 0 && ex.size == 0x1400001ull && ex.flags == 0x056f &&
+	      ex.oldstyle == 1 && ex.min_block == 0 && ex.pref_block == 0 && ex.max_block == 0);
+	CHECK("oldstyle header: read-only bit kept", ex.flags & NBD_FLAG_READ_ONLY);
+	/* a server that sends 32 flag bits with the high ones set: the kernel takes 16 */
+	memcpy(b + 24, "\x80\x01\x00\x03", 4);
+	CHECK("oldstyle header: high 16 flag bits ignored", nbd_parse_oldstyle(b, NBD_OLDSTYLE_LEN, &ex, &e) == 0 &&
+										     ex.flags == 0x0003);
+	memset(b + 28, 0xa5, 124);
+	CHECK("oldstyle header: pad bytes not checked", nbd_parse_oldstyle(b, NBD_OLDSTYLE_LEN, &ex, &e) == 0);
+	CHECK("oldstyle header: 151 bytes refused", nbd_parse_oldstyle(b, NBD_OLDSTYLE_LEN - 1, &ex, &e) == -EPROTO &&
+							    strstr(e.msg, "cut short: 151 of 152 bytes"));
+	CHECK("oldstyle header: 16 bytes refused", nbd_parse_oldstyle(b, 16, &ex, &e) == -EPROTO &&
+						       strstr(e.msg, "cut short: 16 of 152"));
+	memcpy(b + 8, "IHAVEOPT", 8);
+	CHECK("oldstyle header: a newstyle greeting is not one", nbd_parse_oldstyle(b, NBD_OLDSTYLE_LEN, &ex, &e) == -EPROTO &&
+								  strstr(e.msg, "not an oldstyle NBD header"));
+	CHECK("oldstyle header: garbage is not one", nbd_parse_oldstyle(S("HTTP/1.0 400 Bad Request\r\n"), &ex, &e) == -EPROTO);
+	CHECK("oldstyle header: empty is not one", nbd_parse_oldstyle(b, 0, &ex, &e) == -EPROTO);
+
+	int n = nbd_build_oldstyle(c, sizeof(c), 20971520, NBD_FLAG_HAS_FLAGS | NBD_FLAG_READ_ONLY);
+	memset(b, 0, sizeof(b));
+	memcpy(b, OLDHDR, 24);
+	memcpy(b + 16, "\0\0\0\0\x01\x40\0\0" "\0\0\0\x03", 12);
+	CHECK("oldstyle build: the spec's bytes, zero pad", n == NBD_OLDSTYLE_LEN && memcmp(b, c, NBD_OLDSTYLE_LEN) == 0);
+	CHECK("oldstyle build parses back", nbd_parse_oldstyle(c, (size_t)n, &ex, &e) == 0 && ex.size == 20971520 &&
+						ex.flags == 3);
+	CHECK("oldstyle build no room", nbd_build_oldstyle(c, NBD_OLDSTYLE_LEN - 1, 1, 1) == -ENOSPC);
+}
+
 static void test_simple_reply(void)
 {
 	static const struct {
@@ -335,6 +382,7 @@ int main(void)
 	test_info();
 	test_rep_error();
 	test_export_name_reply();
+	test_oldstyle();
 	test_simple_reply();
 	test_server_side();
 	return CHECK_DONE();
