@@ -64,3 +64,10 @@ qemu_boot "$log" direct virtio-net-pci "netboot=nbd://10.0.2.2:$np"
 qemu_wait "$log" "$MARK|FAILED at"
 booted "$log" "netboot=nbd:// against nbd-server PORT FILE boots from /dev/nbd0" \
 	"nbd://10\.0\.2\.2:$np/: newstyle export '', [0-9]+ MiB, on /dev/nbd0"
+
+# the seed's own pair: `nbd-server 2000 FILE` on the server, nbdboot=ip:port on the client
+log=$TMP/seedform-nbdboot.log
+qemu_boot "$log" direct virtio-net-pci "nbdboot=10.0.2.2:$np"
+qemu_wait "$log" "$MARK|FAILED at"
+booted "$log" "nbdboot= against nbd-server PORT FILE boots from /dev/nbd0" \
+	"nbd://10\.0\.2\.2:$np/: newstyle export '', [0-9]+ MiB, on /dev/nbd0"
