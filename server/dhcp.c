@@ -25,7 +25,7 @@
 #include "server/udp_send.h"
 
 #define DEFAULT_LEASES "/var/lib/netboot/leases"
-#define BAD_LOG_INTERVAL_MS 1000
+#define BAD_LOG_PER_SEC 1	/* "dropped" lines a second at most */
 #define RX_BURST 32	/* packets read per readiness event, so others get a turn */
 #define IGNORED_RING 64
 #define LEASE_FLUSH_MS 30000	/* non-PXE MACs a proxy logged once already */
@@ -36,8 +36,7 @@ struct dhcp_service {
 	struct lease_pool pool;			/* empty in proxy mode */
 	char leases_path[PATH_MAX];
 	uint32_t subnet, mask;			/* network order; mask 0 = any (proxy) */
-	long long bad_log_ms;			/* last "dropped" line, monotonic */
-	unsigned bad_quiet;			/* drops not logged since */
+	struct log_budget bad_log;		/* "dropped" lines: one a second */
 	bool warned_giaddr, warned_iface;
 	/* A renewal only moves an expiry: it is written at most every
 	 * LEASE_FLUSH_MS, while a new binding is on disk before its ACK leaves. */
@@ -79,20 +78,16 @@ static long long wall_secs(void)
 /* Malformed input: at most one line a second, counting the rest. */
 static void bad_packet(struct dhcp_service *d, uint32_t from, const char *why)
 {
-	long long now = monotonic_ms();
 	char safe[240];
+	unsigned held_back;
 
-	if (d->bad_log_ms && now - d->bad_log_ms < BAD_LOG_INTERVAL_MS) {
-		d->bad_quiet++;
+	if (!log_budget_take(&d->bad_log, BAD_LOG_PER_SEC, &held_back))
 		return;
-	}
 	nb_sanitize(safe, sizeof(safe), why, strlen(why));
-	if (d->bad_quiet)
-		srv_log(d->s, NULL, from, "dhcp", "dropped: %s (and %u more dropped since)", safe, d->bad_quiet);
+	if (held_back)
+		srv_log(d->s, NULL, from, "dhcp", "dropped: %s (and %u more dropped since)", safe, held_back);
 	else
 		srv_log(d->s, NULL, from, "dhcp", "dropped: %s", safe);
-	d->bad_log_ms = now;
-	d->bad_quiet = 0;
 }
 
 /* "BIOS PXEClient" / "udhcp 1.36.1" / "" for the log. */

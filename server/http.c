@@ -73,8 +73,7 @@ struct http_service {
 	int nconns;
 	long long next_sweep_ms;
 	long head_timeout_ms, idle_timeout_ms, send_timeout_ms;
-	long long noise_sec;		/* the rate limit of noise_log */
-	unsigned noise_logged, noise_quiet;
+	struct log_budget noise;	/* the rate limit of noise_log */
 };
 
 static void conn_events(struct http_conn *c, uint32_t ev)
@@ -104,24 +103,18 @@ static void conn_log(struct http_conn *c, const char *fmt, ...)
 static void noise_log(struct http_service *svc, uint32_t ip, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void noise_log(struct http_service *svc, uint32_t ip, const char *fmt, ...)
 {
-	long long sec = monotonic_ms() / 1000;
 	char text[400];
+	unsigned held_back;
 	va_list ap;
-	if (sec != svc->noise_sec)
-		svc->noise_sec = sec, svc->noise_logged = 0;
-	if (svc->noise_logged >= HTTP_NOISE_PER_SEC) {
-		svc->noise_quiet++;
+	if (!log_budget_take(&svc->noise, HTTP_NOISE_PER_SEC, &held_back))
 		return;
-	}
-	svc->noise_logged++;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (svc->noise_quiet)
-		srv_log(svc->s, srv_mac_of(svc->s, ip), ip, "http", "%s (and %u similar not logged)", text, svc->noise_quiet);
+	if (held_back)
+		srv_log(svc->s, srv_mac_of(svc->s, ip), ip, "http", "%s (and %u similar not logged)", text, held_back);
 	else
 		srv_log(svc->s, srv_mac_of(svc->s, ip), ip, "http", "%s", text);
-	svc->noise_quiet = 0;
 }
 
 static void response_reset(struct http_conn *c)

@@ -49,6 +49,21 @@ const uint8_t *srv_mac_of(struct server *s, uint32_t ip)
 	return c && c->has_mac ? c->mac : NULL;
 }
 
+bool log_budget_take(struct log_budget *b, unsigned per_sec, unsigned *held_back)
+{
+	long long sec = monotonic_ms() / 1000;
+	if (sec != b->sec)
+		b->sec = sec, b->used = 0;
+	if (b->used >= per_sec) {
+		b->quiet++;
+		return false;
+	}
+	b->used++;
+	*held_back = b->quiet;
+	b->quiet = 0;
+	return true;
+}
+
 /* Drops root once every port is bound; the lease file is rewritten by
  * rename, so its folder must stay writable for the new user. */
 static int drop_privileges(const struct serve_config *c, struct errbuf *e)

@@ -40,6 +40,17 @@ struct server {
 void srv_log(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/* A flood-proof log: at most per_sec lines a second; the lines held back
+ * are counted and the next line written says how many. */
+struct log_budget {
+	long long sec;
+	unsigned used, quiet;
+};
+
+/* Whether a line may be written now; if so, *held_back is how many were
+ * not written since the last one (then reset). */
+bool log_budget_take(struct log_budget *b, unsigned per_sec, unsigned *held_back);
+
 /* The MAC DHCP saw for ip, or NULL: the key of a TCP/UDP peer's log line. */
 const uint8_t *srv_mac_of(struct server *s, uint32_t ip);
 

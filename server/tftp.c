@@ -72,12 +72,8 @@ struct tftp_service {
 	struct loop_timer timer;
 	struct xfer *x[XFER_MAX];
 	int n;
-	long long bad_sec;		/* rate limit of the malformed-datagram log */
-	int bad_logged;
-	unsigned bad_quiet;
-	long long refusal_sec;		/* rate limit of the refusal log */
-	int refusal_logged;
-	unsigned refusal_quiet;
+	struct log_budget bad_log;	/* rate limit of the malformed-datagram log */
+	struct log_budget refusal_log;	/* rate limit of the refusal log */
 	uint8_t rx[TFTP_PKT_MAX + 1];	/* one more than any valid datagram: longer ones are malformed */
 };
 
@@ -104,24 +100,18 @@ static void peer_log(struct server *s, uint32_t ip, const char *fmt, ...)
 __attribute__((format(printf, 3, 4)))
 static void refusal_log(struct tftp_service *t, uint32_t ip, const char *fmt, ...)
 {
-	long long sec = monotonic_ms() / 1000;
 	char text[400];
+	unsigned held_back;
 	va_list ap;
-	if (sec != t->refusal_sec)
-		t->refusal_sec = sec, t->refusal_logged = 0;
-	if (t->refusal_logged >= REFUSAL_LOG_PER_SEC) {
-		t->refusal_quiet++;
+	if (!log_budget_take(&t->refusal_log, REFUSAL_LOG_PER_SEC, &held_back))
 		return;
-	}
-	t->refusal_logged++;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (t->refusal_quiet)
-		peer_log(t->s, ip, "%s (and %u refusals not logged)", text, t->refusal_quiet);
+	if (held_back)
+		peer_log(t->s, ip, "%s (and %u refusals not logged)", text, held_back);
 	else
 		peer_log(t->s, ip, "%s", text);
-	t->refusal_quiet = 0;
 }
 
 /* "8.1 MB": decimal units, as transfer rates are usually quoted. */
@@ -140,14 +130,9 @@ static const char *human(uint64_t n, char *buf, size_t cap)
  * a flood cannot fill the disk; the count of the silenced ones follows. */
 static void log_malformed(struct tftp_service *t, uint32_t ip, const uint8_t *b, size_t n)
 {
-	long long sec = monotonic_ms() / 1000;
-	if (sec != t->bad_sec)
-		t->bad_sec = sec, t->bad_logged = 0;
-	if (t->bad_logged >= BAD_LOG_PER_SEC) {
-		t->bad_quiet++;
+	unsigned held_back;
+	if (!log_budget_take(&t->bad_log, BAD_LOG_PER_SEC, &held_back))
 		return;
-	}
-	t->bad_logged++;
 	unsigned op = n >= 2 ? (unsigned)(b[0] << 8 | b[1]) : 0;
 	char why[48];
 	if (n < 2)
@@ -157,8 +142,7 @@ static void log_malformed(struct tftp_service *t, uint32_t ip, const uint8_t *b,
 	else
 		snprintf(why, sizeof(why), "malformed opcode-%u packet", op);
 	srv_log(t->s, NULL, ip, "tftp", "dropped a %zu-byte datagram: %s%s", n, why,
-		t->bad_quiet ? " (and earlier ones not logged)" : "");
-	t->bad_quiet = 0;
+		held_back ? " (and earlier ones not logged)" : "");
 }
 
 /* ---- the request port ---- */
