@@ -7,6 +7,8 @@
 #   c  broken: no boot file (1), missing boot file (2), bad APPEND (4),
 #      image 404 (5), wrong NBD export (5), checksum names nothing (6),
 #      stale checksum with --full (7), two DHCP servers (1)
+#   d  NFS through libnfs against nfs-ganesha: image found (0), export
+#      without the image (5), folder not exported (5)
 # Needs root; prints PASS/FAIL/SKIP.
 cd "$(dirname "$0")/../.." || exit 1
 NB=${NETBOOT:-build/netboot}
@@ -103,6 +105,29 @@ cfg_case "image missing (404)" "netboot=http://192.0.2.1/nothere.dat" 5 \
 	'^check: 5 stage3: FAILED: .*404.*nothere.dat.*missing from the server'
 cfg_case "NBD export name wrong" "netboot=nbd://192.0.2.1:10809/wrong" 5 \
 	"^check: 5 stage3: FAILED: .*wrong.*export name in the APPEND line"
+# NFS (step 5 through libnfs): nfs-ganesha + rpcbind in the server namespace
+if command -v ganesha.nfsd >/dev/null && command -v rpcbind >/dev/null; then
+	N=$tmp/nfs; mkdir -p "$N/img" "$N/empty" "$N/g"; cp "$B/sysrcd.dat" "$N/img/"; chmod -R a+rX "$N"
+	{ printf 'NFS_CORE_PARAM { NFS_Port = 2049; MNT_Port = 20048; Enable_NLM = false; Enable_RQUOTA = false;\n'
+	  printf '  Enable_UDP = false; Protocols = 3; }\nNFSV4 { Graceless = true; }\n'
+	  i=1; for d in "$N/img" "$N/empty"; do
+		printf 'EXPORT { Export_Id = %d; Path = %s; Pseudo = %s; Access_Type = RO; Squash = No_Root_Squash;\n' $i "$d" "$d"
+		printf '  Protocols = 3; Transports = TCP; FSAL { Name = VFS; } }\n'; i=$((i + 1)); done; } > "$N/g/ganesha.conf"
+	ip netns exec "$S" rpcbind -f -w & PIDS+=($!); RPCB=$!
+	sleep 0.3
+	ip netns exec "$S" ganesha.nfsd -F -f "$N/g/ganesha.conf" -L "$N/g/log" -p "$N/g/pid" & PIDS+=($!); GAN=$!
+	for _ in $(seq 100); do ip netns exec "$S" bash -c '(exec 3<>/dev/tcp/192.0.2.1/2049)' 2>/dev/null && break; sleep 0.1; done
+	sleep 1	# registration with rpcbind
+	cfg_case "NFS: export mounted by libnfs, image found" "nfsboot=192.0.2.1:$N/img" 0 \
+		"^check: 5 stage3: ok: nfs://192.0.2.1:$N/img mounted \\(NFSv3, libnfs\\): sysrcd.dat, 300004 bytes"
+	cfg_case "NFS: export without the image" "nfsboot=192.0.2.1:$N/empty" 5 \
+		"^check: 5 stage3: FAILED: nfs://192.0.2.1:$N/empty: no sysrcd.dat in the export"
+	cfg_case "NFS: folder not exported" "nfsboot=192.0.2.1:$N/g" 5 \
+		"^check: 5 stage3: FAILED: nfs://192.0.2.1:$N/g: mount refused: .*export the folder"
+	stop "$GAN"; stop "$RPCB"
+else
+	echo "SKIP: $T: NFS step: nfs-ganesha or rpcbind missing (scripts/install-deps.sh)"
+fi
 rm -f "$B/pxelinux.cfg/default"
 # a checksum file that names nothing: the server's files overwritten after it wrote them
 start_ours "$tmp/s6.log" || fail "ours: start 6" "$(tail -3 "$tmp/s6.log")"
