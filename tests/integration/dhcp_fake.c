@@ -19,8 +19,9 @@
  *               answered by 20 NAKs, then an ACK
  *   nak-always  every REQUEST answered by 5 NAKs
  *   second      a second server: 192.0.2.2 offering 192.0.2.88, router .2
- *   greedy      as second, its OFFER 300 ms late, and it ACKs every
- *               REQUEST, also those naming the other server
+ *   slow        behave, but ACK 300 ms late
+ *   greedy      as second, but it never offers, and ACKs every REQUEST
+ *               at once, also those naming the other server
  * Offers 192.0.2.77/24 from 192.0.2.1 (router 192.0.2.1, DNS 192.0.2.53,
  * lease 600 s).  Except in greedy mode a REQUEST naming another server is
  * not answered (RFC 2131 4.3.2).  Logs one line per message on stderr;
@@ -168,7 +169,7 @@ static void serve(struct srv *s, const struct dhcp_msg *q)
 		if (is(s, "nak-storm"))
 			naks(s, q, 20);
 		if (is(s, "greedy"))
-			nanosleep(&(struct timespec){ 0, 300 * 1000000L }, NULL);
+			return;
 		build(s, &r, q, DHCPOFFER, ov);
 	} else if (type == DHCPREQUEST) {
 		s->requests++;
@@ -182,6 +183,10 @@ static void serve(struct srv *s, const struct dhcp_msg *q)
 		} else {
 			if (is(s, "junk"))
 				junk(s, q, DHCPACK);
+			if (is(s, "slow"))
+				nanosleep(&(struct timespec){ 0, 300 * 1000000L }, NULL);
+			if (is(s, "greedy"))
+				fprintf(stderr, "dhcp_fake: ACK sent\n");
 			build(s, &r, q, DHCPACK, ov);
 		}
 	} else {
