@@ -6,15 +6,15 @@
 #      under valgrind; every run must end with no memcheck error
 #      (--error-exitcode) and the server with no definite leak.
 #   2. the same paths with build/netboot-san (ASan + UBSan) on both sides.
-#   3. growth: a plain server takes MEMCHECK_N (default 1000; `make bench`
-#      style runs set 10000) requests of each kind (DHCP DORA by perfdhcp,
+#   3. growth: a plain server takes MEMCHECK_N (default 10000, ~13 s)
+#      requests of each kind (DHCP DORA by perfdhcp as a relay, 50 clients,
 #      TFTP RRQs, HTTP GETs, NBD handshakes+reads); VmRSS after a warm-up
 #      round vs after all of them must differ by < 1 MiB.
-# Needs root; prints PASS/FAIL/SKIP.
+# Needs root; prints PASS/FAIL/SKIP.  About 20 s in all.
 cd "$(dirname "$0")/../.." || exit 1
 T=memcheck
 NB=$PWD/build/netboot SAN=$PWD/build/netboot-san
-N=${MEMCHECK_N:-1000}
+N=${MEMCHECK_N:-10000}
 [ "$(id -u)" = 0 ] || { echo "SKIP: $T: needs root (network namespaces)"; exit 0; }
 command -v valgrind >/dev/null || { echo "SKIP: $T: valgrind missing"; exit 0; }
 [ -x "$NB" ] || { echo "SKIP: $T: $NB not built"; exit 0; }
