@@ -35,7 +35,7 @@ MUSL_INC := $(B)/musl-include
 # keep intermediate objects; let the fuzzer rule name its own source
 .SECONDARY:
 .SECONDEXPANSION:
-.PHONY: all initramfs check deps bench demo fuzz fuzz-run clean kernel testroot
+.PHONY: all initramfs check deps bench demo fuzz fuzz-run fuzzers clean kernel testroot
 all: $(B)/init $(B)/netboot $(B)/mkcpio
 
 # --- host objects (glibc) and the same objects with sanitizers for tests ---
@@ -98,10 +98,12 @@ $(B)/integration/%: tests/integration/%.c $(patsubst %.c,$(B)/host/%.o,$(HOST_SR
 INIT_HOST_SRCS := init/netup.c
 $(TEST_TOOLS): $(patsubst %.c,$(B)/host/%.o,$(INIT_HOST_SRCS))
 
+fuzzers: $(FUZZERS)
+# every harness (or those matching FUZZ_ONLY), one at a time, for FUZZ_SECONDS
+# (default 60) or, with FUZZ_RUNS=N, for N executions each (the 10 M campaign)
 fuzz: $(FUZZERS)
-# every harness (or those matching FUZZ_ONLY) for FUZZ_SECONDS (default 60), one at a time
-fuzz-run: $(FUZZERS)
-	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) TESTS='build/fuzz/.*$(FUZZ_ONLY)' tests/run.sh
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) FUZZ_RUNS=$(FUZZ_RUNS) TESTS='build/fuzz/.*$(FUZZ_ONLY)' tests/run.sh
+fuzz-run: fuzz
 unit: $(TESTS)
 
 # --- kernel, initramfs, test root ---
@@ -121,7 +123,7 @@ $(B)/testroot.sqfs: tests/qemu/make-testroot.sh
 deps:
 	scripts/install-deps.sh
 check: deps
-	$(MAKE) all unit fuzz $(TEST_TOOLS) $(B)/netboot-san initramfs testroot
+	$(MAKE) all unit fuzzers $(TEST_TOOLS) $(B)/netboot-san initramfs testroot
 	tests/run.sh
 bench: deps
 	$(MAKE) all $(TEST_TOOLS) $(B)/netboot-static

@@ -255,8 +255,15 @@ int cl_opt_archiso(struct cl_ctx *c, const struct cl_arg *a)
 	struct cl_archiso *ar = &c->archiso;
 
 	if (cl_eq(a->key, a->klen, "archisobasedir")) {
-		if (memmem(a->val, a->vlen, "..", 2) || a->vlen == 0 ||
-		    !cl_copy(ar->basedir, sizeof(ar->basedir), a->val, a->vlen))
+		/* a folder under the server's root: "/arch/" is "arch", so the
+		 * image path stays relative (NFS joins it to the mount point) */
+		const char *v = a->val;
+		size_t n = a->vlen;
+		for (; n && *v == '/'; v++, n--)
+			;
+		for (; n && v[n - 1] == '/'; n--)
+			;
+		if (memmem(v, n, "..", 2) || n == 0 || !cl_copy(ar->basedir, sizeof(ar->basedir), v, n))
 			return cl_fail(c, "expected a directory name like arch or sysresccd, at most %zu characters",
 				       sizeof(ar->basedir) - 1);
 		return 0;

@@ -96,6 +96,11 @@ int dhcp_lease_from_msg(const struct dhcp_msg *m, uint32_t src, struct dhcp_leas
 	}
 	l->mask = htonl(hmask);
 	l->prefix = (uint8_t)__builtin_popcount(hmask);
+	/* Configured, such an address would take the subnet's broadcast (or
+	 * its network address): a misconfigured range, not a lease. */
+	if (l->prefix < 31 && ((ntohl(l->addr) & ~hmask) == 0 || (ntohl(l->addr) & ~hmask) == ~hmask))
+		return nb_fail(e, -EPROTO, "offered address %s is the %s address of its /%u subnet", ipv4_ntoa(l->addr, a),
+			       (ntohl(l->addr) & ~hmask) ? "broadcast" : "network", l->prefix);
 	if (dhcp_opt_addr(m, DHCP_OPT_BROADCAST, &v) == 0 && v)
 		l->broadcast = v;
 	else if (l->prefix < 31)
@@ -103,7 +108,7 @@ int dhcp_lease_from_msg(const struct dhcp_msg *m, uint32_t src, struct dhcp_leas
 	uint32_t routers[4];
 	if (dhcp_opt_addrs(m, DHCP_OPT_ROUTER, routers, 4, &n) == 0)
 		for (int i = 0; i < n && !l->router; i++)
-			if (usable_host(routers[i]))
+			if (usable_host(routers[i]) && routers[i] != l->addr)	/* ourselves: no gateway */
 				l->router = routers[i];
 	uint32_t dns[8];
 	if (dhcp_opt_addrs(m, DHCP_OPT_DNS, dns, 8, &n) == 0)

@@ -16,6 +16,7 @@ pkgs=(
 	isc-dhcp-client isc-dhcp-relay udhcpc libnbd-bin		# real clients of netboot serve
 	kea-dhcp4-server kea-admin gnuplot-nox			# make bench: Kea and perfdhcp, plots
 	nftables						# fault injection: packet loss in test namespaces
+	valgrind python3					# memcheck.sh; python3: the tests' small fake peers and proxies
 )
 missing=()
 for p in "${pkgs[@]}"; do

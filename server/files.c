@@ -33,6 +33,37 @@ static const struct {
 /* Kernel names the boot folder is searched for, in order. */
 static const char *const kernel_names[] = { "vmlinuz", "rescue64", "rescuecd", "bzImage", "linux", "kernel" };
 
+int files_open_walk(int root_fd, const char *path, int flags)
+{
+	int dfd = root_fd, rc = -ENOENT;
+
+	while (*path) {
+		size_t n = strcspn(path, "/");
+		char comp[256];
+		if (n >= sizeof(comp))
+			return dfd == root_fd ? -ENAMETOOLONG : (close(dfd), -ENAMETOOLONG);
+		memcpy(comp, path, n);
+		comp[n] = '\0';
+		path += n + strspn(path + n, "/");
+		if (!strcmp(comp, "..")) {
+			rc = -EXDEV;
+			break;
+		}
+		bool last = !*path;
+		int fd = openat(dfd, n ? comp : ".", last ? flags | O_NOFOLLOW | O_CLOEXEC
+						  : O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		rc = fd < 0 ? -errno : fd;
+		if (dfd != root_fd)
+			close(dfd);
+		if (fd < 0 || last)
+			return rc;
+		dfd = fd;
+	}
+	if (dfd != root_fd)
+		close(dfd);
+	return rc;
+}
+
 static int open_beneath(int root_fd, const char *path, int flags)
 {
 	struct open_how how = {
@@ -40,6 +71,10 @@ static int open_beneath(int root_fd, const char *path, int flags)
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	/* Kernels before 5.6 and valgrind (3.19) lack openat2: walk the path
+	 * ourselves, refusing every symlink, not only those that leave. */
+	if (fd < 0 && errno == ENOSYS)
+		return files_open_walk(root_fd, path, flags);
 	return fd < 0 ? -errno : (int)fd;
 }
 

@@ -45,6 +45,10 @@ int boot_files_menu_for(const struct serve_config *cfg, const struct mirror_map 
  * of it).  Sets *net and *prefix (4 bits a digit); 0, or -EINVAL. */
 int boot_files_hexip(const char *name, uint32_t *net, int *prefix);
 
+/* openat2's RESOLVE_BENEATH for kernels without it (ENOSYS): opens path
+ * under root_fd one component at a time; "..": -EXDEV, any symlink: -ELOOP. */
+int files_open_walk(int root_fd, const char *path, int flags);
+
 /* Opens what a client asked for (path as sent: leading '/' stripped,
  * TFTP's '\' not special).  Returns a read-only fd with *size set, or
  * -ENOENT, -EACCES (outside the root, not a regular file) with e saying

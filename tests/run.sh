@@ -42,9 +42,12 @@ fuzz_one() {
 		fi
 	fi
 	[ -d "tests/fuzz-corpus/$name" ] && seeds=("tests/fuzz-corpus/$name")
-	if out=$(UBSAN_OPTIONS=halt_on_error=1 "$f" -max_total_time="${FUZZ_SECONDS:-10}" -rss_limit_mb=1024 -artifact_prefix="build/fuzz-corpus/$name-" \
+	# FUZZ_RUNS=N (make fuzz): N executions instead of FUZZ_SECONDS
+	local limit=(-max_total_time="${FUZZ_SECONDS:-10}") t0=$SECONDS
+	[ -n "${FUZZ_RUNS:-}" ] && limit=(-runs="$FUZZ_RUNS" -print_final_stats=1)
+	if out=$(UBSAN_OPTIONS=halt_on_error=1 "$f" "${limit[@]}" -rss_limit_mb=1024 -artifact_prefix="build/fuzz-corpus/$name-" \
 		"build/fuzz-corpus/$name" "${seeds[@]}" 2>&1); then
-		echo "PASS: fuzz $name: $(printf '%s\n' "$out" | grep -oE 'Done [0-9]+ runs' | tail -1) in ${FUZZ_SECONDS:-10} s, $(printf '%s\n' "$out" | grep -oE 'cov: [0-9]+' | tail -1) edges, no crash"
+		echo "PASS: fuzz $name: $(printf '%s\n' "$out" | grep -oE 'Done [0-9]+ runs' | tail -1) in $((SECONDS - t0)) s, $(printf '%s\n' "$out" | grep -oE 'cov: [0-9]+' | tail -1) edges, no crash"
 		printf '%s\n' "$out" | grep -E '^#[0-9]+[[:space:]]+DONE' | tail -1 | sed "s/^/INFO: fuzz $name: /"
 	else
 		printf '%s\n' "$out" | tail -30; echo "FAIL: fuzz $name found a crash (add the crash-* input to tests/fuzz-regress/$name/)"

@@ -7,14 +7,32 @@
  *                               BOOTREQUEST and a truncated OFFER
  *   dhcp_fake IFACE overload    put router, DNS, lease and domain into the
  *                               file and sname fields (option 52 = 3)
+ * and, for dhcp_faults.sh:
+ *   plain       behave (the first of two servers)
+ *   silent      never answer
+ *   badmask     offer with subnet mask 255.0.255.0
+ *   badaddr     offer the subnet's broadcast address 192.0.2.255/24
+ *   router-out  router 198.51.100.1, outside the offered subnet
+ *   lease0      lease time 0
+ *   no-sid      no server identifier (option 54) in OFFER or ACK
+ *   nak-storm   20 NAKs before each OFFER; each of the first 3 REQUESTs
+ *               answered by 20 NAKs, then an ACK
+ *   nak-always  every REQUEST answered by 5 NAKs
+ *   second      a second server: 192.0.2.2 offering 192.0.2.88, router .2
+ *   slow        behave, but ACK 300 ms late
+ *   greedy      as second, but it never offers, and ACKs every REQUEST
+ *               at once, also those naming the other server
  * Offers 192.0.2.77/24 from 192.0.2.1 (router 192.0.2.1, DNS 192.0.2.53,
- * lease 600 s).  Logs one line per message on stderr; runs until killed. */
+ * lease 600 s).  Except in greedy mode a REQUEST naming another server is
+ * not answered (RFC 2131 4.3.2).  Logs one line per message on stderr;
+ * runs until killed. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include "netboot/dhcp_wire.h"
 
@@ -33,11 +51,26 @@ static void send_raw(struct srv *s, const uint8_t *buf, size_t len)
 		fprintf(stderr, "dhcp_fake: send: %s\n", strerror(errno));
 }
 
-static int build(struct dhcp_msg *r, const struct dhcp_msg *q, uint8_t type, bool overload)
+static bool is(const struct srv *s, const char *mode)
 {
-	uint32_t sid = inet_addr("192.0.2.1"), mask = inet_addr("255.255.255.0"), dns = inet_addr("192.0.2.53");
-	uint8_t lease[4] = { 0, 0, 0x02, 0x58 }, ov = 3;
+	return !strcmp(s->mode, mode);
+}
 
+/* second and greedy play a second server, 192.0.2.2 */
+static uint32_t my_id(const struct srv *s)
+{
+	return inet_addr(is(s, "second") || is(s, "greedy") ? "192.0.2.2" : "192.0.2.1");
+}
+
+static int build(const struct srv *s, struct dhcp_msg *r, const struct dhcp_msg *q, uint8_t type, bool overload)
+{
+	uint32_t sid = my_id(s), mask = inet_addr(is(s, "badmask") ? "255.0.255.0" : "255.255.255.0");
+	uint32_t dns = inet_addr("192.0.2.53"), router = is(s, "router-out") ? inet_addr("198.51.100.1") : sid;
+	uint8_t lease[4] = { 0, 0, 0x02, 0x58 }, ov = 3;
+	bool sid_opt = !is(s, "no-sid");
+
+	if (is(s, "lease0"))
+		memset(lease, 0, 4);
 	dhcp_msg_init(r, DHCP_BOOTREPLY, type, q->xid, q->chaddr);
 	r->flags = q->flags;
 	if (type == DHCPNAK) {
@@ -45,12 +78,13 @@ static int build(struct dhcp_msg *r, const struct dhcp_msg *q, uint8_t type, boo
 		dhcp_opt_add(r, DHCP_OPT_MESSAGE, "wrong\naddress", 13);
 		return 0;
 	}
-	r->yiaddr = inet_addr("192.0.2.77");
+	r->yiaddr = inet_addr(sid != inet_addr("192.0.2.1") ? "192.0.2.88" : is(s, "badaddr") ? "192.0.2.255" : "192.0.2.77");
 	r->siaddr = sid;
-	dhcp_opt_add(r, DHCP_OPT_SERVER_ID, &sid, 4);
+	if (sid_opt)
+		dhcp_opt_add(r, DHCP_OPT_SERVER_ID, &sid, 4);
 	dhcp_opt_add(r, DHCP_OPT_SUBNET_MASK, &mask, 4);
 	if (!overload) {
-		dhcp_opt_add(r, DHCP_OPT_ROUTER, &sid, 4);
+		dhcp_opt_add(r, DHCP_OPT_ROUTER, &router, 4);
 		dhcp_opt_add(r, DHCP_OPT_DNS, &dns, 4);
 		dhcp_opt_add(r, DHCP_OPT_LEASE_TIME, lease, 4);
 		dhcp_opt_add(r, DHCP_OPT_DOMAIN, "fake.example", 12);
@@ -83,41 +117,77 @@ static void junk(struct srv *s, const struct dhcp_msg *q, uint8_t type)
 
 	memset(buf, 0xa5, 50);
 	send_raw(s, buf, 50);
-	build(&r, q, type, false);
+	build(s, &r, q, type, false);
 	r.xid ^= 1;
 	send_msg(s, &r);
-	build(&r, q, type, false);
+	build(s, &r, q, type, false);
 	r.chaddr[5] ^= 1;
 	send_msg(s, &r);
-	build(&r, q, type, false);
+	build(s, &r, q, type, false);
 	r.op = DHCP_BOOTREQUEST;
 	send_msg(s, &r);
-	build(&r, q, type, false);
+	build(s, &r, q, type, false);
 	len = dhcp_encode(&r, buf, sizeof(buf), NULL);
 	buf[240 + 1] = 200;	/* message-type option now runs past the end */
 	send_raw(s, buf, (size_t)len);
 	fprintf(stderr, "dhcp_fake: sent 5 junk packets\n");
 }
 
+static void naks(struct srv *s, const struct dhcp_msg *q, int n)
+{
+	struct dhcp_msg r;
+
+	build(s, &r, q, DHCPNAK, false);
+	for (int i = 0; i < n; i++)
+		send_msg(s, &r);
+	fprintf(stderr, "dhcp_fake: sent %d NAKs\n", n);
+}
+
 static void serve(struct srv *s, const struct dhcp_msg *q)
 {
 	struct dhcp_msg r;
 	int type = dhcp_msg_type(q);
-	bool ov = !strcmp(s->mode, "overload");
+	bool ov = is(s, "overload");
+	uint32_t want = 0;
+	char a[16];
 
 	fprintf(stderr, "dhcp_fake: got %s xid 0x%08x\n", dhcp_type_name(type > 0 ? type : 0), q->xid);
+	if (is(s, "silent"))
+		return;
+	if (type == DHCPREQUEST && dhcp_opt_addr(q, DHCP_OPT_SERVER_ID, &want) == 0) {
+		inet_ntop(AF_INET, &want, a, sizeof(a));
+		fprintf(stderr, "dhcp_fake: REQUEST names server %s\n", a);
+		if (want != my_id(s)) {
+			if (!is(s, "greedy"))
+				return;	/* the client chose another server */
+			fprintf(stderr, "dhcp_fake: ACKing a REQUEST for another server\n");
+		}
+	}
 	if (type == DHCPDISCOVER) {
-		if (!strcmp(s->mode, "junk"))
+		if (is(s, "junk"))
 			junk(s, q, DHCPOFFER);
-		build(&r, q, DHCPOFFER, ov);
+		if (is(s, "nak-storm"))
+			naks(s, q, 20);
+		if (is(s, "greedy"))
+			return;
+		build(s, &r, q, DHCPOFFER, ov);
 	} else if (type == DHCPREQUEST) {
-		if (!strcmp(s->mode, "nak-first") && s->requests++ == 0) {
-			build(&r, q, DHCPNAK, false);
+		s->requests++;
+		if (is(s, "nak-always") || (is(s, "nak-storm") && s->requests <= 3)) {
+			naks(s, q, is(s, "nak-always") ? 5 : 20);
+			return;
+		}
+		if (is(s, "nak-first") && s->requests == 1) {
+			build(s, &r, q, DHCPNAK, false);
 			fprintf(stderr, "dhcp_fake: NAK\n");
 		} else {
-			if (!strcmp(s->mode, "junk"))
+			if (is(s, "junk"))
 				junk(s, q, DHCPACK);
-			build(&r, q, DHCPACK, ov);
+			if (is(s, "slow"))
+				nanosleep(&(struct timespec){ 0, 300 * 1000000L }, NULL);
+			if (is(s, "greedy"))
+				fprintf(stderr, "dhcp_fake: ACK sent\n");
+			build(s, &r, q, DHCPACK, ov);
 		}
 	} else {
 		return;
@@ -132,7 +202,7 @@ int main(int argc, char **argv)
 	int one = 1;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dhcp_fake IFACE nak-first|junk|overload\n");
+		fprintf(stderr, "usage: dhcp_fake IFACE MODE (see the head of dhcp_fake.c)\n");
 		return 2;
 	}
 	s.mode = argv[2];

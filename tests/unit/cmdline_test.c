@@ -206,6 +206,11 @@ static const struct { const char *name, *line, *want; } plans[] = {
 	  "source=nfs\nurl=nfs://pxeserver:/run/archiso/bootmnt\n"
 	  "checksum_url=nfs://pxeserver:/run/archiso/bootmnt/arch/x86_64/airootfs.sha512\n"
 	  "image_path=arch/x86_64/airootfs.sfs\nserver=dhcp\ncheck=force\niface.*=dhcp\ncache=no\n" },
+	/* found by cmdline_fuzz: a leading / made the NFS image path absolute */
+	{ "archisobasedir=//sysresccd/ slashes dropped", "archiso_nfs_srv=10.0.2.2:/srv archisobasedir=//sysresccd/",
+	  "source=nfs\nurl=nfs://10.0.2.2:/srv\n"
+	  "checksum_url=nfs://10.0.2.2:/srv/sysresccd/x86_64/airootfs.sha512\n"
+	  "image_path=sysresccd/x86_64/airootfs.sfs\ncheck=default\niface.*=dhcp\ncache=no\n" },
 	/* not ours */
 	{ "casper netboot=nfs ignored", "boot=casper netboot=nfs nfsroot=10.0.0.1:/srv/ubuntu ip=dhcp",
 	  NONE "iface.*=dhcp\ncache=no\n" },
@@ -331,6 +336,7 @@ static const struct { const char *line, *want; } bad[] = {
 	{ "archiso_http_srv=http://a/ archiso_nfs_srv=b:/c", "archiso_nfs_srv=nfs://b:/c: all mirrors must use one scheme" },
 	{ "archiso_nbd_srv=", "archiso_nbd_srv=: expected a server" },
 	{ "archisobasedir=../x archiso_http_srv=http://a/", "archisobasedir=../x:" },
+	{ "archisobasedir=/ archiso_http_srv=http://a/", "archisobasedir=/: expected a directory name" },
 	{ "eth0=1.1.1.1 eth1=1.1.1.1 eth2=1.1.1.1 eth3=1.1.1.1 eth4=1.1.1.1 eth5=1.1.1.1 eth6=1.1.1.1 "
 	  "eth7=1.1.1.1 eth8=1.1.1.1 eth9=1.1.1.1 eth10=1.1.1.1 eth11=1.1.1.1 eth12=1.1.1.1 eth13=1.1.1.1 "
 	  "eth14=1.1.1.1 eth15=1.1.1.1 eth16=1.1.1.1", "eth16=1.1.1.1: too many interfaces (at most 16)" },

@@ -143,6 +143,25 @@ static void leases(void)
 	add_addr(&m, DHCP_OPT_SUBNET_MASK, "0.0.0.0");
 	CHECK("zero mask refused", dhcp_lease_from_msg(&m, 0, &l, &e) == -EPROTO);
 
+	ack(&m, "192.0.2.255");
+	add_addr(&m, DHCP_OPT_SUBNET_MASK, "255.255.255.0");
+	CHECK("subnet broadcast yiaddr refused", dhcp_lease_from_msg(&m, 0, &l, &e) == -EPROTO &&
+	      strstr(e.msg, "192.0.2.255 is the broadcast address of its /24"));
+	ack(&m, "192.0.2.0");
+	add_addr(&m, DHCP_OPT_SUBNET_MASK, "255.255.255.0");
+	CHECK("subnet network yiaddr refused", dhcp_lease_from_msg(&m, 0, &l, &e) == -EPROTO && strstr(e.msg, "network"));
+	ack(&m, "192.0.3.0");
+	add_addr(&m, DHCP_OPT_SUBNET_MASK, "255.255.254.0");
+	CHECK("x.x.x.0 inside a /23 accepted", dhcp_lease_from_msg(&m, 0, &l, &e) == 0);
+	ack(&m, "198.51.100.6");
+	add_addr(&m, DHCP_OPT_SUBNET_MASK, "255.255.255.254");
+	CHECK("/31 lease: both addresses usable", dhcp_lease_from_msg(&m, 0, &l, &e) == 0 && l.prefix == 31);
+	ack(&m, "192.0.2.100");
+	add_addr(&m, DHCP_OPT_SUBNET_MASK, "255.255.255.0");
+	dhcp_opt_add(&m, DHCP_OPT_ROUTER, (uint32_t[]){ inet_addr("192.0.2.100"), inet_addr("192.0.2.1") }, 8);
+	CHECK_STR("router equal to our address skipped", ipv4_ntoa(dhcp_lease_from_msg(&m, 0, &l, &e) == 0 ? l.router : 0, a),
+		  "192.0.2.1");
+
 	/* Malformed optional options are ignored, not fatal. */
 	ack(&m, "192.0.2.100");
 	dhcp_opt_add(&m, DHCP_OPT_LEASE_TIME, "", 0);
