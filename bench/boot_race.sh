@@ -106,7 +106,7 @@ doc=$ROOT/docs/benchmarks.md
 if grep -q '<!-- boot-race -->' "$doc"; then
 	{
 		sed '/<!-- boot-race -->/q' "$doc"
-		echo "Run of $(date -u +%Y-%m-%d), $ROUNDS rounds, ${IMAGE_MB} MiB squashfs, QEMU ${QEMU_ACCEL}${QEMU_CPU:+ -cpu $QEMU_CPU} -smp $QEMU_SMP -m $MEM, virtio-net, user networking (median (min–max), seconds):"
+		echo "Run of $(date -u +%Y-%m-%d), $ROUNDS rounds, ${IMAGE_MB} MiB squashfs, QEMU ${QEMU_ACCEL}${QEMU_CPU:+ -cpu $QEMU_CPU} -smp $QEMU_SMP -m $MEM, virtio-net, user networking, host load average at the end $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (median (min–max), seconds):"
 		echo
 		cat "$OUT/table.md"
 		echo

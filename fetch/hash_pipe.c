@@ -87,6 +87,32 @@ void hash_pipe_feed(struct hash_pipe *p, const void *data, size_t len)
 	pthread_mutex_unlock(&p->lock);
 }
 
+uint8_t *hash_pipe_claim(struct hash_pipe *p, size_t *cap)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->filled - p->hashed >= HASH_PIPE_SLOTS) {
+		uint64_t t0 = monotonic_ns();
+		while (p->filled - p->hashed >= HASH_PIPE_SLOTS)
+			pthread_cond_wait(&p->changed, &p->lock);
+		p->full_ns += monotonic_ns() - t0;
+	}
+	unsigned i = p->filled % HASH_PIPE_SLOTS;
+	uint8_t *at = p->slot[i] + p->used[i];	/* used[i] < the slot size: a full slot is handed over */
+	*cap = HASH_PIPE_SLOT_SIZE - p->used[i];
+	pthread_mutex_unlock(&p->lock);
+	return at;
+}
+
+void hash_pipe_commit(struct hash_pipe *p, size_t len)
+{
+	pthread_mutex_lock(&p->lock);
+	unsigned i = p->filled % HASH_PIPE_SLOTS;
+	p->used[i] += len;
+	if (p->used[i] == HASH_PIPE_SLOT_SIZE)
+		publish(p);
+	pthread_mutex_unlock(&p->lock);
+}
+
 void hash_pipe_drain(struct hash_pipe *p)
 {
 	pthread_mutex_lock(&p->lock);

@@ -1,8 +1,9 @@
 /* Hashing on a second thread, so the digest of a download costs no time on
  * the thread that moves bytes from the socket to the file: with MD5 at about
  * the speed of a loopback copy, doing both on one core halves the rate.  The
- * bytes are copied into a small ring of slots (memcpy is an order of
- * magnitude faster than any digest) and hashed in order, exactly once. */
+ * bytes go into a small ring of slots, received there directly by the HTTP
+ * transport (hash_pipe_claim/commit: no copy) or copied in (hash_pipe_feed),
+ * and are hashed in order, exactly once. */
 #ifndef FETCH_HASH_PIPE_H
 #define FETCH_HASH_PIPE_H
 #include <pthread.h>
@@ -31,6 +32,12 @@ struct hash_pipe {
 int hash_pipe_start(struct hash_pipe *p, struct hash_ctx *h);
 /* Queues len bytes for hashing; blocks while every slot is waiting. */
 void hash_pipe_feed(struct hash_pipe *p, const void *data, size_t len);
+/* Zero-copy feeding: the free space of the slot being filled (waits while
+ * every slot is queued), for the caller to receive into directly; then
+ * hash_pipe_commit with how many bytes it put there (<= *cap).  The thread
+ * never reads that slot before the commit that fills it or a drain. */
+uint8_t *hash_pipe_claim(struct hash_pipe *p, size_t *cap);
+void hash_pipe_commit(struct hash_pipe *p, size_t len);
 /* Returns once every queued byte is in *hash. */
 void hash_pipe_drain(struct hash_pipe *p);
 /* Hands out and zeroes the time counters (either pointer may be NULL). */

@@ -81,21 +81,28 @@ static int open_connection(struct http_xfer *x, struct errbuf *e)
 	return 0;
 }
 
-/* Reads more bytes after the buffered ones. 0 = peer closed. */
-static ssize_t fill(struct http_xfer *x)
+/* Reads up to cap bytes into dst, checking the floor rate. 0 = peer closed. */
+static ssize_t read_some(struct http_xfer *x, void *dst, size_t cap)
 {
-	ssize_t n = tcp_read(x->fd, x->buf + x->have, HTTP_BUF - x->have, x->timeout_ms);
+	ssize_t n = tcp_read(x->fd, dst, cap, x->timeout_ms);
 	long long now = monotonic_ms();
-	if (n > 0) {
-		x->have += (size_t)n;
+	if (n > 0)
 		x->received += (uint64_t)n;
-	}
 	if (now >= x->stall_at) {
 		if (x->stall_at && x->received - x->stall_bytes < HTTP_STALL_MIN_BYTES)
 			return -ETIMEDOUT;	/* reported as a timed-out connection: retried, bounded */
 		x->stall_bytes = x->received;
 		x->stall_at = now + (x->o->stall_window_ms > 0 ? x->o->stall_window_ms : HTTP_STALL_WINDOW_MS);
 	}
+	return n;
+}
+
+/* Reads more bytes after the buffered ones. 0 = peer closed. */
+static ssize_t fill(struct http_xfer *x)
+{
+	ssize_t n = read_some(x, x->buf + x->have, HTTP_BUF - x->have);
+	if (n > 0)
+		x->have += (size_t)n;
 	return n;
 }
 
@@ -137,6 +144,24 @@ static int copy_body(struct http_xfer *x, uint64_t len, struct errbuf *e)
 {
 	int rc;
 	while (len) {
+		size_t cap;
+		uint8_t *dst;
+		if (!x->have && (dst = sink_buffer(x->s, &cap))) {
+			/* straight into the hash ring: no copy on the way to the file
+			 * and the hash; never past this body's end (keep-alive) */
+			if (len != HTTP_NO_LENGTH && cap > len)
+				cap = (size_t)len;
+			ssize_t n = read_some(x, dst, cap);
+			if (n == 0 && len == HTTP_NO_LENGTH)
+				return 0;
+			if (n <= 0)
+				return broken(x, n, e);
+			if ((rc = sink_commit(x->s, (size_t)n, e)) < 0)
+				return rc;
+			if (len != HTTP_NO_LENGTH)
+				len -= (uint64_t)n;
+			continue;
+		}
 		if (!x->have) {
 			ssize_t n = fill(x);
 			if (n == 0 && len == HTTP_NO_LENGTH)

@@ -41,6 +41,7 @@ struct sink {
 	bool piped;		/* hashing on a second thread (hash_pipe.h) */
 	bool pipe_failed;	/* no thread to be had: hash inline */
 	struct hash_pipe pipe;
+	uint8_t *claimed;	/* sink_buffer's answer until sink_commit */
 	struct progress *progress;	/* NULL: no progress line */
 	struct sink_stats stats;	/* the caller zeroes it per download */
 };
@@ -51,6 +52,13 @@ void sink_hash(struct sink *s, enum hash_algo algo, enum hash_impl impl);
 /* Announces the size; opens the file sink on first call. */
 int sink_begin(struct sink *s, uint64_t size, struct errbuf *e);
 int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e);
+/* Zero-copy receiving (the HTTP body): where the transport may put up to
+ * *cap next bytes, a slot of the hash ring, so they are written to the file
+ * and hashed from there with no copy in between; NULL when the sink is not
+ * a hashed file sink (use sink_write).  sink_commit(len) then takes the len
+ * bytes put there, as sink_write would. */
+uint8_t *sink_buffer(struct sink *s, size_t *cap);
+int sink_commit(struct sink *s, size_t len, struct errbuf *e);
 /* Drops everything written so far (server ignored a Range request). */
 int sink_restart(struct sink *s, struct errbuf *e);
 /* The digest of every byte written; returns its length. */

@@ -181,6 +181,7 @@ static int fetch_copy(struct boot *b)
 	b->timeline.bytes = res.size;
 	b->timeline.download_ns = (uint64_t)(res.seconds * 1e9);
 	b->timeline.st = res.stats;
+	timeline_sample_memory(&b->timeline, IMAGE_DIR);	/* the issue 8 goal: RSS and one copy in RAM */
 	if (res.verified)
 		say("stage3", "%s: %llu bytes in %.2f s from %s, %s (%s) verified against %s: %s", name,
 		    (unsigned long long)res.size, res.seconds, shown, hash_name(res.algo), res.hash_impl,

@@ -1,8 +1,11 @@
 /* Stage durations and stage 3's time split, formatted (pure) for the console
  * and for /run/netboot/timeline. */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statfs.h>
+#include <unistd.h>
 #include "init/timeline.h"
 
 void timeline_start(struct timeline *t, uint64_t now_ns)
@@ -18,6 +21,45 @@ void timeline_mark(struct timeline *t, const char *stage, uint64_t now_ns)
 		t->stage[t->n++].ns = now_ns - t->last_ns;
 	}
 	t->last_ns = now_ns;
+}
+
+long long timeline_proc_kib(const char *buf, size_t len, const char *key)
+{
+	size_t klen = strlen(key);
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(buf + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - buf) : len;
+		if (end - at > klen && !memcmp(buf + at, key, klen) && buf[at + klen] == ':') {
+			long long v = -1;
+			for (size_t i = at + klen + 1; i < end; i++) {
+				if (buf[i] >= '0' && buf[i] <= '9') {
+					if (v > (1ll << 50))
+						return -1;	/* no real memory figure is this large */
+					v = (v < 0 ? 0 : v * 10) + (buf[i] - '0');
+				} else if (buf[i] != ' ' && buf[i] != '\t') {
+					break;	/* " kB" */
+				}
+			}
+			return v;
+		}
+		at = end + 1;
+	}
+	return -1;
+}
+
+void timeline_sample_memory(struct timeline *t, const char *dir)
+{
+	char buf[4096];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		long long v = n > 0 ? timeline_proc_kib(buf, (size_t)n, "VmHWM") : -1;
+		t->rss_peak_kib = v > 0 ? (uint64_t)v : 0;
+		close(fd);
+	}
+	struct statfs sf;
+	if (dir && statfs(dir, &sf) == 0)
+		t->tmpfs_used = (uint64_t)(sf.f_blocks - sf.f_bfree) * (uint64_t)sf.f_bsize;
 }
 
 static double sec(uint64_t ns)
@@ -52,9 +94,13 @@ void timeline_line(const struct timeline *t, uint64_t now_ns, char *buf, size_t 
 		add(buf, len, &at, "%s%s %.2f s", i ? ", " : "", t->stage[i].name, sec(t->stage[i].ns));
 		if (strcmp(t->stage[i].name, "stage3") || !t->bytes)
 			continue;
-		add(buf, len, &at, " (%.0f MB, %.0f MB/s, hash %.0f MB/s; waiting: network %.2f s, hash %.2f s, file %.2f s)",
+		add(buf, len, &at, " (%.0f MB, %.0f MB/s, hash %.0f MB/s; waiting: network %.2f s, hash %.2f s, file %.2f s",
 		    (double)t->bytes / 1e6, mb_per_s(t->bytes, t->download_ns), mb_per_s(t->bytes, t->st.hash_ns),
 		    sec(t->st.net_ns), sec(t->st.ring_full_ns), sec(t->st.file_ns));
+		if (t->rss_peak_kib || t->tmpfs_used)
+			add(buf, len, &at, "; peak RSS %llu KiB, tmpfs %.0f MB", (unsigned long long)t->rss_peak_kib,
+			    (double)t->tmpfs_used / 1e6);
+		add(buf, len, &at, ")");
 	}
 	add(buf, len, &at, "%stotal %.2f s", t->n ? ", " : "", sec(now_ns - t->t0_ns));
 }
@@ -72,5 +118,8 @@ void timeline_keys(const struct timeline *t, uint64_t now_ns, char *buf, size_t 
 		    "wait_network=%.3f\nwait_hash=%.3f\nwrite_file=%.3f\n",
 		    (unsigned long long)t->bytes, sec(t->download_ns), mb_per_s(t->bytes, t->download_ns),
 		    mb_per_s(t->bytes, t->st.hash_ns), sec(t->st.net_ns), sec(t->st.ring_full_ns), sec(t->st.file_ns));
+	if (t->rss_peak_kib || t->tmpfs_used)
+		add(buf, len, &at, "rss_peak_kib=%llu\ntmpfs_used=%llu\n", (unsigned long long)t->rss_peak_kib,
+		    (unsigned long long)t->tmpfs_used);
 	add(buf, len, &at, "total=%.3f\n", sec(now_ns - t->t0_ns));
 }

@@ -241,12 +241,14 @@ out:
 	return rc;
 }
 
-static bool query_carrier(struct client *c, struct iface *f)
+/* ready: carrier and the transmit queue attached (waiting for carrier);
+ * else carrier alone (before a send, once it was ready: a pulled cable). */
+static bool query_carrier(struct client *c, struct iface *f, bool ready)
 {
 	struct rtnl_link l;
 	if (rtnl_link_get(&c->nl, f->ifindex, NULL, &l, NULL) < 0)
 		return false;
-	return rtnl_has_carrier(&l);
+	return ready ? rtnl_has_carrier(&l) : rtnl_has_lower_up(&l);
 }
 
 static double since(const struct client *c, long long now)
@@ -481,7 +483,7 @@ static int setup(struct client *c, struct iface *f, long long now)
 		snprintf(f->why, sizeof(f->why), "%.120s", sub.msg);
 		return f->fd;
 	}
-	f->carrier = rtnl_has_carrier(&l);
+	f->carrier = rtnl_ready_at_link_up(&l);
 	f->st = S_NO_CARRIER;
 	f->t_check = now;
 	return 0;
@@ -503,7 +505,7 @@ static void tick(struct client *c, struct iface *f, long long now)
 		return;
 	if (!f->carrier && now >= f->t_check) {
 		f->t_check = now + CARRIER_POLL_MS;
-		if ((f->carrier = query_carrier(c, f)) && f->st != S_NO_CARRIER) {
+		if ((f->carrier = query_carrier(c, f, true)) && f->st != S_NO_CARRIER) {
 			net_log(c->log, "%s: carrier back after %.1f s", f->name, since(c, now));
 			f->t_next = now;	/* do not sit out a backed-off retransmit */
 		}
@@ -527,7 +529,7 @@ static void tick(struct client *c, struct iface *f, long long now)
 	if (!f->carrier || now < f->t_next)
 		return;
 	/* Check right before sending: a cable pulled since the last packet. */
-	if (!query_carrier(c, f)) {
+	if (!query_carrier(c, f, false)) {
 		f->carrier = false;
 		f->t_check = now + CARRIER_POLL_MS;
 		net_log(c->log, "%s: carrier lost, holding", f->name);

@@ -90,6 +90,8 @@ static void parse_link(const struct nlmsghdr *h, struct rtnl_link *out)
 			memcpy(out->mac, d, 6);
 		else if (rta.rta_type == IFLA_MTU && dl == 4)
 			memcpy(&out->mtu, d, 4);
+		else if (rta.rta_type == IFLA_QDISC)	/* "noop" until the kernel attaches the real one */
+			out->tx_queue = dl > 0 && strncmp((const char *)d, "noop", dl) != 0;
 		off += RTA_ALIGN(rta.rta_len);
 	}
 }

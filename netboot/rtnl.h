@@ -20,6 +20,7 @@ struct rtnl_link {
 	unsigned type;		/* ARPHRD_*: 1 = Ethernet */
 	unsigned mtu;
 	uint8_t mac[6];
+	bool tx_queue;		/* a real qdisc is attached (IFLA_QDISC other than "noop"): sends go out */
 };
 
 #define RTNL_IFF_UP 0x1u
@@ -33,12 +34,32 @@ void rtnl_close(struct rtnl *nl);
  * there is no such link. */
 int rtnl_link_get(struct rtnl *nl, int ifindex, const char *name, struct rtnl_link *out,
 		  struct errbuf *e);
-/* Carrier, and ready to send: IFF_LOWER_UP comes straight from the driver,
- * IFF_RUNNING (operstate up) only once the kernel's link watcher has also
- * attached the transmit queue; a packet sent in between is dropped. */
+/* Carrier: IFF_LOWER_UP comes straight from the driver (and goes at once
+ * when a cable is pulled). */
+static inline bool rtnl_has_lower_up(const struct rtnl_link *l)
+{
+	return (l->flags & RTNL_IFF_UP) && (l->flags & RTNL_IFF_LOWER_UP);
+}
+
+/* Carrier, and ready to send: a packet goes out only once the kernel has
+ * attached the transmit queue (dev_activate); before, the "noop" qdisc drops
+ * it silently.  When carrier arrives after link up (e1000), the link watcher
+ * attaches the queue and sets IFF_RUNNING (operstate up) together, at once. */
 static inline bool rtnl_has_carrier(const struct rtnl_link *l)
 {
-	return (l->flags & RTNL_IFF_UP) && (l->flags & RTNL_IFF_LOWER_UP) && (l->flags & RTNL_IFF_RUNNING);
+	return rtnl_has_lower_up(l) && (l->flags & RTNL_IFF_RUNNING);
+}
+
+/* The same, for the first look right after this program set the link up:
+ * carrier already there at link up means the queue was attached during it
+ * (dev_open), so sends go out now; IFF_RUNNING follows only when the link
+ * watcher next runs, which it does at most once a second (virtio-net under
+ * QEMU: IFF_LOWER_UP and the queue at link up, IFF_RUNNING 1.0 s later).
+ * The one miss: carrier arriving in the milliseconds between the two; the
+ * DHCP retransmission covers it. */
+static inline bool rtnl_ready_at_link_up(const struct rtnl_link *l)
+{
+	return rtnl_has_carrier(l) || (rtnl_has_lower_up(l) && l->tx_queue);
 }
 
 /* Sets IFF_UP. */

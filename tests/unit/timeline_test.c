@@ -37,6 +37,26 @@ int main(void)
 		  "stage3_bytes=270000000\nstage3_download=4.286\nstage3_mbps=63.0\nhash_mbps=110.0\n"
 		  "wait_network=3.900\nwait_hash=0.100\nwrite_file=0.300\ntotal=4.731\n");
 
+	t.rss_peak_kib = 812;
+	t.tmpfs_used = 270012416;
+	timeline_line(&t, now + 10 * MS, buf, sizeof(buf));
+	CHECK("stage 3: peak RSS and the tmpfs in the parentheses",
+	      strstr(buf, "file 0.30 s; peak RSS 812 KiB, tmpfs 270 MB), mount 0.04 s") != NULL);
+	timeline_keys(&t, now + 10 * MS, buf, sizeof(buf));
+	CHECK_STR("key=value: rss_peak_kib and tmpfs_used", strstr(buf, "write_file"), "write_file=0.300\nrss_peak_kib=812\ntmpfs_used=270012416\ntotal=4.731\n");
+
+	static const char status[] = "Name:\tinit\nVmPeak:\t    2048 kB\nVmHWM:\t     812 kB\nVmRSS:\t 700 kB\nVmHW:\t1 kB\n";
+	CHECK("proc field: VmHWM", timeline_proc_kib(status, sizeof(status) - 1, "VmHWM") == 812);
+	CHECK("proc field: a prefix of another key is not it", timeline_proc_kib(status, sizeof(status) - 1, "VmH") == -1);
+	CHECK("proc field: absent", timeline_proc_kib(status, sizeof(status) - 1, "Shmem") == -1);
+	CHECK("proc field: cut before the number", timeline_proc_kib(status, 41, "VmHWM") == -1);
+	static const char big[] = "Shmem: 99999999999999999999 kB\n";
+	CHECK("proc field: an absurd number is refused", timeline_proc_kib(big, sizeof(big) - 1, "Shmem") == -1);
+	CHECK("proc field: no value", timeline_proc_kib("Shmem:\n", 7, "Shmem") == -1);
+	struct timeline m = { 0 };
+	timeline_sample_memory(&m, "/");
+	CHECK("this process's VmHWM is read", m.rss_peak_kib > 0);
+
 	char small[40];
 	timeline_line(&t, now, small, sizeof(small));
 	CHECK("a short buffer is cut, terminated", strlen(small) == sizeof(small) - 1 && !strncmp(small, "mounts 0.01 s", 13));
