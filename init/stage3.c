@@ -235,8 +235,9 @@ static void supervise_nbd(struct boot *b, const struct url *u, const struct nbd_
 	if ((pid = tcp_resolve(u->host, &ip, &b->err)) == 0)
 		inet_ntop(AF_INET, &ip, w.host, sizeof(w.host));
 	if (pid == 0 && (pid = nbd_supervisor_start(&w, "/proc/self/exe", RUN_DIR "/nbd.log", &b->err)) > 0)
-		say("stage3", "%s: supervisor %s (pid %d) reconnects it if the link dies; log in %s/nbd.log",
-		    b->image_dev, NBD_SUPERVISOR_NAME, pid, RUN_DIR);
+		say("stage3", "%s: request timeout %d s, I/O waits up to %d s for a reconnect; supervisor %s (pid %d) "
+		    "reconnects it if the link dies, log in %s/nbd.log", b->image_dev, NBD_REQ_TIMEOUT_S,
+		    NBD_DEAD_CONN_TIMEOUT_S, NBD_SUPERVISOR_NAME, pid, RUN_DIR);
 	else
 		say("stage3", "%s: no reconnects: %s", b->image_dev, b->err.msg);
 }

@@ -19,7 +19,7 @@
 
 unsigned nbd_backoff_ms(unsigned attempt, uint32_t random)
 {
-	unsigned base = attempt >= 5 ? NBD_BACKOFF_MAX_MS : 1000u << attempt;
+	unsigned base = attempt >= 8 ? NBD_BACKOFF_MAX_MS : 1000u << attempt;
 	if (base > NBD_BACKOFF_MAX_MS)
 		base = NBD_BACKOFF_MAX_MS;
 	return base / 2 + random % (base / 2 + 1);
