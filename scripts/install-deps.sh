@@ -16,6 +16,7 @@ pkgs=(
 	isc-dhcp-client isc-dhcp-relay udhcpc libnbd-bin		# real clients of netboot serve
 	kea-dhcp4-server kea-admin gnuplot-nox			# make bench: Kea and perfdhcp, plots
 	nftables						# fault injection: packet loss in test namespaces
+	procps							# ps --ppid: reconnect_test stops a server and the children it forked
 )
 missing=()
 for p in "${pkgs[@]}"; do
