@@ -255,10 +255,8 @@ static int nbd_devices(const uint8_t *d, size_t n, int64_t want, struct genl_msg
 		}
 		if (rc < 0)
 			return rc;
-		if (index >= 0 && index == want) {
-			out->index = index;
+		if (index >= 0 && index == want)
 			out->connected = connected;
-		}
 	}
 	return rc;
 }

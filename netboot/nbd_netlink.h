@@ -48,7 +48,7 @@ struct genl_msg {
 	uint16_t family_id;	/* GENL_CTRL; 0 if absent */
 	uint32_t mcast_id;	/* GENL_CTRL: the group named by mcast_name, 0 if absent */
 	uint8_t cmd;		/* GENL_FAMILY: NBD_CMD_* */
-	int64_t index;		/* GENL_FAMILY: NBD_ATTR_INDEX, or the status item asked for; -1 if absent */
+	int64_t index;		/* GENL_FAMILY: NBD_ATTR_INDEX (CONNECT's reply, LINK_DEAD); -1 if absent */
 	int connected;		/* GENL_FAMILY STATUS: 1/0 for the device want_index, -1 if not listed */
 };
 
