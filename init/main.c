@@ -3,6 +3,7 @@
  * cause and offers a shell.  PID 1 never exits. */
 #include "init/boot.h"
 #include "fetch/progress.h"
+#include "mount/nbd_supervisor.h"
 
 #define STAGE(name, call) do { \
 	if ((call) < 0) \
@@ -10,9 +11,12 @@
 	timeline_mark(&b.timeline, name, monotonic_ns()); \
 } while (0)
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static struct boot b;	/* static: keeps the large config off PID 1's stack */
+
+	if (argc > 0 && argv[0][0] == '@')	/* stage 3 re-ran us as the NBD supervisor */
+		return nbd_supervisor_main(argc, argv);
 
 	b.t0_ns = monotonic_ns();
 	timeline_start(&b.timeline, b.t0_ns);

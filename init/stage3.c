@@ -13,6 +13,7 @@
 #include "init/boot.h"
 #include "mount/loop.h"
 #include "mount/nbd.h"
+#include "mount/nbd_supervisor.h"
 #include "mount/nfs.h"
 #include "fetch/verify.h"
 #include "netboot/jitter.h"
@@ -222,6 +223,26 @@ static int cache_nbd(struct boot *b, uint64_t size)
 	return 0;
 }
 
+/* The supervisor that reconnects the device when its link dies; it needs
+ * the server as an address (it outlives the initramfs' resolv.conf).  A
+ * failure to start it is said, not fatal: the boot works without it. */
+static void supervise_nbd(struct boot *b, const struct url *u, const struct nbd_export *x, int index)
+{
+	struct nbd_watch w = { .index = index, .port = u->port, .size = x->size, .flags = x->flags };
+	struct in_addr ip;
+	int pid;
+
+	snprintf(w.export_name, sizeof(w.export_name), "%s", x->oldstyle ? "" : b->cfg.nbd_export);
+	if ((pid = tcp_resolve(u->host, &ip, &b->err)) == 0)
+		inet_ntop(AF_INET, &ip, w.host, sizeof(w.host));
+	if (pid == 0 && (pid = nbd_supervisor_start(&w, "/proc/self/exe", RUN_DIR "/nbd.log", &b->err)) > 0)
+		say("stage3", "%s: request timeout %d s, I/O waits up to %d s for a reconnect; supervisor %s (pid %d) "
+		    "reconnects it if the link dies, log in %s/nbd.log", b->image_dev, NBD_REQ_TIMEOUT_S,
+		    NBD_DEAD_CONN_TIMEOUT_S, NBD_SUPERVISOR_NAME, pid, RUN_DIR);
+	else
+		say("stage3", "%s: no reconnects: %s", b->image_dev, b->err.msg);
+}
+
 /* Stage 3 without a copy: the export is the squashfs, read block by block
  * through /dev/nbdN.  Mirrors in order, each with a few tries (the server
  * may still be starting); the seed's system has no checksum for NBD. */
@@ -244,13 +265,19 @@ static int attach_nbd(struct boot *b)
 				if (x.oldstyle && c->nbd_export[0])
 					say("stage3", "%s: oldstyle NBD server (one export per port): export name '%s' ignored",
 					    shown, c->nbd_export);
-				if ((rc = nbd_attach(sock, x.size, x.flags, b->image_dev, sizeof(b->image_dev), &b->err)) < 0)
+				int index;
+				if ((rc = nbd_attach(sock, x.size, x.flags, b->image_dev, sizeof(b->image_dev), &index,
+						     &b->err)) < 0)
 					return rc;
 				say("stage3", "%s: %s export '%s', %llu MiB, on %s: %s", shown,
 				    x.oldstyle ? "oldstyle" : "newstyle", x.oldstyle ? "" : c->nbd_export,
 				    (unsigned long long)(x.size >> 20), b->image_dev,
 				    c->docache ? "copying it into RAM (docache)" : "read over the network, not copied");
-				return c->docache ? cache_nbd(b, x.size) : 0;
+				if (c->docache)
+					return cache_nbd(b, x.size);
+				if (index >= 0)
+					supervise_nbd(b, u, &x, index);
+				return 0;
 			}
 			rc = sock;
 			if (rc != -ECONNREFUSED && rc != -ETIMEDOUT && rc != -EHOSTUNREACH && rc != -EAGAIN)

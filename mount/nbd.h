@@ -7,14 +7,24 @@
 #include <stdint.h>
 #include "netboot/errbuf.h"
 
-/* Binds sock to the first free /dev/nbdN with the export's size and
- * transmission flags, and starts the kernel's request loop (NBD_DO_IT) in a
- * child process, which keeps serving the device after switch_root.  Waits
- * until the device answers, writes "/dev/nbdN" into dev.  sock is handed
- * over: the caller must not use it any more. */
-int nbd_attach(int sock, uint64_t size, uint16_t flags, char *dev, size_t devlen, struct errbuf *e);
-/* Ends dev's connection (NBD_DISCONNECT: the server is sent NBD_CMD_DISC)
- * and waits until the request loop has let go of it (docache: the image is
- * in RAM now).  The child that ran NBD_DO_IT exits; the booted init reaps it. */
+/* Request timeout and dead-connection timeout handed to the kernel (see
+ * docs/design.md): a request unanswered for NBD_REQ_TIMEOUT_S marks the
+ * connection dead; I/O then waits up to NBD_DEAD_CONN_TIMEOUT_S for a new
+ * socket (NBD_CMD_RECONFIGURE) before it fails. */
+#define NBD_REQ_TIMEOUT_S 30
+#define NBD_DEAD_CONN_TIMEOUT_S 600
+
+/* Hands sock (past its handshake) to the kernel with the export's size and
+ * transmission flags, TCP keepalive and user timeout set on it.  Through
+ * the generic-netlink "nbd" family when the kernel has it (Linux >= 4.12):
+ * NBD_CMD_CONNECT with the timeouts above, the device picked by the kernel;
+ * *index is then its number, which a supervisor can reconnect.  Else with
+ * the old ioctls (NBD_SET_SOCK, NBD_DO_IT in a child that outlives
+ * switch_root; no timeouts, no reconnect) and *index = -1.  Writes
+ * "/dev/nbdN" into dev.  sock is handed over: the caller must not use it. */
+int nbd_attach(int sock, uint64_t size, uint16_t flags, char *dev, size_t devlen, int *index, struct errbuf *e);
+/* Ends dev's connection (the server is sent NBD_CMD_DISC: NBD_CMD_DISCONNECT
+ * through netlink, else the NBD_DISCONNECT ioctl) and waits until the
+ * kernel has let go of it (docache: the image is in RAM now). */
 int nbd_detach(const char *dev, struct errbuf *e);
 #endif

@@ -6,6 +6,11 @@
 #include <stdint.h>
 #include "netboot/errbuf.h"
 
+/* A hard mount with these timeouts (deciseconds, tries): see mount/nfs.c
+ * and docs/design.md. */
+#define NFS_TIMEO_DS 100
+#define NFS_RETRANS 3
+
 /* Mounts server_ip:dir on target (created), NFSv3 over TCP, no locking
  * (there is no statd in an initramfs). */
 int nfs_mount_v3(const char *server_ip, uint16_t port, const char *dir, const char *target, struct errbuf *e);

@@ -120,3 +120,17 @@ int tcp_write_all(int fd, const void *buf, size_t len, int timeout_ms)
 	}
 	return 0;
 }
+
+int tcp_keepalive(int fd, struct errbuf *e)
+{
+	int one = 1, idle = TCP_KA_IDLE_S, intvl = TCP_KA_INTVL_S, cnt = TCP_KA_COUNT;
+	unsigned user = TCP_USER_TIMEOUT_MS;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) < 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl)) < 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt)) < 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user, sizeof(user)) < 0)
+		return nb_fail(e, -errno, "TCP keepalive / user timeout: %s", strerror(errno));
+	return 0;
+}

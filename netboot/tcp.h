@@ -20,4 +20,15 @@ int tcp_resolve(const char *host, struct in_addr *addr, struct errbuf *e);
 ssize_t tcp_read(int fd, void *buf, size_t len, int timeout_ms);
 /* Writes all of buf or returns a negative errno. */
 int tcp_write_all(int fd, const void *buf, size_t len, int timeout_ms);
+
+/* A peer that goes silent (cable pulled, server powered off) is noticed, not
+ * only one that closes: keepalive probes after TCP_KA_IDLE_S idle, every
+ * TCP_KA_INTVL_S, TCP_KA_COUNT unanswered ones end the connection (~25 s);
+ * data unacknowledged for TCP_USER_TIMEOUT_MS ends it too (RFC 5482).  For
+ * sockets that live long in the kernel's hands (NBD). */
+#define TCP_KA_IDLE_S 10
+#define TCP_KA_INTVL_S 5
+#define TCP_KA_COUNT 3
+#define TCP_USER_TIMEOUT_MS 30000
+int tcp_keepalive(int fd, struct errbuf *e);
 #endif

@@ -17,6 +17,7 @@ pkgs=(
 	kea-dhcp4-server kea-admin gnuplot-nox			# make bench: Kea and perfdhcp, plots
 	nftables						# fault injection: packet loss in test namespaces
 	valgrind python3					# memcheck.sh; python3: the tests' small fake peers and proxies
+	procps							# ps --ppid: reconnect_test stops a server and the children it forked
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -17,9 +17,44 @@ for f in /run/netboot/*.conf; do [ -f "$f" ] && sed "s|^|handover $(basename "$f
 echo "resolv.conf: $(busybox tr '\n' ' ' < /etc/resolv.conf 2>/dev/null)"
 busybox touch /tmp/writable 2>/dev/null && echo "root is writable"
 echo "mounts: $(busybox awk '{print $2":"$3}' /proc/mounts | busybox tr '\n' ' ')"
+for p in /proc/[0-9]*; do	# helpers left running by /init (the NBD supervisor)
+	c=$(busybox tr '\0' ' ' < "$p/cmdline" 2>/dev/null)
+	case "$c" in @*) echo "process ${p#/proc/}: $c";; esac
+done
 busybox poweroff -f
 INIT
-chmod 755 "$work/lib/test-init"
+# init=/lib/reconnect-init (tests/qemu/reconnect_test.sh): says it runs, waits
+# while the test restarts the server (NBD: until the supervisor logged the
+# reconnect), then reads every file and the whole root device from the network
+cat > "$work/lib/reconnect-init" <<'INIT'
+#!/bin/busybox sh
+export PATH=/bin
+echo "NETBOOT-RECONNECT-READY pid=$$"
+if [ -e /run/netboot/nbd.log ]; then
+	i=0
+	while [ $i -lt 90 ] && ! busybox grep -q 'reconnected to' /run/netboot/nbd.log; do busybox sleep 1; i=$((i + 1)); done
+	echo "waited ${i} s for the supervisor's reconnect"
+else
+	busybox sleep 20
+fi
+echo 3 > /proc/sys/vm/drop_caches
+n=0 bad=0
+for f in $(busybox find / -xdev -type f); do
+	if busybox cat "$f" > /dev/null; then n=$((n + 1)); else bad=$((bad + 1)); echo "READ-ERROR $f"; fi
+done
+dev=$(busybox awk '$2 == "/run/netboot/lower" { print $1 }' /proc/mounts)
+if busybox dd if="$dev" of=/dev/null bs=64k 2>/dev/null; then devread=ok; else devread=failed; bad=$((bad + 1)); fi
+echo "NETBOOT-RECONNECT-DONE files=$n errors=$bad device=$dev:$devread"
+[ -e /run/netboot/nbd.log ] && busybox sed 's/^/nbd.log: /' /run/netboot/nbd.log
+for p in /proc/[0-9]*; do
+	c=$(busybox tr '\0' ' ' < "$p/cmdline" 2>/dev/null)
+	case "$c" in @*) echo "process ${p#/proc/}: $c";; esac
+done
+busybox awk '$3 == "nfs" { print "nfs mount: " $4 }' /proc/mounts
+echo "NETBOOT-RECONNECT-END"
+busybox poweroff -f
+INIT
+chmod 755 "$work/lib/test-init" "$work/lib/reconnect-init"
 # /etc/resolv.conf must exist for the agent's copy to be visible (overlay keeps the lower one)
 : > "$work/etc/resolv.conf"
 mksquashfs "$work" "$out.tmp" -all-root -noappend -comp gzip -quiet >/dev/null
