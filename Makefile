@@ -118,7 +118,7 @@ $(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/km
 	BUILD=$(abspath $(B)) $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/kmaps.list | gzip -9n > $@.tmp && mv $@.tmp $@
 	@echo "build/initram.igz: $$(stat -c %s $@) bytes"
 testroot: $(B)/testroot.sqfs
-$(B)/testroot.sqfs: tests/qemu/make-testroot.sh
+$(B)/testroot.sqfs: tests/qemu/make-testroot.sh tests/qemu/kmapdump.c
 	tests/qemu/make-testroot.sh $@
 
 deps:

@@ -16,6 +16,7 @@ pkgs=(
 	isc-dhcp-client isc-dhcp-relay udhcpc libnbd-bin		# real clients of netboot serve
 	kea-dhcp4-server kea-admin gnuplot-nox			# make bench: Kea and perfdhcp, plots
 	nftables						# fault injection: packet loss in test namespaces
+	kbd console-data					# setkmap=: loadkeys -b over console-data's keymaps at make initramfs
 )
 missing=()
 for p in "${pkgs[@]}"; do
