@@ -24,8 +24,8 @@ loaded() {
 		{ echo "FAIL: setkmap=$name: loadkeys -b $map failed on the host"; return; }
 	qemu_boot "$log" direct virtio-net-pci "setkmap=$name netboot=http://10.0.2.2:$HTTP_PORT/sysrcd.dat"
 	if ! qemu_wait "$log" "$MARK|FAILED at"; then echo "FAIL: setkmap=$name: no marker within ${BOOT_TIMEOUT}s"; return; fi
-	echo "INFO: setkmap=$name boot reached the test root in ${QEMU_SECONDS}s"
 	tr -d '\r' < "$log" > "$log.txt"
+	echo "INFO: setkmap=$name boot reached the test root in ${QEMU_SECONDS}s; keymap stage $(grep -oE 'keymap [0-9.]+ s' "$log.txt" | head -1 | cut -d' ' -f2) s"
 	local tables; tables=$(wc -l < "$want")
 	if grep -qE "^netboot: keymap: $name loaded on /dev/tty0 \($tables tables\)$" "$log.txt"; then
 		echo "PASS: setkmap=$name: loaded on /dev/tty0, $tables tables"
