@@ -120,10 +120,11 @@ int load_keymap(struct boot *b)
 		handover(name, "failed", NULL, 0);
 		return 0;
 	}
-	say("keymap", "%s loaded on %s (%d tables)%s", name, dev, km.ntables,
-	    refused ? ", some entries refused by the kernel" : "");
 	if (refused)
-		say("keymap", "WARNING: the kernel refused %d entries of %s", refused, path);
+		say("keymap", "WARNING: %s loaded on %s (%d tables), but the kernel refused %d of its entries",
+		    name, dev, km.ntables, refused);
+	else
+		say("keymap", "%s loaded on %s (%d tables)", name, dev, km.ntables);
 	handover(name, "loaded", buf, (size_t)len);
 	return 0;
 }
