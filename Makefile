@@ -1,6 +1,6 @@
 # netboot: static musl /init for the initramfs, a glibc host tool, tests, benchmarks.
 # Sources are found by folder, so a new file needs no Makefile change:
-#   cmdline/ netboot/ fetch/ mount/  shared library code (client, server, tool, init)
+#   cmdline/ netboot/ fetch/ mount/ console/  shared library code (client, server, tool, init)
 #   init/    the agent's stages (musl, static)      tool/  the host tool build/netboot
 #   *_fuzz.c beside a parser: libFuzzer harness     tests/unit/*_test.c: one binary each
 B        := build
@@ -11,7 +11,7 @@ CSTD     := -std=c11 -D_GNU_SOURCE -I.
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LIB_DIRS := cmdline netboot fetch mount
+LIB_DIRS := cmdline netboot fetch mount console
 LIB_SRCS := $(filter-out %_fuzz.c,$(wildcard $(addsuffix /*.c,$(LIB_DIRS))))
 # the server is host-only: the tool, the tests and the fuzzers link it, /init does not
 HOST_DIRS:= $(LIB_DIRS) server
@@ -112,12 +112,15 @@ $(KERNEL_DIR)/vmlinuz:
 	scripts/get-kernel.sh $(KERNEL_DIR)
 $(B)/modules.list: $(KERNEL_DIR)/vmlinuz scripts/modules-list.sh
 	scripts/modules-list.sh $(KERNEL_DIR) > $@
+# binary keymaps for setkmap= (kbd's loadkeys -b over console-data's maps)
+$(B)/kmaps.list: scripts/make-kmaps.sh scripts/keymaps.list
+	scripts/make-kmaps.sh $(B)/kmaps > $@.tmp && mv $@.tmp $@
 initramfs: $(B)/initram.igz
-$(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list
-	BUILD=$(abspath $(B)) $(B)/mkcpio initramfs-list $(B)/modules.list | gzip -9n > $@.tmp && mv $@.tmp $@
+$(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/kmaps.list
+	BUILD=$(abspath $(B)) $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/kmaps.list | gzip -9n > $@.tmp && mv $@.tmp $@
 	@echo "build/initram.igz: $$(stat -c %s $@) bytes"
 testroot: $(B)/testroot.sqfs
-$(B)/testroot.sqfs: tests/qemu/make-testroot.sh
+$(B)/testroot.sqfs: tests/qemu/make-testroot.sh tests/qemu/kmapdump.c
 	tests/qemu/make-testroot.sh $@
 
 deps:

@@ -88,7 +88,7 @@ struct boot_config {
 	int nnameif;
 
 	/* the rest */
-	char keymap[32];
+	char keymap[32];		/* setkmap=: /lib/kmaps/<keymap>.bmap, loaded by init/keymap.c */
 	int scandelay;			/* seconds; scandelay alone = 10 */
 	int jitter;			/* netboot.jitter=/jitter=: random start delay of
 					 * up to this many seconds before stage 3, 0..600 */

@@ -28,6 +28,7 @@ struct boot {
 
 int early_mounts(struct boot *b);		/* init/early.c */
 int read_cmdline(struct boot *b);		/* init/early.c */
+int load_keymap(struct boot *b);		/* init/keymap.c: never fails */
 int load_modules(struct boot *b);		/* init/modules.c */
 int bring_up_network(struct boot *b);		/* init/network.c */
 int fetch_root_image(struct boot *b);		/* init/stage3.c */

@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 	timeline_start(&b.timeline, b.t0_ns);
 	STAGE("mounts", early_mounts(&b));		/* /dev /proc /sys /run */
 	STAGE("cmdline", read_cmdline(&b));		/* /proc/cmdline -> b.cfg */
+	STAGE("keymap", load_keymap(&b));		/* setkmap=: before anything waits for a key */
 	STAGE("modules", load_modules(&b));		/* NIC driver, loop, squashfs */
 	STAGE("network", bring_up_network(&b));		/* DHCP or static, resolv.conf, handover */
 	STAGE("stage3", fetch_root_image(&b));		/* HTTP/TFTP into tmpfs, verified; NBD/NFS attached (docache: copied) */

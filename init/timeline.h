@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "fetch/sink.h"
 
-#define TIMELINE_STAGES 8
+#define TIMELINE_STAGES 10
 
 struct timeline {
 	uint64_t t0_ns, last_ns;	/* /init's start, the end of the last stage */

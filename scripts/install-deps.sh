@@ -18,6 +18,7 @@ pkgs=(
 	nftables						# fault injection: packet loss in test namespaces
 	valgrind python3					# memcheck.sh; python3: the tests' small fake peers and proxies
 	procps							# ps --ppid: reconnect_test stops a server and the children it forked
+	kbd console-data					# setkmap=: loadkeys -b over console-data's keymaps at make initramfs
 )
 missing=()
 for p in "${pkgs[@]}"; do

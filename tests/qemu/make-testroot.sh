@@ -7,6 +7,8 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"/{bin,sbin,lib,proc,sys,dev,run,tmp,etc}
 cp /bin/busybox "$work/bin/busybox"
 ln -s busybox "$work/bin/sh"
+# kmap_test.sh: reads the kernel's keyboard tables back after /init's setkmap=
+musl-gcc -static -Os -s -Wall -Wextra -Werror -o "$work/bin/kmapdump" "$(dirname "$0")/kmapdump.c"
 # /sbin/init is an absolute symlink, as on Debian (-> /lib/systemd/systemd)
 ln -s /lib/test-init "$work/sbin/init"
 cat > "$work/lib/test-init" <<'INIT'
@@ -15,6 +17,10 @@ export PATH=/bin
 echo "NETBOOT-TEST-ROOT-OK pid=$$"
 for f in /run/netboot/*.conf; do [ -f "$f" ] && sed "s|^|handover $(basename "$f"): |" "$f"; done
 echo "resolv.conf: $(busybox tr '\n' ' ' < /etc/resolv.conf 2>/dev/null)"
+if busybox grep -q setkmap= /proc/cmdline; then
+	busybox sed 's|^|handover keymap: |' /run/netboot/keymap 2>/dev/null
+	/bin/kmapdump 2>&1 | busybox sed 's|^|kmapdump: |'
+fi
 busybox touch /tmp/writable 2>/dev/null && echo "root is writable"
 echo "mounts: $(busybox awk '{print $2":"$3}' /proc/mounts | busybox tr '\n' ' ')"
 for p in /proc/[0-9]*; do	# helpers left running by /init (the NBD supervisor)
