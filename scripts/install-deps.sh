@@ -16,6 +16,7 @@ pkgs=(
 	isc-dhcp-client isc-dhcp-relay udhcpc libnbd-bin		# real clients of netboot serve
 	kea-dhcp4-server kea-admin gnuplot-nox			# make bench: Kea and perfdhcp, plots
 	nftables						# fault injection: packet loss in test namespaces
+	libsodium-dev minisign					# signatures: Ed25519 + BLAKE2b (/init links libsodium.a); test keys and signatures
 )
 missing=()
 for p in "${pkgs[@]}"; do
