@@ -40,7 +40,7 @@ MUSL_INC := $(B)/musl-include
 # keep intermediate objects; let the fuzzer rule name its own source
 .SECONDARY:
 .SECONDEXPANSION:
-.PHONY: all initramfs check deps bench demo fuzz fuzz-run clean kernel testroot
+.PHONY: FORCE all initramfs check deps bench demo fuzz fuzz-run clean kernel testroot
 all: $(B)/init $(B)/netboot $(B)/mkcpio
 
 # --- host objects (glibc) and the same objects with sanitizers for tests ---
@@ -120,8 +120,14 @@ $(KERNEL_DIR)/vmlinuz:
 $(B)/modules.list: $(KERNEL_DIR)/vmlinuz scripts/modules-list.sh
 	scripts/modules-list.sh $(KERNEL_DIR) > $@
 initramfs: $(B)/initram.igz
-$(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list
-	BUILD=$(abspath $(B)) $(B)/mkcpio initramfs-list $(B)/modules.list | gzip -9n > $@.tmp && mv $@.tmp $@
+# PUBKEY="a.pub b.pub": minisign keys built in (/etc/netboot/keys); then only
+# signed images boot.  keys.list is rewritten only when the list changes.
+$(B)/keys.list: FORCE scripts/keys-list.sh
+	@mkdir -p $(B)
+	@scripts/keys-list.sh $(PUBKEY) > $@.tmp && { cmp -s $@.tmp $@ || mv $@.tmp $@; } && rm -f $@.tmp
+FORCE:
+$(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/keys.list $(PUBKEY)
+	BUILD=$(abspath $(B)) $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/keys.list | gzip -9n > $@.tmp && mv $@.tmp $@
 	@echo "build/initram.igz: $$(stat -c %s $@) bytes"
 testroot: $(B)/testroot.sqfs
 $(B)/testroot.sqfs: tests/qemu/make-testroot.sh
