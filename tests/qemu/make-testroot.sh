@@ -13,7 +13,8 @@ cat > "$work/lib/test-init" <<'INIT'
 #!/bin/busybox sh
 export PATH=/bin
 echo "NETBOOT-TEST-ROOT-OK pid=$$"
-for f in /run/netboot/*.conf; do [ -f "$f" ] && sed "s|^|handover $(basename "$f"): |" "$f"; done
+for f in /run/netboot/*.conf /run/netboot/signature /run/netboot/trusted-comment; do
+	[ -f "$f" ] && sed "s|^|handover $(basename "$f"): |" "$f"; done
 echo "resolv.conf: $(busybox tr '\n' ' ' < /etc/resolv.conf 2>/dev/null)"
 busybox touch /tmp/writable 2>/dev/null && echo "root is writable"
 echo "mounts: $(busybox awk '{print $2":"$3}' /proc/mounts | busybox tr '\n' ' ')"
