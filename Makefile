@@ -30,8 +30,9 @@ FUZZ_DIRS:= $(HOST_DIRS) scripts
 FUZZ_SRCS:= $(HOST_SRCS) scripts/cpiolist.c
 FUZZERS  := $(patsubst %.c,$(B)/fuzz/%,$(notdir $(wildcard $(addsuffix /*_fuzz.c,$(FUZZ_DIRS)))))
 # libsodium (Debian libsodium-dev): Ed25519 and BLAKE2b for minisign signatures.
-# /init links Debian's static libsodium.a (built for glibc) plus init/sodium_shim.c
-# for the one fortified glibc symbol it calls; everything else links the shared one.
+# /init links Debian's static libsodium.a (built for glibc) plus init/sodium_shim.c:
+# the one fortified glibc symbol it calls, and a trim of what verification never
+# reaches (docs/design.md); everything else links the shared library.
 SODIUM_A := /usr/lib/x86_64-linux-gnu/libsodium.a
 SODIUM_LIBS := -lsodium
 KERNEL_DIR := $(B)/kernel
