@@ -72,7 +72,11 @@ static const struct minisig_pubkey *find_key(const struct sig_keys *keys, const 
 
 void sig_comment(const struct minisig *s, char *out, size_t len)
 {
-	nb_sanitize(out, len, s->trusted, s->trusted_len);
+	char text[MINISIG_COMMENT_MAX];
+	/* minisign's default comment separates its fields with tabs */
+	for (size_t i = 0; i < s->trusted_len; i++)
+		text[i] = s->trusted[i] == '\t' ? ' ' : s->trusted[i];
+	nb_sanitize(out, len, text, s->trusted_len);
 }
 
 int sig_check_header(const struct sig_keys *keys, const struct minisig *s, const char *source, struct errbuf *e)

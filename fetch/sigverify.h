@@ -32,6 +32,7 @@ int sig_check_header(const struct sig_keys *keys, const struct minisig *s, const
  * file (a signature for a different file) or else an altered image. */
 int sig_check_digest(const struct sig_keys *keys, const struct minisig *s, const uint8_t digest[64],
 		     const char *image, const char *source, struct errbuf *e);
-/* The trusted comment as printable text. */
+/* The trusted comment as printable text: tabs as spaces, other bytes
+ * outside printable ASCII as '?'. */
 void sig_comment(const struct minisig *s, char *out, size_t len);
 #endif

@@ -110,6 +110,8 @@ static void fields_and_checks(void)
 	CHECK_STR("key id as minisign prints it", id, "05554938C11FC086");
 	CHECK("signature parses", minisig_parse("s", SIG_DEF, strlen(SIG_DEF), &s, &e) == 0 && s.prehashed);
 	CHECK_STR("trusted comment", s.trusted, "timestamp:1796083960\tfile:img\thashed");
+	sig_comment(&s, text, sizeof(text));
+	CHECK_STR("trusted comment shown: tabs as spaces", text, "timestamp:1796083960 file:img hashed");
 	f = minisig_comment_file(&s, &flen);
 	CHECK("file: in the trusted comment", f && flen == 3 && !memcmp(f, "img", 3));
 	CHECK("header: right key", sig_check_header(&a, &s, "s", &e) == 0);
