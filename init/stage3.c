@@ -313,9 +313,11 @@ static int nfs_signed(struct boot *b, const char *shown)
 	snprintf(sig_path, sizeof(sig_path), "%s" SIG_SUFFIX, b->image_path);
 	if ((rc = read_signature_file(sig_path, &b->keys, &sig, &b->err)) < 0)
 		return rc;
-	if (stat(b->image_path, &st) < 0)
+	char src[sizeof(b->image_path)];	/* copy_to_ram points b->image_path at the copy */
+	memcpy(src, b->image_path, sizeof(src));
+	if (stat(src, &st) < 0)
 		return nb_fail(&b->err, -errno, "%s: %s: %s", shown, c->image_path, strerror(errno));
-	if ((rc = copy_to_ram(b, b->image_path, (uint64_t)st.st_size, name)) < 0)
+	if ((rc = copy_to_ram(b, src, (uint64_t)st.st_size, name)) < 0)
 		return rc;
 	uint64_t t0 = monotonic_ns();
 	if ((rc = digest_file(b->image_path, HASH_BLAKE2B, digest, &b->err)) < 0 ||
