@@ -66,6 +66,41 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 		       cause[0] ? cause : "no checksum file", others[0] ? others : "no other checksum file");
 }
 
+/* The signature beside the image, fetched and checked before the image
+ * (key, algorithm, trusted comment), so a wrong one costs no download. */
+static int fetch_signature(const struct fetch_request *rq, const struct url *image, struct minisig *sig,
+			   struct fetch_result *res, struct errbuf *e)
+{
+	char text[MINISIG_FILE_MAX], name[300];
+	const char *image_name = url_base_name(image->path);
+	struct url u;
+	struct sink s;
+	int rc;
+
+	snprintf(name, sizeof(name), "%.250s" SIG_SUFFIX, image_name);
+	if (url_sibling(image, name, &u) < 0)
+		return nb_fail(e, -EINVAL, "%s: no room for %s beside it", image_name, name);
+	url_format(&u, res->checksum_source, sizeof(res->checksum_source));
+	sink_init_mem(&s, (uint8_t *)text, sizeof(text));
+	rc = transport_get(&u, &s, &rq->transport, e);
+	if (rc == -ENOENT)
+		return nb_fail(e, -ENOENT, "%s: signature not found (%.200s): with a signing key built in, an unsigned "
+			       "image is not booted", res->checksum_source, e->msg);
+	if (rc == -EFBIG)
+		return nb_fail(e, -EPROTO, "%s: larger than %d bytes, not a minisign signature", res->checksum_source,
+			       MINISIG_FILE_MAX);
+	if (rc < 0)
+		return rc;
+	if ((rc = minisig_parse(res->checksum_source, text, (size_t)s.written, sig, e)) < 0)
+		return rc;
+	if ((rc = sig_check_header(rq->keys, sig, res->checksum_source, e)) < 0)
+		return rc;
+	minisig_keyid_hex(sig->keyid, res->sig_keyid);
+	sig_comment(sig, res->sig_comment, sizeof(res->sig_comment));
+	snprintf(res->why, sizeof(res->why), "signed by key %s", res->sig_keyid);
+	return 0;
+}
+
 static int fetch_one(const struct fetch_request *rq, const struct url *u, struct sink *s,
 		     struct fetch_result *res, struct errbuf *e)
 {
@@ -74,11 +109,18 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 	char got_hex[2 * HASH_MAX_DIGEST + 1], want_hex[2 * HASH_MAX_DIGEST + 1], shown[URL_TEXT_MAX];
 	const char *name = url_base_name(u->path);
 	struct progress progress;
+	struct minisig sig;
+	const bool sign = rq->keys && rq->keys->n > 0;
 	uint64_t t0 = monotonic_ns();
 	int rc;
 
 	url_format(u, shown, sizeof(shown));
-	if (rq->checksum_arg && *rq->checksum_arg) {
+	if (sign) {
+		if ((rc = fetch_signature(rq, u, &sig, res, e)) < 0)
+			return rc;
+		want.algo = HASH_BLAKE2B;
+		want.len = 64;	/* the digest is checked by the signature, not compared */
+	} else if (rq->checksum_arg && *rq->checksum_arg) {
 		if ((rc = checksum_arg_parse(rq->checksum_arg, strlen(rq->checksum_arg), &want, e)) < 0)
 			return rc;
 		snprintf(res->checksum_source, sizeof(res->checksum_source), "checksum= argument");
@@ -102,7 +144,10 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 	if (want.len) {
 		sink_hash(s, want.algo, rq->hash_impl);
 		res->hash_impl = hash_impl_name(&s->hash);
-		if (rq->log)
+		if (rq->log && sign)
+			fprintf(rq->log, "netboot: fetch: %s: verifying the minisign signature %s (key %s, trusted comment: %s) "
+				"while it downloads (blake2b)\n", name, res->checksum_source, res->sig_keyid, res->sig_comment);
+		else if (rq->log)
 			fprintf(rq->log, "netboot: fetch: %s: verifying with %s (%s) from %s: %s\n", name,
 				hash_name(want.algo), res->hash_impl, res->checksum_source, res->why);
 	}
@@ -125,6 +170,12 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 	hash_hex(want.digest, want.len, want_hex);
 	res->algo = want.algo;
 	snprintf(res->digest_hex, sizeof(res->digest_hex), "%s", got_hex);
+	if (sign) {
+		if ((rc = sig_check_digest(rq->keys, &sig, got, name, res->checksum_source, e)) < 0)
+			return rc;
+		res->signed_ok = res->verified = true;
+		return 0;
+	}
 	if (n != want.len || memcmp(got, want.digest, n) != 0)
 		return nb_fail(e, -EBADMSG, "%s: %s mismatch: downloaded image from %s has %s, %s says %s; not booting it",
 			       name, hash_name(want.algo), shown, got_hex, res->checksum_source, want_hex);
@@ -137,6 +188,7 @@ int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct
 	struct http_keepalive keepalive = { .fd = -1 };
 	struct fetch_request r = *rq;
 	struct errbuf mismatch = { "" };	/* a mirror serving a bad image outranks later errors */
+	int mismatch_rc = 0;
 	struct sink s;
 	int rc = -EINVAL;
 
@@ -156,14 +208,17 @@ int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct
 				fprintf(rq->log, "netboot: fetch: served by mirror %d of %d, %s\n", i + 1, rq->nurls, shown);
 			break;
 		}
-		if (rc == -EBADMSG && !mismatch.msg[0])
+		/* a refused signature, like a mismatch, outranks a later mirror's failure */
+		if ((rc == -EBADMSG || rc == -EKEYREJECTED || rc == -ENOTSUP) && !mismatch.msg[0]) {
 			mismatch = *e;
+			mismatch_rc = rc;
+		}
 		if (rq->log && i + 1 < rq->nurls)
 			fprintf(rq->log, "netboot: fetch: %s; trying the next mirror\n", e->msg);
 	}
 	if (rc < 0 && mismatch.msg[0]) {
 		*e = mismatch;
-		rc = -EBADMSG;
+		rc = mismatch_rc;
 	}
 	sink_close(&s);
 	if (keepalive.fd >= 0)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "fetch/checksum.h"
+#include "fetch/sigverify.h"
 #include "fetch/transport.h"
 
 struct fetch_request {
@@ -16,6 +17,9 @@ struct fetch_request {
 	const char *checksum_name;	/* checksum file to try first ("airootfs.sha512"); NULL = the usual names */
 	bool checksum_optional;		/* no checksum file at all is accepted, with a warning (dracut's
 					 * root=live: has no convention); a mismatch never is */
+	const struct sig_keys *keys;	/* with one key or more: the image must carry a minisign
+					 * signature (<image>.minisig) by one of them; checksums,
+					 * checksum= and nocheck are then not used */
 	enum hash_impl hash_impl;	/* AUTO; PORTABLE acts as a CPU without SHA-NI (tests, bench) */
 	struct transport_opts transport;
 	FILE *log;			/* stage messages and progress; NULL = quiet */
@@ -33,6 +37,9 @@ struct fetch_result {
 	char checksum_source[300];	/* URL of the checksum file or "checksum= argument" */
 	char why[96];			/* why this algorithm: "the fastest on this CPU (SHA-NI)" */
 	const char *hash_impl;		/* "sha-ni" or "portable" */
+	bool signed_ok;			/* the minisign signature verified (verified is set too) */
+	char sig_keyid[2 * MINISIG_KEYID_LEN + 1];
+	char sig_comment[MINISIG_COMMENT_MAX + 1];	/* the trusted comment, sanitized */
 	double seconds;
 	struct sink_stats stats;	/* where the image download's time went */
 };

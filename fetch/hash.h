@@ -1,4 +1,5 @@
-/* Streaming digests: MD5 (RFC 1321), SHA-256 and SHA-512 (FIPS 180-4).
+/* Streaming digests: MD5 (RFC 1321), SHA-256 and SHA-512 (FIPS 180-4), and
+ * BLAKE2b-512 (libsodium) for minisign's prehashed signatures.
  * One context type so a download can hash in the same pass whatever the
  * checksum file or checksum= argument names. */
 #ifndef FETCH_HASH_H
@@ -6,8 +7,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sodium/crypto_generichash.h>
 
-enum hash_algo { HASH_MD5, HASH_SHA256, HASH_SHA512 };
+/* BLAKE2B comes last: checksum files and checksum= name only the others */
+enum hash_algo { HASH_MD5, HASH_SHA256, HASH_SHA512, HASH_BLAKE2B };
 #define HASH_MAX_DIGEST 64
 /* Which SHA-256 code runs: AUTO picks SHA-NI when the CPU has it; the others
  * force one (tests compare them, the bench measures both). */
@@ -20,6 +23,7 @@ struct hash_ctx {
 	union {
 		uint32_t s32[8];
 		uint64_t s64[8];
+		crypto_generichash_state b2b;	/* HASH_BLAKE2B, 64-byte output */
 	} state;
 	uint8_t block[128];
 	size_t fill;

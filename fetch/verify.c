@@ -1,4 +1,5 @@
 #include "fetch/verify.h"
+#include "fetch/sigverify.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -7,11 +8,9 @@
 
 #define READ_CHUNK (1024 * 1024)
 
-int verify_file(const char *path, const struct expected_digest *want, const char *source, struct errbuf *e)
+int digest_file(const char *path, enum hash_algo algo, uint8_t out[HASH_MAX_DIGEST], struct errbuf *e)
 {
 	struct hash_ctx h;
-	uint8_t got[HASH_MAX_DIGEST];
-	char got_hex[2 * HASH_MAX_DIGEST + 1], want_hex[2 * HASH_MAX_DIGEST + 1];
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
 	uint8_t *buf = malloc(READ_CHUNK);
 	ssize_t n;
@@ -20,25 +19,36 @@ int verify_file(const char *path, const struct expected_digest *want, const char
 		rc = nb_fail(e, fd < 0 ? -errno : -ENOMEM, "%s: %s", path, fd < 0 ? strerror(errno) : "out of memory");
 		goto out;
 	}
-	hash_init(&h, want->algo);
+	hash_init(&h, algo);
 	while ((n = read(fd, buf, READ_CHUNK)) > 0)
 		hash_update(&h, buf, (size_t)n);
 	if (n < 0) {
 		rc = nb_fail(e, -errno, "%s: reading: %s", path, strerror(errno));
 		goto out;
 	}
-	size_t len = hash_final(&h, got);
-	if (len != want->len || memcmp(got, want->digest, len) != 0) {
-		hash_hex(got, len, got_hex);
-		hash_hex(want->digest, want->len, want_hex);
-		rc = nb_fail(e, -EBADMSG, "%s: %s mismatch: the file has %s, %s says %s; not booting it", path,
-			     hash_name(want->algo), got_hex, source, want_hex);
-	}
+	rc = (int)hash_final(&h, out);
 out:
 	free(buf);
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+int verify_file(const char *path, const struct expected_digest *want, const char *source, struct errbuf *e)
+{
+	uint8_t got[HASH_MAX_DIGEST];
+	char got_hex[2 * HASH_MAX_DIGEST + 1], want_hex[2 * HASH_MAX_DIGEST + 1];
+	int len = digest_file(path, want->algo, got, e);
+
+	if (len < 0)
+		return len;
+	if ((size_t)len != want->len || memcmp(got, want->digest, (size_t)len) != 0) {
+		hash_hex(got, (size_t)len, got_hex);
+		hash_hex(want->digest, want->len, want_hex);
+		return nb_fail(e, -EBADMSG, "%s: %s mismatch: the file has %s, %s says %s; not booting it", path,
+			       hash_name(want->algo), got_hex, source, want_hex);
+	}
+	return 0;
 }
 
 /* Reads up to cap bytes of fd; returns the count or -1 on a read error. */
@@ -80,4 +90,22 @@ int read_checksum_file(const char *path, const char *image_name, struct expected
 		close(fd);
 	free(text);
 	return rc;
+}
+
+int read_signature_file(const char *path, const struct sig_keys *keys, struct minisig *sig, struct errbuf *e)
+{
+	char text[MINISIG_FILE_MAX + 1];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+	ssize_t n;
+
+	if (fd < 0)
+		return nb_fail(e, errno == ENOENT ? -ENOENT : -errno, "%s: %s%s", path, strerror(errno),
+			       errno == ENOENT ? ": with a signing key built in, an unsigned image is not booted" : "");
+	n = read_up_to(fd, text, sizeof(text));
+	close(fd);
+	if (n < 0)
+		return nb_fail(e, -EIO, "%s: cannot read it", path);
+	if ((rc = minisig_parse(path, text, (size_t)n, sig, e)) < 0)
+		return rc;
+	return sig_check_header(keys, sig, path, e);
 }

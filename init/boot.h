@@ -8,6 +8,7 @@
 #include "cmdline/cmdline.h"
 #include "netboot/errbuf.h"
 #include "init/timeline.h"
+#include "fetch/sigverify.h"
 
 #define RUN_DIR "/run/netboot"			/* handover files for the booted system */
 #define IMAGE_DIR RUN_DIR "/image"		/* tmpfs sized to the image */
@@ -22,6 +23,7 @@ struct boot {
 	char image_path[256];	/* the root image as a file (tmpfs copy or NFS) */
 	char image_dev[64];	/* the block device holding it (loop or nbd) */
 	uint64_t t0_ns;
+	struct sig_keys keys;	/* built into the initramfs: then only signed images boot */
 	struct timeline timeline;	/* stage durations, printed before switch_root */
 	struct errbuf err;
 };
@@ -34,6 +36,11 @@ int bring_up_network(struct boot *b);		/* init/network.c */
 int fetch_root_image(struct boot *b);		/* init/stage3.c */
 int mount_root_image(struct boot *b);		/* init/stage3.c */
 int enter_root(struct boot *b);			/* init/stage3.c: returns only on failure */
+
+/* init/signed.c: the keys in SIG_KEY_DIR (a bad one stops the boot), and
+ * the console line and handover files of a verified signature. */
+int load_signing_keys(struct boot *b);
+void signature_verified(const char *image, const char *source, const char *keyid, const char *comment);
 
 /* Console output: "netboot: <stage>: <text>" (init/log.c). */
 void say(const char *stage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

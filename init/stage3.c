@@ -166,6 +166,7 @@ static int fetch_copy(struct boot *b)
 		.checksum_name = c->sum_name,
 		.checksum_optional = !c->sum_name[0] && c->check == CHECK_DEFAULT,
 		.transport = { .proxy = c->proxy, .log = stderr },
+		.keys = &b->keys,	/* none built in: checksums as before */
 		.log = stderr,
 		.open = open_image,
 		.open_ctx = b,
@@ -183,6 +184,8 @@ static int fetch_copy(struct boot *b)
 	b->timeline.download_ns = (uint64_t)(res.seconds * 1e9);
 	b->timeline.st = res.stats;
 	timeline_sample_memory(&b->timeline, IMAGE_DIR);	/* the issue 8 goal: RSS and one copy in RAM */
+	if (res.signed_ok)
+		signature_verified(name, res.checksum_source, res.sig_keyid, res.sig_comment);
 	if (res.verified)
 		say("stage3", "%s: %llu bytes in %.2f s from %s, %s (%s) verified against %s: %s", name,
 		    (unsigned long long)res.size, res.seconds, shown, hash_name(res.algo), res.hash_impl,
@@ -320,6 +323,45 @@ static int cache_nfs(struct boot *b, const char *shown, const struct expected_di
 	return 0;
 }
 
+/* A signed image on NFS: the signature beside it checked first (key,
+ * trusted comment), then the image copied into RAM and the copy verified,
+ * then the folder unmounted.  Never loop-mounted from NFS: the server could
+ * change the file after it was read. */
+static int nfs_signed(struct boot *b, const char *shown)
+{
+	const struct boot_config *c = &b->cfg;
+	const char *name = url_base_name(c->image_path);
+	char sig_path[sizeof(b->image_path) + sizeof(SIG_SUFFIX)];
+	struct minisig sig;
+	uint8_t digest[HASH_MAX_DIGEST];
+	char keyid[2 * MINISIG_KEYID_LEN + 1], comment[MINISIG_COMMENT_MAX + 1];
+	struct stat st;
+	int rc;
+
+	snprintf(sig_path, sizeof(sig_path), "%s" SIG_SUFFIX, b->image_path);
+	if ((rc = read_signature_file(sig_path, &b->keys, &sig, &b->err)) < 0)
+		return rc;
+	char src[sizeof(b->image_path)];	/* copy_to_ram points b->image_path at the copy */
+	memcpy(src, b->image_path, sizeof(src));
+	if (stat(src, &st) < 0)
+		return nb_fail(&b->err, -errno, "%s: %s: %s", shown, c->image_path, strerror(errno));
+	if ((rc = copy_to_ram(b, src, (uint64_t)st.st_size, name)) < 0)
+		return rc;
+	uint64_t t0 = monotonic_ns();
+	if ((rc = digest_file(b->image_path, HASH_BLAKE2B, digest, &b->err)) < 0 ||
+	    (rc = sig_check_digest(&b->keys, &sig, digest, name, sig_path, &b->err)) < 0) {
+		drop_copy(b);
+		return rc;
+	}
+	nfs_unmount(NFS_DIR);
+	minisig_keyid_hex(sig.keyid, keyid);
+	sig_comment(&sig, comment, sizeof(comment));
+	signature_verified(name, sig_path, keyid, comment);
+	say("stage3", "%s: the copy of %s verified in %.2f s (signed images on NFS are always copied); NFS unmounted",
+	    shown, c->image_path, seconds_since(t0));
+	return 0;
+}
+
 /* One NFS mirror: mount its folder and check the image there (the seed's
  * rule: md5 is mandatory for NFS too) by one streaming read.  The checksum
  * file sits beside the image, in subdir= if given.  On failure the folder
@@ -340,6 +382,11 @@ static int nfs_mirror(struct boot *b, const struct url *u)
 	if ((rc = nfs_mount_v3(ip, u->port, u->path, NFS_DIR, &b->err)) < 0)
 		return rc;
 	snprintf(b->image_path, sizeof(b->image_path), "%s/%s", NFS_DIR, c->image_path);
+	if (b->keys.n) {
+		if ((rc = nfs_signed(b, shown)) < 0)
+			goto fail;
+		return 0;
+	}
 	if (c->checksum_arg[0]) {
 		if ((rc = checksum_arg_parse(c->checksum_arg, strlen(c->checksum_arg), &want, &b->err)) < 0)
 			goto fail;
@@ -398,8 +445,14 @@ static int mount_nfs(struct boot *b)
 int fetch_root_image(struct boot *b)
 {
 	int rc = resolve_boot_server(b);
-	if (rc < 0)
+	if (rc < 0 || (rc = load_signing_keys(b)) < 0)
 		return rc;
+	/* the kernel reads an NBD export block by block long after any check:
+	 * a server could serve other blocks than the ones verified */
+	if (b->keys.n && b->cfg.source == SOURCE_NBD)
+		return nb_fail(&b->err, -ENOTSUP, "signing keys are built in, and an NBD export cannot be verified: the "
+			       "kernel reads it block by block after any check, so the server could change it; "
+			       "boot signed images over HTTP, TFTP or NFS");
 	if (b->cfg.jitter) {	/* once, before the first request of stage 3 */
 		unsigned ms = jitter_ms((unsigned)b->cfg.jitter, jitter_random());
 		say("stage3", "jitter: waiting %u.%03u s (random, up to netboot.jitter=%d s) before the first request",

@@ -19,6 +19,7 @@ pkgs=(
 	valgrind python3					# memcheck.sh; python3: the tests' small fake peers and proxies
 	procps							# ps --ppid: reconnect_test stops a server and the children it forked
 	kbd console-data					# setkmap=: loadkeys -b over console-data's keymaps at make initramfs
+	libsodium-dev minisign					# signatures: Ed25519 + BLAKE2b (/init links libsodium.a); test keys and signatures
 )
 missing=()
 for p in "${pkgs[@]}"; do

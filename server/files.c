@@ -118,6 +118,13 @@ static int write_checksums(int root_fd, const char *image, FILE *log, struct err
 	struct stat img, st;
 	if (fstatat(root_fd, image, &img, 0) < 0)
 		return 0;	/* no image: stage 3 is served from elsewhere (NBD/NFS/another URL) */
+	/* a signature is served as any file; we cannot sign (no secret key here), only say what clients will see */
+	char sig_name[160];
+	snprintf(sig_name, sizeof(sig_name), "%.120s.minisig", image);
+	if (log && fstatat(root_fd, sig_name, &st, 0) == 0)
+		fprintf(log, "netboot-serve: %s beside %s%s\n", sig_name, image, st.st_mtime < img.st_mtime
+			? ": OLDER than the image, clients with a key built in will refuse it if it was changed; sign it again"
+			: ": clients with a key built in check it");
 	bool want_md5 = fstatat(root_fd, md5_name, &st, 0) < 0 || st.st_mtime < img.st_mtime;
 	bool want_sha = fstatat(root_fd, sha_name, &st, 0) < 0 || st.st_mtime < img.st_mtime;
 	if (!want_md5 && !want_sha)

@@ -10,6 +10,7 @@
 #include "cmdline/cmdline.h"
 #include "netboot/errbuf.h"
 #include "netboot/pxecfg.h"
+#include "fetch/sigverify.h"
 
 #define CHECK_CFG_MAX (64 * 1024)	/* a pxelinux config larger than this is not one */
 
@@ -22,6 +23,7 @@ struct check_ctx {
 	bool full;
 	int timeout_ms;		/* the DHCP window and each transfer's no-answer limit */
 	FILE *out;		/* step lines and notes */
+	struct sig_keys keys;	/* --pubkey: check as an initramfs with these keys */
 
 	/* step 1 */
 	uint32_t offered;	/* the address offered (network order) */
@@ -42,6 +44,7 @@ typedef int check_step_fn(struct check_ctx *c, struct errbuf *what);
 check_step_fn check_dhcp;	/* tool/check_dhcp.c */
 check_step_fn check_loader, check_config, check_append;	/* tool/check_boot.c */
 check_step_fn check_stage3, check_checksum, check_image;	/* tool/check_stage3.c */
+check_step_fn check_signature;	/* tool/check_sig.c */
 /* NFS export probe: libnfs when the host has it, else TCP port 2049. */
 int check_nfs(const struct check_ctx *c, const struct url *u, const char *image, struct errbuf *what);
 

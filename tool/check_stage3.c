@@ -106,6 +106,8 @@ int check_checksum(struct check_ctx *c, struct errbuf *what)
 	struct expected_digest want;
 	int n = 0, rc = -ENOENT;
 
+	if (c->keys.n)
+		return check_fail(what, 1, "--pubkey given: an initramfs with a key uses the signature (step 8), not checksums");
 	if (c->boot.source == SOURCE_NBD || c->boot.source == SOURCE_NFS)
 		return check_fail(what, 1, "%s: no checksum file is fetched for this source",
 			       c->boot.source == SOURCE_NBD ? "NBD" : "NFS");
@@ -163,6 +165,7 @@ int check_image(struct check_ctx *c, struct errbuf *what)
 		.urls = c->boot.urls, .nurls = c->boot.nurls, .checksum_arg = c->boot.checksum_arg,
 		.verify = c->boot.check != CHECK_SKIP, .checksum_name = c->boot.sum_name,
 		.transport = { .timeout_ms = c->timeout_ms, .proxy = c->boot.proxy },
+		.keys = &c->keys,	/* --pubkey: the signature, as /init with those keys */
 		.open = discard,
 	};
 	struct fetch_result res;
@@ -176,6 +179,10 @@ int check_image(struct check_ctx *c, struct errbuf *what)
 	if ((rc = fetch_image(&rq, &res, what)) < 0)
 		return rc == -EBADMSG ? check_fail(what, rc, "%.300s: the image or its checksum file is stale; "
 						"write the checksum again", what->msg) : rc;
+	if (res.signed_ok)
+		return check_fail(what, 0, "%llu bytes in %.2f s (%s), signature good (key %s) from %.250s",
+				  (unsigned long long)res.size, res.seconds, check_rate(res.size, res.seconds, rate),
+				  res.sig_keyid, res.checksum_source);
 	return check_fail(what, 0, "%llu bytes in %.2f s (%s)%s%s%s%.250s", (unsigned long long)res.size, res.seconds,
 		       check_rate(res.size, res.seconds, rate), res.verified ? ", verified " : ", NOT verified",
 		       res.verified ? hash_name(res.algo) : "", res.verified ? " from " : "",

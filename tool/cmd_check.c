@@ -24,6 +24,7 @@ static const struct {
 	{ "stage3", check_stage3 },	/* the image's source: HTTP, TFTP, NBD, NFS */
 	{ "checksum", check_checksum },	/* the checksum file the agent would use */
 	{ "image", check_image },	/* --full: the whole image, verified */
+	{ "signature", check_signature },	/* the .minisig beside it; with --pubkey, checked */
 };
 
 void check_note(const struct check_ctx *c, const char *fmt, ...)
@@ -61,12 +62,14 @@ const char *check_rate(uint64_t bytes, double seconds, char buf[32])
 static int usage(void)
 {
 	fprintf(stderr, "usage: netboot check --interface IF [--mac MAC] [--arch bios|uefi] [--full] [--timeout S]\n"
+			"                     [--pubkey FILE]...\n"
 			"  --interface IF  the NIC on the boot network (needs root or CAP_NET_RAW)\n"
 			"  --mac MAC       the client's MAC to ask as (default: IF's)\n"
 			"  --arch A        bios (option 93 = 0, the default) or uefi (7)\n"
 			"  --full          also download and verify the whole image\n"
 			"  --timeout S     DHCP window and each transfer's limit (default 3)\n"
-			"exit status: 0 every step holds, N the first failing step (1 dhcp .. 7 image), %d usage\n",
+			"  --pubkey FILE   a minisign key built into the initramfs: the image must be signed by it\n"
+			"exit status: 0 every step holds, N the first failing step (1 dhcp .. 8 signature), %d usage\n",
 		EXIT_USAGE);
 	return EXIT_USAGE;
 }
@@ -92,6 +95,10 @@ static int parse_args(int argc, char **argv, struct check_ctx *c)
 			if (strcmp(v, "bios") && strcmp(v, "uefi"))
 				return fprintf(stderr, "netboot: check: --arch %s: expected bios or uefi\n", v), -1;
 			c->arch = !strcmp(v, "uefi") ? 7 : 0;
+		} else if (!strcmp(a, "--pubkey")) {
+			struct errbuf e;
+			if (sig_keys_add_file(&c->keys, v, &e) < 0)
+				return fprintf(stderr, "netboot: check: --pubkey: %s\n", e.msg), -1;
 		} else if (!strcmp(a, "--timeout")) {
 			char *end;
 			double s = strtod(v, &end);

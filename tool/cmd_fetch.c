@@ -36,7 +36,9 @@ static int usage(void)
 			"                     [--stall-window SECONDS]  (a try fails under 64 KiB in that long; default 30)\n"
 			"                     [--portable-hash]  (no SHA-NI: as on a CPU without it, md5 files first)\n"
 			"                     [--jitter SECONDS]  (a random wait of up to that long first, as netboot.jitter=)\n"
-			"exit status: 0 verified, 3 checksum mismatch, 4 not found, 1 other failure\n");
+			"                     [--pubkey FILE]...  (minisign key: the image must be signed by it, URL.minisig)\n"
+			"exit status: 0 verified, 3 checksum mismatch or bad signature, 4 not found (image or signature),\n"
+			"             5 signed by another key or a legacy signature, 1 other failure\n");
 	return 2;
 }
 
@@ -48,11 +50,13 @@ int cmd_fetch(int argc, char **argv)
 		{ "tries", required_argument, 0, 't' },	  { "timeout", required_argument, 0, 'T' },
 		{ "quiet", no_argument, 0, 'q' },	  { "stall-window", required_argument, 0, 'S' },
 		{ "portable-hash", no_argument, 0, 'P' }, { "jitter", required_argument, 0, 'J' },
+		{ "pubkey", required_argument, 0, 'K' },
 		{ 0, 0, 0, 0 },
 	};
 	struct url urls[MAX_MIRRORS];
 	struct fetch_request rq = { .verify = true, .log = stderr };
 	struct fetch_result res;
+	struct sig_keys keys = { 0 };
 	struct errbuf e = { "" };
 	const char *out = NULL;
 	int c, n = 0;
@@ -97,6 +101,13 @@ int cmd_fetch(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'K':
+			if (sig_keys_add_file(&keys, optarg, &e) < 0) {
+				fprintf(stderr, "netboot: fetch: --pubkey: %s\n", e.msg);
+				return 2;
+			}
+			rq.keys = &keys;
+			break;
 		default: return usage();
 		}
 	}
@@ -131,7 +142,7 @@ int cmd_fetch(int argc, char **argv)
 	int rc = fetch_image(&rq, &res, &e);
 	if (rc < 0) {
 		fprintf(stderr, "netboot: %s\n", e.msg);
-		return rc == -EBADMSG ? 3 : rc == -ENOENT ? 4 : 1;
+		return rc == -EBADMSG ? 3 : rc == -ENOENT ? 4 : rc == -EKEYREJECTED || rc == -ENOTSUP ? 5 : 1;
 	}
 	printf("size=%llu\nseconds=%.3f\n", (unsigned long long)res.size, res.seconds);
 	if (jitter)
@@ -141,6 +152,9 @@ int cmd_fetch(int argc, char **argv)
 		       res.checksum_source, hash_name(res.algo), res.hash_impl, res.why);
 	else
 		printf("verified=no\n");
+	if (res.signed_ok)
+		printf("signature=%s\nsigned_by=%s\ntrusted_comment=%s\n", res.checksum_source, res.sig_keyid,
+		       res.sig_comment);
 	/* where the time went (fetch/sink.h) */
 	printf("wait_network=%.3f\nwait_hash=%.3f\nwrite_file=%.3f\nhash_seconds=%.3f\n", res.stats.net_ns / 1e9,
 	       res.stats.ring_full_ns / 1e9, res.stats.file_ns / 1e9, res.stats.hash_ns / 1e9);

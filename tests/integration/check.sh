@@ -83,6 +83,23 @@ n=$(grep -c '^check: [1-6] [a-z0-9]*: ok: ' <<<"$out")
 run_check --full --arch uefi
 expect "ours: --full, UEFI: image downloaded and verified" 0 '^check: 7 image: ok: 300004 bytes in .* verified '
 grep -q 'boot file syslinux.efi' <<<"$out" && pass "ours: UEFI gets syslinux.efi" || fail "ours: UEFI" "$(head -3 <<<"$out")"
+# signed: netboot serve hands out sysrcd.dat.minisig from the boot folder like any file
+if command -v minisign >/dev/null; then
+	minisign -G -p "$tmp/a.pub" -s "$tmp/a.key" -W >/dev/null && minisign -G -p "$tmp/b.pub" -s "$tmp/b.key" -W >/dev/null &&
+		minisign -S -s "$tmp/a.key" -m "$B/sysrcd.dat" -t "check test" >/dev/null
+	run_check --full --pubkey "$tmp/a.pub"
+	expect "ours: --pubkey --full: signed image verified, step 8 ok" 0 \
+		'^check: 8 signature: ok: http://192\.0\.2\.1/sysrcd\.dat\.minisig: key [0-9A-F]+, trusted comment: check test$'
+	grep -q '^check: 7 image: ok: 300004 bytes .*signature good' <<<"$out" && pass "ours: --full verifies the signature" ||
+		fail "ours: --full verifies the signature" "$(tr '\n' '|' <<<"$out")"
+	run_check --pubkey "$tmp/b.pub"
+	expect "ours: --pubkey of another key: step 8 fails" 8 '^check: 8 signature: FAILED: .*signed by key [0-9A-F]+, which is not a key built into'
+	rm -f "$B/sysrcd.dat.minisig"
+	run_check --pubkey "$tmp/a.pub"
+	expect "ours: --pubkey, no signature: step 8 fails naming the fix" 8 '^check: 8 signature: FAILED: .*sysrcd.dat.minisig: not found.*minisign -S'
+else
+	echo "SKIP: $T: signed cases: minisign missing (scripts/install-deps.sh)"
+fi
 stop "$SRV"
 
 # --- c: broken setups against our server ---

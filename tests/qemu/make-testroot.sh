@@ -15,7 +15,8 @@ cat > "$work/lib/test-init" <<'INIT'
 #!/bin/busybox sh
 export PATH=/bin
 echo "NETBOOT-TEST-ROOT-OK pid=$$"
-for f in /run/netboot/*.conf; do [ -f "$f" ] && sed "s|^|handover $(basename "$f"): |" "$f"; done
+for f in /run/netboot/*.conf /run/netboot/signature /run/netboot/trusted-comment; do
+	[ -f "$f" ] && sed "s|^|handover $(basename "$f"): |" "$f"; done
 echo "resolv.conf: $(busybox tr '\n' ' ' < /etc/resolv.conf 2>/dev/null)"
 if busybox grep -q setkmap= /proc/cmdline; then
 	busybox sed 's|^|handover keymap: |' /run/netboot/keymap 2>/dev/null
