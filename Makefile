@@ -7,7 +7,10 @@ B        := build
 CC       ?= gcc
 MUSL_CC  ?= musl-gcc
 CLANG    ?= clang
-CSTD     := -std=c11 -D_GNU_SOURCE -I.
+# the build date is the clock's floor for TLS certificate checks (netboot/tls.c):
+# the last commit's time, so a rebuild of one commit gives the same bytes
+BUILD_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+CSTD     := -std=c11 -D_GNU_SOURCE -I. -DNETBOOT_BUILD_EPOCH=$(BUILD_EPOCH)
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -31,6 +34,12 @@ FUZZ_SRCS:= $(HOST_SRCS) scripts/cpiolist.c
 FUZZERS  := $(patsubst %.c,$(B)/fuzz/%,$(notdir $(wildcard $(addsuffix /*_fuzz.c,$(FUZZ_DIRS)))))
 KERNEL_DIR := $(B)/kernel
 MUSL_INC := $(B)/musl-include
+# BearSSL (Debian libbearssl-dev) for https://, linked statically everywhere;
+# its glibc fortify calls are met by netboot/fortify_shim.c under musl
+BEARSSL_A ?= /usr/lib/x86_64-linux-gnu/libbearssl.a
+TLS_LIBS := $(BEARSSL_A)
+# CA certificates packed into the initramfs (make initramfs CA=file)
+CA       ?= /etc/ssl/certs/ca-certificates.crt
 
 # keep intermediate objects; let the fuzzer rule name its own source
 .SECONDARY:
@@ -53,28 +62,31 @@ $(MUSL_INC):
 	ln -sfn /usr/include/linux $@/linux
 	ln -sfn /usr/include/asm-generic $@/asm-generic
 	ln -sfn /usr/include/x86_64-linux-gnu/asm $@/asm
-$(B)/musl/%.o: %.c $(HDRS) | $(MUSL_INC)
+$(MUSL_INC)/bearssl.h: | $(MUSL_INC)
+	ln -sfn /usr/include/bearssl $(MUSL_INC)/bearssl
+	ln -sfn /usr/include/bearssl.h $@
+$(B)/musl/%.o: %.c $(HDRS) | $(MUSL_INC) $(MUSL_INC)/bearssl.h
 	@mkdir -p $(dir $@)
 	@echo '  CC-MUSL $<'
 	@$(MUSL_CC) $(CSTD) -isystem $(MUSL_INC) $(WARN) -Os -c $< -o $@
 
 $(B)/init: $(patsubst %.c,$(B)/musl/%.o,$(INIT_SRCS) $(LIB_SRCS))
-	@$(MUSL_CC) -static -s -o $@ $^
+	@$(MUSL_CC) -static -s -o $@ $^ $(TLS_LIBS)
 	@echo "build/init: $$(stat -c %s $@) bytes, static"
 $(B)/netboot: $(patsubst %.c,$(B)/host/%.o,$(TOOL_SRCS) $(HOST_SRCS))
-	$(CC) -o $@ $^ $(NFS_LIBS)
+	$(CC) -o $@ $^ $(NFS_LIBS) $(TLS_LIBS)
 # the tool linked like /init (static musl): what the benchmarks measure
 $(B)/netboot-static: $(patsubst %.c,$(B)/musl/%.o,$(TOOL_SRCS) $(HOST_SRCS))
-	$(MUSL_CC) -static -s -o $@ $^
+	$(MUSL_CC) -static -s -o $@ $^ $(TLS_LIBS)
 $(B)/netboot-san: $(patsubst %.c,$(B)/san/%.o,$(TOOL_SRCS) $(HOST_SRCS))
-	$(CC) $(SAN) -o $@ $^ $(NFS_LIBS)
+	$(CC) $(SAN) -o $@ $^ $(NFS_LIBS) $(TLS_LIBS)
 $(B)/mkcpio: scripts/mkcpio.c scripts/cpiolist.c scripts/cpiolist.h
 	@mkdir -p $(B)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ scripts/mkcpio.c scripts/cpiolist.c
 $(B)/tests/%: tests/unit/%.c $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS)) tests/unit/check.h
 	@mkdir -p $(dir $@)
 	@echo '  TEST    $@'
-	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -o $@ $< $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS))
+	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -o $@ $< $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS)) $(TLS_LIBS)
 # tests of init/ modules include the .c (init/ is linked only into /init)
 $(B)/tests/timeline_test: init/timeline.c
 # libFuzzer: the library compiled once with coverage, each *_fuzz.c linked against it
@@ -86,12 +98,12 @@ $(B)/fuzzobj/%.o: %.c $(HDRS)
 $(B)/fuzz/%: $$(wildcard $$(addsuffix /$$*.c,$(FUZZ_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(FUZZ_SRCS))
 	@mkdir -p $(dir $@)
 	@echo '  FUZZER  $@'
-	@$(CLANG) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(wildcard $(addsuffix /$*.c,$(FUZZ_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(FUZZ_SRCS))
+	@$(CLANG) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(wildcard $(addsuffix /$*.c,$(FUZZ_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(FUZZ_SRCS)) $(TLS_LIBS)
 
 $(B)/integration/%: tests/integration/%.c $(patsubst %.c,$(B)/host/%.o,$(HOST_SRCS))
 	@mkdir -p $(dir $@)
 	@echo '  TOOL    $@'
-	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $^
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $^ $(TLS_LIBS)
 
 # init/ files with no /init state that the host test tools link too:
 # netup_run drives the network stage's policy (init/netup.c) as /init does

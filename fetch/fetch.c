@@ -134,7 +134,7 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 
 int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct errbuf *e)
 {
-	struct http_keepalive keepalive = { .fd = -1 };
+	struct http_keepalive keepalive = { .c = { -1, NULL } };
 	struct fetch_request r = *rq;
 	struct errbuf mismatch = { "" };	/* a mirror serving a bad image outranks later errors */
 	struct sink s;
@@ -166,7 +166,6 @@ int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct
 		rc = -EBADMSG;
 	}
 	sink_close(&s);
-	if (keepalive.fd >= 0)
-		close(keepalive.fd);
+	conn_close(&keepalive.c);
 	return rc;
 }

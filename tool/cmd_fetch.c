@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "fetch/fetch.h"
 #include "netboot/jitter.h"
+#include "netboot/tls.h"
 #include "tool/tool.h"
 
 #define MAX_MIRRORS 8
@@ -36,7 +37,8 @@ static int usage(void)
 			"                     [--stall-window SECONDS]  (a try fails under 64 KiB in that long; default 30)\n"
 			"                     [--portable-hash]  (no SHA-NI: as on a CPU without it, md5 files first)\n"
 			"                     [--jitter SECONDS]  (a random wait of up to that long first, as netboot.jitter=)\n"
-			"exit status: 0 verified, 3 checksum mismatch, 4 not found, 1 other failure\n");
+			"                     [--ca FILE]  (https: PEM CA certificates; default " TLS_CA_DEFAULT ")\n"
+			"exit status: 0 verified, 3 checksum mismatch, 4 not found, 5 certificate refused, 1 other failure\n");
 	return 2;
 }
 
@@ -48,6 +50,7 @@ int cmd_fetch(int argc, char **argv)
 		{ "tries", required_argument, 0, 't' },	  { "timeout", required_argument, 0, 'T' },
 		{ "quiet", no_argument, 0, 'q' },	  { "stall-window", required_argument, 0, 'S' },
 		{ "portable-hash", no_argument, 0, 'P' }, { "jitter", required_argument, 0, 'J' },
+		{ "ca", required_argument, 0, 'C' },
 		{ 0, 0, 0, 0 },
 	};
 	struct url urls[MAX_MIRRORS];
@@ -81,6 +84,7 @@ int cmd_fetch(int argc, char **argv)
 		}
 		case 'q': rq.log = NULL; break;
 		case 'P': rq.hash_impl = HASH_IMPL_PORTABLE; break;
+		case 'C': rq.transport.ca_file = optarg; break;
 		case 'S': {
 			long s = number(optarg, 1, 3600);
 			if (s < 0) {
@@ -131,7 +135,7 @@ int cmd_fetch(int argc, char **argv)
 	int rc = fetch_image(&rq, &res, &e);
 	if (rc < 0) {
 		fprintf(stderr, "netboot: %s\n", e.msg);
-		return rc == -EBADMSG ? 3 : rc == -ENOENT ? 4 : 1;
+		return rc == -EBADMSG ? 3 : rc == -ENOENT ? 4 : rc == -EKEYREJECTED ? 5 : 1;
 	}
 	printf("size=%llu\nseconds=%.3f\n", (unsigned long long)res.size, res.seconds);
 	if (jitter)
