@@ -297,7 +297,7 @@ static int cert_error(struct tls *t, int err, const char *host, struct errbuf *e
 					  last.issuer_cn[0] ? last.issuer_cn : "?")
 				: nb_fail(e, -EKEYREJECTED, "certificate chain ends at a self-signed CA (CN=%s) that is not built in",
 					  last.issuer_cn[0] ? last.issuer_cn : "?");
-		return nb_fail(e, -EKEYREJECTED, "unknown CA: the certificate is issued by CN=%s, not one of the %zu built-in CAs",
+		return nb_fail(e, -EKEYREJECTED, "unknown CA: the certificate is issued by CN=%s, not one of the %zu trusted CAs",
 			       have_last && last.issuer_cn[0] ? last.issuer_cn : "?", anchors.n);
 	case BR_ERR_X509_EXPIRED:
 		if (have_leaf && t->checked_at > leaf.not_after_s)
@@ -339,7 +339,9 @@ static int handshake_error(struct tls *t, const char *host, struct errbuf *e)
 	if (t->io_err || t->eof || err == BR_ERR_IO)
 		return nb_fail(e, t->io_err ? t->io_err : -EIO, "TLS handshake: connection %s",
 			       t->io_err == -ETIMEDOUT ? "timed out" : t->io_err ? strerror(-t->io_err) : "closed by the server");
-	if (err == BR_ERR_BAD_VERSION || err == BR_ERR_UNSUPPORTED_VERSION)
+	if (err == BR_ERR_UNSUPPORTED_VERSION)	/* the first bytes back are no TLS record */
+		return nb_fail(e, -EPROTO, "TLS handshake failed: the answer is not TLS: is this an HTTPS port?");
+	if (err == BR_ERR_BAD_VERSION)
 		return nb_fail(e, -EPROTO, "TLS handshake failed: the server does not speak TLS 1.2");
 	if (err == BR_ERR_BAD_CIPHER_SUITE)
 		return nb_fail(e, -EPROTO, "TLS handshake failed: no cipher suite in common");
