@@ -44,7 +44,7 @@ CA       ?= /etc/ssl/certs/ca-certificates.crt
 # keep intermediate objects; let the fuzzer rule name its own source
 .SECONDARY:
 .SECONDEXPANSION:
-.PHONY: all initramfs check deps bench demo fuzz fuzz-run clean kernel testroot
+.PHONY: all initramfs check deps bench demo fuzz fuzz-run clean kernel testroot FORCE
 all: $(B)/init $(B)/netboot $(B)/mkcpio
 
 # --- host objects (glibc) and the same objects with sanitizers for tests ---
@@ -123,7 +123,12 @@ $(KERNEL_DIR)/vmlinuz:
 $(B)/modules.list: $(KERNEL_DIR)/vmlinuz scripts/modules-list.sh
 	scripts/modules-list.sh $(KERNEL_DIR) > $@
 initramfs: $(B)/initram.igz
-$(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list
+# the CA file is copied only when it differs, so a new CA= rebuilds the image
+$(B)/ca.pem: FORCE
+	@mkdir -p $(B)
+	@grep -q 'BEGIN CERTIFICATE' $(CA) || { echo "CA=$(CA): expected a PEM file of CA certificates"; exit 1; }
+	@cmp -s $(CA) $@ || { cp $(CA) $@.tmp && mv $@.tmp $@ && echo "  CA      $(CA) -> $@"; }
+$(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/ca.pem
 	BUILD=$(abspath $(B)) $(B)/mkcpio initramfs-list $(B)/modules.list | gzip -9n > $@.tmp && mv $@.tmp $@
 	@echo "build/initram.igz: $$(stat -c %s $@) bytes"
 testroot: $(B)/testroot.sqfs
