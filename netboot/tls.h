@@ -36,4 +36,6 @@ void tls_free(struct tls *t);
 /* The time certificates are checked at: now, or the build time when now is
  * earlier (a machine without a set clock).  *floored says which. */
 int64_t tls_check_time(int64_t now, int *floored);
+/* The floor: the Unix time of the commit built (0 when built outside git). */
+int64_t tls_build_time(void);
 #endif

@@ -16,6 +16,8 @@ pkgs=(
 	isc-dhcp-client isc-dhcp-relay udhcpc libnbd-bin		# real clients of netboot serve
 	kea-dhcp4-server kea-admin gnuplot-nox			# make bench: Kea and perfdhcp, plots
 	nftables						# fault injection: packet loss in test namespaces
+	libbearssl-dev ca-certificates				# https:// (static BearSSL), the default CA bundle
+	openssl tinyproxy					# https tests: a test CA and certificates, a CONNECT proxy
 )
 missing=()
 for p in "${pkgs[@]}"; do
