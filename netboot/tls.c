@@ -354,6 +354,39 @@ static int handshake_error(struct tls *t, const char *host, struct errbuf *e)
 }
 
 /* --- the handshake --- */
+/* TLS 1.2 with forward secrecy and AEAD only, what servers offer today:
+ * less to attack, and 24 KB less in /init than br_ssl_client_init_full
+ * (no RSA key exchange, CBC, 3DES, CCM). */
+static const uint16_t suites[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+};
+
+static void client_init(br_ssl_client_context *cc, br_x509_minimal_context *xc)
+{
+	static const br_hash_class *const hashes[] = {
+		&br_sha1_vtable, &br_sha224_vtable, &br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable,
+	};
+	br_ssl_client_zero(cc);
+	br_ssl_engine_set_versions(&cc->eng, BR_TLS12, BR_TLS12);
+	br_ssl_engine_set_suites(&cc->eng, suites, sizeof(suites) / sizeof(suites[0]));
+	br_x509_minimal_init(xc, &br_sha256_vtable, anchors.ta, anchors.n);
+	for (size_t i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++) {
+		int id = (int)(hashes[i]->desc >> BR_HASHDESC_ID_OFF & BR_HASHDESC_ID_MASK);
+		br_ssl_engine_set_hash(&cc->eng, id, hashes[i]);
+		br_x509_minimal_set_hash(xc, id, hashes[i]);
+	}
+	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
+	br_x509_minimal_set_ecdsa(xc, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
+	br_ssl_engine_set_default_rsavrfy(&cc->eng);
+	br_ssl_engine_set_default_ecdsa(&cc->eng);
+	br_ssl_engine_set_prf_sha256(&cc->eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(&cc->eng, &br_tls12_sha384_prf);
+	br_ssl_engine_set_default_aes_gcm(&cc->eng);
+	br_ssl_engine_set_default_chapol(&cc->eng);
+}
+
 static bool is_address(const char *host)
 {
 	unsigned char a[16];
@@ -388,8 +421,7 @@ int tls_open(struct tls **out, int fd, const char *host, const char *ca_file, in
 		return nb_fail(e, -ENOMEM, "TLS: out of memory");
 	memset(t, 0, offsetof(struct tls, iobuf));
 	t->fd = fd;
-	br_ssl_client_init_full(&t->cc, &t->xw.inner, anchors.ta, anchors.n);
-	br_ssl_engine_set_versions(&t->cc.eng, BR_TLS12, BR_TLS12);
+	client_init(&t->cc, &t->xw.inner);
 	t->xw.vtable = &xw_vtable;
 	br_ssl_engine_set_x509(&t->cc.eng, &t->xw.vtable);
 	t->checked_at = tls_check_time((int64_t)time(NULL), &floored);
