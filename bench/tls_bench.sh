@@ -48,6 +48,7 @@ rate() { awk -v us="$1" -v mb="$SIZE_MB" 'BEGIN { printf "%.0f", us ? mb / (us /
 F="'$NB' fetch --quiet --ca '$TMP/c/ca.crt'"
 plain=$(best "$F http://127.0.0.1:$hp/sysrcd.dat -o '$TMP/out/f'")
 tls=$(best "$F https://127.0.0.1:$sp/sysrcd.dat -o '$TMP/out/f'")
+curl_tls=$(best "curl -sf --cacert '$TMP/c/ca.crt' -o '$TMP/out/f' https://127.0.0.1:$sp/sysrcd.dat && sha256sum '$TMP/out/f'")
 small() { echo "for i in \$(seq 50); do $F $1 -o '$TMP/out/s' || exit 1; done"; }
 plain_s=$(best "$(small "http://127.0.0.1:$hp/small.dat")")
 tls_s=$(best "$(small "https://127.0.0.1:$sp/small.dat")")
@@ -77,7 +78,8 @@ ca_raw=$(stat -c %s "$B/ca.pem" 2>/dev/null || echo 0); ca_gz=$(gzip -9n < "$B/c
 
 printf '%s\n' "HTTPS vs HTTP, $SIZE_MB MiB from nginx on 127.0.0.1 into tmpfs, client linked like /init (best of $RUNS):"
 printf '  %-44s %6s MiB/s\n' "http  fetch + sha256 verify" "$(rate "$plain")" "https fetch + sha256 verify" "$(rate "$tls")"
-awk -v a="$plain" -v b="$tls" 'BEGIN { printf "  ratio https/http %.2f\n", a / b }'
+printf '  %-44s %6s MiB/s\n' "curl https -o f && sha256sum f (OpenSSL)" "$(rate "$curl_tls")"
+awk -v a="$plain" -v b="$tls" -v c="$curl_tls" 'BEGIN { printf "  ratios: ours https/http %.2f, ours https vs curl+sha256sum %.2fx\n", a / b, c / b }'
 awk -v a="$plain_s" -v b="$tls_s" 'BEGIN { printf "  50 fetches of a 1 KiB file (+ its .sha256): http %.1f ms each, https %.1f ms each (a handshake per fetch)\n", a / 50000, b / 50000 }'
 awk -v a="$deb_ca" -v b="$test_ca" 'BEGIN { printf "  Debian CA bundle parsed at the first https fetch: %.1f ms (20 fetches, that bundle vs a 1-CA file)\n", (a - b) / 20000 }'
 echo "  negotiated (nginx's log): ${cipher:-?}, P-256 certificate"
