@@ -7,7 +7,7 @@
 # (refused); mirrors mixing http and https; a CONNECT tunnel through tinyproxy.
 # Every server is stopped by PID on exit.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-NB=$ROOT/build/netboot
+NB=${NB:-$ROOT/build/netboot}
 TMP=$(mktemp -d /tmp/netboot-https.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
