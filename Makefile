@@ -7,7 +7,10 @@ B        := build
 CC       ?= gcc
 MUSL_CC  ?= musl-gcc
 CLANG    ?= clang
-CSTD     := -std=c11 -D_GNU_SOURCE -I.
+# the build date is the clock's floor for TLS certificate checks (netboot/tls.c):
+# the last commit's time, so a rebuild of one commit gives the same bytes
+BUILD_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+CSTD     := -std=c11 -D_GNU_SOURCE -I. -DNETBOOT_BUILD_EPOCH=$(BUILD_EPOCH)
 WARN     := -Wall -Wextra -Werror
 CFLAGS   ?= -O2 -g
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -37,6 +40,12 @@ SODIUM_A := /usr/lib/x86_64-linux-gnu/libsodium.a
 SODIUM_LIBS := -lsodium
 KERNEL_DIR := $(B)/kernel
 MUSL_INC := $(B)/musl-include
+# BearSSL (Debian libbearssl-dev) for https://, linked statically everywhere;
+# its glibc fortify calls are met by netboot/fortify_shim.c under musl
+BEARSSL_A ?= /usr/lib/x86_64-linux-gnu/libbearssl.a
+TLS_LIBS := $(BEARSSL_A)
+# CA certificates packed into the initramfs (make initramfs CA=file)
+CA       ?= /etc/ssl/certs/ca-certificates.crt
 
 # keep intermediate objects; let the fuzzer rule name its own source
 .SECONDARY:
@@ -63,28 +72,32 @@ $(MUSL_INC):
 $(MUSL_INC)/sodium: | $(MUSL_INC)
 	ln -sfn /usr/include/sodium $@
 	ln -sfn /usr/include/sodium.h $(MUSL_INC)/sodium.h
-$(B)/musl/%.o: %.c $(HDRS) | $(MUSL_INC) $(MUSL_INC)/sodium
+
+$(MUSL_INC)/bearssl.h: | $(MUSL_INC)
+	ln -sfn /usr/include/bearssl $(MUSL_INC)/bearssl
+	ln -sfn /usr/include/bearssl.h $@
+$(B)/musl/%.o: %.c $(HDRS) | $(MUSL_INC) $(MUSL_INC)/bearssl.h $(MUSL_INC)/sodium
 	@mkdir -p $(dir $@)
 	@echo '  CC-MUSL $<'
 	@$(MUSL_CC) $(CSTD) -isystem $(MUSL_INC) $(WARN) -Os -c $< -o $@
 
 $(B)/init: $(patsubst %.c,$(B)/musl/%.o,$(INIT_SRCS) $(LIB_SRCS))
-	@$(MUSL_CC) -static -s -o $@ $^ $(SODIUM_A)
+	@$(MUSL_CC) -static -s -o $@ $^ $(SODIUM_A) $(TLS_LIBS)
 	@echo "build/init: $$(stat -c %s $@) bytes, static"
 $(B)/netboot: $(patsubst %.c,$(B)/host/%.o,$(TOOL_SRCS) $(HOST_SRCS))
-	$(CC) -o $@ $^ $(NFS_LIBS) $(SODIUM_LIBS)
+	$(CC) -o $@ $^ $(NFS_LIBS) $(SODIUM_LIBS) $(TLS_LIBS)
 # the tool linked like /init (static musl): what the benchmarks measure
 $(B)/netboot-static: $(patsubst %.c,$(B)/musl/%.o,$(TOOL_SRCS) $(HOST_SRCS) init/sodium_shim.c)
-	$(MUSL_CC) -static -s -o $@ $^ $(SODIUM_A)
+	$(MUSL_CC) -static -s -o $@ $^ $(SODIUM_A) $(TLS_LIBS)
 $(B)/netboot-san: $(patsubst %.c,$(B)/san/%.o,$(TOOL_SRCS) $(HOST_SRCS))
-	$(CC) $(SAN) -o $@ $^ $(NFS_LIBS) $(SODIUM_LIBS)
+	$(CC) $(SAN) -o $@ $^ $(NFS_LIBS) $(SODIUM_LIBS) $(TLS_LIBS)
 $(B)/mkcpio: scripts/mkcpio.c scripts/cpiolist.c scripts/cpiolist.h
 	@mkdir -p $(B)
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ scripts/mkcpio.c scripts/cpiolist.c
 $(B)/tests/%: tests/unit/%.c $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS)) tests/unit/check.h
 	@mkdir -p $(dir $@)
 	@echo '  TEST    $@'
-	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -o $@ $< $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS)) $(SODIUM_LIBS)
+	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -o $@ $< $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS)) $(SODIUM_LIBS) $(TLS_LIBS)
 # tests of init/ modules include the .c (init/ is linked only into /init)
 $(B)/tests/timeline_test: init/timeline.c
 # libFuzzer: the library compiled once with coverage, each *_fuzz.c linked against it
@@ -96,12 +109,12 @@ $(B)/fuzzobj/%.o: %.c $(HDRS)
 $(B)/fuzz/%: $$(wildcard $$(addsuffix /$$*.c,$(FUZZ_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(FUZZ_SRCS))
 	@mkdir -p $(dir $@)
 	@echo '  FUZZER  $@'
-	@$(CLANG) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(wildcard $(addsuffix /$*.c,$(FUZZ_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(FUZZ_SRCS)) $(SODIUM_LIBS)
+	@$(CLANG) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(wildcard $(addsuffix /$*.c,$(FUZZ_DIRS))) $(patsubst %.c,$(B)/fuzzobj/%.o,$(FUZZ_SRCS)) $(SODIUM_LIBS) $(TLS_LIBS)
 
 $(B)/integration/%: tests/integration/%.c $(patsubst %.c,$(B)/host/%.o,$(HOST_SRCS))
 	@mkdir -p $(dir $@)
 	@echo '  TOOL    $@'
-	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $^ $(SODIUM_LIBS)
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -o $@ $^ $(SODIUM_LIBS) $(TLS_LIBS)
 
 # init/ files with no /init state that the host test tools link too:
 # netup_run drives the network stage's policy (init/netup.c) as /init does
@@ -126,13 +139,18 @@ $(B)/modules.list: $(KERNEL_DIR)/vmlinuz scripts/modules-list.sh
 $(B)/kmaps.list: scripts/make-kmaps.sh scripts/keymaps.list
 	scripts/make-kmaps.sh $(B)/kmaps > $@.tmp && mv $@.tmp $@
 initramfs: $(B)/initram.igz
+# the CA file is copied only when it differs, so a new CA= rebuilds the image
+$(B)/ca.pem: FORCE
+	@mkdir -p $(B)
+	@grep -q 'BEGIN CERTIFICATE' $(CA) || { echo "CA=$(CA): expected a PEM file of CA certificates"; exit 1; }
+	@cmp -s $(CA) $@ || { cp $(CA) $@.tmp && mv $@.tmp $@ && echo "  CA      $(CA) -> $@"; }
 # PUBKEY="a.pub b.pub": minisign keys built in (/etc/netboot/keys); then only
 # signed images boot.  keys.list is rewritten only when the list changes.
+FORCE:
 $(B)/keys.list: FORCE scripts/keys-list.sh
 	@mkdir -p $(B)
 	@scripts/keys-list.sh $(PUBKEY) > $@.tmp && { cmp -s $@.tmp $@ || mv $@.tmp $@; } && rm -f $@.tmp
-FORCE:
-$(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/kmaps.list $(B)/keys.list $(PUBKEY)
+$(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/kmaps.list $(B)/keys.list $(PUBKEY) $(B)/ca.pem
 	BUILD=$(abspath $(B)) $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/kmaps.list $(B)/keys.list | gzip -9n > $@.tmp && mv $@.tmp $@
 	@echo "build/initram.igz: $$(stat -c %s $@) bytes"
 testroot: $(B)/testroot.sqfs

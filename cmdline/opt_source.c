@@ -57,7 +57,7 @@ static int check_mirror(struct cl_ctx *c, const struct url *u, const char *image
 
 	if ((u->scheme == URL_HTTP || u->scheme == URL_TFTP) && u->path[strlen(u->path) - 1] == '/')
 		return cl_fail(c, "expected the image's URL, like %s://%s/sysrcd.dat, not a directory",
-			       url_scheme_name(u->scheme), u->host);
+			       url_name(u), u->host);
 	if (u->scheme == URL_NBD && strlen(u->path + 1) >= sizeof(cfg->nbd_export))
 		return cl_fail(c, "NBD export name longer than %zu characters", sizeof(cfg->nbd_export) - 1);
 	if (cfg->nurls == 0)
@@ -212,8 +212,9 @@ int cl_opt_root(struct cl_ctx *c, const struct cl_arg *a)
 	size_t n = a->vlen;
 
 	if (starts_with(v, n, "live:") && memmem(v + 5, n - 5, "://", 3)) {
-		if (!starts_with(v + 5, n - 5, "http://") && !starts_with(v + 5, n - 5, "tftp://"))
-			return cl_fail(c, "expected root=live:http://... or root=live:tftp://...");
+		if (!starts_with(v + 5, n - 5, "http://") && !starts_with(v + 5, n - 5, "https://") &&
+		    !starts_with(v + 5, n - 5, "tftp://"))
+			return cl_fail(c, "expected root=live:http://..., https://... or tftp://...");
 		return add_url(c, v + 5, n - 5, DRACUT, NULL);
 	}
 	if (starts_with(v, n, "nbd:"))
@@ -381,7 +382,7 @@ int cl_opt_proxy(struct cl_ctx *c, const struct cl_arg *a)
 
 	if (url_parse(a->val, a->vlen, &u, &ue) < 0)
 		return cl_fail(c, "%s; expected proxy=http://HOST:PORT", ue.msg);
-	if (u.scheme != URL_HTTP || !cl_copy(c->cfg->proxy, sizeof(c->cfg->proxy), a->val, a->vlen))
+	if (u.scheme != URL_HTTP || u.tls || !cl_copy(c->cfg->proxy, sizeof(c->cfg->proxy), a->val, a->vlen))
 		return cl_fail(c, "expected proxy=http://HOST:PORT, at most %zu characters",
 			       sizeof(c->cfg->proxy) - 1);
 	return 0;

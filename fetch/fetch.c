@@ -185,7 +185,7 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 
 int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct errbuf *e)
 {
-	struct http_keepalive keepalive = { .fd = -1 };
+	struct http_keepalive keepalive = { .c = { -1, NULL } };
 	struct fetch_request r = *rq;
 	struct errbuf mismatch = { "" };	/* a mirror serving a bad image outranks later errors */
 	int mismatch_rc = 0;
@@ -221,7 +221,6 @@ int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct
 		rc = mismatch_rc;
 	}
 	sink_close(&s);
-	if (keepalive.fd >= 0)
-		close(keepalive.fd);
+	conn_close(&keepalive.c);
 	return rc;
 }

@@ -6,7 +6,10 @@
  * ETag (else Last-Modified): a cache whose copy changed meanwhile answers
  * 200 with the new file, and the sink and its hash restart from byte 0
  * rather than splice two versions.  429/503 are waits, not failures: the
- * server's Retry-After (capped) or the backoff, on a budget of their own. */
+ * server's Retry-After (capped) or the backoff, on a budget of their own.
+ * https:// is the same code over a TLS stream (netboot/conn.h); through a
+ * proxy it is a CONNECT tunnel.  Redirects may go from http to https, never
+ * back: that would drop the server's authentication mid-download. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include "fetch/transport.h"
 #include "netboot/http_wire.h"
 #include "netboot/clock.h"
+#include "netboot/conn.h"
 #include "netboot/tcp.h"
 
 #define HTTP_MAX_REDIRECTS 5
@@ -37,7 +41,7 @@ struct http_xfer {
 	const char *name;		/* file name for messages */
 	bool via_proxy;
 	struct url peer;		/* where we connect: the server, or the proxy */
-	int fd;
+	struct conn c;
 	int timeout_ms;
 	char *buf;			/* HTTP_BUF bytes */
 	size_t have;			/* bytes buffered, starting at buf */
@@ -51,10 +55,44 @@ struct http_xfer {
 
 static void drop_connection(struct http_xfer *x)
 {
-	if (x->fd >= 0)
-		close(x->fd);
-	x->fd = -1;
+	conn_close(&x->c);
 	x->have = 0;
+}
+
+/* Where a connection goes, as the keep-alive slot names it: the origin when
+ * TLS runs end to end (even through a proxy's tunnel), else the next hop. */
+static const char *conn_host(const struct http_xfer *x)
+{
+	return x->via_proxy && !x->url.tls ? x->peer.host : x->url.host;
+}
+
+static uint16_t conn_port(const struct http_xfer *x)
+{
+	return x->via_proxy && !x->url.tls ? x->peer.port : x->url.port;
+}
+
+static ssize_t fill(struct http_xfer *x);
+static int read_head(struct http_xfer *x, struct http_response *r, struct errbuf *e);
+
+/* CONNECT host:port through the proxy; the tunnel then carries TLS. */
+static int open_tunnel(struct http_xfer *x, struct errbuf *e)
+{
+	struct http_response r;
+	char req[600];
+	int rc, n = snprintf(req, sizeof(req), "CONNECT %s:%u HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: netboot\r\n\r\n",
+			     x->url.host, x->url.port, x->url.host, x->url.port);
+	if ((rc = conn_write_all(&x->c, req, (size_t)n, x->timeout_ms)) < 0)
+		return nb_fail(e, rc, "%s: proxy %s:%u: connection failed sending CONNECT", x->name, x->peer.host, x->peer.port);
+	if ((rc = read_head(x, &r, e)) < 0)
+		return rc;
+	if (r.status != 200)
+		return nb_fail(e, r.status == 403 || r.status == 407 ? -EACCES : -EPROTO,
+			       "%s: proxy %s:%u answered CONNECT %s:%u with HTTP %d %s", x->name, x->peer.host, x->peer.port,
+			       x->url.host, x->url.port, r.status, r.reason[0] ? r.reason : http_status_text(r.status));
+	if (x->have)
+		return nb_fail(e, -EPROTO, "%s: proxy %s:%u sent data before the TLS handshake", x->name, x->peer.host,
+			       x->peer.port);
+	return 0;
 }
 
 static int open_connection(struct http_xfer *x, struct errbuf *e)
@@ -62,21 +100,31 @@ static int open_connection(struct http_xfer *x, struct errbuf *e)
 	struct http_keepalive *ka = x->o->keepalive;
 	const char *host = x->via_proxy ? x->peer.host : x->url.host;
 	uint16_t port = x->via_proxy ? x->peer.port : x->url.port;
+	char why[sizeof(e->msg)];
+	int rc;
 
-	if (ka && ka->fd >= 0) {
-		if (ka->port == port && strcmp(ka->host, host) == 0) {
-			x->fd = ka->fd;
-			ka->fd = -1;
+	if (ka && ka->c.fd >= 0) {
+		if (ka->port == conn_port(x) && ka->tls == x->url.tls && strcmp(ka->host, conn_host(x)) == 0) {
+			x->c = ka->c;
+			ka->c = (struct conn){ -1, NULL };
 			return 0;
 		}
-		close(ka->fd);
-		ka->fd = -1;
+		conn_close(&ka->c);
 	}
-	x->fd = tcp_connect(host, port, x->timeout_ms, e);
-	if (x->fd < 0) {
-		char why[sizeof(e->msg)];
+	x->c.fd = tcp_connect(host, port, x->timeout_ms, e);
+	if (x->c.fd < 0) {
+		rc = x->c.fd;
+		x->c.fd = -1;
 		snprintf(why, sizeof(why), "%s", e->msg);
-		return nb_fail(e, x->fd, "%s: %s%s", x->name, x->via_proxy ? "proxy: " : "", why);
+		return nb_fail(e, rc, "%s: %s%s", x->name, x->via_proxy ? "proxy: " : "", why);
+	}
+	if (!x->url.tls)
+		return 0;
+	if (x->via_proxy && (rc = open_tunnel(x, e)) < 0)
+		return rc;
+	if ((rc = tls_open(&x->c.tls, x->c.fd, x->url.host, x->o->ca_file, x->timeout_ms, x->o->log, e)) < 0) {
+		snprintf(why, sizeof(why), "%s", e->msg);
+		return nb_fail(e, rc, "%s: TLS with %s:%u: %s", x->name, x->url.host, x->url.port, why);
 	}
 	return 0;
 }
@@ -84,7 +132,7 @@ static int open_connection(struct http_xfer *x, struct errbuf *e)
 /* Reads up to cap bytes into dst, checking the floor rate. 0 = peer closed. */
 static ssize_t read_some(struct http_xfer *x, void *dst, size_t cap)
 {
-	ssize_t n = tcp_read(x->fd, dst, cap, x->timeout_ms);
+	ssize_t n = conn_read(&x->c, dst, cap, x->timeout_ms);
 	long long now = monotonic_ms();
 	if (n > 0)
 		x->received += (uint64_t)n;
@@ -238,14 +286,17 @@ static int follow_redirect(struct http_xfer *x, const struct http_response *r, s
 	if (!r->location[0])
 		return nb_fail(e, -EPROTO, "%s: HTTP %d redirect without Location from %s", x->name, r->status, x->shown);
 	if (r->location[0] == '/' && r->location[1] != '/') {	/* path-absolute: same server */
-		snprintf(absolute, sizeof(absolute), "http://%s:%u%.*s", x->url.host, x->url.port,
+		snprintf(absolute, sizeof(absolute), "%s://%s:%u%.*s", url_name(&x->url), x->url.host, x->url.port,
 			 (int)strcspn(r->location, "#"), r->location);
 		target = absolute;
 	}
 	/* url_parse checks every character, so the next request line stays well formed */
 	if (url_parse(target, strcspn(target, "#"), &next, e) < 0 || next.scheme != URL_HTTP)
-		return nb_fail(e, -EPROTO, "%s: redirect to '%.200s' from %s: expected an http:// URL or an absolute path",
+		return nb_fail(e, -EPROTO, "%s: redirect to '%.200s' from %s: expected an http(s):// URL or an absolute path",
 			       x->name, r->location, x->shown);
+	if (x->url.tls && !next.tls)
+		return nb_fail(e, -EKEYREJECTED, "%s: redirect from %s to plain http refused ('%.200s'): it would drop the server's authentication",
+			       x->name, x->shown, r->location);
 	x->url = next;
 	url_format(&x->url, x->shown, sizeof(x->shown));
 	if (x->o->log)
@@ -257,10 +308,11 @@ static int follow_redirect(struct http_xfer *x, const struct http_response *r, s
 static void keep_connection(struct http_xfer *x)
 {
 	struct http_keepalive *ka = x->o->keepalive;
-	snprintf(ka->host, sizeof(ka->host), "%s", x->via_proxy ? x->peer.host : x->url.host);
-	ka->port = x->via_proxy ? x->peer.port : x->url.port;
-	ka->fd = x->fd;
-	x->fd = -1;
+	snprintf(ka->host, sizeof(ka->host), "%s", conn_host(x));
+	ka->port = conn_port(x);
+	ka->tls = x->url.tls;
+	ka->c = x->c;
+	x->c = (struct conn){ -1, NULL };
 }
 
 /* Reads and drops a small error body so the connection can serve the next
@@ -328,14 +380,14 @@ static int one_exchange(struct http_xfer *x, struct errbuf *e)
 
 	if ((rc = open_connection(x, e)) < 0)
 		return rc;
-	if (x->via_proxy)
+	if (x->via_proxy && !x->url.tls)	/* absolute form; through a CONNECT tunnel the origin's */
 		snprintf(target, sizeof(target), "%s", x->shown);
 	else
 		snprintf(target, sizeof(target), "%s", x->url.path);
 	n = http_build_get(req, sizeof(req), x->url.host, x->url.port, target, resume, x->validator);
 	if (n < 0)
 		return nb_fail(e, -EINVAL, "%s: URL too long for a request", x->name);
-	if ((rc = tcp_write_all(x->fd, req, (size_t)n, x->timeout_ms)) < 0)
+	if ((rc = conn_write_all(&x->c, req, (size_t)n, x->timeout_ms)) < 0)
 		return broken(x, rc, e);
 	if ((rc = read_head(x, &r, e)) < 0)
 		return rc;
@@ -424,7 +476,7 @@ static void wait_busy(struct http_xfer *x, int busy, unsigned *delay_ms, struct 
 
 int http_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e)
 {
-	struct http_xfer x = { .o = o, .s = s, .url = *u, .fd = -1, .name = url_base_name(u->path) };
+	struct http_xfer x = { .o = o, .s = s, .url = *u, .c = { -1, NULL }, .name = url_base_name(u->path) };
 	int max_tries = o->max_tries > 0 ? o->max_tries : HTTP_DEFAULT_TRIES;
 	int tries = 0, busy = 0, redirects = 0, rc;
 	unsigned delay_ms = 500;

@@ -6,19 +6,22 @@
  *   -ECONNREFUSED / -EHOSTUNREACH  nobody listens / no route
  *   -EPROTO     the peer sent something that is not the protocol
  *   -EIO        the transfer broke and could not be resumed
+ *   -EKEYREJECTED  https: the server's certificate was refused (or a redirect to plain http)
  * Messages name the file and the URL, e.g.
  *   "sysrcd.md5: HTTP 404 Not Found from http://10.0.2.2:8080/sysrcd.md5". */
 #ifndef FETCH_TRANSPORT_H
 #define FETCH_TRANSPORT_H
 #include <stdio.h>
 #include "fetch/sink.h"
+#include "netboot/conn.h"
 #include "netboot/url.h"
 
 /* An HTTP connection kept open between requests (checksum file, then image). */
 struct http_keepalive {
-	int fd;			/* -1 when none */
+	struct conn c;		/* c.fd -1 when none */
 	char host[256];
 	uint16_t port;
+	bool tls;
 };
 
 struct transport_opts {
@@ -28,6 +31,7 @@ struct transport_opts {
 	int stall_window_ms;	/* HTTP: a try fails when under 64 KiB arrive in this long; 0 = 30 s */
 	FILE *log;		/* retries and fallbacks are reported here; NULL = quiet */
 	struct http_keepalive *keepalive;	/* NULL: one connection per request */
+	const char *ca_file;	/* https: PEM CA certificates; NULL = TLS_CA_DEFAULT */
 };
 
 int http_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e);

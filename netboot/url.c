@@ -4,11 +4,12 @@
 #include <string.h>
 #include "netboot/hex.h"
 
-static const struct { const char *name; enum url_scheme scheme; uint16_t port; } schemes[] = {
-	{ "http", URL_HTTP, 80 },
-	{ "tftp", URL_TFTP, 69 },
-	{ "nbd", URL_NBD, 10809 },
-	{ "nfs", URL_NFS, 2049 },
+static const struct { const char *name; enum url_scheme scheme; uint16_t port; bool tls; } schemes[] = {
+	{ "http", URL_HTTP, 80, false },
+	{ "tftp", URL_TFTP, 69, false },
+	{ "nbd", URL_NBD, 10809, false },
+	{ "nfs", URL_NFS, 2049, false },
+	{ "https", URL_HTTP, 443, true },	/* after http: the lookups by scheme find http */
 };
 
 uint16_t url_default_port(enum url_scheme s)
@@ -17,6 +18,16 @@ uint16_t url_default_port(enum url_scheme s)
 		if (schemes[i].scheme == s)
 			return schemes[i].port;
 	return 0;
+}
+
+const char *url_name(const struct url *u)
+{
+	return u->tls ? "https" : url_scheme_name(u->scheme);
+}
+
+static uint16_t url_port_of(const struct url *u)
+{
+	return u->tls ? 443 : url_default_port(u->scheme);
 }
 
 const char *url_scheme_name(enum url_scheme s)
@@ -47,10 +58,11 @@ int url_parse(const char *s, size_t len, struct url *out, struct errbuf *e)
 		if (strlen(schemes[i].name) == n && strncasecmp(s, schemes[i].name, n) == 0)
 			break;
 	if (i == sizeof(schemes) / sizeof(schemes[0]))
-		return nb_fail(e, -EINVAL, "URL '%s': unknown scheme '%.*s', expected http, tftp, nbd or nfs",
+		return nb_fail(e, -EINVAL, "URL '%s': unknown scheme '%.*s', expected http, https, tftp, nbd or nfs",
 			       shown, (int)(n > 16 ? 16 : n), s);
 	out->scheme = schemes[i].scheme;
 	out->port = schemes[i].port;
+	out->tls = schemes[i].tls;
 	p = sep + 3;
 	host_end = memchr(p, '/', (size_t)(end - p));
 	if (!host_end)
@@ -99,10 +111,10 @@ int url_parse(const char *s, size_t len, struct url *out, struct errbuf *e)
 
 int url_format(const struct url *u, char *buf, size_t len)
 {
-	if (u->port == url_default_port(u->scheme))
-		return snprintf(buf, len, "%s://%s%s%s", url_scheme_name(u->scheme), u->host,
+	if (u->port == url_port_of(u))
+		return snprintf(buf, len, "%s://%s%s%s", url_name(u), u->host,
 				u->scheme == URL_NFS ? ":" : "", u->path);
-	return snprintf(buf, len, "%s://%s:%u%s%s", url_scheme_name(u->scheme), u->host, u->port,
+	return snprintf(buf, len, "%s://%s:%u%s%s", url_name(u), u->host, u->port,
 			u->scheme == URL_NFS ? ":" : "", u->path);
 }
 

@@ -1,7 +1,8 @@
-/* URLs of the stage-3 sources: http://, tftp://, nbd://, nfs://.
+/* URLs of the stage-3 sources: http://, https://, tftp://, nbd://, nfs://.
  * Pure parser over (buffer, length); fuzzed by url_fuzz.c. */
 #ifndef NETBOOT_URL_H
 #define NETBOOT_URL_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "netboot/errbuf.h"
@@ -12,7 +13,8 @@ enum url_scheme { URL_HTTP, URL_TFTP, URL_NBD, URL_NFS };
 #define URL_TEXT_MAX 1400
 
 struct url {
-	enum url_scheme scheme;
+	enum url_scheme scheme;	/* https:// is URL_HTTP with tls set: one family, so mirrors may mix them */
+	bool tls;
 	char host[256];		/* name or dotted quad, no brackets */
 	uint16_t port;		/* scheme default when absent */
 	char path[1024];	/* starts with '/', "/" when absent; for nfs "host:/dir" the dir */
@@ -41,4 +43,6 @@ const char *url_base_name(const char *path);
 
 uint16_t url_default_port(enum url_scheme s);
 const char *url_scheme_name(enum url_scheme s);
+/* "https" for a TLS URL, else url_scheme_name(u->scheme). */
+const char *url_name(const struct url *u);
 #endif

@@ -20,6 +20,8 @@ pkgs=(
 	procps							# ps --ppid: reconnect_test stops a server and the children it forked
 	kbd console-data					# setkmap=: loadkeys -b over console-data's keymaps at make initramfs
 	libsodium-dev minisign					# signatures: Ed25519 + BLAKE2b (/init links libsodium.a); test keys and signatures
+	libbearssl-dev ca-certificates				# https:// (static BearSSL), the default CA bundle
+	openssl tinyproxy					# https tests: a test CA and certificates, a CONNECT proxy
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "fetch/fetch.h"
 #include "netboot/jitter.h"
+#include "netboot/tls.h"
 #include "tool/tool.h"
 
 #define MAX_MIRRORS 8
@@ -37,8 +38,9 @@ static int usage(void)
 			"                     [--portable-hash]  (no SHA-NI: as on a CPU without it, md5 files first)\n"
 			"                     [--jitter SECONDS]  (a random wait of up to that long first, as netboot.jitter=)\n"
 			"                     [--pubkey FILE]...  (minisign key: the image must be signed by it, URL.minisig)\n"
+			"                     [--ca FILE]  (https: PEM CA certificates; default " TLS_CA_DEFAULT ")\n"
 			"exit status: 0 verified, 3 checksum mismatch or bad signature, 4 not found (image or signature),\n"
-			"             5 signed by another key or a legacy signature, 1 other failure\n");
+			"             5 signed by another key, a legacy signature or certificate refused, 1 other failure\n");
 	return 2;
 }
 
@@ -51,6 +53,7 @@ int cmd_fetch(int argc, char **argv)
 		{ "quiet", no_argument, 0, 'q' },	  { "stall-window", required_argument, 0, 'S' },
 		{ "portable-hash", no_argument, 0, 'P' }, { "jitter", required_argument, 0, 'J' },
 		{ "pubkey", required_argument, 0, 'K' },
+		{ "ca", required_argument, 0, 'C' },
 		{ 0, 0, 0, 0 },
 	};
 	struct url urls[MAX_MIRRORS];
@@ -85,6 +88,7 @@ int cmd_fetch(int argc, char **argv)
 		}
 		case 'q': rq.log = NULL; break;
 		case 'P': rq.hash_impl = HASH_IMPL_PORTABLE; break;
+		case 'C': rq.transport.ca_file = optarg; break;
 		case 'S': {
 			long s = number(optarg, 1, 3600);
 			if (s < 0) {

@@ -64,11 +64,13 @@ CFG
 
 # qemu_boot LOG MODE NIC APPEND [MEM] [TFTPDIR]: MODE direct|pxe; NIC e1000|virtio-net-pci;
 # TFTPDIR is served by QEMU's built-in TFTP server in direct mode.
+# QEMU_RTC=2000-01-01: the guest's clock starts there (a machine whose clock was never set).
 # Runs QEMU in the background; qemu_wait decides the outcome.
 qemu_boot() {
 	local log=$1 mode=$2 nic=$3 append=$4 mem=${5:-512} tftp=${6:-}
 	local -a args=(-accel "$QEMU_ACCEL" -m "$mem" -no-reboot -display none -monitor none
-		-serial "file:$log" -nodefaults ${QEMU_CPU:+-cpu "$QEMU_CPU"} ${QEMU_SMP:+-smp "$QEMU_SMP"})
+		-serial "file:$log" -nodefaults ${QEMU_CPU:+-cpu "$QEMU_CPU"} ${QEMU_SMP:+-smp "$QEMU_SMP"}
+		${QEMU_RTC:+-rtc "base=$QEMU_RTC"})
 	if [ "$mode" = pxe ]; then
 		tftp=$TMP/tftp.$RANDOM
 		pxe_dir "$tftp" "$append"

@@ -117,6 +117,9 @@ static const struct { const char *name, *line, *want; } plans[] = {
 	  "source=http\nurl=http://a/x.dat\nchecksum_url=http://a/sysrcd.md5\n"
 	  "url=http://b:81/x.dat\nchecksum_url=http://b:81/sysrcd.md5\n"
 	  "url=http://c/d/x.dat\nchecksum_url=http://c/d/sysrcd.md5\ncheck=default\niface.*=dhcp\ncache=no\n" },
+	{ "mirrors mixing http and https", "netboot=https://a/x.dat,http://b:81/x.dat",
+	  "source=http\nurl=https://a/x.dat\nchecksum_url=https://a/sysrcd.md5\n"
+	  "url=http://b:81/x.dat\nchecksum_url=http://b:81/sysrcd.md5\ncheck=default\niface.*=dhcp\ncache=no\n" },
 	{ "four mirrors", "netboot=tftp://a/x,tftp://b/x,tftp://c/x,tftp://d/x nocheck",
 	  "source=tftp\nurl=tftp://a/x\nurl=tftp://b/x\nurl=tftp://c/x\nurl=tftp://d/x\ncheck=skip\n"
 	  "iface.*=dhcp\ncache=no\n" },
@@ -262,7 +265,7 @@ static const struct { const char *line, *want; } bad[] = {
 	{ "ethx=", "ethx=:" },
 	{ "ethx", "ethx: expected ethx=VALUE" },
 	{ "eth0=10.0.0.1/x", "eth0=10.0.0.1/x:" },
-	{ "netboot=htp://x", "netboot=htp://x: URL 'htp://x': unknown scheme 'htp', expected http, tftp, nbd or nfs" },
+	{ "netboot=htp://x", "netboot=htp://x: URL 'htp://x': unknown scheme 'htp', expected http, https, tftp, nbd or nfs" },
 	{ "netboot=http://", "netboot=http://:" },
 	{ "netboot=http:/x/sysrcd.dat", "netboot=http:/x/sysrcd.dat: URL" },
 	{ "netboot=192.168.1.5:/tftpboot", "netboot=192.168.1.5:/tftpboot: URL" },
@@ -327,7 +330,8 @@ static const struct { const char *line, *want; } bad[] = {
 	{ "init=sbin/init", "init=sbin/init: expected init=/absolute/path" },
 	{ "proxy=ftp://x", "proxy=ftp://x:" },
 	{ "proxy=tftp://x:69", "proxy=tftp://x:69: expected proxy=http://HOST:PORT" },
-	{ "root=live:https://x/y", "root=live:https://x/y: expected root=live:http://" },
+	{ "root=live:ftp://x/y", "root=live:ftp://x/y: expected root=live:http://" },
+	{ "proxy=https://p:3128", "proxy=https://p:3128: expected proxy=http://HOST:PORT" },
 	{ "root=nbd:srv", "root=nbd:srv: expected root=nbd:SERVER:PORT" },
 	{ "root=nbd:srv:99999", "root=nbd:srv:99999: expected root=nbd:SERVER:PORT" },
 	{ "root=nbd::2000", "root=nbd::2000: expected root=nbd:SERVER:PORT" },

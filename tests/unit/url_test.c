@@ -16,6 +16,14 @@ int main(void)
 	CHECK("nbd", P("nbd://192.168.1.5:2000") == 0 && u.scheme == URL_NBD && u.port == 2000 && !strcmp(u.path, "/"));
 	CHECK("nfs host:/path", P("nfs://192.168.1.5:/tftpboot") == 0 && u.scheme == URL_NFS && !strcmp(u.path, "/tftpboot") &&
 	      u.port == 2049);
+	CHECK("https", P("https://mirror.example/sysrcd.dat") == 0 && u.scheme == URL_HTTP && u.tls && u.port == 443);
+	url_format(&u, s, sizeof(s));
+	CHECK_STR("https format", s, "https://mirror.example/sysrcd.dat");
+	CHECK("http not tls", P("HTTP://h/x") == 0 && !u.tls && u.port == 80);
+	P("https://10.0.2.2:8443/a/sysrcd.dat");
+	url_sibling(&u, "sysrcd.md5", &v);
+	url_format(&v, s, sizeof(s));
+	CHECK_STR("https sibling keeps tls and port", s, "https://10.0.2.2:8443/a/sysrcd.md5");
 	CHECK("bad scheme", P("htp://x/y") == -EINVAL && strstr(e.msg, "unknown scheme"));
 	CHECK("no host", P("http:///x") == -EINVAL && strstr(e.msg, "host"));
 	CHECK("port 0", P("http://h:0/x") == -EINVAL);
