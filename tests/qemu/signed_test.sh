@@ -110,3 +110,15 @@ if grep -qa '^netboot: FAILED at stage3: tftp://10.0.2.2/sysrcd.dat.minisig does
 else
 	echo "FAIL: signed: tampered image over TFTP"; grep -a '^netboot' "$log" | tail -5
 fi
+
+# 4. NBD with a key built in: refused before any connection (the kernel reads
+# the export block by block after any check, so it cannot be verified)
+log=$TMP/nbd.log
+qemu_boot "$log" direct virtio-net-pci "netboot=nbd://10.0.2.2:10809/sysrcd.dat"
+qemu_wait "$log" "FAILED at|$MARK" >/dev/null
+if grep -qa '^netboot: FAILED at stage3: signing keys are built in, and an NBD export cannot be verified' "$log" &&
+   ! grep -qa '/dev/nbd' "$log" && ! grep -qa "$MARK" "$log"; then
+	echo "PASS: signed: NBD refused with a key built in, nothing attached"
+else
+	echo "FAIL: signed: NBD with a key"; grep -a '^netboot' "$log" | tail -5
+fi
