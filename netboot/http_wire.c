@@ -1,4 +1,5 @@
 #include "netboot/http_wire.h"
+#include "netboot/civil_date.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -102,17 +103,6 @@ static int two_digits(const char *p)
 	return p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' ? (p[0] - '0') * 10 + (p[1] - '0') : -1;
 }
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (Howard Hinnant's days_from_civil): no timegm(), no TZ. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
 
 int http_parse_date(const char *s, size_t n, int64_t *t)
 {

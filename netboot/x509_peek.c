@@ -1,4 +1,5 @@
 #include "netboot/x509_peek.h"
+#include "netboot/civil_date.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -54,16 +55,6 @@ static int digits(const uint8_t *s, int n)
 	return v;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's civil algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
 
 /* UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ. */
 static int parse_time(uint8_t tag, const struct der *v, char text[24], int64_t *secs)
