@@ -112,3 +112,18 @@ need_artifacts() {
 		[ -f "$f" ] || { echo "FAIL: $f missing: run make initramfs testroot kernel"; exit 1; }
 	done
 }
+
+# ganesha_conf FILE DIR...: an nfs-ganesha config exporting each DIR read-only
+# over NFSv3/TCP (port 2049, mountd 20048, no NLM), as the NFS tests need
+ganesha_conf() {
+	local file=$1 id=1 d; shift
+	{
+		printf 'NFS_CORE_PARAM {\n\tNFS_Port = 2049;\n\tMNT_Port = 20048;\n\tEnable_NLM = false;\n'
+		printf '\tEnable_RQUOTA = false;\n\tEnable_UDP = false;\n\tProtocols = 3;\n}\nNFSV4 { Graceless = true; }\n'
+		for d in "$@"; do
+			printf 'EXPORT {\n\tExport_Id = %d;\n\tPath = %s;\n\tPseudo = %s;\n\tAccess_Type = RO;\n' "$id" "$d" "$d"
+			printf '\tSquash = No_Root_Squash;\n\tProtocols = 3;\n\tTransports = TCP;\n\tFSAL { Name = VFS; }\n}\n'
+			id=$((id + 1))
+		done
+	} > "$file"
+}

@@ -18,47 +18,7 @@ mkdir -p "$export_dir" "$empty_dir" "$sub_dir" "$TMP/ganesha" "$TMP/rpcbind"
 image_dir "$export_dir"
 image_dir "$sub_dir/v4"
 chmod -R a+rX "$TMP"
-cat > "$TMP/ganesha/ganesha.conf" <<CONF
-NFS_CORE_PARAM {
-	NFS_Port = 2049;
-	MNT_Port = 20048;
-	Enable_NLM = false;
-	Enable_RQUOTA = false;
-	Enable_UDP = false;
-	Protocols = 3;
-}
-NFSV4 { Graceless = true; }
-EXPORT {
-	Export_Id = 1;
-	Path = $export_dir;
-	Pseudo = $export_dir;
-	Access_Type = RO;
-	Squash = No_Root_Squash;
-	Protocols = 3;
-	Transports = TCP;
-	FSAL { Name = VFS; }
-}
-EXPORT {
-	Export_Id = 2;
-	Path = $empty_dir;
-	Pseudo = $empty_dir;
-	Access_Type = RO;
-	Squash = No_Root_Squash;
-	Protocols = 3;
-	Transports = TCP;
-	FSAL { Name = VFS; }
-}
-EXPORT {
-	Export_Id = 3;
-	Path = $sub_dir;
-	Pseudo = $sub_dir;
-	Access_Type = RO;
-	Squash = No_Root_Squash;
-	Protocols = 3;
-	Transports = TCP;
-	FSAL { Name = VFS; }
-}
-CONF
+ganesha_conf "$TMP/ganesha/ganesha.conf" "$export_dir" "$empty_dir" "$sub_dir"
 rpcbind -f -w & PIDS+=($!)
 sleep 0.3
 ganesha.nfsd -F -f "$TMP/ganesha/ganesha.conf" -L "$TMP/ganesha/log" -p "$TMP/ganesha/pid" & PIDS+=($!)

@@ -68,27 +68,7 @@ start_nbdkit() {
 	PIDS+=("$SERVER_PID")
 	wait_port "$kit_port"
 }
-cat > "$TMP/ganesha/ganesha.conf" <<CONF
-NFS_CORE_PARAM {
-	NFS_Port = 2049;
-	MNT_Port = 20048;
-	Enable_NLM = false;
-	Enable_RQUOTA = false;
-	Enable_UDP = false;
-	Protocols = 3;
-}
-NFSV4 { Graceless = true; }
-EXPORT {
-	Export_Id = 1;
-	Path = $TMP/nbd;
-	Pseudo = $TMP/nbd;
-	Access_Type = RO;
-	Squash = No_Root_Squash;
-	Protocols = 3;
-	Transports = TCP;
-	FSAL { Name = VFS; }
-}
-CONF
+ganesha_conf "$TMP/ganesha/ganesha.conf" "$TMP/nbd"
 start_ganesha() {
 	ganesha.nfsd -F -f "$TMP/ganesha/ganesha.conf" -L "$TMP/ganesha/log" -p "$TMP/ganesha/pid" &
 	SERVER_PID=$!

@@ -55,31 +55,7 @@ fi
 # 2. NFS: an export with the tampered image, then the good one
 chmod -R a+rX "$TMP"
 mkdir -p "$TMP/ganesha"
-export_conf() { cat <<CONF
-EXPORT {
-	Export_Id = $1;
-	Path = $2;
-	Pseudo = $2;
-	Access_Type = RO;
-	Squash = No_Root_Squash;
-	Protocols = 3;
-	Transports = TCP;
-	FSAL { Name = VFS; }
-}
-CONF
-}
-{ cat <<CONF
-NFS_CORE_PARAM {
-	NFS_Port = 2049;
-	MNT_Port = 20048;
-	Enable_NLM = false;
-	Enable_RQUOTA = false;
-	Enable_UDP = false;
-	Protocols = 3;
-}
-NFSV4 { Graceless = true; }
-CONF
-export_conf 1 "$www/bad"; export_conf 2 "$www/good"; } > "$TMP/ganesha/ganesha.conf"
+ganesha_conf "$TMP/ganesha/ganesha.conf" "$www/bad" "$www/good"
 rpcbind -f -w & PIDS+=($!)
 sleep 0.3
 ganesha.nfsd -F -f "$TMP/ganesha/ganesha.conf" -L "$TMP/ganesha/log" -p "$TMP/ganesha/pid" & PIDS+=($!)
