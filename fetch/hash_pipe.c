@@ -58,18 +58,24 @@ static void publish(struct hash_pipe *p)
 	pthread_cond_broadcast(&p->changed);
 }
 
+/* With the lock held: until the slot after the waiting ones is free; the
+ * wait counts as time the download spent on the hash. */
+static void wait_free_slot(struct hash_pipe *p)
+{
+	if (p->filled - p->hashed >= HASH_PIPE_SLOTS) {
+		uint64_t t0 = monotonic_ns();
+		while (p->filled - p->hashed >= HASH_PIPE_SLOTS)
+			pthread_cond_wait(&p->changed, &p->lock);
+		p->full_ns += monotonic_ns() - t0;
+	}
+}
+
 void hash_pipe_feed(struct hash_pipe *p, const void *data, size_t len)
 {
 	const uint8_t *d = data;
 	pthread_mutex_lock(&p->lock);
 	while (len) {
-		/* the slot after the waiting ones must be free */
-		if (p->filled - p->hashed >= HASH_PIPE_SLOTS) {
-			uint64_t t0 = monotonic_ns();
-			while (p->filled - p->hashed >= HASH_PIPE_SLOTS)
-				pthread_cond_wait(&p->changed, &p->lock);
-			p->full_ns += monotonic_ns() - t0;
-		}
+		wait_free_slot(p);
 		unsigned i = p->filled % HASH_PIPE_SLOTS;
 		size_t take = HASH_PIPE_SLOT_SIZE - p->used[i];
 		if (take > len)
@@ -90,12 +96,7 @@ void hash_pipe_feed(struct hash_pipe *p, const void *data, size_t len)
 uint8_t *hash_pipe_claim(struct hash_pipe *p, size_t *cap)
 {
 	pthread_mutex_lock(&p->lock);
-	if (p->filled - p->hashed >= HASH_PIPE_SLOTS) {
-		uint64_t t0 = monotonic_ns();
-		while (p->filled - p->hashed >= HASH_PIPE_SLOTS)
-			pthread_cond_wait(&p->changed, &p->lock);
-		p->full_ns += monotonic_ns() - t0;
-	}
+	wait_free_slot(p);
 	unsigned i = p->filled % HASH_PIPE_SLOTS;
 	uint8_t *at = p->slot[i] + p->used[i];	/* used[i] < the slot size: a full slot is handed over */
 	*cap = HASH_PIPE_SLOT_SIZE - p->used[i];
