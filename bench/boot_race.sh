@@ -7,12 +7,15 @@
 # ROUNDS (default 5) rounds of the three; median and spread (min-max) per
 # stage into a table (build/boot-race/table.md, and docs/benchmarks.md between
 # the boot-race markers) and a gnuplot PNG (docs/boot-race.png).
+# To weigh a change to /init: PREV_INITRD=old.igz VARIANTS="ours prev" races
+# the built initramfs against an older one and prints only their medians.
 # Run by `BOOT_RACE=1 make bench`; needs build/kernel, build/initram.igz,
 # build/testroot.sqfs, QEMU, nginx.  TCG by default.
 set -u
 . "$(dirname "$0")/../tests/qemu/lib.sh"
 need_artifacts
 ROUNDS=${ROUNDS:-5}
+VARIANTS=${VARIANTS:-ours baseline raw}
 IMAGE_MB=${IMAGE_MB:-256}
 OUT=$B/boot-race
 mkdir -p "$OUT"
@@ -51,6 +54,7 @@ race() {
 	local variant=$1 round=$2 log=$OUT/$1-$2.log marker
 	case $variant in
 	ours) marker='NETBOOT-TEST-ROOT-OK'; QEMU_INITRD= qemu_boot "$log" direct virtio-net-pci "netboot=$url" "$MEM" ;;
+	prev) marker='NETBOOT-TEST-ROOT-OK'; QEMU_INITRD=$PREV_INITRD qemu_boot "$log" direct virtio-net-pci "netboot=$url" "$MEM" ;;
 	baseline) marker='NETBOOT-TEST-ROOT-OK'; QEMU_INITRD=$OUT/baseline.igz qemu_boot "$log" direct virtio-net-pci "netboot=$url race=baseline" "$MEM" ;;
 	raw) marker='race: done'; QEMU_INITRD=$OUT/baseline.igz qemu_boot "$log" direct virtio-net-pci "netboot=$url race=raw" "$MEM" ;;
 	esac
@@ -58,7 +62,7 @@ race() {
 		echo "boot_race: $variant round $round did not finish (log: $log)"
 		return 1
 	fi
-	if [ "$variant" = ours ]; then
+	if [ "$variant" = ours ] || [ "$variant" = prev ]; then
 		# "netboot: timeline: mounts 0.01 s, ..., stage3 4.30 s (...), mount 0.04 s, total 4.41 s"
 		tr -d '\r' < "$log" | grep -a 'netboot: timeline:' | tail -1 | sed 's/^.*timeline: //; s/ ([^)]*)//' |
 			tr ',' '\n' | awk -v v="$variant" -v r="$round" 'NF >= 2 { print v, r, $1, $2 }'
@@ -73,10 +77,20 @@ race() {
 
 : > "$OUT/runs.tsv"; : > "$OUT/medians.dat"
 for round in $(seq "$ROUNDS"); do	# alternate, so drift on the host hits all three alike
-	for v in ours baseline raw; do
+	for v in $VARIANTS; do
 		race "$v" "$round"
 	done
 done
+if [ "$VARIANTS" != "ours baseline raw" ]; then	# an A/B run: medians only, no table, docs untouched
+	for v in $VARIANTS; do
+		for s in network stage3 total; do
+			awk -v v="$v" -v s="$s" '$1 == v && $3 == s { print $4 }' "$OUT/runs.tsv" | sort -g |
+				awk -v v="$v" -v s="$s" '{ a[NR] = $1 } END { printf "%s %s median %.2f s (%s-%s, n=%d)\n", v, s, (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2, a[1], a[NR], NR }'
+		done
+	done
+	grep -ah 'netboot: timeline:' "$OUT"/ours-*.log "$OUT"/prev-*.log 2>/dev/null | tr -d '\r' | sed 's/^.*stage3/stage3/; s/, mount .*//'
+	exit 0
+fi
 
 # --- median and spread per variant and stage ---
 stages="mounts cmdline modules network stage3 mount total boot"

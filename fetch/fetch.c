@@ -155,6 +155,8 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 	s->progress = &progress;
 	rc = transport_get(u, s, &rq->transport, e);
 	s->progress = NULL;
+	if (rc == 0)
+		rc = sink_flush(s, e);	/* the last slots reach the file */
 	if (rc < 0)
 		return rc;
 	progress_finish(&progress);

@@ -2,7 +2,25 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "netboot/clock.h"
+
+/* Writes a slot to fd, all of it; 0 or a negative errno. */
+static int write_slot(int fd, const uint8_t *d, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, d, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		d += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
 
 /* The slot being filled is slot[filled % N] while used[] of it grows; it is
  * handed over by incrementing `filled`.  The thread hashes slot[hashed % N]. */
@@ -16,11 +34,19 @@ static void *hash_thread(void *arg)
 		if (p->hashed == p->filled && p->stop)
 			break;
 		unsigned i = p->hashed % HASH_PIPE_SLOTS;
+		int fd = p->write_errno ? -1 : p->fd;
 		pthread_mutex_unlock(&p->lock);
 		uint64_t t0 = monotonic_ns();
+		int werr = fd >= 0 ? write_slot(fd, p->slot[i], p->used[i]) : 0;
+		uint64_t t1 = monotonic_ns();
 		hash_update(p->hash, p->slot[i], p->used[i]);
-		uint64_t busy = monotonic_ns() - t0;
+		uint64_t busy = monotonic_ns() - t1;
 		pthread_mutex_lock(&p->lock);
+		if (werr)
+			p->write_errno = werr;
+		else if (fd >= 0)
+			p->wrote += p->used[i];
+		p->write_ns += t1 - t0;
 		p->busy_ns += busy;
 		p->used[i] = 0;
 		p->hashed++;
@@ -34,6 +60,7 @@ int hash_pipe_start(struct hash_pipe *p, struct hash_ctx *h)
 {
 	memset(p, 0, sizeof(*p));
 	p->hash = h;
+	p->fd = -1;
 	for (int i = 0; i < HASH_PIPE_SLOTS; i++)
 		if (!(p->slot[i] = malloc(HASH_PIPE_SLOT_SIZE)))
 			goto nomem;
@@ -124,14 +151,40 @@ void hash_pipe_drain(struct hash_pipe *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
-void hash_pipe_take_stats(struct hash_pipe *p, uint64_t *busy_ns, uint64_t *full_ns)
+void hash_pipe_write_to(struct hash_pipe *p, int fd)
+{
+	pthread_mutex_lock(&p->lock);
+	p->fd = fd;
+	pthread_mutex_unlock(&p->lock);
+}
+
+int hash_pipe_write_error(struct hash_pipe *p, uint64_t *at)
+{
+	pthread_mutex_lock(&p->lock);
+	int err = p->write_errno;
+	*at = p->wrote;
+	pthread_mutex_unlock(&p->lock);
+	return err;
+}
+
+void hash_pipe_rewind(struct hash_pipe *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->write_errno = 0;
+	p->wrote = 0;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void hash_pipe_take_stats(struct hash_pipe *p, uint64_t *busy_ns, uint64_t *write_ns, uint64_t *full_ns)
 {
 	pthread_mutex_lock(&p->lock);
 	if (busy_ns)
 		*busy_ns = p->busy_ns;
+	if (write_ns)
+		*write_ns = p->write_ns;
 	if (full_ns)
 		*full_ns = p->full_ns;
-	p->busy_ns = p->full_ns = 0;
+	p->busy_ns = p->write_ns = p->full_ns = 0;
 	pthread_mutex_unlock(&p->lock);
 }
 

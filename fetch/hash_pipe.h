@@ -1,9 +1,11 @@
-/* Hashing on a second thread, so the digest of a download costs no time on
- * the thread that moves bytes from the socket to the file: with MD5 at about
- * the speed of a loopback copy, doing both on one core halves the rate.  The
- * bytes go into a small ring of slots, received there directly by the HTTP
- * transport (hash_pipe_claim/commit: no copy) or copied in (hash_pipe_feed),
- * and are hashed in order, exactly once. */
+/* Writing the image file and hashing it on a second thread, so the thread
+ * that receives from the socket does nothing else: with MD5 at about the
+ * speed of a loopback copy, doing both on one core halves the rate, and in a
+ * TCG guest the tmpfs write alone costs a third of the raw download time
+ * (docs/benchmarks.md).  The bytes go into a small ring of slots, received
+ * there directly by the HTTP transport (hash_pipe_claim/commit: no copy) or
+ * copied in (hash_pipe_feed); the thread writes each slot to the file (once
+ * hash_pipe_write_to named one) and hashes it, in order, exactly once. */
 #ifndef FETCH_HASH_PIPE_H
 #define FETCH_HASH_PIPE_H
 #include <pthread.h>
@@ -23,7 +25,11 @@ struct hash_pipe {
 	size_t used[HASH_PIPE_SLOTS];
 	unsigned filled, hashed;	/* slot counters: filled - hashed slots are waiting */
 	bool stop;
+	int fd;				/* the thread writes each slot here first; -1: hash only */
+	int write_errno;		/* the first failed write; later slots are only hashed */
+	uint64_t wrote;			/* bytes the thread wrote to fd */
 	uint64_t busy_ns;		/* the thread hashing */
+	uint64_t write_ns;		/* the thread writing to fd */
 	uint64_t full_ns;		/* feed blocked on a full ring */
 };
 
@@ -38,10 +44,19 @@ void hash_pipe_feed(struct hash_pipe *p, const void *data, size_t len);
  * never reads that slot before the commit that fills it or a drain. */
 uint8_t *hash_pipe_claim(struct hash_pipe *p, size_t *cap);
 void hash_pipe_commit(struct hash_pipe *p, size_t len);
-/* Returns once every queued byte is in *hash. */
+/* From the next slot handed over on, the thread writes each slot to fd
+ * (at its file offset) before hashing it. */
+void hash_pipe_write_to(struct hash_pipe *p, int fd);
+/* 0, or the negative errno of the thread's first failed write, with *at the
+ * bytes it had written before. */
+int hash_pipe_write_error(struct hash_pipe *p, uint64_t *at);
+/* Returns once every queued byte is written and in *hash. */
 void hash_pipe_drain(struct hash_pipe *p);
-/* Hands out and zeroes the time counters (either pointer may be NULL). */
-void hash_pipe_take_stats(struct hash_pipe *p, uint64_t *busy_ns, uint64_t *full_ns);
+/* After a drain: forgets the write count and a write error (the file is
+ * being started again). */
+void hash_pipe_rewind(struct hash_pipe *p);
+/* Hands out and zeroes the time counters (any pointer may be NULL). */
+void hash_pipe_take_stats(struct hash_pipe *p, uint64_t *busy_ns, uint64_t *write_ns, uint64_t *full_ns);
 /* Drains, ends the thread and frees the slots. */
 void hash_pipe_stop(struct hash_pipe *p);
 #endif

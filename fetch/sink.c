@@ -65,23 +65,55 @@ static int store(struct sink *s, const uint8_t *p, size_t len, struct errbuf *e)
 	return 0;
 }
 
-/* After the bytes are stored: the count, the progress line, the time split
- * (t0: the call began, t1: the store ended). */
+/* The pipe's thread stores a file sink's bytes; a memory sink stores its own. */
+static bool pipe_stores(const struct sink *s)
+{
+	return s->piped && !s->mem;
+}
+
+/* After the bytes are stored (or handed to the pipe): the count, the
+ * progress line, the time split (t0: the call began, t1: the store ended). */
 static void account(struct sink *s, size_t len, uint64_t t0, uint64_t t1)
 {
 	s->written += len;
 	if (s->progress)
 		progress_update(s->progress, s->written);
 	s->stats.last_ns = monotonic_ns();
-	s->stats.file_ns += t1 - t0;
+	if (!pipe_stores(s)) {
+		s->stored_here += len;
+		s->stats.file_ns += t1 - t0;
+	}
 	if (s->hashing && !s->piped)
 		s->stats.hash_ns += s->stats.last_ns - t1;
+	/* piped: the thread's write and hash times, and the waits for a free
+	 * slot, come from the pipe (drain_pipe) */
 }
 
 static void start_pipe(struct sink *s)
 {
 	s->piped = hash_pipe_start(&s->pipe, &s->hash) == 0;
 	s->pipe_failed = !s->piped;
+}
+
+/* A write the pipe's thread failed, as store() words it. */
+static int pipe_write_error(struct sink *s, struct errbuf *e)
+{
+	uint64_t at;
+	int err = pipe_stores(s) ? hash_pipe_write_error(&s->pipe, &at) : 0;
+	if (err)
+		return nb_fail(e, err, "writing the image after %llu bytes: %s",
+			       (unsigned long long)(s->stored_here + at), strerror(-err));
+	return 0;
+}
+
+/* Before bytes go into the pipe: the file is open (sink_begin) and the
+ * thread knows it. */
+static int pipe_ready(struct sink *s, struct errbuf *e)
+{
+	int rc = sink_begin(s, 0, e);
+	if (rc == 0 && pipe_stores(s) && s->pipe.fd != s->fd)
+		hash_pipe_write_to(&s->pipe, s->fd);
+	return rc;
 }
 
 int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
@@ -92,17 +124,19 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
 
 	if (s->stats.last_ns)
 		s->stats.net_ns += t0 - s->stats.last_ns;
-	if ((rc = sink_begin(s, 0, e)) < 0 || (rc = store(s, p, len, e)) < 0)
-		return rc;
-	t1 = monotonic_ns();
 	if (s->hashing && !s->piped && !s->pipe_failed && len >= 4096)	/* bulk data only */
 		start_pipe(s);
+	if ((rc = pipe_ready(s, e)) < 0)
+		return rc;
+	if (!pipe_stores(s) && (rc = store(s, p, len, e)) < 0)
+		return rc;
+	t1 = monotonic_ns();
 	if (s->hashing && s->piped)
 		hash_pipe_feed(&s->pipe, p, len);
 	else if (s->hashing)
 		hash_update(&s->hash, p, len);
 	account(s, len, t0, t1);
-	return 0;
+	return pipe_write_error(s, e);
 }
 
 uint8_t *sink_buffer(struct sink *s, size_t *cap)
@@ -116,32 +150,49 @@ uint8_t *sink_buffer(struct sink *s, size_t *cap)
 
 int sink_commit(struct sink *s, size_t len, struct errbuf *e)
 {
-	const uint8_t *p = s->claimed;
-	uint64_t t0 = monotonic_ns(), t1;
+	uint64_t t0 = monotonic_ns();
 	int rc;
 
-	if (!p)
+	if (!s->claimed)
 		return nb_fail(e, -EINVAL, "internal: sink_commit without sink_buffer");
 	s->claimed = NULL;
 	if (s->stats.last_ns)
 		s->stats.net_ns += t0 - s->stats.last_ns;
-	if ((rc = sink_begin(s, 0, e)) < 0 || (rc = store(s, p, len, e)) < 0)
+	if ((rc = pipe_ready(s, e)) < 0)
 		return rc;
-	t1 = monotonic_ns();
 	hash_pipe_commit(&s->pipe, len);
-	account(s, len, t0, t1);
-	return 0;
+	account(s, len, t0, t0);
+	return pipe_write_error(s, e);
+}
+
+/* Waits for the pipe's thread; its times go into the stats. */
+static void drain_pipe(struct sink *s)
+{
+	uint64_t busy, wrote, full;
+	hash_pipe_drain(&s->pipe);
+	hash_pipe_take_stats(&s->pipe, &busy, &wrote, &full);
+	s->stats.hash_ns += busy;
+	s->stats.file_ns += wrote;
+	s->stats.ring_full_ns += full;
+}
+
+int sink_flush(struct sink *s, struct errbuf *e)
+{
+	if (s->piped)
+		drain_pipe(s);
+	return pipe_write_error(s, e);
 }
 
 int sink_restart(struct sink *s, struct errbuf *e)
 {
 	if (s->piped) {
 		hash_pipe_drain(&s->pipe);
-		hash_pipe_take_stats(&s->pipe, NULL, NULL);	/* the bytes are dropped, so is their time */
+		hash_pipe_take_stats(&s->pipe, NULL, NULL, NULL);	/* the bytes are dropped, so is their time */
+		hash_pipe_rewind(&s->pipe);
 	}
 	if (s->hashing)
 		hash_init(&s->hash, s->hash.algo);
-	s->written = 0;
+	s->written = s->stored_here = 0;
 	s->claimed = NULL;
 	if (s->fd >= 0) {
 		if (ftruncate(s->fd, 0) < 0 || lseek(s->fd, 0, SEEK_SET) < 0)
@@ -152,13 +203,8 @@ int sink_restart(struct sink *s, struct errbuf *e)
 
 size_t sink_digest(struct sink *s, uint8_t out[HASH_MAX_DIGEST])
 {
-	if (s->piped) {
-		uint64_t busy, full;
-		hash_pipe_drain(&s->pipe);
-		hash_pipe_take_stats(&s->pipe, &busy, &full);
-		s->stats.hash_ns += busy;
-		s->stats.ring_full_ns += full;
-	}
+	if (s->piped)
+		drain_pipe(s);
 	return hash_final(&s->hash, out);
 }
 

@@ -13,13 +13,14 @@
 #include "netboot/errbuf.h"
 
 /* Where a download's time went, for the timeline: the transport thread is
- * either getting bytes (waiting on the network, plus parsing), writing them
- * to the file, or blocked on a full hash ring; the hash thread's busy time
- * gives the hash rate. */
+ * either getting bytes (waiting on the network, plus parsing) or blocked on
+ * a full ring (the second thread, writing and hashing, is the bottleneck);
+ * that thread's time in write() and in the hash give the file and hash
+ * rates.  Without the thread the transport writes and hashes itself. */
 struct sink_stats {
 	uint64_t net_ns;	/* between sink_write calls: the transport reading */
 	uint64_t file_ns;	/* in write() to the file */
-	uint64_t ring_full_ns;	/* blocked on a full hash ring: hashing is the bottleneck */
+	uint64_t ring_full_ns;	/* blocked on a full ring: writing + hashing is the bottleneck */
 	uint64_t hash_ns;	/* hashing (on the thread, or inline) */
 	uint64_t last_ns;	/* monotonic time the last sink_write returned; 0 = none yet */
 };
@@ -35,6 +36,7 @@ struct sink {
 	size_t mem_cap;
 
 	uint64_t written;	/* bytes accepted so far */
+	uint64_t stored_here;	/* of them, stored by this thread (the rest by the pipe's) */
 	uint64_t expected;	/* announced size, 0 if unknown */
 	bool hashing;
 	struct hash_ctx hash;	/* read it through sink_digest() */
@@ -59,6 +61,9 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e);
  * bytes put there, as sink_write would. */
 uint8_t *sink_buffer(struct sink *s, size_t *cap);
 int sink_commit(struct sink *s, size_t len, struct errbuf *e);
+/* Waits until every byte given is in the file (the pipe's thread writes
+ * them); 0, or the error of a write that failed. */
+int sink_flush(struct sink *s, struct errbuf *e);
 /* Drops everything written so far (server ignored a Range request). */
 int sink_restart(struct sink *s, struct errbuf *e);
 /* The digest of every byte written; returns its length. */

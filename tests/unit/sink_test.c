@@ -2,7 +2,9 @@
  * into the hash ring) and by sink_buffer/sink_commit (received into the ring
  * directly), in pieces of every size and mixed, stores and hashes exactly
  * the bytes given, in order. */
+#include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include "fetch/sink.h"
@@ -66,6 +68,31 @@ int main(void)
 		if (fd >= 0)
 			close(fd);
 		unlink(path);
+	}
+	/* the thread's failed write (here: a read-only descriptor; in /init a
+	 * full tmpfs) reaches the caller, worded as an inline write's */
+	{
+		int fd = open("/dev/null", O_RDONLY);
+		struct sink s;
+		struct errbuf e = { "" };
+		int rc = 0, calls = 0;
+		sink_init_file(&s, open_tmp, &fd);
+		sink_hash(&s, HASH_SHA256, HASH_IMPL_AUTO);
+		for (size_t at = 0; rc == 0 && at < LEN; calls++) {
+			size_t cap;
+			uint8_t *dst = sink_buffer(&s, &cap);
+			if (!dst)
+				break;
+			memcpy(dst, data + at, cap);
+			rc = sink_commit(&s, cap, &e);
+			at += cap;
+		}
+		if (rc == 0)
+			rc = sink_flush(&s, &e);
+		sink_close(&s);
+		CHECK("write error on the thread: reported", rc == -EBADF);
+		CHECK("write error on the thread: named", strstr(e.msg, "writing the image after 0 bytes") != NULL);
+		CHECK("write error on the thread: reported within the ring's depth", calls <= 6);
 	}
 	struct sink m;
 	uint8_t buf[64];
