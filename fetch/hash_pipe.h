@@ -14,7 +14,7 @@
 #include "fetch/hash.h"
 
 #define HASH_PIPE_SLOTS 4
-#define HASH_PIPE_SLOT_SIZE (128 * 1024)	/* 512 KiB in all: the RSS budget is 2 MiB */
+#define HASH_PIPE_SLOT_SIZE (64 * 1024)	/* 256 KiB in all: /init's peak RSS goal is 1 MiB */
 
 struct hash_pipe {
 	struct hash_ctx *hash;		/* owned by the caller; touched only by the thread while running */

@@ -24,7 +24,10 @@
 #define HTTP_MAX_REDIRECTS 5
 #define HTTP_DEFAULT_TRIES 5
 #define HTTP_DEFAULT_TIMEOUT_MS 15000
-#define HTTP_BUF (128 * 1024)
+/* The response head and, on paths without the hash ring (chunked bodies,
+ * memory sinks, no hash), the body pass through this buffer: twice the
+ * longest head, small because it counts in /init's peak RSS (goal 1 MiB). */
+#define HTTP_BUF (2 * HTTP_MAX_HEAD)
 /* The read timeout catches a silent server; a trickling one (a byte every
  * few seconds) needs a floor rate, or it could hold the boot forever. */
 #define HTTP_STALL_WINDOW_MS 30000	/* default of transport_opts.stall_window_ms */
