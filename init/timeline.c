@@ -94,9 +94,12 @@ void timeline_line(const struct timeline *t, uint64_t now_ns, char *buf, size_t 
 		add(buf, len, &at, "%s%s %.2f s", i ? ", " : "", t->stage[i].name, sec(t->stage[i].ns));
 		if (strcmp(t->stage[i].name, "stage3") || !t->bytes)
 			continue;
-		add(buf, len, &at, " (%.0f MB, %.0f MB/s, hash %.0f MB/s; waiting: network %.2f s, hash %.2f s, file %.2f s",
-		    (double)t->bytes / 1e6, mb_per_s(t->bytes, t->download_ns), mb_per_s(t->bytes, t->st.hash_ns),
-		    sec(t->st.net_ns), sec(t->st.ring_full_ns), sec(t->st.file_ns));
+		/* the receiving thread receives or waits for a free slot; the
+		 * second thread writes the file and hashes (fetch/hash_pipe.h) */
+		add(buf, len, &at, " (%.0f MB, %.0f MB/s; receiving %.2f s, waiting on the writer %.2f s; "
+		    "writer: file %.2f s, hash %.0f MB/s",
+		    (double)t->bytes / 1e6, mb_per_s(t->bytes, t->download_ns), sec(t->st.net_ns),
+		    sec(t->st.ring_full_ns), sec(t->st.file_ns), mb_per_s(t->bytes, t->st.hash_ns));
 		if (t->rss_peak_kib || t->tmpfs_used)
 			add(buf, len, &at, "; peak RSS %llu KiB, tmpfs %.0f MB", (unsigned long long)t->rss_peak_kib,
 			    (double)t->tmpfs_used / 1e6);

@@ -29,8 +29,8 @@ int main(void)
 	t.st = (struct sink_stats){ .net_ns = 3900 * MS, .ring_full_ns = 100 * MS, .file_ns = 300 * MS, .hash_ns = 2454 * MS };
 	timeline_line(&t, now + 10 * MS, buf, sizeof(buf));
 	CHECK_STR("stage 3: size, rates and the waits", buf,
-		  "mounts 0.01 s, cmdline 0.00 s, modules 0.28 s, network 0.09 s, stage3 4.30 s (270 MB, 63 MB/s, hash 110 MB/s; "
-		  "waiting: network 3.90 s, hash 0.10 s, file 0.30 s), mount 0.04 s, total 4.73 s");
+		  "mounts 0.01 s, cmdline 0.00 s, modules 0.28 s, network 0.09 s, stage3 4.30 s (270 MB, 63 MB/s; "
+		  "receiving 3.90 s, waiting on the writer 0.10 s; writer: file 0.30 s, hash 110 MB/s), mount 0.04 s, total 4.73 s");
 	timeline_keys(&t, now + 10 * MS, buf, sizeof(buf));
 	CHECK_STR("key=value file", buf,
 		  "mounts=0.010\ncmdline=0.001\nmodules=0.280\nnetwork=0.090\nstage3=4.300\nmount=0.040\n"
@@ -41,7 +41,7 @@ int main(void)
 	t.tmpfs_used = 270012416;
 	timeline_line(&t, now + 10 * MS, buf, sizeof(buf));
 	CHECK("stage 3: peak RSS and the tmpfs in the parentheses",
-	      strstr(buf, "file 0.30 s; peak RSS 812 KiB, tmpfs 270 MB), mount 0.04 s") != NULL);
+	      strstr(buf, "hash 110 MB/s; peak RSS 812 KiB, tmpfs 270 MB), mount 0.04 s") != NULL);
 	timeline_keys(&t, now + 10 * MS, buf, sizeof(buf));
 	CHECK_STR("key=value: rss_peak_kib and tmpfs_used", strstr(buf, "write_file"), "write_file=0.300\nrss_peak_kib=812\ntmpfs_used=270012416\ntotal=4.731\n");
 
