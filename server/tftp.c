@@ -85,13 +85,11 @@ static const char *const loader_names[] = { "pxelinux.0", "lpxelinux.0", "syslin
 __attribute__((format(printf, 3, 4)))
 static void peer_log(struct server *s, uint32_t ip, const char *fmt, ...)
 {
-	char text[400];
+	struct client *c = clients_by_ip(&s->clients, ip);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	srv_vlog(s, c->has_mac ? c->mac : NULL, ip, "tftp", fmt, ap);
 	va_end(ap);
-	struct client *c = clients_by_ip(&s->clients, ip);
-	srv_log(s, c->has_mac ? c->mac : NULL, ip, "tftp", "%s", text);
 }
 
 /* A refused request: logged like peer_log, but at most REFUSAL_LOG_PER_SEC
