@@ -6,7 +6,8 @@
 #   loopback   MTU 65536, so 64 KiB blocks travel unfragmented; RTT ~20 us
 #   veth       a veth pair between two private network namespaces, MTU 1500
 #              as on Ethernet (largest unfragmented block 1468); RTT ~30 us
-#   delayed    loopback through bench/udp_delay.c, which holds each packet
+#   delayed    loopback through udp_delay (tests/integration/udp_delay.c,
+#              also run by faults_delay_tftp.sh), which holds each packet
 #              DELAY_US each way: a LAN-like round trip on a machine without
 #              netem.  A lock-step client waits one round trip per block.
 # Servers: atftpd (windowsize, RFC 7440) and tftpd-hpa (no windowsize).
@@ -138,8 +139,7 @@ if [ -n "$IN_NS" ]; then
 fi
 
 [ -x /usr/sbin/in.tftpd ] || { echo "bench: tftpd-hpa not installed"; exit 0; }
-make -s -C "$ROOT" build/integration/tftpc || exit 1
-${CC:-gcc} -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -o "$DELAY" bench/udp_delay.c || exit 1
+make -s -C "$ROOT" build/integration/tftpc build/integration/udp_delay || exit 1
 if [ ! -x "$ATFTPD" ]; then	# tests/integration/tftp_servers.sh fetches it too
 	mkdir -p "$ROOT/build/peers/deb"
 	( cd "$ROOT/build/peers/deb" && apt-get download atftpd >/dev/null 2>&1 )
@@ -164,8 +164,8 @@ measure "loopback 127.0.0.1, mtu $(cat /sys/class/net/lo/mtu), ${MB} MiB" 127.0.
 # delayed: relays in front of the same loopback servers
 FILE=small MB=$DELAY_MB
 dat=$((40000 + RANDOM % 5000)) dhpa=$((45000 + RANDOM % 5000))
-[ -n "$AT" ] && { "$DELAY" $dat "$AT" "$DELAY_US" & PIDS+=($!); }
-"$DELAY" $dhpa "$HPA" "$DELAY_US" & PIDS+=($!)
+[ -n "$AT" ] && { "$DELAY" $dat "$AT" "$DELAY_US" > /dev/null & PIDS+=($!); }	# stdout: its counts on exit
+"$DELAY" $dhpa "$HPA" "$DELAY_US" > /dev/null & PIDS+=($!)
 sleep 0.2
 measure "loopback through udp_delay, ${DELAY_US} us each way (a LAN-like RTT), ${MB} MiB" 127.0.0.1 \
 	"${AT:+$dat}" "$dhpa" "1468 65464" 0

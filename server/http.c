@@ -90,12 +90,10 @@ static struct client *conn_client(struct http_conn *c)
 static void conn_log(struct http_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void conn_log(struct http_conn *c, const char *fmt, ...)
 {
-	char text[400];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	srv_vlog(c->svc->s, srv_mac_of(c->svc->s, c->ip), c->ip, "http", fmt, ap);
 	va_end(ap);
-	srv_log(c->svc->s, srv_mac_of(c->svc->s, c->ip), c->ip, "http", "%s", text);
 }
 
 /* What a flood of bad peers makes (heads never finished, the cap): at most

@@ -75,12 +75,10 @@ struct nbd_service {
 static void conn_log(struct nbd_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void conn_log(struct nbd_conn *c, const char *fmt, ...)
 {
-	char text[400];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	srv_vlog(c->svc->s, srv_mac_of(c->svc->s, c->ip), c->ip, "nbd", fmt, ap);
 	va_end(ap);
-	srv_log(c->svc->s, srv_mac_of(c->svc->s, c->ip), c->ip, "nbd", "%s", text);
 }
 
 static void conn_free(struct nbd_conn *c, const char *why)

@@ -8,60 +8,23 @@
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "netboot/clock.h"
 #include "netboot/ipv4.h"
-#include "netboot/mac.h"
 #include "server/server.h"
 
 static volatile sig_atomic_t stop_signal;
 
+static long log_timer(struct loop_timer *t, long long now_ms)
+{
+	return srv_log_tick(t->ctx, now_ms);
+}
+
 static void on_signal(int sig)
 {
 	stop_signal = sig;
-}
-
-void srv_log(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, ...)
-{
-	if (!s->log)
-		return;
-	char who[24], text[512];
-	if (mac)
-		mac_format(mac, who);
-	else if (ip)
-		ipv4_ntoa(ip, who);
-	else
-		snprintf(who, sizeof(who), "-");
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	fprintf(s->log, "netboot-serve: %s %s: %s\n", who, service, text);
-	fflush(s->log);
-}
-
-const uint8_t *srv_mac_of(struct server *s, uint32_t ip)
-{
-	struct client *c = clients_find_ip(&s->clients, ip);
-	return c && c->has_mac ? c->mac : NULL;
-}
-
-bool log_budget_take(struct log_budget *b, unsigned per_sec, unsigned *held_back)
-{
-	long long sec = monotonic_ms() / 1000;
-	if (sec != b->sec)
-		b->sec = sec, b->used = 0;
-	if (b->used >= per_sec) {
-		b->quiet++;
-		return false;
-	}
-	b->used++;
-	*held_back = b->quiet;
-	b->quiet = 0;
-	return true;
 }
 
 /* Drops root once every port is bound; the lease file is rewritten by
@@ -153,6 +116,11 @@ int server_run(const struct serve_config *cfg, FILE *log)
 		fprintf(stderr, "netboot serve: epoll: %s\n", strerror(errno));
 		goto out;
 	}
+	s->log_timer = (struct loop_timer){ log_timer, s };
+	if (loop_add_timer(&s->loop, &s->log_timer) < 0) {
+		fprintf(stderr, "netboot serve: no timer slot left for the log\n");
+		goto out;
+	}
 	if (find_local_ip(&s->cfg, log, &e) < 0) {
 		fprintf(stderr, "netboot serve: %s\n", e.msg);
 		goto out;
@@ -190,6 +158,7 @@ int server_run(const struct serve_config *cfg, FILE *log)
 			goto out;
 		}
 	}
+	srv_log_tick(s, monotonic_ms() + 1000);	/* the current second's summaries too */
 	fprintf(log, "netboot-serve: stopping on signal %d\n", (int)stop_signal);
 	status = 0;
 out:

@@ -8,6 +8,7 @@
 #ifndef SERVER_SERVER_H
 #define SERVER_SERVER_H
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,18 @@ struct tftp_service;
 struct http_service;
 struct nbd_service;
 
+/* One kind of log line (a call site's format string): what srv_log wrote
+ * and held back in the current second. */
+struct log_kind {
+	const char *service, *fmt;	/* the key, compared as pointers */
+	long long sec;			/* monotonic second counted */
+	unsigned used, held;
+	char last[192];			/* the last line held back (its first 160 bytes), for the summary */
+};
+
+/* More than the call sites ever active in one second (about 70 in all). */
+#define LOG_KINDS 64
+
 struct server {
 	struct serve_config cfg;
 	struct loop loop;
@@ -33,12 +46,23 @@ struct server {
 	struct http_service *http;
 	struct nbd_service *nbd;
 	long long started_ms;
+	struct log_kind log_kinds[LOG_KINDS];	/* srv_log's flood limit (server/log.c) */
+	struct loop_timer log_timer;		/* writes its summaries when a flood stops */
 };
 
 /* One log line "netboot-serve: <mac or ip> <service>: <text>", flushed.
- * mac may be NULL (then ip, then "-" names the peer). */
+ * mac may be NULL (then ip, then "-" names the peer).  Each call site (fmt)
+ * writes at most a few tens of lines a second; the rest are counted and one
+ * line "N similar lines suppressed in the last second" follows (log.c). */
 void srv_log(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The same for a wrapper that takes its own format and arguments: fmt stays
+ * the kind of line, so pass the caller's format, not "%s". */
+void srv_vlog(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+/* The loop timer's work: writes the summaries of seconds past; ms until
+ * it should run again, or -1. */
+long srv_log_tick(struct server *s, long long now_ms);
 
 /* A flood-proof log: at most per_sec lines a second; the lines held back
  * are counted and the next line written says how many. */

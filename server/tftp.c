@@ -26,6 +26,14 @@
 #include "server/udp_send.h"
 
 #define XFER_MAX	256		/* transfers at once; more get ERROR 0 "server busy" */
+/* Transfers at once from one IPv4 address, so that one host cannot fill the
+ * table: a PXE client runs one or two (a size query, then the file), but
+ * machines behind one NAT (VMs on a host's user-mode network, a lab behind
+ * a router) share an address; 32 lets a few dozen of those boot at once
+ * while one address holds at most an eighth of the table. */
+#define PER_HOST_MAX	32
+#define CAPPED_MAX	16		/* addresses at their cap whose refusals are being counted */
+#define BURST_QUIET_MS	1000		/* a capped address's burst is over after this long without a refusal */
 #define WINDOW_CAP	64		/* largest windowsize granted */
 #define XFER_BUF_MAX	(256 * 1024)	/* one window's data: blksize * windowsize at most this */
 #define READ_AHEAD	(64 * 1024)	/* the buffer holds at least this: lock-step needs no pread per block */
@@ -66,6 +74,15 @@ struct xfer {
 	uint8_t hdr[WINDOW_CAP][TFTP_HDR];
 };
 
+/* An address refused at PER_HOST_MAX: logged once when its burst starts,
+ * its further refusals counted and summed up when it has been quiet for
+ * BURST_QUIET_MS. */
+struct capped_host {
+	uint32_t ip;
+	unsigned refused;		/* after the logged one */
+	long long first_ms, last_ms;
+};
+
 struct tftp_service {
 	struct server *s;
 	struct loop_handler h;		/* the request port */
@@ -74,6 +91,8 @@ struct tftp_service {
 	int n;
 	struct log_budget bad_log;	/* rate limit of the malformed-datagram log */
 	struct log_budget refusal_log;	/* rate limit of the refusal log */
+	struct capped_host capped[CAPPED_MAX];
+	int ncapped;
 	uint8_t rx[TFTP_PKT_MAX + 1];	/* one more than any valid datagram: longer ones are malformed */
 };
 
@@ -85,13 +104,11 @@ static const char *const loader_names[] = { "pxelinux.0", "lpxelinux.0", "syslin
 __attribute__((format(printf, 3, 4)))
 static void peer_log(struct server *s, uint32_t ip, const char *fmt, ...)
 {
-	char text[400];
+	struct client *c = clients_by_ip(&s->clients, ip);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	srv_vlog(s, c->has_mac ? c->mac : NULL, ip, "tftp", fmt, ap);
 	va_end(ap);
-	struct client *c = clients_by_ip(&s->clients, ip);
-	srv_log(s, c->has_mac ? c->mac : NULL, ip, "tftp", "%s", text);
 }
 
 /* A refused request: logged like peer_log, but at most REFUSAL_LOG_PER_SEC
@@ -445,6 +462,59 @@ static void on_xfer(struct loop_handler *h, uint32_t events)
 		xfer_free(x);
 }
 
+/* ---- the per-host cap ---- */
+
+static int transfers_from(const struct tftp_service *t, uint32_t ip)
+{
+	int n = 0;
+	for (int i = 0; i < t->n; i++)
+		n += t->x[i]->peer.sin_addr.s_addr == ip;
+	return n;
+}
+
+/* A request past PER_HOST_MAX: ERROR 0 "server busy" as for a full table.
+ * Logged when the address's burst starts, then only counted: a host that
+ * keeps resending its refused RRQs would otherwise own the refusal log. */
+static void refuse_capped(struct tftp_service *t, const struct sockaddr_in *from, struct in_addr local,
+			  const char *name)
+{
+	uint32_t ip = from->sin_addr.s_addr;
+	long long now = now_ms();
+	reply_error(t, from, local, TFTP_EUNDEF, "server busy");
+	for (int i = 0; i < t->ncapped; i++)
+		if (t->capped[i].ip == ip) {
+			t->capped[i].refused++;
+			t->capped[i].last_ms = now;
+			return;
+		}
+	if (t->ncapped < CAPPED_MAX)	/* else logged each time, refusal_log's rate still bounding it */
+		t->capped[t->ncapped++] = (struct capped_host){ ip, 0, now, now };
+	refusal_log(t, ip, "refused %s: %d transfers from this address already running", name, PER_HOST_MAX);
+}
+
+/* The bursts quiet for BURST_QUIET_MS end with their count logged.  Returns
+ * the ms until the next one may end, or -1. */
+static long end_bursts(struct tftp_service *t, long long now)
+{
+	long wait = -1;
+	for (int i = t->ncapped - 1; i >= 0; i--) {	/* downwards: removing moves the last one into slot i */
+		struct capped_host *h = &t->capped[i];
+		long left = (long)(h->last_ms + BURST_QUIET_MS - now);
+		if (left > 0) {
+			if (wait < 0 || left < wait)
+				wait = left;
+			continue;
+		}
+		if (h->refused)
+			peer_log(t->s, h->ip, "refused %u more requests over %.1f s: this address was at its cap of %d transfers",
+				 h->refused, (double)(h->last_ms - h->first_ms) / 1000.0, PER_HOST_MAX);
+		t->capped[i] = t->capped[--t->ncapped];
+	}
+	return wait;
+}
+
+/* ---- retransmission ---- */
+
 /* Timer: resends the window (or the OACK) from the last acknowledged block;
  * after RETRIES resends the transfer is given up.  <0 when it is over. */
 static int retransmit(struct xfer *x)
@@ -466,7 +536,7 @@ static int retransmit(struct xfer *x)
 static long on_timer(struct loop_timer *tm, long long now)
 {
 	struct tftp_service *t = tm->ctx;
-	long wait = -1;
+	long wait = end_bursts(t, now);
 	for (int i = t->n - 1; i >= 0; i--) {	/* downwards: freeing moves the last one into slot i */
 		struct xfer *x = t->x[i];
 		if (now >= x->deadline && retransmit(x) < 0) {
@@ -591,6 +661,10 @@ static void start_transfer(struct tftp_service *t, const struct tftp_pkt *p, con
 	if (t->n == XFER_MAX) {
 		refusal_log(t, ip, "refused %s: %d transfers already running", name, XFER_MAX);
 		reply_error(t, from, local, TFTP_EUNDEF, "server busy");
+		return;
+	}
+	if (transfers_from(t, ip) >= PER_HOST_MAX) {
+		refuse_capped(t, from, local, name);
 		return;
 	}
 	uint64_t size;

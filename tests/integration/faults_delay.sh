@@ -6,8 +6,8 @@
 #     export both complete and verify: nothing times out that should not
 #   2 the link stalls 10 s, 1 MB into the body, then resumes: the fetch
 #     waits it out (its stall window is 30 s) and verifies
-# Not covered here: TFTP through delay (UDP with a new server port per
-# transfer; the QEMU test boots through 50 ms buffering instead).  ~25 s.
+# TFTP through the same delay: faults_delay_tftp.sh (UDP, a new server port
+# per transfer: relayed by udp_delay, not this TCP proxy).  ~25 s.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 NB=${NETBOOT_BIN:-$ROOT/build/netboot}
 T=faults_delay

@@ -7,7 +7,10 @@
 # at 1428 = 70029), 8 clients at once, Debian's loaders and the generated
 # menu, traversal and symlinks, not found, WRQ, garbage datagrams, the
 # firmware's tsize query, lost blocks and ACKs in a window, duplicate ACKs,
-# retransmission and giving up, the transfer cap.  The server is stopped by PID on exit.
+# retransmission and giving up, the transfer cap (256, filled from 9 loopback
+# addresses) and the per-address cap (32: a 33rd RRQ from one address is
+# refused while another address is still served; one log line per burst,
+# its count after).  The server is stopped by PID on exit.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
 NB=${NB:-$ROOT/build/netboot}	# NB=build/netboot-san runs it under ASan/UBSan
@@ -178,10 +181,25 @@ check "no ACK: 1 + 5 retransmissions at timeout 1 s, then ERROR ($r)" grep -Eq '
 check "no ACK: logged as given up" log_has "gave up on vmlinuz after 5 retransmissions"
 
 sleep 1.2	# the dupack probe's transfer ends on its first retransmission
-r=$("$PROBE" $H "$P" flood 257 vmlinuz)
-check "257 at once: 256 served, 1 'server busy' ($r)" test "$r" = "data=256 busy=1 other=0"
+# from 127.0.0.2-10, 28 or 29 each: under the per-address cap, so the table's cap answers
+r=$("$PROBE" $H "$P" flood 257 vmlinuz 127.0.0.2 9)
+check "257 at once from 9 addresses: 256 served, 1 'server busy' ($r)" test "$r" = "data=256 busy=1 other=0"
 check "busy: logged" log_has "refused vmlinuz: 256 transfers already running"
 sleep 1.5	# the 256 abandoned transfers end on their first retransmission
+# host A sends 40 and holds its 32 transfers open 3 s; host B asks meanwhile
+"$PROBE" $H "$P" flood 40 vmlinuz 127.0.0.50 1 3000 > "$TMP/hostA" &
+A=$!
+for _ in $(seq 50); do [ -s "$TMP/hostA" ] && break; sleep 0.1; done
+rb=$("$PROBE" $H "$P" flood 1 vmlinuz 127.0.0.51)
+ra=$(cat "$TMP/hostA")
+check "one address: 32 served, 8 'server busy' ($ra)" test "$ra" = "data=32 busy=8 other=0"
+check "another address meanwhile: served ($rb)" test "$rb" = "data=1 busy=0 other=0"
+wait $A
+sleep 1.2	# the burst is over after 1 s without a refusal
+n=$(grep -c '127.0.0.50 tftp: refused vmlinuz: 32 transfers from this address already running' "$TMP/log")
+check "per-address cap: logged once for the burst ($n)" test "$n" = 1
+check "per-address cap: the rest counted when the burst ends" \
+	log_has "127.0.0.50 tftp: refused 7 more requests over .* s: this address was at its cap of 32 transfers"
 curl -s "tftp://$H:$P/vmlinuz" -o "$TMP/out/a"
 check "after the flood: a normal get works" same "$TMP/out/a" "$B/vmlinuz"
 check "server alive at the end" kill -0 $SRV

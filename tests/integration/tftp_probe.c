@@ -5,7 +5,12 @@
  *   tftp_probe HOST PORT dupack FILE      lock-step RRQ; ACK 1 three times; count DATA 2
  *   tftp_probe HOST PORT noack FILE       RRQ timeout=1; ACK the OACK, never DATA 1;
  *                                         count DATA 1 copies until the server gives up
- *   tftp_probe HOST PORT flood N FILE     N RRQs from N sockets at once; count answers
+ *   tftp_probe HOST PORT flood N FILE [SRC [NSRC [HOLD_MS]]]
+ *                                         N RRQs from N sockets at once; count answers.
+ *                                         SRC: the sockets' addresses are SRC, SRC+1, ...
+ *                                         SRC+NSRC-1 in turn (127.0.0.x are all loopback);
+ *                                         HOLD_MS: the sockets stay open that long after
+ *                                         the count is printed, so the transfers live on
  *   tftp_probe HOST PORT lossy FILE OUT   blksize 512, windowsize 16, timeout 1: drops
  *                                         every 97th block once (RFC 7440 gap ACK) and
  *                                         one window-end ACK (server timeout); writes OUT */
@@ -23,15 +28,21 @@
 
 static struct sockaddr_in server;
 
-static int udp_socket(void)
+/* A socket bound to src (network order; INADDR_ANY: the route's choice). */
+static int udp_socket_from(uint32_t src)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in any = { .sin_family = AF_INET };
-	if (fd < 0 || bind(fd, (struct sockaddr *)&any, sizeof(any)) < 0) {
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = src };
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		perror("tftp_probe: socket");
 		exit(1);
 	}
 	return fd;
+}
+
+static int udp_socket(void)
+{
+	return udp_socket_from(INADDR_ANY);
 }
 
 /* One datagram within ms, its sender in *from; length or -1 on timeout. */
@@ -167,7 +178,7 @@ static int mode_noack(const char *file)
 	return 0;
 }
 
-static int mode_flood(int count, const char *file)
+static int mode_flood(int count, const char *file, uint32_t src, int nsrc, int hold_ms)
 {
 	int *fds = calloc((size_t)count, sizeof(int)), data = 0, busy = 0, other = 0;
 	uint8_t buf[2048];
@@ -176,7 +187,7 @@ static int mode_flood(int count, const char *file)
 	if (!fds)
 		return 1;
 	for (int i = 0; i < count; i++) {
-		fds[i] = udp_socket();
+		fds[i] = udp_socket_from(src ? htonl(ntohl(src) + (uint32_t)(i % nsrc)) : INADDR_ANY);
 		rrq(fds[i], file, NULL);
 		usleep(500);	/* the server's socket buffer holds them all this way */
 	}
@@ -188,9 +199,12 @@ static int mode_flood(int count, const char *file)
 			busy++;
 		else
 			other++;
-		close(fds[i]);	/* the server sees the client gone on its next retransmission */
 	}
 	printf("data=%d busy=%d other=%d\n", data, busy, other);
+	fflush(stdout);
+	usleep((useconds_t)hold_ms * 1000);
+	for (int i = 0; i < count; i++)
+		close(fds[i]);	/* the server sees the client gone on its next retransmission */
 	free(fds);
 	return 0;
 }
@@ -285,8 +299,13 @@ int main(int argc, char **argv)
 		return mode_noack(argv[4]);
 	if (argc >= 6 && !strcmp(m, "lossy"))
 		return mode_lossy(argv[4], argv[5]);
-	if (argc >= 6 && !strcmp(m, "flood"))
-		return mode_flood(atoi(argv[4]), argv[5]);
+	if (argc >= 6 && !strcmp(m, "flood")) {
+		struct in_addr src = { INADDR_ANY };
+		if (argc >= 7 && inet_pton(AF_INET, argv[6], &src) != 1)
+			return 2;
+		int nsrc = argc >= 8 ? atoi(argv[7]) : 1;
+		return mode_flood(atoi(argv[4]), argv[5], src.s_addr, nsrc > 0 ? nsrc : 1, argc >= 9 ? atoi(argv[8]) : 0);
+	}
 	fprintf(stderr, "tftp_probe: unknown mode or missing FILE\n");
 	return 2;
 }

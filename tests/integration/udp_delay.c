@@ -1,7 +1,9 @@
 /* udp_delay: a UDP relay for one TFTP transfer at a time that holds every
  * packet DELAY_US microseconds in each direction, so bench/tftp_bench.sh can
- * compare TFTP clients at a LAN-like round-trip time on a machine without
- * netem.  Loopback only.
+ * compare TFTP clients at a LAN-like round-trip time, and faults_delay.sh
+ * can put 200 ms each way under a TFTP fetch, on a machine without netem.
+ * Loopback only.  On SIGTERM or SIGINT it prints how many datagrams went
+ * each way (a client or server that floods shows there) and exits.
  *   udp_delay LISTEN_PORT SERVER_PORT DELAY_US
  * Clients talk to 127.0.0.1:LISTEN_PORT.  A request (RRQ/WRQ) goes to the
  * server's SERVER_PORT; everything else from the client goes to the port the
@@ -33,6 +35,14 @@ struct pkt {
 
 static struct pkt q[QMAX];
 static unsigned qhead, qlen;
+static unsigned long sent[2], dropped;	/* sent[1]: to the client */
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static uint64_t now_ns(void)
 {
@@ -73,8 +83,18 @@ int main(int argc, char **argv)
 	delay = (uint64_t)atoll(argv[3]) * 1000u;
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);	/* wake on time, not 50 us late */
 	signal(SIGPIPE, SIG_IGN);
+	/* the stop signals get through only inside ppoll: none is lost between
+	 * the check of stop and the wait */
+	sigset_t stops, in_wait;
+	struct sigaction sa = { .sa_handler = on_stop };
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigprocmask(SIG_BLOCK, &stops, &in_wait);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 
-	for (;;) {
+	while (!stop) {
 		struct pollfd pfd[2] = { { .fd = cfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
 		uint64_t t = now_ns();
 		struct timespec ts, *tsp = NULL;
@@ -83,6 +103,7 @@ int main(int argc, char **argv)
 		while (qlen && q[qhead].due <= t) {
 			struct pkt *p = &q[qhead];
 			sendto(p->to_client ? cfd : sfd, p->data, p->len, 0, (struct sockaddr *)&p->to, sizeof(p->to));
+			sent[p->to_client]++;
 			free(p->data);
 			qhead = (qhead + 1) % QMAX;
 			qlen--;
@@ -93,7 +114,7 @@ int main(int argc, char **argv)
 			ts.tv_nsec = (long)(w % 1000000000u);
 			tsp = &ts;
 		}
-		if (ppoll(pfd, 2, tsp, NULL) <= 0)
+		if (ppoll(pfd, 2, tsp, &in_wait) <= 0)
 			continue;
 		for (int i = 0; i < 2; i++) {
 			while (pfd[i].revents & POLLIN) {
@@ -102,8 +123,10 @@ int main(int argc, char **argv)
 				ssize_t n = recvfrom(pfd[i].fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &sl);
 				if (n < 0)
 					break;
-				if (qlen == QMAX)
-					continue;	/* full: a drop, as a real queue would */
+				if (qlen == QMAX) {
+					dropped++;	/* full: a drop, as a real queue would */
+					continue;
+				}
 				if (i == 0) {
 					client = from;
 					/* the request starts a transfer: the server answers from a new port */
@@ -125,4 +148,6 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	printf("udp_delay: to_server=%lu to_client=%lu dropped=%lu\n", sent[0], sent[1], dropped);
+	return 0;
 }
