@@ -5,6 +5,9 @@
 # prints "race: <stage> <seconds since this script started>".
 #   kernel arguments: netboot=http://HOST:PORT/sysrcd.dat  race=baseline|raw
 #   race=raw: the ceiling: wget -O /dev/null, no file, no hash; powers off after it.
+#   race=rawbusy: the same with the second vCPU kept busy, as our writer
+#     thread keeps it: under TCG each busy vCPU is a host thread, so this is
+#     the ceiling for any agent that uses two vCPUs on a 2-core host.
 /bin/busybox mkdir -p /usr/bin /usr/sbin
 /bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -46,9 +49,15 @@ ip link set eth0 up
 udhcpc -i eth0 -q -f -n -t 10 -T 1 -s /run/udhcpc.sh >/dev/null 2>&1 || fail "udhcpc: no lease"
 mark network
 
-if [ "$mode" = raw ]; then
+if [ "$mode" = raw ] || [ "$mode" = rawbusy ]; then
+	spin=
+	if [ "$mode" = rawbusy ]; then
+		while :; do :; done &
+		spin=$!
+	fi
 	wget -q -O /dev/null "$url" || fail "wget $url"
 	mark stage3
+	[ -n "$spin" ] && kill "$spin"
 	echo "race: done"
 	poweroff -f
 fi

@@ -5,11 +5,12 @@
 #include <unistd.h>
 #include "netboot/clock.h"
 
-/* Writes a slot to fd, all of it; 0 or a negative errno. */
-static int write_slot(int fd, const uint8_t *d, size_t len)
+/* Writes a slot to fd at off, all of it; 0 or a negative errno.  pwrite:
+ * either thread may write a slot, so the file position means nothing. */
+static int write_slot(int fd, const uint8_t *d, size_t len, uint64_t off)
 {
 	while (len) {
-		ssize_t n = write(fd, d, len);
+		ssize_t n = pwrite(fd, d, len, (off_t)off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -17,6 +18,7 @@ static int write_slot(int fd, const uint8_t *d, size_t len)
 		if (n == 0)
 			return -EIO;
 		d += n;
+		off += (uint64_t)n;
 		len -= (size_t)n;
 	}
 	return 0;
@@ -34,10 +36,10 @@ static void *hash_thread(void *arg)
 		if (p->hashed == p->filled && p->stop)
 			break;
 		unsigned i = p->hashed % HASH_PIPE_SLOTS;
-		int fd = p->write_errno ? -1 : p->fd;
+		int fd = p->write_errno || p->stored[i] ? -1 : p->fd;
 		pthread_mutex_unlock(&p->lock);
 		uint64_t t0 = monotonic_ns();
-		int werr = fd >= 0 ? write_slot(fd, p->slot[i], p->used[i]) : 0;
+		int werr = fd >= 0 ? write_slot(fd, p->slot[i], p->used[i], p->off[i]) : 0;
 		uint64_t t1 = monotonic_ns();
 		hash_update(p->hash, p->slot[i], p->used[i]);
 		uint64_t busy = monotonic_ns() - t1;
@@ -49,6 +51,7 @@ static void *hash_thread(void *arg)
 		p->write_ns += t1 - t0;
 		p->busy_ns += busy;
 		p->used[i] = 0;
+		p->stored[i] = false;
 		p->hashed++;
 		pthread_cond_broadcast(&p->changed);
 	}
@@ -81,8 +84,38 @@ nomem:
 /* Hands the slot being filled to the thread (caller holds the lock). */
 static void publish(struct hash_pipe *p)
 {
+	unsigned i = p->filled % HASH_PIPE_SLOTS;
+	p->off[i] = p->fill_off;
+	p->fill_off += p->used[i];
 	p->filled++;
 	pthread_cond_broadcast(&p->changed);
+}
+
+/* A full slot, from the caller's thread (lock held, dropped while writing).
+ * When the thread is behind, a slot queued besides the one it works on, the
+ * caller writes this slot to the file itself and the thread only hashes it:
+ * the hash is sequential, the writes are not, so this balances the two
+ * threads (in the TCG guest the thread's write + hash took 2.05 s per
+ * 269 MB against 1.25 s of receiving). */
+static void publish_full(struct hash_pipe *p)
+{
+	unsigned i = p->filled % HASH_PIPE_SLOTS;
+	if (p->fd >= 0 && !p->write_errno && p->filled - p->hashed >= HASH_PIPE_SLOTS - 1) {
+		int fd = p->fd;
+		uint64_t off = p->fill_off;
+		pthread_mutex_unlock(&p->lock);
+		uint64_t t0 = monotonic_ns();
+		int werr = write_slot(fd, p->slot[i], p->used[i], off);
+		uint64_t t1 = monotonic_ns();
+		pthread_mutex_lock(&p->lock);
+		p->write_ns += t1 - t0;
+		if (werr)
+			p->write_errno = werr;
+		else
+			p->wrote += p->used[i];
+		p->stored[i] = !werr;
+	}
+	publish(p);
 }
 
 /* With the lock held: until the slot after the waiting ones is free; the
@@ -115,7 +148,7 @@ void hash_pipe_feed(struct hash_pipe *p, const void *data, size_t len)
 		d += take;
 		len -= take;
 		if (p->used[i] == HASH_PIPE_SLOT_SIZE)
-			publish(p);
+			publish_full(p);
 	}
 	pthread_mutex_unlock(&p->lock);
 }
@@ -137,7 +170,7 @@ void hash_pipe_commit(struct hash_pipe *p, size_t len)
 	unsigned i = p->filled % HASH_PIPE_SLOTS;
 	p->used[i] += len;
 	if (p->used[i] == HASH_PIPE_SLOT_SIZE)
-		publish(p);
+		publish_full(p);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -151,10 +184,11 @@ void hash_pipe_drain(struct hash_pipe *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
-void hash_pipe_write_to(struct hash_pipe *p, int fd)
+void hash_pipe_write_to(struct hash_pipe *p, int fd, uint64_t offset)
 {
 	pthread_mutex_lock(&p->lock);
 	p->fd = fd;
+	p->fill_off = offset;
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -171,7 +205,7 @@ void hash_pipe_rewind(struct hash_pipe *p)
 {
 	pthread_mutex_lock(&p->lock);
 	p->write_errno = 0;
-	p->wrote = 0;
+	p->wrote = p->fill_off = 0;
 	pthread_mutex_unlock(&p->lock);
 }
 

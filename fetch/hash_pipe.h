@@ -5,7 +5,9 @@
  * (docs/benchmarks.md).  The bytes go into a small ring of slots, received
  * there directly by the HTTP transport (hash_pipe_claim/commit: no copy) or
  * copied in (hash_pipe_feed); the thread writes each slot to the file (once
- * hash_pipe_write_to named one) and hashes it, in order, exactly once. */
+ * hash_pipe_write_to named one) and hashes it, in order, exactly once.  The
+ * hash is sequential but the writes are not: while the thread is behind, the
+ * caller writes the slots it fills itself, which balances the two. */
 #ifndef FETCH_HASH_PIPE_H
 #define FETCH_HASH_PIPE_H
 #include <pthread.h>
@@ -27,9 +29,12 @@ struct hash_pipe {
 	bool stop;
 	int fd;				/* the thread writes each slot here first; -1: hash only */
 	int write_errno;		/* the first failed write; later slots are only hashed */
-	uint64_t wrote;			/* bytes the thread wrote to fd */
+	uint64_t wrote;			/* bytes written to fd (by either thread) */
+	uint64_t fill_off;		/* file offset of the slot being filled */
+	uint64_t off[HASH_PIPE_SLOTS];	/* file offset of each handed-over slot */
+	bool stored[HASH_PIPE_SLOTS];	/* written by the caller (publish_full): hash only */
 	uint64_t busy_ns;		/* the thread hashing */
-	uint64_t write_ns;		/* the thread writing to fd */
+	uint64_t write_ns;		/* either thread writing to fd */
 	uint64_t full_ns;		/* feed blocked on a full ring */
 };
 
@@ -44,9 +49,10 @@ void hash_pipe_feed(struct hash_pipe *p, const void *data, size_t len);
  * never reads that slot before the commit that fills it or a drain. */
 uint8_t *hash_pipe_claim(struct hash_pipe *p, size_t *cap);
 void hash_pipe_commit(struct hash_pipe *p, size_t len);
-/* From the next slot handed over on, the thread writes each slot to fd
- * (at its file offset) before hashing it. */
-void hash_pipe_write_to(struct hash_pipe *p, int fd);
+/* From the next slot handed over on, each slot is written to fd, the ring's
+ * first byte at offset, before it is hashed: by the thread, or by the caller
+ * when the thread is behind. */
+void hash_pipe_write_to(struct hash_pipe *p, int fd, uint64_t offset);
 /* 0, or the negative errno of the thread's first failed write, with *at the
  * bytes it had written before. */
 int hash_pipe_write_error(struct hash_pipe *p, uint64_t *at);

@@ -112,7 +112,7 @@ static int pipe_ready(struct sink *s, struct errbuf *e)
 {
 	int rc = sink_begin(s, 0, e);
 	if (rc == 0 && pipe_stores(s) && s->pipe.fd != s->fd)
-		hash_pipe_write_to(&s->pipe, s->fd);
+		hash_pipe_write_to(&s->pipe, s->fd, s->stored_here);	/* the ring follows the bytes stored here */
 	return rc;
 }
 
