@@ -71,8 +71,11 @@ ssize_t tls_read(struct tls *t, void *b, size_t n, int ms) { (void)t; (void)b; (
 int tls_write_all(struct tls *t, const void *b, size_t n, int ms) { (void)t; (void)b; (void)n; (void)ms; return -EIO; }
 void tls_free(struct tls *t) { (void)t; }
 C
-objs=$(ls "$B"/musl/init/*.o "$B"/musl/{cmdline,netboot,fetch,mount}/*.o | grep -vE '/(tls|tls_anchors|x509_peek|fortify_shim)\.o$')
-musl-gcc -c -Os "$TMP/stub.c" -o "$TMP/stub.o" && musl-gcc -static -s -o "$TMP/init-notls" $objs "$TMP/stub.o" || echo "tls bench: the no-TLS link failed"
+# every object /init is linked from (the Makefile's LIB_DIRS), and libsodium as /init has it
+objs=$(ls "$B"/musl/init/*.o "$B"/musl/{cmdline,netboot,fetch,mount,console}/*.o | grep -vE '/(tls|tls_anchors|x509_peek)\.o$')
+musl-gcc -c -Os "$TMP/stub.c" -o "$TMP/stub.o" &&
+	musl-gcc -static -s -o "$TMP/init-notls" $objs "$TMP/stub.o" /usr/lib/x86_64-linux-gnu/libsodium.a ||
+	echo "tls bench: the no-TLS link failed"
 with=$(stat -c %s "$B/init"); without=$(stat -c %s "$TMP/init-notls" 2>/dev/null || echo 0)
 ca_raw=$(stat -c %s "$B/ca.pem" 2>/dev/null || echo 0); ca_gz=$(gzip -9n < "$B/ca.pem" 2>/dev/null | wc -c)
 
