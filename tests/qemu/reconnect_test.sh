@@ -8,6 +8,10 @@
 #  how many reads failed.  No I/O error may show; over NBD the supervisor
 #  @netboot-nbd must have logged the reconnect in /run/netboot/nbd.log and
 #  still run in the booted system.
+#  4. A silent server: nbdkit frozen (SIGSTOP) for FREEZE s (45) while the
+#  booted system reads: its TCP still answers, its NBD does not.  The
+#  kernel's request timeout (30 s) must mark the link dead, the supervisor
+#  reconnect once the server thaws, and every read complete without error.
 # All servers and QEMU run in a private network namespace (only lo), as in
 # nfs_test.sh: ganesha needs its own rpcbind.  Run under flock /work/qemu.lock.
 if [ -z "${NB_IN_NETNS:-}" ]; then
@@ -125,6 +129,43 @@ restart_case() {
 	stop_server
 }
 
+# silent_case TAG NAME START APPEND CHECK...: boots with reconnect=silent,
+# freezes the server (and its children) on READY for FREEZE s, thaws it
+FREEZE=${FREEZE:-45}
+silent_case() {
+	local tag=$1 name=$2 start=$3 append=$4 log=$TMP/$1.log ok=0 kids
+	shift 4
+	if ! $start; then
+		echo "FAIL: $name: the server did not start"; return
+	fi
+	qemu_boot "$log" direct virtio-net-pci "$append init=/lib/reconnect-init reconnect=silent"
+	if ! wait_log "$log" "$READY|FAILED at" "$BOOT_TIMEOUT" || ! grep -qa "$READY" "$log"; then
+		echo "FAIL: $name: the test root did not start"; grep -a 'netboot' "$log" | tail -8
+		kill "$QEMU_PID" 2>/dev/null; stop_server; return
+	fi
+	kids=$(ps -o pid= --ppid "$SERVER_PID" 2>/dev/null)
+	kill -STOP "$SERVER_PID" $kids
+	local t0=$SECONDS
+	sleep "$FREEZE"
+	grep -qa 'NETBOOT-RECONNECT-DONE' "$log" && { ok=1; echo "    the reads ended while the server was frozen"; }
+	kill -CONT "$SERVER_PID" $kids
+	qemu_wait "$log" "$END|Kernel panic" || ok=1
+	grep -qaE "NETBOOT-RECONNECT-DONE files=[1-9][0-9]* errors=0 device=/dev/[a-z]+[0-9]:ok" "$log" || {
+		ok=1; echo "    the guest's reads: $(grep -a 'NETBOOT-RECONNECT-DONE\|READ-ERROR' "$log" | head -5 | tr -d '\r')"; }
+	if grep -qaE 'I/O error|SQUASHFS error|Buffer I/O' "$log"; then
+		ok=1; echo "    kernel: $(grep -aE 'I/O error|SQUASHFS error|Buffer I/O' "$log" | head -3 | tr -d '\r')"
+	fi
+	for re in "$@"; do grep -qaE "$re" "$log" || { ok=1; echo "    missing: $re"; }; done
+	grep -aE 'RECONNECT-DONE|nbd.log:|timed out|process [0-9]+: @' "$log" | tr -d '\r' | sed "s/^/INFO: $tag: /"
+	echo "INFO: $tag: server frozen ${FREEZE} s from ${t0}s of the test's clock, QEMU ran ${QEMU_SECONDS}s"
+	if [ $ok -eq 0 ]; then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name"; grep -a 'netboot' "$log" | tail -12 | tr -d '\r'
+	fi
+	stop_server
+}
+
 NBD_CHECKS=("supervisor @netboot-nbd \(pid [0-9]+\) reconnects it"
 	"nbd.log: .*link dead \(kernel event\): reconnecting"
 	"nbd.log: .*reconnected to nbd://10\.0\.2\.2:[0-9]+/[a-z]* after [0-9.]+ s \([0-9]+ tr(y|ies)\), size and flags unchanged"
@@ -135,6 +176,8 @@ restart_case nbd-server "nbd-server restarted ${OUTAGE} s under a booted system:
 
 if command -v nbdkit >/dev/null; then
 	restart_case nbdkit "nbdkit restarted ${OUTAGE} s under a booted system: supervisor reconnected, every read fine" \
+		start_nbdkit "nbdboot=10.0.2.2:$kit_port" "${NBD_CHECKS[@]}"
+	silent_case nbdkit-silent "nbdkit frozen ${FREEZE} s under reads: the kernel's request timeout marked the link dead, the supervisor reconnected after the thaw, every read fine" \
 		start_nbdkit "nbdboot=10.0.2.2:$kit_port" "${NBD_CHECKS[@]}"
 else
 	echo "SKIP: nbdkit not installed (scripts/install-deps.sh)"
