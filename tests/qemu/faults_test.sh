@@ -15,14 +15,6 @@
 need_artifacts
 MARK='NETBOOT-TEST-ROOT-OK'
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-240}
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-check_log() {	# check_log NAME LOG REGEX [NEGATIVE-REGEX]
-	local name=$1 log=$2 re=$3 neg=${4:-}
-	if ! grep -qaE "$re" "$log"; then fail "$name" "'$re' not in $(basename "$log")"; return; fi
-	if [ -n "$neg" ] && grep -qaE "$neg" "$log"; then fail "$name" "'$neg' in $(basename "$log")"; return; fi
-	pass "$name"
-}
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: faults: needs root (network namespace, tap device)"; exit 0; }
 command -v nft >/dev/null || { echo "SKIP: faults: nft missing (Debian nftables)"; exit 0; }
 lab_up || { fail "faults: lab" "cannot create the network namespace"; exit 1; }

@@ -1,7 +1,16 @@
-# Shared by serve_test.sh and `make demo`: a private network namespace with a
-# bridge (192.0.2.1/24, no route out) and a tap device for a QEMU machine
-# that PXE-boots from `netboot serve` running inside the namespace.  Sourced
-# after lib.sh; everything is stopped by PID and deleted on exit.
+# Shared by serve_test.sh, faults_test.sh and `make demo`: a private network
+# namespace with a bridge (192.0.2.1/24, no route out) and a tap device for a
+# QEMU machine that PXE-boots from `netboot serve` running inside the
+# namespace, and the tests' PASS/FAIL lines.  Sourced after lib.sh;
+# everything is stopped by PID and deleted on exit.
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1: $2"; }
+check_log() {	# check_log NAME LOG REGEX [NEGATIVE-REGEX]
+	local name=$1 log=$2 re=$3 neg=${4:-}
+	if ! grep -qaE "$re" "$log"; then fail "$name" "'$re' not in $(basename "$log")"; return; fi
+	if [ -n "$neg" ] && grep -qaE "$neg" "$log"; then fail "$name" "'$neg' in $(basename "$log")"; return; fi
+	pass "$name"
+}
 LAB_NS=nbserve$$
 LAB_NSS=()
 lab_cleanup() {

@@ -10,14 +10,6 @@
 need_artifacts
 MARK='NETBOOT-TEST-ROOT-OK'
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-check_log() {	# check_log NAME LOG REGEX [NEGATIVE-REGEX]
-	local name=$1 log=$2 re=$3 neg=${4:-}
-	if ! grep -qaE "$re" "$log"; then fail "$name" "'$re' not in $(basename "$log")"; return; fi
-	if [ -n "$neg" ] && grep -qaE "$neg" "$log"; then fail "$name" "'$neg' in $(basename "$log")"; return; fi
-	pass "$name"
-}
 status_json() {	# the server's /status.json, from inside the namespace
 	ip netns exec "$LAB_NS" curl -s --max-time 5 "http://192.0.2.1:${1:-80}/status.json"
 }
