@@ -16,7 +16,7 @@ static int write_slot(int fd, const uint8_t *d, size_t len, uint64_t off)
 		if (n < 0)
 			return -errno;
 		if (n == 0)
-			return -EIO;
+			return -ENOSPC;	/* no progress: not a network error to retry */
 		d += n;
 		off += (uint64_t)n;
 		len -= (size_t)n;
@@ -108,7 +108,8 @@ static void publish_full(struct hash_pipe *p)
 		int werr = write_slot(fd, p->slot[i], p->used[i], off);
 		uint64_t t1 = monotonic_ns();
 		pthread_mutex_lock(&p->lock);
-		p->write_ns += t1 - t0;
+		p->caller_write_ns += t1 - t0;
+		p->caller_slots++;
 		if (werr)
 			p->write_errno = werr;
 		else
@@ -201,24 +202,19 @@ int hash_pipe_write_error(struct hash_pipe *p, uint64_t *at)
 	return err;
 }
 
-void hash_pipe_rewind(struct hash_pipe *p)
+void hash_pipe_take_stats(struct hash_pipe *p, uint64_t *busy_ns, uint64_t *write_ns, uint64_t *caller_write_ns,
+			  uint64_t *full_ns)
 {
 	pthread_mutex_lock(&p->lock);
-	p->write_errno = 0;
-	p->wrote = p->fill_off = 0;
-	pthread_mutex_unlock(&p->lock);
-}
-
-void hash_pipe_take_stats(struct hash_pipe *p, uint64_t *busy_ns, uint64_t *write_ns, uint64_t *full_ns)
-{
-	pthread_mutex_lock(&p->lock);
+	if (caller_write_ns)
+		*caller_write_ns = p->caller_write_ns;
 	if (busy_ns)
 		*busy_ns = p->busy_ns;
 	if (write_ns)
 		*write_ns = p->write_ns;
 	if (full_ns)
 		*full_ns = p->full_ns;
-	p->busy_ns = p->write_ns = p->full_ns = 0;
+	p->busy_ns = p->write_ns = p->caller_write_ns = p->full_ns = 0;
 	pthread_mutex_unlock(&p->lock);
 }
 

@@ -34,7 +34,9 @@ struct hash_pipe {
 	uint64_t off[HASH_PIPE_SLOTS];	/* file offset of each handed-over slot */
 	bool stored[HASH_PIPE_SLOTS];	/* written by the caller (publish_full): hash only */
 	uint64_t busy_ns;		/* the thread hashing */
-	uint64_t write_ns;		/* either thread writing to fd */
+	uint64_t write_ns;		/* the thread writing to fd */
+	uint64_t caller_write_ns;	/* the caller writing slots itself (publish_full) */
+	unsigned long caller_slots;	/* how many it wrote (tests check the path is taken) */
 	uint64_t full_ns;		/* feed blocked on a full ring */
 };
 
@@ -58,11 +60,9 @@ void hash_pipe_write_to(struct hash_pipe *p, int fd, uint64_t offset);
 int hash_pipe_write_error(struct hash_pipe *p, uint64_t *at);
 /* Returns once every queued byte is written and in *hash. */
 void hash_pipe_drain(struct hash_pipe *p);
-/* After a drain: forgets the write count and a write error (the file is
- * being started again). */
-void hash_pipe_rewind(struct hash_pipe *p);
 /* Hands out and zeroes the time counters (any pointer may be NULL). */
-void hash_pipe_take_stats(struct hash_pipe *p, uint64_t *busy_ns, uint64_t *write_ns, uint64_t *full_ns);
+void hash_pipe_take_stats(struct hash_pipe *p, uint64_t *busy_ns, uint64_t *write_ns, uint64_t *caller_write_ns,
+			  uint64_t *full_ns);
 /* Drains, ends the thread and frees the slots. */
 void hash_pipe_stop(struct hash_pipe *p);
 #endif

@@ -68,7 +68,7 @@ static int store(struct sink *s, const uint8_t *p, size_t len, struct errbuf *e)
 /* The pipe's thread stores a file sink's bytes; a memory sink stores its own. */
 static bool pipe_stores(const struct sink *s)
 {
-	return s->piped && !s->mem;
+	return s->piped && s->hashing && !s->mem && !s->unseekable;
 }
 
 /* After the bytes are stored (or handed to the pipe): the count, the
@@ -82,6 +82,7 @@ static void account(struct sink *s, size_t len, uint64_t t0, uint64_t t1)
 	if (!pipe_stores(s)) {
 		s->stored_here += len;
 		s->stats.file_ns += t1 - t0;
+		s->stats.file_here_ns += t1 - t0;
 	}
 	if (s->hashing && !s->piped)
 		s->stats.hash_ns += s->stats.last_ns - t1;
@@ -107,10 +108,16 @@ static int pipe_write_error(struct sink *s, struct errbuf *e)
 }
 
 /* Before bytes go into the pipe: the file is open (sink_begin) and the
- * thread knows it. */
+ * thread knows it.  A destination that cannot seek (`netboot fetch -o
+ * /dev/stdout | ...`) is written here, in order: the pipe's writes are
+ * pwrites at each slot's offset. */
 static int pipe_ready(struct sink *s, struct errbuf *e)
 {
 	int rc = sink_begin(s, 0, e);
+	if (rc == 0 && !s->mem && !s->seek_checked) {
+		s->seek_checked = true;
+		s->unseekable = lseek(s->fd, 0, SEEK_CUR) < 0;
+	}
 	if (rc == 0 && pipe_stores(s) && s->pipe.fd != s->fd)
 		hash_pipe_write_to(&s->pipe, s->fd, s->stored_here);	/* the ring follows the bytes stored here */
 	return rc;
@@ -145,7 +152,15 @@ uint8_t *sink_buffer(struct sink *s, size_t *cap)
 		return NULL;
 	if (!s->piped)
 		start_pipe(s);
-	return s->claimed = s->piped ? hash_pipe_claim(&s->pipe, cap) : NULL;
+	if (!s->piped)
+		return s->claimed = NULL;
+	/* a wait for a free slot is the pipe's to count (full_ns), not receiving */
+	uint64_t now = monotonic_ns();
+	if (s->stats.last_ns)
+		s->stats.net_ns += now - s->stats.last_ns;
+	s->claimed = hash_pipe_claim(&s->pipe, cap);
+	s->stats.last_ns = monotonic_ns();
+	return s->claimed;
 }
 
 int sink_commit(struct sink *s, size_t len, struct errbuf *e)
@@ -155,24 +170,28 @@ int sink_commit(struct sink *s, size_t len, struct errbuf *e)
 
 	if (!s->claimed)
 		return nb_fail(e, -EINVAL, "internal: sink_commit without sink_buffer");
-	s->claimed = NULL;
 	if (s->stats.last_ns)
 		s->stats.net_ns += t0 - s->stats.last_ns;
 	if ((rc = pipe_ready(s, e)) < 0)
 		return rc;
+	if (!pipe_stores(s) && (rc = store(s, s->claimed, len, e)) < 0)
+		return rc;
+	uint64_t t1 = monotonic_ns();
+	s->claimed = NULL;
 	hash_pipe_commit(&s->pipe, len);
-	account(s, len, t0, t0);
+	account(s, len, t0, t1);
 	return pipe_write_error(s, e);
 }
 
 /* Waits for the pipe's thread; its times go into the stats. */
 static void drain_pipe(struct sink *s)
 {
-	uint64_t busy, wrote, full;
+	uint64_t busy, wrote, wrote_here, full;
 	hash_pipe_drain(&s->pipe);
-	hash_pipe_take_stats(&s->pipe, &busy, &wrote, &full);
+	hash_pipe_take_stats(&s->pipe, &busy, &wrote, &wrote_here, &full);
 	s->stats.hash_ns += busy;
-	s->stats.file_ns += wrote;
+	s->stats.file_ns += wrote + wrote_here;
+	s->stats.file_here_ns += wrote_here;
 	s->stats.ring_full_ns += full;
 }
 
@@ -185,11 +204,11 @@ int sink_flush(struct sink *s, struct errbuf *e)
 
 int sink_restart(struct sink *s, struct errbuf *e)
 {
-	if (s->piped) {
-		hash_pipe_drain(&s->pipe);
-		hash_pipe_take_stats(&s->pipe, NULL, NULL, NULL);	/* the bytes are dropped, so is their time */
-		hash_pipe_rewind(&s->pipe);
-	}
+	/* the bytes so far are dropped, so is their time: the next download
+	 * (the next mirror may have no checksum file) starts a fresh pipe */
+	if (s->piped)
+		hash_pipe_stop(&s->pipe);
+	s->piped = s->pipe_failed = false;
 	if (s->hashing)
 		hash_init(&s->hash, s->hash.algo);
 	s->written = s->stored_here = 0;

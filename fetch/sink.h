@@ -19,7 +19,8 @@
  * rates.  Without the thread the transport writes and hashes itself. */
 struct sink_stats {
 	uint64_t net_ns;	/* between sink_write calls: the transport reading */
-	uint64_t file_ns;	/* in write() to the file */
+	uint64_t file_ns;	/* in write() to the file, both threads */
+	uint64_t file_here_ns;	/* of it, on the receiving thread */
 	uint64_t ring_full_ns;	/* blocked on a full ring: writing + hashing is the bottleneck */
 	uint64_t hash_ns;	/* hashing (on the thread, or inline) */
 	uint64_t last_ns;	/* monotonic time the last sink_write returned; 0 = none yet */
@@ -42,6 +43,7 @@ struct sink {
 	struct hash_ctx hash;	/* read it through sink_digest() */
 	bool piped;		/* hashing on a second thread (hash_pipe.h) */
 	bool pipe_failed;	/* no thread to be had: hash inline */
+	bool seek_checked, unseekable;	/* a pipe or tty: stored in order here, the thread only hashes */
 	struct hash_pipe pipe;
 	uint8_t *claimed;	/* sink_buffer's answer until sink_commit */
 	struct progress *progress;	/* NULL: no progress line */

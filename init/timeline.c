@@ -96,10 +96,11 @@ void timeline_line(const struct timeline *t, uint64_t now_ns, char *buf, size_t 
 			continue;
 		/* the receiving thread receives or waits for a free slot; the
 		 * second thread writes the file and hashes (fetch/hash_pipe.h) */
-		add(buf, len, &at, " (%.0f MB, %.0f MB/s; receiving %.2f s, waiting on the writer %.2f s; "
+		add(buf, len, &at, " (%.0f MB, %.0f MB/s; receiving %.2f s, waiting on the writer %.2f s, writing %.2f s; "
 		    "writer: file %.2f s, hash %.0f MB/s",
 		    (double)t->bytes / 1e6, mb_per_s(t->bytes, t->download_ns), sec(t->st.net_ns),
-		    sec(t->st.ring_full_ns), sec(t->st.file_ns), mb_per_s(t->bytes, t->st.hash_ns));
+		    sec(t->st.ring_full_ns), sec(t->st.file_here_ns), sec(t->st.file_ns - t->st.file_here_ns),
+		    mb_per_s(t->bytes, t->st.hash_ns));
 		if (t->rss_peak_kib || t->tmpfs_used)
 			add(buf, len, &at, "; peak RSS %llu KiB, tmpfs %.0f MB", (unsigned long long)t->rss_peak_kib,
 			    (double)t->tmpfs_used / 1e6);
@@ -118,9 +119,10 @@ void timeline_keys(const struct timeline *t, uint64_t now_ns, char *buf, size_t 
 	if (t->bytes)
 		add(buf, len, &at,
 		    "stage3_bytes=%llu\nstage3_download=%.3f\nstage3_mbps=%.1f\nhash_mbps=%.1f\n"
-		    "wait_network=%.3f\nwait_hash=%.3f\nwrite_file=%.3f\n",
+		    "wait_network=%.3f\nwait_hash=%.3f\nwrite_file=%.3f\nwrite_file_receiving=%.3f\n",
 		    (unsigned long long)t->bytes, sec(t->download_ns), mb_per_s(t->bytes, t->download_ns),
-		    mb_per_s(t->bytes, t->st.hash_ns), sec(t->st.net_ns), sec(t->st.ring_full_ns), sec(t->st.file_ns));
+		    mb_per_s(t->bytes, t->st.hash_ns), sec(t->st.net_ns), sec(t->st.ring_full_ns), sec(t->st.file_ns),
+		    sec(t->st.file_here_ns));
 	if (t->rss_peak_kib || t->tmpfs_used)
 		add(buf, len, &at, "rss_peak_kib=%llu\ntmpfs_used=%llu\n", (unsigned long long)t->rss_peak_kib,
 		    (unsigned long long)t->tmpfs_used);
