@@ -66,10 +66,8 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 		       cause[0] ? cause : "no checksum file", others[0] ? others : "no other checksum file");
 }
 
-/* The signature beside the image, fetched and checked before the image
- * (key, algorithm, trusted comment), so a wrong one costs no download. */
-static int fetch_signature(const struct fetch_request *rq, const struct url *image, struct minisig *sig,
-			   struct fetch_result *res, struct errbuf *e)
+int signature_get(const struct url *image, const struct transport_opts *o, struct minisig *sig, char *shown,
+		  size_t shown_len, struct errbuf *e)
 {
 	char text[MINISIG_FILE_MAX], name[300];
 	const char *image_name = url_base_name(image->path);
@@ -80,18 +78,30 @@ static int fetch_signature(const struct fetch_request *rq, const struct url *ima
 	snprintf(name, sizeof(name), "%.250s" SIG_SUFFIX, image_name);
 	if (url_sibling(image, name, &u) < 0)
 		return nb_fail(e, -EINVAL, "%s: no room for %s beside it", image_name, name);
-	url_format(&u, res->checksum_source, sizeof(res->checksum_source));
+	url_format(&u, shown, shown_len);
 	sink_init_mem(&s, (uint8_t *)text, sizeof(text));
-	rc = transport_get(&u, &s, &rq->transport, e);
-	if (rc == -ENOENT)
-		return nb_fail(e, -ENOENT, "%s: signature not found (%.200s): with a signing key built in, an unsigned "
-			       "image is not booted", res->checksum_source, e->msg);
+	rc = transport_get(&u, &s, o, e);
 	if (rc == -EFBIG)
-		return nb_fail(e, -EPROTO, "%s: larger than %d bytes, not a minisign signature", res->checksum_source,
-			       MINISIG_FILE_MAX);
+		return nb_fail(e, -EPROTO, "%s: larger than %d bytes, not a minisign signature", shown, MINISIG_FILE_MAX);
 	if (rc < 0)
 		return rc;
-	if ((rc = minisig_parse(res->checksum_source, text, (size_t)s.written, sig, e)) < 0)
+	return minisig_parse(shown, text, (size_t)s.written, sig, e);
+}
+
+/* The signature beside the image, fetched and checked before the image
+ * (key, algorithm, trusted comment), so a wrong one costs no download. */
+static int fetch_signature(const struct fetch_request *rq, const struct url *image, struct minisig *sig,
+			   struct fetch_result *res, struct errbuf *e)
+{
+	int rc = signature_get(image, &rq->transport, sig, res->checksum_source, sizeof(res->checksum_source), e);
+
+	if (rc == -ENOENT) {
+		char why[sizeof(e->msg)];	/* e->msg is both the cause and the new message */
+		snprintf(why, sizeof(why), "%s", e->msg);
+		return nb_fail(e, -ENOENT, "%s: signature not found (%.200s): with a signing key built in, an unsigned "
+			       "image is not booted", res->checksum_source, why);
+	}
+	if (rc < 0)
 		return rc;
 	if ((rc = sig_check_header(rq->keys, sig, res->checksum_source, e)) < 0)
 		return rc;

@@ -45,4 +45,8 @@ struct fetch_result {
 };
 
 int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct errbuf *e);
+/* The image's .minisig beside it, fetched and parsed (not yet checked
+ * against keys); shown gets its URL.  -ENOENT when the server has none. */
+int signature_get(const struct url *image, const struct transport_opts *o, struct minisig *sig, char *shown,
+		  size_t shown_len, struct errbuf *e);
 #endif

@@ -10,19 +10,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "netboot/read_file.h"
 
 int sig_keys_add_file(struct sig_keys *keys, const char *path, struct errbuf *e)
 {
 	char text[MINISIG_FILE_MAX + 1];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = read_file_up_to(path, text, sizeof(text));
 
-	if (fd < 0)
-		return nb_fail(e, -errno, "public key %s: %s", path, strerror(errno));
-	n = read(fd, text, sizeof(text));
-	close(fd);
 	if (n < 0)
-		return nb_fail(e, -EIO, "public key %s: %s", path, strerror(errno));
+		return nb_fail(e, (int)n, "public key %s: %s", path, strerror((int)-n));
 	if (keys->n >= SIG_KEYS_MAX)
 		return nb_fail(e, -E2BIG, "public key %s: more than %d keys", path, SIG_KEYS_MAX);
 	int rc = minisig_parse_pubkey(path, text, (size_t)n, &keys->k[keys->n], e);

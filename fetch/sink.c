@@ -123,27 +123,35 @@ static int pipe_ready(struct sink *s, struct errbuf *e)
 	return rc;
 }
 
-int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
+/* len bytes at p, copied in (sink_write) or already in the ring's slot
+ * (in_ring: sink_commit): stored here unless the pipe stores them, hashed. */
+static int take(struct sink *s, const uint8_t *p, size_t len, bool in_ring, struct errbuf *e)
 {
-	const uint8_t *p = buf;
 	uint64_t t0 = monotonic_ns(), t1;
 	int rc;
 
 	if (s->stats.last_ns)
 		s->stats.net_ns += t0 - s->stats.last_ns;
-	if (s->hashing && !s->piped && !s->pipe_failed && len >= 4096)	/* bulk data only */
+	if (!in_ring && s->hashing && !s->piped && !s->pipe_failed && len >= 4096)	/* bulk data only */
 		start_pipe(s);
 	if ((rc = pipe_ready(s, e)) < 0)
 		return rc;
 	if (!pipe_stores(s) && (rc = store(s, p, len, e)) < 0)
 		return rc;
 	t1 = monotonic_ns();
-	if (s->hashing && s->piped)
+	if (in_ring)
+		hash_pipe_commit(&s->pipe, len);
+	else if (s->hashing && s->piped)
 		hash_pipe_feed(&s->pipe, p, len);
 	else if (s->hashing)
 		hash_update(&s->hash, p, len);
 	account(s, len, t0, t1);
 	return pipe_write_error(s, e);
+}
+
+int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
+{
+	return take(s, buf, len, false, e);
 }
 
 uint8_t *sink_buffer(struct sink *s, size_t *cap)
@@ -165,22 +173,12 @@ uint8_t *sink_buffer(struct sink *s, size_t *cap)
 
 int sink_commit(struct sink *s, size_t len, struct errbuf *e)
 {
-	uint64_t t0 = monotonic_ns();
-	int rc;
+	const uint8_t *p = s->claimed;
 
-	if (!s->claimed)
+	if (!p)
 		return nb_fail(e, -EINVAL, "internal: sink_commit without sink_buffer");
-	if (s->stats.last_ns)
-		s->stats.net_ns += t0 - s->stats.last_ns;
-	if ((rc = pipe_ready(s, e)) < 0)
-		return rc;
-	if (!pipe_stores(s) && (rc = store(s, s->claimed, len, e)) < 0)
-		return rc;
-	uint64_t t1 = monotonic_ns();
 	s->claimed = NULL;
-	hash_pipe_commit(&s->pipe, len);
-	account(s, len, t0, t1);
-	return pipe_write_error(s, e);
+	return take(s, p, len, true, e);
 }
 
 /* Waits for the pipe's thread; its times go into the stats. */

@@ -1,5 +1,6 @@
 #include "fetch/verify.h"
 #include "fetch/sigverify.h"
+#include "netboot/read_file.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -8,7 +9,9 @@
 
 #define READ_CHUNK (1024 * 1024)
 
-int digest_file(const char *path, enum hash_algo algo, uint8_t out[HASH_MAX_DIGEST], struct errbuf *e)
+/* The file's digest by one streaming read: returns its length, or a
+ * negative errno. */
+static int digest_file(const char *path, enum hash_algo algo, uint8_t out[HASH_MAX_DIGEST], struct errbuf *e)
 {
 	struct hash_ctx h;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
@@ -37,35 +40,23 @@ out:
 int verify_file(const char *path, const struct expected_digest *want, const char *source, struct errbuf *e)
 {
 	uint8_t got[HASH_MAX_DIGEST];
-	char got_hex[2 * HASH_MAX_DIGEST + 1], want_hex[2 * HASH_MAX_DIGEST + 1];
 	int len = digest_file(path, want->algo, got, e);
 
-	if (len < 0)
-		return len;
-	if ((size_t)len != want->len || memcmp(got, want->digest, (size_t)len) != 0) {
-		hash_hex(got, (size_t)len, got_hex);
+	return len < 0 ? len : verify_digest(path, want, got, (size_t)len, source, e);
+}
+
+int verify_digest(const char *path, const struct expected_digest *want, const uint8_t *got, size_t len,
+		  const char *source, struct errbuf *e)
+{
+	char got_hex[2 * HASH_MAX_DIGEST + 1], want_hex[2 * HASH_MAX_DIGEST + 1];
+
+	if (len != want->len || memcmp(got, want->digest, len) != 0) {
+		hash_hex(got, len, got_hex);
 		hash_hex(want->digest, want->len, want_hex);
 		return nb_fail(e, -EBADMSG, "%s: %s mismatch: the file has %s, %s says %s; not booting it", path,
 			       hash_name(want->algo), got_hex, source, want_hex);
 	}
 	return 0;
-}
-
-/* Reads up to cap bytes of fd; returns the count or -1 on a read error. */
-static ssize_t read_up_to(int fd, char *buf, size_t cap)
-{
-	size_t got = 0;
-	while (got < cap) {
-		ssize_t r = read(fd, buf + got, cap - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
 }
 
 int read_checksum_file(const char *path, const char *image_name, struct expected_digest *want, struct errbuf *e)
@@ -76,11 +67,11 @@ int read_checksum_file(const char *path, const char *image_name, struct expected
 	ssize_t n = -1;
 
 	if (fd >= 0 && text)	/* one byte more than allowed tells "too large" */
-		n = read_up_to(fd, text, CHECKSUM_FILE_MAX + 1);
+		n = read_fd_up_to(fd, text, CHECKSUM_FILE_MAX + 1);
 	if (fd < 0) {
 		rc = nb_fail(e, open_errno == ENOENT ? -ENOENT : -open_errno, "%s: %s", path, strerror(open_errno));
 	} else if (n < 0) {
-		rc = nb_fail(e, text ? -EIO : -ENOMEM, "%s: %s", path, text ? "cannot read it" : "out of memory");
+		rc = nb_fail(e, text ? (int)n : -ENOMEM, "%s: %s", path, text ? strerror((int)-n) : "out of memory");
 	} else if (n > CHECKSUM_FILE_MAX) {
 		rc = nb_fail(e, -EPROTO, "%s: larger than %d KiB, not a checksum file", path, CHECKSUM_FILE_MAX / 1024);
 	} else {
@@ -101,10 +92,10 @@ int read_signature_file(const char *path, const struct sig_keys *keys, struct mi
 	if (fd < 0)
 		return nb_fail(e, errno == ENOENT ? -ENOENT : -errno, "%s: %s%s", path, strerror(errno),
 			       errno == ENOENT ? ": with a signing key built in, an unsigned image is not booted" : "");
-	n = read_up_to(fd, text, sizeof(text));
+	n = read_fd_up_to(fd, text, sizeof(text));
 	close(fd);
 	if (n < 0)
-		return nb_fail(e, -EIO, "%s: cannot read it", path);
+		return nb_fail(e, (int)n, "%s: %s", path, strerror((int)-n));
 	if ((rc = minisig_parse(path, text, (size_t)n, sig, e)) < 0)
 		return rc;
 	return sig_check_header(keys, sig, path, e);

@@ -13,6 +13,7 @@
 #include "console/bkeymap.h"
 #include "console/kmap_load.h"
 #include "init/boot.h"
+#include "netboot/read_file.h"
 
 #define KMAP_DIR "/lib/kmaps"
 #define KMAP_HANDOVER RUN_DIR "/keymap"
@@ -71,20 +72,6 @@ static void handover(const char *name, const char *status, const uint8_t *bmap, 
 }
 
 /* Reads path into buf (at most cap bytes); returns the length or -errno. */
-static ssize_t read_small(const char *path, uint8_t *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t got = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	while (got < cap && (n = read(fd, buf + got, cap - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	return (ssize_t)got;
-}
-
 int load_keymap(struct boot *b)
 {
 	/* one byte over the largest valid file, so an oversized one is told apart */
@@ -99,7 +86,7 @@ int load_keymap(struct boot *b)
 	if (!name[0])
 		return 0;
 	snprintf(path, sizeof(path), "%s/%s.bmap", KMAP_DIR, name);
-	ssize_t len = read_small(path, buf, sizeof(buf));
+	ssize_t len = read_file_up_to(path, buf, sizeof(buf));
 	if (len < 0) {
 		list_keymaps(avail, sizeof(avail));
 		say("keymap", "WARNING: setkmap=%s: no such keymap (%s); available: %s; keeping the kernel's default (us)",

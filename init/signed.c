@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "init/boot.h"
+#include "netboot/netup.h"
 
 int load_signing_keys(struct boot *b)
 {
@@ -25,17 +26,6 @@ int load_signing_keys(struct boot *b)
 	return 0;
 }
 
-/* Only these bytes reach the KEY=value file, as in the network handover
- * (docs/handover.md): it stays safe to source from a shell. */
-static void safe_value(char *out, size_t len, const char *in)
-{
-	size_t i = 0;
-	for (; *in && i + 1 < len; in++)
-		out[i++] = strchr("._:/@%+,=-", *in) || (*in >= 'a' && *in <= 'z') || (*in >= 'A' && *in <= 'Z') ||
-			   (*in >= '0' && *in <= '9') ? *in : '_';
-	out[i] = '\0';
-}
-
 static void write_text(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -51,8 +41,10 @@ void signature_verified(const char *image, const char *source, const char *keyid
 	char text[3 * 1500], s_image[256], s_source[1400];
 
 	say("stage3", "%s: minisign signature good, key %s, trusted comment: %s", image, keyid, comment);
-	safe_value(s_image, sizeof(s_image), image);
-	safe_value(s_source, sizeof(s_source), source);
+	/* only net_shell_safe's bytes reach the KEY=value file, as in the
+	 * network handover (docs/handover.md): it stays safe to source */
+	net_shell_safe(s_image, sizeof(s_image), image);
+	net_shell_safe(s_source, sizeof(s_source), source);
 	snprintf(text, sizeof(text), "# netboot image signature, see docs/handover.md\nIMAGE=%s\nSIGNATURE=%s\nKEYID=%s\n",
 		 s_image, s_source, keyid);
 	write_text(RUN_DIR "/signature", text);

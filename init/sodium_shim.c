@@ -1,9 +1,6 @@
 /* What the static /init needs to link Debian's libsodium.a, which is built
- * for glibc (docs/design.md, "libsodium in /init").
- *
- * 1. glibc's fortified explicit_bzero: musl lacks it; same contract here
- *    (abort if the length overflows the object).
- * 2. A link-time trim: libsodium's key generation code (never called: /init
+ * for glibc (docs/design.md, "libsodium in /init"), besides the fortified
+ * functions of netboot/fortify_shim.c: a link-time trim: libsodium's key generation code (never called: /init
  *    only verifies) references randombytes_buf, whose object pulls in
  *    sodium_init and every CPU-specific implementation of every primitive
  *    (argon2, salsa20, chacha20, poly1305, curve25519: ~80 KB).  Defining
@@ -13,16 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-void __explicit_bzero_chk(void *p, size_t len, size_t destlen);
 void randombytes_buf(void *const buf, const size_t size);
 void sodium_misuse(void);
-
-void __explicit_bzero_chk(void *p, size_t len, size_t destlen)
-{
-	if (len > destlen)
-		abort();
-	explicit_bzero(p, len);
-}
 
 static void never(const char *what)
 {

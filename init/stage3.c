@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include "fetch/fetch.h"
 #include "init/boot.h"
+#include "netboot/read_file.h"
 #include "mount/loop.h"
 #include "mount/nbd.h"
 #include "mount/nbd_supervisor.h"
@@ -28,18 +29,9 @@
 static uint64_t mem_available(void)
 {
 	char buf[4096];
-	int fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	unsigned long long kb = 0;
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	const char *p = strstr(buf, "MemAvailable:");
-	if (!p || sscanf(p, "MemAvailable: %llu kB", &kb) != 1)
-		return 0;
-	return kb * 1024;
+	ssize_t n = read_file_up_to("/proc/meminfo", buf, sizeof(buf));
+	long long kb = n > 0 ? timeline_proc_kib(buf, (size_t)n, "MemAvailable") : -1;
+	return kb > 0 ? (uint64_t)kb * 1024 : 0;
 }
 
 /* Called once the transport knows the size: checks RAM, mounts a tmpfs of
@@ -96,7 +88,7 @@ static int write_full(int fd, const uint8_t *p, size_t len)
 /* docache: copies size bytes of src (the NBD device, or the image on NFS)
  * into a tmpfs sized to them (RAM checked first, as for a download) and
  * points b->image_path at the copy.  Fewer bytes than size is an error. */
-static int copy_to_ram(struct boot *b, const char *src, uint64_t size, const char *name)
+static int copy_to_ram(struct boot *b, const char *src, uint64_t size, const char *name, struct hash_ctx *hash)
 {
 	enum { CHUNK = 1 << 20 };
 	uint64_t t0 = monotonic_ns(), done = 0;
@@ -125,6 +117,8 @@ static int copy_to_ram(struct boot *b, const char *src, uint64_t size, const cha
 				     (unsigned long long)size);
 		if (rc == 0 && write_full(out, buf, (size_t)n) < 0)
 			rc = nb_fail(&b->err, -errno, "docache: %s: %s", b->image_path, strerror(errno));
+		if (rc == 0 && hash)	/* the copy is checked in the same pass, not read again */
+			hash_update(hash, buf, (size_t)n);
 		if (rc == 0)
 			done += (uint64_t)n;
 	}
@@ -207,7 +201,7 @@ static int cache_nbd(struct boot *b, uint64_t size)
 	int rc;
 
 	memcpy(dev, b->image_dev, sizeof(dev));
-	if ((rc = copy_to_ram(b, dev, visible, "sysrcd.dat")) < 0)
+	if ((rc = copy_to_ram(b, dev, visible, "sysrcd.dat", NULL)) < 0)
 		return rc;
 	if (stat(b->image_path, &st) < 0)
 		st.st_size = -1;
@@ -301,22 +295,27 @@ static int cache_nfs(struct boot *b, const char *shown, const struct expected_di
 	const char *name = url_base_name(b->cfg.image_path);
 	char src[sizeof(b->image_path)];
 	struct stat st;
+	struct hash_ctx h;
+	uint8_t got[HASH_MAX_DIGEST];
+	uint64_t t0 = monotonic_ns();
 	int rc;
 
 	memcpy(src, b->image_path, sizeof(src));
 	if (stat(src, &st) < 0)
 		return nb_fail(&b->err, -errno, "%s: %s: %s", shown, b->cfg.image_path, strerror(errno));
-	if ((rc = copy_to_ram(b, src, (uint64_t)st.st_size, name)) < 0)
+	if (want)
+		hash_init(&h, want->algo);
+	if ((rc = copy_to_ram(b, src, (uint64_t)st.st_size, name, want ? &h : NULL)) < 0)
 		return rc;
-	uint64_t t0 = monotonic_ns();
-	if (want && (rc = verify_file(b->image_path, want, source, &b->err)) < 0) {
+	if (want && (rc = verify_digest(b->image_path, want, got, hash_final(&h, got), source, &b->err)) < 0) {
 		drop_copy(b);
 		return rc;
 	}
 	nfs_unmount(NFS_DIR);
 	if (want)
-		say("stage3", "%s: the copy of %s %s verified against %s in %.2f s; NFS unmounted, the server is no "
-		    "longer needed", shown, b->cfg.image_path, hash_name(want->algo), source, seconds_since(t0));
+		say("stage3", "%s: the copy of %s %s verified against %s while copying, in %.2f s; NFS unmounted, the "
+		    "server is no longer needed", shown, b->cfg.image_path, hash_name(want->algo), source,
+		    seconds_since(t0));
 	else
 		say("stage3", "%s: the copy of %s NOT verified (%s); NFS unmounted, the server is no longer needed", shown,
 		    b->cfg.image_path, b->cfg.check == CHECK_SKIP ? "nocheck" : "no checksum file for this form");
@@ -336,6 +335,8 @@ static int nfs_signed(struct boot *b, const char *shown)
 	uint8_t digest[HASH_MAX_DIGEST];
 	char keyid[2 * MINISIG_KEYID_LEN + 1], comment[MINISIG_COMMENT_MAX + 1];
 	struct stat st;
+	struct hash_ctx h;
+	uint64_t t0 = monotonic_ns();
 	int rc;
 
 	snprintf(sig_path, sizeof(sig_path), "%s" SIG_SUFFIX, b->image_path);
@@ -345,11 +346,11 @@ static int nfs_signed(struct boot *b, const char *shown)
 	memcpy(src, b->image_path, sizeof(src));
 	if (stat(src, &st) < 0)
 		return nb_fail(&b->err, -errno, "%s: %s: %s", shown, c->image_path, strerror(errno));
-	if ((rc = copy_to_ram(b, src, (uint64_t)st.st_size, name)) < 0)
+	hash_init(&h, HASH_BLAKE2B);
+	if ((rc = copy_to_ram(b, src, (uint64_t)st.st_size, name, &h)) < 0)
 		return rc;
-	uint64_t t0 = monotonic_ns();
-	if ((rc = digest_file(b->image_path, HASH_BLAKE2B, digest, &b->err)) < 0 ||
-	    (rc = sig_check_digest(&b->keys, &sig, digest, name, sig_path, &b->err)) < 0) {
+	hash_final(&h, digest);
+	if ((rc = sig_check_digest(&b->keys, &sig, digest, name, sig_path, &b->err)) < 0) {
 		drop_copy(b);
 		return rc;
 	}
@@ -357,7 +358,7 @@ static int nfs_signed(struct boot *b, const char *shown)
 	minisig_keyid_hex(sig.keyid, keyid);
 	sig_comment(&sig, comment, sizeof(comment));
 	signature_verified(name, sig_path, keyid, comment);
-	say("stage3", "%s: the copy of %s verified in %.2f s (signed images on NFS are always copied); NFS unmounted",
+	say("stage3", "%s: the copy of %s verified in %.2f s, while copying (signed images on NFS are always copied); NFS unmounted",
 	    shown, c->image_path, seconds_since(t0));
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bearssl.h>
+#include "netboot/read_file.h"
 #include "netboot/tcp.h"
 #include "netboot/tls_anchors.h"
 #include "netboot/x509_peek.h"
@@ -159,15 +160,13 @@ static int load_anchors(const char *path, struct errbuf *e)
 		close(fd);
 		return nb_fail(e, -ENOMEM, "CA file %s: out of memory", path);
 	}
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, pem + got, (size_t)st.st_size - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	ssize_t got = read_fd_up_to(fd, pem, (size_t)st.st_size);
 	close(fd);
-	rc = tls_anchors_parse(pem, got, &anchors, e);
+	if (got < 0) {
+		free(pem);
+		return nb_fail(e, (int)got, "CA file %s: %s", path, strerror((int)-got));
+	}
+	rc = tls_anchors_parse(pem, (size_t)got, &anchors, e);
 	free(pem);
 	if (rc < 0) {
 		char why[sizeof(e->msg)];

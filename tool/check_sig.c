@@ -15,11 +15,9 @@ int check_signature(struct check_ctx *c, struct errbuf *what)
 	const struct url *img = &c->boot.urls[0];
 	const char *image = url_base_name(img->path);
 	struct transport_opts o = { .timeout_ms = c->timeout_ms, .max_tries = 1, .proxy = c->boot.proxy };
-	char text[MINISIG_FILE_MAX], name[300], shown[URL_TEXT_MAX], id[2 * MINISIG_KEYID_LEN + 1];
+	char shown[URL_TEXT_MAX], id[2 * MINISIG_KEYID_LEN + 1];
 	char comment[MINISIG_COMMENT_MAX + 1];
 	struct minisig sig;
-	struct sink s;
-	struct url u;
 	int rc;
 
 	if (c->boot.source == SOURCE_NBD)
@@ -28,22 +26,13 @@ int check_signature(struct check_ctx *c, struct errbuf *what)
 				 : check_fail(what, 1, "NBD: no signature is used");
 	if (c->boot.source == SOURCE_NFS)
 		return check_fail(what, 1, "NFS: the agent reads %s" SIG_SUFFIX " from the export; not fetched here", image);
-	snprintf(name, sizeof(name), "%.250s" SIG_SUFFIX, image);
-	if (url_sibling(img, name, &u) < 0)
-		return check_fail(what, -EINVAL, "%s: no room for %s beside it", image, name);
-	url_format(&u, shown, sizeof(shown));
-	sink_init_mem(&s, (uint8_t *)text, sizeof(text));
-	rc = transport_get(&u, &s, &o, what);
+	rc = signature_get(img, &o, &sig, shown, sizeof(shown), what);
 	if (rc == -ENOENT)
 		return c->keys.n ? check_fail(what, rc, "%s: not found: an initramfs with a key refuses the image; sign it: "
 					      "minisign -S -s KEY -m %s", shown, image)
 				 : check_fail(what, 1, "no --pubkey given; %s not there (needed only by an initramfs built with PUBKEY=)",
 					      shown);
-	if (rc == -EFBIG)
-		return check_fail(what, -EPROTO, "%s: larger than %d bytes, not a minisign signature", shown, MINISIG_FILE_MAX);
 	if (rc < 0)
-		return rc;
-	if ((rc = minisig_parse(shown, text, (size_t)s.written, &sig, what)) < 0)
 		return rc;
 	minisig_keyid_hex(sig.keyid, id);
 	sig_comment(&sig, comment, sizeof(comment));

@@ -1,6 +1,6 @@
 /* udp_delay: a UDP relay for one TFTP transfer at a time that holds every
  * packet DELAY_US microseconds in each direction, so bench/tftp_bench.sh can
- * compare TFTP clients at a LAN-like round-trip time, and faults_delay.sh
+ * compare TFTP clients at a LAN-like round-trip time, and faults_delay_tftp.sh
  * can put 200 ms each way under a TFTP fetch, on a machine without netem.
  * Loopback only.  On SIGTERM or SIGINT it prints how many datagrams went
  * each way (a client or server that floods shows there) and exits.

@@ -93,62 +93,38 @@ stop_server() {
 	return 0
 }
 
-# restart_case TAG NAME START APPEND CHECK...: boots, restarts the server while
-# the booted system runs, checks the log
-restart_case() {
-	local tag=$1 name=$2 start=$3 append=$4 log=$TMP/$1.log ok=0
-	shift 4
+# outage_case restart|freeze TAG NAME START APPEND CHECK...: boots; once the
+# test root runs, restart: stops the server, waits OUTAGE s, starts it again;
+# freeze: (booted with reconnect=silent, the guest reads at once) stops the
+# server and its children with SIGSTOP for FREEZE s, then thaws them.  Then
+# checks that every read ended well and the log has each CHECK.
+FREEZE=${FREEZE:-45}
+outage_case() {
+	local kind=$1 tag=$2 name=$3 start=$4 append=$5 log=$TMP/$2.log ok=0 kids outage
+	shift 5
 	if ! $start; then
 		echo "FAIL: $name: the server did not start"; return
 	fi
+	[ "$kind" = freeze ] && append="$append reconnect=silent"
 	qemu_boot "$log" direct virtio-net-pci "$append init=/lib/reconnect-init"
 	if ! wait_log "$log" "$READY|FAILED at" "$BOOT_TIMEOUT" || ! grep -qa "$READY" "$log"; then
 		echo "FAIL: $name: the test root did not start"; grep -a 'netboot' "$log" | tail -8
 		kill "$QEMU_PID" 2>/dev/null; stop_server; return
 	fi
-	stop_server
-	local t_stop=$SECONDS
-	sleep "$OUTAGE"
-	$start || echo "INFO: $name: the server did not come back"
-	local t_back=$SECONDS
-	qemu_wait "$log" "$END|Kernel panic" || ok=1
-	grep -qaE "NETBOOT-RECONNECT-DONE files=[1-9][0-9]* errors=0 device=/dev/[a-z]+[0-9]:ok" "$log" || {
-		ok=1; echo "    the guest's reads: $(grep -a 'NETBOOT-RECONNECT-DONE\|READ-ERROR' "$log" | head -5 | tr -d '\r')"; }
-	if grep -qaE 'I/O error|SQUASHFS error|Buffer I/O' "$log"; then
-		ok=1; echo "    kernel: $(grep -aE 'I/O error|SQUASHFS error|Buffer I/O' "$log" | head -3 | tr -d '\r')"
-	fi
-	for re in "$@"; do grep -qaE "$re" "$log" || { ok=1; echo "    missing: $re"; }; done
-	grep -aE 'RECONNECT-DONE|nbd.log:|waited|nfs mount:|process [0-9]+: @|not responding|nfs: server' "$log" |
-		tr -d '\r' | sed "s/^/INFO: $tag: /"
-	echo "INFO: $tag: server down ${t_stop}s..${t_back}s of the test's clock (${OUTAGE} s), QEMU ran ${QEMU_SECONDS}s"
-	if [ $ok -eq 0 ]; then
-		echo "PASS: $name"
-	else
-		echo "FAIL: $name"; grep -a 'netboot' "$log" | tail -12 | tr -d '\r'
-	fi
-	stop_server
-}
-
-# silent_case TAG NAME START APPEND CHECK...: boots with reconnect=silent,
-# freezes the server (and its children) on READY for FREEZE s, thaws it
-FREEZE=${FREEZE:-45}
-silent_case() {
-	local tag=$1 name=$2 start=$3 append=$4 log=$TMP/$1.log ok=0 kids
-	shift 4
-	if ! $start; then
-		echo "FAIL: $name: the server did not start"; return
-	fi
-	qemu_boot "$log" direct virtio-net-pci "$append init=/lib/reconnect-init reconnect=silent"
-	if ! wait_log "$log" "$READY|FAILED at" "$BOOT_TIMEOUT" || ! grep -qa "$READY" "$log"; then
-		echo "FAIL: $name: the test root did not start"; grep -a 'netboot' "$log" | tail -8
-		kill "$QEMU_PID" 2>/dev/null; stop_server; return
-	fi
-	kids=$(ps -o pid= --ppid "$SERVER_PID" 2>/dev/null)
-	kill -STOP "$SERVER_PID" $kids
 	local t0=$SECONDS
-	sleep "$FREEZE"
-	grep -qa 'NETBOOT-RECONNECT-DONE' "$log" && { ok=1; echo "    the reads ended while the server was frozen"; }
-	kill -CONT "$SERVER_PID" $kids
+	if [ "$kind" = restart ]; then
+		stop_server
+		sleep "$OUTAGE"
+		$start || echo "INFO: $name: the server did not come back"
+		outage="server down ${t0}s..${SECONDS}s of the test's clock (${OUTAGE} s)"
+	else
+		kids=$(ps -o pid= --ppid "$SERVER_PID" 2>/dev/null)
+		kill -STOP "$SERVER_PID" $kids
+		sleep "$FREEZE"
+		grep -qa 'NETBOOT-RECONNECT-DONE' "$log" && { ok=1; echo "    the reads ended while the server was frozen"; }
+		kill -CONT "$SERVER_PID" $kids
+		outage="server frozen ${FREEZE} s from ${t0}s of the test's clock"
+	fi
 	qemu_wait "$log" "$END|Kernel panic" || ok=1
 	grep -qaE "NETBOOT-RECONNECT-DONE files=[1-9][0-9]* errors=0 device=/dev/[a-z]+[0-9]:ok" "$log" || {
 		ok=1; echo "    the guest's reads: $(grep -a 'NETBOOT-RECONNECT-DONE\|READ-ERROR' "$log" | head -5 | tr -d '\r')"; }
@@ -156,8 +132,9 @@ silent_case() {
 		ok=1; echo "    kernel: $(grep -aE 'I/O error|SQUASHFS error|Buffer I/O' "$log" | head -3 | tr -d '\r')"
 	fi
 	for re in "$@"; do grep -qaE "$re" "$log" || { ok=1; echo "    missing: $re"; }; done
-	grep -aE 'RECONNECT-DONE|nbd.log:|timed out|process [0-9]+: @' "$log" | tr -d '\r' | sed "s/^/INFO: $tag: /"
-	echo "INFO: $tag: server frozen ${FREEZE} s from ${t0}s of the test's clock, QEMU ran ${QEMU_SECONDS}s"
+	grep -aE 'RECONNECT-DONE|nbd.log:|waited|timed out|nfs mount:|process [0-9]+: @|not responding|nfs: server' "$log" |
+		tr -d '\r' | sed "s/^/INFO: $tag: /"
+	echo "INFO: $tag: $outage, QEMU ran ${QEMU_SECONDS}s"
 	if [ $ok -eq 0 ]; then
 		echo "PASS: $name"
 	else
@@ -171,13 +148,13 @@ NBD_CHECKS=("supervisor @netboot-nbd \(pid [0-9]+\) reconnects it"
 	"nbd.log: .*reconnected to nbd://10\.0\.2\.2:[0-9]+/[a-z]* after [0-9.]+ s \([0-9]+ tr(y|ies)\), size and flags unchanged"
 	"process [0-9]+: @netboot-nbd ")
 
-restart_case nbd-server "nbd-server restarted ${OUTAGE} s under a booted system: supervisor reconnected, every read fine" \
+outage_case restart nbd-server "nbd-server restarted ${OUTAGE} s under a booted system: supervisor reconnected, every read fine" \
 	start_nbd_server "netboot=nbd://10.0.2.2:$nbd_port/sysrcd" "${NBD_CHECKS[@]}"
 
 if command -v nbdkit >/dev/null; then
-	restart_case nbdkit "nbdkit restarted ${OUTAGE} s under a booted system: supervisor reconnected, every read fine" \
+	outage_case restart nbdkit "nbdkit restarted ${OUTAGE} s under a booted system: supervisor reconnected, every read fine" \
 		start_nbdkit "nbdboot=10.0.2.2:$kit_port" "${NBD_CHECKS[@]}"
-	silent_case nbdkit-silent "nbdkit frozen ${FREEZE} s under reads: the kernel's request timeout marked the link dead, the supervisor reconnected after the thaw, every read fine" \
+	outage_case freeze nbdkit-silent "nbdkit frozen ${FREEZE} s under reads: the kernel's request timeout marked the link dead, the supervisor reconnected after the thaw, every read fine" \
 		start_nbdkit "nbdboot=10.0.2.2:$kit_port" "${NBD_CHECKS[@]}"
 else
 	echo "SKIP: nbdkit not installed (scripts/install-deps.sh)"
@@ -185,5 +162,5 @@ fi
 
 rpcbind -f -w & PIDS+=($!)
 sleep 0.3
-restart_case nfs-ganesha "nfs-ganesha restarted ${OUTAGE} s under a booted system: the hard mount recovered, every read fine" \
+outage_case restart nfs-ganesha "nfs-ganesha restarted ${OUTAGE} s under a booted system: the hard mount recovered, every read fine" \
 	start_ganesha "nfsboot=10.0.2.2:$TMP/nbd" "nfs mount: .*hard.*timeo=100,retrans=3"

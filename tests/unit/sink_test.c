@@ -69,6 +69,14 @@ static bool file_is(const char *path, const uint8_t *data, size_t len, uint8_t *
 	return r == (ssize_t)len && !memcmp(back, data, len);
 }
 
+/* A file sink on *fd, hashing with SHA-256, told the size: 0 or an error. */
+static int begin_hashed(struct sink *s, int *fd, size_t len, struct errbuf *e)
+{
+	sink_init_file(s, open_tmp, fd);
+	sink_hash(s, HASH_SHA256, HASH_IMPL_AUTO);
+	return sink_begin(s, len, e);
+}
+
 int main(void)
 {
 	enum { LEN = 3 * 1024 * 1024 + 4567 };
@@ -88,9 +96,7 @@ int main(void)
 		int fd = mkstemp(path);
 		struct sink s;
 		struct errbuf e;
-		sink_init_file(&s, open_tmp, &fd);
-		sink_hash(&s, HASH_SHA256, HASH_IMPL_AUTO);
-		int rc = sink_begin(&s, LEN, &e);
+		int rc = begin_hashed(&s, &fd, LEN, &e);
 		if (rc == 0)
 			rc = feed(&s, mode, data, LEN, &e);
 		size_t glen = sink_digest(&s, got);
@@ -116,9 +122,7 @@ int main(void)
 		int fd = mkstemp(path);
 		struct sink s;
 		struct errbuf e;
-		sink_init_file(&s, open_tmp, &fd);
-		sink_hash(&s, HASH_SHA256, HASH_IMPL_AUTO);
-		int rc = sink_begin(&s, LEN, &e);
+		int rc = begin_hashed(&s, &fd, LEN, &e);
 		if (rc == 0)
 			rc = feed(&s, 2, data, LEN / 2, &e);	/* the first mirror breaks halfway */
 		if (rc == 0)
@@ -156,10 +160,8 @@ int main(void)
 		int rc = pipe(fds);
 		d.fd = fds[0];
 		pthread_create(&t, NULL, drain_pipe_end, &d);
-		sink_init_file(&s, open_tmp, &fds[1]);
-		sink_hash(&s, HASH_SHA256, HASH_IMPL_AUTO);
 		if (rc == 0)
-			rc = sink_begin(&s, LEN, &e);
+			rc = begin_hashed(&s, &fds[1], LEN, &e);
 		if (rc == 0)
 			rc = feed(&s, 2, data, LEN, &e);
 		if (rc == 0)
@@ -196,9 +198,7 @@ int main(void)
 		int fd = open("/dev/null", O_RDONLY);
 		struct sink s;
 		struct errbuf e = { "" };
-		int rc = 0, calls = 0;
-		sink_init_file(&s, open_tmp, &fd);
-		sink_hash(&s, HASH_SHA256, HASH_IMPL_AUTO);
+		int calls = 0, rc = begin_hashed(&s, &fd, LEN, &e);
 		for (size_t at = 0; rc == 0 && at < LEN; calls++) {
 			size_t cap;
 			uint8_t *dst = sink_buffer(&s, &cap);
