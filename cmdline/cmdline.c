@@ -63,6 +63,20 @@ static int opt_jitter(struct cl_ctx *c, const struct cl_arg *a)
 	return 0;
 }
 
+/* net.ifnames=0 keeps the kernel's eth0, as udev does; udev's booleans */
+static int opt_ifnames(struct cl_ctx *c, const struct cl_arg *a)
+{
+	static const char *const off[] = { "0", "no", "false", "off" }, *const on[] = { "1", "yes", "true", "on" };
+
+	for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		if (a->vlen == strlen(off[i]) && !memcmp(a->val, off[i], a->vlen))
+			return c->cfg->kernel_ifnames = true, 0;
+		if (a->vlen == strlen(on[i]) && !memcmp(a->val, on[i], a->vlen))
+			return c->cfg->kernel_ifnames = false, 0;
+	}
+	return cl_fail(c, "expected net.ifnames=0 (kernel names such as eth0) or net.ifnames=1 (names such as ens3)");
+}
+
 static int opt_setkmap(struct cl_ctx *c, const struct cl_arg *a)
 {
 	if (!cl_hostname(a->val, a->vlen, sizeof(c->cfg->keymap) - 1))
@@ -135,6 +149,7 @@ static const struct option {
 	{ "netboot.jitter", opt_jitter, TAKES_VALUE },
 	{ "jitter", opt_jitter, TAKES_SHARED },
 	{ "minishell", opt_minishell, TAKES_FLAG },
+	{ "net.ifnames", opt_ifnames, TAKES_SHARED },
 	{ "init", opt_init, TAKES_SHARED },
 };
 

@@ -86,6 +86,7 @@ struct boot_config {
 	uint8_t bootif[6];		/* BOOTIF=01-aa-bb-... */
 	struct nameif_rule nameif[CMDLINE_MAX_IFACES];
 	int nnameif;
+	bool kernel_ifnames;		/* net.ifnames=0: keep eth0, else name NICs as udev would */
 
 	/* the rest */
 	char keymap[32];		/* setkmap=: /lib/kmaps/<keymap>.bmap, loaded by init/keymap.c */

@@ -196,6 +196,8 @@ void cmdline_print(const struct boot_config *cfg, FILE *out)
 		fprintf(out, "scandelay=%d\n", cfg->scandelay);
 	if (cfg->jitter)
 		fprintf(out, "jitter=%d\n", cfg->jitter);
+	if (cfg->kernel_ifnames)
+		fprintf(out, "ifnames=kernel\n");
 	if (cfg->minishell)
 		fprintf(out, "minishell=yes\n");
 	if (cfg->init[0])
