@@ -1,17 +1,65 @@
 /* The network stage's policy (init/netup.h): what the command line asks of
  * each interface, carried out with the steps of netboot/netup.c. */
 #include <errno.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <string.h>
 #include <time.h>
 #include "init/netup.h"
 #include "netboot/clock.h"
+#include "netboot/ifname.h"
 #include "netboot/ipv4.h"
 #include "netboot/mac.h"
+#include "netboot/nethandover.h"
 #include "netboot/netlog.h"
 #include "netboot/rtnl.h"
 
 #define STATIC_CARRIER_WAIT_MS 5000
+
+/* --- predictable names (net.ifnames) --- */
+
+/* Gives each interface the name udev would (eth0 -> ens3) while the links
+ * are still down: udev cannot rename a link that is up, and then never
+ * finishes the device, so systemd-networkd waits for it forever.  The
+ * kernel's name stays in kernel_name for the command line's ethN=. */
+static void apply_predictable_names(struct rtnl *nl, const char *sysfs_root, struct net_iface *ifs, int n, FILE *log)
+{
+	char want[16];
+	struct errbuf sub;
+	struct rtnl_link l;
+
+	for (int i = 0; i < n; i++) {
+		if (ifname_predictable(sysfs_root, ifs[i].name, want) < 0 || !strcmp(want, ifs[i].name))
+			continue;
+		if (rtnl_link_get(nl, 0, ifs[i].name, &l, &sub) < 0 || rtnl_link_rename(nl, l.ifindex, want, &sub) < 0) {
+			net_log(log, "%s: cannot rename to %s: %s", ifs[i].name, want, sub.msg);
+			continue;
+		}
+		net_log(log, "renamed %s to %s, as udev names it (net.ifnames=0 keeps %s)", ifs[i].name, want, ifs[i].name);
+		memcpy(ifs[i].name, want, sizeof(want));
+	}
+}
+
+/* Does the command line name this interface (ethN=, ip=::dev, dodhcp=)? */
+static bool cmdline_names(const struct boot_config *cfg, const char *ifname)
+{
+	for (int k = 0; k < cfg->nifaces; k++)
+		if (!strcmp(cfg->ifaces[k].name, ifname))
+			return true;
+	for (int k = 0; k < cfg->ndhcp_only; k++)
+		if (!strcmp(cfg->dhcp_only[k], ifname))
+			return true;
+	return false;
+}
+
+/* The plan for an interface the command line may name by its new name
+ * (ens3=) or, as old command lines do, by the kernel's (eth0=). */
+static enum net_method iface_method(const struct boot_config *cfg, const struct net_iface *nif,
+				    const struct iface_plan **plan)
+{
+	const char *name = cmdline_names(cfg, nif->name) ? nif->name : nif->kernel_name;
+	return cmdline_iface_method(cfg, name, plan);
+}
 
 /* --- nameif= --- */
 
@@ -134,6 +182,17 @@ static void record(struct net_state *st, const char *name)
 		snprintf(st->configured[st->nconfigured++], sizeof(st->configured[0]), "%.15s", name);
 }
 
+/* The handover file, and what the booted system's network manager reads to
+ * take the interface over (netboot/nethandover.h). */
+static void write_handover(const struct net_paths *paths, const struct net_ifconf *c, FILE *log)
+{
+	struct errbuf sub;
+	if (paths->run_dir && net_write_handover(paths->run_dir, c, &sub) < 0)
+		net_log(log, "%s", sub.msg);
+	if (paths->manager_dir && nethandover_write(paths->manager_dir, c, (int)if_nametoindex(c->ifname), &sub) < 0)
+		net_log(log, "%s", sub.msg);
+}
+
 static const char *method_name(enum net_method m)
 {
 	return m == NET_DHCP ? "dhcp" : m == NET_STATIC ? "static" : m == NET_OFF ? "off" : "not asked";
@@ -170,11 +229,13 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 	}
 	if ((rc = rtnl_open(&nl, e)) < 0)
 		return rc;
+	if (paths->sysfs_root && !cfg->kernel_ifnames)
+		apply_predictable_names(&nl, paths->sysfs_root, ifs, n, log);
 	if (cfg->nnameif)
 		apply_nameif(&nl, cfg, ifs, n, log);
 
 	for (int i = 0; i < n; i++) {
-		enum net_method m = cmdline_iface_method(cfg, ifs[i].name, &plan);
+		enum net_method m = iface_method(cfg, &ifs[i], &plan);
 		if (pl < sizeof(plan_line))
 			pl += (size_t)snprintf(plan_line + pl, sizeof(plan_line) - pl, "%s%s %s", i ? ", " : "",
 					       ifs[i].name, method_name(m));
@@ -203,7 +264,7 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 	 * driver missing) silently changes the plan of the others: say so */
 	for (int k = 0; k < cfg->nifaces; k++) {
 		int i = 0;
-		while (i < n && strcmp(ifs[i].name, cfg->ifaces[k].name))
+		while (i < n && strcmp(ifs[i].name, cfg->ifaces[k].name) && strcmp(ifs[i].kernel_name, cfg->ifaces[k].name))
 			i++;
 		if (i == n && pl < sizeof(plan_line))
 			pl += (size_t)snprintf(plan_line + pl, sizeof(plan_line) - pl, "; %s= names no interface here",
@@ -305,13 +366,11 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 			net_log(log, "wrote %s (%d nameserver%s)", paths->resolv_conf, st->used.ndns,
 			    st->used.ndns == 1 ? "" : "s");
 	}
-	if (paths->run_dir) {
-		for (int i = 0; i < nstatic; i++)
-			if (statics[i].ifname[0] && net_write_handover(paths->run_dir, &statics[i], &sub) < 0)
-				net_log(log, "%s", sub.msg);
-		if (leased && net_write_handover(paths->run_dir, &dconf, &sub) < 0)
-			net_log(log, "%s", sub.msg);
-	}
+	for (int i = 0; i < nstatic; i++)
+		if (statics[i].ifname[0])
+			write_handover(paths, &statics[i], log);
+	if (leased)
+		write_handover(paths, &dconf, log);
 	st->elapsed_ms = (long)(monotonic_ms() - t0);
 	net_log(log, "up on %s: %s/%u%s%s, network stage took %.1f s", st->used.ifname, ipv4_ntoa(st->used.addr, a),
 	    st->used.prefix, st->used.gateway ? " via " : "",

@@ -12,6 +12,8 @@ int bring_up_network(struct boot *b)
 		.sysfs_net = "/sys/class/net",
 		.resolv_conf = "/etc/resolv.conf",
 		.run_dir = RUN_DIR,
+		.sysfs_root = "/sys",
+		.manager_dir = "/run",
 	};
 	struct net_state st;
 	char addr[16], gw[16];

@@ -70,6 +70,7 @@ int net_list_ifaces(const char *sysfs_net, struct net_iface *out, int max, struc
 			continue;
 		memset(&out[n], 0, sizeof(out[n]));
 		snprintf(out[n].name, sizeof(out[n].name), "%.15s", de->d_name);
+		memcpy(out[n].kernel_name, out[n].name, sizeof(out[n].name));
 		if (read_small(sysfs_net, de->d_name, "address", buf, sizeof(buf)) == 0)
 			mac_parse(buf, strlen(buf), out[n].mac);
 		n++;
@@ -275,7 +276,7 @@ void net_format_resolv(const struct net_ifconf *c, FILE *out)
 	}
 }
 
-static int mkdir_p(const char *dir, struct errbuf *e)
+int net_mkdir_p(const char *dir, struct errbuf *e)
 {
 	char p[PATH_MAX];
 
@@ -296,8 +297,8 @@ static int mkdir_p(const char *dir, struct errbuf *e)
 	}
 }
 
-static int write_atomic(const char *path, void (*fmt)(const struct net_ifconf *, FILE *),
-			const struct net_ifconf *c, struct errbuf *e)
+int net_write_file(const char *path, void (*fmt)(const struct net_ifconf *, FILE *),
+		   const struct net_ifconf *c, struct errbuf *e)
 {
 	char tmp[PATH_MAX];
 	FILE *f;
@@ -326,11 +327,11 @@ int net_write_handover(const char *run_dir, const struct net_ifconf *c, struct e
 	char path[PATH_MAX];
 	int rc;
 
-	if ((rc = mkdir_p(run_dir, e)) < 0)
+	if ((rc = net_mkdir_p(run_dir, e)) < 0)
 		return rc;
 	if (snprintf(path, sizeof(path), "%s/%.15s.conf", run_dir, c->ifname) >= (int)sizeof(path))
 		return nb_fail(e, -ENAMETOOLONG, "%s: path too long", run_dir);
-	return write_atomic(path, net_format_handover, c, e);
+	return net_write_file(path, net_format_handover, c, e);
 }
 
 int net_write_resolv(const char *path, const struct net_ifconf *c, struct errbuf *e)
@@ -343,8 +344,8 @@ int net_write_resolv(const char *path, const struct net_ifconf *c, struct errbuf
 	if (slash && slash != path && (size_t)(slash - path) < sizeof(dir)) {
 		memcpy(dir, path, (size_t)(slash - path));
 		dir[slash - path] = '\0';
-		if ((rc = mkdir_p(dir, e)) < 0)
+		if ((rc = net_mkdir_p(dir, e)) < 0)
 			return rc;
 	}
-	return write_atomic(path, net_format_resolv, c, e);
+	return net_write_file(path, net_format_resolv, c, e);
 }

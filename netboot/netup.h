@@ -21,6 +21,9 @@ struct net_paths {
 	const char *sysfs_net;		/* "/sys/class/net" */
 	const char *resolv_conf;	/* "/etc/resolv.conf"; NULL = do not write */
 	const char *run_dir;		/* "/run/netboot": <run_dir>/<ifname>.conf; NULL = do not write */
+	const char *sysfs_root;		/* "/sys": NICs get udev's predictable names; NULL = keep names */
+	const char *manager_dir;	/* "/run": systemd-networkd and NetworkManager files for
+					 * the booted system (netboot/nethandover.h); NULL = none */
 };
 
 /* One configured interface: what the handover file says.  Addresses in
@@ -48,6 +51,7 @@ struct net_ifconf {
 
 struct net_iface {
 	char name[16];
+	char kernel_name[16];	/* as the driver named it, before any rename */
 	uint8_t mac[6];
 };
 /* Ethernet interfaces (type 1, not lo) under sysfs_net, sorted eth2 <
@@ -82,6 +86,12 @@ void net_format_handover(const struct net_ifconf *c, FILE *out);
 int net_write_handover(const char *run_dir, const struct net_ifconf *c, struct errbuf *e);
 void net_format_resolv(const struct net_ifconf *c, FILE *out);
 int net_write_resolv(const char *path, const struct net_ifconf *c, struct errbuf *e);
+
+/* mkdir -p with mode 0755; and a file written under a temporary name
+ * and renamed, its text from fmt(c, f). */
+int net_mkdir_p(const char *dir, struct errbuf *e);
+int net_write_file(const char *path, void (*fmt)(const struct net_ifconf *, FILE *),
+		   const struct net_ifconf *c, struct errbuf *e);
 
 /* Copies src keeping only [A-Za-z0-9._:/@%+,=-], others become '_': safe
  * unquoted in a shell assignment. */
