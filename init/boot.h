@@ -11,9 +11,14 @@
 #include "fetch/sigverify.h"
 
 #define RUN_DIR "/run/netboot"			/* handover files for the booted system */
-#define IMAGE_DIR RUN_DIR "/image"		/* tmpfs sized to the image */
-#define LOWER_DIR RUN_DIR "/lower"		/* the squashfs, read-only */
-#define RW_DIR RUN_DIR "/rw"			/* overlay upper layer */
+/* Stage 3's mounts live under /run/initramfs: systemd leaves mounts there
+ * alone until it hands back to /run/initramfs/shutdown (init/shutdown.c);
+ * RUN_DIR has a symlink to each under its old name. */
+#define MOUNT_DIR "/run/initramfs/netboot"
+#define IMAGE_DIR MOUNT_DIR "/image"		/* tmpfs sized to the image */
+#define LOWER_DIR MOUNT_DIR "/lower"		/* the squashfs, read-only */
+#define RW_DIR MOUNT_DIR "/rw"			/* overlay upper layer */
+#define NFS_DIR MOUNT_DIR "/nfs"		/* nfs:// sources */
 #define NEWROOT "/newroot"
 
 struct boot {
@@ -36,6 +41,12 @@ int bring_up_network(struct boot *b);		/* init/network.c */
 int fetch_root_image(struct boot *b);		/* init/stage3.c */
 int mount_root_image(struct boot *b);		/* init/stage3.c */
 int enter_root(struct boot *b);			/* init/stage3.c: returns only on failure */
+
+/* init/shutdown.c: /run/initramfs/shutdown, a copy of /init that systemd
+ * runs at power-off (its initrd interface) to release stage 3's mounts and
+ * devices; shutdown_main is /init run under that name. */
+int shutdown_prepare(struct boot *b);
+int shutdown_main(int argc, char **argv) __attribute__((noreturn));
 
 /* init/signed.c: the keys in SIG_KEY_DIR (a bad one stops the boot), and
  * the console line and handover files of a verified signature. */

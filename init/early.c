@@ -15,7 +15,7 @@ int early_mounts(struct boot *b)
 		{ "devtmpfs", "/dev", "devtmpfs", "mode=0755" },	/* not auto-mounted by Debian's kernel */
 		{ "proc", "/proc", "proc", NULL },
 		{ "sysfs", "/sys", "sysfs", NULL },
-		{ "tmpfs", "/run", "tmpfs", "mode=0755,size=16m" },
+		{ "tmpfs", "/run", "tmpfs", "mode=0755,size=20%" },	/* as systemd mounts it: journald keeps its log here */
 	};
 	struct utsname u;
 

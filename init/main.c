@@ -1,6 +1,7 @@
 /* /init: the netboot agent, PID 1 of the initramfs.  It reads as the list
  * of stages; any failure goes to rescue(), which names the stage and the
  * cause and offers a shell.  PID 1 never exits. */
+#include <string.h>
 #include "init/boot.h"
 #include "fetch/progress.h"
 #include "mount/nbd_supervisor.h"
@@ -17,6 +18,8 @@ int main(int argc, char **argv)
 
 	if (argc > 0 && argv[0][0] == '@')	/* stage 3 re-ran us as the NBD supervisor */
 		return nbd_supervisor_main(argc, argv);
+	if (argc > 0 && !strcmp(argv[0], "/shutdown"))	/* systemd-shutdown handed back to us */
+		shutdown_main(argc, argv);
 
 	b.t0_ns = monotonic_ns();
 	timeline_start(&b.timeline, b.t0_ns);

@@ -286,7 +286,6 @@ static int attach_nbd(struct boot *b)
 	return rc;
 }
 
-#define NFS_DIR RUN_DIR "/nfs"
 
 /* docache over NFS: the image copied into RAM and the copy verified (want
  * NULL: nocheck or no checksum file), then the folder unmounted. */
@@ -515,10 +514,26 @@ static void report_timeline(struct boot *b)
 		close(fd);
 }
 
+/* RUN_DIR/image and the others under the names they had before MOUNT_DIR */
+static void link_old_names(void)
+{
+	static const char *const names[] = { "image", "lower", "rw", "nfs" };
+	char target[128], link[128];
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(target, sizeof(target), MOUNT_DIR "/%s", names[i]);
+		snprintf(link, sizeof(link), RUN_DIR "/%s", names[i]);
+		if (access(target, F_OK) == 0)
+			symlink(target, link);
+	}
+}
+
 int enter_root(struct boot *b)
 {
 	const char *init = b->cfg.init[0] ? b->cfg.init : "/sbin/init";
 	report_timeline(b);
+	link_old_names();
+	if (shutdown_prepare(b) < 0)	/* the boot goes on: only a clean power-off is lost */
+		say("switch_root", "no shutdown program for systemd: %s", b->err.msg);
 	if (b->cfg.minishell)
 		run_shell("netboot: minishell: the root image is mounted on " NEWROOT "; exit to continue the boot");
 	say("switch_root", "exec %s, %.2f s after start", init, seconds_since(b->t0_ns));

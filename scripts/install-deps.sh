@@ -18,6 +18,7 @@ pkgs=(
 	nftables						# fault injection: packet loss in test namespaces
 	valgrind python3					# memcheck.sh; python3: the tests' small fake peers and proxies
 	procps							# ps --ppid: reconnect_test stops a server and the children it forked
+	mmdebstrap						# real Debian roots for the QEMU tests (tests/qemu/make-debroot.sh)
 	kbd console-data					# setkmap=: loadkeys -b over console-data's keymaps at make initramfs
 	libsodium-dev minisign					# signatures: Ed25519 + BLAKE2b (/init links libsodium.a); test keys and signatures
 	libbearssl-dev ca-certificates				# https:// (static BearSSL), the default CA bundle

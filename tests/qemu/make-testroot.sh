@@ -55,7 +55,7 @@ n=0 bad=0
 for f in $(busybox find / -xdev -type f); do
 	if busybox cat "$f" > /dev/null; then n=$((n + 1)); else bad=$((bad + 1)); echo "READ-ERROR $f"; fi
 done
-dev=$(busybox awk '$2 == "/run/netboot/lower" { print $1 }' /proc/mounts)
+dev=$(busybox awk '$2 == "/run/initramfs/netboot/lower" { print $1 }' /proc/mounts)
 if busybox dd if="$dev" of=/dev/null bs=64k 2>/dev/null; then devread=ok; else devread=failed; bad=$((bad + 1)); fi
 echo "NETBOOT-RECONNECT-DONE files=$n errors=$bad device=$dev:$devread"
 [ -e /run/netboot/nbd.log ] && busybox sed 's/^/nbd.log: /' /run/netboot/nbd.log

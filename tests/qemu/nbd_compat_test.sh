@@ -21,7 +21,7 @@ booted() {
 	local log=$1 name=$2; shift 2
 	local ok=0
 	grep -qa "$MARK" "$log" && grep -qa "mount: /dev/nbd0 on /newroot" "$log" &&
-		! grep -qa "/run/netboot/image:tmpfs" "$log" || ok=1
+		! grep -qa "/run/initramfs/netboot/image:tmpfs" "$log" || ok=1
 	for re in "$@"; do grep -qaE "$re" "$log" || { ok=1; echo "    missing: $re"; }; done
 	if [ $ok -eq 0 ]; then
 		echo "INFO: $name reached the test root in ${QEMU_SECONDS}s"

@@ -29,7 +29,7 @@ sleep 1	# registration with rpcbind
 log=$TMP/nfs.log
 qemu_boot "$log" direct virtio-net-pci "netboot=nfs://10.0.2.2:$export_dir"
 if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" && grep -qa "sysrcd.dat on NFS, md5 verified" "$log" &&
-   ! grep -qa "/run/netboot/image:tmpfs" "$log"; then
+   ! grep -qa "/run/initramfs/netboot/image:tmpfs" "$log"; then
 	echo "INFO: NFS boot reached the test root in ${QEMU_SECONDS}s"
 	echo "PASS: netboot=nfs:// boots from the NFSv3 folder, md5 verified, no copy in RAM"
 else
@@ -54,9 +54,9 @@ fi
 log=$TMP/nfs-docache.log
 qemu_boot "$log" direct virtio-net-pci "nfsboot=10.0.2.2:$export_dir docache"
 if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" &&
-   grep -qa "bytes copied from /run/netboot/nfs/sysrcd.dat into RAM" "$log" &&
+   grep -qa "bytes copied from /run/initramfs/netboot/nfs/sysrcd.dat into RAM" "$log" &&
    grep -qa "the copy of sysrcd.dat md5 verified against 10.0.2.2:$export_dir/sysrcd.md5 .*NFS unmounted" "$log" &&
-   grep -qa "mounts: .*/run/netboot/image:tmpfs" "$log" && ! grep -qa "mounts: .*:nfs " "$log"; then
+   grep -qa "mounts: .*/run/initramfs/netboot/image:tmpfs" "$log" && ! grep -qa "mounts: .*:nfs " "$log"; then
 	echo "INFO: NFS docache boot reached the test root in ${QEMU_SECONDS}s"
 	echo "PASS: nfsboot= docache: copied into RAM, the copy md5-verified, NFS unmounted before switch_root"
 else

@@ -67,8 +67,8 @@ if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" &&
    grep -qa "^netboot: stage3: .*/sysrcd.dat.minisig does not verify sysrcd.dat: the image was altered.*trying the next mirror" "$log" &&
    grep -qa '^netboot: stage3: sysrcd.dat: minisign signature good, key [0-9A-F]*, trusted comment: netboot qemu test release 7' "$log" &&
    grep -qa "^netboot: stage3: nfs://10.0.2.2:$www/good: the copy of sysrcd.dat verified in" "$log" &&
-   grep -qa "^netboot: stage3: sysrcd.dat: [0-9]* bytes copied from /run/netboot/nfs/sysrcd.dat into RAM" "$log" &&
-   grep -qa "mounts: .*/run/netboot/image:tmpfs" "$log" && grep -qa '^handover trusted-comment: netboot qemu test release 7' "$log"; then
+   grep -qa "^netboot: stage3: sysrcd.dat: [0-9]* bytes copied from /run/initramfs/netboot/nfs/sysrcd.dat into RAM" "$log" &&
+   grep -qa "mounts: .*/run/initramfs/netboot/image:tmpfs" "$log" && grep -qa '^handover trusted-comment: netboot qemu test release 7' "$log"; then
 	echo "INFO: signed: NFS boot with a refused mirror reached the test root in ${QEMU_SECONDS}s"
 	grep -a '^netboot: stage3: sysrcd.dat: .* copied from .* into RAM\|the copy of sysrcd.dat verified in' "$log" | tr -d '\r' | sed 's/^/INFO: signed: /' 
 	echo "PASS: signed: NFS: tampered export refused, signed image copied into RAM, verified, boots"

@@ -51,7 +51,7 @@ for _ in $(seq 50); do [ -s "$TMP/nbd/pid" ] && (exec 3<>"/dev/tcp/127.0.0.1/$nb
 log=$TMP/nbd.log
 qemu_boot "$log" direct virtio-net-pci "netboot=nbd://10.0.2.2:$nbdport/sysrcd"
 if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" && grep -qa "export 'sysrcd'.* on /dev/nbd0" "$log" &&
-   grep -qa "mount: /dev/nbd0 on /newroot" "$log" && ! grep -qa "/run/netboot/image:tmpfs" "$log" &&
+   grep -qa "mount: /dev/nbd0 on /newroot" "$log" && ! grep -qa "/run/initramfs/netboot/image:tmpfs" "$log" &&
    grep -qa "/dev/nbd0: request timeout 30 s, I/O waits up to 600 s for a reconnect; supervisor @netboot-nbd" "$log" &&
    grep -qaE "process [0-9]+: @netboot-nbd 0 10.0.2.2 $nbdport " "$log"; then
 	echo "INFO: NBD boot reached the test root in ${QEMU_SECONDS}s"
@@ -68,7 +68,7 @@ size=$(stat -c %s "$TMP/nbd/sysrcd.dat"); size=$((size - size % 512))
 if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" &&
    grep -qa "sysrcd.dat: $size bytes copied from /dev/nbd0 into RAM" "$log" &&
    grep -qa "/dev/nbd0: $size bytes in RAM, the export's size; NBD disconnected" "$log" &&
-   grep -qa "mount: /dev/loop[0-9]* on /newroot" "$log" && grep -qa "mounts: .*/run/netboot/image:tmpfs" "$log" &&
+   grep -qa "mount: /dev/loop[0-9]* on /newroot" "$log" && grep -qa "mounts: .*/run/initramfs/netboot/image:tmpfs" "$log" &&
    ! grep -qa "process [0-9]*: @netboot-nbd" "$log"; then
 	echo "INFO: NBD docache boot reached the test root in ${QEMU_SECONDS}s"
 	echo "PASS: netboot=nbd:// docache: copied into RAM, size checked, NBD disconnected, root from the copy, no supervisor left"

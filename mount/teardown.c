@@ -1,0 +1,148 @@
+#include "mount/teardown.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#define MAX_MOUNTS 256
+#define PASSES 4
+
+struct mnt {
+	char path[256];
+	char type[32];
+	bool done;
+	int err;	/* why the last umount failed */
+};
+
+/* mountinfo escapes blanks as \040 and the like */
+static void unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+static bool kept(const char *path)
+{
+	static const char *const api[] = { "/proc", "/sys", "/dev" };
+	if (!strcmp(path, "/"))
+		return true;
+	for (size_t i = 0; i < sizeof(api) / sizeof(api[0]); i++) {
+		size_t n = strlen(api[i]);
+		if (!strncmp(path, api[i], n) && (path[n] == '/' || !path[n]))
+			return true;
+	}
+	return false;
+}
+
+/* The mounts to undo, in mount order. */
+static int list_mounts(struct mnt *m, int max)
+{
+	char line[1024];
+	int n = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -errno;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		/* id parent major:minor root mountpoint opts [optional...] - type source superopts */
+		char *field[5], *save = NULL, *dash = strstr(line, " - ");
+		int k = 0;
+		for (char *t = strtok_r(line, " ", &save); t && k < 5; t = strtok_r(NULL, " ", &save))
+			field[k++] = t;
+		if (k < 5 || !dash)
+			continue;
+		char type[32] = "";
+		sscanf(dash + 3, "%31s", type);
+		unescape(field[4]);
+		if (kept(field[4]) || strlen(field[4]) >= sizeof(m[n].path))
+			continue;
+		snprintf(m[n].path, sizeof(m[n].path), "%s", field[4]);
+		snprintf(m[n].type, sizeof(m[n].type), "%s", type);
+		m[n].done = false;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static bool network_fs(const char *type)
+{
+	return !strncmp(type, "nfs", 3) || !strcmp(type, "cifs") || !strcmp(type, "smb3");
+}
+
+int teardown_mounts(FILE *log)
+{
+	static struct mnt m[MAX_MOUNTS];
+	int n = list_mounts(m, MAX_MOUNTS), left = 0;
+	if (n < 0) {
+		fprintf(log, "netboot: shutdown: /proc/self/mountinfo: %s\n", strerror(-n));
+		return 1;
+	}
+	for (int pass = 0; pass < PASSES; pass++) {
+		bool progress = false;
+		for (int i = n - 1; i >= 0; i--) {
+			if (m[i].done)
+				continue;
+			int flags = network_fs(m[i].type) ? MNT_FORCE : 0;
+			if (umount2(m[i].path, flags) == 0 || errno == EINVAL || errno == ENOENT)
+				m[i].done = progress = true;
+			else
+				m[i].err = errno;
+		}
+		if (!progress)
+			break;
+	}
+	for (int i = n - 1; i >= 0; i--) {
+		if (m[i].done)
+			continue;
+		/* still busy: read-only so nothing is lost, then out of the tree */
+		mount(NULL, m[i].path, NULL, MS_REMOUNT | MS_RDONLY, NULL);
+		if (umount2(m[i].path, MNT_DETACH) < 0) {
+			fprintf(log, "netboot: shutdown: cannot unmount %s (%s): %s\n", m[i].path, m[i].type, strerror(m[i].err));
+			left++;
+		}
+	}
+	return left;
+}
+
+int teardown_loops(FILE *log)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *de;
+	int left = 0;
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char path[300];
+		if (strncmp(de->d_name, "loop", 4))
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file", de->d_name);
+		if (access(path, F_OK) < 0)	/* not bound */
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", de->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || ioctl(fd, LOOP_CLR_FD, 0) < 0) {
+			if (errno != ENXIO) {
+				fprintf(log, "netboot: shutdown: cannot detach %s: %s\n", path, strerror(errno));
+				left++;
+			}
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	closedir(d);
+	return left;
+}
