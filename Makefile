@@ -133,12 +133,40 @@ unit: $(TESTS)
 kernel: $(KERNEL_DIR)/vmlinuz
 $(KERNEL_DIR)/vmlinuz:
 	scripts/get-kernel.sh $(KERNEL_DIR)
-$(B)/modules.list: $(KERNEL_DIR)/vmlinuz scripts/modules-list.sh
-	scripts/modules-list.sh $(KERNEL_DIR) > $@
+# The modules (and firmware) packed, chosen by
+#   KERNEL=    the user's kernel: a Debian .deb, a /lib/modules/<version> tree, a
+#              folder holding lib/modules/<version>, or a kernel build folder
+#              (scripts/kernel-stage.sh); default the Debian kernel in build/kernel
+#   NICS=      NIC drivers: default the list in scripts/modules-list.sh, `all`, or names
+#   FIRMWARE=  a folder (e.g. /lib/firmware): the firmware files the modules name
+#   MODULES=   more modules by name
+# INITRAMFS= the output file; its intermediates go beside it (build/ by default).
+# The settings are kept in modules.cfg, rewritten only when they change.
+INITRAMFS ?= $(B)/initram.igz
+IDIR     := $(patsubst %/,%,$(dir $(INITRAMFS)))
+MODKDIR  := $(if $(KERNEL),$(IDIR)/kernel-staged,$(KERNEL_DIR))
+# COMPRESS=xz|zstd|gzip|lz4: what the kernel unpacks fastest for its size
+# (docs/benchmarks.md "Initramfs size and drivers")
+COMPRESS ?= gzip
+COMPRESS_gzip := gzip -9n
+COMPRESS_xz   := xz --check=crc32 -9 -T1
+COMPRESS_zstd := zstd -19 -T1 -q
+COMPRESS_lz4  := lz4 -l -9 -q
+update_if_changed = { cmp -s $@.tmp $@ || mv $@.tmp $@; }; rm -f $@.tmp
+$(IDIR)/modules.cfg: FORCE
+	@mkdir -p $(IDIR)
+	@{ echo 'KERNEL=$(if $(KERNEL),$(abspath $(KERNEL)) '"$$(stat -Lc '%Y %s' '$(KERNEL)')"')'; echo 'NICS=$(NICS)'; \
+	   echo 'FIRMWARE=$(if $(FIRMWARE),$(abspath $(FIRMWARE)) '"$$(stat -Lc %Y '$(FIRMWARE)')"')'; echo 'MODULES=$(MODULES)'; } > $@.tmp && $(update_if_changed)
+$(IDIR)/compress.cfg: FORCE
+	@mkdir -p $(IDIR)
+	@$(if $(COMPRESS_$(COMPRESS)),,echo "COMPRESS=$(COMPRESS): expected xz, zstd, gzip or lz4"; exit 1;) echo '$(COMPRESS_$(COMPRESS))' > $@.tmp && $(update_if_changed)
+$(IDIR)/modules.list: $(IDIR)/modules.cfg scripts/modules-list.sh scripts/kernel-stage.sh $(if $(KERNEL),,$(KERNEL_DIR)/vmlinuz)
+	$(if $(KERNEL),scripts/kernel-stage.sh '$(KERNEL)' $(MODKDIR))
+	NICS='$(NICS)' FIRMWARE='$(FIRMWARE)' MODULES='$(MODULES)' scripts/modules-list.sh $(MODKDIR) $(IDIR)/initramfs-modules > $@.tmp && mv $@.tmp $@
 # binary keymaps for setkmap= (kbd's loadkeys -b over console-data's maps)
 $(B)/kmaps.list: scripts/make-kmaps.sh scripts/keymaps.list
 	scripts/make-kmaps.sh $(B)/kmaps > $@.tmp && mv $@.tmp $@
-initramfs: $(B)/initram.igz
+initramfs: $(INITRAMFS)
 # the CA file is copied only when it differs, so a new CA= rebuilds the image
 $(B)/ca.pem: FORCE
 	@mkdir -p $(B)
@@ -150,9 +178,9 @@ FORCE:
 $(B)/keys.list: FORCE scripts/keys-list.sh
 	@mkdir -p $(B)
 	@scripts/keys-list.sh $(PUBKEY) > $@.tmp && { cmp -s $@.tmp $@ || mv $@.tmp $@; } && rm -f $@.tmp
-$(B)/initram.igz: $(B)/init $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/kmaps.list $(B)/keys.list $(PUBKEY) $(B)/ca.pem
-	BUILD=$(abspath $(B)) $(B)/mkcpio initramfs-list $(B)/modules.list $(B)/kmaps.list $(B)/keys.list | gzip -9n > $@.tmp && mv $@.tmp $@
-	@echo "build/initram.igz: $$(stat -c %s $@) bytes"
+$(INITRAMFS): $(B)/init $(B)/mkcpio initramfs-list $(IDIR)/modules.list $(IDIR)/compress.cfg $(B)/kmaps.list $(B)/keys.list $(PUBKEY) $(B)/ca.pem
+	BUILD=$(abspath $(B)) $(B)/mkcpio initramfs-list $(IDIR)/modules.list $(B)/kmaps.list $(B)/keys.list | $(COMPRESS_$(COMPRESS)) > $@.tmp && mv $@.tmp $@
+	@echo "$@: $$(stat -c %s $@) bytes ($(COMPRESS), kernel $$(cat $(MODKDIR)/version), $$(grep -c '^file .*\.ko ' $(IDIR)/modules.list) modules)"
 testroot: $(B)/testroot.sqfs
 $(B)/testroot.sqfs: tests/qemu/make-testroot.sh tests/qemu/kmapdump.c
 	tests/qemu/make-testroot.sh $@

@@ -1,7 +1,12 @@
 /* Kernel modules: the NIC drivers for the hardware present (device modalias
  * matched against modules.alias), then what stage 3 needs (loop, squashfs,
  * overlay; nbd or NFS for those sources).  Loaded with finit_module, their
- * dependencies first, from modules.dep. */
+ * dependencies first, from modules.dep.  The buses in order: PCI (NICs and
+ * USB host controllers), ACPI (Hyper-V's VMBus), then the devices those
+ * drivers bring: virtio, vmbus, xen, and USB, rescanned while the host
+ * controllers enumerate (bounded).  Then two checks that name a cause the
+ * user can act on: modules built for another kernel than the running one,
+ * and firmware a driver asked for and did not find (read from /dev/kmsg). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,13 +20,44 @@
 #include <unistd.h>
 #include "fetch/progress.h"
 #include "init/boot.h"
+#include "init/modules.h"
+
+struct alias {
+	const char *pattern, *module;
+	size_t literal;		/* the pattern's prefix before its first wildcard */
+};
 
 struct modules {
 	char dir[128];		/* /lib/modules/<release> */
 	char *dep, *alias;	/* file contents, NUL-terminated */
+	struct alias *aliases;	/* parsed from alias (which it points into) */
+	size_t n_aliases;
 	int loaded;
 	char names[512];	/* loaded by name, for the console line */
 };
+
+/* Splits modules.alias ("alias PATTERN MODULE" lines) in place. */
+static void parse_aliases(struct modules *m)
+{
+	size_t cap = 1;
+	for (const char *p = m->alias; *p; p++)
+		cap += *p == '\n';
+	if (!(m->aliases = calloc(cap, sizeof(*m->aliases))))
+		return;
+	for (char *line = m->alias; line && *line && m->n_aliases < cap;) {
+		char *eol = strchr(line, '\n'), *pat, *mod, *save;
+		if (eol)
+			*eol = 0;
+		if ((pat = strtok_r(line, " \t", &save)) && !strcmp(pat, "alias") &&
+		    (pat = strtok_r(NULL, " \t", &save)) && (mod = strtok_r(NULL, " \t", &save))) {
+			struct alias *a = &m->aliases[m->n_aliases++];
+			a->pattern = pat;
+			a->module = mod;
+			a->literal = strcspn(pat, "*?[\\");
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+}
 
 static char *slurp(const char *path)
 {
@@ -71,12 +107,28 @@ static int insert(struct modules *m, const char *path, size_t len, struct errbuf
 	if (len >= sizeof(full) - strlen(m->dir) - 2)
 		return nb_fail(e, -ENAMETOOLONG, "modules.dep: module path longer than %zu bytes", len);
 	snprintf(full, sizeof(full), "%s/%.*s", m->dir, (int)len, path);
+	/* already in (a dependency of an earlier one, or a rescan): the kernel
+	 * would read the whole file before saying EEXIST */
+	char live[128];
+	const char *base = strrchr(full, '/') + 1;
+	size_t n = strcspn(base, ".");
+	if (n < 64) {
+		int k = snprintf(live, sizeof(live), "/sys/module/%.*s/initstate", (int)n, base);
+		for (char *c = live + 12; c < live + k - 10; c++)
+			if (*c == '-')
+				*c = '_';
+		if (access(live, F_OK) == 0)
+			return 0;
+	}
 	int fd = open(full, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nb_fail(e, -errno, "module %s: %s", full, strerror(errno));
 	long rc = syscall(SYS_finit_module, fd, "", 0);
 	int err = errno;
 	close(fd);
+	if (rc < 0 && err == ENOEXEC)
+		return nb_fail(e, -err, "loading module %.*s: %s: built for another kernel than the running one? "
+			       "rebuild with make initramfs KERNEL=<the kernel you boot>", (int)len, path, strerror(err));
 	if (rc < 0 && err != EEXIST)
 		return nb_fail(e, -err, "loading module %.*s: %s", (int)len, path, strerror(err));
 	if (rc == 0)
@@ -112,7 +164,11 @@ static int load_by_name(struct modules *m, const char *name, bool required, stru
 	if (!line)	/* built into the kernel, or not shipped */
 		return required ? nb_fail(e, -ENOENT, "module %s is not in %s/modules.dep", name, m->dir) : 0;
 	int rc = load_line(m, line, e);
-	if (rc == 0 && strlen(m->names) + strlen(name) + 2 < sizeof(m->names)) {
+	char word[80];
+	snprintf(word, sizeof(word), " %s ", name);
+	char have[sizeof(m->names) + 2];
+	snprintf(have, sizeof(have), " %s ", m->names);
+	if (rc == 0 && !strstr(have, word) && strlen(m->names) + strlen(name) + 2 < sizeof(m->names)) {
 		if (m->names[0])
 			strcat(m->names, " ");
 		strcat(m->names, name);
@@ -120,18 +176,30 @@ static int load_by_name(struct modules *m, const char *name, bool required, stru
 	return rc;
 }
 
-/* Loads the drivers whose modules.alias pattern matches a device on bus. */
-static int load_for_bus(struct modules *m, const char *bus, struct errbuf *e)
+/* Loads the drivers whose modules.alias pattern matches a device on bus;
+ * with seen (a rescan), only for devices not in it, which are added.
+ * Returns how many devices were new. */
+static int load_for_bus(struct modules *m, const char *bus, char *seen, size_t seen_len, struct errbuf *e)
 {
 	char path[300], alias[256];
 	DIR *d;
 	struct dirent *ent;
+	int fresh = 0;
 	snprintf(path, sizeof(path), "/sys/bus/%s/devices", bus);
 	if (!(d = opendir(path)))
 		return 0;
 	while ((ent = readdir(d))) {
 		if (ent->d_name[0] == '.')
 			continue;
+		if (seen) {	/* " a b c " */
+			char key[280];
+			snprintf(key, sizeof(key), " %s ", ent->d_name);
+			if (strstr(seen, key))
+				continue;
+			if (strlen(seen) + strlen(key) < seen_len)
+				strcat(seen[0] ? seen : strcpy(seen, " "), key + 1);
+		}
+		fresh++;
 		snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/modalias", bus, ent->d_name);
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -142,20 +210,16 @@ static int load_for_bus(struct modules *m, const char *bus, struct errbuf *e)
 			continue;
 		alias[n] = 0;
 		alias[strcspn(alias, "\n")] = 0;
-		for (char *line = m->alias; line && *line;) {
-			char *eol = strchr(line, '\n'), pattern[256], module[64];
-			if (eol)
-				*eol = 0;
-			if (sscanf(line, "alias %255s %63s", pattern, module) == 2 && !fnmatch(pattern, alias, 0) &&
-			    load_by_name(m, module, true, e) < 0)	/* another NIC may still work */
-				say("modules", "%s (for %s): %s", module, ent->d_name, e->msg);
-			if (eol)
-				*eol = '\n';
-			line = eol ? eol + 1 : NULL;
+		for (size_t i = 0; i < m->n_aliases; i++) {
+			const struct alias *a = &m->aliases[i];
+			if (strncmp(a->pattern, alias, a->literal) || fnmatch(a->pattern, alias, 0))
+				continue;
+			if (load_by_name(m, a->module, true, e) < 0)	/* another NIC may still work */
+				say("modules", "%s (for %s %s): %s", a->module, bus, ent->d_name, e->msg);
 		}
 	}
 	closedir(d);
-	return 0;
+	return fresh;
 }
 
 static int count_ethernet(void)
@@ -172,11 +236,91 @@ static int count_ethernet(void)
 	return n;
 }
 
+/* The module folders under /lib/modules other than the running kernel's,
+ * comma-separated into out: what this initramfs was built for. */
+static void other_kernels(const char *release, char *out, size_t len)
+{
+	DIR *d = opendir("/lib/modules");
+	struct dirent *ent;
+	out[0] = 0;
+	if (!d)
+		return;
+	while ((ent = readdir(d))) {
+		if (ent->d_name[0] == '.' || !strcmp(ent->d_name, release))
+			continue;
+		size_t used = strlen(out), need = strlen(ent->d_name) + (used ? 2 : 0);
+		if (used + need < len)
+			strcat(strcat(out, used ? ", " : ""), ent->d_name);
+	}
+	closedir(d);
+}
+
+/* Firmware: "Direct firmware load for X failed with error -2" in the kernel
+ * log, from the firmware loader on behalf of a driver ("r8169 0000:00:03.0: ").
+ * Reads /dev/kmsg without blocking, from its oldest record, at most 20000
+ * records; prints one line per missing file.  Returns how many. */
+int firmware_report(void)
+{
+	static const char marker[] = "Direct firmware load for ";
+	char rec[2048], done[1024] = " ";
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC), found = 0;
+	if (fd < 0)
+		return 0;
+	for (int i = 0; i < 20000; i++) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)	/* records overwritten under us: go on */
+			continue;
+		if (n <= 0)	/* EAGAIN: the end of the log */
+			break;
+		rec[n] = 0;
+		char *msg = strchr(rec, ';'), *at, *file, *end;
+		if (!msg || !(at = strstr(++msg, marker)))
+			continue;
+		msg[strcspn(msg, "\n")] = 0;
+		file = at + sizeof(marker) - 1;
+		if (!(end = strstr(file, " failed")))
+			continue;
+		*end = 0;
+		char key[300];
+		snprintf(key, sizeof(key), " %s ", file);
+		if (strstr(done, key))
+			continue;
+		if (strlen(done) + strlen(key) < sizeof(done))
+			strcat(done, key + 1);
+		/* the device prefix: "<driver> <device>: " */
+		char driver[64] = "a driver", dev[64] = "";
+		if (at > msg)
+			sscanf(msg, "%63s %63[^:]", driver, dev);
+		say("modules", "firmware: %s%s%s%s asked for %s, which is not in the initramfs: rebuild it with "
+		    "make initramfs FIRMWARE=/lib/firmware (a system with the firmware installed, e.g. Debian's "
+		    "firmware-* packages from non-free-firmware)", driver, dev[0] ? " (" : "", dev, dev[0] ? ")" : "", file);
+		found++;
+	}
+	close(fd);
+	return found;
+}
+
+/* USB: the host controller drivers (loaded by PCI class) enumerate their
+ * ports in the background; a USB NIC shows up 0.3-1.5 s later (behind a
+ * hub or a dock, later still).  Rescanned every 50 ms until no new device
+ * for USB_QUIET_MS, at least USB_MIN_MS after the controllers came up. */
+#define USB_MIN_MS 1500
+#define USB_QUIET_MS 800
+
+static bool has_usb_drivers(const struct modules *m)
+{
+	for (size_t i = 0; i < m->n_aliases; i++)
+		if (!strncmp(m->aliases[i].pattern, "usb:", 4))
+			return true;
+	return false;
+}
+
 int load_modules(struct boot *b)
 {
 	struct modules m = { .dep = NULL };
 	uint64_t t0 = monotonic_ns();
 	int rc;
+	char others[256] = "";
 
 	snprintf(m.dir, sizeof(m.dir), "/lib/modules/%s", b->kernel_release);
 	char path[200];
@@ -184,13 +328,25 @@ int load_modules(struct boot *b)
 	m.dep = slurp(path);
 	snprintf(path, sizeof(path), "%s/modules.alias", m.dir);
 	m.alias = slurp(path);
+	if (m.alias)
+		parse_aliases(&m);
+	bool usb = false;
+	static char usb_seen[4096];
 	if (!m.dep || !m.alias) {
-		/* a kernel with everything built in needs no modules */
-		say("modules", "no %s/modules.dep or modules.alias: assuming built-in drivers", m.dir);
+		other_kernels(b->kernel_release, others, sizeof(others));
+		if (others[0])	/* the modules of another kernel: finit_module would refuse them all */
+			say("modules", "this initramfs was built for kernel %s but the running kernel is %s: "
+			    "rebuild with make initramfs KERNEL=<the kernel you boot> (a .deb, /lib/modules/%s or its build folder)",
+			    others, b->kernel_release, b->kernel_release);
+		else	/* a kernel with everything built in needs no modules */
+			say("modules", "no %s/modules.dep or modules.alias: assuming built-in drivers", m.dir);
 	} else {
-		if ((rc = load_for_bus(&m, "pci", &b->err)) < 0 ||
-		    (rc = load_for_bus(&m, "virtio", &b->err)) < 0)	/* virtio devices appear once virtio_pci is in */
-			goto out;
+		load_for_bus(&m, "pci", NULL, 0, &b->err);	/* NICs, USB host controllers, virtio_pci */
+		load_for_bus(&m, "acpi", NULL, 0, &b->err);	/* Hyper-V's VMBus */
+		load_for_bus(&m, "virtio", NULL, 0, &b->err);	/* appear once virtio_pci is in */
+		load_for_bus(&m, "vmbus", NULL, 0, &b->err);	/* hv_netvsc */
+		load_for_bus(&m, "xen", NULL, 0, &b->err);	/* xen-netfront */
+		usb = has_usb_drivers(&m) && load_for_bus(&m, "usb", usb_seen, sizeof(usb_seen), &b->err) > 0;
 		static const char *const always[] = { "af_packet", "loop", "squashfs", "overlay" };
 		for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
 			if ((rc = load_by_name(&m, always[i], false, &b->err)) < 0)
@@ -200,24 +356,39 @@ int load_modules(struct boot *b)
 		if (b->cfg.source == SOURCE_NFS && (rc = load_by_name(&m, "nfsv3", true, &b->err)) < 0)
 			goto out;
 	}
-	/* drivers register their interfaces asynchronously on some hardware */
-	int wait_ms = 5000;
-	for (int waited = 0; count_ethernet() == 0 && waited < wait_ms; waited += 50) {
+	/* drivers register their interfaces asynchronously on some hardware;
+	 * USB devices keep appearing while the host controllers enumerate */
+	uint64_t t_usb = monotonic_ns(), last_new = t_usb;
+	for (int waited = 0; waited < 5000; waited += 50) {
+		if (usb && load_for_bus(&m, "usb", usb_seen, sizeof(usb_seen), &b->err) > 0)
+			last_new = monotonic_ns();
+		bool settled = !usb || (seconds_since(t_usb) * 1000 >= USB_MIN_MS && seconds_since(last_new) * 1000 >= USB_QUIET_MS);
+		if (settled && count_ethernet() > 0)
+			break;
 		struct timespec ts = { 0, 50 * 1000000L };
 		nanosleep(&ts, NULL);
 	}
 	if (b->cfg.scandelay) {
 		say("modules", "scandelay: waiting %d s for slow devices", b->cfg.scandelay);
 		sleep((unsigned)b->cfg.scandelay);
+		if (usb)
+			load_for_bus(&m, "usb", usb_seen, sizeof(usb_seen), &b->err);
 	}
+	firmware_report();
 	if (count_ethernet() == 0) {
-		rc = nb_fail(&b->err, -ENODEV, "no network interface appeared (drivers loaded: %s); is the NIC's driver in the initramfs?",
-			     m.names[0] ? m.names : "none");
+		if (others[0])
+			rc = nb_fail(&b->err, -ENODEV, "no network interface appeared: the initramfs has the modules of kernel %s, "
+				     "not of the running %s: rebuild with make initramfs KERNEL=<the kernel you boot>",
+				     others, b->kernel_release);
+		else
+			rc = nb_fail(&b->err, -ENODEV, "no network interface appeared (drivers loaded: %s); is the NIC's driver in the initramfs?",
+				     m.names[0] ? m.names : "none");
 		goto out;
 	}
 	say("modules", "%d loaded (%s) in %.2f s", m.loaded, m.names[0] ? m.names : "none", seconds_since(t0));
 	rc = 0;
 out:
+	free(m.aliases);
 	free(m.dep);
 	free(m.alias);
 	return rc;

@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "init/boot.h"
+#include "init/modules.h"
 
 static void run_wait(char *const argv[], bool as_console_session)
 {
@@ -58,6 +60,10 @@ bool run_shell(const char *banner)
 void rescue(struct boot *b, const char *stage)
 {
 	fprintf(stderr, "\nnetboot: FAILED at %s: %s\n", stage, b->err.msg[0] ? b->err.msg : "unknown error");
+	/* a driver that asks for its firmware when the interface goes up (r8169,
+	 * tg3, bnx2x) leaves no NIC or no link: name the file it did not find */
+	if (strcmp(stage, "modules"))
+		firmware_report();
 	while (run_shell("netboot: rescue shell (busybox). The boot stopped; the cause is above.")) {
 		struct timespec ts = { 1, 0 };
 		nanosleep(&ts, NULL);	/* do not spin if the shell dies at once */
