@@ -100,6 +100,7 @@ $(B)/tests/%: tests/unit/%.c $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS)) tests/uni
 	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -o $@ $< $(patsubst %.c,$(B)/san/%.o,$(HOST_SRCS)) $(SODIUM_LIBS) $(TLS_LIBS)
 # tests of init/ modules include the .c (init/ is linked only into /init)
 $(B)/tests/timeline_test: init/timeline.c
+$(B)/tests/firmware_test: init/modules.c init/modules.h
 # libFuzzer: the library compiled once with coverage, each *_fuzz.c linked against it
 FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined
 $(B)/fuzzobj/%.o: %.c $(HDRS)

@@ -257,13 +257,15 @@ static void other_kernels(const char *release, char *out, size_t len)
 
 /* Firmware: "Direct firmware load for X failed with error -2" in the kernel
  * log, from the firmware loader on behalf of a driver ("r8169 0000:00:03.0: ").
- * Reads /dev/kmsg without blocking, from its oldest record, at most 20000
- * records; prints one line per missing file.  Returns how many. */
-int firmware_report(void)
+ * A /dev/kmsg read returns one record ("6,812,2313813,-;text\n" and
+ * " KEY=value" continuation lines); every line of what is read is looked at,
+ * so a plain file of such lines reads the same.  Without blocking, at most
+ * 20000 reads; one console line per missing file.  Returns how many. */
+int firmware_report_from(const char *path)
 {
 	static const char marker[] = "Direct firmware load for ";
-	char rec[2048], done[1024] = " ";
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC), found = 0;
+	char rec[4096], done[1024] = " ";
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), found = 0;
 	if (fd < 0)
 		return 0;
 	for (int i = 0; i < 20000; i++) {
@@ -273,31 +275,48 @@ int firmware_report(void)
 		if (n <= 0)	/* EAGAIN: the end of the log */
 			break;
 		rec[n] = 0;
-		char *msg = strchr(rec, ';'), *at, *file, *end;
-		if (!msg || !(at = strstr(++msg, marker)))
-			continue;
-		msg[strcspn(msg, "\n")] = 0;
-		file = at + sizeof(marker) - 1;
-		if (!(end = strstr(file, " failed")))
-			continue;
-		*end = 0;
-		char key[300];
-		snprintf(key, sizeof(key), " %s ", file);
-		if (strstr(done, key))
-			continue;
-		if (strlen(done) + strlen(key) < sizeof(done))
-			strcat(done, key + 1);
-		/* the device prefix: "<driver> <device>: " */
-		char driver[64] = "a driver", dev[64] = "";
-		if (at > msg)
-			sscanf(msg, "%63s %63[^:]", driver, dev);
-		say("modules", "firmware: %s%s%s%s asked for %s, which is not in the initramfs: rebuild it with "
-		    "make initramfs FIRMWARE=/lib/firmware (a system with the firmware installed, e.g. Debian's "
-		    "firmware-* packages from non-free-firmware)", driver, dev[0] ? " (" : "", dev, dev[0] ? ")" : "", file);
-		found++;
+		for (char *line = rec, *next; line; line = next) {
+			if ((next = strchr(line, '\n')))
+				*next++ = 0;
+			char *msg = strchr(line, ';'), *at, *file, *end;
+			if (!msg || !(at = strstr(++msg, marker)))
+				continue;
+			file = at + sizeof(marker) - 1;
+			if (!(end = strstr(file, " failed")))
+				continue;
+			*end = 0;
+			char key[300];
+			snprintf(key, sizeof(key), " %s ", file);
+			if (strstr(done, key))
+				continue;
+			if (strlen(done) + strlen(key) < sizeof(done))
+				strcat(done, key + 1);
+			/* the device prefix: "<driver> <device>: " */
+			char driver[64] = "a driver", dev[64] = "";
+			char prefix[160];
+			snprintf(prefix, sizeof(prefix), "%.*s", (int)(at - msg), msg);
+			if (sscanf(prefix, "%63s %63s", driver, dev) == 2) {
+				size_t dl = strlen(dev);	/* "0000:00:03.0:" */
+				if (dl && dev[dl - 1] == ':')
+					dev[dl - 1] = 0;
+			} else {	/* "name: " alone: no device */
+				driver[strcspn(driver, ":")] = 0;
+				if (!driver[0])
+					strcpy(driver, "a driver");
+			}
+			say("modules", "firmware: %s%s%s%s asked for %s, which is not in the initramfs: rebuild it with "
+			    "make initramfs FIRMWARE=/lib/firmware (on a system with the firmware installed, e.g. Debian's "
+			    "firmware-* packages from non-free-firmware)", driver, dev[0] ? " (" : "", dev, dev[0] ? ")" : "", file);
+			found++;
+		}
 	}
 	close(fd);
 	return found;
+}
+
+int firmware_report(void)
+{
+	return firmware_report_from("/dev/kmsg");
 }
 
 /* USB: the host controller drivers (loaded by PCI class) enumerate their
