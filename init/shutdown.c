@@ -25,6 +25,7 @@
 #include "netboot/clock.h"
 
 #define SHUTDOWN_DIR "/run/initramfs"
+#define SHUTDOWN_RELEASE_WAIT_MS 5000	/* bounded: a device still held is named, the power-off goes on */
 
 int shutdown_prepare(struct boot *b)
 {
@@ -135,15 +136,17 @@ int shutdown_main(int argc, char **argv)
 	mount_api();
 	/* the loop devices autoclear once their squashfs is unmounted; NBD is
 	 * disconnected only once nothing reads it */
-	int busy = teardown_mounts(stdout);
-	busy += teardown_loops(stdout);
+	struct teardown_stats st;
+	int busy = teardown_mounts(&st, stdout);
+	busy += teardown_devices(SHUTDOWN_RELEASE_WAIT_MS, stdout);
 	busy += detach_nbd();
 	sync();
 	if (busy)
-		say("shutdown", "%d mount%s or device%s still busy (detached, read-only); %s", busy, busy == 1 ? "" : "s",
-		    busy == 1 ? "" : "s", verbs[v].doing);
+		say("shutdown", "%d mount%s or device%s could not be released (named above); %s", busy,
+		    busy == 1 ? "" : "s", busy == 1 ? "" : "s", verbs[v].doing);
 	else
-		say("shutdown", "root, image and devices released in %.2f s; %s", seconds_since(t0), verbs[v].doing);
+		say("shutdown", "root, image and devices released in %.2f s (%d unmounted, %d released with the root); %s",
+		    seconds_since(t0), st.unmounted, st.detached, verbs[v].doing);
 	reboot(verbs[v].cmd);
 	say("shutdown", "reboot(%s): %s", verbs[v].verb, strerror(errno));
 	for (;;)	/* PID 1 never exits */

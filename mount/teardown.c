@@ -8,10 +8,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_MOUNTS 256
-#define PASSES 4
+#define PASSES 8
 
 struct mnt {
 	char path[256];
@@ -83,38 +84,88 @@ static bool network_fs(const char *type)
 	return !strncmp(type, "nfs", 3) || !strcmp(type, "cifs") || !strcmp(type, "smb3");
 }
 
-int teardown_mounts(FILE *log)
+int teardown_mounts(struct teardown_stats *stats, FILE *log)
 {
 	static struct mnt m[MAX_MOUNTS];
-	int n = list_mounts(m, MAX_MOUNTS), left = 0;
+	int n = list_mounts(m, MAX_MOUNTS), left = 0, done = 0, detached = 0;
 	if (n < 0) {
 		fprintf(log, "netboot: shutdown: /proc/self/mountinfo: %s\n", strerror(-n));
 		return 1;
 	}
-	for (int pass = 0; pass < PASSES; pass++) {
+	for (int pass = 0; pass < PASSES && done < n; pass++) {
 		bool progress = false;
 		for (int i = n - 1; i >= 0; i--) {
 			if (m[i].done)
 				continue;
 			int flags = network_fs(m[i].type) ? MNT_FORCE : 0;
 			if (umount2(m[i].path, flags) == 0 || errno == EINVAL || errno == ENOENT)
-				m[i].done = progress = true;
+				m[i].done = progress = true, done++;
 			else
 				m[i].err = errno;
 		}
-		if (!progress)
+		/* a squashfs gone frees its loop device, which still holds the
+		 * image file open in the tmpfs below: let go of it now */
+		teardown_loops(NULL);
+		if (!progress)	/* the rest waits on the root: detached below */
 			break;
 	}
+	/* Still busy is expected: overlayfs holds private clones of its layers,
+	 * so the root keeps the squashfs, its loop device, the image's tmpfs and
+	 * (NFS) the folder below it alive while they sit under it in the tree.
+	 * Detaching the tree lets the kernel release them in order once nothing
+	 * uses them: teardown_devices() waits for that. */
 	for (int i = n - 1; i >= 0; i--) {
 		if (m[i].done)
 			continue;
-		/* still busy: read-only so nothing is lost, then out of the tree */
 		mount(NULL, m[i].path, NULL, MS_REMOUNT | MS_RDONLY, NULL);
-		if (umount2(m[i].path, MNT_DETACH) < 0) {
-			fprintf(log, "netboot: shutdown: cannot unmount %s (%s): %s\n", m[i].path, m[i].type, strerror(m[i].err));
-			left++;
+		if (umount2(m[i].path, MNT_DETACH) == 0 || errno == EINVAL || errno == ENOENT) {
+			detached++;
+			continue;
 		}
+		fprintf(log, "netboot: shutdown: cannot unmount %s (%s): %s\n", m[i].path, m[i].type, strerror(m[i].err));
+		left++;
 	}
+	if (stats)
+		*stats = (struct teardown_stats){ .unmounted = done, .detached = detached };
+	return left;
+}
+
+/* Is the block device still claimed (mounted, or held by another device)? */
+static bool claimed(const char *dev)
+{
+	int fd = open(dev, O_RDONLY | O_EXCL | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && errno == EBUSY;
+}
+
+int teardown_devices(int timeout_ms, FILE *log)
+{
+	char dev[64];
+	int left = 0;
+	for (int waited = 0;; waited += 50) {
+		left = teardown_loops(NULL);
+		DIR *d = opendir("/sys/block");
+		struct dirent *de;
+		dev[0] = '\0';
+		while (d && (de = readdir(d))) {
+			char pid[300];
+			snprintf(pid, sizeof(pid), "/sys/block/%s/pid", de->d_name);
+			if (strncmp(de->d_name, "nbd", 3) || access(pid, F_OK) < 0)
+				continue;
+			snprintf(dev, sizeof(dev), "/dev/%.32s", de->d_name);
+			if (claimed(dev))
+				left++;
+		}
+		if (d)
+			closedir(d);
+		if (!left || waited >= timeout_ms)
+			break;
+		struct timespec ts = { 0, 50 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (left)
+		left = teardown_loops(log);
 	return left;
 }
 
@@ -135,8 +186,9 @@ int teardown_loops(FILE *log)
 		snprintf(path, sizeof(path), "/dev/%s", de->d_name);
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || ioctl(fd, LOOP_CLR_FD, 0) < 0) {
-			if (errno != ENXIO) {
-				fprintf(log, "netboot: shutdown: cannot detach %s: %s\n", path, strerror(errno));
+			if (errno != ENXIO) {	/* ENXIO: freed meanwhile */
+				if (log)
+					fprintf(log, "netboot: shutdown: cannot detach %s: %s\n", path, strerror(errno));
 				left++;
 			}
 		}
