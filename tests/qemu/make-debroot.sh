@@ -5,8 +5,9 @@
 #   networkd  systemd-networkd enabled, /etc/systemd/network/80-wired.network
 #             (Type=ether, DHCP=yes); no systemd-resolved
 #   nm        NetworkManager enabled (networkd not)
-#   ifupdown  ifupdown + isc-dhcp-client; allow-hotplug + dhcp for ens3,
-#             enp0s3 and eth0 (QEMU's i440fx: the first NIC is 00:03.0, ens3)
+#   ifupdown  ifupdown + isc-dhcp-client; allow-hotplug + dhcp for ens2, ens3,
+#             enp0s2, enp0s3 and eth0 (QEMU's i440fx: the first NIC is 00:02.0 with
+#             -nodefaults, as the tests boot, else 00:03.0)
 #   none      no network manager at all
 #
 # Every variant: hostname netboot-VARIANT, root locked, serial getty masked,
@@ -104,7 +105,7 @@ ifupdown)
 	mkdir -p "$stage/etc/network"
 	{
 		printf 'source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n'
-		for nic in ens3 enp0s3 eth0; do printf '\nallow-hotplug %s\niface %s inet dhcp\n' "$nic" "$nic"; done
+		for nic in ens2 ens3 enp0s2 enp0s3 eth0; do printf '\nallow-hotplug %s\niface %s inet dhcp\n' "$nic" "$nic"; done
 	} > "$stage/etc/network/interfaces"
 	;;
 esac
@@ -178,6 +179,8 @@ ifupdown)
 	v "networking=$(systemctl is-active networking)"
 	for l in $links; do v "ifup@$l=$(systemctl is-active "ifup@$l")"; done
 	for f in /run/network/ifstate.*; do [ -f "$f" ] && v "ifstate-${f##*.}=$(cat "$f")"; done
+	v "dhclient=$(pgrep -c dhclient)"
+	journalctl -b --no-pager -t dhclient 2>&1 | grep -E 'DHCP|bound' | tail -n 5 | each dhclient-log
 	;;
 esac
 journalctl -b --no-pager -p warning 2>&1 | tail -n 40 | sed 's|^|VERDICT-LOG: |'
