@@ -76,11 +76,23 @@ sleep 1	# registration with rpcbind
 # --- the verdict of one boot ---
 # real_boot LABEL APPEND EXTRA_REGEX...: boots, then judges the serial log
 # by the common rules and by each EXTRA_REGEX (a line that must be there).
+# IFNAME: the name the NIC must have (ens2; eth0 under net.ifnames=0).
+# KILL_AT_SHUTDOWN=PID: that server is stopped when systemd-shutdown hands
+# over to /run/initramfs/shutdown, which must then release the root and its
+# device with the server gone, within its bound.  (Before that point systemd
+# itself still reads the root while it stops its units: with an NBD root's
+# server gone, that waits on the server as any read does; docs/handover.md.)
+IFNAME=ens2
+KILL_AT_SHUTDOWN=
 real_boot() {
-	local label=$1 append=$2 log why="" re state failed
+	local label=$1 append=$2 log why="" re state failed watcher=
 	shift 2
 	log=$TMP/$(printf '%s' "$label" | tr -c 'A-Za-z0-9' _).log
 	qemu_boot "$log" direct virtio-net-pci "$append" 1024
+	if [ -n "$KILL_AT_SHUTDOWN" ]; then
+		( while ! grep -qa 'Returning to initrd' "$log"; do sleep 0.05; done; kill "$KILL_AT_SHUTDOWN" ) &
+		watcher=$!
+	fi
 	qemu_wait "$log" 'reboot: Power down|FAILED at|Kernel panic' > "$log.tail"
 	# judge the text without systemd's colours
 	sed 's/\x1b\[[0-9;]*m//g; s/\r$//' "$log" > "$log.txt"
@@ -88,8 +100,9 @@ real_boot() {
 	failed=$(grep -a '^VERDICT: failed-unit=' "$log.txt" | cut -d= -f2- | tr '\n' ' ')
 	[ "$state" = running ] || why+=" state '$state' (expected running);"
 	grep -qa '^VERDICT: failed=0$' "$log.txt" || why+=" failed units: $failed;"
-	grep -qaE "^VERDICT: addr=2: ens2 +inet $ADDR/24 " "$log.txt" || why+=" the agent's address $ADDR/24 is not on ens2;"
-	[ "$(grep -ac '^VERDICT: addr=2: ' "$log.txt")" -le 1 ] || why+=" a second IPv4 address on ens2;"
+	[ -n "$watcher" ] && { kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null; }
+	grep -qaE "^VERDICT: addr=2: $IFNAME +inet $ADDR/24 " "$log.txt" || why+=" the agent's address $ADDR/24 is not on $IFNAME;"
+	[ "$(grep -ac '^VERDICT: addr=2: ' "$log.txt")" -le 1 ] || why+=" a second IPv4 address on $IFNAME;"
 	grep -qa '^VERDICT: readback=ok$' "$log.txt" || why+=" $(grep -a '^VERDICT: readback=' "$log.txt" || echo 'no readback');"
 	grep -qa '^VERDICT: done$' "$log.txt" || why+=" the verdict unit did not finish;"
 	grep -v '^VERDICT-LOG' "$log.txt" | grep -qa '\[FAILED\]' && why+=" a [FAILED] line: $(grep -a '\[FAILED\]' "$log.txt" | head -2 | tr '\n' ' ');"
@@ -109,8 +122,11 @@ real_boot() {
 }
 
 H=http://10.0.2.2:$HTTP_PORT
-NETWORKD=('^VERDICT: networkctl= +2 ens2 +ether +routable +configured' '^VERDICT: wait-online=0$'
-	  '^VERDICT: networkctl-ens2= +Link File: /run/systemd/network/10-netboot-ens2.link')
+networkd_ok() {
+	NETWORKD=("^VERDICT: networkctl= +2 $IFNAME +ether +routable +configured" '^VERDICT: wait-online=0$'
+		  "^VERDICT: networkctl-$IFNAME= +Link File: /run/systemd/network/10-netboot-$IFNAME.link")
+}
+networkd_ok
 NM=('^VERDICT: nmcli=ens2:ethernet:connected:netboot-ens2$' '^VERDICT: nm-online=0$')
 IFUPDOWN=('^VERDICT: ifup@ens2=active$' '^VERDICT: ifstate-ens2=ens2$' '^VERDICT: dhclient=[1-9]')
 
@@ -120,10 +136,14 @@ real_boot "Debian NetworkManager root over HTTP: running, NM manages ens2 (not e
 	"netboot=$H/nm/sysrcd.dat" "${NM[@]}"
 real_boot "Debian ifupdown root over HTTP: running, ifup@ens2 and dhclient keep the agent's address, clean power-off" \
 	"netboot=$H/ifupdown/sysrcd.dat" "${IFUPDOWN[@]}"
-real_boot "Debian systemd-networkd root over NBD: networkd takes the NIC over under the NBD root, NBD released at power-off" \
+KILL_AT_SHUTDOWN=$(cat "$TMP/nbd.pid")
+real_boot "Debian systemd-networkd root over NBD: networkd takes the NIC over under the NBD root; nbd-server stopped at the hand-over to /run/initramfs/shutdown, NBD still released" \
 	"netboot=nbd://10.0.2.2:$nbdport/networkd" "${NETWORKD[@]}" '^netboot: mount: /dev/nbd0 on /newroot' \
 	'^VERDICT: root=overlay '
+KILL_AT_SHUTDOWN=
 real_boot "Debian NetworkManager root over NFSv3: NM takes the NIC over under the NFS root, NFS released at power-off" \
 	"netboot=nfs://10.0.2.2:$img/nm" "${NM[@]}" 'sysrcd.dat on NFS, md5 verified'
-real_boot "SystemRescue's archiso layout (archisobasedir= archiso_http_srv=, airootfs.sfs + .sha512) with a Debian networkd root" \
-	"archisobasedir=sysresccd archiso_http_srv=$H/archiso/" "${NETWORKD[@]}" '^netboot: stage3: airootfs.sfs: .*sha512'
+IFNAME=eth0
+networkd_ok
+real_boot "SystemRescue's archiso layout (archisobasedir= archiso_http_srv=, airootfs.sfs + .sha512), Debian networkd root, net.ifnames=0 keeps eth0 and udev agrees" \
+	"archisobasedir=sysresccd archiso_http_srv=$H/archiso/ net.ifnames=0" "${NETWORKD[@]}" '^netboot: stage3: airootfs.sfs: .*sha512'
