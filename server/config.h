@@ -1,7 +1,8 @@
 /* The settings of `netboot serve`: SystemRescueCd's /etc/conf.d/pxebootsrv
- * read unchanged (shell-style assignments, quotes, $VAR and ${VAR}, comments),
- * then the command-line flags on top.  The parser is a pure function over
- * (buffer, length), fuzzed by pxebootsrv_fuzz.c. */
+ * read unchanged (pxebootsrv.h), then the command-line flags on top.  The
+ * calls go one way: config.c (defaults, flags, checks, --print-config)
+ * reads a file with pxebootsrv.c, and both parse mirror maps with
+ * mirror_map.c; neither of those calls back up here. */
 #ifndef SERVER_CONFIG_H
 #define SERVER_CONFIG_H
 #include <limits.h>
@@ -9,18 +10,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "netboot/errbuf.h"
+#include "server/mirror_map.h"
 
 #define SERVE_MAX_DNS 3
 #define SERVE_MAX_MIRROR_MAPS 16	/* PXEBOOTSRV_MIRRORS_1.._16 */
-#define SERVE_MAX_MIRRORS 4		/* URLs per subnet: what netboot= takes (CMDLINE_MAX_URLS) */
-
-/* Clients in net/prefix get a menu whose netboot= lists these URLs (the
- * caches near them), tried in order. */
-struct mirror_map {
-	uint32_t net;			/* network byte order, host bits zero */
-	uint8_t prefix;			/* 0..32 */
-	char urls[512];			/* "http://a/sysrcd.dat,http://b/sysrcd.dat"; "" = slot unused */
-};
 
 enum stage3_kind { STAGE3_HTTP, STAGE3_TFTP, STAGE3_NBD, STAGE3_NFS };
 
@@ -63,26 +56,12 @@ struct serve_config {
 	struct mirror_map mirrors[SERVE_MAX_MIRROR_MAPS];
 };
 
-/* Parses "CIDR URL[,URL...]" (URLs separated by commas or blanks; http://,
- * at most SERVE_MAX_MIRRORS) into m.  NULL, or what was expected. */
-const char *mirror_map_parse(const char *s, size_t n, struct mirror_map *m);
-/* The most specific map holding all of net/prefix (a client address is
- * net/32), or NULL. */
-const struct mirror_map *mirror_map_find(const struct serve_config *c, uint32_t net, int prefix);
-
 /* Defaults: proxy-DHCP (never hands out addresses unless told to), TFTP and
  * HTTP on, NBD and NFS off, stage 3 over HTTP, standard ports. */
 void serve_config_defaults(struct serve_config *c);
 
 /* Warnings (unknown keys) go here: one line each. */
 typedef void (*config_warn_fn)(void *ctx, const char *msg);
-
-/* Reads a pxebootsrv file from (buf, len) into c (on top of what c holds).
- * An unknown PXEBOOTSRV_ key is a warning naming it; a malformed value is
- * -EINVAL with e saying "<name> line N: KEY=<value>: expected ...".  name
- * labels the input in messages (the file's path). */
-int serve_config_parse(const char *buf, size_t len, const char *name, struct serve_config *c,
-		       config_warn_fn warn, void *warn_ctx, struct errbuf *e);
 
 /* Reads argv's flags (after "serve") on top of c, loading --config FILE
  * first wherever it appears.  Sets *print_only for --print-config.

@@ -341,7 +341,7 @@ static int map_of_path(const struct boot_files *f, const char *path)
 	int prefix;
 	if (!f->cfg || strncmp(path, "pxelinux.cfg/", 13) || boot_files_hexip(path + 13, &net, &prefix) < 0)
 		return -1;
-	const struct mirror_map *m = mirror_map_find(f->cfg, net, prefix);
+	const struct mirror_map *m = mirror_map_find(f->cfg->mirrors, SERVE_MAX_MIRROR_MAPS, net, prefix);
 	int i = m ? (int)(m - f->cfg->mirrors) : -1;
 	return i >= 0 && f->map_fd[i] >= 0 ? i : -1;
 }

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "netboot/ipv4.h"
-#include "server/config.h"
+#include "server/mirror_map.h"
+#include "server/pxebootsrv.h"
 
 #define MAX_LINE 4096		/* bytes in one line */
 #define MAX_VALUE 4096		/* bytes in one value after expansion */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include "netboot/ipv4.h"
-#include "server/config.h"
+#include "server/pxebootsrv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include "netboot/ipv4.h"
-#include "server/config.h"
+#include "server/pxebootsrv.h"
 #include "check.h"
 
 static struct serve_config cfg;	/* ~9 KiB: static, not on the stack */

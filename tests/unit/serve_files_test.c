@@ -263,9 +263,12 @@ static void test_mirror_maps(void)
 	char *bad[] = { "--mirrors", "198.51.100.0/24", "nfs://x:/y" };
 	CHECK("--mirrors bad URL named", serve_config_from_args(3, bad, &c, &print, NULL, NULL, &e) == -EINVAL &&
 	      strstr(e.msg, "--mirrors 198.51.100.0/24"));
-	CHECK("most specific map wins", mirror_map_find(&c, htonl(0xc6336407), 32) == &c.mirrors[0] &&
-	      mirror_map_find(&c, htonl(0xc6330107), 32) == &c.mirrors[1] && !mirror_map_find(&c, htonl(0xc0000207), 32));
-	CHECK("a prefix wider than every map: none", !mirror_map_find(&c, htonl(0xc6000000), 8));
+	const struct mirror_map *maps = c.mirrors;
+	size_t nmaps = SERVE_MAX_MIRROR_MAPS;
+	CHECK("most specific map wins", mirror_map_find(maps, nmaps, htonl(0xc6336407), 32) == &c.mirrors[0] &&
+	      mirror_map_find(maps, nmaps, htonl(0xc6330107), 32) == &c.mirrors[1] &&
+	      !mirror_map_find(maps, nmaps, htonl(0xc0000207), 32));
+	CHECK("a prefix wider than every map: none", !mirror_map_find(maps, nmaps, htonl(0xc6000000), 8));
 
 	struct boot_files f;
 	CHECK("prepare with maps", boot_files_prepare(&f, &c, &e) == 0);
