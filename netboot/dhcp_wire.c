@@ -51,6 +51,14 @@ int dhcp_opt_add(struct dhcp_msg *m, uint8_t code, const void *data, size_t len)
 	return 0;
 }
 
+int dhcp_opt_add_u32(struct dhcp_msg *m, uint8_t code, uint32_t v)
+{
+	uint8_t b[4];
+
+	put32(b, v);
+	return dhcp_opt_add(m, code, b, sizeof(b));
+}
+
 int dhcp_encode(const struct dhcp_msg *m, uint8_t *buf, size_t cap, struct errbuf *e)
 {
 	size_t len = DHCP_MIN_LEN + m->opts_len + 1;

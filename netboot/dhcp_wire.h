@@ -90,6 +90,9 @@ void dhcp_msg_init(struct dhcp_msg *m, uint8_t op, uint8_t type, uint32_t xid,
 /* Appends one option (len <= 255), keeping a byte for END: -EMSGSIZE when
  * it does not fit. */
 int dhcp_opt_add(struct dhcp_msg *m, uint8_t code, const void *data, size_t len);
+/* Appends a 4-byte number given in host order, sent big-endian (lease
+ * time, T1, T2): the writer of what dhcp_opt_u32 reads.  0 or -EMSGSIZE. */
+int dhcp_opt_add_u32(struct dhcp_msg *m, uint8_t code, uint32_t v);
 
 /* Writes m into buf: fixed part, cookie, options, END, zero padding to
  * DHCP_PAD_TO.  Returns the length, or -EMSGSIZE. */

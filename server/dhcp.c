@@ -129,12 +129,6 @@ static int add_addr(struct dhcp_msg *r, uint8_t code, uint32_t a)
 	return dhcp_opt_add(r, code, &a, 4);
 }
 
-static int add_u32(struct dhcp_msg *r, uint8_t code, uint32_t v)
-{
-	uint32_t n = htonl(v);
-	return dhcp_opt_add(r, code, &n, 4);
-}
-
 static void add_address_opts(const struct dhcp_service *d, struct dhcp_msg *r, bool lease)
 {
 	const struct serve_config *c = &d->s->cfg;
@@ -146,9 +140,9 @@ static void add_address_opts(const struct dhcp_service *d, struct dhcp_msg *r, b
 	if (c->ndns > 0)
 		dhcp_opt_add(r, DHCP_OPT_DNS, c->dns, (size_t)c->ndns * 4);
 	if (lease) {
-		add_u32(r, DHCP_OPT_LEASE_TIME, c->lease_secs);
-		add_u32(r, DHCP_OPT_T1, c->lease_secs / 2);
-		add_u32(r, DHCP_OPT_T2, (uint32_t)((uint64_t)c->lease_secs * 7 / 8));
+		dhcp_opt_add_u32(r, DHCP_OPT_LEASE_TIME, c->lease_secs);
+		dhcp_opt_add_u32(r, DHCP_OPT_T1, c->lease_secs / 2);
+		dhcp_opt_add_u32(r, DHCP_OPT_T2, (uint32_t)((uint64_t)c->lease_secs * 7 / 8));
 	}
 }
 

@@ -75,6 +75,33 @@ static void round_trip(void)
 	CHECK("full message parses", dhcp_parse(buf, DHCP_MIN_LEN + m.opts_len + 1, &p, &e) == 0);
 }
 
+/* The u32 writer beside its reader: host order in, big-endian on the wire,
+ * read back by dhcp_opt_u32; refused, unchanged, when it does not fit. */
+static void add_u32(void)
+{
+	struct dhcp_msg m, p;
+	uint8_t buf[DHCP_MSG_MAX], pad[255] = { 0 };
+	struct errbuf e;
+	uint32_t v;
+
+	dhcp_msg_init(&m, DHCP_BOOTREPLY, DHCPACK, 1, MAC);
+	size_t at = m.opts_len;
+	CHECK("add_u32 T1", dhcp_opt_add_u32(&m, DHCP_OPT_T1, 0x01020304) == 0);
+	CHECK("add_u32 writes code, length, big-endian value",
+	      m.opts_len == at + 6 && m.opts[at] == DHCP_OPT_T1 && m.opts[at + 1] == 4 && m.opts[at + 2] == 1 &&
+	      m.opts[at + 3] == 2 && m.opts[at + 4] == 3 && m.opts[at + 5] == 4);
+	int len = dhcp_encode(&m, buf, sizeof(buf), &e);
+	CHECK("add_u32 round trip", len > 0 && dhcp_parse(buf, (size_t)len, &p, &e) == 0 &&
+	      dhcp_opt_u32(&p, DHCP_OPT_T1, &v) == 0 && v == 0x01020304);
+	while (dhcp_opt_add(&m, 43, pad, 255) == 0)
+		;
+	size_t room = sizeof(m.opts) - m.opts_len - 1;	/* a byte stays for END */
+	if (room >= 2)
+		dhcp_opt_add(&m, 43, pad, room - 2);
+	at = m.opts_len;
+	CHECK("add_u32 into a full message refused", dhcp_opt_add_u32(&m, DHCP_OPT_T2, 7) == -EMSGSIZE && m.opts_len == at);
+}
+
 static void offer_vector(void)
 {
 	static const uint8_t opts[] = {
@@ -403,6 +430,7 @@ int main(void)
 {
 	server_side();
 	round_trip();
+	add_u32();
 	offer_vector();
 	overload_vectors();
 	long_options();
