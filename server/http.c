@@ -36,10 +36,8 @@
 enum conn_state { C_HEAD, C_SEND, C_DRAIN };
 
 struct http_conn {
-	struct loop_handler h;
+	struct tcp_conn tc;		/* first: the socket, the peer, the service's list */
 	struct http_service *svc;
-	struct http_conn *prev, *next;
-	uint32_t ip;			/* network order */
 	enum conn_state state;
 	char in[HTTP_MAX_HEAD];
 	size_t inlen;
@@ -67,24 +65,20 @@ struct http_conn {
 
 struct http_service {
 	struct server *s;
-	struct tcp_listener listener;
-	struct loop_timer timer;
-	struct http_conn *conns;
-	int nconns;
-	long long next_sweep_ms;
+	struct tcp_service tcp;		/* the listener, the connections, the sweep */
 	long head_timeout_ms, idle_timeout_ms, send_timeout_ms;
 	struct log_budget noise;	/* the rate limit of noise_log */
 };
 
 static void conn_events(struct http_conn *c, uint32_t ev)
 {
-	loop_mod(&c->svc->s->loop, &c->h, ev);
+	loop_mod(&c->svc->s->loop, &c->tc.h, ev);
 }
 
 /* The client a served file moves forward (created when DHCP did not see it). */
 static struct client *conn_client(struct http_conn *c)
 {
-	return clients_by_ip(&c->svc->s->clients, c->ip);
+	return clients_by_ip(&c->svc->s->clients, c->tc.ip);
 }
 
 static void conn_log(struct http_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -92,7 +86,7 @@ static void conn_log(struct http_conn *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	srv_vlog(c->svc->s, srv_mac_of(c->svc->s, c->ip), c->ip, "http", fmt, ap);
+	srv_vlog(c->svc->s, srv_mac_of(c->svc->s, c->tc.ip), c->tc.ip, "http", fmt, ap);
 	va_end(ap);
 }
 
@@ -129,20 +123,15 @@ static void response_reset(struct http_conn *c)
 	c->range[0] = '\0';
 }
 
+static struct http_conn *http_of(struct tcp_conn *tc)
+{
+	return (struct http_conn *)(void *)tc;	/* tc is its first member */
+}
+
 static void conn_free(struct http_conn *c)
 {
-	struct http_service *svc = c->svc;
-	loop_del(&svc->s->loop, &c->h);
-	close(c->h.fd);
 	response_reset(c);
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		svc->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	svc->nconns--;
-	free(c);
+	tcp_conn_free(&c->tc);
 }
 
 /* "268435456 bytes in 1.20 s (223 MB/s)" */
@@ -380,7 +369,7 @@ static int send_some(struct http_conn *c)
 {
 	bool more_body = c->mem_off < c->mem_len || c->file_off < c->file_end;
 	while (c->head_off < c->head_len) {
-		ssize_t w = send(c->h.fd, c->head + c->head_off, c->head_len - c->head_off,
+		ssize_t w = send(c->tc.h.fd, c->head + c->head_off, c->head_len - c->head_off,
 				 MSG_NOSIGNAL | (more_body ? MSG_MORE : 0));
 		if (w < 0)
 			return errno == EINTR ? 0 : -errno;
@@ -388,7 +377,7 @@ static int send_some(struct http_conn *c)
 		c->progress_ms = monotonic_ms();
 	}
 	while (c->mem_off < c->mem_len) {
-		ssize_t w = send(c->h.fd, c->mem + c->mem_off, c->mem_len - c->mem_off, MSG_NOSIGNAL);
+		ssize_t w = send(c->tc.h.fd, c->mem + c->mem_off, c->mem_len - c->mem_off, MSG_NOSIGNAL);
 		if (w < 0)
 			return errno == EINTR ? 0 : -errno;
 		c->mem_off += (size_t)w;
@@ -398,7 +387,7 @@ static int send_some(struct http_conn *c)
 		uint64_t left = c->file_end - c->file_off;
 		size_t want = left < HTTP_SENDFILE_CHUNK ? (size_t)left : HTTP_SENDFILE_CHUNK;
 		off_t off = (off_t)c->file_off;
-		ssize_t w = sendfile(c->h.fd, c->file_fd, &off, want);
+		ssize_t w = sendfile(c->tc.h.fd, c->file_fd, &off, want);
 		if (w < 0)
 			return errno == EINTR ? 0 : -errno;
 		if (w == 0)	/* the file shrank under us: the length we promised cannot be kept */
@@ -421,7 +410,7 @@ static void response_done(struct http_conn *c)
 	if (c->close_after) {
 		/* the peer may still be sending (a huge head): read it away so
 		 * our answer is not lost to a reset */
-		shutdown(c->h.fd, SHUT_WR);
+		shutdown(c->tc.h.fd, SHUT_WR);
 		c->state = C_DRAIN;
 		c->progress_ms = monotonic_ms();
 		conn_events(c, EPOLLIN);
@@ -452,7 +441,7 @@ static void on_send(struct http_conn *c)
 
 static void on_readable(struct http_conn *c)
 {
-	ssize_t r = recv(c->h.fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
+	ssize_t r = recv(c->tc.h.fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
 	if (r < 0) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			conn_free(c);
@@ -460,7 +449,7 @@ static void on_readable(struct http_conn *c)
 	}
 	if (r == 0) {
 		if (c->inlen)
-			noise_log(c->svc, c->ip, "closed in the middle of a request head (%zu bytes)", c->inlen);
+			noise_log(c->svc, c->tc.ip, "closed in the middle of a request head (%zu bytes)", c->inlen);
 		conn_free(c);
 		return;
 	}
@@ -476,14 +465,14 @@ static void on_readable(struct http_conn *c)
 static void on_drain(struct http_conn *c)
 {
 	char junk[4096];
-	ssize_t r = recv(c->h.fd, junk, sizeof(junk), 0);
+	ssize_t r = recv(c->tc.h.fd, junk, sizeof(junk), 0);
 	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
 		conn_free(c);
 }
 
-static void conn_handler(struct loop_handler *h, uint32_t events)
+static void conn_step(struct tcp_conn *tc, uint32_t events)
 {
-	struct http_conn *c = h->ctx;
+	struct http_conn *c = http_of(tc);
 	switch (c->state) {
 	case C_HEAD:
 		on_readable(c);
@@ -504,32 +493,19 @@ static void refuse_busy(struct http_service *svc, int fd, uint32_t ip)
 				   "Connection: close\r\n\r\n";
 	ssize_t w = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 	(void)w;
-	noise_log(svc, ip, "503: %d connections open (limit %d), refused", svc->nconns, HTTP_MAX_CONNS);
+	noise_log(svc, ip, "503: %d connections open (limit %d), refused", svc->tcp.nconns, HTTP_MAX_CONNS);
 	close(fd);
 }
 
-static void conn_new(struct http_service *svc, int fd, uint32_t ip)
+/* A new connection owes its first request head. */
+static uint32_t conn_open(struct tcp_conn *tc)
 {
-	struct http_conn *c = calloc(1, sizeof(*c));
-	if (!c) {
-		close(fd);
-		return;
-	}
-	c->svc = svc;
-	c->ip = ip;
+	struct http_conn *c = http_of(tc);
+	c->svc = tc->t->ctx;
 	c->file_fd = -1;
-	c->h = (struct loop_handler){ .fn = conn_handler, .ctx = c, .fd = fd };
-	if (loop_add(&svc->s->loop, &c->h, EPOLLIN) < 0) {
-		close(fd);
-		free(c);
-		return;
-	}
-	c->next = svc->conns;
-	if (svc->conns)
-		svc->conns->prev = c;
-	svc->conns = c;
-	svc->nconns++;
-	conn_wait_request(c);
+	c->state = C_HEAD;
+	c->wait_ms = monotonic_ms();
+	return EPOLLIN;
 }
 
 /* Slowloris: at the cap, the connection that has owed a request head the
@@ -538,26 +514,28 @@ static void conn_new(struct http_service *svc, int fd, uint32_t ip)
 static struct http_conn *evictable(struct http_service *svc, long long now)
 {
 	struct http_conn *best = NULL;
-	for (struct http_conn *c = svc->conns; c; c = c->next)
+	for (struct tcp_conn *tc = svc->tcp.conns; tc; tc = tc->next) {
+		struct http_conn *c = http_of(tc);
 		if (c->state == C_HEAD && now - c->wait_ms >= HTTP_EVICT_MS && (!best || c->wait_ms < best->wait_ms))
 			best = c;
+	}
 	return best;
 }
 
-static void on_accepted(void *ctx, int fd, uint32_t ip)
+/* At the cap: a newcomer takes the place of a connection that owes a
+ * head, else gets 503. */
+static bool make_room(struct tcp_service *t, int fd, uint32_t ip)
 {
-	struct http_service *svc = ctx;
-	if (svc->nconns >= HTTP_MAX_CONNS) {
-		struct http_conn *old = evictable(svc, monotonic_ms());
-		if (!old) {
-			refuse_busy(svc, fd, ip);
-			return;
-		}
-		noise_log(svc, old->ip, "%d connections open (limit %d): dropped one that owed a request head for %lld ms",
-			  svc->nconns, HTTP_MAX_CONNS, monotonic_ms() - old->wait_ms);
-		conn_free(old);
+	struct http_service *svc = t->ctx;
+	struct http_conn *old = evictable(svc, monotonic_ms());
+	if (!old) {
+		refuse_busy(svc, fd, ip);
+		return false;
 	}
-	conn_new(svc, fd, ip);
+	noise_log(svc, old->tc.ip, "%d connections open (limit %d): dropped one that owed a request head for %lld ms",
+		  svc->tcp.nconns, HTTP_MAX_CONNS, monotonic_ms() - old->wait_ms);
+	conn_free(old);
+	return true;
 }
 
 /* The timeout that applies to c now, and whether it passed. */
@@ -583,28 +561,39 @@ static bool conn_expired(const struct http_service *svc, const struct http_conn 
 	return false;
 }
 
-static long sweep(struct loop_timer *t, long long now)
+static void sweep_conn(struct tcp_conn *tc, long long now)
 {
-	struct http_service *svc = t->ctx;
-	long resume = tcp_listener_tick(&svc->listener, now);
-	if (now < svc->next_sweep_ms)
-		return (long)(svc->next_sweep_ms - now);
-	svc->next_sweep_ms = now + HTTP_SWEEP_MS;
-	for (struct http_conn *c = svc->conns, *next; c; c = next) {
-		const char *why = NULL;
-		next = c->next;
-		if (!conn_expired(svc, c, now, &why))
-			continue;
-		if (why && c->state == C_SEND)
-			conn_abort(c, why);
-		else {
-			if (why && c->got_bytes)
-				noise_log(svc, c->ip, "dropped: %s within %ld ms", why, svc->head_timeout_ms);
-			conn_free(c);
-		}
+	struct http_conn *c = http_of(tc);
+	struct http_service *svc = c->svc;
+	const char *why = NULL;
+	if (!conn_expired(svc, c, now, &why))
+		return;
+	if (why && c->state == C_SEND) {
+		conn_abort(c, why);
+		return;
 	}
-	return svc->nconns ? HTTP_SWEEP_MS : resume;
+	if (why && c->got_bytes)
+		noise_log(svc, c->tc.ip, "dropped: %s within %ld ms", why, svc->head_timeout_ms);
+	conn_free(c);
 }
+
+static void close_conn(struct tcp_conn *tc, const char *why)
+{
+	conn_abort(http_of(tc), why);
+}
+
+static const struct tcp_service_ops http_ops = {
+	.service = "http",
+	.what = "another web server such as nginx",
+	.conn_size = sizeof(struct http_conn),
+	.max_conns = HTTP_MAX_CONNS,
+	.sweep_ms = HTTP_SWEEP_MS,
+	.full = make_room,
+	.open = conn_open,
+	.step = conn_step,
+	.sweep = sweep_conn,
+	.close = close_conn,
+};
 
 /* Each client holds a socket and a file: make room for HTTP_MAX_CONNS of
  * them beside the other services (the usual soft limit is 1024). */
@@ -629,16 +618,10 @@ int http_service_start(struct server *s, struct errbuf *e)
 	svc->head_timeout_ms = srv_env_ms("NETBOOT_SERVE_HTTP_HEAD_TIMEOUT_MS", 10000);
 	svc->idle_timeout_ms = srv_env_ms("NETBOOT_SERVE_HTTP_IDLE_TIMEOUT_MS", 30000);
 	svc->send_timeout_ms = srv_env_ms("NETBOOT_SERVE_HTTP_SEND_TIMEOUT_MS", 60000);
-	svc->timer = (struct loop_timer){ .fn = sweep, .ctx = svc };
-	int rc = tcp_listener_start(&svc->listener, s, s->cfg.http_port, "http", "another web server such as nginx", on_accepted, svc, e);
+	int rc = tcp_service_start(&svc->tcp, s, s->cfg.http_port, &http_ops, svc, e);
 	if (rc < 0) {
 		free(svc);
 		return rc;
-	}
-	if ((rc = loop_add_timer(&s->loop, &svc->timer)) < 0) {
-		tcp_listener_stop(&svc->listener);
-		free(svc);
-		return nb_fail(e, rc, "http timer: %s", strerror(-rc));
 	}
 	s->http = svc;
 	return 0;
@@ -649,10 +632,7 @@ void http_service_stop(struct server *s)
 	struct http_service *svc = s->http;
 	if (!svc)
 		return;
-	while (svc->conns)
-		conn_abort(svc->conns, "server stopping");
-	loop_del_timer(&s->loop, &svc->timer);
-	tcp_listener_stop(&svc->listener);
+	tcp_service_stop(&svc->tcp);
 	free(svc);
 	s->http = NULL;
 }

@@ -37,10 +37,8 @@ enum nbd_state {
 };
 
 struct nbd_conn {
-	struct loop_handler h;
+	struct tcp_conn tc;		/* first: the socket, the peer, the service's list */
 	struct nbd_service *svc;
-	struct nbd_conn *prev, *next;
-	uint32_t ip;
 	enum nbd_state st;
 	uint32_t events;		/* what epoll watches now */
 	bool no_zeroes;
@@ -63,11 +61,7 @@ struct nbd_conn {
 
 struct nbd_service {
 	struct server *s;
-	struct tcp_listener listener;
-	struct loop_timer timer;
-	struct nbd_conn *conns;
-	int nconns;
-	long long next_sweep_ms;
+	struct tcp_service tcp;		/* the listener, the connections, the sweep */
 	long handshake_timeout_ms, send_timeout_ms;
 	struct nbd_opt_go go;		/* scratch for NBD_OPT_INFO/GO: 4 KiB, off the stack */
 };
@@ -77,8 +71,13 @@ static void conn_log(struct nbd_conn *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	srv_vlog(c->svc->s, srv_mac_of(c->svc->s, c->ip), c->ip, "nbd", fmt, ap);
+	srv_vlog(c->svc->s, srv_mac_of(c->svc->s, c->tc.ip), c->tc.ip, "nbd", fmt, ap);
 	va_end(ap);
+}
+
+static struct nbd_conn *nbd_of(struct tcp_conn *tc)
+{
+	return (struct nbd_conn *)(void *)tc;	/* tc is its first member */
 }
 
 static void conn_free(struct nbd_conn *c, const char *why)
@@ -92,16 +91,7 @@ static void conn_free(struct nbd_conn *c, const char *why)
 	} else if (why) {
 		conn_log(c, "closed during the handshake: %s", why);
 	}
-	loop_del(&svc->s->loop, &c->h);
-	close(c->h.fd);
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		svc->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	svc->nconns--;
-	free(c);
+	tcp_conn_free(&c->tc);
 }
 
 static void queue(struct nbd_conn *c, const uint8_t *b, int n)
@@ -265,7 +255,7 @@ static void handle_read(struct nbd_conn *c, const struct nbd_request *r)
 	c->file_off = r->offset;
 	c->file_end = r->offset + r->len;
 	c->bytes_read += r->len;
-	clients_image_progress(clients_by_ip(&c->svc->s->clients, c->ip), "nbd", r->len, c->size);
+	clients_image_progress(clients_by_ip(&c->svc->s->clients, c->tc.ip), "nbd", r->len, c->size);
 }
 
 static void handle_request(struct nbd_conn *c, const struct nbd_request *r)
@@ -395,7 +385,7 @@ static bool process_one(struct nbd_conn *c)
 static int flush(struct nbd_conn *c)
 {
 	while (c->outoff < c->outlen) {
-		ssize_t w = send(c->h.fd, c->out + c->outoff, c->outlen - c->outoff,
+		ssize_t w = send(c->tc.h.fd, c->out + c->outoff, c->outlen - c->outoff,
 				 MSG_NOSIGNAL | (c->file_off < c->file_end ? MSG_MORE : 0));
 		if (w < 0)
 			return errno == EINTR ? 0 : -errno;
@@ -405,7 +395,7 @@ static int flush(struct nbd_conn *c)
 	c->outoff = c->outlen = 0;
 	while (c->file_off < c->file_end) {
 		off_t off = (off_t)c->file_off;
-		ssize_t w = sendfile(c->h.fd, c->export_fd, &off, (size_t)(c->file_end - c->file_off));
+		ssize_t w = sendfile(c->tc.h.fd, c->export_fd, &off, (size_t)(c->file_end - c->file_off));
 		if (w < 0)
 			return errno == EINTR ? 0 : -errno;
 		if (w == 0)
@@ -418,13 +408,13 @@ static int flush(struct nbd_conn *c)
 
 static void set_events(struct nbd_conn *c, uint32_t ev)
 {
-	if (ev != c->events && loop_mod(&c->svc->s->loop, &c->h, ev) == 0)
+	if (ev != c->events && loop_mod(&c->svc->s->loop, &c->tc.h, ev) == 0)
 		c->events = ev;
 }
 
-static void conn_handler(struct loop_handler *h, uint32_t events)
+static void conn_step(struct tcp_conn *tc, uint32_t events)
 {
-	struct nbd_conn *c = h->ctx;
+	struct nbd_conn *c = nbd_of(tc);
 	(void)events;
 	for (int units = 0;; units++) {
 		int rc = flush(c);
@@ -446,7 +436,7 @@ static void conn_handler(struct loop_handler *h, uint32_t events)
 		}
 		if (process_one(c))
 			continue;
-		ssize_t r = recv(c->h.fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
+		ssize_t r = recv(c->tc.h.fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
 		if (r > 0) {
 			c->inlen += (size_t)r;
 			continue;
@@ -462,67 +452,57 @@ static void conn_handler(struct loop_handler *h, uint32_t events)
 	}
 }
 
-static void conn_new(struct nbd_service *svc, int fd, uint32_t ip)
+/* A new connection: the greeting queued, sent when writable. */
+static uint32_t conn_open(struct tcp_conn *tc)
 {
-	struct nbd_conn *c = calloc(1, sizeof(*c));
+	struct nbd_conn *c = nbd_of(tc);
 	uint8_t greet[NBD_GREETING_LEN];
 	int one = 1;
-	if (!c) {
-		close(fd);
-		return;
-	}
-	c->svc = svc;
-	c->ip = ip;
+	c->svc = tc->t->ctx;
 	c->export_fd = -1;
 	c->start_ms = c->progress_ms = monotonic_ms();
-	c->h = (struct loop_handler){ .fn = conn_handler, .ctx = c, .fd = fd };
 	/* a client that vanished (power cut) holds no slot forever */
-	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(tc->h.fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(tc->h.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->events = EPOLLOUT;
-	if (loop_add(&svc->s->loop, &c->h, c->events) < 0) {
-		close(fd);
-		free(c);
-		return;
-	}
-	c->next = svc->conns;
-	if (svc->conns)
-		svc->conns->prev = c;
-	svc->conns = c;
-	svc->nconns++;
 	queue(c, greet, nbd_build_greeting(greet, sizeof(greet), NBD_FLAG_FIXED_NEWSTYLE | NBD_FLAG_NO_ZEROES));
+	return c->events;
 }
 
-static void on_accepted(void *ctx, int fd, uint32_t ip)
+static bool refuse(struct tcp_service *t, int fd, uint32_t ip)
 {
-	struct nbd_service *svc = ctx;
-	if (svc->nconns >= NBD_MAX_CONNS) {
-		srv_log(svc->s, NULL, ip, "nbd", "%d connections open (limit %d), refused", svc->nconns, NBD_MAX_CONNS);
-		close(fd);
-		return;
-	}
-	conn_new(svc, fd, ip);
+	srv_log(t->s, NULL, ip, "nbd", "%d connections open (limit %d), refused", t->nconns, NBD_MAX_CONNS);
+	close(fd);
+	return false;
 }
 
-static long sweep(struct loop_timer *t, long long now)
+static void sweep_conn(struct tcp_conn *tc, long long now)
 {
-	struct nbd_service *svc = t->ctx;
-	long resume = tcp_listener_tick(&svc->listener, now);
-	if (!svc->nconns)
-		return resume;
-	if (now < svc->next_sweep_ms)
-		return (long)(svc->next_sweep_ms - now);
-	svc->next_sweep_ms = now + NBD_SWEEP_MS;
-	for (struct nbd_conn *c = svc->conns, *next; c; c = next) {
-		next = c->next;
-		bool sending = c->outoff < c->outlen || c->file_off < c->file_end;
-		if (c->export_fd < 0 && now - c->start_ms >= svc->handshake_timeout_ms)
-			conn_free(c, "handshake timeout");
-		else if (sending && now - c->progress_ms >= svc->send_timeout_ms)
-			conn_free(c, "stalled: the client stopped reading");
-	}
-	return NBD_SWEEP_MS;
+	struct nbd_conn *c = nbd_of(tc);
+	bool sending = c->outoff < c->outlen || c->file_off < c->file_end;
+	if (c->export_fd < 0 && now - c->start_ms >= c->svc->handshake_timeout_ms)
+		conn_free(c, "handshake timeout");
+	else if (sending && now - c->progress_ms >= c->svc->send_timeout_ms)
+		conn_free(c, "stalled: the client stopped reading");
 }
+
+static void close_conn(struct tcp_conn *tc, const char *why)
+{
+	conn_free(nbd_of(tc), why);
+}
+
+static const struct tcp_service_ops nbd_ops = {
+	.service = "nbd",
+	.what = "another NBD server such as nbd-server",
+	.conn_size = sizeof(struct nbd_conn),
+	.max_conns = NBD_MAX_CONNS,
+	.sweep_ms = NBD_SWEEP_MS,
+	.full = refuse,
+	.open = conn_open,
+	.step = conn_step,
+	.sweep = sweep_conn,
+	.close = close_conn,
+};
 
 int nbd_service_start(struct server *s, struct errbuf *e)
 {
@@ -534,16 +514,10 @@ int nbd_service_start(struct server *s, struct errbuf *e)
 	/* a root file system over NBD may sit idle for hours: only a client
 	 * that stops reading what it asked for is dropped */
 	svc->send_timeout_ms = srv_env_ms("NETBOOT_SERVE_NBD_SEND_TIMEOUT_MS", 120000);
-	svc->timer = (struct loop_timer){ .fn = sweep, .ctx = svc };
-	int rc = tcp_listener_start(&svc->listener, s, s->cfg.nbd_port, "nbd", "another NBD server such as nbd-server", on_accepted, svc, e);
+	int rc = tcp_service_start(&svc->tcp, s, s->cfg.nbd_port, &nbd_ops, svc, e);
 	if (rc < 0) {
 		free(svc);
 		return rc;
-	}
-	if ((rc = loop_add_timer(&s->loop, &svc->timer)) < 0) {
-		tcp_listener_stop(&svc->listener);
-		free(svc);
-		return nb_fail(e, rc, "nbd timer: %s", strerror(-rc));
 	}
 	s->nbd = svc;
 	return 0;
@@ -554,10 +528,7 @@ void nbd_service_stop(struct server *s)
 	struct nbd_service *svc = s->nbd;
 	if (!svc)
 		return;
-	while (svc->conns)
-		conn_free(svc->conns, "server stopping");
-	loop_del_timer(&s->loop, &svc->timer);
-	tcp_listener_stop(&svc->listener);
+	tcp_service_stop(&svc->tcp);
 	free(svc);
 	s->nbd = NULL;
 }

@@ -34,9 +34,15 @@ int tcp_listen(const struct serve_config *cfg, uint16_t port, const char *what, 
 	return nb_fail(e, -err, "TCP port %u: %s", port, strerror(err));
 }
 
+/* ---- accepting ---- */
+
+/* A connection accepted: a new tcp_conn of the service's size, watched
+ * with what ops->open asks for. */
+static void conn_new(struct tcp_service *t, int fd, uint32_t ip);
+
 static void on_listen(struct loop_handler *h, uint32_t events)
 {
-	struct tcp_listener *l = h->ctx;
+	struct tcp_service *t = h->ctx;
 	(void)events;
 	for (int i = 0; i < 64; i++) {	/* bounded: others get their turn */
 		struct sockaddr_in peer;
@@ -45,52 +51,131 @@ static void on_listen(struct loop_handler *h, uint32_t events)
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
 				/* level-triggered: stop watching, or the loop would spin */
-				srv_log(l->s, NULL, 0, l->service, "accept: %s: pausing 1 s", strerror(errno));
-				l->paused_until = monotonic_ms() + 1000;
-				loop_mod(&l->s->loop, h, 0);
+				srv_log(t->s, NULL, 0, t->ops->service, "accept: %s: pausing 1 s", strerror(errno));
+				t->paused_until = monotonic_ms() + 1000;
+				loop_mod(&t->s->loop, h, 0);
 			}
 			return;
 		}
-		l->accepted(l->ctx, fd, peer.sin_family == AF_INET ? peer.sin_addr.s_addr : 0);
+		uint32_t ip = peer.sin_family == AF_INET ? peer.sin_addr.s_addr : 0;
+		if (t->nconns >= t->ops->max_conns && !t->ops->full(t, fd, ip))
+			continue;	/* refused, fd closed */
+		conn_new(t, fd, ip);
 	}
 }
 
-int tcp_listener_start(struct tcp_listener *l, struct server *s, uint16_t port, const char *service,
-		       const char *what, void (*accepted)(void *ctx, int fd, uint32_t ip), void *ctx,
-		       struct errbuf *e)
+/* Resumes accepting when a pause is over: ms until it ends, or -1 when
+ * not paused. */
+static long listen_tick(struct tcp_service *t, long long now_ms)
 {
-	int fd = tcp_listen(&s->cfg, port, what, e);
+	if (!t->paused_until)
+		return -1;
+	if (now_ms < t->paused_until)
+		return (long)(t->paused_until - now_ms);
+	t->paused_until = 0;
+	loop_mod(&t->s->loop, &t->listen, EPOLLIN);
+	return -1;
+}
+
+/* ---- connections ---- */
+
+static void conn_event(struct loop_handler *h, uint32_t events)
+{
+	struct tcp_conn *c = h->ctx;
+	c->t->ops->step(c, events);
+}
+
+static void conn_new(struct tcp_service *t, int fd, uint32_t ip)
+{
+	struct tcp_conn *c = calloc(1, t->ops->conn_size);
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->t = t;
+	c->ip = ip;
+	c->h = (struct loop_handler){ .fn = conn_event, .ctx = c, .fd = fd };
+	if (loop_add(&t->s->loop, &c->h, t->ops->open(c)) < 0) {
+		close(fd);
+		free(c);
+		return;
+	}
+	c->next = t->conns;
+	if (t->conns)
+		t->conns->prev = c;
+	t->conns = c;
+	t->nconns++;
+}
+
+void tcp_conn_free(struct tcp_conn *c)
+{
+	struct tcp_service *t = c->t;
+	loop_del(&t->s->loop, &c->h);
+	close(c->h.fd);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		t->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	t->nconns--;
+	free(c);
+}
+
+/* The timer: the end of an accept pause, and every sweep_ms while
+ * connections are open, each one checked by ops->sweep. */
+static long on_timer(struct loop_timer *tm, long long now)
+{
+	struct tcp_service *t = tm->ctx;
+	long resume = listen_tick(t, now);
+	if (!t->nconns)
+		return resume;
+	if (now < t->next_sweep_ms)
+		return (long)(t->next_sweep_ms - now);
+	t->next_sweep_ms = now + t->ops->sweep_ms;
+	for (struct tcp_conn *c = t->conns, *next; c; c = next) {
+		next = c->next;	/* the sweep may free c */
+		t->ops->sweep(c, now);
+	}
+	return t->nconns ? t->ops->sweep_ms : resume;
+}
+
+/* ---- the service ---- */
+
+int tcp_service_start(struct tcp_service *t, struct server *s, uint16_t port, const struct tcp_service_ops *ops,
+		      void *ctx, struct errbuf *e)
+{
+	int fd = tcp_listen(&s->cfg, port, ops->what, e);
 	if (fd < 0)
 		return fd;
-	*l = (struct tcp_listener){ .h = { .fn = on_listen, .ctx = l, .fd = fd }, .s = s, .service = service,
-				    .accepted = accepted, .ctx = ctx };
-	int rc = loop_add(&s->loop, &l->h, EPOLLIN);
+	*t = (struct tcp_service){ .s = s, .ops = ops, .ctx = ctx,
+				   .listen = { .fn = on_listen, .ctx = t, .fd = fd },
+				   .timer = { .fn = on_timer, .ctx = t } };
+	int rc = loop_add(&s->loop, &t->listen, EPOLLIN);
 	if (rc < 0) {
 		close(fd);
-		l->h.fd = -1;
+		t->listen.fd = -1;
 		return nb_fail(e, rc, "TCP port %u: event loop: %s", port, strerror(-rc));
+	}
+	if ((rc = loop_add_timer(&s->loop, &t->timer)) < 0) {
+		loop_del(&s->loop, &t->listen);
+		close(fd);
+		t->listen.fd = -1;
+		return nb_fail(e, rc, "%s timer: %s", ops->service, strerror(-rc));
 	}
 	return 0;
 }
 
-void tcp_listener_stop(struct tcp_listener *l)
+void tcp_service_stop(struct tcp_service *t)
 {
-	if (l->h.fd < 0)
+	while (t->conns)
+		t->ops->close(t->conns, "server stopping");
+	loop_del_timer(&t->s->loop, &t->timer);
+	if (t->listen.fd < 0)
 		return;
-	loop_del(&l->s->loop, &l->h);
-	close(l->h.fd);
-	l->h.fd = -1;
-}
-
-long tcp_listener_tick(struct tcp_listener *l, long long now_ms)
-{
-	if (!l->paused_until)
-		return -1;
-	if (now_ms < l->paused_until)
-		return (long)(l->paused_until - now_ms);
-	l->paused_until = 0;
-	loop_mod(&l->s->loop, &l->h, EPOLLIN);
-	return -1;
+	loop_del(&t->s->loop, &t->listen);
+	close(t->listen.fd);
+	t->listen.fd = -1;
 }
 
 long srv_env_ms(const char *name, long dflt)
