@@ -148,7 +148,7 @@ IDIR     := $(patsubst %/,%,$(dir $(INITRAMFS)))
 MODKDIR  := $(if $(KERNEL),$(IDIR)/kernel-staged,$(KERNEL_DIR))
 # COMPRESS=xz|zstd|gzip|lz4: what the kernel unpacks fastest for its size
 # (docs/benchmarks.md "Initramfs size and drivers")
-COMPRESS ?= gzip
+COMPRESS ?= zstd
 COMPRESS_gzip := gzip -9n
 COMPRESS_xz   := xz --check=crc32 -9 -T1
 COMPRESS_zstd := zstd -19 -T1 -q
