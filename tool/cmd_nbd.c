@@ -75,86 +75,109 @@ out:
 	return rc;
 }
 
-int cmd_nbd(int argc, char **argv)
+/* What the arguments ask. */
+struct nbd_args {
+	struct url u;
+	char name[NBD_NAME_MAX + 1];	/* the export, percent-decoded */
+	const char *outpath;		/* -o; NULL = stdout */
+	uint64_t off, len;		/* --read */
+	int ranged;
+	int timeout_ms;
+};
+
+/* The arguments into a: 0, or the exit status (2). */
+static int parse_args(int argc, char **argv, struct nbd_args *a)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, 0, 'o' }, { "read", required_argument, 0, 'r' },
 		{ "timeout", required_argument, 0, 'T' }, { 0, 0, 0, 0 },
 	};
 	struct errbuf e = { "" };
-	struct nbd_export ex;
-	struct url u;
-	char name[NBD_NAME_MAX + 1];
-	const char *outpath = NULL;
-	uint64_t off = 0, len = 0;
-	int c, ok = 1, ranged = 0, timeout_ms = NBD_TIMEOUT_MS, out = -1, fd = -1, rc;
+	int c, ok = 1;
 
+	a->timeout_ms = NBD_TIMEOUT_MS;
 	while ((c = getopt_long(argc, argv, "o:T:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': outpath = optarg; break;
+		case 'o': a->outpath = optarg; break;
 		case 'r':
 			/* --read OFFSET LENGTH: the second value is the next argument */
 			if (optind >= argc)
 				return usage();
-			off = number(optarg, UINT64_MAX, &ok);
-			len = number(argv[optind++], UINT64_MAX, &ok);
-			ranged = 1;
+			a->off = number(optarg, UINT64_MAX, &ok);
+			a->len = number(argv[optind++], UINT64_MAX, &ok);
+			a->ranged = 1;
 			break;
-		case 'T': timeout_ms = (int)number(optarg, 3600, &ok) * 1000; break;
+		case 'T': a->timeout_ms = (int)number(optarg, 3600, &ok) * 1000; break;
 		default: return usage();
 		}
 	}
-	if (!ok || optind + 1 != argc || timeout_ms <= 0)
+	if (!ok || optind + 1 != argc || a->timeout_ms <= 0)
 		return usage();
-	if (url_parse(argv[optind], strlen(argv[optind]), &u, &e) < 0 || u.scheme != URL_NBD) {
+	if (url_parse(argv[optind], strlen(argv[optind]), &a->u, &e) < 0 || a->u.scheme != URL_NBD) {
 		fprintf(stderr, "netboot nbd: %s\n", e.msg[0] ? e.msg : "want an nbd:// URL");
 		return 2;
 	}
 	/* the export is the path without its leading '/', percent-decoded */
-	if (url_decode_path(u.path + 1, name, sizeof(name)) < 0) {
+	if (url_decode_path(a->u.path + 1, a->name, sizeof(a->name)) < 0) {
 		fprintf(stderr, "netboot nbd: bad export name in %s\n", argv[optind]);
 		return 2;
 	}
-	fd = nbd_connect(u.host, u.port, name, timeout_ms, &ex, &e);
-	if (fd < 0) {
-		fprintf(stderr, "netboot nbd: %s\n", e.msg);
-		return fd == -ENOENT ? 4 : 1;
-	}
-	/* the data of --read without -o goes to stdout: the facts then go to stderr */
-	FILE *info = ranged && !outpath ? stderr : stdout;
-	if (ex.oldstyle && name[0]) {
+	return 0;
+}
+
+/* What the server said about the export, one fact a line. */
+static void print_export(FILE *info, const struct nbd_export *ex, const char *name)
+{
+	if (ex->oldstyle && name[0]) {
 		char clean[72];
 		nb_sanitize(clean, sizeof(clean), name, strlen(name));
 		fprintf(stderr, "netboot nbd: oldstyle NBD server (one export per port): export name '%s' ignored\n",
 			clean);
 	}
-	fprintf(info, "style=%s\n", ex.oldstyle ? "oldstyle" : "newstyle");
-	fprintf(info, "size=%llu\nflags=0x%04x%s%s\n", (unsigned long long)ex.size, ex.flags,
-	       (ex.flags & NBD_FLAG_READ_ONLY) ? " read-only" : "", (ex.flags & NBD_FLAG_CAN_MULTI_CONN) ? " multi-conn" : "");
-	if (ex.min_block)
-		fprintf(info, "block_size=%u/%u/%u\n", (unsigned)ex.min_block, (unsigned)ex.pref_block, (unsigned)ex.max_block);
+	fprintf(info, "style=%s\n", ex->oldstyle ? "oldstyle" : "newstyle");
+	fprintf(info, "size=%llu\nflags=0x%04x%s%s\n", (unsigned long long)ex->size, ex->flags,
+		(ex->flags & NBD_FLAG_READ_ONLY) ? " read-only" : "",
+		(ex->flags & NBD_FLAG_CAN_MULTI_CONN) ? " multi-conn" : "");
+	if (ex->min_block)
+		fprintf(info, "block_size=%u/%u/%u\n", (unsigned)ex->min_block, (unsigned)ex->pref_block,
+			(unsigned)ex->max_block);
 	fflush(info);
-	rc = 0;
-	if (!ranged && !outpath)
-		goto out;
-	if (!ranged)
-		len = ex.size;
-	if (off > ex.size || len > ex.size - off) {
-		rc = nb_fail(&e, -EINVAL, "range %llu+%llu is past the end of the export (%llu bytes)",
-			     (unsigned long long)off, (unsigned long long)len, (unsigned long long)ex.size);
-		goto out;
+}
+
+/* --read's range (or, with -o alone, the whole export) into the output. */
+static int copy_out(int fd, const struct nbd_args *a, const struct nbd_export *ex, struct errbuf *e)
+{
+	uint64_t off = a->off, len = a->ranged ? a->len : ex->size;
+	if (off > ex->size || len > ex->size - off)
+		return nb_fail(e, -EINVAL, "range %llu+%llu is past the end of the export (%llu bytes)",
+			       (unsigned long long)off, (unsigned long long)len, (unsigned long long)ex->size);
+	int out = a->outpath ? open(a->outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : STDOUT_FILENO;
+	if (out < 0)
+		return nb_fail(e, -errno, "%s: %s", a->outpath, strerror(errno));
+	int rc = copy_range(fd, off, len, out, a->timeout_ms, e);
+	if (a->outpath && close(out) < 0 && rc == 0)
+		rc = nb_fail(e, -errno, "%s: %s", a->outpath, strerror(errno));
+	return rc;
+}
+
+int cmd_nbd(int argc, char **argv)
+{
+	struct nbd_args a = { 0 };
+	struct errbuf e = { "" };
+	struct nbd_export ex;
+
+	int rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc;
+	int fd = nbd_connect(a.u.host, a.u.port, a.name, a.timeout_ms, &ex, &e);
+	if (fd < 0) {
+		fprintf(stderr, "netboot nbd: %s\n", e.msg);
+		return fd == -ENOENT ? 4 : 1;
 	}
-	out = outpath ? open(outpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : STDOUT_FILENO;
-	if (out < 0) {
-		rc = nb_fail(&e, -errno, "%s: %s", outpath, strerror(errno));
-		goto out;
-	}
-	rc = copy_range(fd, off, len, out, timeout_ms, &e);
-	if (rc == 0 && outpath && close(out) < 0)
-		rc = nb_fail(&e, -errno, "%s: %s", outpath, strerror(errno));
-	else if (outpath)
-		close(out);
-out:
+	/* the data of --read without -o goes to stdout: the facts then go to stderr */
+	print_export(a.ranged && !a.outpath ? stderr : stdout, &ex, a.name);
+	if (a.ranged || a.outpath)
+		rc = copy_out(fd, &a, &ex, &e);
 	nbd_disconnect(fd);
 	if (rc < 0) {
 		fprintf(stderr, "netboot nbd: %s\n", e.msg);
