@@ -8,6 +8,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NB=$ROOT/build/netboot-static   # linked like /init
 SIZE_MB=${SIZE_MB:-256}
 RUNS=${RUNS:-3}
+# BENCH_ONLY=realroot: only the real-root race (bench/realroot_race.sh, QEMU, minutes)
+[ "${BENCH_ONLY:-}" = realroot ] && exec "$ROOT/bench/realroot_race.sh"
 TMP=$(mktemp -d /dev/shm/netboot-bench.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
@@ -106,6 +108,9 @@ rm -f "$TMP/out/"*
 # hundreds of machines at once through the nginx cache recipe (docs/scale-out.md)
 [ -x "$ROOT/bench/tls_bench.sh" ] && SIZE_MB=$SIZE_MB RUNS=$RUNS "$ROOT/bench/tls_bench.sh"
 [ -x "$ROOT/bench/boot_storm.sh" ] && [ -z "${SKIP_STORM:-}" ] && "$ROOT/bench/boot_storm.sh"
+# a Debian root booted by our initramfs and by Debian's live-boot initrd
+# (QEMU, ~8 min; SKIP_REALROOT=1 skips it)
+[ -x "$ROOT/bench/realroot_race.sh" ] && [ -z "${SKIP_REALROOT:-}" ] && "$ROOT/bench/realroot_race.sh"
 # the boot race runs QEMU for minutes: only when asked
 [ "${BOOT_RACE:-0}" = 1 ] && "$ROOT/bench/boot_race.sh"
 exit 0

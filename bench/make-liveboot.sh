@@ -1,0 +1,96 @@
+#!/bin/bash
+# make-liveboot.sh [OUTDIR]: Debian's live-boot initrd for the kernel the
+# tests boot (build/kernel/version), the peer bench/realroot_race.sh races.
+#
+# An mmdebstrap chroot of bookworm (--variant=minbase) with
+# linux-image-<version>, live-boot, live-boot-initramfs-tools and
+# initramfs-tools, as a user would set it up; update-initramfs in a customize
+# hook; /boot/initrd.img-<version> copied out to OUTDIR/initrd.img (default
+# build/liveboot).  OUTDIR/vmlinuz-chroot.cmp says whether the chroot's
+# vmlinuz is byte for byte build/kernel/vmlinuz (the same upload).
+#
+# Packages come from the mirrors this machine's apt uses for bookworm and
+# bookworm-security (Debian's kernel is often only in -security), found as
+# tests/qemu/make-debroot.sh finds them; LIVEBOOT_MIRROR=URI and
+# LIVEBOOT_SECURITY_MIRROR=URI override.  Rebuilt only when its recipe
+# (sha256 of this script + the kernel version, in OUTDIR/initrd.img.recipe)
+# changes.  Needs root (mmdebstrap's root mode) and mmdebstrap.
+set -euo pipefail
+self=$(readlink -f "$0")
+ROOT=$(cd "$(dirname "$self")/.." && pwd)
+out=${1:-$ROOT/build/liveboot}
+ver=$(cat "$ROOT/build/kernel/version" 2>/dev/null) ||
+	{ echo "liveboot: build/kernel/version missing: run make kernel" >&2; exit 1; }
+recipe=$( { cat "$self"; printf '\nKVER=%s\n' "$ver"; } | sha256sum | cut -d' ' -f1)
+if [ -f "$out/initrd.img" ] && [ "$(cat "$out/initrd.img.recipe" 2>/dev/null)" = "$recipe" ]; then
+	echo "liveboot: $out/initrd.img is up to date (kernel $ver, recipe ${recipe:0:12})"
+	exit 0
+fi
+
+# apt_mirror SUITE: the URI apt uses for "SUITE main", as make-debroot.sh's
+# apt_mirror does for bookworm: deb822 *.sources first, then one-line *.list
+# entries (disabled files are skipped as apt skips them).
+apt_mirror() {
+	local suite=$1 f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk -v suite="$suite" '
+			function flush() {
+				if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " suite " ") &&
+				    (" " comps " ") ~ / main / && tolower(enabled) != "no" && uris != "" && !found) {
+					split(uris, u, " "); print u[1]; found = 1
+				}
+				types = suites = comps = uris = enabled = ""
+			}
+			/^[ \t]*#/ { next }
+			/^[ \t]*$/ { flush(); next }
+			/^[A-Za-z-]+:/ {
+				key = tolower($1); sub(/:$/, "", key)
+				val = $0; sub(/^[^:]*:[ \t]*/, "", val)
+				if (key == "types") types = val
+				else if (key == "uris") uris = val
+				else if (key == "suites") suites = val
+				else if (key == "components") comps = val
+				else if (key == "enabled") enabled = val
+			}
+			END { flush() }' "$f"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -e 's/#.*//' -e 's/\[[^]]*\]//' "$f" |
+			awk -v suite="$suite" '$1 == "deb" && $3 == suite { for (i = 4; i <= NF; i++) if ($i == "main") { print $2; exit } }'
+	done
+}
+mirror=${LIVEBOOT_MIRROR:-${DEBROOT_MIRROR:-$(apt_mirror bookworm | head -n1)}}
+security=${LIVEBOOT_SECURITY_MIRROR:-$(apt_mirror bookworm-security | head -n1)}
+if [ -z "$mirror" ]; then
+	echo "liveboot: no 'deb ... bookworm main' source in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources (set LIVEBOOT_MIRROR=URI)" >&2
+	exit 1
+fi
+sources=("deb $mirror bookworm main")
+[ -n "$security" ] && sources+=("deb $security bookworm-security main")
+
+mkdir -p "$out"
+tmp=$(mktemp -d "$ROOT/build/liveboot-chroot.XXXXXX")
+# --one-file-system: never follow into a /proc or /dev a failed mmdebstrap left mounted
+trap 'rm -rf --one-file-system "$tmp"; rm -f "$out/initrd.img.tmp" "$out/vmlinuz.tmp"' EXIT
+
+echo "liveboot: building the live-boot initrd for $ver from ${sources[*]}"
+mmdebstrap --variant=minbase \
+	--include="linux-image-$ver,live-boot,live-boot-initramfs-tools,initramfs-tools" \
+	--customize-hook="if [ -e \"\$1/boot/initrd.img-$ver\" ]; then chroot \"\$1\" update-initramfs -u -k all; else chroot \"\$1\" update-initramfs -c -k $ver; fi" \
+	--customize-hook="copy-out /boot/initrd.img-$ver $tmp" \
+	--customize-hook="copy-out /boot/vmlinuz-$ver $tmp" \
+	--customize-hook='chroot "$1" dpkg-query -W -f "\${Package} \${Version}\n" linux-image-'"$ver"' live-boot live-boot-initramfs-tools initramfs-tools busybox klibc-utils 2>/dev/null > "$1/tmp/versions" || true' \
+	--customize-hook="copy-out /tmp/versions $tmp" \
+	bookworm /dev/null "${sources[@]}"
+cp "$tmp/initrd.img-$ver" "$out/initrd.img.tmp"
+mv "$out/initrd.img.tmp" "$out/initrd.img"
+cp "$tmp/versions" "$out/versions"
+if cmp -s "$tmp/vmlinuz-$ver" "$ROOT/build/kernel/vmlinuz"; then
+	echo "same: the chroot's vmlinuz-$ver is build/kernel/vmlinuz" > "$out/vmlinuz-chroot.cmp"
+else
+	echo "differs: the chroot's vmlinuz-$ver is another upload of $ver than build/kernel/vmlinuz (modules still load: same ABI)" > "$out/vmlinuz-chroot.cmp"
+fi
+echo "$recipe" > "$out/initrd.img.recipe"
+echo "liveboot: $out/initrd.img ($(stat -c %s "$out/initrd.img") bytes, kernel $ver, recipe ${recipe:0:12}); vmlinuz $(cut -d: -f1 "$out/vmlinuz-chroot.cmp")"
