@@ -35,80 +35,99 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return mac_parse(s, strlen(s), mac) ? 0 : -EINVAL;
 }
 
-int cmd_dhcp(int argc, char **argv)
-{
-	const char *names[DHCP_MAX_IFACES], *run_dir = NULL, *resolv = NULL, *hostname = NULL;
-	struct dhcp_client_cfg dc = { 0 };
-	struct rtnl nl = { .fd = -1 };
-	struct dhcp_result res;
-	struct net_ifconf c;
-	struct errbuf e = { "" };
-	uint8_t bootif[6];
-	bool do_apply = false;
-	int n = 0, rc = 1;
+/* What the arguments ask. */
+struct dhcp_args {
+	const char *names[DHCP_MAX_IFACES];
+	int n;
+	const char *run_dir, *resolv;
+	bool apply;
+	uint8_t bootif[6];		/* dc.bootif points here when given */
+	struct dhcp_client_cfg dc;
+};
 
+/* The arguments into a: 0, or the exit status (2). */
+static int parse_args(int argc, char **argv, struct dhcp_args *a)
+{
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+		const char *arg = argv[i];
 		bool more = i + 1 < argc;
-		if (!strcmp(a, "--apply")) {
-			do_apply = true;
-		} else if (!strcmp(a, "--run-dir") && more) {
-			run_dir = argv[++i];
-		} else if (!strcmp(a, "--resolv") && more) {
-			resolv = argv[++i];
-		} else if (!strcmp(a, "--hostname") && more) {
-			hostname = argv[++i];
-		} else if (!strcmp(a, "--bootif") && more) {
-			if (parse_mac(argv[++i], bootif) < 0) {
+		if (!strcmp(arg, "--apply")) {
+			a->apply = true;
+		} else if (!strcmp(arg, "--run-dir") && more) {
+			a->run_dir = argv[++i];
+		} else if (!strcmp(arg, "--resolv") && more) {
+			a->resolv = argv[++i];
+		} else if (!strcmp(arg, "--hostname") && more) {
+			a->dc.hostname = argv[++i];
+		} else if (!strcmp(arg, "--bootif") && more) {
+			if (parse_mac(argv[++i], a->bootif) < 0) {
 				fprintf(stderr, "netboot: dhcp: --bootif %s: expected a MAC like 52:54:00:12:34:56\n", argv[i]);
 				return 2;
 			}
-			dc.bootif = bootif;
-		} else if (!strcmp(a, "--timeout") && more) {
+			a->dc.bootif = a->bootif;
+		} else if (!strcmp(arg, "--timeout") && more) {
 			char *end;
 			double s = strtod(argv[++i], &end);
 			if (*end || !(s > 0 && s <= 3600)) {
 				fprintf(stderr, "netboot: dhcp: --timeout %s: expected seconds, 0 < S <= 3600\n", argv[i]);
 				return 2;
 			}
-			dc.timeout_ms = (int)(s * 1000);
-		} else if (a[0] == '-') {
+			a->dc.timeout_ms = (int)(s * 1000);
+		} else if (arg[0] == '-') {
 			return usage();
-		} else if (n < DHCP_MAX_IFACES) {
-			names[n++] = a;
+		} else if (a->n < DHCP_MAX_IFACES) {
+			a->names[a->n++] = arg;
 		} else {
 			fprintf(stderr, "netboot: dhcp: at most %d interfaces\n", DHCP_MAX_IFACES);
 			return 2;
 		}
 	}
-	if (!n || ((run_dir || resolv) && !do_apply))
+	if (!a->n || ((a->run_dir || a->resolv) && !a->apply))
 		return usage();
-	dc.hostname = hostname;
+	return 0;
+}
 
-	if (rtnl_open(&nl, &e) < 0)
-		goto out;
-	for (int i = 0; i < n; i++) {
+/* Links up, a lease on one of them, applied and written when asked; the
+ * handover lines on stdout.  0, or -1 with e saying why. */
+static int acquire(struct rtnl *nl, struct dhcp_args *a, struct errbuf *e)
+{
+	struct dhcp_result res;
+	struct net_ifconf c;
+	if (rtnl_open(nl, e) < 0)
+		return -1;
+	for (int i = 0; i < a->n; i++) {
 		struct rtnl_link l;
-		if (rtnl_link_get(&nl, 0, names[i], &l, &e) < 0 || rtnl_link_up(&nl, l.ifindex, &e) < 0)
-			goto out;
+		if (rtnl_link_get(nl, 0, a->names[i], &l, e) < 0 || rtnl_link_up(nl, l.ifindex, e) < 0)
+			return -1;
 	}
-	if (dhcp_acquire(names, n, &dc, &res, stderr, &e) < 0)
-		goto out;
-	net_ifconf_from_lease(&c, names[res.index], res.mac, &res.lease, NULL, 0);
+	if (dhcp_acquire(a->names, a->n, &a->dc, &res, stderr, e) < 0)
+		return -1;
+	net_ifconf_from_lease(&c, a->names[res.index], res.mac, &res.lease, NULL, 0);
 	c.lease_obtained = (long long)time(NULL);
-	if (!do_apply) {
+	if (!a->apply) {
 		c.mtu = c.mtu ? c.mtu : res.mtu;
 	} else {
-		if (net_apply(&nl, &c, stderr, &e) < 0)
-			goto out;
-		if (resolv && net_write_resolv(resolv, &c, &e) < 0)
-			goto out;
-		if (run_dir && net_write_handover(run_dir, &c, &e) < 0)
-			goto out;
+		if (net_apply(nl, &c, stderr, e) < 0)
+			return -1;
+		if (a->resolv && net_write_resolv(a->resolv, &c, e) < 0)
+			return -1;
+		if (a->run_dir && net_write_handover(a->run_dir, &c, e) < 0)
+			return -1;
 	}
 	net_format_handover(&c, stdout);
-	rc = 0;
-out:
+	return 0;
+}
+
+int cmd_dhcp(int argc, char **argv)
+{
+	struct dhcp_args a = { 0 };
+	struct rtnl nl = { .fd = -1 };
+	struct errbuf e = { "" };
+
+	int rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc;
+	rc = acquire(&nl, &a, &e) < 0 ? 1 : 0;
 	if (rc)
 		fprintf(stderr, "netboot: dhcp: %s\n", e.msg);
 	rtnl_close(&nl);
