@@ -1,10 +1,12 @@
 /* netboot serve: the companion PXE boot server.  One process, one epoll
  * loop (server/loop.c), one file per service: DHCP and proxy-DHCP
- * (dhcp.c, leases in leases.c), TFTP (tftp.c), HTTP with the status page
- * (http.c, status.c), NBD (nbd.c).  The services speak through the codecs in
- * netboot/ that the agent uses too.  Settings come from the pxebootsrv file
- * and flags (config.c); the files served come from the boot folder plus
- * Debian's loaders and a generated pxelinux.cfg/default (files.c). */
+ * (dhcp.c, leases in leases.c), TFTP (tftp.c, with tftp_send.c and
+ * tftp_hosts.c), HTTP with the status page (http.c, the page from
+ * clients.c), NBD (nbd.c); HTTP and NBD on the TCP skeleton in
+ * tcp_listen.c.  The services speak through the codecs in netboot/ that the
+ * agent uses too.  Settings come from the pxebootsrv file and flags
+ * (config.c); the files served come from the boot folder plus Debian's
+ * loaders and a generated pxelinux.cfg/default (files.c). */
 #ifndef SERVER_SERVER_H
 #define SERVER_SERVER_H
 #include <limits.h>
