@@ -304,12 +304,56 @@ static bool skip_input(struct nbd_conn *c)
 	return c->skip == 0;
 }
 
+/* An option request's header: its data next, or read away when too long.
+ * True when it was all here. */
+static bool opt_header(struct nbd_conn *c)
+{
+	struct errbuf e = { "" };
+	if (c->inlen < NBD_OPT_REQ_HDR_LEN)
+		return false;
+	int rc = nbd_parse_opt_request(c->in, c->inlen, &c->opt, &e);
+	if (rc == -EPROTO) {
+		conn_log(c, "%s", e.msg);
+		close_after_output(c, NULL);
+		return true;
+	}
+	consume(c, NBD_OPT_REQ_HDR_LEN);
+	if (rc == -EMSGSIZE) {
+		conn_log(c, "%s", e.msg);
+		if (c->opt.option == NBD_OPT_EXPORT_NAME) {
+			close_after_output(c, NULL);	/* no error reply exists for it */
+			return true;
+		}
+		c->skip = c->opt.len;
+		c->st = N_OPT_SKIP;
+		return true;
+	}
+	c->st = N_OPT_DATA;
+	return true;
+}
+
+/* A transmission request, handled.  True when it was all here. */
+static bool trans_request(struct nbd_conn *c)
+{
+	struct errbuf e = { "" };
+	struct nbd_request r;
+	if (c->inlen < NBD_REQUEST_LEN)
+		return false;
+	if (nbd_parse_request(c->in, c->inlen, &r, &e) < 0) {
+		conn_log(c, "%s", e.msg);
+		close_after_output(c, "bad request");
+		return true;
+	}
+	consume(c, NBD_REQUEST_LEN);
+	handle_request(c, &r);
+	return true;
+}
+
 /* Handles one unit of input if it is all here: true if it did. */
 static bool process_one(struct nbd_conn *c)
 {
 	struct errbuf e = { "" };
 	uint32_t cflags;
-	struct nbd_request r;
 	switch (c->st) {
 	case N_FLAGS:
 		if (c->inlen < 4)
@@ -323,29 +367,8 @@ static bool process_one(struct nbd_conn *c)
 		consume(c, 4);
 		c->st = N_OPT_HDR;
 		return true;
-	case N_OPT_HDR: {
-		if (c->inlen < NBD_OPT_REQ_HDR_LEN)
-			return false;
-		int rc = nbd_parse_opt_request(c->in, c->inlen, &c->opt, &e);
-		if (rc == -EPROTO) {
-			conn_log(c, "%s", e.msg);
-			close_after_output(c, NULL);
-			return true;
-		}
-		consume(c, NBD_OPT_REQ_HDR_LEN);
-		if (rc == -EMSGSIZE) {
-			conn_log(c, "%s", e.msg);
-			if (c->opt.option == NBD_OPT_EXPORT_NAME) {
-				close_after_output(c, NULL);	/* no error reply exists for it */
-				return true;
-			}
-			c->skip = c->opt.len;
-			c->st = N_OPT_SKIP;
-			return true;
-		}
-		c->st = N_OPT_DATA;
-		return true;
-	}
+	case N_OPT_HDR:
+		return opt_header(c);
 	case N_OPT_DATA:
 		if (c->inlen < c->opt.len)
 			return false;
@@ -360,16 +383,7 @@ static bool process_one(struct nbd_conn *c)
 		c->st = N_OPT_HDR;
 		return true;
 	case N_TRANS:
-		if (c->inlen < NBD_REQUEST_LEN)
-			return false;
-		if (nbd_parse_request(c->in, c->inlen, &r, &e) < 0) {
-			conn_log(c, "%s", e.msg);
-			close_after_output(c, "bad request");
-			return true;
-		}
-		consume(c, NBD_REQUEST_LEN);
-		handle_request(c, &r);
-		return true;
+		return trans_request(c);
 	case N_WRITE_SKIP:
 		if (!skip_input(c))
 			return false;
