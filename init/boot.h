@@ -46,6 +46,10 @@ int enter_root(struct boot *b);			/* init/stage3.c: returns only on failure */
  * runs at power-off (its initrd interface) to release stage 3's mounts and
  * devices; shutdown_main is /init run under that name. */
 int shutdown_prepare(struct boot *b);
+/* With an NBD root: systemd units that tell the supervisor the system is
+ * shutting down and how, by running "/run/initramfs/shutdown nbd-shutdown VERB". */
+#define NBD_SHUTDOWN_VERB "nbd-shutdown"
+int shutdown_nbd_units(struct boot *b);
 int shutdown_main(int argc, char **argv) __attribute__((noreturn));
 
 /* init/signed.c: the keys in SIG_KEY_DIR (a bad one stops the boot), and

@@ -2,6 +2,7 @@
  * of stages; any failure goes to rescue(), which names the stage and the
  * cause and offers a shell.  PID 1 never exits. */
 #include <string.h>
+#include <unistd.h>
 #include "init/boot.h"
 #include "fetch/progress.h"
 #include "mount/nbd_supervisor.h"
@@ -20,6 +21,8 @@ int main(int argc, char **argv)
 		return nbd_supervisor_main(argc, argv);
 	if (argc > 0 && !strcmp(argv[0], "/shutdown"))	/* systemd-shutdown handed back to us */
 		shutdown_main(argc, argv);
+	if (getpid() != 1 && argc == 3 && !strcmp(argv[1], NBD_SHUTDOWN_VERB))	/* the booted system's unit */
+		return nbd_supervisor_shutting_down(argv[2]) < 0;
 
 	b.t0_ns = monotonic_ns();
 	timeline_start(&b.timeline, b.t0_ns);

@@ -1,6 +1,7 @@
 /* The network stage's policy (init/netup.h): what the command line asks of
  * each interface, carried out with the steps of netboot/netup.c. */
 #include <errno.h>
+#include <stdarg.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <string.h>
@@ -198,185 +199,251 @@ static const char *method_name(enum net_method m)
 	return m == NET_DHCP ? "dhcp" : m == NET_STATIC ? "static" : m == NET_OFF ? "off" : "not asked";
 }
 
+/* The stage's working set, passed from step to step. */
+struct stage {
+	const struct boot_config *cfg;
+	struct rtnl nl;
+	FILE *log;
+	struct net_iface ifs[CMDLINE_MAX_IFACES];
+	int n;
+	struct net_ifconf statics[CMDLINE_MAX_IFACES];
+	bool shared[CMDLINE_MAX_IFACES];	/* statics[i] comes from the every-NIC plan */
+	int nstatic;
+	const char *dhcp_names[CMDLINE_MAX_IFACES];
+	int ndhcp;
+	const char *hostname;			/* sent in DHCP: dhcphostname=, else an ip= host name */
+	struct net_ifconf lease;		/* valid when leased */
+	bool leased;
+	char plan_line[512];			/* "eth0 dhcp, eth1 off; eth5= names no interface here" */
+	size_t pl;
+};
+
+static void plan_add(struct stage *sg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void plan_add(struct stage *sg, const char *fmt, ...)
+{
+	va_list ap;
+	if (sg->pl >= sizeof(sg->plan_line))
+		return;
+	va_start(ap, fmt);
+	int n = vsnprintf(sg->plan_line + sg->pl, sizeof(sg->plan_line) - sg->pl, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sg->pl += (size_t)n;
+}
+
+/* Each interface's method from the command line; the links of those to
+ * configure go up, and they are sorted into statics[] and dhcp_names[]. */
+static void plan_interfaces(struct stage *sg)
+{
+	const struct iface_plan *plan;
+	struct errbuf sub;
+	for (int i = 0; i < sg->n; i++) {
+		const struct net_iface *nif = &sg->ifs[i];
+		enum net_method m = iface_method(sg->cfg, nif, &plan);
+		plan_add(sg, "%s%s %s", i ? ", " : "", nif->name, method_name(m));
+		if (m != NET_DHCP && m != NET_STATIC)
+			continue;
+		if (m == NET_STATIC && !plan) {
+			net_log(sg->log, "%s: static without an address plan, skipped", nif->name);
+			continue;
+		}
+		struct rtnl_link l;
+		if (rtnl_link_get(&sg->nl, 0, nif->name, &l, &sub) < 0 || rtnl_link_up(&sg->nl, l.ifindex, &sub) < 0) {
+			net_log(sg->log, "%s: cannot bring the link up: %s", nif->name, sub.msg);
+			continue;
+		}
+		if (m == NET_DHCP) {
+			sg->dhcp_names[sg->ndhcp++] = nif->name;
+			if (!sg->hostname[0] && plan && plan->hostname[0])
+				sg->hostname = plan->hostname;
+		} else {
+			sg->shared[sg->nstatic] = plan == &sg->cfg->all;
+			ifconf_static(&sg->statics[sg->nstatic++], sg->cfg, nif, plan);
+		}
+	}
+	net_log(sg->log, "interfaces: %s", sg->plan_line);
+}
+
+/* A NIC the command line names but this machine lacks (a typo, or a driver
+ * missing) silently changes the plan of the others: say so. */
+static void name_missing_interfaces(struct stage *sg)
+{
+	const struct boot_config *cfg = sg->cfg;
+	for (int k = 0; k < cfg->nifaces; k++) {
+		int i = 0;
+		while (i < sg->n && strcmp(sg->ifs[i].name, cfg->ifaces[k].name) &&
+		       strcmp(sg->ifs[i].kernel_name, cfg->ifaces[k].name))
+			i++;
+		if (i < sg->n)
+			continue;
+		plan_add(sg, "; %s= names no interface here", cfg->ifaces[k].name);
+		net_log(sg->log, "%s: named on the command line, but there is no such interface", cfg->ifaces[k].name);
+	}
+}
+
+/* One address for every NIC (ethx=, ip= without a device): on several NICs
+ * it would give each a connected route to the same subnet, and one without
+ * a cable could win the route to the boot server.  It goes on the NICs
+ * with carrier, or on all when none has any. */
+static void place_shared_address(struct stage *sg)
+{
+	bool up[CMDLINE_MAX_IFACES];
+	int nshared = 0;
+	for (int i = 0; i < sg->nstatic; i++)
+		nshared += sg->shared[i];
+	if (nshared <= 1 || wait_static_carrier(&sg->nl, sg->statics, sg->nstatic, up, sg->log) < 0)
+		return;
+	for (int i = 0; i < sg->nstatic; i++)
+		if (sg->shared[i] && !up[i]) {
+			net_log(sg->log, "%s: no carrier: the shared address %s goes elsewhere", sg->statics[i].ifname,
+				ipv4_ntoa(sg->statics[i].addr, (char[16]){ 0 }));
+			sg->statics[i].ifname[0] = '\0';
+		}
+}
+
+/* Static addresses first: they need no carrier and no peer. */
+static void apply_statics(struct stage *sg, struct net_state *st)
+{
+	struct errbuf sub;
+	for (int i = 0; i < sg->nstatic; i++) {
+		if (!sg->statics[i].ifname[0])
+			continue;
+		if (net_apply_addr(&sg->nl, &sg->statics[i], sg->log, &sub) < 0) {
+			net_log(sg->log, "%s", sub.msg);
+			sg->statics[i].ifname[0] = '\0';
+			continue;
+		}
+		record(st, sg->statics[i].ifname);
+	}
+}
+
+/* DHCP on every DHCP interface at once; the winner's lease applied.  Fails
+ * only when no static interface came up either. */
+static int run_dhcp(struct stage *sg, struct net_state *st, struct errbuf *e)
+{
+	struct dhcp_client_cfg dc = {
+		.bootif = sg->cfg->bootif_set ? sg->cfg->bootif : NULL,
+		.hostname = sg->hostname,
+	};
+	struct dhcp_result res;
+	struct errbuf err = { "" };
+	int rc;
+
+	if ((rc = dhcp_acquire(sg->dhcp_names, sg->ndhcp, &dc, &res, sg->log, &err)) == 0) {
+		net_ifconf_from_lease(&sg->lease, sg->dhcp_names[res.index], res.mac, &res.lease, sg->cfg->dns, sg->cfg->ndns);
+		sg->lease.lease_obtained = (long long)time(NULL);
+		st->dhcp_ms = res.elapsed_ms;
+		if ((rc = net_apply(&sg->nl, &sg->lease, sg->log, &err)) == 0) {
+			sg->leased = true;
+			record(st, sg->lease.ifname);
+		}
+	}
+	if (!sg->leased && !st->nconfigured)
+		return nb_fail(e, rc, "%s", err.msg);
+	if (!sg->leased)
+		net_log(sg->log, "DHCP failed, going on with the static interfaces: %s", err.msg);
+	return 0;
+}
+
+/* The interface the boot goes on with, and its default route: the lease,
+ * else the first static interface with carrier; a lease without a router
+ * still leaves a static gateway usable. */
+static void choose_primary(struct stage *sg, struct net_state *st)
+{
+	if (sg->leased) {
+		st->used = sg->lease;
+		for (int i = 0; i < sg->nstatic && !st->used.gateway; i++)
+			if (sg->statics[i].ifname[0] && sg->statics[i].gateway &&
+			    net_route_via(&sg->nl, &sg->statics[i], sg->log) == 0)
+				st->used.gateway = sg->statics[i].gateway;
+		return;
+	}
+	struct net_ifconf live[CMDLINE_MAX_IFACES];
+	bool up[CMDLINE_MAX_IFACES];
+	int nlive = 0;
+	for (int i = 0; i < sg->nstatic; i++)
+		if (sg->statics[i].ifname[0])
+			live[nlive++] = sg->statics[i];
+	int primary = wait_static_carrier(&sg->nl, live, nlive, up, sg->log);	/* at once when links are up */
+	st->used = live[primary < 0 ? 0 : primary];
+	if (st->used.gateway)
+		net_route_via(&sg->nl, &st->used, sg->log);
+}
+
+/* resolv.conf and the handover files of every configured interface. */
+static void write_outputs(const struct stage *sg, const struct net_paths *paths, const struct net_state *st)
+{
+	struct errbuf sub;
+	if (paths->resolv_conf) {
+		if (net_write_resolv(paths->resolv_conf, &st->used, &sub) < 0)
+			net_log(sg->log, "%s", sub.msg);
+		else
+			net_log(sg->log, "wrote %s (%d nameserver%s)", paths->resolv_conf, st->used.ndns,
+				st->used.ndns == 1 ? "" : "s");
+	}
+	for (int i = 0; i < sg->nstatic; i++)
+		if (sg->statics[i].ifname[0])
+			write_handover(paths, &sg->statics[i], sg->log);
+	if (sg->leased)
+		write_handover(paths, &sg->lease, sg->log);
+}
+
+/* No interface at all: fine only when nothing needs the network. */
+static int no_interfaces(const struct boot_config *cfg, const char *sysfs, FILE *log, struct errbuf *e)
+{
+	enum net_method m = cmdline_iface_method(cfg, "", NULL);
+	if (cfg->source == SOURCE_NONE && m != NET_DHCP && m != NET_STATIC) {
+		net_log(log, "no Ethernet interface, none needed");
+		return 0;
+	}
+	return nb_fail(e, -ENODEV, "no Ethernet interface in %s (NIC driver not loaded?)", sysfs);
+}
+
 int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, struct net_state *st,
 		 FILE *log, struct errbuf *e)
 {
 	const char *sysfs = paths->sysfs_net ? paths->sysfs_net : "/sys/class/net";
-	struct net_iface ifs[CMDLINE_MAX_IFACES];
-	struct net_ifconf statics[CMDLINE_MAX_IFACES], dconf;
-	bool shared[CMDLINE_MAX_IFACES] = { false };	/* statics[i] comes from the every-NIC plan */
-	const char *dhcp_names[CMDLINE_MAX_IFACES];
-	const struct iface_plan *plan;
-	struct rtnl nl = { .fd = -1 };
-	struct errbuf sub, dhcp_err = { "" };
-	char plan_line[512] = "", a[16];
-	const char *hostname = cfg->dhcp_hostname;
+	struct stage sg;
 	long long t0 = monotonic_ms();
-	int n, ndhcp = 0, nstatic = 0, rc, primary = -1;
-	bool leased = false;
-	size_t pl = 0;
+	char a[16];
+	int rc;
 
 	memset(st, 0, sizeof(*st));
-	if ((n = net_list_ifaces(sysfs, ifs, CMDLINE_MAX_IFACES, e)) < 0)
-		return n;
-	if (n == 0) {
-		if (cfg->source == SOURCE_NONE && cmdline_iface_method(cfg, "", NULL) != NET_DHCP &&
-		    cmdline_iface_method(cfg, "", NULL) != NET_STATIC) {
-			net_log(log, "no Ethernet interface, none needed");
-			return 0;
-		}
-		return nb_fail(e, -ENODEV, "no Ethernet interface in %s (NIC driver not loaded?)", sysfs);
-	}
-	if ((rc = rtnl_open(&nl, e)) < 0)
+	memset(&sg, 0, sizeof(sg));
+	sg.cfg = cfg, sg.log = log, sg.nl.fd = -1, sg.hostname = cfg->dhcp_hostname;
+	if ((sg.n = net_list_ifaces(sysfs, sg.ifs, CMDLINE_MAX_IFACES, e)) <= 0)
+		return sg.n < 0 ? sg.n : no_interfaces(cfg, sysfs, log, e);
+	if ((rc = rtnl_open(&sg.nl, e)) < 0)
 		return rc;
 	if (paths->sysfs_root && !cfg->kernel_ifnames)
-		apply_predictable_names(&nl, paths->sysfs_root, ifs, n, log);
+		apply_predictable_names(&sg.nl, paths->sysfs_root, sg.ifs, sg.n, log);
 	if (cfg->nnameif)
-		apply_nameif(&nl, cfg, ifs, n, log);
+		apply_nameif(&sg.nl, cfg, sg.ifs, sg.n, log);
 
-	for (int i = 0; i < n; i++) {
-		enum net_method m = iface_method(cfg, &ifs[i], &plan);
-		if (pl < sizeof(plan_line))
-			pl += (size_t)snprintf(plan_line + pl, sizeof(plan_line) - pl, "%s%s %s", i ? ", " : "",
-					       ifs[i].name, method_name(m));
-		if (m != NET_DHCP && m != NET_STATIC)
-			continue;
-		if (m == NET_STATIC && !plan) {
-			net_log(log, "%s: static without an address plan, skipped", ifs[i].name);
-			continue;
-		}
-		struct rtnl_link l;
-		if (rtnl_link_get(&nl, 0, ifs[i].name, &l, &sub) < 0 || rtnl_link_up(&nl, l.ifindex, &sub) < 0) {
-			net_log(log, "%s: cannot bring the link up: %s", ifs[i].name, sub.msg);
-			continue;
-		}
-		if (m == NET_DHCP) {
-			dhcp_names[ndhcp++] = ifs[i].name;
-			if (!hostname[0] && plan && plan->hostname[0])
-				hostname = plan->hostname;
-		} else {
-			shared[nstatic] = plan == &cfg->all;
-			ifconf_static(&statics[nstatic++], cfg, &ifs[i], plan);
-		}
-	}
-	net_log(log, "interfaces: %s", plan_line);
-	/* a NIC the command line names but this machine lacks (a typo, or a
-	 * driver missing) silently changes the plan of the others: say so */
-	for (int k = 0; k < cfg->nifaces; k++) {
-		int i = 0;
-		while (i < n && strcmp(ifs[i].name, cfg->ifaces[k].name) && strcmp(ifs[i].kernel_name, cfg->ifaces[k].name))
-			i++;
-		if (i == n && pl < sizeof(plan_line))
-			pl += (size_t)snprintf(plan_line + pl, sizeof(plan_line) - pl, "; %s= names no interface here",
-					       cfg->ifaces[k].name);
-		if (i == n)
-			net_log(log, "%s: named on the command line, but there is no such interface", cfg->ifaces[k].name);
-	}
-	if (!ndhcp && !nstatic) {
-		rc = 0;
-		if (cfg->source != SOURCE_NONE)
-			rc = nb_fail(e, -ENETDOWN, "no interface to configure (%s)", plan_line);
-		else
+	plan_interfaces(&sg);
+	name_missing_interfaces(&sg);
+	if (!sg.ndhcp && !sg.nstatic) {
+		rc = cfg->source != SOURCE_NONE ? nb_fail(e, -ENETDOWN, "no interface to configure (%s)", sg.plan_line) : 0;
+		if (!rc)
 			net_log(log, "nothing to configure");
 		goto out;
 	}
-
-	/* One address for every NIC (ethx=, ip= without a device): on several
-	 * NICs it would give each a connected route to the same subnet, and one
-	 * without a cable could win the route to the boot server.  It goes on
-	 * the NICs with carrier, or on all when none has any. */
-	int nshared = 0;
-	for (int i = 0; i < nstatic; i++)
-		nshared += shared[i];
-	if (nshared > 1) {
-		bool up[CMDLINE_MAX_IFACES];
-		if (wait_static_carrier(&nl, statics, nstatic, up, log) >= 0)
-			for (int i = 0; i < nstatic; i++)
-				if (shared[i] && !up[i]) {
-					net_log(log, "%s: no carrier: the shared address %s goes elsewhere", statics[i].ifname,
-						ipv4_ntoa(statics[i].addr, (char[16]){ 0 }));
-					statics[i].ifname[0] = '\0';
-				}
-	}
-	/* Static addresses first: they need no carrier and no peer. */
-	for (int i = 0; i < nstatic; i++) {
-		if (!statics[i].ifname[0])
-			continue;
-		if ((rc = net_apply_addr(&nl, &statics[i], log, &sub)) < 0) {
-			net_log(log, "%s", sub.msg);
-			statics[i].ifname[0] = '\0';
-			continue;
-		}
-		record(st, statics[i].ifname);
-	}
-
-	if (ndhcp) {
-		struct dhcp_client_cfg dc = {
-			.bootif = cfg->bootif_set ? cfg->bootif : NULL,
-			.hostname = hostname,
-		};
-		struct dhcp_result res;
-		if ((rc = dhcp_acquire(dhcp_names, ndhcp, &dc, &res, log, &dhcp_err)) == 0) {
-			net_ifconf_from_lease(&dconf, dhcp_names[res.index], res.mac, &res.lease, cfg->dns, cfg->ndns);
-			dconf.lease_obtained = (long long)time(NULL);
-			st->dhcp_ms = res.elapsed_ms;
-			if ((rc = net_apply(&nl, &dconf, log, &dhcp_err)) == 0) {
-				leased = true;
-				record(st, dconf.ifname);
-			}
-		}
-		if (!leased && !st->nconfigured) {
-			rc = nb_fail(e, rc, "%s", dhcp_err.msg);
-			goto out;
-		}
-		if (!leased)
-			net_log(log, "DHCP failed, going on with the static interfaces: %s", dhcp_err.msg);
-	}
+	place_shared_address(&sg);
+	apply_statics(&sg, st);
+	if (sg.ndhcp && (rc = run_dhcp(&sg, st, e)) < 0)
+		goto out;
 	if (!st->nconfigured) {
-		rc = nb_fail(e, -ENETDOWN, "no interface could be configured (%s)", plan_line);
+		rc = nb_fail(e, -ENETDOWN, "no interface could be configured (%s)", sg.plan_line);
 		goto out;
 	}
-
-	if (leased) {
-		st->used = dconf;
-	} else {
-		/* The first static interface with carrier carries the default route. */
-		struct net_ifconf live[CMDLINE_MAX_IFACES];
-		int nlive = 0;
-		for (int i = 0; i < nstatic; i++)
-			if (statics[i].ifname[0])
-				live[nlive++] = statics[i];
-		bool up[CMDLINE_MAX_IFACES];
-		primary = wait_static_carrier(&nl, live, nlive, up, log);	/* at once when links are up */
-		st->used = live[primary < 0 ? 0 : primary];
-	}
-	/* A lease without a router still leaves a static gateway usable. */
-	if (leased && !st->used.gateway) {
-		for (int i = 0; i < nstatic && !st->used.gateway; i++)
-			if (statics[i].ifname[0] && statics[i].gateway && net_route_via(&nl, &statics[i], log) == 0)
-				st->used.gateway = statics[i].gateway;
-	} else if (!leased && st->used.gateway) {
-		net_route_via(&nl, &st->used, log);
-	}
-
-	if (paths->resolv_conf) {
-		if (net_write_resolv(paths->resolv_conf, &st->used, &sub) < 0)
-			net_log(log, "%s", sub.msg);
-		else
-			net_log(log, "wrote %s (%d nameserver%s)", paths->resolv_conf, st->used.ndns,
-			    st->used.ndns == 1 ? "" : "s");
-	}
-	for (int i = 0; i < nstatic; i++)
-		if (statics[i].ifname[0])
-			write_handover(paths, &statics[i], log);
-	if (leased)
-		write_handover(paths, &dconf, log);
+	choose_primary(&sg, st);
+	write_outputs(&sg, paths, st);
 	st->elapsed_ms = (long)(monotonic_ms() - t0);
 	net_log(log, "up on %s: %s/%u%s%s, network stage took %.1f s", st->used.ifname, ipv4_ntoa(st->used.addr, a),
-	    st->used.prefix, st->used.gateway ? " via " : "",
-	    st->used.gateway ? ipv4_ntoa(st->used.gateway, (char[16]){ 0 }) : "", st->elapsed_ms / 1000.0);
+		st->used.prefix, st->used.gateway ? " via " : "",
+		st->used.gateway ? ipv4_ntoa(st->used.gateway, (char[16]){ 0 }) : "", st->elapsed_ms / 1000.0);
 	rc = 0;
 out:
-	rtnl_close(&nl);
+	rtnl_close(&sg.nl);
 	return rc;
 }

@@ -59,6 +59,38 @@ int shutdown_prepare(struct boot *b)
 	return rc;
 }
 
+/* With an NBD root: one runtime unit per shutdown target, started as that
+ * target is, which tells the NBD supervisor the system is going down and
+ * how (mount/nbd_supervisor.h): if the server is gone, the supervisor ends
+ * the shutdown itself instead of leaving it to wait on the root for the
+ * 10 minutes of the dead-connection timeout.  Its command is the shutdown
+ * program in /run: nothing read from the root. */
+int shutdown_nbd_units(struct boot *b)
+{
+	static const char *const verbs[] = { "poweroff", "reboot", "halt", "kexec" };
+	char path[160], link[160], text[512];
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		int len = snprintf(text, sizeof(text),
+				   "# written by netboot's /init for its NBD root (docs/handover.md)\n"
+				   "[Unit]\nDescription=netboot: NBD root: %s even if its server is gone\n"
+				   "DefaultDependencies=no\n\n[Service]\nType=oneshot\n"
+				   "ExecStart=" SHUTDOWN_DIR "/shutdown " NBD_SHUTDOWN_VERB " %s\n", verbs[i], verbs[i]);
+		snprintf(path, sizeof(path), "/run/systemd/system/netboot-nbd-%s.service", verbs[i]);
+		snprintf(link, sizeof(link), "/run/systemd/system/%s.target.wants", verbs[i]);
+		int fd;
+		if (mkdir_p(link, 0755) < 0 || (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+			return nb_fail(&b->err, -errno, "%s: %s", path, strerror(errno));
+		ssize_t n = write(fd, text, (size_t)len);
+		close(fd);
+		if (n != len)
+			return nb_fail(&b->err, -EIO, "%s: short write", path);
+		snprintf(link, sizeof(link), "/run/systemd/system/%s.target.wants/netboot-nbd-%s.service", verbs[i], verbs[i]);
+		if (symlink(path, link) < 0 && errno != EEXIST)
+			return nb_fail(&b->err, -errno, "%s: %s", link, strerror(errno));
+	}
+	return 0;
+}
+
 static void mount_api(void)
 {
 	static const struct { const char *src, *dir, *type; } fs[] = {
@@ -100,39 +132,16 @@ static int detach_nbd(void)
 	}
 	if (d)
 		closedir(d);
-	if (!(d = opendir("/proc")))
-		return left;
-	while ((de = readdir(d))) {
-		char path[300], name[32] = "";
-		int pid = atoi(de->d_name);
-		if (pid <= 1)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ssize_t r = read(fd, name, sizeof(name) - 1);
-		close(fd);
-		if (r > 0 && !strcmp(name, NBD_SUPERVISOR_NAME))
-			kill(pid, SIGKILL);
-	}
-	closedir(d);
+	nbd_supervisor_signal(SIGKILL, 0);	/* one that did not see its device go */
 	return left;
 }
 
 int shutdown_main(int argc, char **argv)
 {
-	static const struct { const char *verb, *doing; int cmd; } verbs[] = {
-		{ "reboot", "rebooting", RB_AUTOBOOT }, { "poweroff", "powering off", RB_POWER_OFF },
-		{ "halt", "halting", RB_HALT_SYSTEM }, { "kexec", "starting the new kernel", RB_KEXEC },
-	};
-	const char *verb = argc > 1 ? argv[1] : "poweroff";
-	size_t v = 1;	/* an unknown verb powers off, as systemd-shutdown does */
+	const char *verb = argc > 1 ? argv[1] : "poweroff", *doing;
+	int cmd = teardown_reboot_cmd(verb, &doing);
 	uint64_t t0 = monotonic_ns();
 
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (!strcmp(verb, verbs[i].verb))
-			v = i;
 	mount_api();
 	/* the loop devices autoclear once their squashfs is unmounted; NBD is
 	 * disconnected only once nothing reads it */
@@ -143,12 +152,12 @@ int shutdown_main(int argc, char **argv)
 	sync();
 	if (busy)
 		say("shutdown", "%d mount%s or device%s could not be released (named above); %s", busy,
-		    busy == 1 ? "" : "s", busy == 1 ? "" : "s", verbs[v].doing);
+		    busy == 1 ? "" : "s", busy == 1 ? "" : "s", doing);
 	else
 		say("shutdown", "root, image and devices released in %.2f s (%d unmounted, %d released with the root); %s",
-		    seconds_since(t0), st.unmounted, st.detached, verbs[v].doing);
-	reboot(verbs[v].cmd);
-	say("shutdown", "reboot(%s): %s", verbs[v].verb, strerror(errno));
+		    seconds_since(t0), st.unmounted, st.detached, doing);
+	reboot(cmd);
+	say("shutdown", "reboot(%s): %s", verb, strerror(errno));
 	for (;;)	/* PID 1 never exits */
 		pause();
 }

@@ -232,7 +232,10 @@ static void supervise_nbd(struct boot *b, const struct url *u, const struct nbd_
 	snprintf(w.export_name, sizeof(w.export_name), "%s", x->oldstyle ? "" : b->cfg.nbd_export);
 	if ((pid = tcp_resolve(u->host, &ip, &b->err)) == 0)
 		inet_ntop(AF_INET, &ip, w.host, sizeof(w.host));
-	if (pid == 0 && (pid = nbd_supervisor_start(&w, "/proc/self/exe", RUN_DIR "/nbd.log", &b->err)) > 0)
+	if (pid == 0 && (pid = nbd_supervisor_start(&w, "/proc/self/exe", RUN_DIR "/nbd.log", &b->err)) > 0 &&
+	    shutdown_nbd_units(b) < 0)
+		say("stage3", "%s: the supervisor will not hear of the shutdown: %s", b->image_dev, b->err.msg);
+	if (pid > 0)
 		say("stage3", "%s: request timeout %d s, I/O waits up to %d s for a reconnect; supervisor %s (pid %d) "
 		    "reconnects it if the link dies, log in %s/nbd.log", b->image_dev, NBD_REQ_TIMEOUT_S,
 		    NBD_DEAD_CONN_TIMEOUT_S, NBD_SUPERVISOR_NAME, pid, RUN_DIR);

@@ -1,5 +1,6 @@
 /* The NBD supervisor: see nbd_supervisor.h. */
 #include "mount/nbd_supervisor.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/reboot.h>
 #include <sys/wait.h>
 #include <linux/nbd-netlink.h>
 #include "netboot/clock.h"
@@ -16,6 +18,19 @@
 #include "netboot/jitter.h"
 #include "netboot/nbd_client.h"
 #include "netboot/tcp.h"
+#include "mount/teardown.h"
+
+/* Set by SIGUSR1 (nbd_supervisor_shutting_down): the booted system is
+ * shutting down, and the reboot(2) command it is heading for. */
+static volatile sig_atomic_t shutting_down;
+static volatile sig_atomic_t shutdown_cmd;
+
+static void on_shutdown(int sig, siginfo_t *si, void *ctx)
+{
+	(void)sig, (void)ctx;
+	shutdown_cmd = si->si_value.sival_int;
+	shutting_down = 1;
+}
 
 unsigned nbd_backoff_ms(unsigned attempt, uint32_t random)
 {
@@ -55,6 +70,26 @@ static int still_connected(const struct nbd_watch *w, struct genl *rq)
 	return reply.connected == 1;
 }
 
+/* The system is shutting down and the root's server is gone: systemd
+ * cannot finish (it still reads the root, and would wait out the
+ * dead-connection timeout, 10 minutes, then fail to exec its last step).
+ * The root's changes live in RAM; other disks are synced: end it here. */
+static void give_up(const struct nbd_watch *w, struct genl *rq, const char *where, uint64_t t0)
+{
+	uint8_t msg[NBDNL_MSG_MAX];
+	struct errbuf e;
+	note(w, "the system is shutting down and %s has been unreachable for %.0f s: syncing and finishing the "
+	     "shutdown here instead of waiting on it", where, (double)(monotonic_ns() - t0) / 1e9);
+	sync();
+	reboot(shutdown_cmd);
+	if (shutdown_cmd == (int)RB_KEXEC)	/* no kernel loaded yet */
+		reboot(RB_AUTOBOOT);
+	note(w, "reboot: %s; disconnecting instead (reads of the root fail from now on)", strerror(errno));
+	if (genl_call(rq, msg, nbdnl_build_disconnect(msg, sizeof(msg), rq->family, genl_next_seq(rq), (uint32_t)w->index),
+		      -1, NULL, "nbd disconnect", &e) < 0)
+		note(w, "%s", e.msg);
+}
+
 /* A new connection, checked against the one the kernel lost, handed over.
  * Returns 0 once the device has it, 1 if the device was disconnected
  * meanwhile (nothing to reconnect). */
@@ -72,6 +107,10 @@ static int reconnect(const struct nbd_watch *w, struct genl *rq)
 		}
 		if (!still_connected(w, rq)) {
 			note(w, "device disconnected while reconnecting: nothing to do");
+			return 1;
+		}
+		if (shutting_down && monotonic_ns() - t0 >= (uint64_t)NBD_SHUTDOWN_GRACE_MS * 1000000u) {
+			give_up(w, rq, where, t0);
 			return 1;
 		}
 		struct nbd_export x;
@@ -181,7 +220,39 @@ int nbd_supervisor_main(int argc, char **argv)
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa = { .sa_sigaction = on_shutdown, .sa_flags = SA_SIGINFO };	/* no SA_RESTART: a backoff sleep ends early */
+	sigaction(SIGUSR1, &sa, NULL);
 	return supervise(&w);
+}
+
+int nbd_supervisor_signal(int sig, int value)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char path[64], name[sizeof(NBD_SUPERVISOR_NAME) + 1] = "";
+		int pid = atoi(de->d_name);
+		if (pid <= 1 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t r = read(fd, name, sizeof(name) - 1);
+		close(fd);
+		if (r > 0 && !strcmp(name, NBD_SUPERVISOR_NAME) && sigqueue(pid, sig, (union sigval){ .sival_int = value }) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int nbd_supervisor_shutting_down(const char *verb)
+{
+	return nbd_supervisor_signal(SIGUSR1, teardown_reboot_cmd(verb, NULL));
 }
 
 int nbd_supervisor_start(const struct nbd_watch *w, const char *self, const char *log_path, struct errbuf *e)

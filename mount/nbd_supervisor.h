@@ -15,6 +15,7 @@
 #define NBD_SUPERVISOR_NAME "@netboot-nbd"
 #define NBD_STATUS_POLL_MS 5000		/* how often it asks whether the device is still connected */
 #define NBD_BACKOFF_MAX_MS 10000	/* a restarted server is found within 10 s */
+#define NBD_SHUTDOWN_GRACE_MS 10000	/* once the system shuts down, how long a lost server is waited for */
 
 /* What the supervisor needs: all plain values, since after switch_root it
  * can open no file of the initramfs (its root is the emptied initramfs). */
@@ -39,6 +40,16 @@ int nbd_supervisor_start(const struct nbd_watch *w, const char *self, const char
  * the exit status: 0 once the device is disconnected, 2 for bad arguments,
  * 1 if netlink cannot be used. */
 int nbd_supervisor_main(int argc, char **argv);
+
+/* Sends sig with value (sigqueue) to every supervisor; returns how many. */
+int nbd_supervisor_signal(int sig, int value);
+/* Tells the supervisors the booted system is shutting down (verb: poweroff,
+ * reboot, halt, kexec): from then on one whose server is lost waits at most
+ * NBD_SHUTDOWN_GRACE_MS for it, then syncs and ends the shutdown itself with
+ * reboot(2), since systemd, still reading the root, would wait out the
+ * 10-minute dead-connection timeout and then fail.  Run from systemd units
+ * /init writes (init/shutdown.c).  Returns how many it told. */
+int nbd_supervisor_shutting_down(const char *verb);
 
 /* The wait before reconnect attempt n (0-based): 1 s doubling up to
  * NBD_BACKOFF_MAX_MS, the upper half random, so clients cut off together

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/reboot.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -197,4 +198,19 @@ int teardown_loops(FILE *log)
 	}
 	closedir(d);
 	return left;
+}
+
+int teardown_reboot_cmd(const char *verb, const char **doing)
+{
+	static const struct { const char *verb, *doing; int cmd; } verbs[] = {
+		{ "reboot", "rebooting", RB_AUTOBOOT }, { "poweroff", "powering off", RB_POWER_OFF },
+		{ "halt", "halting", RB_HALT_SYSTEM }, { "kexec", "starting the new kernel", RB_KEXEC },
+	};
+	size_t v = 1;
+	for (size_t i = 0; verb && i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(verb, verbs[i].verb))
+			v = i;
+	if (doing)
+		*doing = verbs[v].doing;
+	return verbs[v].cmd;
 }

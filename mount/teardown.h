@@ -27,4 +27,8 @@ int teardown_devices(int timeout_ms, FILE *log);
 /* Clears every bound loop device that nothing uses (LOOP_CLR_FD); logs
  * other failures to log (may be NULL); returns how many stayed bound. */
 int teardown_loops(FILE *log);
+/* The reboot(2) command for a shutdown verb as systemd passes it (reboot,
+ * poweroff, halt, kexec; anything else powers off, as systemd-shutdown
+ * does), and what the console line says it is doing. */
+int teardown_reboot_cmd(const char *verb, const char **doing);
 #endif
