@@ -24,7 +24,7 @@ if qemu_wait "$log" "$MARK|FAILED at"; then
 	echo "INFO: PXE boot (e1000) reached the test root in ${QEMU_SECONDS}s"
 	check "pxe e1000: boots the image" "$log" "$MARK" "FAILED at"
 	check "pxe e1000: md5 verified" "$log" "md5 \(.*\) verified against http://10.0.2.2:$good_port/sysrcd.md5"
-	check "pxe e1000: DHCP lease handed over" "$log" "handover eth0.conf: IPV4ADDR=10\.0\.2\.15"
+	check "pxe e1000: DHCP lease handed over" "$log" "handover en[a-z0-9]+\.conf: IPV4ADDR=10\.0\.2\.15"
 	check "pxe e1000: resolv.conf written" "$log" "resolv.conf: .*nameserver 10\.0\.2\.3"
 	check "pxe e1000: root is writable (overlay)" "$log" "root is writable"
 else
@@ -46,8 +46,8 @@ log=$TMP/static.log
 qemu_boot "$log" direct virtio-net-pci "ethx=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3 netboot=http://10.0.2.2:$good_port/sysrcd.dat"
 if qemu_wait "$log" "$MARK|FAILED at"; then
 	check "static ethx=: boots the image" "$log" "$MARK" "FAILED at|DISCOVER"
-	check "static ethx=: handover says static" "$log" "handover eth0.conf: METHOD=static"
-	check "static ethx=: gateway and DNS from the command line" "$log" "handover eth0.conf: IPV4DNS0=10\.0\.2\.3"
+	check "static ethx=: handover says static" "$log" "handover en[a-z0-9]+\.conf: METHOD=static"
+	check "static ethx=: gateway and DNS from the command line" "$log" "handover en[a-z0-9]+\.conf: IPV4DNS0=10\.0\.2\.3"
 else
 	echo "FAIL: static ethx=: no marker within ${BOOT_TIMEOUT}s"
 fi
