@@ -55,8 +55,8 @@ if serve_start "$slog" --config "$TMP/pxebootsrv" --boot-dir "$boot" --leases "$
 		check_log "bios/http: boots the image" "$log" "$MARK" "FAILED at"
 		check_log "bios/http: the agent verified the image we checksummed" "$log" \
 			"^netboot: .*(md5|sha256) \(.*\) verified against http://192\.0\.2\.1/sysrcd\.(md5|sha256)"
-		check_log "bios/http: the agent's lease is the firmware's address" "$log" "handover eth0.conf: IPV4ADDR=192\.0\.2\.100"
-		check_log "bios/http: router and DNS from the config" "$log" "handover eth0.conf: IPV4DNS0=192\.0\.2\.254"
+		check_log "bios/http: the agent's lease is the firmware's address" "$log" "handover en[a-z0-9]+\.conf: IPV4ADDR=192\.0\.2\.100"
+		check_log "bios/http: router and DNS from the config" "$log" "handover en[a-z0-9]+\.conf: IPV4DNS0=192\.0\.2\.254"
 		check_log "bios/http: firmware got pxelinux.0 by architecture" "$slog" "$mac dhcp: .*pxelinux\.0"
 		check_log "bios/http: pxelinux fetched over our TFTP" "$slog" "tftp: .*pxelinux\.0"
 		check_log "bios/http: kernel over our TFTP" "$slog" "tftp: .*vmlinuz"
@@ -89,7 +89,7 @@ if serve_start "$slog" --config "$TMP/pxebootsrv" --boot-dir "$boot" --leases "$
 		check_log "uefi/nbd: root read over NBD" "$log" "^netboot: .*nbd" 
 		check_log "uefi/nbd: firmware got syslinux.efi by architecture" "$slog" "$mac dhcp: .*syslinux\.efi"
 		check_log "uefi/nbd: export attached" "$slog" "nbd: .*sysrcd\.dat"
-		check_log "uefi/nbd: a new MAC gets the next address" "$log" "handover eth0.conf: IPV4ADDR=192\.0\.2\.101"
+		check_log "uefi/nbd: a new MAC gets the next address" "$log" "handover en[a-z0-9]+\.conf: IPV4ADDR=192\.0\.2\.101"
 	else
 		fail "uefi/nbd" "no marker within ${BOOT_TIMEOUT}s"; tail -30 "$slog"
 	fi
@@ -108,7 +108,7 @@ if serve_start "$slog" --proxy-dhcp --local-ip 192.0.2.1 --boot-dir "$boot" --ex
 	if qemu_wait "$log" "$MARK|FAILED at"; then
 		echo "INFO: BIOS PXE boot with proxy-DHCP beside dnsmasq reached the test root in ${QEMU_SECONDS}s"
 		check_log "proxy: boots the image" "$log" "$MARK" "FAILED at"
-		check_log "proxy: the address came from dnsmasq" "$log" "handover eth0.conf: IPV4ADDR=192\.0\.2\.(5[0-9]|60)\b"
+		check_log "proxy: the address came from dnsmasq" "$log" "handover en[a-z0-9]+\.conf: IPV4ADDR=192\.0\.2\.(5[0-9]|60)\b"
 		check_log "proxy: dnsmasq acknowledged it" "$TMP/dnsmasq.log" "DHCPACK.*$mac"
 		check_log "proxy: we sent the boot file only" "$slog" "$mac dhcp: proxy" "$mac dhcp: (offer|ack) 192"
 	else
@@ -141,8 +141,8 @@ if serve_start "$slog" --dhcp-range 198.51.100.100 198.51.100.150 --subnet 198.5
 	if qemu_wait "$log" "$MARK|FAILED at"; then
 		echo "INFO: BIOS PXE boot through dhcrelay reached the test root in ${QEMU_SECONDS}s"
 		check_log "relay: boots the image" "$log" "$MARK" "FAILED at"
-		check_log "relay: address from the relayed subnet" "$log" "handover eth0.conf: IPV4ADDR=198\.51\.100\.100"
-		check_log "relay: gateway is the relay" "$log" "handover eth0.conf: IPV4GATEWAY=198\.51\.100\.1"
+		check_log "relay: address from the relayed subnet" "$log" "handover en[a-z0-9]+\.conf: IPV4ADDR=198\.51\.100\.100"
+		check_log "relay: gateway is the relay" "$log" "handover en[a-z0-9]+\.conf: IPV4GATEWAY=198\.51\.100\.1"
 		check_log "relay: the server answered through the relay" "$slog" "$mac dhcp: .*(relay|198\.51\.100\.1)"
 	else
 		fail "relay" "no marker within ${BOOT_TIMEOUT}s"; tail -30 "$slog"; tail -10 "$TMP/dhcrelay.log"
