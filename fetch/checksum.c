@@ -226,6 +226,8 @@ struct parse {
 	char expect[48];	/* "<32 hex digits>" */
 	char name[64];		/* sanitized file name we look for */
 	int hint;
+	const char *want;	/* the file name we look for, without directories */
+	size_t wantlen;
 };
 
 static int fail_line(struct errbuf *e, const struct parse *c, const struct line *l, const char *detail)
@@ -287,116 +289,197 @@ static void describe_source(struct parse *c, const char *source)
 	snprintf(c->src, sizeof(c->src), "%s from %s", b, s);
 }
 
-int checksum_file_parse(const char *buf, size_t len, const char *name, int algo_hint,
-			const char *source, struct expected_digest *out, struct errbuf *e)
+/* What the message and the search need: the source, the expected shape, the
+ * name we look for. */
+static void parse_setup(struct parse *c, const char *name, int algo_hint, const char *source)
 {
-	struct parse c;
-	struct line l, first_bad = { 0 }, first = { 0 }, first_named = { 0 }, match = { 0 }, conflict = { 0 };
-	const char *want, *p = buf, *end = buf + len;
-	size_t wantlen;
-	int entries = 0, bad = 0, named = 0;
-	char detail[96];
-
 	if (algo_hint > HASH_SHA512)
 		algo_hint = -1;
-	c.hint = algo_hint;
-	describe_source(&c, source);
+	c->hint = algo_hint;
+	describe_source(c, source);
 	if (algo_hint >= 0)
-		snprintf(c.expect, sizeof(c.expect), "<%zu hex digits>",
+		snprintf(c->expect, sizeof(c->expect), "<%zu hex digits>",
 			 2 * hash_digest_len((enum hash_algo)algo_hint));
 	else
-		snprintf(c.expect, sizeof(c.expect), "<32, 64 or 128 hex digits>");
+		snprintf(c->expect, sizeof(c->expect), "<32, 64 or 128 hex digits>");
 	if (!name)
 		name = "";
-	want = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
-	wantlen = strlen(want);
-	nb_sanitize(c.name, sizeof(c.name), want, wantlen);
-	if (!*c.name)
-		snprintf(c.name, sizeof(c.name), "<file name>");
+	c->want = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	c->wantlen = strlen(c->want);
+	nb_sanitize(c->name, sizeof(c->name), c->want, c->wantlen);
+	if (!*c->name)
+		snprintf(c->name, sizeof(c->name), "<file name>");
+}
 
+/* The whole file before any line: small enough, and text. */
+static int check_text(const struct parse *c, const char *buf, size_t len, struct errbuf *e)
+{
 	if (len > CHECKSUM_FILE_MAX)
 		return nb_fail(e, -EPROTO, "%s: expected '%s  %s', got %zu bytes (a checksum file is at most %d KiB)",
-			       c.src, c.expect, c.name, len, CHECKSUM_FILE_MAX / 1024);
+			       c->src, c->expect, c->name, len, CHECKSUM_FILE_MAX / 1024);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)buf[i];
 		if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7f) {
 			char got[CK_QUOTE + 4];
 			quote(got, sizeof(got), buf, len, CK_QUOTE);
-			return nb_fail(e, -EPROTO, "%s: expected '%s  %s', got binary data '%s'", c.src,
-				       c.expect, c.name, got);
+			return nb_fail(e, -EPROTO, "%s: expected '%s  %s', got binary data '%s'", c->src,
+				       c->expect, c->name, got);
 		}
 	}
+	return 0;
+}
+
+/* The next line from *p, trimmed of blanks and a CR, into l->text/l->len
+ * (l->len 0 for a blank line or a comment); *p moves past it.  Fails on a
+ * line over CK_MAX_LINE bytes. */
+static int next_line(const struct parse *c, const char **p, const char *end, struct line *l, struct errbuf *e)
+{
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	const char *le = nl ? nl : end;
+
+	if (le - *p > CK_MAX_LINE) {
+		char got[CK_QUOTE + 4];
+		quote(got, sizeof(got), *p, (size_t)(le - *p), CK_QUOTE);
+		return nb_fail(e, -EPROTO, "%s: expected '%s  %s', got a line of %zu bytes '%s'",
+			       c->src, c->expect, c->name, (size_t)(le - *p), got);
+	}
+	l->text = *p;
+	*p = nl ? nl + 1 : end;
+	while (le > l->text && (is_blank(le[-1]) || le[-1] == '\r'))
+		le--;
+	while (l->text < le && is_blank(*l->text))
+		l->text++;
+	l->len = (size_t)(le - l->text);
+	if (l->len && *l->text == '#')
+		l->len = 0;
+	return 0;
+}
+
+/* What the lines read so far hold: counts, and the best line so far for
+ * each verdict below (the first of its kind wins). */
+struct scan {
+	int entries, bad, named;	/* usable lines, unreadable lines, usable lines with a name */
+	struct line first;		/* the first usable line */
+	struct line first_bad;		/* the first unreadable line */
+	struct line first_named;	/* the first usable line with a name */
+	struct line match;		/* the first line for our file that fits the hint */
+	struct line conflict;		/* the first line for our file of another algorithm */
+};
+
+/* One non-blank line into the scan.  A line for our file that we cannot
+ * read is an answer, not noise: it fails at once, whatever follows. */
+static int scan_line(struct scan *s, const struct parse *c, struct line *l, struct errbuf *e)
+{
+	char detail[96];
+
+	parse_line(l);
+	if (l->why != LINE_OK) {
+		if (l->namelen && name_matches(l, c->want, c->wantlen))
+			return fail_line(e, c, l, NULL);
+		if (!s->bad++)
+			s->first_bad = *l;
+		return 0;
+	}
+	if (!s->entries++)
+		s->first = *l;
+	if (l->namelen && !s->named++)
+		s->first_named = *l;
+	if (!s->match.text && name_matches(l, c->want, c->wantlen)) {
+		if (!hint_conflict(c, l, detail, sizeof(detail)))
+			s->match = *l;
+		else if (!s->conflict.text)
+			s->conflict = *l;
+	}
+	return 0;
+}
+
+/* The verdicts on a whole file, in precedence order: the first that applies
+ * is the answer. */
+enum verdict {
+	V_MATCH,	/* a line for our file fits the hint: its digest */
+	V_CONFLICT,	/* a line for our file, but of another algorithm than the hint */
+	V_EMPTY,	/* no lines at all */
+	V_NOT_CHECKSUMS,/* unreadable lines and no named entry: not a checksum file */
+	V_ONLY_LINE,	/* the only line, whatever its name says (the seed's sysrcd.md5) */
+	V_UNNAMED,	/* several digests, none with a name */
+	V_NOT_LISTED,	/* named entries, none for our file */
+};
+
+static enum verdict verdict_of(const struct scan *s)
+{
+	if (s->match.text)
+		return V_MATCH;
+	if (s->conflict.text)
+		return V_CONFLICT;
+	if (!s->entries && !s->bad)
+		return V_EMPTY;
+	if (s->bad && !s->named)
+		return V_NOT_CHECKSUMS;
+	if (s->entries == 1 && !s->bad)
+		return V_ONLY_LINE;
+	if (!s->named)
+		return V_UNNAMED;
+	return V_NOT_LISTED;
+}
+
+static int use_line(const struct line *l, struct expected_digest *out)
+{
+	decode(l->algo, l->hex, out);
+	return 0;
+}
+
+/* The verdict as a digest in out or an error in e. */
+static int answer(const struct scan *s, const struct parse *c, size_t len, struct expected_digest *out,
+		  struct errbuf *e)
+{
+	char detail[96], other[72];
+
+	switch (verdict_of(s)) {
+	case V_MATCH:
+		return use_line(&s->match, out);
+	case V_CONFLICT:
+		return fail_line(e, c, &s->conflict, hint_conflict(c, &s->conflict, detail, sizeof(detail)));
+	case V_EMPTY:
+		return nb_fail(e, -EPROTO, "%s: expected '%s  %s', got %s", c->src, c->expect, c->name,
+			       len ? "no checksum lines" : "an empty file");
+	case V_NOT_CHECKSUMS:
+		return fail_line(e, c, &s->first_bad, NULL);
+	case V_ONLY_LINE:
+		if (hint_conflict(c, &s->first, detail, sizeof(detail)))
+			return fail_line(e, c, &s->first, detail);
+		return use_line(&s->first, out);
+	case V_UNNAMED:
+		return nb_fail(e, -ENOENT, "%s: %d digests without file names, none of them marked for %s",
+			       c->src, s->entries, c->name);
+	case V_NOT_LISTED:
+		break;
+	}
+	quote(other, sizeof(other), s->first_named.name, s->first_named.namelen, 60);
+	return nb_fail(e, -ENOENT, "%s: no line for %s among %d %s (the first is for '%s')",
+		       c->src, c->name, s->entries, s->entries == 1 ? "entry" : "entries", other);
+}
+
+int checksum_file_parse(const char *buf, size_t len, const char *name, int algo_hint,
+			const char *source, struct expected_digest *out, struct errbuf *e)
+{
+	struct parse c;
+	struct scan s = { 0 };
+	struct line l;
+	const char *p = buf, *end = buf + len;
+	int rc;
+
+	parse_setup(&c, name, algo_hint, source);
+	if ((rc = check_text(&c, buf, len, e)) < 0)
+		return rc;
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
-
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-
-		if (le - p > CK_MAX_LINE) {
-			char got[CK_QUOTE + 4];
-			quote(got, sizeof(got), p, (size_t)(le - p), CK_QUOTE);
-			return nb_fail(e, -EPROTO, "%s: expected '%s  %s', got a line of %zu bytes '%s'",
-				       c.src, c.expect, c.name, (size_t)(le - p), got);
-		}
-		l.text = p;
-		p = nl ? nl + 1 : end;
-		while (le > l.text && (is_blank(le[-1]) || le[-1] == '\r'))
-			le--;
-		while (l.text < le && is_blank(*l.text))
-			l.text++;
-		l.len = (size_t)(le - l.text);
-		if (!l.len || *l.text == '#')
-			continue;
-
-		parse_line(&l);
-		if (l.why != LINE_OK) {
-			/* a line for our file that we cannot use is an answer, not noise */
-			if (l.namelen && name_matches(&l, want, wantlen))
-				return fail_line(e, &c, &l, NULL);
-			if (!bad++)
-				first_bad = l;
-			continue;
-		}
-		if (!entries++)
-			first = l;
-		if (l.namelen && !named++)
-			first_named = l;
-		if (!match.text && name_matches(&l, want, wantlen)) {
-			if (!hint_conflict(&c, &l, detail, sizeof(detail)))
-				match = l;
-			else if (!conflict.text)
-				conflict = l;
-		}
+		if ((rc = next_line(&c, &p, end, &l, e)) < 0)
+			return rc;
+		if (l.len && (rc = scan_line(&s, &c, &l, e)) < 0)
+			return rc;
 	}
-
-	if (match.text) {
-		decode(match.algo, match.hex, out);
-		return 0;
-	}
-	if (conflict.text)
-		return fail_line(e, &c, &conflict, hint_conflict(&c, &conflict, detail, sizeof(detail)));
-	if (!entries && !bad)
-		return nb_fail(e, -EPROTO, "%s: expected '%s  %s', got %s", c.src, c.expect, c.name,
-			       len ? "no checksum lines" : "an empty file");
-	/* unreadable lines and no named entry: not a checksum file */
-	if (bad && !named)
-		return fail_line(e, &c, &first_bad, NULL);
-	if (entries == 1 && !bad) {	/* the only line, whatever its name says */
-		if (hint_conflict(&c, &first, detail, sizeof(detail)))
-			return fail_line(e, &c, &first, detail);
-		decode(first.algo, first.hex, out);
-		return 0;
-	}
-	if (!named)
-		return nb_fail(e, -ENOENT, "%s: %d digests without file names, none of them marked for %s",
-			       c.src, entries, c.name);
-	{
-		char other[72];
-		quote(other, sizeof(other), first_named.name, first_named.namelen, 60);
-		return nb_fail(e, -ENOENT, "%s: no line for %s among %d %s (the first is for '%s')",
-			       c.src, c.name, entries, entries == 1 ? "entry" : "entries", other);
-	}
+	return answer(&s, &c, len, out, e);
 }
 
 /* ---- checksum=<algo>:<hex> ---- */
