@@ -620,95 +620,138 @@ static int fail_message(const struct client *c, long long now, int rc, struct er
 		       since(c, now), why);
 }
 
+/* The configuration with defaults filled in, and the client state for the
+ * interfaces `names` (no sockets yet). */
+static void client_init(struct client *c, struct dhcp_client_cfg *conf, const char *const *names, int n,
+			FILE *log)
+{
+	if (!conf->timeout_ms)
+		conf->timeout_ms = DHCP_TIMEOUT_MS;
+	if (!conf->carrier_wait_ms)
+		conf->carrier_wait_ms = DHCP_CARRIER_WAIT_MS;
+	if (!conf->bootif_grace_ms)
+		conf->bootif_grace_ms = DHCP_BOOTIF_GRACE_MS;
+	memset(c, 0, sizeof(*c));
+	c->n = n;
+	c->cfg = conf;
+	c->log = log;
+	c->bootif = -1;
+	c->t0 = monotonic_ms();
+	for (int i = 0; i < n; i++) {
+		c->ifs[i].fd = -1;
+		c->ifs[i].name = names[i];
+	}
+}
+
+/* Every interface up with its socket; one that cannot be set up is left
+ * out.  Returns how many are in the race; *setup_rc is the first failure. */
+static int setup_all(struct client *c, long long now, int *setup_rc)
+{
+	int live = 0, rc;
+
+	for (int i = 0; i < c->n; i++) {
+		struct iface *f = &c->ifs[i];
+		if ((rc = setup(c, f, now)) < 0) {
+			f->st = S_FAILED;
+			*setup_rc = *setup_rc ? *setup_rc : rc;
+			net_log(c->log, "%s: %s, leaving it out", f->name, f->why);
+			continue;
+		}
+		live++;
+		if (!f->carrier)
+			net_log(c->log, "%s: no carrier yet, waiting up to %.1f s", f->name,
+				c->cfg->carrier_wait_ms / 1000.0);
+		if (c->cfg->bootif && !memcmp(f->mac, c->cfg->bootif, 6))
+			c->bootif = i;
+	}
+	return live;
+}
+
+static int count_live(const struct client *c)
+{
+	int live = 0;
+
+	for (int i = 0; i < c->n; i++)
+		live += c->ifs[i].st != S_FAILED;
+	return live;
+}
+
+/* Waits for the next packet or timer (at most until `deadline`) and reads
+ * what arrived on every interface still listening. */
+static int wait_and_receive(struct client *c, long long now, long long deadline, long long grace_end,
+			    struct errbuf *e)
+{
+	struct pollfd pfd[DHCP_MAX_IFACES];
+	int idx[DHCP_MAX_IFACES], np = 0;
+
+	for (int i = 0; i < c->n; i++) {
+		if (c->ifs[i].st == S_SELECTING || c->ifs[i].st == S_REQUESTING ||
+		    (c->ifs[i].st == S_NO_CARRIER && c->ifs[i].fd >= 0)) {
+			pfd[np] = (struct pollfd){ .fd = c->ifs[i].fd, .events = POLLIN };
+			idx[np++] = i;
+		}
+	}
+	long long wait = next_event(c, deadline, grace_end) - now;
+	int pr = poll(pfd, (nfds_t)np, wait < 0 ? 0 : (int)wait);
+	if (pr < 0 && errno != EINTR)
+		return nb_fail(e, -errno, "DHCP poll: %s", strerror(errno));
+	now = monotonic_ms();
+	for (int k = 0; pr > 0 && k < np; k++)
+		if (pfd[k].revents & (POLLIN | POLLERR | POLLHUP))	/* reading consumes a pending error */
+			receive(c, &c->ifs[idx[k]], now);
+	return 0;
+}
+
+/* The race: ticks, a pick, a wait, until a lease is chosen (its interface's
+ * index) or the deadline passes or every interface has failed (< 0). */
+static int race(struct client *c, long long deadline, struct errbuf *e)
+{
+	long long now, grace_end = 0;
+	int winner, rc;
+
+	for (;;) {
+		now = monotonic_ms();
+		for (int i = 0; i < c->n; i++)
+			tick(c, &c->ifs[i], now);
+		if ((winner = pick(c, now, &grace_end, now >= deadline)) >= 0)
+			return winner;
+		if (!count_live(c) || now >= deadline)
+			return fail_message(c, now, -ETIMEDOUT, e);
+		if ((rc = wait_and_receive(c, now, deadline, grace_end, e)) < 0)
+			return rc;
+	}
+}
+
+static void take_lease(const struct client *c, int winner, struct dhcp_result *res)
+{
+	res->index = winner;
+	res->ifindex = c->ifs[winner].ifindex;
+	memcpy(res->mac, c->ifs[winner].mac, 6);
+	res->mtu = c->ifs[winner].mtu;
+	res->lease = c->ifs[winner].lease;
+	res->elapsed_ms = (long)(c->ifs[winner].t_bound - c->t0);
+}
+
 int dhcp_acquire(const char *const *names, int n, const struct dhcp_client_cfg *cfg,
 		 struct dhcp_result *res, FILE *log, struct errbuf *e)
 {
 	struct dhcp_client_cfg conf = *cfg;
 	struct client c;
-	long long now, deadline, grace_end = 0;
-	int rc, winner = -1, live = 0, setup_rc = 0;
+	int rc, setup_rc = 0;
 
 	if (n < 1 || n > DHCP_MAX_IFACES)
 		return nb_fail(e, -EINVAL, "DHCP on %d interfaces: expected 1..%d", n, DHCP_MAX_IFACES);
-	if (!conf.timeout_ms)
-		conf.timeout_ms = DHCP_TIMEOUT_MS;
-	if (!conf.carrier_wait_ms)
-		conf.carrier_wait_ms = DHCP_CARRIER_WAIT_MS;
-	if (!conf.bootif_grace_ms)
-		conf.bootif_grace_ms = DHCP_BOOTIF_GRACE_MS;
-	memset(&c, 0, sizeof(c));
-	c.n = n;
-	c.cfg = &conf;
-	c.log = log;
-	c.bootif = -1;
-	c.t0 = now = monotonic_ms();
-	deadline = c.t0 + conf.timeout_ms;
-	for (int i = 0; i < n; i++) {
-		c.ifs[i].fd = -1;
-		c.ifs[i].name = names[i];
-	}
+	client_init(&c, &conf, names, n, log);
 	if ((rc = rtnl_open(&c.nl, e)) < 0)
 		return rc;
-	for (int i = 0; i < n; i++) {
-		struct iface *f = &c.ifs[i];
-		if ((rc = setup(&c, f, now)) < 0) {
-			f->st = S_FAILED;
-			setup_rc = setup_rc ? setup_rc : rc;
-			net_log(log, "%s: %s, leaving it out", f->name, f->why);
-			continue;
-		}
-		live++;
-		if (!f->carrier)
-			net_log(log, "%s: no carrier yet, waiting up to %.1f s", f->name, conf.carrier_wait_ms / 1000.0);
-		if (conf.bootif && !memcmp(f->mac, conf.bootif, 6))
-			c.bootif = i;
-	}
+	int live = setup_all(&c, c.t0, &setup_rc);
 	seed(&c);
-	if (!live) {
-		rc = fail_message(&c, now, setup_rc, e);
-		goto out;
+	if (!live)
+		rc = fail_message(&c, c.t0, setup_rc, e);
+	else if ((rc = race(&c, c.t0 + conf.timeout_ms, e)) >= 0) {
+		take_lease(&c, rc, res);
+		rc = 0;
 	}
-	for (;;) {
-		now = monotonic_ms();
-		for (int i = 0; i < n; i++)
-			tick(&c, &c.ifs[i], now);
-		if ((winner = pick(&c, now, &grace_end, now >= deadline)) >= 0)
-			break;
-		live = 0;
-		for (int i = 0; i < n; i++)
-			live += c.ifs[i].st != S_FAILED;
-		if (!live || now >= deadline) {
-			rc = fail_message(&c, now, -ETIMEDOUT, e);
-			goto out;
-		}
-		struct pollfd pfd[DHCP_MAX_IFACES];
-		int idx[DHCP_MAX_IFACES], np = 0;
-		for (int i = 0; i < n; i++) {
-			if (c.ifs[i].st == S_SELECTING || c.ifs[i].st == S_REQUESTING ||
-			    (c.ifs[i].st == S_NO_CARRIER && c.ifs[i].fd >= 0)) {
-				pfd[np] = (struct pollfd){ .fd = c.ifs[i].fd, .events = POLLIN };
-				idx[np++] = i;
-			}
-		}
-		long long wait = next_event(&c, deadline, grace_end) - now;
-		int pr = poll(pfd, (nfds_t)np, wait < 0 ? 0 : (int)wait);
-		if (pr < 0 && errno != EINTR) {
-			rc = nb_fail(e, -errno, "DHCP poll: %s", strerror(errno));
-			goto out;
-		}
-		now = monotonic_ms();
-		for (int k = 0; pr > 0 && k < np; k++)
-			if (pfd[k].revents & (POLLIN | POLLERR | POLLHUP))	/* reading consumes a pending error */
-				receive(&c, &c.ifs[idx[k]], now);
-	}
-	res->index = winner;
-	res->ifindex = c.ifs[winner].ifindex;
-	memcpy(res->mac, c.ifs[winner].mac, 6);
-	res->mtu = c.ifs[winner].mtu;
-	res->lease = c.ifs[winner].lease;
-	res->elapsed_ms = (long)(c.ifs[winner].t_bound - c.t0);
-	rc = 0;
-out:
 	for (int i = 0; i < n; i++)
 		if (c.ifs[i].fd >= 0)
 			close(c.ifs[i].fd);
