@@ -39,6 +39,10 @@ int loop_mod(struct loop *l, struct loop_handler *h, uint32_t events)
 void loop_del(struct loop *l, struct loop_handler *h)
 {
 	epoll_ctl(l->epfd, EPOLL_CTL_DEL, h->fd, NULL);
+	/* h may be freed next: it must not run later in this turn */
+	for (int i = l->turn_at + 1; l->turn && i < l->turn_len; i++)
+		if (l->turn[i].data.ptr == h)
+			l->turn[i].data.ptr = NULL;
 }
 
 int loop_add_timer(struct loop *l, struct loop_timer *t)
@@ -71,9 +75,12 @@ int loop_run_once(struct loop *l, int max_ms)
 	int n = epoll_wait(l->epfd, evs, 64, wait);
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
-	for (int i = 0; i < n; i++) {
-		struct loop_handler *h = evs[i].data.ptr;
-		h->fn(h, evs[i].events);
+	l->turn = evs, l->turn_len = n;
+	for (l->turn_at = 0; l->turn_at < n; l->turn_at++) {
+		struct loop_handler *h = evs[l->turn_at].data.ptr;
+		if (h)	/* NULL: deleted by an earlier handler of this turn */
+			h->fn(h, evs[l->turn_at].events);
 	}
+	l->turn = NULL, l->turn_len = 0;
 	return 0;
 }

@@ -4,9 +4,11 @@
 #define SERVER_LOOP_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 
-/* Registered per fd.  A handler may loop_del and free itself, never another
- * handler: that one may still be in this turn's ready list.  Registered per fd; the loop passes the epoll events to fn. */
+/* Registered per fd; the loop passes the epoll events to fn.  A handler may
+ * loop_del and free itself or another handler: loop_del also drops the
+ * handler from the rest of this turn's ready list. */
 struct loop_handler {
 	void (*fn)(struct loop_handler *h, uint32_t events);
 	void *ctx;
@@ -27,6 +29,8 @@ struct loop {
 	struct loop_timer *timers[LOOP_MAX_TIMERS];
 	int ntimers;
 	volatile int stop;	/* set from a signal handler */
+	struct epoll_event *turn;	/* this turn's ready list while it runs, else NULL */
+	int turn_len, turn_at;
 };
 
 int loop_init(struct loop *l);
