@@ -289,7 +289,6 @@ static int attach_nbd(struct boot *b)
 	return rc;
 }
 
-
 /* docache over NFS: the image copied into RAM and the copy verified (want
  * NULL: nocheck or no checksum file), then the folder unmounted. */
 static int cache_nfs(struct boot *b, const char *shown, const struct expected_digest *want, const char *source)
