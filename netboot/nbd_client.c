@@ -91,6 +91,94 @@ static int read_oldstyle(int fd, uint8_t *g, int timeout_ms, struct nbd_export *
 	return 0;
 }
 
+/* e's message behind "where: "; returns rc. */
+static int prefix_where(struct errbuf *e, int rc, const char *where)
+{
+	char why[sizeof(e->msg)];
+
+	memcpy(why, e->msg, sizeof(why));
+	return nb_fail(e, rc, "%s: %s", where, why);
+}
+
+/* One option reply to NBD_OPT_GO: its header into h, its payload into buf
+ * (which holds NBD_OPT_REPLY_MAX bytes). */
+static int read_go_reply(int fd, uint8_t *buf, int timeout_ms, struct nbd_opt_reply *h, const char *where,
+			 struct errbuf *e)
+{
+	int rc = read_full(fd, buf, NBD_OPT_REPLY_HDR_LEN, timeout_ms, NULL);
+
+	if (rc < 0)
+		return nb_fail(e, rc, "%s: reading the answer to NBD_OPT_GO: %s", where,
+			       rc == -ECONNRESET ? "server closed the connection" : strerror(-rc));
+	if ((rc = nbd_parse_opt_reply(buf, NBD_OPT_REPLY_HDR_LEN, h, e)) < 0)
+		return prefix_where(e, rc, where);
+	if (h->option != NBD_OPT_GO) {
+		rc = nb_fail(e, -EPROTO, "NBD option reply for option %u, NBD_OPT_GO (7) was asked",
+			     (unsigned)h->option);
+		return prefix_where(e, rc, where);
+	}
+	rc = read_full(fd, buf, h->len, timeout_ms, NULL);
+	if (rc < 0)
+		return nb_fail(e, rc, "%s: reading a %u-byte %s: %s", where, (unsigned)h->len, nbd_rep_name(h->type),
+			       rc == -ECONNRESET ? "server closed the connection" : strerror(-rc));
+	return 0;
+}
+
+/* An error reply to NBD_OPT_GO: 1 for NBD_REP_ERR_UNSUP (fall back to
+ * NBD_OPT_EXPORT_NAME), else the refusal in e as a negative errno. */
+static int go_refused(const struct nbd_opt_reply *h, const uint8_t *buf, const char *clean, const char *where,
+		      struct errbuf *e)
+{
+	char why[sizeof(e->msg)];
+	int rc = nbd_rep_error(h->type, buf, h->len, why, sizeof(why));
+
+	if (h->type == NBD_REP_ERR_UNSUP)
+		return 1;
+	if (h->type == NBD_REP_ERR_UNKNOWN)
+		nb_fail(e, rc, "%s: server has no export '%s' (%s)", where, clean, why);
+	else if (h->type == NBD_REP_ERR_POLICY)
+		nb_fail(e, rc, "%s: server refused export '%s' (%s)", where, clean, why);
+	else if (h->type == NBD_REP_ERR_TLS_REQD)
+		nb_fail(e, rc, "%s: server requires TLS, which netboot does not speak (%s)", where, why);
+	else
+		nb_fail(e, rc, "%s: NBD_OPT_GO for export '%s' refused (%s)", where, clean, why);
+	return rc;
+}
+
+#define GO_MORE 2	/* go_step: read the next reply */
+
+/* One reply to NBD_OPT_GO taken in: 0 when the ACK ends it with the export
+ * known, GO_MORE for the next reply, 1 to fall back, or a negative errno. */
+static int go_step(const struct nbd_opt_reply *h, const uint8_t *buf, struct nbd_export *out, int *have_export,
+		   const char *clean, const char *where, struct errbuf *e)
+{
+	struct nbd_info info;
+	int rc;
+
+	if (h->type & NBD_REP_ERR_BIT)
+		return go_refused(h, buf, clean, where, e);
+	if (h->type == NBD_REP_ACK) {
+		if (*have_export)
+			return 0;
+		rc = nb_fail(e, -EPROTO, "NBD_REP_ACK to NBD_OPT_GO without NBD_INFO_EXPORT");
+		return prefix_where(e, rc, where);
+	}
+	if (h->type != NBD_REP_INFO)
+		return GO_MORE;	/* nothing else is defined for NBD_OPT_GO: ignore */
+	if ((rc = nbd_parse_info(buf, h->len, &info, e)) < 0)
+		return prefix_where(e, rc, where);
+	if (info.type == NBD_INFO_EXPORT) {
+		out->size = info.size;
+		out->flags = info.flags;
+		*have_export = 1;
+	} else if (info.type == NBD_INFO_BLOCK_SIZE) {
+		out->min_block = info.min_block;
+		out->pref_block = info.pref_block;
+		out->max_block = info.max_block;
+	}
+	return GO_MORE;
+}
+
 /* The whole NBD_OPT_GO exchange.  Returns 0 with *out filled, 1 when the
  * server does not know NBD_OPT_GO (fall back to NBD_OPT_EXPORT_NAME), or a
  * negative errno with e set. */
@@ -98,7 +186,7 @@ static int opt_go(int fd, const char *name, int timeout_ms, struct nbd_export *o
 		  struct errbuf *e)
 {
 	uint8_t *buf = malloc(NBD_OPT_REPLY_MAX > NBD_OPT_GO_MAX ? NBD_OPT_REPLY_MAX : NBD_OPT_GO_MAX);
-	char clean[72], why[sizeof(e->msg)];
+	char clean[72];
 	int rc, have_export = 0;
 
 	if (!buf)
@@ -117,71 +205,13 @@ static int opt_go(int fd, const char *name, int timeout_ms, struct nbd_export *o
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < MAX_OPT_REPLIES; i++) {
 		struct nbd_opt_reply h;
-		struct nbd_info info;
 
-		rc = read_full(fd, buf, NBD_OPT_REPLY_HDR_LEN, timeout_ms, NULL);
-		if (rc < 0) {
-			nb_fail(e, rc, "%s: reading the answer to NBD_OPT_GO: %s", where,
-				rc == -ECONNRESET ? "server closed the connection" : strerror(-rc));
+		if ((rc = read_go_reply(fd, buf, timeout_ms, &h, where, e)) < 0 ||
+		    (rc = go_step(&h, buf, out, &have_export, clean, where, e)) != GO_MORE)
 			goto out;
-		}
-		rc = nbd_parse_opt_reply(buf, NBD_OPT_REPLY_HDR_LEN, &h, e);
-		if (rc < 0)
-			goto prefix;
-		if (h.option != NBD_OPT_GO) {
-			rc = nb_fail(e, -EPROTO, "NBD option reply for option %u, NBD_OPT_GO (7) was asked",
-				     (unsigned)h.option);
-			goto prefix;
-		}
-		rc = read_full(fd, buf, h.len, timeout_ms, NULL);
-		if (rc < 0) {
-			nb_fail(e, rc, "%s: reading a %u-byte %s: %s", where, (unsigned)h.len, nbd_rep_name(h.type),
-				rc == -ECONNRESET ? "server closed the connection" : strerror(-rc));
-			goto out;
-		}
-		if (h.type & NBD_REP_ERR_BIT) {
-			rc = nbd_rep_error(h.type, buf, h.len, why, sizeof(why));
-			if (h.type == NBD_REP_ERR_UNSUP) {
-				rc = 1;
-				goto out;
-			}
-			if (h.type == NBD_REP_ERR_UNKNOWN)
-				nb_fail(e, rc, "%s: server has no export '%s' (%s)", where, clean, why);
-			else if (h.type == NBD_REP_ERR_POLICY)
-				nb_fail(e, rc, "%s: server refused export '%s' (%s)", where, clean, why);
-			else if (h.type == NBD_REP_ERR_TLS_REQD)
-				nb_fail(e, rc, "%s: server requires TLS, which netboot does not speak (%s)", where, why);
-			else
-				nb_fail(e, rc, "%s: NBD_OPT_GO for export '%s' refused (%s)", where, clean, why);
-			goto out;
-		}
-		if (h.type == NBD_REP_ACK) {
-			if (!have_export) {
-				rc = nb_fail(e, -EPROTO, "NBD_REP_ACK to NBD_OPT_GO without NBD_INFO_EXPORT");
-				goto prefix;
-			}
-			rc = 0;
-			goto out;
-		}
-		if (h.type != NBD_REP_INFO)
-			continue;	/* nothing else is defined for NBD_OPT_GO: ignore */
-		rc = nbd_parse_info(buf, h.len, &info, e);
-		if (rc < 0)
-			goto prefix;
-		if (info.type == NBD_INFO_EXPORT) {
-			out->size = info.size;
-			out->flags = info.flags;
-			have_export = 1;
-		} else if (info.type == NBD_INFO_BLOCK_SIZE) {
-			out->min_block = info.min_block;
-			out->pref_block = info.pref_block;
-			out->max_block = info.max_block;
-		}
 	}
 	rc = nb_fail(e, -EPROTO, "more than %d replies to NBD_OPT_GO", MAX_OPT_REPLIES);
-prefix:
-	memcpy(why, e->msg, sizeof(why));
-	nb_fail(e, rc, "%s: %s", where, why);
+	prefix_where(e, rc, where);
 out:
 	free(buf);
 	return rc;
