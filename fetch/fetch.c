@@ -111,56 +111,69 @@ static int fetch_signature(const struct fetch_request *rq, const struct url *ima
 	return 0;
 }
 
-static int fetch_one(const struct fetch_request *rq, const struct url *u, struct sink *s,
-		     struct fetch_result *res, struct errbuf *e)
+/* What the image must match, before it downloads: the signature's (then
+ * want is BLAKE2b, checked by the signature), checksum=, or the checksum
+ * file beside it; want->len 0 when nothing is checked. */
+static int fetch_want(const struct fetch_request *rq, const struct url *u, const char *name,
+		      struct expected_digest *want, struct minisig *sig, struct fetch_result *res, struct errbuf *e)
 {
-	struct expected_digest want = { 0 };
-	uint8_t got[HASH_MAX_DIGEST];
-	char got_hex[2 * HASH_MAX_DIGEST + 1], want_hex[2 * HASH_MAX_DIGEST + 1], shown[URL_TEXT_MAX];
-	const char *name = url_base_name(u->path);
-	struct progress progress;
-	struct minisig sig;
-	const bool sign = rq->keys && rq->keys->n > 0;
-	uint64_t t0 = monotonic_ns();
 	int rc;
 
-	url_format(u, shown, sizeof(shown));
-	if (sign) {
-		if ((rc = fetch_signature(rq, u, &sig, res, e)) < 0)
+	if (rq->keys && rq->keys->n > 0) {
+		if ((rc = fetch_signature(rq, u, sig, res, e)) < 0)
 			return rc;
-		want.algo = HASH_BLAKE2B;
-		want.len = 64;	/* the digest is checked by the signature, not compared */
+		want->algo = HASH_BLAKE2B;
+		want->len = 64;	/* the digest is checked by the signature, not compared */
 	} else if (rq->checksum_arg && *rq->checksum_arg) {
-		if ((rc = checksum_arg_parse(rq->checksum_arg, strlen(rq->checksum_arg), &want, e)) < 0)
+		if ((rc = checksum_arg_parse(rq->checksum_arg, strlen(rq->checksum_arg), want, e)) < 0)
 			return rc;
 		snprintf(res->checksum_source, sizeof(res->checksum_source), "checksum= argument");
 		snprintf(res->why, sizeof(res->why), "given on the command line");
 	} else if (rq->verify) {
-		rc = fetch_expected(rq, u, &want, res->checksum_source, sizeof(res->checksum_source), res->why,
+		rc = fetch_expected(rq, u, want, res->checksum_source, sizeof(res->checksum_source), res->why,
 				    sizeof(res->why), e);
 		if (rc == -ENOENT && rq->checksum_optional) {
 			if (rq->log)
 				fprintf(rq->log, "netboot: fetch: %s: no checksum file beside it: NOT verifying (add one, or give checksum=)\n", name);
-			want.len = 0;
+			want->len = 0;
 		} else if (rc < 0) {
 			return rc;
 		}
 	}
+	return 0;
+}
+
+/* The sink emptied for this source, hashing with want's algorithm if any. */
+static int sink_prepare(const struct fetch_request *rq, struct sink *s, const struct expected_digest *want,
+			bool sign, const char *name, struct fetch_result *res, struct errbuf *e)
+{
+	int rc;
+
 	s->expected = 0;	/* a mirror may carry another size */
 	if ((rc = sink_restart(s, e)) < 0)	/* also waits for the hashing thread */
 		return rc;
 	s->hashing = false;
 	memset(&s->stats, 0, sizeof(s->stats));
-	if (want.len) {
-		sink_hash(s, want.algo, rq->hash_impl);
-		res->hash_impl = hash_impl_name(&s->hash);
-		if (rq->log && sign)
-			fprintf(rq->log, "netboot: fetch: %s: verifying the minisign signature %s (key %s, trusted comment: %s) "
-				"while it downloads (blake2b)\n", name, res->checksum_source, res->sig_keyid, res->sig_comment);
-		else if (rq->log)
-			fprintf(rq->log, "netboot: fetch: %s: verifying with %s (%s) from %s: %s\n", name,
-				hash_name(want.algo), res->hash_impl, res->checksum_source, res->why);
-	}
+	if (!want->len)
+		return 0;
+	sink_hash(s, want->algo, rq->hash_impl);
+	res->hash_impl = hash_impl_name(&s->hash);
+	if (rq->log && sign)
+		fprintf(rq->log, "netboot: fetch: %s: verifying the minisign signature %s (key %s, trusted comment: %s) "
+			"while it downloads (blake2b)\n", name, res->checksum_source, res->sig_keyid, res->sig_comment);
+	else if (rq->log)
+		fprintf(rq->log, "netboot: fetch: %s: verifying with %s (%s) from %s: %s\n", name,
+			hash_name(want->algo), res->hash_impl, res->checksum_source, res->why);
+	return 0;
+}
+
+/* The bytes into the sink, with progress, all of them in the file. */
+static int download(const struct fetch_request *rq, const struct url *u, struct sink *s, const char *name,
+		    struct errbuf *e)
+{
+	struct progress progress;
+	int rc;
+
 	progress_start(&progress, rq->log, name, 0);
 	s->progress = &progress;
 	rc = transport_get(u, s, &rq->transport, e);
@@ -170,29 +183,59 @@ static int fetch_one(const struct fetch_request *rq, const struct url *u, struct
 	if (rc < 0)
 		return rc;
 	progress_finish(&progress);
+	return 0;
+}
+
+/* The downloaded image's digest against the signature or the expected one. */
+static int check_digest(const struct fetch_request *rq, const struct url *u, struct sink *s,
+			const struct expected_digest *want, const struct minisig *sig, const char *name,
+			struct fetch_result *res, struct errbuf *e)
+{
+	uint8_t got[HASH_MAX_DIGEST];
+	char got_hex[2 * HASH_MAX_DIGEST + 1], want_hex[2 * HASH_MAX_DIGEST + 1], shown[URL_TEXT_MAX];
+	int rc;
+
+	size_t n = sink_digest(s, got);
+	res->stats = s->stats;	/* after the digest: the hash thread's share is in */
+	hash_hex(got, n, got_hex);
+	hash_hex(want->digest, want->len, want_hex);
+	res->algo = want->algo;
+	snprintf(res->digest_hex, sizeof(res->digest_hex), "%s", got_hex);
+	if (rq->keys && rq->keys->n > 0) {
+		if ((rc = sig_check_digest(rq->keys, sig, got, name, res->checksum_source, e)) < 0)
+			return rc;
+		res->signed_ok = res->verified = true;
+		return 0;
+	}
+	url_format(u, shown, sizeof(shown));
+	if (n != want->len || memcmp(got, want->digest, n) != 0)
+		return nb_fail(e, -EBADMSG, "%s: %s mismatch: downloaded image from %s has %s, %s says %s; not booting it",
+			       name, hash_name(want->algo), shown, got_hex, res->checksum_source, want_hex);
+	res->verified = true;
+	return 0;
+}
+
+static int fetch_one(const struct fetch_request *rq, const struct url *u, struct sink *s,
+		     struct fetch_result *res, struct errbuf *e)
+{
+	struct expected_digest want = { 0 };
+	const char *name = url_base_name(u->path);
+	struct minisig sig;
+	const bool sign = rq->keys && rq->keys->n > 0;
+	uint64_t t0 = monotonic_ns();
+	int rc;
+
+	if ((rc = fetch_want(rq, u, name, &want, &sig, res, e)) < 0 ||
+	    (rc = sink_prepare(rq, s, &want, sign, name, res, e)) < 0 ||
+	    (rc = download(rq, u, s, name, e)) < 0)
+		return rc;
 	res->size = s->written;
 	res->seconds = (double)(monotonic_ns() - t0) / 1e9;
 	if (!s->hashing) {
 		res->stats = s->stats;
 		return 0;
 	}
-	size_t n = sink_digest(s, got);
-	res->stats = s->stats;	/* after the digest: the hash thread's share is in */
-	hash_hex(got, n, got_hex);
-	hash_hex(want.digest, want.len, want_hex);
-	res->algo = want.algo;
-	snprintf(res->digest_hex, sizeof(res->digest_hex), "%s", got_hex);
-	if (sign) {
-		if ((rc = sig_check_digest(rq->keys, &sig, got, name, res->checksum_source, e)) < 0)
-			return rc;
-		res->signed_ok = res->verified = true;
-		return 0;
-	}
-	if (n != want.len || memcmp(got, want.digest, n) != 0)
-		return nb_fail(e, -EBADMSG, "%s: %s mismatch: downloaded image from %s has %s, %s says %s; not booting it",
-			       name, hash_name(want.algo), shown, got_hex, res->checksum_source, want_hex);
-	res->verified = true;
-	return 0;
+	return check_digest(rq, u, s, &want, &sig, name, res, e);
 }
 
 int fetch_image(const struct fetch_request *rq, struct fetch_result *res, struct errbuf *e)
