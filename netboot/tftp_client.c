@@ -543,6 +543,73 @@ static uint16_t path_blksize(const struct sockaddr_in *srv)
 	return (uint16_t)(mtu - 32 < TFTP_BLKSIZE_DEFAULT ? TFTP_BLKSIZE_DEFAULT : mtu - 32);
 }
 
+/* The options we ask for: blksize from the path MTU (or c), windowsize,
+ * timeout from the first RTO, tsize. */
+static void ask_options(struct xfer *x)
+{
+	const struct tftp_client_cfg *c = x->c;
+
+	x->asked.present = TFTP_OPT_BLKSIZE | TFTP_OPT_TSIZE | TFTP_OPT_TIMEOUT | TFTP_OPT_WINDOWSIZE;
+	x->asked.blksize = c->blksize ? c->blksize : path_blksize(&x->srv);
+	if (x->asked.blksize < TFTP_BLKSIZE_MIN)
+		x->asked.blksize = TFTP_BLKSIZE_MIN;
+	if (x->asked.blksize > TFTP_BLKSIZE_MAX)
+		x->asked.blksize = TFTP_BLKSIZE_MAX;
+	x->asked.windowsize = c->windowsize ? c->windowsize : WINDOW_DEFAULT;
+	if (x->asked.windowsize > WINDOW_CAP)
+		x->asked.windowsize = WINDOW_CAP;
+	x->asked.timeout = (uint8_t)((x->rto0 + 999) / 1000 > TFTP_TIMEOUT_MAX ? TFTP_TIMEOUT_MAX : (x->rto0 + 999) / 1000);
+	x->asked.tsize = 0;
+}
+
+/* The receive slots (big enough for the largest block we may be sent, one
+ * recvmmsg reads them all) and the output buffer. */
+static int alloc_buffers(struct xfer *x)
+{
+	x->slot = TFTP_HDR + (x->asked.blksize > TFTP_BLKSIZE_DEFAULT ? x->asked.blksize : TFTP_BLKSIZE_DEFAULT);
+	x->nslots = (unsigned)(RX_BUDGET / x->slot);
+	x->nslots = x->nslots < 4 ? 4 : x->nslots > RX_SLOTS_MAX ? RX_SLOTS_MAX : x->nslots;
+	x->rx = malloc(x->slot * x->nslots);
+	x->out = malloc(OUT_CAP);
+	if (!x->rx || !x->out)
+		return nb_fail(x->e, -ENOMEM, "%s: out of memory for TFTP buffers", x->label);
+	for (unsigned i = 0; i < x->nslots; i++) {
+		x->iov[i].iov_base = x->rx + (size_t)i * x->slot;
+		x->iov[i].iov_len = x->slot;
+		x->mm[i].msg_hdr.msg_name = &x->from[i];
+		x->mm[i].msg_hdr.msg_iov = &x->iov[i];
+		x->mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	return 0;
+}
+
+/* The transfer, with options unless told not to, once more without them
+ * when the server refuses them; the size checked against tsize. */
+static int transfer(struct xfer *x)
+{
+	const struct tftp_client_cfg *c = x->c;
+	struct tftp_stats *st = x->st;
+	int rc = attempt(x, !c->no_options);
+
+	if (rc == XFER_FALLBACK) {
+		st->fallback = true;
+		rc = attempt(x, false);
+	}
+	if (rc == XFER_DONE) {
+		rc = 0;
+		if (x->use.tsize && st->bytes != x->use.tsize)
+			rc = nb_fail(x->e, -EIO, "%s: got %llu bytes but the server announced %llu, from %s", x->label,
+				     (unsigned long long)st->bytes, (unsigned long long)x->use.tsize, x->url);
+	} else if (rc > 0) {	/* a second fallback cannot happen: no options the second time */
+		rc = nb_fail(x->e, -EPROTO, "%s: TFTP negotiation with %s failed", x->label, x->url);
+	}
+	if (c->log && rc == 0 && (st->timeouts || st->gaps))
+		fprintf(c->log, "tftp: %s: %llu blocks of %u, window %u: %u timeouts, %u gaps, %u duplicates\n",
+			x->label, (unsigned long long)st->blocks, st->blksize, st->windowsize, st->timeouts, st->gaps,
+			st->dups);
+	return rc;
+}
+
 int tftp_client_get(const struct tftp_client_cfg *c, struct tftp_stats *st, struct errbuf *e)
 {
 	struct tftp_stats dummy;
@@ -567,56 +634,11 @@ int tftp_client_get(const struct tftp_client_cfg *c, struct tftp_stats *st, stru
 	x->fd = -1;
 	x->rto0 = c->timeout_ms > 0 ? c->timeout_ms : RTO_DEFAULT_MS;
 	x->max_tries = c->max_tries > 0 ? c->max_tries : TRIES_DEFAULT;
-	if ((rc = resolve(c, label, url, &x->srv, e)) < 0)
-		goto out;
-
-	x->asked.present = TFTP_OPT_BLKSIZE | TFTP_OPT_TSIZE | TFTP_OPT_TIMEOUT | TFTP_OPT_WINDOWSIZE;
-	x->asked.blksize = c->blksize ? c->blksize : path_blksize(&x->srv);
-	if (x->asked.blksize < TFTP_BLKSIZE_MIN)
-		x->asked.blksize = TFTP_BLKSIZE_MIN;
-	if (x->asked.blksize > TFTP_BLKSIZE_MAX)
-		x->asked.blksize = TFTP_BLKSIZE_MAX;
-	x->asked.windowsize = c->windowsize ? c->windowsize : WINDOW_DEFAULT;
-	if (x->asked.windowsize > WINDOW_CAP)
-		x->asked.windowsize = WINDOW_CAP;
-	x->asked.timeout = (uint8_t)((x->rto0 + 999) / 1000 > TFTP_TIMEOUT_MAX ? TFTP_TIMEOUT_MAX : (x->rto0 + 999) / 1000);
-	x->asked.tsize = 0;
-
-	/* slots big enough for the largest block we may be sent */
-	x->slot = TFTP_HDR + (x->asked.blksize > TFTP_BLKSIZE_DEFAULT ? x->asked.blksize : TFTP_BLKSIZE_DEFAULT);
-	x->nslots = (unsigned)(RX_BUDGET / x->slot);
-	x->nslots = x->nslots < 4 ? 4 : x->nslots > RX_SLOTS_MAX ? RX_SLOTS_MAX : x->nslots;
-	x->rx = malloc(x->slot * x->nslots);
-	x->out = malloc(OUT_CAP);
-	if (!x->rx || !x->out) {
-		rc = nb_fail(e, -ENOMEM, "%s: out of memory for TFTP buffers", label);
-		goto out;
+	if ((rc = resolve(c, label, url, &x->srv, e)) == 0) {
+		ask_options(x);
+		if ((rc = alloc_buffers(x)) == 0)
+			rc = transfer(x);
 	}
-	for (unsigned i = 0; i < x->nslots; i++) {
-		x->iov[i].iov_base = x->rx + (size_t)i * x->slot;
-		x->iov[i].iov_len = x->slot;
-		x->mm[i].msg_hdr.msg_name = &x->from[i];
-		x->mm[i].msg_hdr.msg_iov = &x->iov[i];
-		x->mm[i].msg_hdr.msg_iovlen = 1;
-	}
-
-	rc = attempt(x, !c->no_options);
-	if (rc == XFER_FALLBACK) {
-		st->fallback = true;
-		rc = attempt(x, false);
-	}
-	if (rc == XFER_DONE) {
-		rc = 0;
-		if (x->use.tsize && st->bytes != x->use.tsize)
-			rc = nb_fail(e, -EIO, "%s: got %llu bytes but the server announced %llu, from %s", label,
-				     (unsigned long long)st->bytes, (unsigned long long)x->use.tsize, url);
-	} else if (rc > 0) {	/* a second fallback cannot happen: no options the second time */
-		rc = nb_fail(e, -EPROTO, "%s: TFTP negotiation with %s failed", label, url);
-	}
-	if (c->log && rc == 0 && (st->timeouts || st->gaps))
-		fprintf(c->log, "tftp: %s: %llu blocks of %u, window %u: %u timeouts, %u gaps, %u duplicates\n",
-			label, (unsigned long long)st->blocks, st->blksize, st->windowsize, st->timeouts, st->gaps, st->dups);
-out:
 	free(x->rx);
 	free(x->out);
 	free(x);
