@@ -371,15 +371,11 @@ static int check_validator(struct http_xfer *x, const struct http_response *r, u
 		       x->name, r->etag, x->shown);
 }
 
-/* One request/response.  Returns 0 when done, 1 to go again at once
- * (redirect), a negative errno otherwise.  -EIO/-EAGAIN and connection
- * errors are retried by the caller. */
-static int one_exchange(struct http_xfer *x, struct errbuf *e)
+/* The GET on an open (or reused) connection, from byte `resume`. */
+static int send_request(struct http_xfer *x, uint64_t resume, struct errbuf *e)
 {
-	struct http_response r;
 	char req[URL_TEXT_MAX + 512], target[URL_TEXT_MAX];
 	int rc, n;
-	uint64_t resume = x->s->written;
 
 	if ((rc = open_connection(x, e)) < 0)
 		return rc;
@@ -392,7 +388,76 @@ static int one_exchange(struct http_xfer *x, struct errbuf *e)
 		return nb_fail(e, -EINVAL, "%s: URL too long for a request", x->name);
 	if ((rc = conn_write_all(&x->c, req, (size_t)n, x->timeout_ms)) < 0)
 		return broken(x, rc, e);
-	if ((rc = read_head(x, &r, e)) < 0)
+	return 0;
+}
+
+/* The whole image's size a 200 or 206 announces (HTTP_NO_LENGTH when
+ * unknown) into *total: a 206 must continue at `resume`, a 200 to a resumed
+ * request starts over; the size may not change between tries. */
+static int body_total(struct http_xfer *x, const struct http_response *r, uint64_t resume, uint64_t *total,
+		      struct errbuf *e)
+{
+	int rc;
+
+	*total = r->content_length;
+	if (r->status == 206) {
+		if (!r->has_range || r->range_start != resume ||
+		    (r->range_total && r->range_end + 1 != r->range_total) ||
+		    (r->content_length != HTTP_NO_LENGTH && r->content_length != r->range_end - r->range_start + 1))
+			return nb_fail(e, -EPROTO, "%s: asked for bytes %llu to the end, got another range from %s", x->name,
+				       (unsigned long long)resume, x->shown);
+		*total = r->range_total ? r->range_total : HTTP_NO_LENGTH;
+	} else if (resume) {
+		if (x->o->log)
+			fprintf(x->o->log, "netboot: http: %s: %s, restarting from zero\n", x->name,
+				x->validator[0] ? "changed on the server (If-Range did not match)" : "server ignored Range");
+		if ((rc = sink_restart(x->s, e)) < 0)
+			return rc;
+		x->s->expected = 0;	/* a changed file may have another size */
+	}
+	if (r->status == 200 || !x->validator[0])
+		keep_validator(x, r);
+	if (x->s->expected && *total != HTTP_NO_LENGTH && *total != x->s->expected)
+		return nb_fail(e, -EPROTO, "%s: size changed from %llu to %llu bytes between tries at %s", x->name,
+			       (unsigned long long)x->s->expected, (unsigned long long)*total, x->shown);
+	return 0;
+}
+
+/* The body into the sink (chunked, by length, or to the close), checked
+ * against the expected size; the connection kept when it may be. */
+static int copy_response(struct http_xfer *x, struct http_response *r, struct errbuf *e)
+{
+	int rc;
+
+	if (r->chunked)
+		rc = copy_chunked(x, e);
+	else if (r->content_length != HTTP_NO_LENGTH)
+		rc = copy_body(x, r->content_length, e);
+	else {
+		rc = copy_body(x, HTTP_NO_LENGTH, e);	/* without a length, only the close ends the body */
+		r->close = true;
+	}
+	if (rc < 0)
+		return rc;
+	/* every path above may end early on a lying server: the size is the last word */
+	if (x->s->expected && x->s->written != x->s->expected)
+		return nb_fail(e, -EIO, "%s: got %llu of %llu bytes from %s", x->name,
+			       (unsigned long long)x->s->written, (unsigned long long)x->s->expected, x->shown);
+	if (!r->close && x->o->keepalive && !x->have)
+		keep_connection(x);
+	return 0;
+}
+
+/* One request/response.  Returns 0 when done, 1 to go again at once
+ * (redirect), a negative errno otherwise.  -EIO/-EAGAIN and connection
+ * errors are retried by the caller. */
+static int one_exchange(struct http_xfer *x, struct errbuf *e)
+{
+	struct http_response r;
+	uint64_t resume = x->s->written, total;
+	int rc;
+
+	if ((rc = send_request(x, resume, e)) < 0 || (rc = read_head(x, &r, e)) < 0)
 		return rc;
 	if (r.status >= 300 && r.status < 400 && r.status != 304) {
 		drop_connection(x);
@@ -406,49 +471,10 @@ static int one_exchange(struct http_xfer *x, struct errbuf *e)
 		discard_error_body(x, &r);
 		return status_error(x, &r, e);
 	}
-	if ((rc = check_validator(x, &r, resume, e)) < 0)
+	if ((rc = check_validator(x, &r, resume, e)) < 0 || (rc = body_total(x, &r, resume, &total, e)) < 0 ||
+	    (rc = sink_begin(x->s, total == HTTP_NO_LENGTH ? 0 : total, e)) < 0)
 		return rc;
-
-	uint64_t total = r.content_length;
-	if (r.status == 206) {
-		if (!r.has_range || r.range_start != resume ||
-		    (r.range_total && r.range_end + 1 != r.range_total) ||
-		    (r.content_length != HTTP_NO_LENGTH && r.content_length != r.range_end - r.range_start + 1))
-			return nb_fail(e, -EPROTO, "%s: asked for bytes %llu to the end, got another range from %s", x->name,
-				       (unsigned long long)resume, x->shown);
-		total = r.range_total ? r.range_total : HTTP_NO_LENGTH;
-	} else if (resume) {
-		if (x->o->log)
-			fprintf(x->o->log, "netboot: http: %s: %s, restarting from zero\n", x->name,
-				x->validator[0] ? "changed on the server (If-Range did not match)" : "server ignored Range");
-		if ((rc = sink_restart(x->s, e)) < 0)
-			return rc;
-		x->s->expected = 0;	/* a changed file may have another size */
-	}
-	if (r.status == 200 || !x->validator[0])
-		keep_validator(x, &r);
-	if (x->s->expected && total != HTTP_NO_LENGTH && total != x->s->expected)
-		return nb_fail(e, -EPROTO, "%s: size changed from %llu to %llu bytes between tries at %s", x->name,
-			       (unsigned long long)x->s->expected, (unsigned long long)total, x->shown);
-	if ((rc = sink_begin(x->s, total == HTTP_NO_LENGTH ? 0 : total, e)) < 0)
-		return rc;
-	if (r.chunked)
-		rc = copy_chunked(x, e);
-	else if (r.content_length != HTTP_NO_LENGTH)
-		rc = copy_body(x, r.content_length, e);
-	else {
-		rc = copy_body(x, HTTP_NO_LENGTH, e);	/* without a length, only the close ends the body */
-		r.close = true;
-	}
-	if (rc < 0)
-		return rc;
-	/* every path above may end early on a lying server: the size is the last word */
-	if (x->s->expected && x->s->written != x->s->expected)
-		return nb_fail(e, -EIO, "%s: got %llu of %llu bytes from %s", x->name,
-			       (unsigned long long)x->s->written, (unsigned long long)x->s->expected, x->shown);
-	if (!r.close && x->o->keepalive && !x->have)
-		keep_connection(x);
-	return 0;
+	return copy_response(x, &r, e);
 }
 
 static bool retryable(int rc)
