@@ -7,7 +7,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "init/boot.h"
-#include "mount/rootfs.h"
+#include "netboot/mkdir_p.h"
 
 int early_mounts(struct boot *b)
 {

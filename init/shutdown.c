@@ -20,7 +20,7 @@
 #include "init/boot.h"
 #include "mount/nbd.h"
 #include "mount/nbd_supervisor.h"
-#include "mount/rootfs.h"
+#include "netboot/mkdir_p.h"
 #include "mount/teardown.h"
 #include "netboot/clock.h"
 

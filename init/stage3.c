@@ -18,6 +18,7 @@
 #include "mount/nfs.h"
 #include "fetch/verify.h"
 #include "netboot/jitter.h"
+#include "netboot/mkdir_p.h"
 #include "netboot/nbd_client.h"
 #include "netboot/tcp.h"
 #include "mount/rootfs.h"

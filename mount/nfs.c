@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-#include "mount/rootfs.h"
+#include "netboot/mkdir_p.h"
 
 int nfs_mount_v3(const char *server_ip, uint16_t port, const char *dir, const char *target, struct errbuf *e)
 {

@@ -1,4 +1,5 @@
 #include "mount/rootfs.h"
+#include "netboot/mkdir_p.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -6,26 +7,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-int mkdir_p(const char *path, unsigned mode)
-{
-	char buf[512];
-	size_t len = strlen(path);
-	if (len >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 static int check_squashfs(const char *dev, struct errbuf *e)
 {

@@ -17,7 +17,4 @@ int rootfs_assemble(const char *dev, const char *lower_dir, const char *rw_dir, 
 /* Copies a small file (e.g. /etc/resolv.conf) from the initramfs into the
  * new root, replacing what the image has; 0 if src does not exist. */
 int rootfs_copy_in(const char *src, const char *dst, struct errbuf *e);
-
-/* mkdir -p */
-int mkdir_p(const char *path, unsigned mode);
 #endif

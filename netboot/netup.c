@@ -1,5 +1,6 @@
 #include "netboot/ipv4.h"
 #include "netboot/mac.h"
+#include "netboot/mkdir_p.h"
 #include "netboot/netlog.h"
 #include "netboot/netup.h"
 #include <arpa/inet.h>
@@ -278,23 +279,15 @@ void net_format_resolv(const struct net_ifconf *c, FILE *out)
 
 int net_mkdir_p(const char *dir, struct errbuf *e)
 {
-	char p[PATH_MAX];
+	int rc = mkdir_p(dir, 0755);
 
-	if (!dir[0])
-		return nb_fail(e, -EINVAL, "empty folder name");
-	if (snprintf(p, sizeof(p), "%s", dir) >= (int)sizeof(p))
-		return nb_fail(e, -ENAMETOOLONG, "%s: path too long", dir);
-	for (char *s = p + 1;; s++) {
-		if (*s == '/' || !*s) {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0755) < 0 && errno != EEXIST)
-				return nb_fail(e, -errno, "cannot create %s: %s", p, strerror(errno));
-			if (!c)
-				return 0;
-			*s = c;
-		}
-	}
+	if (rc == -EINVAL)
+		return nb_fail(e, rc, "empty folder name");
+	if (rc == -ENAMETOOLONG)
+		return nb_fail(e, rc, "%s: path too long", dir);
+	if (rc < 0)
+		return nb_fail(e, rc, "cannot create %s: %s", dir, strerror(-rc));
+	return 0;
 }
 
 int net_write_file(const char *path, void (*fmt)(const struct net_ifconf *, FILE *),

@@ -87,8 +87,8 @@ int net_write_handover(const char *run_dir, const struct net_ifconf *c, struct e
 void net_format_resolv(const struct net_ifconf *c, FILE *out);
 int net_write_resolv(const char *path, const struct net_ifconf *c, struct errbuf *e);
 
-/* mkdir -p with mode 0755; and a file written under a temporary name
- * and renamed, its text from fmt(c, f). */
+/* mkdir_p (netboot/mkdir_p.h) with mode 0755 and the message in e; and a
+ * file written under a temporary name and renamed, its text from fmt(c, f). */
 int net_mkdir_p(const char *dir, struct errbuf *e);
 int net_write_file(const char *path, void (*fmt)(const struct net_ifconf *, FILE *),
 		   const struct net_ifconf *c, struct errbuf *e);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "netboot/mkdir_p.h"
 #include "netboot/netup.h"
 #include "check.h"
 
@@ -169,6 +170,39 @@ static void handover(const char *dir)
 	CHECK("handover sources in sh", system(cmd) == 0);
 }
 
+/* mkdir_p (netboot/mkdir_p.c) and net_mkdir_p's messages. */
+static void mkdirs(const char *dir)
+{
+	struct errbuf e;
+	struct stat st;
+	char p[600], q[600], *longp;
+
+	snprintf(p, sizeof(p), "%s/m/a/b/c", dir);
+	CHECK("mkdir_p: nested", mkdir_p(p, 0755) == 0 && stat(p, &st) == 0 && S_ISDIR(st.st_mode));
+	CHECK("mkdir_p: existing is fine", mkdir_p(p, 0755) == 0);
+	snprintf(q, sizeof(q), "%s/m/d//e/", dir);
+	CHECK("mkdir_p: doubled and trailing slash", mkdir_p(q, 0700) == 0 && stat(q, &st) == 0 &&
+	      S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700);
+	CHECK("mkdir_p: empty", mkdir_p("", 0755) == -EINVAL);
+	longp = malloc(5000);
+	if (longp) {
+		memset(longp, 'x', 4999);
+		longp[0] = '/';
+		longp[4999] = '\0';
+		CHECK("mkdir_p: too long", mkdir_p(longp, 0755) == -ENAMETOOLONG);
+		free(longp);
+	}
+	snprintf(q, sizeof(q), "%s/m/file", dir);
+	FILE *f = fopen(q, "w");
+	if (f)
+		fclose(f);
+	snprintf(q, sizeof(q), "%s/m/file/sub", dir);
+	CHECK("mkdir_p: a file in the way", mkdir_p(q, 0755) == -ENOTDIR);
+	CHECK("net_mkdir_p: the message names the folder", net_mkdir_p(q, &e) == -ENOTDIR && strstr(e.msg, q) &&
+	      strstr(e.msg, "cannot create"));
+	CHECK("net_mkdir_p: empty", net_mkdir_p("", &e) == -EINVAL && strstr(e.msg, "empty folder name"));
+}
+
 static void shell_safe(void)
 {
 	char b[32];
@@ -191,6 +225,7 @@ int main(void)
 	}
 	sysfs(dir);
 	handover(dir);
+	mkdirs(dir);
 	shell_safe();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
