@@ -2,7 +2,6 @@
  * of the options we own.  Everything else on the line belongs to the
  * kernel or other software and is left alone. */
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
 #include "cmdline/internal.h"
 #include "netboot/jitter.h"
@@ -169,38 +168,6 @@ static const struct option *find_option(const struct cl_arg *a)
 		if (cl_eq(a->key, a->klen, options[i].name))
 			return &options[i];
 	return is_ethn(a->key, a->klen) ? &ethn : NULL;
-}
-
-/* Shows the argument as given, printable and short enough for one line. */
-static void show_arg(const struct cl_arg *a, char *buf, size_t len)
-{
-	char raw[112];
-	size_t n, want = a->klen + (a->has_val ? 1 + a->vlen : 0);
-
-	n = a->klen < sizeof(raw) ? a->klen : sizeof(raw);
-	memcpy(raw, a->key, n);
-	if (a->has_val && n < sizeof(raw))
-		raw[n++] = '=';
-	if (a->has_val && n < sizeof(raw)) {
-		size_t v = a->vlen < sizeof(raw) - n ? a->vlen : sizeof(raw) - n;
-		memcpy(raw + n, a->val, v);
-		n += v;
-	}
-	nb_sanitize(buf, len, raw, n);
-	if (want > n)
-		snprintf(buf + strlen(buf), len - strlen(buf), "...");
-}
-
-int cl_fail(struct cl_ctx *c, const char *fmt, ...)
-{
-	char shown[128], why[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	show_arg(c->arg, shown, sizeof(shown));
-	return nb_fail(c->e, -EINVAL, "%s: %s", shown, why);
 }
 
 static int handle(struct cl_ctx *c, const struct cl_arg *a)

@@ -1,11 +1,13 @@
 /* Internals of the command-line parser, shared by the files of cmdline/:
  *   token.c   splits the line into arguments the way the kernel does
  *   value.c   typed value parsers (IPv4, masks, MACs, names) with no messages
+ *   fail.c    cl_fail(), the message that names the argument
  *   cmdline.c the option table, cmdline_parse()
  *   opt_net.c / opt_ip.c / opt_source.c   the option handlers
  *   print.c   cmdline_print(), cmdline_iface_method()
- * Value parsers only say yes or no; handlers turn a no into a message that
- * names the argument, through cl_fail(). */
+ * Calls go one way: cmdline.c -> opt_*.c -> value.c, fail.c.  Value parsers
+ * only say yes or no; handlers turn a no into a message that names the
+ * argument, through cl_fail(). */
 #ifndef CMDLINE_INTERNAL_H
 #define CMDLINE_INTERNAL_H
 #include "cmdline/cmdline.h"
@@ -41,7 +43,7 @@ struct cl_ctx {
 
 typedef int (*cl_handler)(struct cl_ctx *c, const struct cl_arg *a);
 
-/* Writes "<arg as given>: <fmt...>" into c->e and returns -EINVAL. */
+/* fail.c: writes "<arg as given>: <fmt...>" into c->e and returns -EINVAL. */
 int cl_fail(struct cl_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* --- value.c: pure checks over (s, n); true/0 on success --- */
