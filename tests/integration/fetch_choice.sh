@@ -3,16 +3,9 @@
 # several (netboot serve writes sysrcd.md5 and sysrcd.sha256): the cheapest
 # on this CPU, SHA-256 with SHA-NI, else MD5; checksum= always wins; a wrong
 # file is a mismatch, never a boot.  busybox httpd on 127.0.0.1, stopped by PID.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP_NAME=netboot-choice . "$(dirname "$0")/../lib.sh"
 NB=$ROOT/build/netboot
-TMP=$(mktemp -d /tmp/netboot-choice.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; sed 's/^/    /' "$TMP/out" "$TMP/err" 2>/dev/null | tail -8; }
+FAIL_SHOW="$TMP/out $TMP/err" FAIL_LINES=8
 
 www=$TMP/www
 for d in both sha md5 badsha badmd5; do mkdir -p "$www/$d"; done

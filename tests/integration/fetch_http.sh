@@ -1,16 +1,9 @@
 #!/bin/bash
 # `netboot fetch` (the code /init runs) against real HTTP servers on 127.0.0.1:
 # busybox httpd and nginx.  Every server is stopped by PID on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP_NAME=netboot-http . "$(dirname "$0")/../lib.sh"
 NB=$ROOT/build/netboot
-TMP=$(mktemp -d /tmp/netboot-http.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; [ -f "$TMP/err" ] && sed 's/^/    /' "$TMP/err" | tail -5; }
+FAIL_SHOW=$TMP/err
 
 www=$TMP/www; mkdir -p "$www/sub" "$www/sha"
 head -c $((5 * 1024 * 1024 + 123)) /dev/urandom > "$www/sysrcd.dat"
@@ -56,21 +49,15 @@ fetch "http://127.0.0.1:$dead/sysrcd.dat,http://127.0.0.1:$bb/sysrcd.dat" --trie
 if command -v nginx >/dev/null; then
 	ng=$(free_port)
 	mkdir -p "$TMP/nginx"
-	cat > "$TMP/nginx/conf" <<CONF
-daemon off; master_process off; worker_processes 1; pid $TMP/nginx/pid; error_log $TMP/nginx/error.log;
-events { worker_connections 64; }
-http {
-	log_format conn '\$connection \$request \$status'; access_log $TMP/nginx/access.log conn; client_body_temp_path $TMP/nginx; proxy_temp_path $TMP/nginx;
-	fastcgi_temp_path $TMP/nginx; uwsgi_temp_path $TMP/nginx; scgi_temp_path $TMP/nginx;
+	nginx_conf "$TMP/nginx" <<CONF
+	log_format conn '\$connection \$request \$status'; access_log $TMP/nginx/access.log conn;
 	server { listen 127.0.0.1:$ng; root $www;
 		location = /old/sysrcd.dat { return 302 /sysrcd.dat; }
 		location = /old/sysrcd.md5 { return 301 http://127.0.0.1:$ng/sysrcd.md5; }
 		location = /loop/sysrcd.md5 { return 302 /loop/sysrcd.md5; }
 	}
-}
 CONF
-	nginx -c "$TMP/nginx/conf" -p "$TMP/nginx" 2>"$TMP/nginx/stderr" & PIDS+=($!)
-	if wait_port $ng; then
+	if start_nginx "$TMP/nginx" "$ng"; then
 		# --portable-hash: as on a CPU without SHA-NI, the seed's order (sysrcd.md5 first)
 		fetch "http://127.0.0.1:$ng/sysrcd.dat" --portable-hash -o "$TMP/n1" && same "$TMP/n1" && pass "nginx: fetch + md5 verify" || fail "nginx: fetch + md5 verify"
 		[ "$(awk '{print $1}' "$TMP/nginx/access.log" | sort -u | wc -l)" = 1 ] && [ "$(wc -l < "$TMP/nginx/access.log")" = 2 ] &&
@@ -83,7 +70,7 @@ CONF
 		fetch "http://127.0.0.1:$ng/loop/sysrcd.dat" -o "$TMP/n3"; rc=$?
 		[ $rc -ne 0 ] && grep -q 'more than 5 redirects' "$TMP/err" && pass "nginx: redirect loop bounded" || fail "nginx: redirect loop (exit $rc)"
 	else
-		echo "FAIL: nginx did not start: $(tail -2 "$TMP/nginx/stderr")"
+		echo "FAIL: nginx did not start: $(tail -2 "$TMP/nginx/nginx.stderr")"
 	fi
 else
 	echo "FAIL: nginx not installed (scripts/install-deps.sh installs nginx-light)"

@@ -6,15 +6,9 @@
 # line; Range resume over TLS; redirects http->https (followed) and https->http
 # (refused); mirrors mixing http and https; a CONNECT tunnel through tinyproxy.
 # Every server is stopped by PID on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP_NAME=netboot-https . "$(dirname "$0")/../lib.sh"
 NB=${NB:-$ROOT/build/netboot}
-TMP=$(mktemp -d /tmp/netboot-https.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; sed 's/^/    /' "$TMP/err" 2>/dev/null | tail -6; }
+FAIL_SHOW=$TMP/err FAIL_LINES=6
 command -v nginx >/dev/null || { echo "SKIP: https: nginx not installed (scripts/install-deps.sh)"; exit 0; }
 
 C=$TMP/certs
@@ -29,11 +23,8 @@ good=$(free_port) wrong=$(free_port) unknown=$(free_port) expired=$(free_port) s
 srv() { # port cert [extra]
 	echo "server { listen 127.0.0.1:$1 ssl; ssl_certificate $C/$2.crt; ssl_certificate_key $C/$2.key; root $www; $3 }"
 }
-cat > "$TMP/nginx.conf" <<CONF
-daemon off; master_process off; worker_processes 1; pid $TMP/nginx.pid; error_log $TMP/nginx.err;
-events { worker_connections 64; }
-http { log_format l '\$connection \$request \$status \$body_bytes_sent'; access_log $TMP/access.log l;
-	client_body_temp_path $TMP; proxy_temp_path $TMP; fastcgi_temp_path $TMP; uwsgi_temp_path $TMP; scgi_temp_path $TMP;
+nginx_conf "$TMP" <<CONF
+	log_format l '\$connection \$request \$status \$body_bytes_sent'; access_log $TMP/access.log l;
 	ssl_protocols TLSv1.2 TLSv1.3;
 	$(srv $good good "location = /slow/sysrcd.dat { alias $www/sysrcd.dat; limit_rate 3m; }
 		location = /slow/sysrcd.md5 { alias $www/sysrcd.md5; }
@@ -42,10 +33,8 @@ http { log_format l '\$connection \$request \$status \$body_bytes_sent'; access_
 	server { listen 127.0.0.1:$plain; root $www;
 		location = /up/sysrcd.md5 { return 301 https://localhost:$good/sysrcd.md5; }
 		location = /up/sysrcd.dat { return 301 https://localhost:$good/sysrcd.dat; } }
-}
 CONF
-start_nginx() { nginx -c "$TMP/nginx.conf" -p "$TMP" 2>>"$TMP/nginx.stderr" & NGINX_PID=$!; PIDS+=($NGINX_PID); wait_port "$good"; }
-start_nginx || { echo "FAIL: https: nginx did not start"; cat "$TMP/nginx.stderr" "$TMP/nginx.err"; exit 1; }
+start_nginx "$TMP" "$good" || { echo "FAIL: https: nginx did not start"; cat "$TMP/nginx.stderr" "$TMP/nginx.err"; exit 1; }
 
 fetch() { "$NB" fetch --ca "$C/ca.crt" --tries 2 "$@" > "$TMP/out" 2> "$TMP/err"; }
 
@@ -92,9 +81,7 @@ fetch "https://localhost:$self/sysrcd.dat,http://127.0.0.1:$plain/sysrcd.dat" -o
 : > "$TMP/access.log"
 "$NB" fetch --ca "$C/ca.crt" "https://localhost:$good/slow/sysrcd.dat" -o "$TMP/r" > "$TMP/out" 2> "$TMP/err" & fpid=$!
 sleep 1.5
-kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null
-sleep 0.3
-start_nginx
+restart_nginx "$TMP" "$good" 0.3
 wait $fpid; rc=$?
 if [ $rc -eq 0 ] && same "$TMP/r" && grep -q 'retrying' "$TMP/err" && grep -q 'GET /slow/sysrcd.dat HTTP/1.1 206' "$TMP/access.log"; then
 	pass "https: server killed mid-transfer: resumed with Range (206) over TLS, md5 verified"

@@ -5,17 +5,10 @@
 # .minisig, another key's signature, a signature of a different file, a
 # legacy signature and an altered trusted comment are each refused with
 # their own message.  The server is stopped by PID on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-NB=$ROOT/build/netboot
 command -v minisign >/dev/null || { echo "SKIP: fetch_signed: minisign not installed (scripts/install-deps.sh)"; exit 0; }
-TMP=$(mktemp -d /tmp/netboot-sign.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-pass() { echo "PASS: fetch_signed: $1"; }
-fail() { echo "FAIL: fetch_signed: $1"; [ -f "$TMP/err" ] && sed 's/^/    /' "$TMP/err" | tail -5; }
+TMP_NAME=netboot-sign . "$(dirname "$0")/../lib.sh"
+NB=$ROOT/build/netboot
+T=fetch_signed FAIL_SHOW=$TMP/err
 
 k=$TMP/keys; mkdir -p "$k"
 minisign -G -p "$k/a.pub" -s "$k/a.key" -W >/dev/null && minisign -G -p "$k/b.pub" -s "$k/b.key" -W >/dev/null ||

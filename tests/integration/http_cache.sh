@@ -7,33 +7,19 @@
 #    HTTP-date) before the file: the fetch waits as told and succeeds;
 #  - --jitter: the random start delay stays inside its window.
 # Every server is stopped by PID on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP_NAME=netboot-cache . "$(dirname "$0")/../lib.sh"
 NB=$ROOT/build/netboot
-TMP=$(mktemp -d /tmp/netboot-cache.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; sed 's/^/    /' "$TMP/err" 2>/dev/null | tail -8; }
+FAIL_SHOW=$TMP/err FAIL_LINES=8
 sha() { sha256sum < "$1" | cut -d' ' -f1; }
 
 www=$TMP/www; mkdir -p "$www"
 ng=$(free_port)
-start_nginx() {
-	nginx -c "$TMP/nginx.conf" -p "$TMP" 2>>"$TMP/nginx.stderr" & NGINX_PID=$!; PIDS+=($NGINX_PID)
-	wait_port "$ng"
-}
-cat > "$TMP/nginx.conf" <<CONF
-daemon off; master_process off; worker_processes 1; pid $TMP/nginx.pid; error_log $TMP/nginx.err;
-events { worker_connections 64; }
-http { log_format l '\$request \$status \$body_bytes_sent "\$http_if_range"'; access_log $TMP/access.log l;
-	client_body_temp_path $TMP; proxy_temp_path $TMP; fastcgi_temp_path $TMP; uwsgi_temp_path $TMP; scgi_temp_path $TMP;
+nginx_conf "$TMP" <<CONF
+	log_format l '\$request \$status \$body_bytes_sent "\$http_if_range"'; access_log $TMP/access.log l;
 	server { listen 127.0.0.1:$ng; root $www;
 		location /etag/ { alias $www/; limit_rate 3m; }
 		location /lm/ { alias $www/; limit_rate 3m; etag off; }
 	}
-}
 CONF
 
 # A transfer of version 1 cut at ~1.5 s by killing nginx; version 2 (another
@@ -45,14 +31,14 @@ changed_resume() {	# $1 = location (etag|lm), $2 = what the If-Range must look l
 	head -c $((11 * 1024 * 1024)) /dev/urandom > "$TMP/v2"
 	touch -d '2021-01-01 00:00:00' "$TMP/v2"
 	: > "$TMP/access.log"
-	start_nginx || { echo "FAIL: nginx did not start"; return; }
+	start_nginx "$TMP" "$ng" || { echo "FAIL: nginx did not start"; return; }
 	"$NB" fetch --checksum "sha256:$(sha "$TMP/v2")" "http://127.0.0.1:$ng/$1/sysrcd.dat" -o "$TMP/got" > "$TMP/out" 2> "$TMP/err" & fpid=$!
 	sleep 1.5
-	kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null
+	stop "$NGINX_PID"
 	mv "$TMP/v2" "$www/sysrcd.dat"
-	start_nginx
+	start_nginx "$TMP" "$ng"
 	wait $fpid; rc=$?
-	kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null
+	stop "$NGINX_PID"
 	if [ $rc -eq 0 ] && cmp -s "$TMP/got" "$www/sysrcd.dat" && grep -q 'changed on the server (If-Range did not match), restarting from zero' "$TMP/err" &&
 	   grep -qE "^GET /$1/sysrcd.dat HTTP/1.1 200 $((11 * 1024 * 1024)) \"$2\"" "$TMP/access.log"; then
 		pass "file changed during a cut transfer ($1): If-Range with version 1's ${3} answered 200, restarted from 0, new file verified"
@@ -64,15 +50,14 @@ changed_resume lm 'Wed, 01 Jan 2020 00:00:00 GMT' Last-Modified
 # unchanged file: the If-Range matches, the resume is a 206 (no wasted bytes)
 head -c $((10 * 1024 * 1024)) /dev/urandom > "$www/sysrcd.dat"
 : > "$TMP/access.log"
-start_nginx
+start_nginx "$TMP" "$ng"
 "$NB" fetch --checksum "sha256:$(sha "$www/sysrcd.dat")" "http://127.0.0.1:$ng/etag/sysrcd.dat" -o "$TMP/got" > "$TMP/out" 2> "$TMP/err" & fpid=$!
 sleep 1.5
-kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null
-start_nginx
+restart_nginx "$TMP" "$ng"
 wait $fpid; rc=$?
 [ $rc -eq 0 ] && grep -qE '^GET /etag/sysrcd.dat HTTP/1.1 206 [0-9]+ "\\x22' "$TMP/access.log" && ! grep -q 'restarting' "$TMP/err" &&
 	pass "unchanged file: If-Range matches, resumed with 206" || { fail "unchanged file resume (exit $rc)"; cat "$TMP/access.log"; }
-kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null
+stop "$NGINX_PID"
 
 # --- a busy server: 503 Retry-After: 1 twice, 429 with an HTTP-date, then the file ---
 py=$(free_port)

@@ -3,15 +3,9 @@
 # a server killed mid-transfer and restarted (resume with Range, result verifies),
 # a server that truncates, a wrong Content-Length, no Content-Length, chunked
 # bodies, a proxy.  Every server is stopped by PID on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP_NAME=netboot-robust . "$(dirname "$0")/../lib.sh"
 NB=$ROOT/build/netboot
-TMP=$(mktemp -d /tmp/netboot-robust.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; sed 's/^/    /' "$TMP/err" 2>/dev/null | tail -6; }
+FAIL_SHOW=$TMP/err FAIL_LINES=6
 
 www=$TMP/www; mkdir -p "$www/cgi-bin"
 head -c $((12 * 1024 * 1024)) /dev/urandom > "$www/sysrcd.dat"
@@ -22,31 +16,21 @@ same() { [ "$(md5sum < "$1" | cut -d' ' -f1)" = "$want" ]; }
 
 # --- nginx: rate-limited so a transfer lasts long enough to be killed ---
 ng=$(free_port)
-start_nginx() {
-	nginx -c "$TMP/nginx.conf" -p "$TMP" 2>>"$TMP/nginx.stderr" & NGINX_PID=$!; PIDS+=($NGINX_PID)
-	wait_port "$ng"
-}
-cat > "$TMP/nginx.conf" <<CONF
-daemon off; master_process off; worker_processes 1; pid $TMP/nginx.pid; error_log $TMP/nginx.err;
-events { worker_connections 64; }
-http { log_format l '\$request \$status \$body_bytes_sent'; access_log $TMP/access.log l;
-	client_body_temp_path $TMP; proxy_temp_path $TMP; fastcgi_temp_path $TMP; uwsgi_temp_path $TMP; scgi_temp_path $TMP;
+nginx_conf "$TMP" <<CONF
+	log_format l '\$request \$status \$body_bytes_sent'; access_log $TMP/access.log l;
 	server { listen 127.0.0.1:$ng; root $www;
 		location = /slow/sysrcd.dat { alias $www/sysrcd.dat; limit_rate 3m; }
 		location = /slow/sysrcd.md5 { alias $www/sysrcd.md5; }
 		location /chunked/ { alias $www/; sub_filter_types *; sub_filter 'NEVER-IN-THE-DATA' 'x'; }
 		location /proxied/ { proxy_pass http://127.0.0.1:$ng/; }
 	}
-}
 CONF
-start_nginx || { echo "FAIL: nginx did not start"; exit 1; }
+start_nginx "$TMP" "$ng" || { echo "FAIL: nginx did not start"; exit 1; }
 
 # 1. killed mid-transfer, restarted: resumes with Range and verifies
 "$NB" fetch "http://127.0.0.1:$ng/slow/sysrcd.dat" -o "$TMP/r1" > "$TMP/out" 2> "$TMP/err" & fpid=$!
 sleep 1.5
-kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null
-sleep 0.3
-start_nginx
+restart_nginx "$TMP" "$ng" 0.3
 wait $fpid; rc=$?
 if [ $rc -eq 0 ] && same "$TMP/r1" && grep -q 'retrying' "$TMP/err" && grep -qE 'GET /slow/sysrcd.dat HTTP/1.1 206' "$TMP/access.log"; then
 	pass "server killed mid-transfer: resumed with Range (206), md5 verified"

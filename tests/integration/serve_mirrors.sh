@@ -3,14 +3,8 @@
 # 127.0.0.1 at free high ports; pxelinux's per-address names fetched over
 # TFTP and HTTP with curl carry that subnet's mirror list on the APPEND
 # line, others fall back to default.  The server is stopped by PID on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP_NAME=netboot-mirrors . "$(dirname "$0")/../lib.sh"
 NB=$ROOT/build/netboot
-TMP=$(mktemp -d /tmp/netboot-mirrors.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-check() { local name=$1; shift; if "$@"; then echo "PASS: $name"; else echo "FAIL: $name"; fi; }
 [ -x "$NB" ] || { echo "FAIL: $NB not built"; exit 1; }
 command -v curl >/dev/null || { echo "SKIP: curl: not installed"; exit 0; }
 
