@@ -2,23 +2,16 @@
 # DNS names in image URLs: a client namespace whose resolv.conf names a
 # dnsmasq DNS server in a server namespace (192.0.2.0/24, no route out).
 # Both the glibc tool and the musl-static one (the resolver /init uses).
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d /tmp/netboot-dns.XXXXXX)
+TMP_NAME=netboot-dns . "$(dirname "$0")/../lib.sh"
 SRV=nbdns-srv-$$ CLI=nbdns-cli-$$
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	ip netns del "$SRV" 2>/dev/null; ip netns del "$CLI" 2>/dev/null
-	rm -rf "/etc/netns/$CLI" "$TMP"
-}
-trap cleanup EXIT
+CLEANUP_HOOK='rm -rf "/etc/netns/$CLI"'
 [ "$(id -u)" -eq 0 ] || { echo "FAIL: dns_fetch needs root for network namespaces"; exit 1; }
 [ -x "$ROOT/build/netboot-static" ] || make -C "$ROOT" -s build/netboot-static >/dev/null
 
-ip netns add "$SRV" && ip netns add "$CLI" || { echo "FAIL: cannot create network namespaces"; exit 1; }
-ip link add nbdns0 netns "$SRV" type veth peer name nbdns1 netns "$CLI"
-ip -n "$SRV" addr add 192.0.2.1/24 dev nbdns0; ip -n "$SRV" link set nbdns0 up; ip -n "$SRV" link set lo up
-ip -n "$CLI" addr add 192.0.2.2/24 dev nbdns1; ip -n "$CLI" link set nbdns1 up; ip -n "$CLI" link set lo up
+newns "$SRV" && newns "$CLI" || { echo "FAIL: cannot create network namespaces"; exit 1; }
+veth "$SRV" nbdns0 "$CLI" nbdns1
+ip -n "$SRV" addr add 192.0.2.1/24 dev nbdns0; ip -n "$SRV" link set nbdns0 up
+ip -n "$CLI" addr add 192.0.2.2/24 dev nbdns1; ip -n "$CLI" link set nbdns1 up
 mkdir -p "/etc/netns/$CLI" "$TMP/www"
 echo "nameserver 192.0.2.1" > "/etc/netns/$CLI/resolv.conf"
 head -c 3000000 /dev/urandom > "$TMP/www/sysrcd.dat"

@@ -4,21 +4,11 @@
 # per port, as nbd-server 2.x spoke it) and today's nbd-server started the
 # seed's way, `nbd-server PORT FILE` (newstyle, default export "").  Loopback
 # only; every server runs with a PID we stop on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP_NAME=netboot-nbdc . "$(dirname "$0")/../lib.sh"
 NB=$ROOT/build/netboot
-TMP=$(mktemp -d /tmp/netboot-nbdc.XXXXXX)
-PIDS=()
-cleanup() {
-	for f in "$TMP"/*.pid; do [ -s "$f" ] && PIDS+=("$(cat "$f")"); done
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; [ -f "$TMP/err" ] && sed 's/^/    /' "$TMP/err" | tail -5; }
+# servers that daemonize leave a pid file: stopped too
+CLEANUP_HOOK='for f in "$TMP"/*.pid; do [ -s "$f" ] && PIDS+=("$(cat "$f")"); done'
+FAIL_SHOW=$TMP/err
 nbd() { "$NB" nbd "$@" > "$TMP/out" 2> "$TMP/err"; }
 
 [ -x "$NB" ] || { echo "FAIL: $NB not built"; exit 1; }

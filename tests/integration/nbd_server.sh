@@ -3,21 +3,9 @@
 # 127.0.0.1: handshake, whole-export copy, a ranged read, a missing export,
 # nobody listening, and a peer that is not an NBD server (busybox httpd).
 # Every server is stopped by PID on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP_NAME=netboot-nbd . "$(dirname "$0")/../lib.sh"
 NB=$ROOT/build/netboot
-TMP=$(mktemp -d /tmp/netboot-nbd.XXXXXX)
-PIDS=()
-cleanup() {
-	[ -s "$TMP/nbd.pid" ] && PIDS+=("$(cat "$TMP/nbd.pid")")
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; [ -f "$TMP/err" ] && sed 's/^/    /' "$TMP/err" | tail -5; }
+FAIL_SHOW=$TMP/err
 
 command -v nbd-server >/dev/null || { echo "SKIP: nbd-server: not installed"; exit 0; }
 [ -x "$NB" ] || { echo "FAIL: $NB not built"; exit 1; }
@@ -25,22 +13,8 @@ command -v nbd-server >/dev/null || { echo "SKIP: nbd-server: not installed"; ex
 head -c $((20 * 1000 * 1000)) /dev/urandom > "$TMP/sysrcd.img"
 head -c 4096 /dev/urandom > "$TMP/small.img"
 port=$(free_port)
-cat > "$TMP/config" <<CONF
-[generic]
-listenaddr = 127.0.0.1
-port = $port
-allowlist = true
-[sysrcd]
-exportname = $TMP/sysrcd.img
-readonly = true
-[small]
-exportname = $TMP/small.img
-readonly = true
-CONF
-# no -d: that serves one connection and exits; nbd-server forks into the
-# background and writes its PID, which the trap kills
-nbd-server -C "$TMP/config" -p "$TMP/nbd.pid" 2> "$TMP/nbd-server.log"
-wait_port "$port" || { echo "FAIL: nbd-server did not start"; cat "$TMP/nbd-server.log"; exit 1; }
+nbd_server_start "$TMP" "$port" sysrcd="$TMP/sysrcd.img" small="$TMP/small.img" ||
+	{ echo "FAIL: nbd-server did not start"; cat "$TMP/nbd.log"; exit 1; }
 
 nbd() { "$NB" nbd "$@" > "$TMP/out" 2> "$TMP/err"; }
 
