@@ -5,18 +5,8 @@
 # 405, traversal attempts, the status page, 50 clients at once, a client
 # that stalls its head, one that stops reading, a huge head, garbage bytes.
 # The server is stopped by PID on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP_NAME=netboot-serve-http . "$(dirname "$0")/../lib.sh"
 NB=${NETBOOT_BIN:-$ROOT/build/netboot}	# NETBOOT_BIN=build/netboot-san for a sanitizer run
-TMP=$(mktemp -d /tmp/netboot-serve-http.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"; }
-trap cleanup EXIT
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-failed=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; failed=1; }
-check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 
 [ -x "$NB" ] || { echo "FAIL: $NB not built"; exit 1; }
 command -v curl >/dev/null || { echo "SKIP: curl: not installed"; exit 0; }
@@ -125,12 +115,7 @@ s.connect(('127.0.0.1', $port)); s.sendall(b'GET /big.dat HTTP/1.1\r\nHost: x\r\
 check "a client that stops reading is dropped (send timeout)" grep -q "GET /big.dat 200: stalled: the client stopped reading after" "$TMP/log"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $(head -c 20000 /dev/zero | tr '\0' a)" "$U/vmlinuz")
 check "huge head: 431" [ "$code" = 431 ]
-for i in 1 2 3; do head -c 200000 /dev/urandom | timeout 3 python3 -c "
-import socket, sys
-s = socket.create_connection(('127.0.0.1', $port))
-try:
-    s.sendall(sys.stdin.buffer.read()); s.settimeout(2); s.recv(100)
-except OSError: pass" 2>/dev/null; done
+send_garbage "$port" 200000
 check "garbage bytes: server alive and serving" bash -c "kill -0 $SERVER && curl -sf -o '$TMP/g' '$U/vmlinuz' && cmp -s '$TMP/g' '$boot/vmlinuz'"
 printf '\x16\x03\x01\xa5\x01 binary junk\r\n\r\n' | timeout 3 python3 -c "
 import socket, sys
@@ -163,5 +148,5 @@ s = socket.create_connection(('127.0.0.1', $port)); s.sendall(sys.stdin.buffer.r
 sys.stdout.buffer.write(s.recv(1000))\" | grep -q '^HTTP/1.1 200 OK'"
 
 alive || fail "server died"
-[ $failed = 0 ] || { echo "--- server log (tail)"; tail -20 "$TMP/log"; }
-exit $failed
+[ $FAILED = 0 ] || { echo "--- server log (tail)"; tail -20 "$TMP/log"; }
+exit $FAILED

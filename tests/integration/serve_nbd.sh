@@ -4,18 +4,8 @@
 # client for what those never send: writes, trims, reads past the end,
 # NBD_OPT_EXPORT_NAME with zero padding, an oversized option, an unknown
 # option, a silent peer, garbage.  The server is stopped by PID on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP_NAME=netboot-serve-nbd . "$(dirname "$0")/../lib.sh"
 NB=${NETBOOT_BIN:-$ROOT/build/netboot}	# NETBOOT_BIN=build/netboot-san for a sanitizer run
-TMP=$(mktemp -d /tmp/netboot-serve-nbd.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"; }
-trap cleanup EXIT
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-failed=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; failed=1; }
-check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 
 [ -x "$NB" ] || { echo "FAIL: $NB not built"; exit 1; }
 command -v nbdinfo >/dev/null && command -v nbdcopy >/dev/null || { echo "SKIP: nbdinfo/nbdcopy (libnbd-bin): not installed"; exit 0; }
@@ -143,17 +133,12 @@ result('raw: silent peer dropped after the handshake timeout (%.1f s)' % dt, 1.0
 PY
 timeout 30 python3 "$TMP/raw.py" "$port" "$size" "$boot/sysrcd.dat" > "$TMP/raw.out" 2>&1 || echo "FAIL: raw client: $(tail -1 "$TMP/raw.out")"
 cat "$TMP/raw.out" | grep -E '^(PASS|FAIL)'
-grep -q '^FAIL' "$TMP/raw.out" && failed=1
-grep -q 'raw client' "$TMP/raw.out" && failed=1
+grep -q '^FAIL' "$TMP/raw.out" && FAILED=1
+grep -q 'raw client' "$TMP/raw.out" && FAILED=1
 
-for i in 1 2 3; do head -c 100000 /dev/urandom | timeout 3 python3 -c "
-import socket, sys
-s = socket.create_connection(('127.0.0.1', $port))
-try:
-    s.sendall(sys.stdin.buffer.read()); s.settimeout(2); s.recv(100)
-except OSError: pass" 2>/dev/null; done
+send_garbage "$port" 100000
 check "garbage bytes: server alive and serving" bash -c "kill -0 $SERVER && nbdinfo '$U/sysrcd.dat' 2>&1 | grep -q 'export-size: $size'"
 check "handshake timeout logged" grep -q "closed during the handshake: handshake timeout" "$TMP/log"
 
-[ $failed = 0 ] || { echo "--- server log (tail)"; tail -20 "$TMP/log"; }
-exit $failed
+[ $FAILED = 0 ] || { echo "--- server log (tail)"; tail -20 "$TMP/log"; }
+exit $FAILED

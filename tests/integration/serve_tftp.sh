@@ -11,30 +11,15 @@
 # addresses) and the per-address cap (32: a 33rd RRQ from one address is
 # refused while another address is still served; one log line per burst,
 # its count after).  The server is stopped by PID on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP_NAME=netboot-serve-tftp TMP_IN=/dev/shm . "$(dirname "$0")/../lib.sh"
 cd "$ROOT" || exit 1
 NB=${NB:-$ROOT/build/netboot}	# NB=build/netboot-san runs it under ASan/UBSan
 PROBE=$ROOT/build/integration/tftp_probe
 TFTPC=$ROOT/build/integration/tftpc
 T=serve_tftp
-failed=0
-pass() { echo "PASS: $T: $1"; }
-fail() { echo "FAIL: $T: $1: $2"; failed=1; }
-check() {	# check NAME COMMAND...: PASS if the command succeeds
-	local name=$1; shift
-	if "$@"; then pass "$name"; else fail "$name" "'$*' failed"; fi
-}
-
-TMP=$(mktemp -d /dev/shm/netboot-serve-tftp.XXXXXX 2>/dev/null || mktemp -d /tmp/netboot-serve-tftp.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM
 
 make -s -C "$ROOT" build/netboot build/integration/tftp_probe build/integration/tftpc > "$TMP/make.log" 2>&1 ||
 	{ fail build "$(tail -3 "$TMP/make.log")"; exit 1; }
-
-free_udp_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); ss -Huln "sport = :$p" | grep -q . || { echo $p; return; }; done; }
-wait_udp_port() { for _ in $(seq 50); do ss -Huln "sport = :$1" | grep -q . && return 0; sleep 0.1; done; return 1; }
 
 B=$TMP/boot
 mkdir -p "$B/sub" "$TMP/out"
@@ -207,5 +192,5 @@ kill $SRV; wait $SRV; rc=$?
 PIDS=()
 check "server stops cleanly on SIGTERM (exit $rc)" test $rc -eq 0
 check "no sanitizer or crash report" bash -c "! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error|Segmentation' '$TMP/log'"
-[ $failed = 0 ] || { echo "--- server log (last 15 lines):"; tail -15 "$TMP/log"; }
-exit $failed
+[ $FAILED = 0 ] || { echo "--- server log (last 15 lines):"; tail -15 "$TMP/log"; }
+exit $FAILED

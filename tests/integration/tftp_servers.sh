@@ -6,21 +6,18 @@
 # blocks), so every server's wrap 65535 -> 0 is crossed.  Also: a missing
 # file, a server that refuses every option, and `netboot fetch tftp://` when
 # build/netboot is there.  Every server is stopped by PID on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# --dnsmasq-inner DIR: this script again inside `unshare -n`, in its parent's DIR
+[ "${1:-}" = --dnsmasq-inner ] && TMP_GIVEN=$2
+TMP_NAME=netboot-tftp TMP_IN=/dev/shm . "$(dirname "$0")/../lib.sh"
 cd "$ROOT" || exit 1
 PEERS=$ROOT/build/peers
 TFTPC=$ROOT/build/integration/tftpc
 NB=$ROOT/build/netboot
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; [ -s "$TMP/err" ] && sed 's/^/    /' "$TMP/err" | tail -5; }
-skip() { echo "SKIP: $1"; }
+FAIL_SHOW=$TMP/err
 
 # ---- inside `unshare -n`: dnsmasq's TFTP has no port option, so port 69 here ----
 if [ "${1:-}" = --dnsmasq-inner ]; then
-	TMP=$2
-	PIDS=()
-	trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done' EXIT
 	ip link set lo up || { fail "dnsmasq: cannot bring lo up in the namespace"; exit 0; }
 	dnsmasq --keep-in-foreground --port=0 --enable-tftp --tftp-root="$TMP/root" --interface=lo --bind-interfaces \
 		--user=root --log-facility="$TMP/dnsmasq.log" --pid-file="$TMP/dnsmasq.pid" & PIDS+=($!)
@@ -47,12 +44,6 @@ if [ "${1:-}" = --dnsmasq-inner ]; then
 	exit 0
 fi
 
-TMP=$(mktemp -d /dev/shm/netboot-tftp.XXXXXX 2>/dev/null || mktemp -d /tmp/netboot-tftp.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-
-free_udp_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); ss -Huln "sport = :$p" | grep -q . || { echo $p; return; }; done; }
-wait_udp_port() { for _ in $(seq 50); do ss -Huln "sport = :$1" | grep -q . && return 0; sleep 0.1; done; return 1; }
 
 make -s -C "$ROOT" build/integration/tftpc > "$TMP/err" 2>&1 || { fail "building the tftpc driver"; exit 1; }
 
