@@ -22,8 +22,6 @@ done
 make -s -j2 "$NB" >/dev/null || { echo "FAIL: $T: build"; exit 1; }
 
 . tests/integration/netns_lib.sh
-failed=0
-fail() { echo "FAIL: $T: $1: $2"; failed=1; }
 S=nbck-s-$tag C=nbck-c-$tag D=nbck-d-$tag
 
 # the boot folder: our server's (it serves Debian's pxelinux.0 itself)
@@ -59,7 +57,6 @@ start_ours() {	# start_ours LOG args...: netboot serve on the bridge
 	wait_server "$S" && for _ in $(seq 30); do grep -q ready "$log" && return 0; sleep 0.1; done
 	return 1
 }
-stop() { [ -n "$1" ] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null; }
 run_check() {	# run_check ARGS...: the output in $out, the status in $rc
 	out=$(ip netns exec "$C" "$NB" check --interface eth0 --timeout 2 "$@" 2>&1); rc=$?
 }
@@ -125,23 +122,14 @@ cfg_case "NBD export name wrong" "netboot=nbd://192.0.2.1:10809/wrong" 5 \
 # NFS (step 5 through libnfs): nfs-ganesha + rpcbind in the server namespace
 if command -v ganesha.nfsd >/dev/null && command -v rpcbind >/dev/null; then
 	N=$tmp/nfs; mkdir -p "$N/img" "$N/empty" "$N/g"; cp "$B/sysrcd.dat" "$N/img/"; chmod -R a+rX "$N"
-	{ printf 'NFS_CORE_PARAM { NFS_Port = 2049; MNT_Port = 20048; Enable_NLM = false; Enable_RQUOTA = false;\n'
-	  printf '  Enable_UDP = false; Protocols = 3; }\nNFSV4 { Graceless = true; }\n'
-	  i=1; for d in "$N/img" "$N/empty"; do
-		printf 'EXPORT { Export_Id = %d; Path = %s; Pseudo = %s; Access_Type = RO; Squash = No_Root_Squash;\n' $i "$d" "$d"
-		printf '  Protocols = 3; Transports = TCP; FSAL { Name = VFS; } }\n'; i=$((i + 1)); done; } > "$N/g/ganesha.conf"
-	ip netns exec "$S" rpcbind -f -w & PIDS+=($!); RPCB=$!
-	sleep 0.3
-	ip netns exec "$S" ganesha.nfsd -F -f "$N/g/ganesha.conf" -L "$N/g/log" -p "$N/g/pid" & PIDS+=($!); GAN=$!
-	for _ in $(seq 100); do ip netns exec "$S" bash -c '(exec 3<>/dev/tcp/192.0.2.1/2049)' 2>/dev/null && break; sleep 0.1; done
-	sleep 1	# registration with rpcbind
+	ganesha_start -n "$S" "$N/g" "$N/img" "$N/empty"
 	cfg_case "NFS: export mounted by libnfs, image found" "nfsboot=192.0.2.1:$N/img" 0 \
 		"^check: 5 stage3: ok: nfs://192.0.2.1:$N/img mounted \\(NFSv3, libnfs\\): sysrcd.dat, 300004 bytes"
 	cfg_case "NFS: export without the image" "nfsboot=192.0.2.1:$N/empty" 5 \
 		"^check: 5 stage3: FAILED: nfs://192.0.2.1:$N/empty: no sysrcd.dat in the export"
 	cfg_case "NFS: folder not exported" "nfsboot=192.0.2.1:$N/g" 5 \
 		"^check: 5 stage3: FAILED: nfs://192.0.2.1:$N/g: mount refused: .*export the folder"
-	stop "$GAN"; stop "$RPCB"
+	stop "$GANESHA_PID" "$RPCBIND_PID"
 else
 	echo "SKIP: $T: NFS step: nfs-ganesha or rpcbind missing (scripts/install-deps.sh)"
 fi
@@ -174,13 +162,8 @@ dnsmasq_s() {	# dnsmasq_s NAME args...: DHCP and TFTP from $W on the bridge
 		--enable-tftp --tftp-root="$W" "$@"
 	DM=${PIDS[-1]}
 }
-cat > "$tmp/nginx.conf" <<CONF
-daemon off; master_process off; worker_processes 1; pid $tmp/nginx.pid; error_log $tmp/nginx.err;
-events { worker_connections 64; }
-http { access_log off; client_body_temp_path $tmp; proxy_temp_path $tmp; fastcgi_temp_path $tmp;
-	uwsgi_temp_path $tmp; scgi_temp_path $tmp; server { listen 192.0.2.1:80; root $W; } }
-CONF
-ip netns exec "$S" nginx -c "$tmp/nginx.conf" -p "$tmp" 2>"$tmp/nginx.stderr" & PIDS+=($!)
+nginx_conf "$tmp" "access_log off; server { listen 192.0.2.1:80; root $W; }"
+start_nginx "$tmp" "" "$S"
 dnsmasq_s dm2 --dhcp-boot=pxelinux.0 || fail "dnsmasq start" "$(tail -2 "$tmp/dm2.log")"
 run_check --full
 expect "dnsmasq + nginx: every step ok with --full" 0 '^check: 7 image: ok: 300004 bytes .* verified md5'
@@ -196,4 +179,4 @@ run_check
 expect "boot file missing on the TFTP server" 2 '^check: 2 loader: FAILED: missing.0: not found on the TFTP server 192.0.2.1'
 stop "$DM"
 
-[ "$failed" = 0 ]
+[ "$FAILED" = 0 ]

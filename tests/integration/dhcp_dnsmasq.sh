@@ -151,12 +151,7 @@ case4() {
 # --- 5: two served interfaces, BOOTIF picks the second ---
 case5() {
 	local s=nbtest-srv5-$tag c=nbtest-cli5-$tag rc mac
-	newns "$s" && newns "$c" && veth "$c" vetha "$s" vethx && veth "$c" vethb "$s" vethy ||
-		{ fail "bootif: setup" "namespaces/veth"; return; }
-	ip -n "$s" addr add 192.0.2.1/24 dev vethx
-	ip -n "$s" addr add 198.51.100.1/24 dev vethy
-	ip -n "$s" link set vethx up
-	ip -n "$s" link set vethy up
+	two_nets "$s" "$c" vetha vethx vethb vethy || { fail "bootif: setup" "namespaces/veth"; return; }
 	start_dnsmasq "$s" dnsmasq5 --interface=vethx --interface=vethy \
 		--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
 		--dhcp-range=198.51.100.100,198.51.100.150,255.255.255.0,1h ||

@@ -22,11 +22,10 @@ T=dhcp_faults
 FAKE=build/integration/dhcp_fake
 RUN=build/integration/netup_run
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: $T: needs root (network namespaces)"; exit 0; }
-[ -x "$NB" ] || { echo "SKIP: $T: $NB not built"; exit 0; }
-command -v ip >/dev/null || { echo "SKIP: $T: ip(8) missing"; exit 0; }
 . tests/integration/netns_lib.sh
-netns_usable || { echo "SKIP: $T: cannot create network namespaces"; exit 0; }
+need ip
+need_netns
+[ -x "$NB" ] || { skip "$NB not built"; exit 0; }
 make -s "$FAKE" "$RUN" >"$tmp/build.err" 2>&1 || { fail "build" "$(head -5 "$tmp/build.err")"; exit 1; }
 
 # pair NAME: client namespace C_NAME (eth0) and server namespace S_NAME

@@ -11,11 +11,10 @@ NB=${NETBOOT:-build/netboot}
 T=dhcp_robust
 FAKE=build/integration/dhcp_fake
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: $T: needs root (network namespaces)"; exit 0; }
-[ -x "$NB" ] || { echo "SKIP: $T: $NB not built"; exit 0; }
-command -v ip >/dev/null || { echo "SKIP: $T: ip(8) missing"; exit 0; }
 . tests/integration/netns_lib.sh
-netns_usable || { echo "SKIP: $T: cannot create network namespaces"; exit 0; }
+need ip
+need_netns
+[ -x "$NB" ] || { skip "$NB not built"; exit 0; }
 
 make -s "$FAKE" >"$tmp/build.err" 2>&1 || { fail "build dhcp_fake" "$(head -5 "$tmp/build.err")"; exit 1; }
 

@@ -8,13 +8,11 @@
 #     waits it out (its stall window is 30 s) and verifies
 # TFTP through the same delay: faults_delay_tftp.sh (UDP, a new server port
 # per transfer: relayed by udp_delay, not this TCP proxy).  ~25 s.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-NB=${NETBOOT_BIN:-$ROOT/build/netboot}
 T=faults_delay
-. "$ROOT/tests/integration/netns_lib.sh"
+. "$(dirname "$0")/netns_lib.sh"
+NB=${NETBOOT_BIN:-$ROOT/build/netboot}
 [ -x "$NB" ] || { echo "FAIL: $T: $NB not built"; exit 1; }
-[ "$(id -u)" = 0 ] && netns_usable || { echo "SKIP: $T: needs root and network namespaces"; exit 0; }
-command -v python3 >/dev/null || { echo "SKIP: $T: python3 not installed"; exit 0; }
+need netns python3
 
 ns=nbdelay-$tag
 newns "$ns" || { echo "FAIL: $T: cannot create namespace"; exit 1; }
@@ -24,12 +22,12 @@ B=$tmp/boot; mkdir -p "$B"
 head -c $((4 * 1000 * 1000 + 5)) /dev/urandom > "$B/sysrcd.dat"; : > "$B/vmlinuz"; : > "$B/initram.igz"
 ip netns exec "$ns" "$NB" serve --boot-dir "$B" --no-dhcp --local-ip 192.0.2.1 --nbd-port 10809 > "$tmp/log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 50); do in_ns bash -c 'exec 3<>/dev/tcp/192.0.2.1/80' 2>/dev/null && break; sleep 0.1; done
+ns_wait_port "$ns" 192.0.2.1 80
 proxy() {	# proxy PORT UPSTREAM_PORT DELAY_MS [STALL_AT STALL_S]
 	local port=$1; shift
 	ip netns exec "$ns" python3 "$ROOT/tests/integration/delay_proxy.py" "$port" 192.0.2.1 "$@" 2>>"$tmp/proxy.log" &
 	PIDS+=($!)
-	for _ in $(seq 50); do in_ns bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null && return; sleep 0.1; done
+	ns_wait_port "$ns" 127.0.0.1 "$port"
 }
 proxy 8080 80 200
 proxy 8081 10809 200

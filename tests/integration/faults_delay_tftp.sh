@@ -20,7 +20,7 @@ DELAY=$ROOT/build/integration/udp_delay
 T=faults_delay_tftp
 . "$ROOT/tests/integration/netns_lib.sh"
 [ -x "$NB" ] || { echo "FAIL: $T: $NB not built"; exit 1; }
-[ "$(id -u)" = 0 ] && netns_usable || { echo "SKIP: $T: needs root and network namespaces"; exit 0; }
+need_netns
 [ -x "$DELAY" ] || make -s -C "$ROOT" build/integration/udp_delay > "$tmp/make.log" 2>&1 ||
 	{ echo "FAIL: $T: udp_delay: $(tail -3 "$tmp/make.log")"; exit 1; }
 RTT=400	# ms: 200 each way

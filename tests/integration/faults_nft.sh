@@ -8,20 +8,14 @@
 #     mismatch), never "verified"; with a good second mirror
 #     (URL1,URL2) it succeeds from the mirror
 # Server and proxy stopped by PID, the namespace deleted on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-NB=${NETBOOT_BIN:-$ROOT/build/netboot}
 T=faults_nft
-. "$ROOT/tests/integration/netns_lib.sh"
+. "$(dirname "$0")/netns_lib.sh"
+NB=${NETBOOT_BIN:-$ROOT/build/netboot}
 [ -x "$NB" ] || { echo "FAIL: $T: $NB not built"; exit 1; }
-[ "$(id -u)" = 0 ] && netns_usable || { echo "SKIP: $T: needs root and network namespaces"; exit 0; }
-command -v nft >/dev/null || { echo "SKIP: $T: nft (nftables) not installed"; exit 0; }
-command -v python3 >/dev/null || { echo "SKIP: $T: python3 not installed"; exit 0; }
+need netns nft python3
 
 ns=nbfault-$tag
-newns "$ns" || { echo "FAIL: $T: cannot create namespace"; exit 1; }
-ip -n "$ns" link add v0 type veth peer name v1 && ip -n "$ns" link set v0 up && ip -n "$ns" link set v1 up &&
-	ip -n "$ns" addr add 192.0.2.1/24 dev v0 && ip -n "$ns" addr add 192.0.2.2/24 dev v1 ||
-	{ echo "FAIL: $T: cannot set up 192.0.2.0/24 in $ns"; exit 1; }
+newns_pair "$ns"
 in_ns() { ip netns exec "$ns" "$@"; }	# not for &: $! must be the program itself
 B=$tmp/boot; mkdir -p "$B" "$tmp/out"
 head -c $((8 * 1000 * 1000 + 3)) /dev/urandom > "$B/sysrcd.dat"
@@ -30,7 +24,7 @@ img=sha256:$(sha256sum < "$B/sysrcd.dat" | cut -d' ' -f1)
 ker=sha256:$(sha256sum < "$B/vmlinuz" | cut -d' ' -f1)
 ip netns exec "$ns" "$NB" serve --boot-dir "$B" --no-dhcp --local-ip 192.0.2.1 > "$tmp/log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 50); do in_ns bash -c 'exec 3<>/dev/tcp/192.0.2.1/80' 2>/dev/null && break; sleep 0.1; done
+ns_wait_port "$ns" 192.0.2.1 80
 
 # --- 1: 10 % loss ---
 in_ns nft -f - <<'NFT' || { echo "FAIL: $T: nft rules refused"; exit 1; }
@@ -72,7 +66,7 @@ while True:
     threading.Thread(target=serve, args=(ls.accept()[0],), daemon=True).start()
 PY
 ip netns exec "$ns" python3 "$tmp/flip.py" & PIDS+=($!)
-for _ in $(seq 50); do in_ns bash -c 'exec 3<>/dev/tcp/192.0.2.2/8080' 2>/dev/null && break; sleep 0.1; done
+ns_wait_port "$ns" 192.0.2.2 8080
 rm -f "$tmp/out/i"
 fetch http://192.0.2.2:8080/sysrcd.dat -o "$tmp/out/i" --checksum "$img" --tries 2; rc=$?
 # the tool leaves what it wrote (http_robust.sh relies on it); the verdict is the exit status

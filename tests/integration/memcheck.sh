@@ -15,11 +15,10 @@ cd "$(dirname "$0")/../.." || exit 1
 T=memcheck
 NB=$PWD/build/netboot SAN=$PWD/build/netboot-san
 N=${MEMCHECK_N:-10000}
-[ "$(id -u)" = 0 ] || { echo "SKIP: $T: needs root (network namespaces)"; exit 0; }
-command -v valgrind >/dev/null || { echo "SKIP: $T: valgrind missing"; exit 0; }
-[ -x "$NB" ] || { echo "SKIP: $T: $NB not built"; exit 0; }
 . tests/integration/netns_lib.sh
-netns_usable || { echo "SKIP: $T: cannot create network namespaces"; exit 0; }
+need valgrind
+need_netns
+[ -x "$NB" ] || { skip "$NB not built"; exit 0; }
 
 VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite)
 S=nbtest-mcs-$tag C=nbtest-mcc-$tag
@@ -40,11 +39,7 @@ start_server() {	# start_server LOG WRAPPER...: serve in $S, waits for ready
 		--netmask 255.255.255.0 --local-ip 192.0.2.1 --leases "$tmp/leases" --nbd-port 10809 >"$log" 2>&1 &
 	SRV=$!
 	PIDS+=($SRV)
-	for _ in $(seq 200); do
-		grep -q 'netboot-serve: ready' "$log" && return 0
-		kill -0 "$SRV" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_log "$log" 'netboot-serve: ready' "$SRV" 200 && return 0
 	fail "server start ($*)" "$(tail -5 "$log")"; return 1
 }
 stop_server() {	# SIGTERM, then its exit status

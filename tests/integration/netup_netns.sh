@@ -13,11 +13,9 @@ cd "$(dirname "$0")/../.." || exit 1
 T=netup_netns
 RUN=build/integration/netup_run
 
-[ "$(id -u)" = 0 ] || { echo "SKIP: $T: needs root (network namespaces)"; exit 0; }
-command -v ip >/dev/null || { echo "SKIP: $T: ip(8) missing"; exit 0; }
-command -v dnsmasq >/dev/null || { echo "SKIP: $T: dnsmasq not installed"; exit 0; }
 . tests/integration/netns_lib.sh
-netns_usable || { echo "SKIP: $T: cannot create network namespaces"; exit 0; }
+need ip dnsmasq
+need_netns
 
 make -s "$RUN" >"$tmp/build.err" 2>&1 || { fail "build netup_run" "$(head -5 "$tmp/build.err")"; exit 1; }
 
@@ -59,12 +57,7 @@ case1() {
 
 case2() {
 	local s=nbtest-usrv2-$tag c=nbtest-ucli2-$tag
-	newns "$s" && newns "$c" && veth "$c" eth0 "$s" peer0 && veth "$c" eth1 "$s" peer1 ||
-		{ fail "static+dhcp: setup" "namespaces"; return; }
-	ip -n "$s" addr add 192.0.2.1/24 dev peer0
-	ip -n "$s" addr add 198.51.100.1/24 dev peer1
-	ip -n "$s" link set peer0 up
-	ip -n "$s" link set peer1 up
+	two_nets "$s" "$c" eth0 peer0 eth1 peer1 || { fail "static+dhcp: setup" "namespaces"; return; }
 	start_dnsmasq "$s" d2 --interface=peer0 --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
 		--dhcp-option=3,192.0.2.1 --dhcp-option=6,192.0.2.53 || { fail "static+dhcp: dnsmasq" "did not start"; return; }
 	run c2 "$c" "eth1=198.51.100.10/24 gw=198.51.100.1 dns=198.51.100.53 dodhcp=eth0 netboot=http://192.0.2.1/x.dat"
@@ -102,12 +95,7 @@ case3() {
 
 case4() {
 	local s=nbtest-usrv4-$tag c=nbtest-ucli4-$tag mac
-	newns "$s" && newns "$c" && veth "$c" eth0 "$s" peer0 && veth "$c" eth1 "$s" peer1 ||
-		{ fail "nameif+bootif: setup" "namespaces"; return; }
-	ip -n "$s" addr add 192.0.2.1/24 dev peer0
-	ip -n "$s" addr add 198.51.100.1/24 dev peer1
-	ip -n "$s" link set peer0 up
-	ip -n "$s" link set peer1 up
+	two_nets "$s" "$c" eth0 peer0 eth1 peer1 || { fail "nameif+bootif: setup" "namespaces"; return; }
 	start_dnsmasq "$s" d4 --interface=peer0 --interface=peer1 --dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h \
 		--dhcp-range=198.51.100.100,198.51.100.150,255.255.255.0,1h || { fail "nameif+bootif: dnsmasq" "did not start"; return; }
 	mac=$(ip netns exec "$c" cat /sys/class/net/eth1/address)

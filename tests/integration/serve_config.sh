@@ -4,39 +4,12 @@
 # key, and a stop with file, line, key and expectation for a bad value.
 cd "$(dirname "$0")/../.." || exit 1
 T=serve-config
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass() { echo "PASS: $T: $1"; }
-fail() { echo "FAIL: $T: $1: $2"; }
+. tests/lib.sh; tmp=$TMP
 expect() {	# expect NAME TEXT REGEX
 	if grep -qE -- "$3" <<<"$2"; then pass "$1"; else fail "$1" "'$3' not in: $(head -c 300 <<<"$2")"; fi
 }
 # the seed's typical file, verbatim
-cat > "$tmp/pxebootsrv" <<'CONF'
-# ------------------------ CONFIGURATION -------------------------------
-# By default the current systems act as DHCP and TFTP and HTTP server
-# If you want another machine on your network to act as one of those
-# you will have to turn the appropriate option to "no"
-
-# Set to "yes" if you want this machine to act as a DHCP server
-PXEBOOTSRV_DODHCPD="yes"
-# Set to "yes" if you want this machine to act as a TFTP server
-PXEBOOTSRV_DOTFTPD="yes"
-# Set to "yes" if you want this machine to act as an HTTP server
-PXEBOOTSRV_DOHTTPD="yes"
-
-# Here is a typical PXE-Boot configuration --> update with your settings
-PXEBOOTSRV_SUBNET="192.168.1.0"
-PXEBOOTSRV_NETMASK="255.255.255.0"
-PXEBOOTSRV_DEFROUTE="192.168.1.254"
-PXEBOOTSRV_DNS="192.168.1.254"
-PXEBOOTSRV_DHCPRANGE="192.168.1.100 192.168.1.150"
-PXEBOOTSRV_LOCALIP="192.168.1.5"
-
-# Keep these values to $PXEBOOTSRV_LOCALIP if the current computer
-# acts as TFTP server and HTTP server as well as DHCP server
-PXEBOOTSRV_TFTPSERVER="$PXEBOOTSRV_LOCALIP"       # IP address of the TFTP server
-PXEBOOTSRV_HTTPSERVER="http://$PXEBOOTSRV_LOCALIP/sysrcd.dat" # download URL
-CONF
+seed_pxebootsrv "$tmp/pxebootsrv"
 out=$(build/netboot serve --config "$tmp/pxebootsrv" --boot-dir "$tmp" --print-config 2>&1); rc=$?
 [ $rc -eq 0 ] && pass "seed file accepted" || fail "seed file accepted" "exit $rc: $out"
 expect "DODHCPD=yes: DHCP server" "$out" '^dhcp = server$'

@@ -25,16 +25,9 @@ done
 make -s -j2 "$NB" "$PXE" >/dev/null || { echo "FAIL: $T: build"; exit 1; }
 
 . tests/integration/netns_lib.sh
-failed=0
-fail() { echo "FAIL: $T: $1: $2"; failed=1; }
 S=nbsd-s-$tag C1=nbsd-c1-$tag C2=nbsd-c2-$tag C3=nbsd-c3-$tag D=nbsd-d-$tag
 EXTRA_PIDFILES=()
-cleanup2() {
-	local f
-	for f in "${EXTRA_PIDFILES[@]}"; do [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
-	cleanup
-}
-trap cleanup2 EXIT
+CLEANUP_HOOK='for f in "${EXTRA_PIDFILES[@]}"; do [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null; done'
 
 mkdir -p "$tmp/boot"
 echo kernel > "$tmp/boot/vmlinuz"; echo initrd > "$tmp/boot/initram.igz"; echo image > "$tmp/boot/sysrcd.dat"
@@ -245,4 +238,4 @@ else
 	fail "relay: setup" "namespaces"
 fi
 
-[ "$failed" = 0 ]
+[ "$FAILED" = 0 ]

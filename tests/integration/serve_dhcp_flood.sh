@@ -15,12 +15,10 @@
 cd "$(dirname "$0")/../.." || exit 1
 T=serve_dhcp_flood
 NB=$PWD/build/netboot
-[ "$(id -u)" = 0 ] || { echo "SKIP: $T: needs root (network namespaces)"; exit 0; }
-[ -x "$NB" ] || { echo "SKIP: $T: $NB not built"; exit 0; }
-command -v perfdhcp >/dev/null || { echo "SKIP: $T: perfdhcp missing (Debian kea-admin)"; exit 0; }
-command -v udhcpc >/dev/null || { echo "SKIP: $T: udhcpc missing (Debian udhcpc)"; exit 0; }
 . tests/integration/netns_lib.sh
-netns_usable || { echo "SKIP: $T: cannot create network namespaces"; exit 0; }
+need perfdhcp udhcpc	# Debian kea-admin, udhcpc
+need_netns
+[ -x "$NB" ] || { skip "$NB not built"; exit 0; }
 
 S=nbtest-flds-$tag F=nbtest-fldf-$tag C=nbtest-fldc-$tag
 newns "$S" && newns "$F" && newns "$C" || { fail setup namespaces; exit 1; }

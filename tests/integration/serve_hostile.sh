@@ -10,28 +10,23 @@
 #   3 10,000 HTTP requests (keep-alive and new connections): VmRSS grows
 #     by less than 4 MiB, the process is alive
 # The server is stopped by PID and the namespace deleted on exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-NB=${NETBOOT_BIN:-$ROOT/build/netboot}
 # under ASan (NETBOOT_BIN=build/netboot-san) freed memory sits in quarantine: keep it small for the RSS check
 export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=1}
 T=serve_hostile
-. "$ROOT/tests/integration/netns_lib.sh"
+. "$(dirname "$0")/netns_lib.sh"
+NB=${NETBOOT_BIN:-$ROOT/build/netboot}
 [ -x "$NB" ] || { echo "FAIL: $T: $NB not built"; exit 1; }
-[ "$(id -u)" = 0 ] && netns_usable || { echo "SKIP: $T: needs root and network namespaces"; exit 0; }
-for c in curl tftp python3; do command -v $c >/dev/null || { echo "SKIP: $T: $c not installed"; exit 0; }; done
+need netns curl tftp python3
 
 ns=nbhostile-$tag
-newns "$ns" || { echo "FAIL: $T: cannot create namespace"; exit 1; }
-ip -n "$ns" link add v0 type veth peer name v1 && ip -n "$ns" link set v0 up && ip -n "$ns" link set v1 up &&
-	ip -n "$ns" addr add 192.0.2.1/24 dev v0 && ip -n "$ns" addr add 192.0.2.2/24 dev v1 ||
-	{ echo "FAIL: $T: cannot set up 192.0.2.0/24 in $ns"; exit 1; }
+newns_pair "$ns"
 in_ns() { ip netns exec "$ns" "$@"; }	# not for &: $! must be the program itself
 B=$tmp/boot; mkdir -p "$B"
 head -c $((20 * 1000 * 1000 + 3)) /dev/urandom > "$B/sysrcd.dat"
 head -c $((1000 * 1000 + 7)) /dev/urandom > "$B/vmlinuz"; echo initrd > "$B/initram.igz"
 ip netns exec "$ns" "$NB" serve --boot-dir "$B" --no-dhcp --local-ip 192.0.2.1 > "$tmp/log" 2>&1 &
 SERVER=$!; PIDS+=($SERVER)
-for _ in $(seq 50); do in_ns bash -c 'exec 3<>/dev/tcp/192.0.2.1/80' 2>/dev/null && break; sleep 0.1; done
+ns_wait_port "$ns" 192.0.2.1 80
 alive() { kill -0 "$SERVER" 2>/dev/null; }
 lines() { grep -c "$1" "$tmp/log"; }
 want=$(sha256sum < "$B/sysrcd.dat")
