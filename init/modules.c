@@ -236,6 +236,27 @@ static int count_ethernet(void)
 	return n;
 }
 
+/* Is there an interface with BOOTIF='s MAC (pxelinux's boot NIC)? */
+static bool has_mac(const uint8_t mac[6])
+{
+	DIR *d = opendir("/sys/class/net");
+	struct dirent *ent;
+	bool found = false;
+	char want[18], path[300], got[32];
+	snprintf(want, sizeof(want), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	while (d && !found && (ent = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/class/net/%.64s/address", ent->d_name);
+		FILE *f = ent->d_name[0] != '.' ? fopen(path, "re") : NULL;
+		if (f && fgets(got, sizeof(got), f))
+			found = !strncmp(got, want, 17);
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 /* The module folders under /lib/modules other than the running kernel's,
  * comma-separated into out: what this initramfs was built for. */
 static void other_kernels(const char *release, char *out, size_t len)
@@ -322,7 +343,9 @@ int firmware_report(void)
 /* USB: the host controller drivers (loaded by PCI class) enumerate their
  * ports in the background; a USB NIC shows up 0.3-1.5 s later (behind a
  * hub or a dock, later still).  Rescanned every 50 ms until no new device
- * for USB_QUIET_MS, at least USB_MIN_MS after the controllers came up. */
+ * for USB_QUIET_MS, at least USB_MIN_MS after the controllers came up,
+ * but only while no other NIC is there (or not BOOTIF's): a USB NIC beside
+ * a PCI one needs BOOTIF= or scandelay= to be waited for. */
 #define USB_MIN_MS 1500
 #define USB_QUIET_MS 800
 
@@ -381,7 +404,12 @@ int load_modules(struct boot *b)
 	for (int waited = 0; waited < 5000; waited += 50) {
 		if (usb && load_for_bus(&m, "usb", usb_seen, sizeof(usb_seen), &b->err) > 0)
 			last_new = monotonic_ns();
-		bool settled = !usb || (seconds_since(t_usb) * 1000 >= USB_MIN_MS && seconds_since(last_new) * 1000 >= USB_QUIET_MS);
+		/* USB is waited for only when the NIC it may bring is needed: no
+		 * interface yet, or not the one BOOTIF names; a PCI NIC's machine
+		 * would otherwise pay USB_MIN_MS on every boot */
+		bool usb_needed = usb && (count_ethernet() == 0 || (b->cfg.bootif_set && !has_mac(b->cfg.bootif)));
+		bool settled = !usb_needed ||
+			       (seconds_since(t_usb) * 1000 >= USB_MIN_MS && seconds_since(last_new) * 1000 >= USB_QUIET_MS);
 		if (settled && count_ethernet() > 0)
 			break;
 		struct timespec ts = { 0, 50 * 1000000L };
