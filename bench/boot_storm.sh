@@ -16,22 +16,10 @@ NS_LIST=${NS:-50 100 200}
 SIZE_MB=${SIZE_MB:-64}
 RATE=${RATE:-1gbit}
 JITTER=${JITTER:-0}
-TMP=$(mktemp -d /dev/shm/netboot-storm.XXXXXX)
+TMP_NAME=netboot-storm TMP_IN=/dev/shm . "$ROOT/tests/lib.sh"
 P=nbst$$
-NSS=() PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	for n in "${NSS[@]}"; do ip netns del "$n" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 command -v nginx >/dev/null || { echo "boot_storm: SKIP: nginx not installed"; exit 0; }
-ip netns add "$P-probe" 2>/dev/null && ip netns del "$P-probe" || { echo "boot_storm: SKIP: no network namespaces"; exit 0; }
-newns() { ip netns add "$1" && NSS+=("$1") && ip -n "$1" link set lo up; }
-wait_http() {	# wait_http NS ADDR
-	for _ in $(seq 100); do ip netns exec "$1" bash -c "exec 3<>/dev/tcp/$2/80" 2>/dev/null && return 0; sleep 0.05; done; return 1
-}
+netns_usable || { echo "boot_storm: SKIP: no network namespaces"; exit 0; }
 
 mkdir -p "$TMP/www" "$TMP/cache" "$TMP/res"
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$TMP/www/sysrcd.dat"
@@ -81,7 +69,7 @@ CONF
 mkdir -p "$TMP/origin-tmp" "$TMP/cache-tmp"
 ip netns exec "$P-o" nginx -c "$TMP/origin.conf" -p "$TMP" & PIDS+=($!)
 ip netns exec "$P-s" nginx -c "$TMP/cache.conf" -p "$TMP" & PIDS+=($!)
-wait_http "$P-o" 198.51.100.1 && wait_http "$P-s" 192.0.2.1 || { echo "boot_storm: nginx did not start"; cat "$TMP"/*.err; exit 1; }
+ns_wait_port "$P-o" 198.51.100.1 80 && ns_wait_port "$P-s" 192.0.2.1 80 || { echo "boot_storm: nginx did not start"; cat "$TMP"/*.err; exit 1; }
 
 # --- agents: one namespace each ---
 made=0

@@ -10,28 +10,20 @@ SIZE_MB=${SIZE_MB:-256}
 RUNS=${RUNS:-3}
 # BENCH_ONLY=realroot: only the real-root race (bench/realroot_race.sh, QEMU, minutes)
 [ "${BENCH_ONLY:-}" = realroot ] && exec "$ROOT/bench/realroot_race.sh"
-TMP=$(mktemp -d /dev/shm/netboot-bench.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+TMP_NAME=netboot-bench TMP_IN=/dev/shm . "$ROOT/tests/lib.sh"
 
 mkdir -p "$TMP/www" "$TMP/out"
 head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$TMP/www/sysrcd.dat"
 # both files, as netboot serve writes them: the client picks the cheaper one
 (cd "$TMP/www" && md5sum sysrcd.dat > sysrcd.md5 && sha256sum sysrcd.dat > sysrcd.sha256)
 port=$(free_port)
-cat > "$TMP/nginx.conf" <<CONF
-daemon off; master_process off; worker_processes 1; pid $TMP/nginx.pid; error_log $TMP/nginx.err;
-events { worker_connections 64; }
-http { access_log off; sendfile on; client_body_temp_path $TMP; proxy_temp_path $TMP; fastcgi_temp_path $TMP;
-       uwsgi_temp_path $TMP; scgi_temp_path $TMP;
+nginx_conf "$TMP" <<CONF
+       access_log off; sendfile on;
        server { listen 127.0.0.1:$port; root $TMP/www;
                 location /gbe/ { alias $TMP/www/; limit_rate 118m; }      # a 1 Gbit/s link's payload rate
-                location /tengbe/ { alias $TMP/www/; limit_rate 1180m; } } } # 10 Gbit/s
+                location /tengbe/ { alias $TMP/www/; limit_rate 1180m; } } # 10 Gbit/s
 CONF
-nginx -c "$TMP/nginx.conf" -p "$TMP" & PIDS+=($!)
-wait_port "$port" || { echo "bench: nginx did not start"; exit 1; }
+start_nginx "$TMP" "$port" || { echo "bench: nginx did not start"; exit 1; }
 url=http://127.0.0.1:$port/sysrcd.dat
 
 # best of RUNS wall-clock seconds for a shell command
@@ -109,7 +101,7 @@ rm -f "$TMP/out/"*
 [ -x "$ROOT/bench/tls_bench.sh" ] && SIZE_MB=$SIZE_MB RUNS=$RUNS "$ROOT/bench/tls_bench.sh"
 [ -x "$ROOT/bench/boot_storm.sh" ] && [ -z "${SKIP_STORM:-}" ] && "$ROOT/bench/boot_storm.sh"
 # a Debian root booted by our initramfs and by Debian's live-boot initrd
-# (QEMU, ~8 min; SKIP_REALROOT=1 skips it)
+# and by dracut's livenet (QEMU, ~20 min; SKIP_REALROOT=1 skips it)
 [ -x "$ROOT/bench/realroot_race.sh" ] && [ -z "${SKIP_REALROOT:-}" ] && "$ROOT/bench/realroot_race.sh"
 # the boot race runs QEMU for minutes: only when asked
 [ "${BOOT_RACE:-0}" = 1 ] && "$ROOT/bench/boot_race.sh"

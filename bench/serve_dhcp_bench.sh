@@ -7,16 +7,11 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PERIOD=${PERIOD:-10} CLIENTS=${CLIENTS:-200} RATE=${RATE:-20000}
-TMP=$(mktemp -d) SRV=nbdsrv$$ CLI=nbdcli$$ PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	ip netns del "$SRV" 2>/dev/null; ip netns del "$CLI" 2>/dev/null; rm -rf "$TMP"
-}
-trap cleanup EXIT
+. "$ROOT/tests/lib.sh"
+SRV=nbdsrv$$ CLI=nbdcli$$
 command -v perfdhcp >/dev/null || { echo "dhcp bench: perfdhcp missing (Debian kea-admin)"; exit 0; }
-ip netns add "$SRV" && ip netns add "$CLI" || { echo "dhcp bench: cannot create namespaces"; exit 0; }
-ip -n "$SRV" link set lo up; ip -n "$CLI" link set lo up
-ip -n "$SRV" link add s0 type veth peer name c0 netns "$CLI"
+newns "$SRV" && newns "$CLI" || { echo "dhcp bench: cannot create namespaces"; exit 0; }
+veth "$SRV" s0 "$CLI" c0
 ip -n "$SRV" addr add 192.0.2.1/24 dev s0; ip -n "$SRV" link set s0 up
 ip -n "$CLI" addr add 192.0.2.2/24 dev c0; ip -n "$CLI" link set c0 up
 mkdir -p "$TMP/boot"; : > "$TMP/boot/vmlinuz"; : > "$TMP/boot/initram.igz"
@@ -33,7 +28,7 @@ run_server() {	# run_server NAME COMMAND...: starts it in SRV, prints perfdhcp's
 	local name=$1; shift
 	ip netns exec "$SRV" env KEA_LOCKFILE_DIR=none KEA_PIDFILE_DIR="$TMP" "$@" > "$TMP/$name.log" 2>&1 &
 	local pid=$!; PIDS+=($pid)
-	for _ in $(seq 50); do ip netns exec "$SRV" cat /proc/net/udp | awk '{print $2}' | grep -q ':0043$' && break; sleep 0.1; done
+	wait_server "$SRV"
 	sleep 0.5
 	ip netns exec "$CLI" perfdhcp -4 -l c0 -r "$RATE" -R "$CLIENTS" -p "$PERIOD" 192.0.2.1 > "$TMP/$name.perf" 2>&1
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
@@ -73,7 +68,7 @@ ours_at() {	# ours_at MODE RATE: "rate drops"
 	ip netns exec "$SRV" "$ROOT/build/netboot" serve "${args[@]}" --boot-dir "$TMP/boot" --no-tftp --no-http \
 		--http-url http://192.0.2.1/sysrcd.dat > "$TMP/ours-$mode-$rate.log" 2>&1 &
 	local pid=$!; PIDS+=($pid)
-	for _ in $(seq 50); do ip netns exec "$SRV" cat /proc/net/udp | awk '{print $2}' | grep -q ':0043$' && break; sleep 0.1; done
+	wait_server "$SRV"
 	sleep 0.3
 	ip netns exec "$CLI" perfdhcp -4 -l c0 -r "$rate" -R "$CLIENTS" -p "$PERIOD" "${extra[@]}" 192.0.2.1 > "$TMP/p-$mode-$rate" 2>&1
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null

@@ -11,11 +11,7 @@ NB=${NETBOOT_BIN:-$ROOT/build/netboot}
 SIZE_MB=${SIZE_MB:-256}
 RUNS=${RUNS:-3}
 CLIENTS=${CLIENTS:-50}
-TMP=$(mktemp -d /dev/shm/netboot-serve-bench.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+TMP_NAME=netboot-serve-bench TMP_IN=/dev/shm . "$ROOT/tests/lib.sh"
 
 [ -x "$NB" ] || { echo "bench: $NB not built"; exit 1; }
 command -v nginx >/dev/null || { echo "bench: nginx not installed (nginx-light)"; exit 1; }
@@ -27,16 +23,10 @@ echo k > "$boot/vmlinuz"; echo i > "$boot/initram.igz"
 ours_port=$(free_port)
 "$NB" serve --boot-dir "$boot" --no-dhcp --no-tftp --http-port "$ours_port" > "$TMP/ours.log" 2>&1 & PIDS+=($!)
 ng_port=$(free_port)
-cat > "$TMP/nginx.conf" <<CONF
-daemon off; master_process off; worker_processes 1; pid $TMP/nginx.pid; error_log $TMP/nginx.err;
-events { worker_connections 1024; }
-http { access_log off; sendfile on; tcp_nopush on; client_body_temp_path $TMP; proxy_temp_path $TMP;
-       fastcgi_temp_path $TMP; uwsgi_temp_path $TMP; scgi_temp_path $TMP;
-       server { listen 127.0.0.1:$ng_port; root $boot; } }
-CONF
-nginx -c "$TMP/nginx.conf" -p "$TMP" -g 'error_log stderr;' 2> "$TMP/nginx.stderr" & PIDS+=($!)
+NGINX_CONNECTIONS=1024 nginx_conf "$TMP" "access_log off; sendfile on; tcp_nopush on; server { listen 127.0.0.1:$ng_port; root $boot; }"
+start_nginx "$TMP"
 wait_port "$ours_port" || { echo "bench: netboot serve did not start"; cat "$TMP/ours.log"; exit 1; }
-wait_port "$ng_port" || { echo "bench: nginx did not start"; cat "$TMP/nginx.stderr"; exit 1; }
+wait_port "$ng_port" || { echo "bench: nginx did not start"; cat "$TMP/nginx.stderr" "$TMP/nginx.err"; exit 1; }
 
 # microseconds for n parallel curl downloads of the file; 0 if one failed
 run_clients() {

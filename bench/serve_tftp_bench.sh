@@ -23,8 +23,7 @@ if [ "${1:-}" != --inner ]; then
 	[ -x /usr/sbin/in.tftpd ] || { echo "serve_tftp_bench: tftpd-hpa not installed"; exit 0; }
 	make -s -C "$ROOT" build/netboot || exit 1
 	unshare -n true 2>/dev/null || { echo "serve_tftp_bench: no network namespaces (unshare -n): skipped"; exit 0; }
-	TMP=$(mktemp -d /dev/shm/netboot-serve-tftp-bench.XXXXXX)
-	trap 'rm -rf "$TMP"' EXIT
+	TMP_NAME=netboot-serve-tftp-bench TMP_IN=/dev/shm . "$ROOT/tests/lib.sh"
 	mkdir -p "$TMP/root"
 	head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$TMP/root/sysrcd.dat"
 	head -c 4096 /dev/urandom > "$TMP/root/vmlinuz"
@@ -35,16 +34,13 @@ if [ "${1:-}" != --inner ]; then
 fi
 
 # ---- inside the namespace ----
-TMP=$2
+TMP_GIVEN=$2 . "$ROOT/tests/lib.sh"	# the outer run's folder, left to it
 FILE=sysrcd.dat
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done' EXIT
 ip link set lo up || { echo "serve_tftp_bench: cannot bring lo up"; exit 0; }
 # tftpd-hpa resolves its -a address with AI_ADDRCONFIG, which fails when the
 # only IPv4 address is loopback: give the namespace a veth pair of its own
 ip link add nbb0 type veth peer name nbb1 && ip addr add 198.51.100.1/24 dev nbb0 &&
 	ip link set nbb0 up && ip link set nbb1 up
-wait_udp_port() { for _ in $(seq 100); do ss -Huln "sport = :$1" | grep -q . && return 0; sleep 0.1; done; return 1; }
 
 OURS=6969 HPA=7070 DNSMASQ=69
 $SRV "$NB" serve --boot-dir "$TMP/root" --no-dhcp --no-http --stage3 tftp --tftp-port $OURS > "$TMP/ours.log" 2>&1 &
@@ -54,12 +50,12 @@ if command -v dnsmasq > /dev/null; then
 	$SRV dnsmasq --keep-in-foreground --port=0 --enable-tftp --tftp-root="$TMP/root" --interface=lo \
 		--bind-interfaces --user=root --quiet-tftp --log-facility="$TMP/dnsmasq.log" \
 		--pid-file="$TMP/dnsmasq.pid" & PIDS+=($!)
-	wait_udp_port $DNSMASQ || { echo "serve_tftp_bench: dnsmasq did not start" >&2; DNSMASQ=; }
+	wait_udp_port $DNSMASQ 100 || { echo "serve_tftp_bench: dnsmasq did not start" >&2; DNSMASQ=; }
 else
 	DNSMASQ=
 fi
-wait_udp_port $OURS || { echo "serve_tftp_bench: netboot serve did not start: $(tail -2 "$TMP/ours.log")"; exit 1; }
-wait_udp_port $HPA || { echo "serve_tftp_bench: tftpd-hpa did not start"; exit 1; }
+wait_udp_port $OURS 100 || { echo "serve_tftp_bench: netboot serve did not start: $(tail -2 "$TMP/ours.log")"; exit 1; }
+wait_udp_port $HPA 100 || { echo "serve_tftp_bench: tftpd-hpa did not start"; exit 1; }
 
 # best of RUNS: MB/s of a client command (PORT substituted) that must leave
 # $TMP/out equal to the served file; 0 on failure

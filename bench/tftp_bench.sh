@@ -33,16 +33,13 @@ if [ "${PIN:-1}" != 0 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null
 	SRV="taskset -c 0" CLI="taskset -c 1"
 fi
 
-if [ "${1:-}" = --veth-inner ]; then	# the client side of the veth path
-	TMP=$2 IN_NS=1
-else
-	TMP=$(mktemp -d /dev/shm/netboot-tftp-bench.XXXXXX) IN_NS=
-fi
-PIDS=()
-stop_all() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; PIDS=(); }
-trap 'stop_all; [ -n "$IN_NS" ] || rm -rf "$TMP"' EXIT
+# --veth-inner DIR: the client side of the veth path, in the outer run's DIR
+[ "${1:-}" = --veth-inner ] && TMP_GIVEN=$2
+TMP_NAME=netboot-tftp-bench TMP_IN=/dev/shm . "$ROOT/tests/lib.sh"
+IN_NS=${TMP_GIVEN:-}
+stop_all() { stop "${PIDS[@]}"; PIDS=(); }
 
-wait_udp_port() {	# port [command prefix for the namespace]
+wait_udp_port_in() {	# port [command prefix for the namespace]
 	local port=$1; shift
 	for _ in $(seq 50); do "$@" ss -Huln "sport = :$port" | grep -q . && return 0; sleep 0.1; done
 	return 1
@@ -74,12 +71,12 @@ start_servers() {
 	if [ -x "$ATFTPD" ]; then
 		$pre $SRV "$ATFTPD" --daemon --no-fork --port $AT --bind-address "$addr" --user root --group root \
 			--logfile /dev/null "$TMP/root" & PIDS+=($!)
-		wait_udp_port $AT $pre || { echo "bench: atftpd did not start" >&2; AT=; }
+		wait_udp_port_in $AT $pre || { echo "bench: atftpd did not start" >&2; AT=; }
 	else
 		AT=
 	fi
 	$pre $SRV /usr/sbin/in.tftpd -L -a "$addr:$HPA" -s "$TMP/root" & PIDS+=($!)
-	wait_udp_port $HPA $pre || echo "bench: tftpd-hpa did not start" >&2
+	wait_udp_port_in $HPA $pre || echo "bench: tftpd-hpa did not start" >&2
 }
 
 # measure LABEL ADDR ATFTPD_PORT HPA_PORT BUSYBOX_SIZES WITH_TFTP_HPA

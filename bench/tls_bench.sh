@@ -9,11 +9,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NB=$ROOT/build/netboot-static
 SIZE_MB=${SIZE_MB:-256}
 RUNS=${RUNS:-3}
-TMP=$(mktemp -d /dev/shm/netboot-tlsbench.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-free_port() { local p; while :; do p=$((20000 + RANDOM % 20000)); (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
-wait_port() { for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+TMP_NAME=netboot-tlsbench TMP_IN=/dev/shm . "$ROOT/tests/lib.sh"
 [ -x "$NB" ] || { echo "tls bench: $NB missing (make build/netboot-static)"; exit 1; }
 
 bash "$ROOT/tests/integration/tls_certs.sh" "$TMP/c" || { echo "tls bench: openssl failed"; exit 1; }
@@ -23,17 +19,13 @@ head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$TMP/www/sysrcd.dat"
 head -c 1024 /dev/urandom > "$TMP/www/small.dat"
 (cd "$TMP/www" && sha256sum small.dat > small.dat.sha256)
 hp=$(free_port) sp=$(free_port)
-cat > "$TMP/nginx.conf" <<CONF
-daemon off; master_process off; worker_processes 1; pid $TMP/nginx.pid; error_log $TMP/nginx.err;
-events { worker_connections 64; }
-http { access_log off; sendfile on; client_body_temp_path $TMP; proxy_temp_path $TMP; fastcgi_temp_path $TMP;
-       uwsgi_temp_path $TMP; scgi_temp_path $TMP;
+nginx_conf "$TMP" <<CONF
+       access_log off; sendfile on;
        server { listen 127.0.0.1:$hp; root $TMP/www; }
        log_format c '\$ssl_protocol \$ssl_cipher';
-       server { listen 127.0.0.1:$sp ssl; access_log $TMP/ssl.log c; ssl_certificate $TMP/c/good.crt; ssl_certificate_key $TMP/c/good.key; root $TMP/www; } }
+       server { listen 127.0.0.1:$sp ssl; access_log $TMP/ssl.log c; ssl_certificate $TMP/c/good.crt; ssl_certificate_key $TMP/c/good.key; root $TMP/www; }
 CONF
-nginx -c "$TMP/nginx.conf" -p "$TMP" & PIDS+=($!)
-wait_port "$sp" || { echo "tls bench: nginx did not start"; exit 1; }
+start_nginx "$TMP" "$sp" || { echo "tls bench: nginx did not start"; exit 1; }
 
 best() { # best of RUNS wall-clock microseconds for a shell command
 	local b=999999999999 t0 t1 t
