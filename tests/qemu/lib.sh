@@ -1,35 +1,31 @@
 # Shared by the QEMU tests and `make demo`: boots the real Debian kernel with
 # build/initram.igz, directly or through iPXE + pxelinux, with QEMU user
-# networking (the host's loopback is 10.0.2.2 in the guest).  Every server a
-# test starts is recorded and stopped by PID on exit.
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# networking (the host's loopback is 10.0.2.2 in the guest).  tests/lib.sh
+# gives ROOT, TMP, PIDS (every server a test starts, stopped by PID on exit),
+# pass/fail, free_port and wait_port.
+TMP_NAME=${TMP_NAME:-netboot-qemu} . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 B=$ROOT/build
 QEMU_ACCEL=${QEMU_ACCEL:-tcg}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-120}
-TMP=$(mktemp -d /tmp/netboot-qemu.XXXXXX)
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 20000))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-	done
-}
 
 # http_serve DIR -> sets HTTP_PORT; busybox httpd in the foreground, on loopback only
 http_serve() {
 	HTTP_PORT=$(free_port)
 	busybox httpd -f -p "127.0.0.1:$HTTP_PORT" -h "$1" &
 	PIDS+=($!)
-	for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null && return 0; sleep 0.1; done
+	wait_port "$HTTP_PORT" && return 0
 	echo "FAIL: busybox httpd did not start on port $HTTP_PORT"; return 1
+}
+
+# check_log NAME LOG REGEX [NEGATIVE-REGEX]: PASS if REGEX is in the serial
+# log and NEGATIVE-REGEX is not (its first lines shown if it is)
+check_log() {
+	local name=$1 log=$2 re=$3 neg=${4:-}
+	if ! grep -qaE "$re" "$log"; then fail "$name" "'$re' not in $(basename "$log")"; return; fi
+	if [ -n "$neg" ] && grep -qaE "$neg" "$log"; then
+		fail "$name" "'$neg' in $(basename "$log")"; grep -aE "$neg" "$log" | head -3; return
+	fi
+	pass "$name"
 }
 
 # image_dir DIR [corrupt]: sysrcd.dat (the test root) and sysrcd.md5 in DIR
@@ -111,19 +107,4 @@ need_artifacts() {
 	for f in "$B/kernel/vmlinuz" "$B/initram.igz" "$B/testroot.sqfs"; do
 		[ -f "$f" ] || { echo "FAIL: $f missing: run make initramfs testroot kernel"; exit 1; }
 	done
-}
-
-# ganesha_conf FILE DIR...: an nfs-ganesha config exporting each DIR read-only
-# over NFSv3/TCP (port 2049, mountd 20048, no NLM), as the NFS tests need
-ganesha_conf() {
-	local file=$1 id=1 d; shift
-	{
-		printf 'NFS_CORE_PARAM {\n\tNFS_Port = 2049;\n\tMNT_Port = 20048;\n\tEnable_NLM = false;\n'
-		printf '\tEnable_RQUOTA = false;\n\tEnable_UDP = false;\n\tProtocols = 3;\n}\nNFSV4 { Graceless = true; }\n'
-		for d in "$@"; do
-			printf 'EXPORT {\n\tExport_Id = %d;\n\tPath = %s;\n\tPseudo = %s;\n\tAccess_Type = RO;\n' "$id" "$d" "$d"
-			printf '\tSquash = No_Root_Squash;\n\tProtocols = 3;\n\tTransports = TCP;\n\tFSAL { Name = VFS; }\n}\n'
-			id=$((id + 1))
-		done
-	} > "$file"
 }

@@ -18,13 +18,7 @@ mkdir -p "$export_dir" "$empty_dir" "$sub_dir" "$TMP/ganesha" "$TMP/rpcbind"
 image_dir "$export_dir"
 image_dir "$sub_dir/v4"
 chmod -R a+rX "$TMP"
-ganesha_conf "$TMP/ganesha/ganesha.conf" "$export_dir" "$empty_dir" "$sub_dir"
-rpcbind -f -w & PIDS+=($!)
-sleep 0.3
-ganesha.nfsd -F -f "$TMP/ganesha/ganesha.conf" -L "$TMP/ganesha/log" -p "$TMP/ganesha/pid" & PIDS+=($!)
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/2049) 2>/dev/null && break; sleep 0.1; done
-(exec 3<>/dev/tcp/127.0.0.1/2049) 2>/dev/null || { echo "FAIL: nfs-ganesha did not start: $(tail -3 "$TMP/ganesha/log")"; exit 1; }
-sleep 1	# registration with rpcbind
+ganesha_start "$TMP/ganesha" "$export_dir" "$empty_dir" "$sub_dir" || exit 1
 
 log=$TMP/nfs.log
 qemu_boot "$log" direct virtio-net-pci "netboot=nfs://10.0.2.2:$export_dir"

@@ -39,30 +39,12 @@ wait_log() {
 	return 1
 }
 
-wait_port() {
-	for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
-	return 1
-}
-
 # --- the servers: start_* sets SERVER_PID, stop_server ends it and its children ---
 nbd_port=$(free_port)
-cat > "$TMP/nbd/config" <<CONF
-[generic]
-	listenaddr = 127.0.0.1
-	port = $nbd_port
-	user = root
-	group = root
-[sysrcd]
-	exportname = $TMP/nbd/sysrcd.dat
-	readonly = true
-CONF
 start_nbd_server() {
-	rm -f "$TMP/nbd/pid"
-	nbd-server -C "$TMP/nbd/config" -p "$TMP/nbd/pid" 2>>"$TMP/nbd/log"
-	for _ in $(seq 50); do [ -s "$TMP/nbd/pid" ] && break; sleep 0.1; done
-	SERVER_PID=$(cat "$TMP/nbd/pid" 2>/dev/null)
-	[ -n "$SERVER_PID" ] && PIDS+=("$SERVER_PID")
-	wait_port "$nbd_port"
+	nbd_server_start "$TMP/nbd" "$nbd_port" root sysrcd="$TMP/nbd/sysrcd.dat"; local rc=$?
+	SERVER_PID=$NBD_PID
+	return $rc
 }
 kit_port=$(free_port)
 start_nbdkit() {
@@ -70,14 +52,14 @@ start_nbdkit() {
 	nbdkit -f -r -i 127.0.0.1 -p "$kit_port" file "$TMP/nbd/sysrcd.dat" 2>>"$TMP/nbdkit.log" &
 	SERVER_PID=$!
 	PIDS+=("$SERVER_PID")
-	wait_port "$kit_port"
+	wait_port "$kit_port" 100
 }
 ganesha_conf "$TMP/ganesha/ganesha.conf" "$TMP/nbd"
 start_ganesha() {
 	ganesha.nfsd -F -f "$TMP/ganesha/ganesha.conf" -L "$TMP/ganesha/log" -p "$TMP/ganesha/pid" &
 	SERVER_PID=$!
 	PIDS+=("$SERVER_PID")
-	wait_port 2049 && sleep 1	# registration with rpcbind
+	wait_port 2049 100 && sleep 1	# registration with rpcbind
 }
 # stop_server: the server by PID, and the per-connection children it forked
 stop_server() {

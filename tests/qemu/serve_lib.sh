@@ -1,37 +1,13 @@
 # Shared by serve_test.sh, faults_test.sh and `make demo`: a private network
 # namespace with a bridge (192.0.2.1/24, no route out) and a tap device for a
 # QEMU machine that PXE-boots from `netboot serve` running inside the
-# namespace, and the tests' PASS/FAIL lines.  Sourced after lib.sh;
-# everything is stopped by PID and deleted on exit.
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; }
-check_log() {	# check_log NAME LOG REGEX [NEGATIVE-REGEX]
-	local name=$1 log=$2 re=$3 neg=${4:-}
-	if ! grep -qaE "$re" "$log"; then fail "$name" "'$re' not in $(basename "$log")"; return; fi
-	if [ -n "$neg" ] && grep -qaE "$neg" "$log"; then fail "$name" "'$neg' in $(basename "$log")"; return; fi
-	pass "$name"
-}
+# namespace.  Sourced after lib.sh; the namespaces are made with newns
+# (tests/lib.sh): everything is stopped by PID and deleted on exit.
 LAB_NS=nbserve$$
-LAB_NSS=()
-lab_cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
-	PIDS=()
-	for ns in "${LAB_NSS[@]}"; do ip netns del "$ns" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap lab_cleanup EXIT
-
-# lab_ns NAME: a namespace with lo up, deleted on exit
-lab_ns() {
-	ip netns add "$1" || return 1
-	LAB_NSS+=("$1")
-	ip -n "$1" link set lo up
-}
 
 # lab_up [ADDR/PREFIX]: LAB_NS with br0 (the server's address) and tap0 in it
 lab_up() {
-	lab_ns "$LAB_NS" || return 1
+	newns "$LAB_NS" || return 1
 	ip -n "$LAB_NS" link add br0 type bridge
 	ip -n "$LAB_NS" link set br0 type bridge forward_delay 0 stp_state 0
 	ip -n "$LAB_NS" addr add "${1:-192.0.2.1/24}" dev br0
@@ -43,7 +19,7 @@ lab_up() {
 # lab_peer NAME ADDR/PREFIX: another namespace on the same segment (a veth
 # whose far end sits in br0), for a second server or a plain client
 lab_peer() {
-	lab_ns "$1" || return 1
+	newns "$1" || return 1
 	ip -n "$1" link add eth0 type veth peer name "v-$1" netns "$LAB_NS"
 	ip -n "$LAB_NS" link set "v-$1" master br0 up
 	[ -n "$2" ] && ip -n "$1" addr add "$2" dev eth0
@@ -64,11 +40,7 @@ serve_start() {
 	ip netns exec "$LAB_NS" "$B/netboot" serve "$@" > "$log" 2>&1 &
 	SERVE_PID=$!
 	PIDS+=($SERVE_PID)
-	for _ in $(seq 100); do
-		grep -q 'netboot-serve: ready' "$log" && return 0
-		kill -0 "$SERVE_PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_log "$log" 'netboot-serve: ready' "$SERVE_PID" && return 0
 	echo "FAIL: netboot serve did not start:"; cat "$log"; return 1
 }
 

@@ -18,32 +18,7 @@ boot=$TMP/boot
 boot_dir "$boot"
 
 # the seed's typical /etc/conf.d/pxebootsrv, addresses moved into the test net
-cat > "$TMP/pxebootsrv" <<'CONF'
-# ------------------------ CONFIGURATION -------------------------------
-# By default the current systems act as DHCP and TFTP and HTTP server
-# If you want another machine on your network to act as one of those
-# you will have to turn the appropriate option to "no"
-
-# Set to "yes" if you want this machine to act as a DHCP server
-PXEBOOTSRV_DODHCPD="yes"
-# Set to "yes" if you want this machine to act as a TFTP server
-PXEBOOTSRV_DOTFTPD="yes"
-# Set to "yes" if you want this machine to act as an HTTP server
-PXEBOOTSRV_DOHTTPD="yes"
-
-# Here is a typical PXE-Boot configuration --> update with your settings
-PXEBOOTSRV_SUBNET="192.0.2.0"
-PXEBOOTSRV_NETMASK="255.255.255.0"
-PXEBOOTSRV_DEFROUTE="192.0.2.254"
-PXEBOOTSRV_DNS="192.0.2.254"
-PXEBOOTSRV_DHCPRANGE="192.0.2.100 192.0.2.150"
-PXEBOOTSRV_LOCALIP="192.0.2.1"
-
-# Keep these values to $PXEBOOTSRV_LOCALIP if the current computer
-# acts as TFTP server and HTTP server as well as DHCP server
-PXEBOOTSRV_TFTPSERVER="$PXEBOOTSRV_LOCALIP"       # IP address of the TFTP server
-PXEBOOTSRV_HTTPSERVER="http://$PXEBOOTSRV_LOCALIP/sysrcd.dat" # download URL
-CONF
+seed_pxebootsrv "$TMP/pxebootsrv" 192.0.2 192.0.2.1
 CONSOLE='console=ttyS0,115200 panic=-1'
 
 # 1. BIOS, the seed's file, stage 3 over HTTP
@@ -120,7 +95,7 @@ fi
 # 4. a relayed client: the machine sits on 198.51.100.0/24 behind a router
 #    namespace running dhcrelay (isc-dhcp-relay); the server answers the relay
 relay=nbrelay$$ slog=$TMP/serve-relay.log log=$TMP/relay.log mac=52:54:00:0b:00:04
-lab_ns "$relay"
+newns "$relay"
 ip -n "$relay" link add up0 type veth peer name v-relay netns "$LAB_NS"
 ip -n "$LAB_NS" link set v-relay master br0 up
 ip -n "$relay" addr add 192.0.2.2/24 dev up0

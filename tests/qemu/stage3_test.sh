@@ -37,17 +37,7 @@ fi
 mkdir -p "$TMP/nbd"
 cp "$B/testroot.sqfs" "$TMP/nbd/sysrcd.dat"
 nbdport=$(free_port)
-cat > "$TMP/nbd/config" <<CONF
-[generic]
-	listenaddr = 127.0.0.1
-	port = $nbdport
-[sysrcd]
-	exportname = $TMP/nbd/sysrcd.dat
-	readonly = true
-CONF
-nbd-server -C "$TMP/nbd/config" -p "$TMP/nbd/pid" 2>"$TMP/nbd/log"
-for _ in $(seq 50); do [ -s "$TMP/nbd/pid" ] && (exec 3<>"/dev/tcp/127.0.0.1/$nbdport") 2>/dev/null && break; sleep 0.1; done
-[ -s "$TMP/nbd/pid" ] && PIDS+=("$(cat "$TMP/nbd/pid")")
+nbd_server_start "$TMP/nbd" "$nbdport" sysrcd="$TMP/nbd/sysrcd.dat"
 log=$TMP/nbd.log
 qemu_boot "$log" direct virtio-net-pci "netboot=nbd://10.0.2.2:$nbdport/sysrcd"
 if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" && grep -qa "export 'sysrcd'.* on /dev/nbd0" "$log" &&
