@@ -25,7 +25,7 @@
 #   nbd_server_start DIR PORT [root] NAME=FILE..., ganesha_conf FILE DIR...,
 #   ganesha_start [-n NS] DIR EXPORT...   NBD and NFSv3 servers
 #   nginx_conf DIR [HTTP-BODY], start_nginx DIR [PORT] [NS],
-#   restart_nginx DIR PORT [PAUSE], stop PID...
+#   restart_nginx DIR PORT [PAUSE], nginx_cut DIR PORT COMMAND..., stop PID...
 #   seed_pxebootsrv FILE [NET [LOCALIP]]   the seed's pxebootsrv file
 # The QEMU helpers (qemu_boot, qemu_wait, http_serve, image_dir, pxe_dir,
 # check_log) are in tests/qemu/lib.sh, the lab network of the serve tests
@@ -300,6 +300,15 @@ restart_nginx() {	# restart_nginx DIR PORT [PAUSE]: stop nginx, PAUSE s (0), sta
 	stop "$NGINX_PID"
 	sleep "${3:-0}"
 	start_nginx "$1" "$2"
+}
+# nginx_cut DIR PORT COMMAND...: COMMAND (a download from this nginx) with
+# nginx stopped 1.5 s into it and started again 0.3 s later; COMMAND's status
+nginx_cut() {
+	local dir=$1 port=$2 pid; shift 2
+	"$@" & pid=$!
+	sleep 1.5
+	restart_nginx "$dir" "$port" 0.3
+	wait "$pid"
 }
 stop() {	# stop PID...: kill and reap (the PID stays in PIDS: killing it twice is harmless)
 	local p
