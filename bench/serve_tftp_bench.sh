@@ -34,7 +34,8 @@ if [ "${1:-}" != --inner ]; then
 fi
 
 # ---- inside the namespace ----
-TMP_GIVEN=$2 . "$ROOT/tests/lib.sh"	# the outer run's folder, left to it
+TMP_GIVEN=$2	# the outer run's folder, left to it
+. "$ROOT/tests/lib.sh"
 FILE=sysrcd.dat
 ip link set lo up || { echo "serve_tftp_bench: cannot bring lo up"; exit 0; }
 # tftpd-hpa resolves its -a address with AI_ADDRCONFIG, which fails when the

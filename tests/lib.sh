@@ -1,6 +1,14 @@
 # The shell test library, sourced (not run) by tests/integration/*.sh, by
 # tests/qemu/lib.sh (and so by every QEMU test) and by bench/*.sh.  A new
-# test needs: `. "$(dirname "$0")/../lib.sh"`, then pass/fail/check.
+# integration test needs a few lines:
+#	T=mytest	# optional: lines read "PASS: mytest: ..."
+#	. "$(dirname "$0")/../lib.sh"
+#	NB=$ROOT/build/netboot; need curl
+#	port=$(free_port); "$NB" serve ... --http-port "$port" & PIDS+=($!)
+#	wait_port "$port" || { fail start "no server"; exit 1; }
+#	check "image served" curl -sf -o "$TMP/x" "http://127.0.0.1:$port/sysrcd.dat"
+# (variables the library reads at sourcing, TMP_NAME, TMP_IN, TMP_GIVEN, must
+# be set in a statement of their own or as a prefix of the `.` line)
 #
 #   ROOT, TMP, PIDS  the tree; a temp folder (set before sourcing: TMP_NAME
 #                    names it, TMP_IN=/dev/shm puts it there if it can,
@@ -31,8 +39,9 @@
 # check_log) are in tests/qemu/lib.sh, the lab network of the serve tests
 # (lab_up, lab_peer, serve_start, qemu_tap_boot) in tests/qemu/serve_lib.sh.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [ -n "${TMP_GIVEN:-}" ]; then
-	TMP=$TMP_GIVEN
+TMP_KEEP=${TMP_GIVEN:-}
+if [ -n "$TMP_KEEP" ]; then
+	TMP=$TMP_KEEP
 else
 	TMP=$(mktemp -d "${TMP_IN:-/tmp}/${TMP_NAME:-netboot-test}.XXXXXX" 2>/dev/null ||
 		mktemp -d "/tmp/${TMP_NAME:-netboot-test}.XXXXXX")
@@ -48,7 +57,7 @@ cleanup() {
 	PIDS=()
 	for ns in "${NSS[@]}"; do ip netns del "$ns" 2>/dev/null; done
 	NSS=()
-	[ -n "${TMP_GIVEN:-}" ] || rm -rf "$TMP"
+	[ -n "$TMP_KEEP" ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
