@@ -7,13 +7,18 @@
 #   ours       build/initram.igz            netboot=http://10.0.2.2:PORT/sysrcd.dat (+ sysrcd.md5)
 #   live-boot  Debian's live-boot initrd    boot=live fetch=http://10.0.2.2:PORT/filesystem.squashfs
 #              (bench/make-liveboot.sh: update-initramfs in an mmdebstrap chroot, cached)
+#   dracut     dracut 059's livenet        root=live:http://10.0.2.2:PORT/filesystem.squashfs ip=dhcp
+#              rd.neednet=1 rd.live.overlay.overlayfs=1 (bench/make-liveboot.sh dracut, cached)
 # and measured from kernel start to the root's systemd: the printk timestamp
-# of the first console line containing "systemd[1]:".  Also: the printk time
+# of the first console line containing "systemd[1]:" (dracut's initrd runs
+# systemd too: there, the root's systemd is the second one to print
+# "running in system mode", and that line is taken).  Also: the printk time
 # of "Run /init" (the kernel's share, mostly unpacking the initrd), and the
 # root's own "VERDICT: uptime=" (systemctl is-system-running --wait returned,
 # normally "running").  Each boot powers off by itself (the root's verdict
 # unit); BOOT_TIMEOUT (default 300 s) bounds it.
 #
+# PEERS (default "live-boot dracut") chooses the peers.
 # For each vCPU count in SMPS (default "1 2": QEMU's default, as a new user
 # boots it, and bench/boot_race.sh's), ROUNDS (default 3) rounds; prints each
 # boot's figures, the medians, both initrd sizes and the ratio
@@ -30,6 +35,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 ROUNDS=${ROUNDS:-3}
 MEM=${MEM:-1024}
 SMPS=${SMPS:-1 2}
+PEERS=${PEERS:-live-boot dracut}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 OUT=$B/realroot-race
 mkdir -p "$OUT"
@@ -43,10 +49,17 @@ mkdir -p "$B/debroot"
 if ! "$ROOT/tests/qemu/make-debroot.sh" networkd "$B/debroot/networkd.sqfs" > "$OUT/debroot.log" 2>&1; then
 	say "building the Debian networkd root failed: $(tail -3 "$OUT/debroot.log" | tr '\n' ' ')"; exit 1
 fi
-if ! "$here/make-liveboot.sh" "$B/liveboot" > "$OUT/liveboot.log" 2>&1; then
-	say "building live-boot's initrd failed: $(tail -3 "$OUT/liveboot.log" | tr '\n' ' ')"; exit 1
-fi
-LIVE_INITRD=$B/liveboot/initrd.img
+peers=
+for p in $PEERS; do
+	case $p in live-boot) d=$B/liveboot;; dracut) d=$B/dracut-livenet;; *) say "unknown peer $p"; exit 1;; esac
+	if "$here/make-liveboot.sh" "$p" "$d" > "$OUT/$p-build.log" 2>&1; then
+		peers="$peers $p"
+	else
+		say "building the $p initrd failed, racing without it: $(tail -3 "$OUT/$p-build.log" | tr '\n' ' ')"
+	fi
+done
+[ -n "$peers" ] || exit 1
+LIVE_INITRD=$B/liveboot/initrd.img DRACUT_INITRD=$B/dracut-livenet/initrd.img
 OURS_INITRD=$TMP/initram.igz
 cp "$B/initram.igz" "$OURS_INITRD"
 
@@ -61,33 +74,39 @@ chmod -R a+rX "$www"
 http_serve "$www" || exit 1
 H=http://10.0.2.2:$HTTP_PORT
 
-# printk seconds of the first console line matching REGEX, or "-"
+# printk seconds of the first (or NTH) console line matching REGEX, or "-"
 printk_at() {
-	tr -d '\r' < "$1" | sed 's/\x1b\[[0-9;]*m//g' | awk -v re="$2" '
-		$0 ~ re && match($0, /\[ *[0-9]+\.[0-9]+\]/) {
+	tr -d '\r' < "$1" | sed 's/\x1b\[[0-9;]*m//g' | awk -v re="$2" -v nth="${3:-1}" '
+		$0 ~ re && match($0, /\[ *[0-9]+\.[0-9]+\]/) && ++n == nth {
 			t = substr($0, RSTART + 1, RLENGTH - 2); gsub(/ /, "", t); print t; found = 1; exit }
 		END { if (!found) print "-" }'
 }
 
 # one boot with QEMU_SMP vCPUs; appends
-# "variant round systemd_s init_s running_s state poweroff_s wall_s smp" to runs.tsv
+# "variant round systemd_s init_s running_s state poweroff_s wall_s smp readback_s" to runs.tsv
+# (readback_s: the root's verdict unit reading every file of the root back, ~228 MB)
 race() {
-	local v=$1 round=$2 log=$OUT/$1-smp$QEMU_SMP-$2.log sd init up state off
+	local v=$1 round=$2 log=$OUT/$1-smp$QEMU_SMP-$2.log sd init up state off rb
 	case $v in
 	ours) QEMU_INITRD=$OURS_INITRD qemu_boot "$log" direct virtio-net-pci "netboot=$H/sysrcd.dat" "$MEM" ;;
 	live-boot) QEMU_INITRD=$LIVE_INITRD qemu_boot "$log" direct virtio-net-pci "boot=live fetch=$H/filesystem.squashfs" "$MEM" ;;
+	dracut) QEMU_INITRD=$DRACUT_INITRD qemu_boot "$log" direct virtio-net-pci \
+		"root=live:$H/filesystem.squashfs ip=dhcp rd.neednet=1 rd.live.overlay.overlayfs=1" "$MEM" ;;
 	esac
 	qemu_wait "$log" 'reboot: Power down|Kernel panic' > "$log.tail" ||
 		say "$v round $round did not power off within ${BOOT_TIMEOUT}s (log: $log)"
-	sd=$(printk_at "$log" 'systemd\[1\]:')
+	if [ "$v" = dracut ]; then sd=$(printk_at "$log" 'systemd\[1\]: systemd [0-9].* running in system mode' 2)
+	else sd=$(printk_at "$log" 'systemd\[1\]:'); fi
 	init=$(printk_at "$log" 'Run /init as init process')
 	off=$(printk_at "$log" 'reboot: Power down')
 	state=$(tr -d '\r' < "$log" | grep -a '^VERDICT: state=' | head -1 | cut -d= -f2-)
 	up=$(tr -d '\r' < "$log" | grep -a '^VERDICT: uptime=' | head -1 | cut -d= -f2-)
+	rb=$(tr -d '\r' < "$log" | grep -a '^VERDICT: readback-seconds=' | head -1 | cut -d= -f2-)
 	[ "$sd" = - ] && { say "$v round $round: no 'systemd[1]:' line on the console; last lines:"; tail -15 "$log" | tr -d '\r'; }
-	echo "$v $round $sd $init ${up:--} ${state:-none} $off $QEMU_SECONDS $QEMU_SMP" >> "$OUT/runs.tsv"
-	printf '  %-9s -smp %s round %d: systemd[1] at %6s s (/init at %s s), system %s at %s s, power-off at %s s, %s s wall\n' \
-		"$v" "$QEMU_SMP" "$round" "$sd" "$init" "${state:-?}" "${up:--}" "$off" "$QEMU_SECONDS"
+	echo "$v $round $sd $init ${up:--} ${state:-none} $off $QEMU_SECONDS $QEMU_SMP ${rb:--}" >> "$OUT/runs.tsv"
+	tr -d '\r' < "$log" | sed 's/\x1b\[[0-9;]*m//g' | grep -a '\[FAILED\]' | sort -u | sed "s/^/    $v: /"
+	printf '  %-9s -smp %s round %d: systemd[1] at %6s s (/init at %s s), system %s at %s s, root read back in %s s, power-off at %s s, %s s wall\n' \
+		"$v" "$QEMU_SMP" "$round" "$sd" "$init" "${state:-?}" "${up:--}" "${rb:--}" "$off" "$QEMU_SECONDS"
 }
 
 # median of a column (3: systemd, 4: /init, 5: running) for a variant at QEMU_SMP; "-" if none
@@ -97,32 +116,49 @@ median() {
 }
 each() { awk -v v="$1" -v c="$2" -v n="$QEMU_SMP" '$1 == v && $9 == n { printf "%s%s", sep, $c; sep = " " }' "$OUT/runs.tsv"; }
 
-ours_size=$(stat -c %s "$OURS_INITRD") live_size=$(stat -c %s "$LIVE_INITRD")
+ours_size=$(stat -c %s "$OURS_INITRD")
 echo "Real root race: Debian 12 networkd root ($(stat -c %s "$www/sysrcd.dat") bytes squashfs) over HTTP, kernel $(cat "$B/kernel/version"),"
 echo "  QEMU $QEMU_ACCEL -m $MEM, virtio-net-pci, user networking; -smp $SMPS; $ROUNDS rounds each, ours first; $(date -u '+%Y-%m-%d %H:%M UTC'), load average at start $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "  ours: build/initram.igz $ours_size bytes, sha256 $(sha256sum "$OURS_INITRD" | cut -c1-16), built $(date -u -r "$B/initram.igz" '+%Y-%m-%d %H:%M UTC'), HEAD $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)"
-echo "  live-boot: build/liveboot/initrd.img $live_size bytes ($(awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }' "$B/liveboot/versions" 2>/dev/null))"
+for p in $peers; do
+	f=$LIVE_INITRD; [ "$p" = dracut ] && f=$DRACUT_INITRD
+	echo "  $p: ${f#$ROOT/} $(stat -c %s "$f") bytes ($(awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }' "$(dirname "$f")/versions" 2>/dev/null))"
+done
 : > "$OUT/runs.tsv"
+rm -f "$OUT"/*-smp[0-9]*-[0-9]*.log*	# the last run's boots
 for QEMU_SMP in $SMPS; do
 	export QEMU_SMP
 	for round in $(seq "$ROUNDS"); do	# alternate, so drift on the host hits both alike
 		race ours "$round"
-		race live-boot "$round"
+		for p in $peers; do race "$p" "$round"; done
 	done
 done
+size() { case $1 in ours) stat -c %s "$OURS_INITRD";; live-boot) stat -c %s "$LIVE_INITRD";; dracut) stat -c %s "$DRACUT_INITRD";; esac; }
+row() {	# LABEL COLUMN|size
+	local v line; line=$(printf '    %-44s' "$1")
+	for v in ours $peers; do
+		if [ "$2" = size ]; then line="$line $(printf '%12s' "$(size "$v")")"
+		else line="$line $(printf '%12s' "$(median "$v" "$2")")"; fi
+	done
+	echo "$line"
+}
 for QEMU_SMP in $SMPS; do
-	mo=$(median ours 3) ml=$(median live-boot 3)
 	echo "  -smp $QEMU_SMP:"
-	printf '    %-44s %12s %12s\n' "" "ours" "live-boot"
-	printf '    %-44s %12s %12s\n' "initrd size, bytes" "$ours_size" "$live_size" \
-		"kernel start to systemd[1], median s" "$mo" "$ml" \
-		"kernel start to Run /init, median s" "$(median ours 4)" "$(median live-boot 4)" \
-		"kernel start to is-system-running, median s" "$(median ours 5)" "$(median live-boot 5)"
-	echo "    each boot, systemd[1] s: ours $(each ours 3); live-boot $(each live-boot 3)"
-	echo "    each boot, is-system-running returned s: ours $(each ours 5) ($(each ours 6)); live-boot $(each live-boot 5) ($(each live-boot 6))"
-	awk -v o="$mo" -v l="$ml" -v os="$ours_size" -v ls="$live_size" -v ro="$(median ours 5)" -v rl="$(median live-boot 5)" 'BEGIN {
-		if (o + 0 > 0 && l + 0 > 0) printf "    ratio ours/live-boot: kernel start to systemd %.2f (goal <= 0.2), to is-system-running %.2f, initrd size %.2f\n", o / l, (rl + 0 > 0 ? ro / rl : 0), os / ls
-		else print "    ratio: not measured (a variant never reached systemd)" }'
+	printf '    %-44s' ""; for v in ours $peers; do printf ' %12s' "$v"; done; echo
+	row "initrd size, bytes" size
+	row "kernel start to systemd[1], median s" 3
+	row "kernel start to Run /init, median s" 4
+	row "kernel start to is-system-running, median s" 5
+	row "whole root read back (228 MB), median s" 10
+	for v in ours $peers; do
+		echo "    each boot, $v: systemd[1] s $(each "$v" 3); is-system-running returned s $(each "$v" 5) ($(each "$v" 6))"
+	done
+	for p in $peers; do
+		awk -v p="$p" -v o="$(median ours 3)" -v l="$(median "$p" 3)" -v os="$(size ours)" -v ls="$(size "$p")" \
+		    -v ro="$(median ours 5)" -v rl="$(median "$p" 5)" 'BEGIN {
+			if (o + 0 > 0 && l + 0 > 0) printf "    ratio ours/%s: kernel start to systemd %.2f (goal <= 0.2), to is-system-running %.2f, initrd size %.2f\n", p, o / l, (rl + 0 > 0 ? ro / rl : 0), os / ls
+			else printf "    ratio ours/%s: not measured (a variant never reached systemd)\n", p }'
+	done
 done
 echo "  logs: $OUT"
 exit 0
