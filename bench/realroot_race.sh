@@ -122,7 +122,7 @@ echo "  QEMU $QEMU_ACCEL -m $MEM, virtio-net-pci, user networking; -smp $SMPS; $
 echo "  ours: build/initram.igz $ours_size bytes, sha256 $(sha256sum "$OURS_INITRD" | cut -c1-16), built $(date -u -r "$B/initram.igz" '+%Y-%m-%d %H:%M UTC'), HEAD $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)"
 for p in $peers; do
 	f=$LIVE_INITRD; [ "$p" = dracut ] && f=$DRACUT_INITRD
-	echo "  $p: ${f#$ROOT/} $(stat -c %s "$f") bytes ($(awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }' "$(dirname "$f")/versions" 2>/dev/null))"
+	echo "  $p: ${f#"$ROOT"/} $(stat -c %s "$f") bytes ($(awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }' "$(dirname "$f")/versions" 2>/dev/null))"
 done
 : > "$OUT/runs.tsv"
 rm -f "$OUT"/*-smp[0-9]*-[0-9]*.log*	# the last run's boots
