@@ -357,52 +357,36 @@ static bool has_usb_drivers(const struct modules *m)
 	return false;
 }
 
-int load_modules(struct boot *b)
+/* The drivers of the devices present, bus by bus, then what stage 3 needs.
+ * Returns whether USB devices are there to wait for, or a negative errno. */
+static int load_drivers(struct modules *m, struct boot *b, char *usb_seen, size_t usb_len)
 {
-	struct modules m = { .dep = NULL };
-	uint64_t t0 = monotonic_ns();
 	int rc;
-	char others[256] = "";
+	load_for_bus(m, "pci", NULL, 0, &b->err);	/* NICs, USB host controllers, virtio_pci */
+	load_for_bus(m, "acpi", NULL, 0, &b->err);	/* Hyper-V's VMBus */
+	load_for_bus(m, "virtio", NULL, 0, &b->err);	/* appear once virtio_pci is in */
+	load_for_bus(m, "vmbus", NULL, 0, &b->err);	/* hv_netvsc */
+	load_for_bus(m, "xen", NULL, 0, &b->err);	/* xen-netfront */
+	bool usb = has_usb_drivers(m) && load_for_bus(m, "usb", usb_seen, usb_len, &b->err) > 0;
+	static const char *const always[] = { "af_packet", "loop", "squashfs", "overlay" };
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		if ((rc = load_by_name(m, always[i], false, &b->err)) < 0)
+			return rc;
+	if (b->cfg.source == SOURCE_NBD && (rc = load_by_name(m, "nbd", true, &b->err)) < 0)
+		return rc;
+	if (b->cfg.source == SOURCE_NFS && (rc = load_by_name(m, "nfsv3", true, &b->err)) < 0)
+		return rc;
+	return usb;
+}
 
-	snprintf(m.dir, sizeof(m.dir), "/lib/modules/%s", b->kernel_release);
-	char path[200];
-	snprintf(path, sizeof(path), "%s/modules.dep", m.dir);
-	m.dep = slurp(path);
-	snprintf(path, sizeof(path), "%s/modules.alias", m.dir);
-	m.alias = slurp(path);
-	if (m.alias)
-		parse_aliases(&m);
-	bool usb = false;
-	static char usb_seen[4096];
-	if (!m.dep || !m.alias) {
-		other_kernels(b->kernel_release, others, sizeof(others));
-		if (others[0])	/* the modules of another kernel: finit_module would refuse them all */
-			say("modules", "this initramfs was built for kernel %s but the running kernel is %s: "
-			    "rebuild with make initramfs KERNEL=<the kernel you boot> (a .deb, /lib/modules/%s or its build folder)",
-			    others, b->kernel_release, b->kernel_release);
-		else	/* a kernel with everything built in needs no modules */
-			say("modules", "no %s/modules.dep or modules.alias: assuming built-in drivers", m.dir);
-	} else {
-		load_for_bus(&m, "pci", NULL, 0, &b->err);	/* NICs, USB host controllers, virtio_pci */
-		load_for_bus(&m, "acpi", NULL, 0, &b->err);	/* Hyper-V's VMBus */
-		load_for_bus(&m, "virtio", NULL, 0, &b->err);	/* appear once virtio_pci is in */
-		load_for_bus(&m, "vmbus", NULL, 0, &b->err);	/* hv_netvsc */
-		load_for_bus(&m, "xen", NULL, 0, &b->err);	/* xen-netfront */
-		usb = has_usb_drivers(&m) && load_for_bus(&m, "usb", usb_seen, sizeof(usb_seen), &b->err) > 0;
-		static const char *const always[] = { "af_packet", "loop", "squashfs", "overlay" };
-		for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
-			if ((rc = load_by_name(&m, always[i], false, &b->err)) < 0)
-				goto out;
-		if (b->cfg.source == SOURCE_NBD && (rc = load_by_name(&m, "nbd", true, &b->err)) < 0)
-			goto out;
-		if (b->cfg.source == SOURCE_NFS && (rc = load_by_name(&m, "nfsv3", true, &b->err)) < 0)
-			goto out;
-	}
-	/* drivers register their interfaces asynchronously on some hardware;
-	 * USB devices keep appearing while the host controllers enumerate */
+/* Drivers register their interfaces asynchronously on some hardware, and
+ * USB devices keep appearing while the host controllers enumerate: waits
+ * (at most 5 s) until an interface is there and USB, if needed, settled. */
+static void wait_for_interfaces(struct modules *m, struct boot *b, bool usb, char *usb_seen, size_t usb_len)
+{
 	uint64_t t_usb = monotonic_ns(), last_new = t_usb;
 	for (int waited = 0; waited < 5000; waited += 50) {
-		if (usb && load_for_bus(&m, "usb", usb_seen, sizeof(usb_seen), &b->err) > 0)
+		if (usb && load_for_bus(m, "usb", usb_seen, usb_len, &b->err) > 0)
 			last_new = monotonic_ns();
 		/* USB is waited for only when the NIC it may bring is needed: no
 		 * interface yet, or not the one BOOTIF names; a PCI NIC's machine
@@ -419,8 +403,43 @@ int load_modules(struct boot *b)
 		say("modules", "scandelay: waiting %d s for slow devices", b->cfg.scandelay);
 		sleep((unsigned)b->cfg.scandelay);
 		if (usb)
-			load_for_bus(&m, "usb", usb_seen, sizeof(usb_seen), &b->err);
+			load_for_bus(m, "usb", usb_seen, usb_len, &b->err);
 	}
+}
+
+/* No modules for the running kernel: the initramfs was built for another
+ * one (say so), or the kernel has its drivers built in. */
+static void no_modules(struct boot *b, const char *dir, char *others, size_t len)
+{
+	other_kernels(b->kernel_release, others, len);
+	if (others[0])	/* the modules of another kernel: finit_module would refuse them all */
+		say("modules", "this initramfs was built for kernel %s but the running kernel is %s: "
+		    "rebuild with make initramfs KERNEL=<the kernel you boot> (a .deb, /lib/modules/%s or its build folder)",
+		    others, b->kernel_release, b->kernel_release);
+	else	/* a kernel with everything built in needs no modules */
+		say("modules", "no %s/modules.dep or modules.alias: assuming built-in drivers", dir);
+}
+
+int load_modules(struct boot *b)
+{
+	struct modules m = { .dep = NULL };
+	static char usb_seen[4096];
+	uint64_t t0 = monotonic_ns();
+	char others[256] = "", path[200];
+	int rc = 0;
+
+	snprintf(m.dir, sizeof(m.dir), "/lib/modules/%s", b->kernel_release);
+	snprintf(path, sizeof(path), "%s/modules.dep", m.dir);
+	m.dep = slurp(path);
+	snprintf(path, sizeof(path), "%s/modules.alias", m.dir);
+	m.alias = slurp(path);
+	if (m.alias)
+		parse_aliases(&m);
+	if (!m.dep || !m.alias)
+		no_modules(b, m.dir, others, sizeof(others));
+	else if ((rc = load_drivers(&m, b, usb_seen, sizeof(usb_seen))) < 0)
+		goto out;
+	wait_for_interfaces(&m, b, rc > 0, usb_seen, sizeof(usb_seen));
 	firmware_report();
 	if (count_ethernet() == 0) {
 		if (others[0])
