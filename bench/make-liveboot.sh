@@ -41,40 +41,7 @@ if [ -f "$out/initrd.img" ] && [ "$(cat "$out/initrd.img.recipe" 2>/dev/null)" =
 	exit 0
 fi
 
-# apt_mirror SUITE: the URI apt uses for "SUITE main", as make-debroot.sh's
-# apt_mirror does for bookworm: deb822 *.sources first, then one-line *.list
-# entries (disabled files are skipped as apt skips them).
-apt_mirror() {
-	local suite=$1 f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk -v suite="$suite" '
-			function flush() {
-				if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " suite " ") &&
-				    (" " comps " ") ~ / main / && tolower(enabled) != "no" && uris != "" && !found) {
-					split(uris, u, " "); print u[1]; found = 1
-				}
-				types = suites = comps = uris = enabled = ""
-			}
-			/^[ \t]*#/ { next }
-			/^[ \t]*$/ { flush(); next }
-			/^[A-Za-z-]+:/ {
-				key = tolower($1); sub(/:$/, "", key)
-				val = $0; sub(/^[^:]*:[ \t]*/, "", val)
-				if (key == "types") types = val
-				else if (key == "uris") uris = val
-				else if (key == "suites") suites = val
-				else if (key == "components") comps = val
-				else if (key == "enabled") enabled = val
-			}
-			END { flush() }' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		sed -e 's/#.*//' -e 's/\[[^]]*\]//' "$f" |
-			awk -v suite="$suite" '$1 == "deb" && $3 == suite { for (i = 4; i <= NF; i++) if ($i == "main") { print $2; exit } }'
-	done
-}
+apt_mirror() { "$ROOT/scripts/apt-mirror.sh" "$1"; }	# the URI apt uses for "SUITE main"
 mirror=${LIVEBOOT_MIRROR:-${DEBROOT_MIRROR:-$(apt_mirror bookworm | head -n1)}}
 security=${LIVEBOOT_SECURITY_MIRROR:-$(apt_mirror bookworm-security | head -n1)}
 if [ -z "$mirror" ]; then

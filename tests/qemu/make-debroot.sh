@@ -33,42 +33,8 @@ if [ -f "$out" ] && [ "$(cat "$out.recipe" 2>/dev/null)" = "$recipe" ]; then
 	exit 0
 fi
 
-# The mirror apt uses for bookworm main: deb822 *.sources first, then
-# one-line *.list entries (disabled files, e.g. *.disabled-by-*, are skipped
-# as apt skips them).  DEBROOT_MIRROR=URI overrides.
-apt_mirror() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk -v suite=bookworm '
-			function flush() {
-				if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " suite " ") &&
-				    (" " comps " ") ~ / main / && tolower(enabled) != "no" && uris != "" && !found) {
-					split(uris, u, " "); print u[1]; found = 1
-				}
-				types = suites = comps = uris = enabled = ""
-			}
-			/^[ \t]*#/ { next }
-			/^[ \t]*$/ { flush(); next }
-			/^[A-Za-z-]+:/ {
-				key = tolower($1); sub(/:$/, "", key)
-				val = $0; sub(/^[^:]*:[ \t]*/, "", val)
-				if (key == "types") types = val
-				else if (key == "uris") uris = val
-				else if (key == "suites") suites = val
-				else if (key == "components") comps = val
-				else if (key == "enabled") enabled = val
-			}
-			END { flush() }' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		# deb [options] URI SUITE COMPONENT...
-		sed -e 's/#.*//' -e 's/\[[^]]*\]//' "$f" |
-			awk '$1 == "deb" && $3 == "bookworm" { for (i = 4; i <= NF; i++) if ($i == "main") { print $2; exit } }'
-	done
-}
-mirror=${DEBROOT_MIRROR:-$(apt_mirror | head -n1)}
+# The mirror apt uses for bookworm main (scripts/apt-mirror.sh); DEBROOT_MIRROR=URI overrides.
+mirror=${DEBROOT_MIRROR:-$("$(dirname "$self")/../../scripts/apt-mirror.sh" bookworm | head -n1)}
 if [ -z "$mirror" ]; then
 	echo "debroot: no 'deb ... bookworm main' source in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources (set DEBROOT_MIRROR=URI)" >&2
 	exit 1
