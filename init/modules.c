@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "fetch/progress.h"
 #include "init/boot.h"
+#include "netboot/read_file.h"
 #include "init/modules.h"
 
 struct alias {
@@ -246,11 +247,7 @@ static bool has_mac(const uint8_t mac[6])
 	snprintf(want, sizeof(want), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	while (d && !found && (ent = readdir(d))) {
 		snprintf(path, sizeof(path), "/sys/class/net/%.64s/address", ent->d_name);
-		FILE *f = ent->d_name[0] != '.' ? fopen(path, "re") : NULL;
-		if (f && fgets(got, sizeof(got), f))
-			found = !strncmp(got, want, 17);
-		if (f)
-			fclose(f);
+		found = ent->d_name[0] != '.' && read_file_up_to(path, got, sizeof(got)) >= 17 && !strncmp(got, want, 17);
 	}
 	if (d)
 		closedir(d);

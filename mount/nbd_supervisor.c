@@ -17,6 +17,7 @@
 #include "netboot/genl.h"
 #include "netboot/jitter.h"
 #include "netboot/nbd_client.h"
+#include "netboot/read_file.h"
 #include "netboot/tcp.h"
 #include "mount/teardown.h"
 
@@ -238,12 +239,7 @@ int nbd_supervisor_signal(int sig, int value)
 		if (pid <= 1 || pid == getpid())
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ssize_t r = read(fd, name, sizeof(name) - 1);
-		close(fd);
-		if (r > 0 && !strcmp(name, NBD_SUPERVISOR_NAME) && sigqueue(pid, sig, (union sigval){ .sival_int = value }) == 0)
+		if (read_file_up_to(path, name, sizeof(name) - 1) > 0 && !strcmp(name, NBD_SUPERVISOR_NAME) && sigqueue(pid, sig, (union sigval){ .sival_int = value }) == 0)
 			n++;
 	}
 	closedir(d);

@@ -1,4 +1,5 @@
 #include "netboot/ifname.h"
+#include "netboot/read_file.h"
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -13,11 +14,10 @@
 static long read_number(const char *dir, const char *file)
 {
 	char path[PATH_MAX], buf[32], *end;
-	FILE *f;
-	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path) || !(f = fopen(path, "re")))
+	ssize_t n;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path) ||
+	    (n = read_file_up_to(path, buf, sizeof(buf) - 1)) <= 0)
 		return -1;
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
 	buf[n] = '\0';
 	errno = 0;
 	long v = strtol(buf, &end, 0);
@@ -70,13 +70,10 @@ static long hotplug_slot(const char *sysfs_root, unsigned dom, unsigned bus, uns
 		return -1;
 	while (found < 0 && (de = readdir(d))) {
 		char path[PATH_MAX], *end;
-		FILE *f;
-		if (de->d_name[0] == '.' || snprintf(path, sizeof(path), "%s/%s/address", dir, de->d_name) >= (int)sizeof(path))
+		ssize_t n;
+		if (de->d_name[0] == '.' || snprintf(path, sizeof(path), "%s/%s/address", dir, de->d_name) >= (int)sizeof(path) ||
+		    (n = read_file_up_to(path, got, sizeof(got) - 1)) < 0)
 			continue;
-		if (!(f = fopen(path, "re")))
-			continue;
-		size_t n = fread(got, 1, sizeof(got) - 1, f);
-		fclose(f);
 		got[n] = '\0';
 		got[strcspn(got, "\n")] = '\0';
 		long num = strtol(de->d_name, &end, 10);
