@@ -124,21 +124,32 @@ sys.stdout.buffer.write(s.recv(100))" > "$TMP/junk"
 check "a TLS-like junk head: 400, logged sanitized" bash -c "grep -q '^HTTP/1.1 400 Bad Request' '$TMP/junk' &&
 	grep -q \"http: 400: HTTP: malformed request line '????? binary junk'\" '$TMP/log'"
 
-# over the connection cap (512): the extra ones are told 503 and closed
+# over the connection cap (512): the extra ones are told 503 and closed, or,
+# where opening the 520 took over HTTP_EVICT_MS (1 s: a loaded machine, the
+# sanitizer build), each takes the place of the oldest idle one instead,
+# which the server closes: either way the cap holds
 timeout 20 python3 -c "
 import socket, time
 socks = []
 for i in range(520):
     s = socket.create_connection(('127.0.0.1', $port)); socks.append(s)
-busy = 0
+busy = dropped = 0
+time.sleep(0.3)
+for s in socks[:40]:	# first, before the head timeout closes idle ones anyway
+    s.setblocking(False)
+    try:
+        dropped += s.recv(100) == b''
+    except OSError: pass
 for s in socks[-20:]:
     s.settimeout(1)
     try:
         busy += s.recv(100).startswith(b'HTTP/1.1 503')
     except OSError: pass
-print(busy)" > "$TMP/busy" 2>&1
-check "over 512 connections: 503 for the extra ones ($(cat "$TMP/busy"))" bash -c "[ \"\$(cat '$TMP/busy')\" -ge 8 ] &&
-	grep -q 'http: 503: 512 connections open (limit 512), refused' '$TMP/log'"
+print(busy, dropped)" > "$TMP/busy" 2>&1
+read -r busy dropped < "$TMP/busy"
+check "over 512 connections: each extra one told 503 ($busy) or given the place of the oldest idle one ($dropped)" \
+	bash -c "[ \$(( ${busy:-0} + ${dropped:-0} )) -ge 8 ] &&
+		grep -qE 'http: 503: 512 connections open \(limit 512\), refused|connections open \(limit 512\): dropped one that owed a request head' '$TMP/log'"
 sleep 2	# the idle ones time out
 check "served again once the idle connections timed out" bash -c "curl -sf -o /dev/null '$U/vmlinuz'"
 check "a request without Host is served" bash -c "printf 'GET /vmlinuz HTTP/1.1\r\nConnection: close\r\n\r\n' |
