@@ -23,6 +23,9 @@ pkgs=(
 	libsodium-dev minisign					# signatures: Ed25519 + BLAKE2b (/init links libsodium.a); test keys and signatures
 	libbearssl-dev ca-certificates				# https:// (static BearSSL), the default CA bundle
 	openssl tinyproxy					# https tests: a test CA and certificates, a CONNECT proxy
+	lintian dpkg-dev fakeroot				# make deb: the package and its check
+	ipxe						# undionly.kpxe, ipxe.efi: netboot serve chains PXE ROMs to iPXE
+	chromium					# the status page looked at in a real browser (headless screenshot)
 )
 missing=()
 for p in "${pkgs[@]}"; do
