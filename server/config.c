@@ -104,7 +104,7 @@ enum flag_id {
 	F_CONFIG, F_BOOT_DIR, F_INTERFACE, F_LEASES, F_DHCP_RANGE, F_PROXY, F_DHCP, F_NO_DHCP, F_LOCAL_IP,
 	F_SUBNET, F_NETMASK, F_ROUTER, F_DNS, F_LEASE_TIME, F_TFTP_SERVER, F_HTTP_URL, F_NFS_URL, F_STAGE3,
 	F_TIMEOUT, F_EXTRA, F_KERNEL, F_INITRD, F_IMAGE, F_USER, F_DHCP_PORT, F_PROXY_PORT, F_TFTP_PORT,
-	F_HTTP_PORT, F_NBD_PORT, F_NO_TFTP, F_NO_HTTP, F_NO_NBD, F_PRINT, F_MIRRORS,
+	F_HTTP_PORT, F_NBD_PORT, F_NO_TFTP, F_NO_HTTP, F_NO_NBD, F_PRINT, F_MIRRORS, F_LISTEN,
 };
 static const struct {
 	const char *name;
@@ -121,6 +121,7 @@ static const struct {
 	{ "--dhcp", 0, F_DHCP, NULL },
 	{ "--no-dhcp", 0, F_NO_DHCP, NULL },
 	{ "--local-ip", 1, F_LOCAL_IP, "an IPv4 address" },
+	{ "--listen", 1, F_LISTEN, "an IPv4 address of this machine" },
 	{ "--subnet", 1, F_SUBNET, "an IPv4 address" },
 	{ "--netmask", 1, F_NETMASK, "a contiguous netmask" },
 	{ "--router", 1, F_ROUTER, "an IPv4 address" },
@@ -190,6 +191,7 @@ static int apply_flag(enum flag_id id, char **v, struct serve_config *c, bool *p
 	case F_DHCP: c->do_dhcp = true, c->proxy_dhcp = false; return 0;
 	case F_NO_DHCP: c->do_dhcp = false, c->proxy_dhcp = false; return 0;
 	case F_LOCAL_IP: return parse_addr(v[0], &c->local_ip);
+	case F_LISTEN: return parse_addr(v[0], &c->listen_ip);
 	case F_SUBNET: return parse_addr(v[0], &c->subnet);
 	case F_NETMASK:
 		return parse_addr(v[0], &c->netmask) || ipv4_mask_prefix(c->netmask) < 0 ? -EINVAL : 0;
@@ -355,6 +357,7 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 		c->do_http ? "yes" : "no", c->do_nbd ? "yes" : "no", c->do_nfs ? "yes" : "no");
 	fprintf(out, "interface = %s\n", c->interface[0] ? c->interface : "(all)");
 	fprintf(out, "local_ip = %s\n", ipv4_ntoa(c->local_ip, a));
+	fprintf(out, "listen = %s\n", c->listen_ip ? ipv4_ntoa(c->listen_ip, a) : "(all)");
 	fprintf(out, "subnet = %s\n", ipv4_ntoa(c->subnet, a));
 	fprintf(out, "netmask = %s\n", ipv4_ntoa(c->netmask, a));
 	fprintf(out, "router = %s\n", ipv4_ntoa(c->router, a));

@@ -31,6 +31,7 @@ struct serve_config {
 	uint32_t lease_secs;
 	/* this machine (PXEBOOTSRV_LOCALIP, _TFTPSERVER, _HTTPSERVER) */
 	uint32_t local_ip;
+	uint32_t listen_ip;	/* PXEBOOTSRV_LISTEN, --listen: every service on this address; 0 = all */
 	uint32_t tftp_server;	/* next-server handed to clients */
 	char http_url[512];	/* the image URL put on the append line; "" = http://LOCALIP[:port]/sysrcd.dat */
 	char nfs_url[512];	/* nfs://host:/dir for the NFS entry (_DONFSD) */

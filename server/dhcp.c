@@ -36,7 +36,6 @@ struct dhcp_service {
 	struct lease_pool pool;			/* empty in proxy mode */
 	char leases_path[PATH_MAX];
 	uint32_t subnet, mask;			/* network order; mask 0 = any (proxy) */
-	struct log_budget bad_log;		/* "dropped" lines: one a second */
 	bool warned_giaddr, warned_iface;
 	/* A renewal only moves an expiry: it is written at most every
 	 * LEASE_FLUSH_MS, while a new binding is on disk before its ACK leaves. */
@@ -78,16 +77,11 @@ static long long wall_secs(void)
 /* Malformed input: at most one line a second, counting the rest. */
 static void bad_packet(struct dhcp_service *d, uint32_t from, const char *why)
 {
+	static const struct log_rule junk = { LOG_PRIO_DEBUG, BAD_LOG_PER_SEC, false };
 	char safe[240];
-	unsigned held_back;
 
-	if (!log_budget_take(&d->bad_log, BAD_LOG_PER_SEC, &held_back))
-		return;
 	nb_sanitize(safe, sizeof(safe), why, strlen(why));
-	if (held_back)
-		srv_log(d->s, NULL, from, "dhcp", "dropped: %s (and %u more dropped since)", safe, held_back);
-	else
-		srv_log(d->s, NULL, from, "dhcp", "dropped: %s", safe);
+	srv_logr(d->s, &junk, NULL, from, "dhcp", "dropped: %s", safe);
 }
 
 /* "BIOS PXEClient" / "udhcp 1.36.1" / "" for the log. */

@@ -13,6 +13,7 @@
 #include "fetch/hash.h"
 #include "server/config.h"
 #include "server/files.h"
+#include "server/server.h"
 
 /* Debian's loaders, served by these names unless the boot folder has its own:
  * pxelinux (BIOS, package pxelinux + syslinux-common) and syslinux.efi
@@ -104,69 +105,120 @@ static int write_atomic(int dir_fd, const char *name, const char *text, struct e
 	return 0;
 }
 
-/* sysrcd.md5 (what the seed's clients fetch) and sysrcd.sha256, from one
- * read of the image, when missing or older than the image. */
-static int write_checksums(int root_fd, const char *image, FILE *log, struct errbuf *e)
+static void checksum_names(const char *image, char *md5_name, char *sha_name, size_t cap)
 {
-	char base[128], md5_name[160], sha_name[160];
+	char base[128];
 	snprintf(base, sizeof(base), "%s", image);
 	char *dot = strrchr(base, '.');
 	if (dot)
 		*dot = '\0';
-	snprintf(md5_name, sizeof(md5_name), "%s.md5", base);
-	snprintf(sha_name, sizeof(sha_name), "%s.sha256", base);
-	struct stat img, st;
-	if (fstatat(root_fd, image, &img, 0) < 0)
-		return 0;	/* no image: stage 3 is served from elsewhere (NBD/NFS/another URL) */
-	/* a signature is served as any file; we cannot sign (no secret key here), only say what clients will see */
-	char sig_name[160];
-	snprintf(sig_name, sizeof(sig_name), "%.120s.minisig", image);
-	if (log && fstatat(root_fd, sig_name, &st, 0) == 0)
-		fprintf(log, "netboot-serve: %s beside %s%s\n", sig_name, image, st.st_mtime < img.st_mtime
-			? ": OLDER than the image, clients with a key built in will refuse it if it was changed; sign it again"
-			: ": clients with a key built in check it");
-	bool want_md5 = fstatat(root_fd, md5_name, &st, 0) < 0 || st.st_mtime < img.st_mtime;
-	bool want_sha = fstatat(root_fd, sha_name, &st, 0) < 0 || st.st_mtime < img.st_mtime;
-	if (!want_md5 && !want_sha)
-		return 0;
-	int fd = openat(root_fd, image, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return nb_fail(e, -errno, "%s: %s", image, strerror(errno));
+	snprintf(md5_name, cap, "%s.md5", base);
+	snprintf(sha_name, cap, "%s.sha256", base);
+}
+
+static struct image_id id_of(const struct stat *st)
+{
+	return (struct image_id){ true, st->st_dev, st->st_ino, st->st_size,
+				  (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec };
+}
+
+static bool same_id(const struct image_id *a, const struct image_id *b)
+{
+	return a->present == b->present && (!a->present || (a->dev == b->dev && a->ino == b->ino &&
+							     a->size == b->size && a->mtime_ns == b->mtime_ns));
+}
+
+/* MD5 and SHA-256 of fd in one read, as hex. */
+static int hash_fd(int fd, char *md5_hex, char *sha_hex)
+{
 	struct hash_ctx md5, sha;
 	hash_init(&md5, HASH_MD5);
 	hash_init(&sha, HASH_SHA256);
 	size_t cap = 1 << 20;
-	uint8_t *buf = malloc(cap);
+	uint8_t *buf = malloc(cap), d[HASH_MAX_DIGEST];
 	ssize_t n = 0;
-	while (buf && (n = read(fd, buf, cap)) > 0) {
+	if (!buf)
+		return -ENOMEM;
+	while ((n = read(fd, buf, cap)) > 0) {
 		hash_update(&md5, buf, (size_t)n);
 		hash_update(&sha, buf, (size_t)n);
 	}
-	int err = errno;
+	int err = n < 0 ? -errno : 0;
 	free(buf);
-	close(fd);
-	if (!buf || n < 0)
-		return nb_fail(e, buf ? -err : -ENOMEM, "%s: cannot read: %s", image, strerror(buf ? err : ENOMEM));
-	uint8_t d[HASH_MAX_DIGEST];
-	char hex[2 * HASH_MAX_DIGEST + 1], line[400];
-	int rc = 0;
-	size_t dl = hash_final(&md5, d);
-	if (want_md5) {
-		hash_hex(d, dl, hex);
-		snprintf(line, sizeof(line), "%s  %s\n", hex, image);
-		rc = write_atomic(root_fd, md5_name, line, e);
-		if (!rc && log)
-			fprintf(log, "netboot-serve: wrote %s (%s)\n", md5_name, hex);
-	}
-	dl = hash_final(&sha, d);
-	if (!rc && want_sha) {
-		hash_hex(d, dl, hex);
-		snprintf(line, sizeof(line), "%s  %s\n", hex, image);
-		rc = write_atomic(root_fd, sha_name, line, e);
-		if (!rc && log)
-			fprintf(log, "netboot-serve: wrote %s (%s)\n", sha_name, hex);
-	}
+	if (err)
+		return err;
+	hash_hex(d, hash_final(&md5, d), md5_hex);
+	hash_hex(d, hash_final(&sha, d), sha_hex);
+	return 0;
+}
+
+static int write_sum(struct boot_files *f, const char *name, const char *hex, struct errbuf *e)
+{
+	char line[400];
+	snprintf(line, sizeof(line), "%s  %s\n", hex, f->cfg->image);
+	int rc = write_atomic(f->root_fd, name, line, e);
+	if (!rc && f->log)
+		srv_line(f->log, LOG_PRIO_INFO, "netboot-serve: wrote %s (%s)", name, hex);
 	return rc;
+}
+
+/* sysrcd.md5 (what the seed's clients fetch) and sysrcd.sha256, from one
+ * read of the image: when missing or older than the image, or always
+ * (force: the image is another file than the one they were made for).
+ * Records which file they describe in f->image. */
+static int write_checksums(struct boot_files *f, bool force, struct errbuf *e)
+{
+	const char *image = f->cfg->image;
+	char md5_name[160], sha_name[160], sig_name[160];
+	checksum_names(image, md5_name, sha_name, sizeof(md5_name));
+	struct stat img, st;
+	int fd = openat(f->root_fd, image, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &img) < 0 || !S_ISREG(img.st_mode)) {
+		f->image = (struct image_id){ false };	/* stage 3 from elsewhere (NBD/NFS/another URL), or not yet */
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	/* a signature is served as any file; we cannot sign (no secret key here), only say what clients will see */
+	snprintf(sig_name, sizeof(sig_name), "%.120s.minisig", image);
+	if (f->log && fstatat(f->root_fd, sig_name, &st, 0) == 0)
+		srv_line(f->log, st.st_mtime < img.st_mtime ? LOG_PRIO_WARNING : LOG_PRIO_INFO,
+			 "netboot-serve: %s beside %s%s", sig_name, image, st.st_mtime < img.st_mtime
+			 ? ": OLDER than the image, clients with a key built in will refuse it if it was changed; sign it again"
+			 : ": clients with a key built in check it");
+	bool want_md5 = force || fstatat(f->root_fd, md5_name, &st, 0) < 0 || st.st_mtime < img.st_mtime;
+	bool want_sha = force || fstatat(f->root_fd, sha_name, &st, 0) < 0 || st.st_mtime < img.st_mtime;
+	char md5_hex[2 * HASH_MAX_DIGEST + 1], sha_hex[2 * HASH_MAX_DIGEST + 1];
+	int rc = want_md5 || want_sha ? hash_fd(fd, md5_hex, sha_hex) : 0;
+	close(fd);
+	if (rc)
+		return nb_fail(e, rc, "%s: cannot read: %s", image, strerror(-rc));
+	if (want_md5)
+		rc = write_sum(f, md5_name, md5_hex, e);
+	if (!rc && want_sha)
+		rc = write_sum(f, sha_name, sha_hex, e);
+	if (!rc)
+		f->image = id_of(&img);
+	return rc;
+}
+
+int boot_files_check_image(struct boot_files *f, struct errbuf *e)
+{
+	struct stat st;
+	struct image_id now = { false };
+	if (fstatat(f->root_fd, f->cfg->image, &st, 0) == 0 && S_ISREG(st.st_mode))
+		now = id_of(&st);
+	if (same_id(&now, &f->image))
+		return 0;
+	if (f->log && now.present)
+		srv_line(f->log, LOG_PRIO_WARNING, "netboot-serve: %s changed (%s, %lld bytes): writing its checksums "
+			 "before serving it", f->cfg->image, f->image.present ? (now.ino != f->image.ino ? "another file"
+			 : "rewritten") : "new", (long long)now.size);
+	else if (f->log)
+		srv_line(f->log, LOG_PRIO_WARNING, "netboot-serve: %s is gone: stage 3 over HTTP, TFTP and NBD will fail",
+			 f->cfg->image);
+	int rc = write_checksums(f, true, e);
+	return rc < 0 ? rc : 1;
 }
 
 /* The mirror map's URLs become the HTTP entry, and the default one. */
@@ -266,9 +318,10 @@ static int prepare_map_menus(struct boot_files *f, const struct serve_config *cf
 	return 0;
 }
 
-int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct errbuf *e)
+static int prepare(struct boot_files *f, struct serve_config *cfg, FILE *log, bool checksums, struct errbuf *e)
 {
 	memset(f, 0, sizeof(*f));
+	f->log = log;
 	f->menu_fd = -1;
 	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++)
 		f->map_fd[i] = -1;
@@ -289,7 +342,7 @@ int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct er
 	if (!exists_in(f->root_fd, cfg->initrd))
 		return nb_fail(e, -ENOENT, "boot folder %s: no %s (make initramfs builds build/initram.igz)",
 			       cfg->boot_dir, cfg->initrd);
-	int rc = write_checksums(f->root_fd, cfg->image, stderr, e);
+	int rc = checksums ? write_checksums(f, false, e) : 0;
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < sizeof(debian_loaders) / sizeof(debian_loaders[0]); i++)
@@ -307,6 +360,32 @@ int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct er
 			return nb_fail(e, -errno, "pxelinux.cfg/default: %s", strerror(errno));
 	}
 	return prepare_map_menus(f, cfg, e);
+}
+
+int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, FILE *log, struct errbuf *e)
+{
+	return prepare(f, cfg, log, true, e);
+}
+
+int boot_files_reload(struct boot_files *f, struct serve_config *cfg, struct errbuf *e)
+{
+	struct boot_files *n = malloc(sizeof(*n));
+	if (!n)
+		return nb_fail(e, -ENOMEM, "out of memory");
+	int rc = prepare(n, cfg, f->log, false, e);
+	if (rc < 0) {
+		boot_files_close(n);
+		free(n);
+		return rc;
+	}
+	n->image = f->image;	/* what the checksum files on disk describe */
+	boot_files_close(f);
+	*f = *n;
+	free(n);
+	struct errbuf ce = { "" };
+	if (boot_files_check_image(f, &ce) < 0 && f->log)	/* the new settings apply: only the checksums failed */
+		srv_line(f->log, LOG_PRIO_ERR, "netboot-serve: %s", ce.msg);
+	return 0;
 }
 
 void boot_files_close(struct boot_files *f)
@@ -346,7 +425,17 @@ static int map_of_path(const struct boot_files *f, const char *path)
 	return i >= 0 && f->map_fd[i] >= 0 ? i : -1;
 }
 
-int boot_files_open(const struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e)
+/* The image or one of its checksum files. */
+static bool is_image_or_sum(const struct boot_files *f, const char *path)
+{
+	char md5_name[160], sha_name[160];
+	if (!f->cfg || !f->cfg->image[0])
+		return false;
+	checksum_names(f->cfg->image, md5_name, sha_name, sizeof(md5_name));
+	return !strcmp(path, f->cfg->image) || !strcmp(path, md5_name) || !strcmp(path, sha_name);
+}
+
+int boot_files_open(struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e)
 {
 	char shown[160];
 	nb_sanitize(shown, sizeof(shown), path, strlen(path));
@@ -354,6 +443,12 @@ int boot_files_open(const struct boot_files *f, const char *path, uint64_t *size
 		path++;
 	if (!*path)
 		return nb_fail(e, -ENOENT, "empty file name");
+	/* an image replaced while we run: its new checksums first (a stat per request) */
+	if (is_image_or_sum(f, path)) {
+		struct errbuf ce = { "" };
+		if (boot_files_check_image(f, &ce) < 0 && f->log)
+			srv_line(f->log, LOG_PRIO_ERR, "netboot-serve: %s", ce.msg);
+	}
 	int fd = open_beneath(f->root_fd, path, O_RDONLY);
 	if (fd >= 0)
 		return opened(fd, size, shown, e);

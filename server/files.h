@@ -5,7 +5,9 @@
  * (openat2 RESOLVE_BENEATH). */
 #ifndef SERVER_FILES_H
 #define SERVER_FILES_H
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include "netboot/errbuf.h"
 #include "server/config.h"
@@ -24,12 +26,34 @@ struct boot_files {
 		const char *host_path;	/* where Debian puts it */
 	} extra[BOOT_FILES_MAX_EXTRA];
 	int nextra;
+	FILE *log;			/* checksum and warning lines; NULL = none */
+	/* The image the checksum files describe: a request for the image or
+	 * its checksums that finds another file there (replaced by rename,
+	 * rewritten) has them written again first. */
+	struct image_id {
+		bool present;
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		long long mtime_ns;
+	} image;
 };
 
 /* Opens the boot folder, writes sysrcd.md5 and sysrcd.sha256 beside the
  * image when missing (atomically), finds the kernel when cfg names none,
  * generates the menu.  0 or a negative errno with e naming the file. */
-int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct errbuf *e);
+int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, FILE *log, struct errbuf *e);
+/* SIGHUP: the folder prepared again for cfg (the menu, the loaders, the
+ * kernel found).  On success *f is replaced (file descriptors that
+ * transfers hold stay valid: they are their own) and the image checked as
+ * boot_files_check_image does; on failure *f is untouched.  f->cfg is
+ * cfg afterwards. */
+int boot_files_reload(struct boot_files *f, struct serve_config *cfg, struct errbuf *e);
+/* Whether the image is still the one the checksum files describe; if not
+ * they are written again (one read of the image) and a line says so.
+ * 1 when it changed, 0 when not, negative errno when the checksums could
+ * not be written (e says why). */
+int boot_files_check_image(struct boot_files *f, struct errbuf *e);
 void boot_files_close(struct boot_files *f);
 
 /* The generated pxelinux.cfg/default text for cfg into buf: returns its
@@ -55,6 +79,8 @@ int files_open_walk(int root_fd, const char *path, int flags);
  * why, for the log.  The fd's file offset may be shared: read it with pread
  * or sendfile with an offset, never read().  pxelinux.cfg/<hex IP> that
  * the folder lacks is the menu of the mirror map holding that address
- * range (most specific), when there is one. */
-int boot_files_open(const struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e);
+ * range (most specific), when there is one.  A request for the image or
+ * its checksum files first checks that the image is the file the
+ * checksums were made for (boot_files_check_image). */
+int boot_files_open(struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e);
 #endif

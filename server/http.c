@@ -67,7 +67,6 @@ struct http_service {
 	struct server *s;
 	struct tcp_service tcp;		/* the listener, the connections, the sweep */
 	long head_timeout_ms, idle_timeout_ms, send_timeout_ms;
-	struct log_budget noise;	/* the rate limit of noise_log */
 };
 
 static void conn_events(struct http_conn *c, uint32_t ev)
@@ -91,22 +90,16 @@ static void conn_log(struct http_conn *c, const char *fmt, ...)
 }
 
 /* What a flood of bad peers makes (heads never finished, the cap): at most
- * HTTP_NOISE_PER_SEC lines a second, the count of the silenced ones after. */
+ * HTTP_NOISE_PER_SEC lines a second of each kind, the count of the
+ * silenced ones after (the server's one limiter). */
 static void noise_log(struct http_service *svc, uint32_t ip, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void noise_log(struct http_service *svc, uint32_t ip, const char *fmt, ...)
 {
-	char text[400];
-	unsigned held_back;
+	static const struct log_rule noise = { LOG_PRIO_INFO, HTTP_NOISE_PER_SEC, false };
 	va_list ap;
-	if (!log_budget_take(&svc->noise, HTTP_NOISE_PER_SEC, &held_back))
-		return;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	srv_vlogr(svc->s, &noise, srv_mac_of(svc->s, ip), ip, "http", fmt, ap);
 	va_end(ap);
-	if (held_back)
-		srv_log(svc->s, srv_mac_of(svc->s, ip), ip, "http", "%s (and %u similar not logged)", text, held_back);
-	else
-		srv_log(svc->s, srv_mac_of(svc->s, ip), ip, "http", "%s", text);
 }
 
 static void response_reset(struct http_conn *c)

@@ -1,70 +1,99 @@
-/* The server's log: one line per client event, bounded under a flood.
+/* The server's log: one line per client event, bounded under a flood by
+ * the one limiter in loglimit.c, in the format the place it goes wants.
  *
- * Each call site's format string, per service, is a kind of line ("offer
- * %s...", "sent %s %s in..."): a kind may write LOG_KIND_PER_SEC lines a
- * second.  Past that its lines are counted, not written, and once the
- * second is over one line says how many were held back and shows the last
- * of them.  A DISCOVER flood from perfdhcp thus costs ~21 lines a second
- * instead of 2000, while a few clients (a handful of lines a second) log as
- * if there were no limit.  The call sites with their own, lower limits
- * (log_budget: junk datagrams, refusals) are never reached by this one. */
+ * Where: standard output (cmd_serve.c), start-up warnings and reloads
+ * included; only an error that stops the server goes to standard error.
+ * Format: under systemd (JOURNAL_STREAM matches the stream's device and
+ * inode, as sd_journal_stream_fd's readers check) each line starts with
+ * its syslog priority "<6>" and carries no time, since the journal stamps
+ * it; anywhere else each line starts with the time in UTC, ISO 8601 with
+ * milliseconds, so logs from machines in different zones line up. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include "netboot/clock.h"
 #include "netboot/ipv4.h"
 #include "netboot/mac.h"
 #include "server/server.h"
 
-/* Lines of one kind a second: a boot storm of a lab's worth of machines
- * starts well under this a second; a flood is far above it. */
-#define LOG_KIND_PER_SEC 20
+const struct log_rule LOG_EVENT = { LOG_PRIO_INFO, 20, false };
 
-static void write_line(struct server *s, const char *who, const char *service, const char *text)
+/* Whether f is the journal's stream.  Decided once per descriptor: the
+ * environment does not change under a running server. */
+static bool is_journal(FILE *f)
 {
-	fprintf(s->log, "netboot-serve: %s %s: %s\n", who, service, text);
-	fflush(s->log);
+	static struct {
+		int fd, journal;
+	} seen[4];
+	static int nseen;
+	int fd = fileno(f);
+	for (int i = 0; i < nseen; i++)
+		if (seen[i].fd == fd)
+			return seen[i].journal;
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	bool j = js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fd >= 0 && fstat(fd, &st) == 0 &&
+		 (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+	if (nseen < 4)
+		seen[nseen].fd = fd, seen[nseen++].journal = j;
+	return j;
 }
 
-/* The summaries of the kinds that held lines back in a second before sec. */
-static void flush_before(struct server *s, long long sec)
+void srv_vline(FILE *f, int prio, const char *fmt, va_list ap)
 {
-	for (int i = 0; i < LOG_KINDS; i++) {
-		struct log_kind *k = &s->log_kinds[i];
-		if (!k->held || k->sec >= sec)
-			continue;
-		char text[sizeof(k->last) + 80];
-		snprintf(text, sizeof(text), "%u similar lines suppressed in the last second (the last: %s)", k->held,
-			 k->last);
-		write_line(s, "-", k->service, text);
-		k->held = 0;
+	char text[1024];
+	vsnprintf(text, sizeof(text), fmt, ap);
+	if (is_journal(f)) {
+		/* the journal reads "<N>" per line: every line of text gets one */
+		for (char *p = text, *nl; *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			fprintf(f, "<%d>%.*s\n", prio, nl ? (int)(nl - p) : (int)strlen(p), p);
+			if (!nl)
+				break;
+		}
+	} else {
+		struct timeval tv;
+		struct tm tm;
+		char stamp[32];
+		gettimeofday(&tv, NULL);
+		gmtime_r(&tv.tv_sec, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(f, "%s.%03ldZ %s\n", stamp, (long)(tv.tv_usec / 1000), text);
 	}
+	fflush(f);
 }
 
-/* The slot counting this call site's lines: its own, else one idle since
- * an earlier second, else NULL (every slot busy this second: the line goes
- * out unlimited; there are fewer call sites than slots). */
-static struct log_kind *kind_of(struct server *s, const char *service, const char *fmt, long long sec)
+void srv_line(FILE *f, int prio, const char *fmt, ...)
 {
-	struct log_kind *idle = NULL;
-	for (int i = 0; i < LOG_KINDS; i++) {
-		struct log_kind *k = &s->log_kinds[i];
-		if (k->fmt == fmt && k->service == service)
-			return k;
-		if (!idle && (!k->fmt || (k->sec < sec && !k->held)))
-			idle = k;
-	}
-	if (idle)
-		*idle = (struct log_kind){ .service = service, .fmt = fmt, .sec = sec };
-	return idle;
+	va_list ap;
+	va_start(ap, fmt);
+	srv_vline(f, prio, fmt, ap);
+	va_end(ap);
 }
 
-void srv_vlog(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, va_list ap)
+static void emit_summary(void *ctx, const struct loglim_slot *k, double secs)
+{
+	struct server *s = ctx;
+	char from[32] = "", who[16];
+	if (k->peer)
+		snprintf(from, sizeof(from), " from %s", ipv4_ntoa(k->peer, who));
+	srv_line(s->log, k->prio < LOG_PRIO_WARNING ? k->prio : LOG_PRIO_WARNING,
+		 "netboot-serve: %s %s: %u more %s%s in the last %.1f s (the last: %s)", k->peer ? who : "-", k->service,
+		 k->held, k->kind ? "like this" : "lines of other kinds", from, secs, k->last);
+}
+
+void srv_vlogr(struct server *s, const struct log_rule *r, const uint8_t *mac, uint32_t ip, const char *service,
+	       const char *fmt, va_list ap)
 {
 	if (!s->log)
 		return;
 	char who[24], text[512];
-	long long sec = monotonic_ms() / 1000;
-	flush_before(s, sec);
+	long long now = monotonic_ms();
+	loglim_flush(&s->loglim, now, false, emit_summary, s);
 	if (mac)
 		mac_format(mac, who);
 	else if (ip)
@@ -72,56 +101,48 @@ void srv_vlog(struct server *s, const uint8_t *mac, uint32_t ip, const char *ser
 	else
 		snprintf(who, sizeof(who), "-");
 	vsnprintf(text, sizeof(text), fmt, ap);
-	struct log_kind *k = kind_of(s, service, fmt, sec);
-	if (k && k->sec != sec)
-		k->sec = sec, k->used = 0;
-	if (k && k->used >= LOG_KIND_PER_SEC) {
-		k->held++;
-		snprintf(k->last, sizeof(k->last), "%s %.160s", who, text);	/* who: 23 at most */
+	char held[sizeof(((struct loglim_slot *)0)->last)];
+	snprintf(held, sizeof(held), "%s %.170s", who, text);	/* who: 23 at most */
+	if (!loglim_take(&s->loglim, service, fmt, r->by_peer ? ip : 0, r->per_sec, r->prio, now, held))
 		return;
-	}
-	if (k)
-		k->used++;
-	write_line(s, who, service, text);
+	srv_line(s->log, r->prio, "netboot-serve: %s %s: %s", who, service, text);
+}
+
+void srv_logr(struct server *s, const struct log_rule *r, const uint8_t *mac, uint32_t ip, const char *service,
+	      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	srv_vlogr(s, r, mac, ip, service, fmt, ap);
+	va_end(ap);
+}
+
+void srv_vlog(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, va_list ap)
+{
+	srv_vlogr(s, &LOG_EVENT, mac, ip, service, fmt, ap);
 }
 
 void srv_log(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	srv_vlog(s, mac, ip, service, fmt, ap);
+	srv_vlogr(s, &LOG_EVENT, mac, ip, service, fmt, ap);
 	va_end(ap);
 }
 
 long srv_log_tick(struct server *s, long long now_ms)
 {
-	long long sec = now_ms / 1000;
-	bool pending = false;
-	if (!s->log)
-		return -1;
-	flush_before(s, sec);
-	for (int i = 0; i < LOG_KINDS && !pending; i++)
-		pending = s->log_kinds[i].held != 0;
-	return pending ? (long)((sec + 1) * 1000 - now_ms) : -1;
+	return s->log ? loglim_flush(&s->loglim, now_ms, false, emit_summary, s) : -1;
+}
+
+void srv_log_end(struct server *s)
+{
+	if (s->log)
+		loglim_flush(&s->loglim, monotonic_ms(), true, emit_summary, s);
 }
 
 const uint8_t *srv_mac_of(struct server *s, uint32_t ip)
 {
 	struct client *c = clients_find_ip(&s->clients, ip);
 	return c && c->has_mac ? c->mac : NULL;
-}
-
-bool log_budget_take(struct log_budget *b, unsigned per_sec, unsigned *held_back)
-{
-	long long sec = monotonic_ms() / 1000;
-	if (sec != b->sec)
-		b->sec = sec, b->used = 0;
-	if (b->used >= per_sec) {
-		b->quiet++;
-		return false;
-	}
-	b->used++;
-	*held_back = b->quiet;
-	b->quiet = 0;
-	return true;
 }

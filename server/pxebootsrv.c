@@ -377,6 +377,7 @@ static const struct key {
 	{ "DNS", set_dns, 0 },
 	{ "DHCPRANGE", set_range, 0 },
 	{ "LOCALIP", set_addr, AT(local_ip) },
+	{ "LISTEN", set_addr, AT(listen_ip) },
 	{ "TFTPSERVER", set_addr, AT(tftp_server) },
 	{ "HTTPSERVER", set_http, 0 },
 	{ "TIMEOUT", set_timeout, 0 },

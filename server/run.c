@@ -1,5 +1,5 @@
 /* server_run: prepare the boot folder, start the services, drop
- * privileges, loop until a signal.  See server.h. */
+ * privileges, loop until a signal; SIGHUP reloads.  See server.h. */
 #include <errno.h>
 #include <grp.h>
 #include <ifaddrs.h>
@@ -13,9 +13,10 @@
 #include <unistd.h>
 #include "netboot/clock.h"
 #include "netboot/ipv4.h"
+#include "server/bootcheck.h"
 #include "server/server.h"
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, reload_asked;
 
 static long log_timer(struct loop_timer *t, long long now_ms)
 {
@@ -24,7 +25,10 @@ static long log_timer(struct loop_timer *t, long long now_ms)
 
 static void on_signal(int sig)
 {
-	stop_signal = sig;
+	if (sig == SIGHUP)
+		reload_asked = 1;
+	else
+		stop_signal = sig;
 }
 
 /* Drops root once every port is bound; the lease file is rewritten by
@@ -53,28 +57,95 @@ static int drop_privileges(const struct serve_config *c, struct errbuf *e)
 	return 0;
 }
 
+static uint32_t addr_of(const struct ifaddrs *i)
+{
+	return ((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr.s_addr;
+}
+
+static bool is_ipv4(const struct ifaddrs *i)
+{
+	return i->ifa_addr && i->ifa_addr->sa_family == AF_INET;
+}
+
 /* Without --local-ip (PXEBOOTSRV_LOCALIP) the menu's URLs and next-server
- * need this machine's address: the one on --interface, else the first
- * non-loopback IPv4 address that is up. */
+ * need this machine's address: --listen's, the one on --interface, else
+ * the first non-loopback IPv4 address that is up. */
 static int find_local_ip(struct serve_config *c, FILE *log, struct errbuf *e)
 {
 	struct ifaddrs *ifs, *i;
 	char a[16];
 	if (c->local_ip)
 		return 0;
+	if (c->listen_ip) {
+		c->local_ip = c->listen_ip;
+		return 0;
+	}
 	if (getifaddrs(&ifs) < 0)
 		return nb_fail(e, -errno, "cannot list this machine's addresses: %s (give --local-ip)", strerror(errno));
 	for (i = ifs; i && !c->local_ip; i = i->ifa_next)
-		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET && (i->ifa_flags & IFF_UP) &&
-		    !(i->ifa_flags & IFF_LOOPBACK) && (!c->interface[0] || !strcmp(i->ifa_name, c->interface)))
-			c->local_ip = ((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr.s_addr;
+		if (is_ipv4(i) && (i->ifa_flags & IFF_UP) && !(i->ifa_flags & IFF_LOOPBACK) &&
+		    (!c->interface[0] || !strcmp(i->ifa_name, c->interface)))
+			c->local_ip = addr_of(i);
 	freeifaddrs(ifs);
 	if (!c->local_ip)
 		return nb_fail(e, -EADDRNOTAVAIL, "no IPv4 address on %s: give --local-ip (PXEBOOTSRV_LOCALIP)",
 			       c->interface[0] ? c->interface : "any interface that is up");
-	fprintf(log, "netboot-serve: this server is %s (from %s; --local-ip to choose)\n", ipv4_ntoa(c->local_ip, a),
-		c->interface[0] ? c->interface : "the first interface up");
+	srv_line(log, LOG_PRIO_INFO, "netboot-serve: this server is %s (from %s; --local-ip to choose)",
+		 ipv4_ntoa(c->local_ip, a), c->interface[0] ? c->interface : "the first interface up");
 	return 0;
+}
+
+/* The interface holding addr into ifname (IFNAMSIZ), or "" when none. */
+static void interface_of(uint32_t addr, char *ifname)
+{
+	struct ifaddrs *ifs, *i;
+	ifname[0] = '\0';
+	if (getifaddrs(&ifs) < 0)
+		return;
+	for (i = ifs; i; i = i->ifa_next)
+		if (is_ipv4(i) && addr_of(i) == addr) {
+			snprintf(ifname, IFNAMSIZ, "%s", i->ifa_name);
+			break;
+		}
+	freeifaddrs(ifs);
+}
+
+/* --listen ADDR: TFTP, HTTP and NBD bind ADDR itself.  DHCP cannot: a
+ * DISCOVER is broadcast (to 255.255.255.255), which a socket bound to a
+ * unicast address never receives, so DHCP binds the wildcard address on
+ * the interface holding ADDR only (SO_BINDTODEVICE, as --interface). */
+static int resolve_listen(struct serve_config *c, FILE *log, struct errbuf *e)
+{
+	char ifname[IFNAMSIZ], a[16];
+	if (!c->listen_ip)
+		return 0;
+	interface_of(c->listen_ip, ifname);
+	if (!ifname[0])
+		return nb_fail(e, -EADDRNOTAVAIL, "--listen %s: no interface of this machine has this address",
+			       ipv4_ntoa(c->listen_ip, a));
+	if (c->interface[0] && strcmp(c->interface, ifname))
+		return nb_fail(e, -EINVAL, "--listen %s is on %s, not on --interface %s", ipv4_ntoa(c->listen_ip, a),
+			       ifname, c->interface);
+	if ((c->do_dhcp || c->proxy_dhcp) && !c->interface[0])
+		snprintf(c->interface, sizeof(c->interface), "%s", ifname);
+	srv_line(log, LOG_PRIO_INFO, "netboot-serve: listening on %s only (TFTP, HTTP, NBD)%s%s", ipv4_ntoa(c->listen_ip, a),
+		 c->do_dhcp || c->proxy_dhcp ? "; DHCP on its interface " : "", c->do_dhcp || c->proxy_dhcp ? ifname : "");
+	return 0;
+}
+
+/* LOCALIP is what clients are told to fetch from: on no interface here, or
+ * on another than --interface, nothing will answer them. */
+static void warn_local_ip(const struct serve_config *c, FILE *log)
+{
+	char ifname[IFNAMSIZ], a[16];
+	interface_of(c->local_ip, ifname);
+	if (!ifname[0])
+		srv_line(log, LOG_PRIO_WARNING, "netboot-serve: warning: local address %s (PXEBOOTSRV_LOCALIP, --local-ip) "
+			 "is on no interface of this machine: clients will be sent to an address nobody answers",
+			 ipv4_ntoa(c->local_ip, a));
+	else if (c->interface[0] && strcmp(ifname, c->interface))
+		srv_line(log, LOG_PRIO_WARNING, "netboot-serve: warning: local address %s is on %s, not on --interface %s: "
+			 "clients on %s cannot reach it", ipv4_ntoa(c->local_ip, a), ifname, c->interface, c->interface);
 }
 
 static const struct {
@@ -99,67 +170,174 @@ static bool service_on(const struct serve_config *c, int i)
 	return false;
 }
 
-int server_run(const struct serve_config *cfg, FILE *log)
+/* What a running server cannot change: the sockets, the pool, the user.
+ * Copied from the settings in use into the new ones. */
+static void keep_bound(struct serve_config *n, const struct serve_config *old)
+{
+	n->do_dhcp = old->do_dhcp, n->proxy_dhcp = old->proxy_dhcp;
+	n->do_tftp = old->do_tftp, n->do_http = old->do_http, n->do_nbd = old->do_nbd;
+	memcpy(n->interface, old->interface, sizeof(n->interface));
+	n->listen_ip = old->listen_ip;
+	n->subnet = old->subnet, n->netmask = old->netmask;
+	n->range_start = old->range_start, n->range_end = old->range_end;
+	memcpy(n->leases_file, old->leases_file, sizeof(n->leases_file));
+	memcpy(n->user, old->user, sizeof(n->user));
+	n->dhcp_port = old->dhcp_port, n->proxy_port = old->proxy_port, n->tftp_port = old->tftp_port;
+	n->http_port = old->http_port, n->nbd_port = old->nbd_port;
+}
+
+/* --print-config's lines of c, for the reload's account of what changed. */
+static char *printed(const struct serve_config *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	serve_config_print(c, f);
+	fclose(f);
+	return text;
+}
+
+/* "key: old -> new; ..." for each line of a that b changed, or "". */
+static void config_diff(const char *a, const char *b, char *out, size_t cap)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (const char *l = b; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+		const char *eq = memchr(l, '=', len);
+		size_t klen = eq ? (size_t)(eq - l) : len;
+		bool same = false;
+		const char *old = NULL;
+		for (const char *m = a; m && *m && !same;) {
+			const char *mnl = strchr(m, '\n');
+			size_t mlen = mnl ? (size_t)(mnl - m) : strlen(m);
+			if (mlen == len && !memcmp(m, l, len))
+				same = true;
+			else if (!old && mlen > klen && !memcmp(m, l, klen))
+				old = m;
+			m = mnl ? mnl + 1 : NULL;
+		}
+		if (!same && n < cap) {
+			int oldlen = old ? (int)(strcspn(old, "\n") - klen - (old[klen] == '=' ? 2 : 0)) : 0;
+			int w = snprintf(out + n, cap - n, "%s%.*s: %.*s -> %.*s", n ? "; " : "", (int)klen - 1, l,
+					 old ? oldlen : 6, old ? old + klen + 2 : "(none)", (int)(len - klen - 2), eq ? eq + 2 : "");
+			n = w > 0 ? n + (size_t)w : n;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+}
+
+/* SIGHUP: the settings read again and the boot folder rescanned; on any
+ * error the settings in use stay.  Transfers in flight hold their own file
+ * descriptors and finish with the bytes they started with. */
+static void reload_warning(void *ctx, const char *msg)
+{
+	srv_line(ctx, LOG_PRIO_WARNING, "netboot-serve: reload: warning: %s", msg);
+}
+
+static void reload(struct server *s)
+{
+	struct serve_config *n = malloc(2 * sizeof(*n)), *asked = n + 1;
+	struct errbuf e = { "" };
+	bool print_only;
+	char *before = NULL, *wanted = NULL, *after = NULL, changed[1024], ignored[1024];
+	if (!n)
+		return;
+	serve_config_defaults(n);
+	if (serve_config_from_args(s->argc, s->argv, n, &print_only, reload_warning, s->log, &e) < 0 ||
+	    serve_config_validate(n, &e) < 0 || find_local_ip(n, s->log, &e) < 0) {
+		srv_line(s->log, LOG_PRIO_ERR, "netboot-serve: reload: %s: keeping the settings in use", e.msg);
+		goto out;
+	}
+	*asked = *n;
+	keep_bound(n, &s->cfg);
+	if (boot_files_reload(&s->files, n, &e) < 0) {	/* finds the kernel when none is named */
+		srv_line(s->log, LOG_PRIO_ERR, "netboot-serve: reload: %s: keeping the settings in use", e.msg);
+		s->files.cfg = &s->cfg;
+		goto out;
+	}
+	memcpy(asked->kernel, n->kernel, sizeof(n->kernel));
+	before = printed(&s->cfg), wanted = printed(asked), after = printed(n);
+	s->cfg = *n;
+	s->files.cfg = &s->cfg;
+	if (!before || !wanted || !after)
+		goto out;
+	config_diff(before, after, changed, sizeof(changed));
+	config_diff(after, wanted, ignored, sizeof(ignored));
+	srv_line(s->log, LOG_PRIO_INFO, "netboot-serve: reloaded: %s%s", changed[0] ? changed : "settings unchanged",
+		 "; boot folder rescanned");
+	if (ignored[0])
+		srv_line(s->log, LOG_PRIO_WARNING, "netboot-serve: reload: not applied until a restart (sockets, "
+			 "DHCP pool, user): %s", ignored);
+	warn_boot_files(&s->files, &s->cfg, s->log);
+out:
+	free(before), free(wanted), free(after), free(n);
+}
+
+/* Everything before the loop; 0, or 1 with the error said on stderr. */
+static int start(struct server *s, int *started)
+{
+	struct errbuf e = { "" };
+	if (loop_init(&s->loop) < 0)
+		return srv_line(stderr, LOG_PRIO_ERR, "netboot serve: epoll: %s", strerror(errno)), 1;
+	s->log_timer = (struct loop_timer){ log_timer, s };
+	if (loop_add_timer(&s->loop, &s->log_timer) < 0)
+		return srv_line(stderr, LOG_PRIO_ERR, "netboot serve: no timer slot left for the log"), 1;
+	if (resolve_listen(&s->cfg, s->log, &e) < 0 || find_local_ip(&s->cfg, s->log, &e) < 0 ||
+	    boot_files_prepare(&s->files, &s->cfg, s->log, &e) < 0)
+		return srv_line(stderr, LOG_PRIO_ERR, "netboot serve: %s", e.msg), 1;
+	warn_local_ip(&s->cfg, s->log);
+	warn_boot_files(&s->files, &s->cfg, s->log);
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++, (*started)++) {
+		if (service_on(&s->cfg, (int)i) && services[i].start(s, &e) < 0)
+			return srv_line(stderr, LOG_PRIO_ERR, "netboot serve: %s: %s", services[i].name, e.msg), 1;
+	}
+	if (drop_privileges(&s->cfg, &e) < 0)
+		return srv_line(stderr, LOG_PRIO_ERR, "netboot serve: %s", e.msg), 1;
+	return 0;
+}
+
+int server_run(const struct serve_config *cfg, int argc, char **argv, FILE *log)
 {
 	struct server *s = calloc(1, sizeof(*s));
-	struct errbuf e = { "" };
 	int status = 1, started = 0;
 	if (!s) {
-		fprintf(stderr, "netboot serve: out of memory\n");
+		srv_line(stderr, LOG_PRIO_ERR, "netboot serve: out of memory");
 		return 1;
 	}
 	s->cfg = *cfg;
 	s->log = log;
+	s->argc = argc, s->argv = argv;
 	s->started_ms = monotonic_ms();
 	s->files.root_fd = s->files.menu_fd = -1;
-	if (loop_init(&s->loop) < 0) {
-		fprintf(stderr, "netboot serve: epoll: %s\n", strerror(errno));
+	if (start(s, &started))
 		goto out;
-	}
-	s->log_timer = (struct loop_timer){ log_timer, s };
-	if (loop_add_timer(&s->loop, &s->log_timer) < 0) {
-		fprintf(stderr, "netboot serve: no timer slot left for the log\n");
-		goto out;
-	}
-	if (find_local_ip(&s->cfg, log, &e) < 0) {
-		fprintf(stderr, "netboot serve: %s\n", e.msg);
-		goto out;
-	}
-	if (boot_files_prepare(&s->files, &s->cfg, &e) < 0) {
-		fprintf(stderr, "netboot serve: %s\n", e.msg);
-		goto out;
-	}
-	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++, started++) {
-		if (!service_on(&s->cfg, (int)i))
-			continue;
-		if (services[i].start(s, &e) < 0) {
-			fprintf(stderr, "netboot serve: %s: %s\n", services[i].name, e.msg);
-			goto out;
-		}
-	}
-	if (drop_privileges(&s->cfg, &e) < 0) {
-		fprintf(stderr, "netboot serve: %s\n", e.msg);
-		goto out;
-	}
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	char arg[700] = "";
 	serve_config_stage3_arg(&s->cfg, s->cfg.stage3, arg, sizeof(arg));
-	fprintf(log, "netboot-serve: ready: dhcp %s, tftp %s, http %s, nbd %s; kernel %s, %s; stage 3: %s\n",
-		s->cfg.do_dhcp ? "server" : s->cfg.proxy_dhcp ? "proxy" : "off", s->cfg.do_tftp ? "on" : "off",
-		s->cfg.do_http ? "on" : "off", s->cfg.do_nbd ? "on" : "off", s->cfg.kernel, s->cfg.initrd, arg);
-	fflush(log);
+	srv_line(log, LOG_PRIO_INFO, "netboot-serve: ready: dhcp %s, tftp %s, http %s, nbd %s; kernel %s, %s; stage 3: %s",
+		 s->cfg.do_dhcp ? "server" : s->cfg.proxy_dhcp ? "proxy" : "off", s->cfg.do_tftp ? "on" : "off",
+		 s->cfg.do_http ? "on" : "off", s->cfg.do_nbd ? "on" : "off", s->cfg.kernel, s->cfg.initrd, arg);
 	while (!stop_signal) {
 		int rc = loop_run_once(&s->loop, 1000);
 		if (rc < 0) {
-			fprintf(stderr, "netboot serve: event loop: %s\n", strerror(-rc));
+			srv_line(stderr, LOG_PRIO_ERR, "netboot serve: event loop: %s", strerror(-rc));
 			goto out;
 		}
+		if (reload_asked) {
+			reload_asked = 0;
+			reload(s);
+		}
 	}
-	srv_log_tick(s, monotonic_ms() + 1000);	/* the current second's summaries too */
-	fprintf(log, "netboot-serve: stopping on signal %d\n", (int)stop_signal);
+	srv_log_end(s);	/* the summaries of windows still open: a flood's last count is never lost */
+	srv_line(log, LOG_PRIO_INFO, "netboot-serve: stopping on signal %d", (int)stop_signal);
 	status = 0;
 out:
 	while (started-- > 0)

@@ -18,24 +18,13 @@
 #include "server/clients.h"
 #include "server/config.h"
 #include "server/files.h"
+#include "server/loglimit.h"
 #include "server/loop.h"
 
 struct dhcp_service;
 struct tftp_service;
 struct http_service;
 struct nbd_service;
-
-/* One kind of log line (a call site's format string): what srv_log wrote
- * and held back in the current second. */
-struct log_kind {
-	const char *service, *fmt;	/* the key, compared as pointers */
-	long long sec;			/* monotonic second counted */
-	unsigned used, held;
-	char last[192];			/* the last line held back (its first 160 bytes), for the summary */
-};
-
-/* More than the call sites ever active in one second (about 70 in all). */
-#define LOG_KINDS 64
 
 struct server {
 	struct serve_config cfg;
@@ -48,34 +37,51 @@ struct server {
 	struct http_service *http;
 	struct nbd_service *nbd;
 	long long started_ms;
-	struct log_kind log_kinds[LOG_KINDS];	/* srv_log's flood limit (server/log.c) */
-	struct loop_timer log_timer;		/* writes its summaries when a flood stops */
+	int argc;			/* the flags after "serve": read again on SIGHUP */
+	char **argv;
+	struct loglim loglim;		/* the log's one flood limit (server/loglimit.c) */
+	struct loop_timer log_timer;	/* writes its summaries when a window closes */
 };
 
-/* One log line "netboot-serve: <mac or ip> <service>: <text>", flushed.
- * mac may be NULL (then ip, then "-" names the peer).  Each call site (fmt)
- * writes at most a few tens of lines a second; the rest are counted and one
- * line "N similar lines suppressed in the last second" follows (log.c). */
+/* Syslog priorities a log line carries (in the journal: "<4>" first). */
+enum { LOG_PRIO_ERR = 3, LOG_PRIO_WARNING = 4, LOG_PRIO_INFO = 6, LOG_PRIO_DEBUG = 7 };
+
+/* How a kind of line is limited: at most per_sec lines a second per key
+ * (the call site's format, per service, and per client when by_peer);
+ * the rest are counted and one summary "N more like this [from IP] in the
+ * last S s (the last: ...)" follows when the second is over (loglimit.h). */
+struct log_rule {
+	int prio;
+	unsigned per_sec;
+	bool by_peer;
+};
+/* Client events: 20 a second per kind (a lab booting stays far below). */
+extern const struct log_rule LOG_EVENT;
+
+/* One log line "netboot-serve: <mac or ip> <service>: <text>", flushed,
+ * under LOG_EVENT.  mac may be NULL (then ip, then "-" names the peer). */
 void srv_log(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 /* The same for a wrapper that takes its own format and arguments: fmt stays
  * the kind of line, so pass the caller's format, not "%s". */
 void srv_vlog(struct server *s, const uint8_t *mac, uint32_t ip, const char *service, const char *fmt, va_list ap)
 	__attribute__((format(printf, 5, 0)));
-/* The loop timer's work: writes the summaries of seconds past; ms until
- * it should run again, or -1. */
+/* The same under another rule (junk, refusals: lower caps, other priorities). */
+void srv_logr(struct server *s, const struct log_rule *r, const uint8_t *mac, uint32_t ip, const char *service,
+	      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void srv_vlogr(struct server *s, const struct log_rule *r, const uint8_t *mac, uint32_t ip, const char *service,
+	       const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+/* The loop timer's work: writes the summaries of windows closed; ms until
+ * it should run again, or -1.  srv_log_end: every summary (the exit). */
 long srv_log_tick(struct server *s, long long now_ms);
+void srv_log_end(struct server *s);
 
-/* A flood-proof log: at most per_sec lines a second; the lines held back
- * are counted and the next line written says how many. */
-struct log_budget {
-	long long sec;
-	unsigned used, quiet;
-};
-
-/* Whether a line may be written now; if so, *held_back is how many were
- * not written since the last one (then reset). */
-bool log_budget_take(struct log_budget *b, unsigned per_sec, unsigned *held_back);
+/* One line on f as every log line is written: "<prio>" first when f is
+ * the systemd journal (JOURNAL_STREAM names its device and inode), else
+ * an ISO 8601 UTC timestamp with milliseconds ("2026-12-06T18:40:12.345Z ").
+ * Unlimited: for the server's own lines (start, reload, warnings, errors). */
+void srv_line(FILE *f, int prio, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void srv_vline(FILE *f, int prio, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 /* The MAC DHCP saw for ip, or NULL: the key of a TCP/UDP peer's log line. */
 const uint8_t *srv_mac_of(struct server *s, uint32_t ip);
@@ -93,6 +99,9 @@ int nbd_service_start(struct server *s, struct errbuf *e);
 void nbd_service_stop(struct server *s);
 
 /* Runs until SIGINT/SIGTERM: prepares the boot folder, starts the services
- * the config enables, drops privileges, loops.  Returns an exit status. */
-int server_run(const struct serve_config *cfg, FILE *log);
+ * the config enables, drops privileges, loops.  SIGHUP reads the settings
+ * again from argv (the flags after "serve", --config FILE among them) and
+ * rescans the boot folder; transfers in flight go on.  Returns an exit
+ * status. */
+int server_run(const struct serve_config *cfg, int argc, char **argv, FILE *log);
 #endif

@@ -22,7 +22,7 @@ int tcp_listen(const struct serve_config *cfg, uint16_t port, const char *what, 
 		close(fd);
 		return nb_fail(e, -err, "TCP port %u: cannot bind to interface %s: %s", port, cfg->interface, strerror(err));
 	}
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = cfg->listen_ip };
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, 256) == 0)
 		return fd;
 	err = errno;

@@ -33,9 +33,7 @@ static const char *const loader_names[] = { "pxelinux.0", "lpxelinux.0", "syslin
  * a flood cannot fill the disk; the count of the silenced ones follows. */
 static void log_malformed(struct tftp_service *t, uint32_t ip, const uint8_t *b, size_t n)
 {
-	unsigned held_back;
-	if (!log_budget_take(&t->bad_log, BAD_LOG_PER_SEC, &held_back))
-		return;
+	static const struct log_rule junk = { LOG_PRIO_DEBUG, BAD_LOG_PER_SEC, false };
 	unsigned op = n >= 2 ? (unsigned)(b[0] << 8 | b[1]) : 0;
 	char why[48];
 	if (n < 2)
@@ -44,8 +42,7 @@ static void log_malformed(struct tftp_service *t, uint32_t ip, const uint8_t *b,
 		snprintf(why, sizeof(why), "unknown opcode %u", op);
 	else
 		snprintf(why, sizeof(why), "malformed opcode-%u packet", op);
-	srv_log(t->s, NULL, ip, "tftp", "dropped a %zu-byte datagram: %s%s", n, why,
-		held_back ? " (and earlier ones not logged)" : "");
+	srv_logr(t->s, &junk, NULL, ip, "tftp", "dropped a %zu-byte datagram: %s", n, why);
 }
 
 /* recvmsg with IP_PKTINFO: *local is the address the request was sent to,
@@ -311,10 +308,7 @@ static void on_request(struct loop_handler *h, uint32_t events)
 static long on_timer(struct loop_timer *tm, long long now)
 {
 	struct tftp_service *t = tm->ctx;
-	long bursts = tftp_hosts_end_bursts(t, now), xfers = tftp_xfers_retransmit(t, now);
-	if (bursts < 0 || (xfers >= 0 && xfers < bursts))
-		return xfers;
-	return bursts;
+	return tftp_xfers_retransmit(t, now);
 }
 
 static int bind_request_port(struct tftp_service *t, struct errbuf *e)
@@ -332,7 +326,7 @@ static int bind_request_port(struct tftp_service *t, struct errbuf *e)
 	if (c->interface[0] &&
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->interface, (socklen_t)strlen(c->interface)) < 0)
 		return nb_fail(e, -errno, "--interface %s: %s", c->interface, strerror(errno));
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(c->tftp_port) };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(c->tftp_port), .sin_addr.s_addr = c->listen_ip };
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		int err = errno;
 		if (err == EADDRINUSE)

@@ -19,8 +19,6 @@
  * a router) share an address; 32 lets a few dozen of those boot at once
  * while one address holds at most an eighth of the table. */
 #define PER_HOST_MAX	32
-#define CAPPED_MAX	16		/* addresses at their cap whose refusals are being counted */
-#define BURST_QUIET_MS	1000		/* a capped address's burst is over after this long without a refusal */
 #define WINDOW_CAP	64		/* largest windowsize granted */
 #define XFER_BUF_MAX	(256 * 1024)	/* one window's data: blksize * windowsize at most this */
 #define READ_AHEAD	(64 * 1024)	/* the buffer holds at least this: lock-step needs no pread per block */
@@ -61,25 +59,12 @@ struct xfer {
 	uint8_t hdr[WINDOW_CAP][TFTP_HDR];
 };
 
-/* An address refused at PER_HOST_MAX: logged once when its burst starts,
- * its further refusals counted and summed up when it has been quiet for
- * BURST_QUIET_MS. */
-struct capped_host {
-	uint32_t ip;
-	unsigned refused;		/* after the logged one */
-	long long first_ms, last_ms;
-};
-
 struct tftp_service {
 	struct server *s;
 	struct loop_handler h;		/* the request port */
 	struct loop_timer timer;
 	struct xfer *x[XFER_MAX];
 	int n;
-	struct log_budget bad_log;	/* rate limit of the malformed-datagram log */
-	struct log_budget refusal_log;	/* rate limit of the refusal log */
-	struct capped_host capped[CAPPED_MAX];
-	int ncapped;
 	uint8_t rx[TFTP_PKT_MAX + 1];	/* one more than any valid datagram: longer ones are malformed */
 };
 
@@ -107,15 +92,12 @@ int tftp_host_xfers(const struct tftp_service *t, uint32_t ip);
 /* Whether from already runs a transfer of name (the client resent its RRQ). */
 bool tftp_host_duplicate(const struct tftp_service *t, const struct sockaddr_in *from, const char *name);
 /* A request refused at PER_HOST_MAX (already answered "server busy"):
- * logged when the address's burst starts, then only counted. */
+ * one line a second per address, the rest counted in its summary. */
 void tftp_host_refused(struct tftp_service *t, uint32_t ip, const char *name);
-/* The bursts quiet for BURST_QUIET_MS end with their count logged.  ms
- * until the next one may end, or -1. */
-long tftp_hosts_end_bursts(struct tftp_service *t, long long now_ms);
 /* One line keyed by the client's MAC when the client table knows it. */
 void tftp_peer_log(struct server *s, uint32_t ip, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A refused request: as tftp_peer_log, but at most REFUSAL_LOG_PER_SEC
- * lines a second; the count of the silenced ones follows on the next. */
+ * lines a second per kind; the count of the silenced ones follows. */
 void tftp_refusal_log(struct tftp_service *t, uint32_t ip, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* "8.1 MB": decimal units, as transfer rates are usually quoted. */
 const char *tftp_human(uint64_t n, char *buf, size_t cap);

@@ -6,7 +6,7 @@
 
 static void warn_line(void *ctx, const char *msg)
 {
-	fprintf(ctx, "netboot serve: warning: %s\n", msg);
+	srv_line(ctx, LOG_PRIO_WARNING, "netboot serve: warning: %s", msg);
 }
 
 static const char usage_text[] =
@@ -15,6 +15,7 @@ static const char usage_text[] =
 	"  --proxy-dhcp          boot information only, beside the LAN's DHCP server (the default)\n"
 	"  --dhcp                be the DHCP server (needs a range)   --no-dhcp  no DHCP at all\n"
 	"  --dhcp-range A B      hand out A..B (implies --dhcp)       --lease-time SECS\n"
+	"  --listen IP           TFTP, HTTP, NBD on this address only; DHCP on its interface\n"
 	"  --local-ip IP --subnet IP --netmask MASK --router IP --dns IP (repeatable)\n"
 	"  --tftp-server IP      next-server handed out (default: --local-ip)\n"
 	"  --stage3 http|tftp|nbd|nfs   what the default boot entry uses (default http)\n"
@@ -24,7 +25,8 @@ static const char usage_text[] =
 	"  --kernel NAME --initrd NAME --image NAME   file names in DIR\n"
 	"  --dhcp-port N --proxy-port N --tftp-port N --http-port N --nbd-port N (--nbd-port enables NBD)\n"
 	"  --no-tftp --no-http --no-nbd   --user NAME (drop root after binding)\n"
-	"  --print-config        print the effective settings and exit\n";
+	"  --print-config        print the effective settings and exit\n"
+	"SIGHUP reloads the config file and rescans the boot folder; transfers in flight go on.\n";
 
 int cmd_serve(int argc, char **argv)
 {
@@ -37,7 +39,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	serve_config_defaults(&cfg);
 	if (serve_config_from_args(argc - 1, argv + 1, &cfg, &print_only, warn_line, stderr, &e) < 0) {
-		fprintf(stderr, "netboot serve: %s\n", e.msg);
+		srv_line(stderr, LOG_PRIO_ERR, "netboot serve: %s", e.msg);
 		return 2;
 	}
 	if (print_only) {
@@ -45,8 +47,9 @@ int cmd_serve(int argc, char **argv)
 		return 0;
 	}
 	if (serve_config_validate(&cfg, &e) < 0) {
-		fprintf(stderr, "netboot serve: %s\n", e.msg);
+		srv_line(stderr, LOG_PRIO_ERR, "netboot serve: %s", e.msg);
 		return 2;
 	}
-	return server_run(&cfg, stdout);
+	/* the log on standard output; errors that stop the server on standard error */
+	return server_run(&cfg, argc - 1, argv + 1, stdout);
 }

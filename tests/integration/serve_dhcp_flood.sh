@@ -9,7 +9,7 @@
 # The server log must not grow per junk packet (its drop messages are rate
 # limited): fewer than 20 "dropped" lines.  Nor per DISCOVER: each kind of
 # line is capped a second (server/log.c), so the log has under 1 line per 20
-# requests, the "N similar lines suppressed in the last second" summaries
+# requests, the "N more like this in the last 1.0 s" summaries
 # appear, and offers logged plus offers suppressed add up to at least the
 # OFFERs perfdhcp received: counted, not lost.  Needs root; ~12 s.
 cd "$(dirname "$0")/../.." || exit 1
@@ -78,8 +78,8 @@ check "2000 junk datagrams: $drops log lines, not one each" test "$drops" -lt 20
 sleep 1.2	# the flood's last second is summed up once it is over, by the loop's timer
 lines=$(wc -l <"$tmp/serve.log")
 offers=$(grep -c ' dhcp: offer ' "$tmp/serve.log")
-held=$(grep -E 'dhcp: [0-9]+ similar lines suppressed in the last second \(the last: [^ ]+ offer ' "$tmp/serve.log" |
-	awk '{n += $4; k++} END {print n + 0, k + 0}')
+held=$(grep -oE 'dhcp: [0-9]+ more like this in the last [0-9.]+ s \(the last: [^ ]+ offer ' "$tmp/serve.log" |
+	awk '{n += $2; k++} END {print n + 0, k + 0}')
 read -r held summaries <<<"$held"
 echo "INFO: $T: server log $lines lines: $offers offers written, $held suppressed in $summaries summary lines"
 check "log bounded under the flood: $lines lines for ${sent:-0} DISCOVERs (< 1 in 20)" test $((lines * 20)) -lt "${sent:-0}"

@@ -31,7 +31,7 @@ static int read_fd(int fd, char *buf, size_t cap)
 	return (int)n;
 }
 
-static int open_rc(const struct boot_files *f, const char *path)
+static int open_rc(struct boot_files *f, const char *path)
 {
 	struct errbuf e;
 	uint64_t size;
@@ -67,7 +67,7 @@ static void test_files(void)
 	snprintf(c.extra, sizeof(c.extra), "console=ttyS0");
 	struct boot_files f;
 	struct errbuf e = { "" };
-	CHECK("prepare", boot_files_prepare(&f, &c, &e) == 0);
+	CHECK("prepare", boot_files_prepare(&f, &c, NULL, &e) == 0);
 	CHECK_STR("kernel found by name", c.kernel, "vmlinuz");
 
 	uint64_t size = 0;
@@ -133,7 +133,7 @@ static void test_files(void)
 	mkdir(p, 0755);
 	put(p, "default", "MINE\n");
 	put(p, "01-52-54-00-12-34-56", "PER-MAC\n");
-	CHECK("prepare again", boot_files_prepare(&f, &c, &e) == 0);
+	CHECK("prepare again", boot_files_prepare(&f, &c, NULL, &e) == 0);
 	fd = boot_files_open(&f, "pxelinux.cfg/default", &size, &e);
 	if (fd >= 0) {
 		read_fd(fd, buf, sizeof(buf));
@@ -149,7 +149,7 @@ static void test_files(void)
 	snprintf(p, sizeof(p), "%s/inside", dir);
 	unlink(p);
 	c.kernel[0] = '\0';
-	CHECK("no kernel: error", boot_files_prepare(&f, &c, &e) == -ENOENT && strstr(e.msg, "--kernel"));
+	CHECK("no kernel: error", boot_files_prepare(&f, &c, NULL, &e) == -ENOENT && strstr(e.msg, "--kernel"));
 	boot_files_close(&f);
 	char cmd[700];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", dir, outside);
@@ -198,7 +198,7 @@ static void test_flags(void)
 }
 
 /* Reads what boot_files_open gives for path into buf ("" if it fails). */
-static int read_menu(const struct boot_files *f, const char *path, char *buf, size_t cap)
+static int read_menu(struct boot_files *f, const char *path, char *buf, size_t cap)
 {
 	struct errbuf e = { "" };
 	uint64_t size = 0;
@@ -271,7 +271,7 @@ static void test_mirror_maps(void)
 	CHECK("a prefix wider than every map: none", !mirror_map_find(maps, nmaps, htonl(0xc6000000), 8));
 
 	struct boot_files f;
-	CHECK("prepare with maps", boot_files_prepare(&f, &c, &e) == 0);
+	CHECK("prepare with maps", boot_files_prepare(&f, &c, NULL, &e) == 0);
 	char buf[8192], dflt[8192];
 	read_menu(&f, "pxelinux.cfg/default", dflt, sizeof(dflt));
 	CHECK("default menu keeps this server (tftp)", strstr(dflt, "DEFAULT netboot-tftp") && !strstr(dflt, "198.51.100.10"));

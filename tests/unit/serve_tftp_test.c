@@ -120,7 +120,7 @@ int main(void)
 	s->log = open_memstream(&logtext, &loglen);
 	s->files.root_fd = s->files.menu_fd = -1;
 	CHECK("loop", loop_init(&s->loop) == 0);
-	CHECK("boot files", boot_files_prepare(&s->files, &s->cfg, &e) == 0);
+	CHECK("boot files", boot_files_prepare(&s->files, &s->cfg, NULL, &e) == 0);
 	int rc = tftp_service_start(s, &e);
 	CHECK("service starts", rc == 0);
 	if (rc < 0) {
