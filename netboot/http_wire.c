@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Finds the end of the head ("\r\n\r\n", tolerating bare "\n\n"). Returns
  * the head length including the blank line, 0 if not there yet. */
@@ -326,6 +327,14 @@ static int request_header(const char *p, const char *lend, struct http_request *
 			r->close = false;
 	} else if (IS("Host")) {
 		r->has_host = true;
+	} else if (IS("If-Range")) {
+		keep_exact(r->if_range, sizeof(r->if_range), v, lend, true);
+	} else if (IS("If-None-Match")) {
+		keep_exact(r->if_none_match, sizeof(r->if_none_match), v, lend, true);
+	} else if (IS("If-Modified-Since")) {
+		int64_t t;
+		if (http_parse_date(v, (size_t)(lend - v), &t) == 0)
+			r->if_modified_since = t;
 	} else if (IS("Transfer-Encoding")) {
 		r->has_body = true;
 	} else if (IS("Content-Length")) {
@@ -403,9 +412,45 @@ int http_range_resolve(const struct http_request *r, uint64_t size, uint64_t *st
 	return 1;
 }
 
+void http_format_date(int64_t t, char *buf, size_t cap)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	static const char days[] = "SunMonTueWedThuFriSat", months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	gmtime_r(&tt, &tm);
+	snprintf(buf, cap, "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT", days + 3 * tm.tm_wday, tm.tm_mday,
+		 months + 3 * tm.tm_mon, tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+bool http_etag_listed(const char *list, const char *etag)
+{
+	if (!strcmp(list, "*"))
+		return true;
+	if (!strncmp(etag, "W/", 2))
+		etag += 2;
+	size_t el = strlen(etag);
+	for (const char *p = list; *p;) {
+		p += strspn(p, " \t,");
+		if (!strncmp(p, "W/", 2))
+			p += 2;
+		size_t n = strcspn(p, " \t,");
+		if (n == el && !memcmp(p, etag, n))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 int http_build_response_head(char *buf, size_t cap, const struct http_reply *h)
 {
-	char type[96] = "", range[96] = "", allow[64] = "";
+	char type[96] = "", range[96] = "", allow[64] = "", valid[200] = "", date[40];
+	if (h->etag || h->last_modified) {
+		http_format_date(h->last_modified, date, sizeof(date));
+		snprintf(valid, sizeof(valid), "%s%.128s%s%s%s", h->etag ? "ETag: " : "", h->etag ? h->etag : "",
+			 h->etag ? "\r\n" : "", h->last_modified ? "Last-Modified: " : "", h->last_modified ? date : "");
+		if (h->last_modified)
+			strcat(valid, "\r\n");
+	}
 	if (h->content_type)
 		snprintf(type, sizeof(type), "Content-Type: %s\r\n", h->content_type);
 	if (h->has_range)
@@ -417,10 +462,10 @@ int http_build_response_head(char *buf, size_t cap, const struct http_reply *h)
 	if (h->allow)
 		snprintf(allow, sizeof(allow), "Allow: %s\r\n", h->allow);
 	int n = snprintf(buf, cap,
-			 "HTTP/1.1 %d %s\r\nServer: netboot\r\nContent-Length: %llu\r\n%s%sAccept-Ranges: bytes\r\n%s%s"
+			 "HTTP/1.1 %d %s\r\nServer: netboot\r\nContent-Length: %llu\r\n%s%sAccept-Ranges: bytes\r\n%s%s%s"
 			 "Connection: %s\r\n\r\n",
 			 h->status, http_status_text(h->status), (unsigned long long)h->content_length, type, range, allow,
-			 h->no_store ? "Cache-Control: no-store\r\n" : "", h->close ? "close" : "keep-alive");
+			 valid, h->no_store ? "Cache-Control: no-store\r\n" : "", h->close ? "close" : "keep-alive");
 	return (n < 0 || (size_t)n >= cap) ? -ENOSPC : n;
 }
 
@@ -477,6 +522,7 @@ const char *http_status_text(int status)
 	case 206: return "Partial Content";
 	case 301: return "Moved Permanently";
 	case 302: return "Found";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";

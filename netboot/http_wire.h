@@ -47,6 +47,10 @@ struct http_request {
 	bool close;			/* Connection: close, or HTTP/1.0 without keep-alive */
 	bool has_host;
 	bool has_body;			/* Content-Length > 0 or Transfer-Encoding: cannot be skipped, close after */
+	/* conditions (RFC 9110 13.1): "" / 0 when absent */
+	char if_range[128];		/* an entity tag with its quotes, or an HTTP-date */
+	char if_none_match[256];	/* a list of entity tags, or "*" */
+	int64_t if_modified_since;	/* Unix time */
 };
 
 /* What a server answers: http_build_response_head writes the head. */
@@ -59,6 +63,8 @@ struct http_reply {
 	uint64_t range_start, range_end, range_total;
 	const char *allow;		/* 405: the Allow header, NULL = none */
 	bool no_store;			/* Cache-Control: no-store */
+	const char *etag;		/* ETag (with its quotes), NULL = none */
+	int64_t last_modified;		/* Last-Modified, Unix time; 0 = none */
 	bool close;			/* Connection: close (else keep-alive) */
 };
 
@@ -95,6 +101,13 @@ int http_build_get(char *buf, size_t cap, const char *host, uint16_t port, const
 /* The validator to send in If-Range: the ETag if strong (RFC 9110 13.1.5
  * forbids weak ones), else Last-Modified, else NULL. */
 const char *http_validator(const struct http_response *r);
+
+/* Unix time t as an IMF-fixdate into buf (30 bytes). */
+void http_format_date(int64_t t, char *buf, size_t cap);
+
+/* Whether a stored entity tag list (If-None-Match: "a", W/"b", or "*")
+ * holds etag under the weak comparison (RFC 9110 8.8.3.2). */
+bool http_etag_listed(const char *list, const char *etag);
 
 /* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into Unix time.
  * 0, or -EINVAL.  The obsolete RFC 850 and asctime forms are refused. */

@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "netboot/clock.h"
 #include "netboot/http_wire.h"
@@ -259,11 +260,49 @@ static bool same_file(const char *path, const char *name)
 	return name[0] && !strcmp(path, name);
 }
 
+/* A file's validators: a strong ETag from what identifies this version
+ * (inode, size, modification time in ns: a replaced or rewritten image
+ * gets another), and its Last-Modified. */
+static void validators(int fd, char *etag, size_t cap, int64_t *mtime)
+{
+	struct stat st;
+	etag[0] = '\0', *mtime = 0;
+	if (fstat(fd, &st) < 0)
+		return;
+	snprintf(etag, cap, "\"%llx-%llx-%llx\"", (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
+		 (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL + (unsigned long long)st.st_mtim.tv_nsec);
+	*mtime = st.st_mtim.tv_sec;
+}
+
+/* If-None-Match, else If-Modified-Since (RFC 9110 13.2.2): the client's
+ * copy is current. */
+static bool not_modified(const struct http_request *q, const char *etag, int64_t mtime)
+{
+	if (q->if_none_match[0])
+		return http_etag_listed(q->if_none_match, etag);
+	return q->if_modified_since && mtime && mtime <= q->if_modified_since;
+}
+
+/* If-Range: the range stands when the validator is this version's (a
+ * strong ETag, or exactly its Last-Modified date); else the whole file
+ * (200), so a resumed download never splices two versions. */
+static bool range_stands(const struct http_request *q, const char *etag, int64_t mtime)
+{
+	int64_t t;
+	if (!q->if_range[0])
+		return true;
+	if (q->if_range[0] == '"')
+		return !strcmp(q->if_range, etag);
+	return http_parse_date(q->if_range, strlen(q->if_range), &t) == 0 && t == mtime;
+}
+
 static void serve_file(struct http_conn *c, const struct http_request *q, const char *path, bool head_only)
 {
 	struct server *s = c->svc->s;
 	struct errbuf e = { "" };
 	uint64_t size = 0, start = 0, len = 0;
+	char etag[80];
+	int64_t mtime;
 	int fd = boot_files_open(&s->files, path, &size, &e);
 	if (fd < 0) {
 		int status = fd == -ENOENT ? 404 : fd == -EACCES ? 403 : 500;
@@ -271,7 +310,18 @@ static void serve_file(struct http_conn *c, const struct http_request *q, const 
 		answer_error(c, status, c->close_after, head_only, NULL);
 		return;
 	}
-	int rr = http_range_resolve(q, size, &start, &len);
+	validators(fd, etag, sizeof(etag), &mtime);
+	if (not_modified(q, etag, mtime)) {
+		struct http_reply r = { .status = 304, .content_length = size, .etag = etag, .last_modified = mtime,
+					.close = c->close_after };
+		close(fd);
+		set_head(c, &r, NULL);
+		conn_log(c, "%s 304: not modified", c->what);
+		c->quiet = true;
+		start_send(c);
+		return;
+	}
+	int rr = range_stands(q, etag, mtime) ? http_range_resolve(q, size, &start, &len) : 0;
 	if (rr == -ERANGE) {
 		close(fd);
 		struct http_reply r = { .status = 416, .unsatisfiable = true, .range_total = size, .close = c->close_after };
@@ -285,8 +335,11 @@ static void serve_file(struct http_conn *c, const struct http_request *q, const 
 		len = size;
 	struct http_reply r = { .status = rr ? 206 : 200, .content_length = len,
 				.content_type = "application/octet-stream", .has_range = rr == 1, .range_start = start,
-				.range_end = start + len - 1, .range_total = size, .close = c->close_after };
+				.range_end = start + len - 1, .range_total = size, .close = c->close_after,
+				.etag = etag, .last_modified = mtime };
 	set_head(c, &r, NULL);
+	if (q->has_range && rr == 0 && q->if_range[0])
+		snprintf(c->range, sizeof(c->range), " (If-Range: changed, whole file)");
 	if (rr == 1)
 		snprintf(c->range, sizeof(c->range), " range %" PRIu64 "-%" PRIu64, start, start + len - 1);
 	c->file_fd = fd;

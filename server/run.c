@@ -95,17 +95,22 @@ static int find_local_ip(struct serve_config *c, FILE *log, struct errbuf *e)
 	return 0;
 }
 
-/* The interface holding addr into ifname (IFNAMSIZ), or "" when none. */
+/* The interface holding addr into ifname (IFNAMSIZ), or "" when none;
+ * on loopback the whole subnet is local (127.0.0.2 without set-up). */
 static void interface_of(uint32_t addr, char *ifname)
 {
 	struct ifaddrs *ifs, *i;
 	ifname[0] = '\0';
 	if (getifaddrs(&ifs) < 0)
 		return;
-	for (i = ifs; i; i = i->ifa_next)
-		if (is_ipv4(i) && addr_of(i) == addr) {
-			snprintf(ifname, IFNAMSIZ, "%s", i->ifa_name);
-			break;
+	for (int pass = 0; pass < 2 && !ifname[0]; pass++)
+		for (i = ifs; i && !ifname[0]; i = i->ifa_next) {
+			if (!is_ipv4(i) || !i->ifa_netmask)
+				continue;
+			uint32_t mask = ((const struct sockaddr_in *)(const void *)i->ifa_netmask)->sin_addr.s_addr;
+			if (pass == 0 ? addr_of(i) == addr
+				      : (i->ifa_flags & IFF_LOOPBACK) && (addr_of(i) & mask) == (addr & mask))
+				snprintf(ifname, IFNAMSIZ, "%s", i->ifa_name);
 		}
 	freeifaddrs(ifs);
 }
