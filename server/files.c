@@ -383,9 +383,10 @@ int boot_files_reload(struct boot_files *f, struct serve_config *cfg, struct err
 	*f = *n;
 	free(n);
 	struct errbuf ce = { "" };
-	if (boot_files_check_image(f, &ce) < 0 && f->log)	/* the new settings apply: only the checksums failed */
+	rc = boot_files_check_image(f, &ce);
+	if (rc < 0 && f->log)	/* the new settings apply: only the checksums failed */
 		srv_line(f->log, LOG_PRIO_ERR, "netboot-serve: %s", ce.msg);
-	return 0;
+	return rc;
 }
 
 void boot_files_close(struct boot_files *f)

@@ -46,8 +46,10 @@ int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, FILE *log
 /* SIGHUP: the folder prepared again for cfg (the menu, the loaders, the
  * kernel found).  On success *f is replaced (file descriptors that
  * transfers hold stay valid: they are their own) and the image checked as
- * boot_files_check_image does; on failure *f is untouched.  f->cfg is
- * cfg afterwards. */
+ * boot_files_check_image does, which it returns (1: the image changed; <0:
+ * its checksums could not be written, said on the log).  On failure
+ * (-ERRNO before anything was replaced) *f is untouched.  f->cfg is cfg
+ * afterwards. */
 int boot_files_reload(struct boot_files *f, struct serve_config *cfg, struct errbuf *e);
 /* Whether the image is still the one the checksum files describe; if not
  * they are written again (one read of the image) and a line says so.

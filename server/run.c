@@ -133,7 +133,7 @@ static int resolve_listen(struct serve_config *c, FILE *log, struct errbuf *e)
 			       ifname, c->interface);
 	if ((c->do_dhcp || c->proxy_dhcp) && !c->interface[0])
 		snprintf(c->interface, sizeof(c->interface), "%s", ifname);
-	srv_line(log, LOG_PRIO_INFO, "netboot-serve: listening on %s only (TFTP, HTTP, NBD)%s%s", ipv4_ntoa(c->listen_ip, a),
+	srv_line(log, LOG_PRIO_INFO, "netboot-serve: TFTP, HTTP and NBD listen on %s only%s%s", ipv4_ntoa(c->listen_ip, a),
 		 c->do_dhcp || c->proxy_dhcp ? "; DHCP on its interface " : "", c->do_dhcp || c->proxy_dhcp ? ifname : "");
 	return 0;
 }
@@ -259,9 +259,9 @@ static void reload(struct server *s)
 	}
 	*asked = *n;
 	keep_bound(n, &s->cfg);
-	if (boot_files_reload(&s->files, n, &e) < 0) {	/* finds the kernel when none is named */
+	int rc = boot_files_reload(&s->files, n, &e);	/* finds the kernel when none is named */
+	if (rc < 0 && s->files.cfg != n) {
 		srv_line(s->log, LOG_PRIO_ERR, "netboot-serve: reload: %s: keeping the settings in use", e.msg);
-		s->files.cfg = &s->cfg;
 		goto out;
 	}
 	memcpy(asked->kernel, n->kernel, sizeof(n->kernel));
@@ -272,8 +272,9 @@ static void reload(struct server *s)
 		goto out;
 	config_diff(before, after, changed, sizeof(changed));
 	config_diff(after, wanted, ignored, sizeof(ignored));
-	srv_line(s->log, LOG_PRIO_INFO, "netboot-serve: reloaded: %s%s", changed[0] ? changed : "settings unchanged",
-		 "; boot folder rescanned");
+	srv_line(s->log, LOG_PRIO_INFO, "netboot-serve: reloaded: %s; boot folder rescanned%s%s%s",
+		 changed[0] ? changed : "settings unchanged", rc > 0 ? ", " : "", rc > 0 ? s->cfg.image : "",
+		 rc > 0 ? " changed: new checksums written" : "");
 	if (ignored[0])
 		srv_line(s->log, LOG_PRIO_WARNING, "netboot-serve: reload: not applied until a restart (sockets, "
 			 "DHCP pool, user): %s", ignored);
