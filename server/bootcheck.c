@@ -91,17 +91,17 @@ int cpio_scan_feed(struct cpio_scan *c, const uint8_t *b, size_t len, size_t *us
 		}
 		if (!c->need)
 			c->need = 110;
-		size_t want = c->need - c->have, n = want < len - i ? want : len - i;
+		size_t want = (c->have < 6 ? 6 : c->need) - c->have, n = want < len - i ? want : len - i;
 		memcpy(c->hdr + c->have, b + i, n);
 		c->have += n, i += n;
-		if (c->have < c->need)
-			continue;
 		bool ok = true;
-		if (memcmp(c->hdr, "07070", 5) || (c->hdr[5] != '1' && c->hdr[5] != '2')) {
-			c->state = -1;
+		if (c->have >= 6 && (memcmp(c->hdr, "07070", 5) || (c->hdr[5] != '1' && c->hdr[5] != '2'))) {
+			c->state = -1;	/* said as soon as the magic is here */
 			rc = -EINVAL;
 			break;
 		}
+		if (c->have < c->need)
+			continue;
 		uint64_t filesize = hex8(c->hdr + 54, &ok), namesize = hex8(c->hdr + 94, &ok);
 		if (!ok) {
 			c->state = -1;
