@@ -18,7 +18,7 @@ mkimg() {	# mkimg FILE MiB: "hsqs" and random bytes (the start-up check reads th
 	{ printf hsqs; head -c $(($2 * 1048576 - 4)) /dev/urandom; } > "$1"
 }
 mkimg "$B/sysrcd.dat" 12
-H=127.0.0.2 HP=$(free_port) TP=$(free_udp_port) NP=$(free_port)
+H=127.0.0.2 HP=$(free_port) TP=$(free_udp_port) NP=$(free_port) DP=$(free_udp_port) PP=$(free_udp_port)
 STAMP='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z netboot-serve: '
 start() {	# start LOG ARGS...: a server in the background, SRV its PID, until "ready"
 	local log=$1; shift
@@ -39,15 +39,18 @@ check "journal: ready is <6>, a warning is <4>" \
 
 # the main server: --listen on a loopback alias, a config file to reload
 printf 'PXEBOOTSRV_TIMEOUT="5"\nPXEBOOTSRV_LISTEN="%s"\n' "$H" > "$tmp/pxebootsrv"
-start "$tmp/log" --config "$tmp/pxebootsrv" --http-port "$HP" --tftp-port "$TP" --nbd-port "$NP" ||
+start "$tmp/log" --config "$tmp/pxebootsrv" --http-port "$HP" --tftp-port "$TP" --nbd-port "$NP" \
+	--proxy-dhcp --dhcp-port "$DP" --proxy-port "$PP" ||
 	{ fail "server started" "$(tail -5 "$tmp/log")"; exit 1; }
 check "not in the journal: each line starts with a UTC timestamp" bash -c "! grep -vqE '$STAMP' '$tmp/log'"
 
 # --- 2: --listen: every service on 127.0.0.2, none on 127.0.0.1 ---
 check "--listen: HTTP answers on $H" curl -sf -o /dev/null "http://$H:$HP/sysrcd.md5"
 check "--listen: nothing on 127.0.0.1:$HP" bash -c "! curl -s -o /dev/null --max-time 2 http://127.0.0.1:$HP/sysrcd.md5"
-check "--listen: TFTP bound to $H only" bash -c "ss -Huln 'sport = :$TP' | grep -q ' $H:$TP ' && ! ss -Huln 'sport = :$TP' | grep -qE ' (0\.0\.0\.0|\*|127\.0\.0\.1):$TP '"
-check "--listen: NBD bound to $H only" bash -c "ss -Hltn 'sport = :$NP' | grep -q ' $H:$NP ' && ! ss -Hltn 'sport = :$NP' | grep -qE ' (0\.0\.0\.0|\*):$NP '"
+check "--listen: TFTP bound to $H only" bash -c "ss -Huln 'sport = :$TP' | grep -qE ' $H(%lo)?:$TP ' && ! ss -Huln 'sport = :$TP' | grep -qE ' (0\.0\.0\.0|\*|127\.0\.0\.1)(%[a-z0-9]+)?:$TP '"
+check "--listen: NBD bound to $H only" bash -c "ss -Hltn 'sport = :$NP' | grep -qE ' $H(%lo)?:$NP ' && ! ss -Hltn 'sport = :$NP' | grep -qE ' (0\.0\.0\.0|\*)(%[a-z0-9]+)?:$NP '"
+check "--listen: DHCP on the wildcard address of $H's interface (lo) only" \
+	bash -c "ss -Huln 'sport = :$DP' | grep -qE ' 0\.0\.0\.0%lo:$DP ' && ss -Huln 'sport = :$PP' | grep -qE ' 0\.0\.0\.0%lo:$PP '"
 check "--listen: TFTP serves there" bash -c "curl -sf tftp://$H:$TP/sysrcd.md5 | grep -q sysrcd.dat"
 
 # --- 3: the flood limiter: 20 a second written, the rest in one summary with its count ---
@@ -103,6 +106,31 @@ else:
         time.sleep(0.006)
 open(out, 'wb').write(data)
 PY
+cat > "$tmp/nbd.py" <<'PY'
+# nbd.py HOST PORT DIR: attach, read 64 KiB at 1 MiB, touch DIR/attached,
+# wait for DIR/go, read it again; both reads into DIR/nbd1, DIR/nbd2
+import os, socket, struct, sys, time
+host, port, d = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+s = socket.create_connection((host, port)); f = s.makefile('rb')
+def rd(n):
+    b = f.read(n)
+    if len(b) != n: sys.exit('short read')
+    return b
+rd(18)                                              # NBDMAGIC IHAVEOPT flags
+s.sendall(struct.pack('!I', 3))                     # fixed newstyle, no zeroes
+s.sendall(b'IHAVEOPT' + struct.pack('!II', 1, 10) + b'sysrcd.dat')   # NBD_OPT_EXPORT_NAME
+rd(10)                                              # size, transmission flags
+def read(i):
+    s.sendall(struct.pack('!IHHQQI', 0x25609513, 0, 0, i, 1 << 20, 65536))
+    magic, err, cookie = struct.unpack('!IIQ', rd(16))
+    if err: sys.exit('NBD error %d' % err)
+    return rd(65536)
+open(d + '/nbd1', 'wb').write(read(1)); open(d + '/attached', 'w').close()
+while not os.path.exists(d + '/go'): time.sleep(0.02)
+open(d + '/nbd2', 'wb').write(read(2))
+PY
+python3 "$tmp/nbd.py" "$H" "$NP" "$tmp" & NC=$!
+for _ in $(seq 50); do [ -e "$tmp/attached" ] && break; sleep 0.1; done
 python3 "$tmp/slow.py" http "$H" "$HP" "$tmp/h.out" & HC=$!
 python3 "$tmp/slow.py" tftp "$H" "$TP" "$tmp/t.out" & TC=$!
 sleep 0.4
@@ -110,6 +138,10 @@ mkimg "$B/.new" 3 && mv "$B/.new" "$B/sysrcd.dat"
 kill -HUP "$SRV"
 wait_log "$tmp/log" 'netboot-serve: reloaded' "$SRV" 30
 wait "$HC"; hrc=$?; wait "$TC"; trc=$?
+touch "$tmp/go"; wait "$NC"; nrc=$?
+dd if="$tmp/old.dat" bs=64K skip=16 count=1 status=none > "$tmp/old.part"
+check "SIGHUP: an attached NBD client reads the old image after it (rc $nrc)" \
+	bash -c "cmp -s '$tmp/nbd1' '$tmp/old.part' && cmp -s '$tmp/nbd2' '$tmp/old.part'"
 check "SIGHUP: the server lives on" kill -0 "$SRV"
 check "SIGHUP: the reload logged with what changed" grep -qE "$STAMP"'reloaded: settings unchanged; boot folder rescanned, sysrcd\.dat changed: new checksums written' "$tmp/log"
 check "SIGHUP: the HTTP download in flight finished with the old bytes (rc $hrc)" cmp -s "$tmp/h.out" "$tmp/old.dat"
