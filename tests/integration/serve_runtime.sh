@@ -2,8 +2,8 @@
 # netboot serve as administrators run it (issue 17): the log's format
 # (journal priorities or UTC timestamps), the one flood limiter's summary
 # lines with their counts (also at exit), SIGHUP while an HTTP and a TFTP
-# download are in flight (both finish with the old bytes, then the new
-# image and its new md5 are served), a changed image noticed without
+# download are in flight and an NBD client is attached (all finish with the
+# old bytes, then the new image and its new md5 are served), a changed image noticed without
 # SIGHUP, a garbage config on reload (the old one stays), --listen on a
 # loopback alias, the start-up warnings, ETag / If-Range / 304 with curl.
 cd "$(dirname "$0")/../.." || exit 1
@@ -78,7 +78,8 @@ check "If-None-Match: 304, no body ($r)" test "$r" = "304 0"
 # --- 5: SIGHUP while an HTTP and a TFTP download run: the old bytes, then the new ---
 cp "$B/sysrcd.dat" "$tmp/old.dat"
 cat > "$tmp/slow.py" <<'PY'
-# slow.py http|tftp HOST PORT OUT: a reader slow enough to be in flight for ~1 s
+# slow.py http|tftp HOST PORT OUT: a reader slow enough to be in flight for
+# ~1 s; OUT.started once the first bytes are in
 import socket, struct, sys, time
 kind, host, port, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 data = bytearray()
@@ -88,6 +89,7 @@ if kind == 'http':
     while True:
         b = s.recv(65536)
         if not b: break
+        if not data: open(out + '.started', 'w').close()
         data += b; time.sleep(0.008)
     data = data[data.index(b'\r\n\r\n') + 4:]
 else:
@@ -100,6 +102,7 @@ else:
         if op == 6: s.sendto(struct.pack('!HH', 4, 0), peer); continue
         if op != 3: sys.exit('tftp error %r' % pkt)
         if blk == want & 0xffff:
+            if not data: open(out + '.started', 'w').close()
             data += pkt[4:]; want += 1
         s.sendto(struct.pack('!HH', 4, blk), peer)
         if len(pkt) - 4 < 65000: break
@@ -133,7 +136,7 @@ python3 "$tmp/nbd.py" "$H" "$NP" "$tmp" & NC=$!
 for _ in $(seq 50); do [ -e "$tmp/attached" ] && break; sleep 0.1; done
 python3 "$tmp/slow.py" http "$H" "$HP" "$tmp/h.out" & HC=$!
 python3 "$tmp/slow.py" tftp "$H" "$TP" "$tmp/t.out" & TC=$!
-sleep 0.4
+for _ in $(seq 50); do [ -e "$tmp/h.out.started" ] && [ -e "$tmp/t.out.started" ] && break; sleep 0.05; done
 mkimg "$B/.new" 3 && mv "$B/.new" "$B/sysrcd.dat"
 kill -HUP "$SRV"
 wait_log "$tmp/log" 'netboot-serve: reloaded' "$SRV" 30
