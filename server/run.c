@@ -257,6 +257,8 @@ static void reload(struct server *s)
 		srv_line(s->log, LOG_PRIO_ERR, "netboot-serve: reload: %s: keeping the settings in use", e.msg);
 		goto out;
 	}
+	if (n->listen_ip == s->cfg.listen_ip && !n->interface[0])	/* what --listen chose at start */
+		memcpy(n->interface, s->cfg.interface, sizeof(n->interface));
 	*asked = *n;
 	keep_bound(n, &s->cfg);
 	int rc = boot_files_reload(&s->files, n, &e);	/* finds the kernel when none is named */

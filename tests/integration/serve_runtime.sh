@@ -175,6 +175,11 @@ printf 'PXEBOOTSRV_TIMEOUT="7"\nPXEBOOTSRV_LISTEN="%s"\n' "$H" > "$tmp/pxebootsr
 kill -HUP "$SRV"
 wait_log "$tmp/log" 'reloaded: .*timeout: 5 -> 7' "$SRV" 30
 check "good config: 'reloaded: timeout: 5 -> 7' and the menu follows (TIMEOUT $(menu))" test "$(menu)" = 70
+check "no restart-only setting reported changed when none was" bash -c "! grep -q 'not applied until a restart' '$tmp/log'"
+printf 'PXEBOOTSRV_TIMEOUT="7"\nPXEBOOTSRV_LISTEN="%s"\nPXEBOOTSRV_DOTFTPD="no"\n' "$H" > "$tmp/pxebootsrv"
+kill -HUP "$SRV"
+wait_log "$tmp/log" 'not applied until a restart' "$SRV" 30
+check "a restart-only change: named, not applied, TFTP still serves" bash -c "grep -q 'not applied until a restart (sockets, DHCP pool, user): tftp: yes -> no' '$tmp/log' && curl -sf tftp://$H:$TP/sysrcd.md5 >/dev/null"
 
 # --- 8: the last count of a flood is written at exit ---
 curl -s -o /dev/null "http://$H:$HP/gone[1-50]"
