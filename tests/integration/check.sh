@@ -140,10 +140,16 @@ for f in "$B"/sysrcd.md5 "$B"/sysrcd*.sha* "$B"/sysrcd.dat.md5; do [ -e "$f" ] &
 run_check
 expect "checksum file names nothing" 6 '^check: 6 checksum: FAILED: .*sysrcd.*write "<digest>  sysrcd.dat" into it'
 stop "$SRV"
-# stale checksum: the image changes after the server wrote its checksum files
+# stale checksum: digests of another image in the checksum files (netboot
+# serve itself writes them again when the image changes, so they are
+# overwritten behind its back, as a stale copy from elsewhere would be)
 rm -f "$B"/sysrcd.md5 "$B"/sysrcd*.sha* "$B"/sysrcd.dat.md5
 start_ours "$tmp/s7.log" || fail "ours: start 7" "$(tail -3 "$tmp/s7.log")"
-printf XXXX | dd of="$B/sysrcd.dat" bs=1 seek=100 conv=notrunc status=none
+for f in "$B"/sysrcd.md5 "$B"/sysrcd*.sha* "$B"/sysrcd.dat.md5; do
+	[ -e "$f" ] || continue
+	case $f in *md5) sum=md5sum ;; *512*) sum=sha512sum ;; *) sum=sha256sum ;; esac
+	echo "$(printf 'another image' | $sum | cut -d' ' -f1)  sysrcd.dat" > "$f"
+done
 run_check --full
 expect "stale checksum, --full" 7 '^check: 7 image: FAILED: .*(mismatch|does not match).*write the checksum again'
 
