@@ -312,7 +312,7 @@ static void serve_file(struct http_conn *c, const struct http_request *q, const 
 	}
 	validators(fd, etag, sizeof(etag), &mtime);
 	if (not_modified(q, etag, mtime)) {
-		struct http_reply r = { .status = 304, .content_length = size, .etag = etag, .last_modified = mtime,
+		struct http_reply r = { .status = 304, .content_length = size, .etag = etag[0] ? etag : NULL, .last_modified = mtime,
 					.close = c->close_after };
 		close(fd);
 		set_head(c, &r, NULL);
@@ -336,7 +336,7 @@ static void serve_file(struct http_conn *c, const struct http_request *q, const 
 	struct http_reply r = { .status = rr ? 206 : 200, .content_length = len,
 				.content_type = "application/octet-stream", .has_range = rr == 1, .range_start = start,
 				.range_end = start + len - 1, .range_total = size, .close = c->close_after,
-				.etag = etag, .last_modified = mtime };
+				.etag = etag[0] ? etag : NULL, .last_modified = mtime };
 	set_head(c, &r, NULL);
 	if (q->has_range && rr == 0 && q->if_range[0])
 		snprintf(c->range, sizeof(c->range), " (If-Range: changed, whole file)");
