@@ -22,6 +22,7 @@ H=127.0.0.2 HP=$(free_port) TP=$(free_udp_port) NP=$(free_port) DP=$(free_udp_po
 STAMP='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z netboot-serve: '
 start() {	# start LOG ARGS...: a server in the background, SRV its PID, until "ready"
 	local log=$1; shift
+	: >> "$log"	# there before wait_log looks
 	"$NB" serve --boot-dir "$B" --no-dhcp "$@" > "$log" 2>&1 &
 	SRV=$!; PIDS+=("$SRV")
 	wait_log "$log" 'netboot-serve: ready' "$SRV" 50
