@@ -9,7 +9,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 T=serve-runtime
 . tests/lib.sh; tmp=$TMP
-NB=build/netboot
+NB=${NB:-build/netboot}	# NB=build/netboot-san: the same under ASan/UBSan
 need curl python3 zstd cpio
 B=$tmp/boot; mkdir -p "$B"
 cp build/kernel/vmlinuz "$B/vmlinuz"
