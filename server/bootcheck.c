@@ -206,6 +206,10 @@ static int initramfs_release(int dir, const char *name, char *out, size_t cap, c
 			off += (off_t)z;
 			if (z == (size_t)n)
 				continue;
+			if (n - (ssize_t)z >= 4 && !memcmp(buf + z, "0707", 4)) {	/* another uncompressed segment */
+				c = (struct cpio_scan){ 0 };
+				continue;
+			}
 			const char *tool = decompressor(buf + z, (size_t)n - z);
 			struct cpio_scan inner = { 0 };
 			lseek(fd, off, SEEK_SET);

@@ -190,8 +190,11 @@ check "exit: the open window's summary before 'stopping' (exit $rc)" \
 
 # --- 9: start-up warnings for what will not boot ---
 rm -f "$B/sysrcd.dat" "$B/sysrcd.md5" "$B/sysrcd.sha256"
-mkdir -p "$tmp/tree/lib/modules/9.9.9-test/kernel"
-(cd "$tmp/tree" && find . | cpio -o -H newc 2>/dev/null) | zstd -q > "$B/other.igz"
+# as distributions build them: an uncompressed early segment (microcode), then the compressed one
+mkdir -p "$tmp/tree/lib/modules/9.9.9-test/kernel" "$tmp/early/kernel/x86/microcode"
+echo u > "$tmp/early/kernel/x86/microcode/GenuineIntel.bin"
+{ (cd "$tmp/early" && find . | cpio -o -H newc 2>/dev/null)
+  (cd "$tmp/tree" && find . | cpio -o -H newc 2>/dev/null) | zstd -q; } > "$B/other.igz"
 start "$tmp/w1.log" --no-tftp --no-nbd --http-port "$HP" --local-ip 192.0.2.77 --initrd other.igz
 stop "$SRV"
 check "warning: LOCALIP on no interface" grep -q 'warning: local address 192.0.2.77 .* is on no interface of this machine' "$tmp/w1.log"
