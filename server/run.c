@@ -235,22 +235,24 @@ static void config_diff(const char *a, const char *b, char *out, size_t cap)
 	}
 }
 
-/* SIGHUP: the settings read again and the boot folder rescanned; on any
- * error the settings in use stay.  Transfers in flight hold their own file
- * descriptors and finish with the bytes they started with. */
 static void reload_warning(void *ctx, const char *msg)
 {
 	srv_line(ctx, LOG_PRIO_WARNING, "netboot-serve: reload: warning: %s", msg);
 }
 
+/* SIGHUP: the settings read again and the boot folder rescanned; on any
+ * error the settings in use stay.  Transfers in flight hold their own file
+ * descriptors and finish with the bytes they started with.  One line says
+ * what changed, another what only a restart would change. */
 static void reload(struct server *s)
 {
-	struct serve_config *n = malloc(2 * sizeof(*n)), *asked = n + 1;
+	struct serve_config *n = malloc(2 * sizeof(*n)), *asked;	/* ~20 KiB: off the stack */
 	struct errbuf e = { "" };
 	bool print_only;
 	char *before = NULL, *wanted = NULL, *after = NULL, changed[1024], ignored[1024];
 	if (!n)
 		return;
+	asked = n + 1;
 	serve_config_defaults(n);
 	if (serve_config_from_args(s->argc, s->argv, n, &print_only, reload_warning, s->log, &e) < 0 ||
 	    serve_config_validate(n, &e) < 0 || find_local_ip(n, s->log, &e) < 0) {
