@@ -14,6 +14,7 @@ static const struct {
 	{ "dhcp", cmd_dhcp, "dhcp IFACE... [opts]         acquire a DHCP lease as /init does" },
 	{ "nbd", cmd_nbd, "nbd nbd://HOST[:PORT][/EXPORT] [opts]  NBD handshake, reads, export copy" },
 	{ "check", cmd_check, "check --interface IF [--full] [opts]  walk a PXE boot as a client, name the broken step" },
+	{ "verity", cmd_verity, "verity IMAGE [opts]          write IMAGE's dm-verity hash tree and root hash beside it" },
 	{ "serve", cmd_serve, "serve --boot-dir DIR [--config FILE] [opts]  the PXE boot server (DHCP, TFTP, HTTP, NBD)" },
 };
 

@@ -7,4 +7,5 @@ int cmd_dhcp(int argc, char **argv);	/* tool/cmd_dhcp.c */
 int cmd_nbd(int argc, char **argv);	/* tool/cmd_nbd.c */
 int cmd_serve(int argc, char **argv);	/* tool/cmd_serve.c */
 int cmd_check(int argc, char **argv);	/* tool/cmd_check.c */
+int cmd_verity(int argc, char **argv);	/* tool/cmd_verity.c */
 #endif
