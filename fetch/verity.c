@@ -4,6 +4,7 @@
 #include "fetch/verity.h"
 #include "fetch/hash.h"
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static const uint8_t verity_magic[8] = "verity\0";
@@ -206,4 +207,12 @@ int verity_root_parse(const char *s, size_t len, uint8_t root[VERITY_DIGEST], st
 		root[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
+}
+
+int verity_sidecar(const char *image, const char *ext, char *out, size_t outlen)
+{
+	const char *slash = strrchr(image, '/'), *dot = strrchr(image, '.');
+	size_t stem = dot && (!slash || dot > slash + 1) ? (size_t)(dot - image) : strlen(image);
+	int n = snprintf(out, outlen, "%.*s%s", (int)stem, image, ext);
+	return n > 0 && (size_t)n < outlen ? 0 : -ENAMETOOLONG;
 }

@@ -64,6 +64,11 @@ void verity_root_hex(const uint8_t root[VERITY_DIGEST], char out[2 * VERITY_DIGE
  * checksum=verity:<hex> value, surrounding white space allowed). */
 int verity_root_parse(const char *s, size_t len, uint8_t root[VERITY_DIGEST], struct errbuf *e);
 
+/* A sidecar's path: image's path with its extension replaced by ext, in
+ * systemd's naming: ("/srv/sysrcd.dat", ".verity") -> "/srv/sysrcd.verity".
+ * -ENAMETOOLONG if out is short. */
+int verity_sidecar(const char *image, const char *ext, char *out, size_t outlen);
+
 /* Builds the whole hash file for the image open at data_fd (its size a
  * multiple of p->data_block_size, p->data_blocks set from it) into hash_fd,
  * hashing level 0 on `threads` threads (0: one per online CPU).  Returns 0

@@ -23,15 +23,6 @@ static int verity_usage(FILE *out)
 	return out == stdout ? 0 : 2;
 }
 
-/* IMAGE's path with its extension replaced by ext: "/srv/sysrcd.dat" -> "/srv/sysrcd.verity" */
-static int sidecar(const char *image, const char *ext, char *out, size_t outlen)
-{
-	const char *slash = strrchr(image, '/'), *dot = strrchr(image, '.');
-	size_t stem = dot && (!slash || dot > slash + 1) ? (size_t)(dot - image) : strlen(image);
-	int n = snprintf(out, outlen, "%.*s%s", (int)stem, image, ext);
-	return n > 0 && (size_t)n < outlen ? 0 : -ENAMETOOLONG;
-}
-
 static int parse_salt(const char *hex, struct verity_params *p)
 {
 	size_t n = strlen(hex);
@@ -97,8 +88,8 @@ int cmd_verity(int argc, char **argv)
 		return verity_usage(stderr);
 	}
 	char hash_buf[4096], root_buf[4096], hash_tmp[4200];
-	if ((!hash_path && sidecar(image, ".verity", hash_buf, sizeof(hash_buf)) < 0) ||
-	    (!root_path && sidecar(image, ".roothash", root_buf, sizeof(root_buf)) < 0)) {
+	if ((!hash_path && verity_sidecar(image, ".verity", hash_buf, sizeof(hash_buf)) < 0) ||
+	    (!root_path && verity_sidecar(image, ".roothash", root_buf, sizeof(root_buf)) < 0)) {
 		fprintf(stderr, "netboot verity: %s: path too long\n", image);
 		return 1;
 	}

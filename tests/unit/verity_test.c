@@ -3,6 +3,7 @@
  * tests/integration/verity.sh), and every refusal naming what is wrong. */
 #include <errno.h>
 #include "fetch/verity.h"
+#include "mount/dm_verity.h"
 #include "check.h"
 
 static struct verity_params params(uint64_t blocks)
@@ -74,5 +75,19 @@ int main(void)
 	h = "3cabce8133bc1a522404563cdefa9a4322ad966bfcf539e5b9522357735c3f3g";
 	CHECK("root hash: not hex, position named", verity_root_parse(h, strlen(h), root, &e) == -EINVAL &&
 	      strstr(e.msg, "character 64"));
+	char table[1024], side[64];
+	p = params(300);
+	dm_verity_table("/dev/loop1", "/dev/loop2", &p, root, table, sizeof(table));
+	CHECK_STR("dm table: version 1, devices, block sizes, blocks, hash start 1, sha256, root, salt", table,
+		  "1 /dev/loop1 /dev/loop2 4096 4096 300 1 sha256 "
+		  "3cabce8133bc1a522404563cdefa9a4322ad966bfcf539e5b9522357735c3f3c 00112233");
+	p.salt_size = 0;
+	dm_verity_table("/dev/loop1", "/dev/loop2", &p, root, table, sizeof(table));
+	CHECK_STR("dm table: no salt is -", strrchr(table, ' '), " -");
+	CHECK("dm table: too long refused", dm_verity_table("/dev/loop1", "/dev/loop2", &p, root, table, 40) == -ENAMETOOLONG);
+	verity_sidecar("/run/nfs/v4/sysrcd.dat", ".verity", side, sizeof(side));
+	CHECK_STR("sidecar: extension replaced", side, "/run/nfs/v4/sysrcd.verity");
+	verity_sidecar("/srv/v1.2/image", ".roothash", side, sizeof(side));
+	CHECK_STR("sidecar: a dot in a folder name is not an extension", side, "/srv/v1.2/image.roothash");
 	return CHECK_DONE();
 }
