@@ -150,7 +150,12 @@ int verity_attach(struct boot *b, const char *image, const char *tree_path, cons
 	int rc, tree_loop = -1, data_loop = -1;
 	const char *tree_name = url_base_name(tree_path);
 
-	if (b->cfg.verity_root[0]) {
+	/* with keys built in, only a signed root counts: the command line
+	 * comes over the same network as the image (docs/trust.md) */
+	if (b->cfg.verity_root[0] && b->keys.n)
+		say("stage3", "checksum=verity: ignored: signing keys are built in, so the root hash must be signed "
+		    "(%s.minisig)", url_base_name(roothash_path));
+	if (b->cfg.verity_root[0] && !b->keys.n) {
 		verity_root_parse(b->cfg.verity_root, strlen(b->cfg.verity_root), root, &b->err);
 		snprintf(source, sizeof(source), "checksum= argument");
 	} else {
