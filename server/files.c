@@ -390,6 +390,48 @@ int boot_images_scan(int root_fd, struct serve_config *cfg, struct boot_images *
 	return rc ? rc : check_host_images(cfg, imgs, e);
 }
 
+void boot_images_print(const struct serve_config *cfg, FILE *out)
+{
+	struct serve_config *c = malloc(sizeof(*c));
+	struct boot_images *imgs = malloc(sizeof(*imgs));
+	struct errbuf e = { "" };
+	int fd = cfg->boot_dir[0] ? open(cfg->boot_dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (!c || !imgs || fd < 0) {
+		fprintf(out, "images = (boot folder %s: %s)\n", cfg->boot_dir[0] ? cfg->boot_dir : "not given",
+			fd < 0 && cfg->boot_dir[0] ? strerror(errno) : "unreadable");
+	} else if (*c = *cfg, boot_images_scan(fd, c, imgs, NULL, &e) < 0) {
+		fprintf(out, "images = (%s)\n", e.msg);
+	} else {
+		for (int i = 0; i < imgs->n; i++) {
+			const struct boot_image *im = &imgs->img[i];
+			fprintf(out, "image = %s%s: %s%s %s%s %s%s%s\n", im->name[0] ? im->name : "(top level)",
+				i == 0 ? " (default)" : "", im->dir, im->kernel, im->dir, im->initrd, im->dir, im->image,
+				im->has_image ? "" : " (missing)");
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(c);
+	free(imgs);
+}
+
+int boot_files_role(const struct boot_files *f, const char *path)
+{
+	char p[sizeof(f->images.img[0].dir) + sizeof(f->images.img[0].kernel)];
+	while (*path == '/')
+		path++;
+	for (int i = 0; i < f->images.n; i++) {
+		const struct boot_image *im = &f->images.img[i];
+		const char *names[] = { im->kernel, im->initrd, im->image };
+		for (int k = 0; k < 3; k++) {
+			snprintf(p, sizeof(p), "%s%s", im->dir, names[k]);
+			if (names[k][0] && !strcmp(path, p))
+				return k < 2 ? BOOT_ROLE_KERNEL : BOOT_ROLE_IMAGE;
+		}
+	}
+	return BOOT_ROLE_OTHER;
+}
+
 /* The checksum files beside each image. */
 static int write_all_checksums(const struct boot_files *f, FILE *log, struct errbuf *e)
 {

@@ -47,6 +47,14 @@ void boot_files_close(struct boot_files *f);
  * image= not found. */
 int boot_images_scan(int root_fd, struct serve_config *cfg, struct boot_images *imgs, FILE *log, struct errbuf *e);
 
+/* --print-config's lines "image = NAME (default): KERNEL INITRD IMAGE",
+ * from boot_images_scan over cfg's boot folder (nothing written). */
+void boot_images_print(const struct serve_config *cfg, FILE *out);
+
+/* What a path is to the boot (the client's stage on the status page). */
+enum { BOOT_ROLE_OTHER, BOOT_ROLE_KERNEL /* a kernel or an initrd */, BOOT_ROLE_IMAGE /* stage 3 */ };
+int boot_files_role(const struct boot_files *f, const char *path);
+
 /* The pxelinux/syslinux menu host h gets (NULL: an unknown client; m: its
  * subnet's mirror map or NULL), rendered from boot_entries() into buf:
  * its length, -ENOSPC or -ENOMEM. */

@@ -21,7 +21,10 @@ static const char usage_text[] =
 	"  --http-url URL --nfs-url nfs://host:/dir   stage-3 sources served elsewhere\n"
 	"  --mirrors CIDR URL[,URL...]   clients in CIDR boot from these mirrors (repeatable)\n"
 	"  --timeout SECS --extra 'ARGS'              boot menu wait, extra kernel arguments\n"
-	"  --kernel NAME --initrd NAME --image NAME   file names in DIR\n"
+	"  --kernel NAME --initrd NAME --image NAME   file names in DIR (and in DIR/images/NAME/)\n"
+	"  --default-image NAME  boot DIR/images/NAME by default (else DIR's own image)\n"
+	"  --hosts FILE          per host: MAC [address] [name] [image=NAME] [args=\"...\"] a line\n"
+	"                        (default /etc/netboot/hosts if it exists; --no-hosts: none)\n"
 	"  --dhcp-port N --proxy-port N --tftp-port N --http-port N --nbd-port N (--nbd-port enables NBD)\n"
 	"  --no-tftp --no-http --no-nbd   --user NAME (drop root after binding)\n"
 	"  --print-config        print the effective settings and exit\n";
@@ -42,9 +45,10 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (print_only) {
 		serve_config_print(&cfg, stdout);
+		boot_images_print(&cfg, stdout);
 		return 0;
 	}
-	if (serve_config_validate(&cfg, &e) < 0) {
+	if (serve_config_validate(&cfg, &e) < 0 || serve_config_check_hosts(&cfg, warn_line, stderr, &e) < 0) {
 		fprintf(stderr, "netboot serve: %s\n", e.msg);
 		return 2;
 	}
