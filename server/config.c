@@ -388,7 +388,7 @@ int serve_config_check_hosts(const struct serve_config *c, config_warn_fn warn, 
 		uint32_t hip = ntohl(h->ip);
 		if (c->do_dhcp && warn && hip >= ntohl(c->range_start) && hip <= ntohl(c->range_end)) {
 			snprintf(msg, sizeof(msg), "%.200s line %u: %s is inside the dynamic range %s - %s: reserved for "
-				 "this host, never given to another", c->hosts_file, h->line, a,
+				 "this host, never given to another", c->hosts_file, h->line, ipv4_ntoa(h->ip, a),
 				 ipv4_ntoa(c->range_start, n), ipv4_ntoa(c->range_end, r));
 			warn(warn_ctx, msg);
 		}
