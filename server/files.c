@@ -537,8 +537,10 @@ static int host_menu(const struct boot_files *f, const char *path, struct errbuf
 	const struct host *h = hosts_find(&f->cfg->hosts, mac);
 	if (!h || (!h->image[0] && !h->args[0]))
 		return -ENOENT;	/* nothing of its own: pxelinux goes on to its address, then default */
+	/* a fixed address inside a mapped subnet: that subnet's mirrors */
+	const struct mirror_map *m = h->ip ? mirror_map_find(f->cfg->mirrors, SERVE_MAX_MIRROR_MAPS, h->ip, 32) : NULL;
 	char *menu = malloc(MENU_MAX);
-	int len = menu ? boot_files_menu(f, h, NULL, menu, MENU_MAX) : -ENOMEM;
+	int len = menu ? boot_files_menu(f, h, m, menu, MENU_MAX) : -ENOMEM;
 	int fd = len >= 0 ? memfd_with("pxelinux.cfg-host", menu, (size_t)len) : len;
 	free(menu);
 	if (fd < 0)

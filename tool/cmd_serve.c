@@ -39,18 +39,20 @@ int cmd_serve(int argc, char **argv)
 		return 0;
 	}
 	serve_config_defaults(&cfg);
+	int rc;
 	if (serve_config_from_args(argc - 1, argv + 1, &cfg, &print_only, warn_line, stderr, &e) < 0) {
 		fprintf(stderr, "netboot serve: %s\n", e.msg);
-		return 2;
-	}
-	if (print_only) {
+		rc = 2;
+	} else if (print_only) {
 		serve_config_print(&cfg, stdout);
 		boot_images_print(&cfg, stdout);
-		return 0;
-	}
-	if (serve_config_validate(&cfg, &e) < 0 || serve_config_check_hosts(&cfg, warn_line, stderr, &e) < 0) {
+		rc = 0;
+	} else if (serve_config_validate(&cfg, &e) < 0 || serve_config_check_hosts(&cfg, warn_line, stderr, &e) < 0) {
 		fprintf(stderr, "netboot serve: %s\n", e.msg);
-		return 2;
+		rc = 2;
+	} else {
+		rc = server_run(&cfg, stdout);
 	}
-	return server_run(&cfg, stdout);
+	hosts_free(&cfg.hosts);	/* the server's copy of cfg shares it */
+	return rc;
 }

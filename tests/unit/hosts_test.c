@@ -238,7 +238,11 @@ static void test_folder(void)
 	      read_path(&f, "pxelinux.cfg/01-52-54-00-12-34-56", buf, sizeof(buf)) == 0 &&
 	      strstr(buf, "DEFAULT rescue-http\n") && strstr(buf, "  KERNEL images/rescue/bzImage\n  INITRD images/rescue/initram.igz\n"
 							   "  APPEND netboot=http://192.0.2.1/images/rescue/sysrcd.dat console=ttyS1 quiet\n"));
-	CHECK("upper-case MAC name too", read_path(&f, "pxelinux.cfg/01-52-54-00-12-34-56", buf, sizeof(buf)) == 0);
+	c.mirrors[0] = (struct mirror_map){ .net = htonl(0xc0000200), .prefix = 24, .urls = "http://192.0.2.9/sysrcd.dat" };
+	CHECK("a fixed address in a mapped subnet: the mirrors in the host's menu",
+	      read_path(&f, "pxelinux.cfg/01-52-54-00-12-34-56", buf, sizeof(buf)) == 0 &&
+	      strstr(buf, "  APPEND netboot=http://192.0.2.9/images/rescue/sysrcd.dat console=ttyS1 quiet\n"));
+	c.mirrors[0].urls[0] = '\0';
 	CHECK("a host with nothing of its own: not found (pxelinux goes on)",
 	      read_path(&f, "pxelinux.cfg/01-52-54-00-12-34-57", buf, sizeof(buf)) == -ENOENT);
 	CHECK("an unknown MAC: not found", read_path(&f, "pxelinux.cfg/01-52-54-00-12-34-58", buf, sizeof(buf)) == -ENOENT);
