@@ -13,6 +13,7 @@
 #include "server/entries.h"
 #include "server/files.h"
 #include "server/hosts.h"
+#include "server/pxebootsrv.h"
 #include "tests/unit/check.h"
 
 static int warnings;
@@ -341,8 +342,28 @@ static void test_segment(void)
 	hosts_free(&c.hosts);
 }
 
+/* PXEBOOTSRV_HOSTS and PXEBOOTSRV_DEFAULT_IMAGE in the seed's file. */
+static void test_keys(void)
+{
+	struct serve_config c;
+	struct errbuf e = { "" };
+	const char *good = "D=/srv\nPXEBOOTSRV_HOSTS=\"$D/my hosts\"\nPXEBOOTSRV_DEFAULT_IMAGE=debian-12\n";
+	serve_config_defaults(&c);
+	CHECK("PXEBOOTSRV_HOSTS and _DEFAULT_IMAGE read", serve_config_parse(good, strlen(good), "pxebootsrv", &c, NULL, NULL, &e) == 0 &&
+	      !strcmp(c.hosts_file, "/srv/my hosts") && !strcmp(c.default_image, "debian-12"));
+	const char *bad = "PXEBOOTSRV_DEFAULT_IMAGE=../x\n";
+	CHECK("a bad image name: file, line, key, what was expected",
+	      serve_config_parse(bad, strlen(bad), "pxebootsrv", &c, NULL, NULL, &e) == -EINVAL &&
+	      strstr(e.msg, "pxebootsrv line 1: PXEBOOTSRV_DEFAULT_IMAGE=\"../x\": expected an image name"));
+	char *flags[] = { "--default-image", "a/b" };
+	bool print;
+	CHECK("--default-image a/b refused", serve_config_from_args(2, flags, &c, &print, NULL, NULL, &e) == -EINVAL &&
+	      strstr(e.msg, "--default-image a/b: expected an image name"));
+}
+
 int main(void)
 {
+	test_keys();
 	test_good();
 	test_bad();
 	test_entries();
