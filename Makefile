@@ -47,6 +47,12 @@ TLS_LIBS := $(BEARSSL_A)
 # CA certificates packed into the initramfs (make initramfs CA=file)
 CA       ?= /etc/ssl/certs/ca-certificates.crt
 
+# `netboot --version`: the release (VERSION) and the commit built (git describe),
+# in build/version.h, rewritten only when they change; only tool/main.c reads it
+VERSION    := $(shell cat VERSION)
+GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+VERSION_H   = $(if $(filter %tool/main.o,$@),-include $(B)/version.h)
+
 # keep intermediate objects; let the fuzzer rule name its own source
 .SECONDARY:
 .SECONDEXPANSION:
@@ -57,11 +63,11 @@ all: $(B)/init $(B)/netboot $(B)/mkcpio
 $(B)/host/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo '  CC      $<'
-	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -c $< -o $@
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) $(VERSION_H) -c $< -o $@
 $(B)/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo '  CC-SAN  $<'
-	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -c $< -o $@
+	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(VERSION_H) -c $< -o $@
 # --- musl objects for the static /init ---
 $(MUSL_INC):
 	@mkdir -p $@
@@ -79,7 +85,12 @@ $(MUSL_INC)/bearssl.h: | $(MUSL_INC)
 $(B)/musl/%.o: %.c $(HDRS) | $(MUSL_INC) $(MUSL_INC)/bearssl.h $(MUSL_INC)/sodium
 	@mkdir -p $(dir $@)
 	@echo '  CC-MUSL $<'
-	@$(MUSL_CC) $(CSTD) -isystem $(MUSL_INC) $(WARN) -Os -c $< -o $@
+	@$(MUSL_CC) $(CSTD) -isystem $(MUSL_INC) $(WARN) -Os $(VERSION_H) -c $< -o $@
+
+$(B)/host/tool/main.o $(B)/san/tool/main.o $(B)/musl/tool/main.o: $(B)/version.h
+$(B)/version.h: FORCE
+	@mkdir -p $(B)
+	@printf '#define NETBOOT_VERSION "%s"\n#define NETBOOT_COMMIT "%s"\n' '$(VERSION)' '$(GIT_COMMIT)' > $@.tmp && $(update_if_changed)
 
 $(B)/init: $(patsubst %.c,$(B)/musl/%.o,$(INIT_SRCS) $(LIB_SRCS))
 	@$(MUSL_CC) -static -s -o $@ $^ $(SODIUM_A) $(TLS_LIBS)
