@@ -56,7 +56,7 @@ VERSION_H   = $(if $(filter %tool/main.o,$@),-include $(B)/version.h)
 # keep intermediate objects; let the fuzzer rule name its own source
 .SECONDARY:
 .SECONDEXPANSION:
-.PHONY: FORCE all initramfs check deps bench demo fuzz fuzz-run fuzzers clean kernel testroot
+.PHONY: FORCE all initramfs check deps bench demo fuzz fuzz-run fuzzers clean kernel testroot install deb
 all: $(B)/init $(B)/netboot $(B)/mkcpio
 
 # --- host objects (glibc) and the same objects with sanitizers for tests ---
@@ -196,6 +196,38 @@ $(INITRAMFS): $(B)/init $(B)/mkcpio initramfs-list $(IDIR)/modules.list $(IDIR)/
 testroot: $(B)/testroot.sqfs
 $(B)/testroot.sqfs: tests/qemu/make-testroot.sh tests/qemu/kmapdump.c
 	tests/qemu/make-testroot.sh $@
+
+# --- install and the Debian package (packaging/, docs/server.md "Install") ---
+# make install [PREFIX=/usr/local] [DESTDIR=]: the tool, the kernel and the
+# initramfs it boots, the service, its example settings (kept when present),
+# its user (sysusers.d) and the man page.  Debian's units stay in /lib.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib,$(PREFIX)/lib)/systemd/system
+SYSUSERSDIR?= $(PREFIX)/lib/sysusers.d
+# the man page's date: the last commit's, as BUILD_EPOCH
+MAN_DATE   := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
+install: $(B)/netboot $(INITRAMFS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/netboot $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/netboot
+	install -m 0755 $(B)/netboot $(DESTDIR)$(SBINDIR)/netboot
+	install -m 0644 $(INITRAMFS) $(DESTDIR)$(DATADIR)/netboot/initram.igz
+	@if [ -e $(MODKDIR)/vmlinuz ]; then echo "install -m 0644 $(MODKDIR)/vmlinuz $(DESTDIR)$(DATADIR)/netboot/vmlinuz"; \
+		install -m 0644 $(MODKDIR)/vmlinuz $(DESTDIR)$(DATADIR)/netboot/vmlinuz; \
+	else echo "install: no kernel image in $(MODKDIR) (KERNEL=$(KERNEL)): boot the initramfs with your own"; fi
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' packaging/netboot-serve.service.in > $(DESTDIR)$(UNITDIR)/netboot-serve.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/netboot-serve.service
+	install -m 0644 packaging/netboot.sysusers $(DESTDIR)$(SYSUSERSDIR)/netboot.conf
+	sed 's|@VERSION@|$(VERSION)|g; s|@DATE@|$(MAN_DATE)|g' packaging/netboot.8 > $(DESTDIR)$(MANDIR)/man8/netboot.8
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/netboot.8
+	@[ -e $(DESTDIR)$(SYSCONFDIR)/netboot/serve.conf ] && echo "install: $(DESTDIR)$(SYSCONFDIR)/netboot/serve.conf kept" || \
+		install -v -m 0644 packaging/serve.conf $(DESTDIR)$(SYSCONFDIR)/netboot/serve.conf
+# make deb: build/netboot_<VERSION>-1_<arch>.deb (packaging/mkdeb.sh)
+deb: $(B)/netboot $(INITRAMFS)
+	packaging/mkdeb.sh $(B) $(VERSION)
 
 deps:
 	scripts/install-deps.sh
