@@ -225,9 +225,10 @@ install: $(B)/netboot $(INITRAMFS)
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/netboot.8
 	@[ -e $(DESTDIR)$(SYSCONFDIR)/netboot/serve.conf ] && echo "install: $(DESTDIR)$(SYSCONFDIR)/netboot/serve.conf kept" || \
 		install -v -m 0644 packaging/serve.conf $(DESTDIR)$(SYSCONFDIR)/netboot/serve.conf
-# make deb: build/netboot_<VERSION>-1_<arch>.deb (packaging/mkdeb.sh)
+# make deb [DEB_DIR=build]: DEB_DIR/netboot_<VERSION>-1_<arch>.deb (packaging/mkdeb.sh)
+DEB_DIR    ?= $(B)
 deb: $(B)/netboot $(INITRAMFS)
-	packaging/mkdeb.sh $(B) $(VERSION)
+	packaging/mkdeb.sh $(B) $(VERSION) $(DEB_DIR)
 
 deps:
 	scripts/install-deps.sh
