@@ -100,6 +100,41 @@ out2=$("$NB" serve --boot-dir "$TMP/boot" --config "$TMP/all.conf" --print-confi
 "$NB" serve --boot-dir "$TMP/boot" --config packaging/serve.conf --print-config | grep -qx 'dhcp = proxy' &&
 	pass "serve.conf as shipped: proxy-DHCP" || fail "serve.conf as shipped is not proxy-DHCP"
 
+# --- the server as the unit runs it: an unprivileged user whose only
+# capability is CAP_NET_BIND_SERVICE (setpriv stands in for systemd's User=,
+# AmbientCapabilities=, CapabilityBoundingSet=, NoNewPrivileges=), in private
+# namespaces: DHCP on 67 with --interface, TFTP on 69, HTTP on 80, NBD ---
+if [ "$(id -u)" = 0 ] && netns_usable && command -v setpriv >/dev/null && command -v busybox >/dev/null; then
+	S=nbpkg-s-$tag C=nbpkg-c-$tag
+	newns "$S" && newns "$C" && veth "$C" eth0 "$S" s0 && ip -n "$S" addr add 192.0.2.1/24 dev s0 &&
+		ip -n "$S" link set s0 up && ip -n "$C" link set eth0 up || fail "namespaces"
+	chmod 755 "$TMP"
+	mkdir -p "$TMP/srv" "$TMP/state"
+	: > "$TMP/srv/vmlinuz"; : > "$TMP/srv/initram.igz"; head -c 100000 /dev/urandom > "$TMP/srv/sysrcd.dat"
+	chown -R nobody "$TMP/srv" "$TMP/state"
+	ip netns exec "$S" setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --no-new-privs \
+		--inh-caps=-all,+net_bind_service --ambient-caps=-all,+net_bind_service --bounding-set=-all,+net_bind_service \
+		"$NB" serve --boot-dir "$TMP/srv" --interface s0 --dhcp-range 192.0.2.100 192.0.2.110 --netmask 255.255.255.0 \
+		--local-ip 192.0.2.1 --nbd-port 10809 --leases "$TMP/state/leases" > "$TMP/srv.log" 2>&1 &
+	srv=$!; PIDS+=($srv)
+	for _ in $(seq 50); do grep -qs ready "$TMP/srv.log" && break; sleep 0.1; done
+	grep -q ready "$TMP/srv.log" && pass "serve starts as nobody with CAP_NET_BIND_SERVICE alone (67, 69, 80, 10809)" ||
+		FAIL_SHOW=$TMP/srv.log fail "serve with CAP_NET_BIND_SERVICE alone"
+	printf '#!/bin/sh\n[ "$1" = bound ] && echo "$ip" > "$OUT"\nexit 0\n' > "$TMP/udhcpc.sh"
+	chmod +x "$TMP/udhcpc.sh"
+	OUT=$TMP/lease timeout 20 ip netns exec "$C" busybox udhcpc -f -q -n -t 3 -T 2 -i eth0 -s "$TMP/udhcpc.sh" >/dev/null 2>&1
+	grep -qE '^192\.0\.2\.1[01][0-9]?$' "$TMP/lease" 2>/dev/null && grep -q . "$TMP/state/leases" &&
+		pass "DHCP lease $(cat "$TMP/lease") from it, written to the lease file" || fail "DHCP as nobody" "$(cat "$TMP/lease" 2>&1)"
+	ip -n "$C" addr add 192.0.2.50/24 dev eth0
+	ip netns exec "$C" curl -sf --max-time 5 http://192.0.2.1/sysrcd.dat -o "$TMP/h" && cmp -s "$TMP/h" "$TMP/srv/sysrcd.dat" &&
+		ip netns exec "$C" curl -sf --max-time 5 tftp://192.0.2.1/sysrcd.dat -o "$TMP/t" && cmp -s "$TMP/t" "$TMP/srv/sysrcd.dat" &&
+		[ -s "$TMP/srv/sysrcd.md5" ] && pass "HTTP and TFTP serve the image; sysrcd.md5 written into the boot folder" ||
+		FAIL_SHOW=$TMP/srv.log fail "HTTP/TFTP as nobody"
+	kill "$srv" 2>/dev/null
+else
+	skip "server with CAP_NET_BIND_SERVICE alone" "needs root, network namespaces, setpriv and busybox"
+fi
+
 # --- netboot(8) ---
 man8=$TMP/d/usr/local/share/man/man8/netboot.8
 warn=$(LC_ALL=C.UTF-8 groff -man -ww -z "$man8" 2>&1)
