@@ -242,4 +242,5 @@ demo: deps
 	$(MAKE) all initramfs testroot
 	tests/qemu/demo.sh
 clean:
-	rm -rf $(B)/host $(B)/san $(B)/musl $(B)/fuzzobj $(B)/tests $(B)/fuzz $(B)/init $(B)/netboot $(B)/initram.igz
+	rm -rf $(B)/host $(B)/san $(B)/musl $(B)/fuzzobj $(B)/tests $(B)/fuzz $(B)/init $(B)/netboot $(B)/initram.igz \
+		$(B)/version.h $(B)/deb $(B)/netboot_*.deb
