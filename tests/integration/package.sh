@@ -153,6 +153,12 @@ for c in "${cmds[@]}"; do
 	done
 done
 [ -z "$missing" ] && pass "netboot(8) documents every flag of every --help" || fail "netboot(8) lacks flags" "$missing"
+# and every PXEBOOTSRV_ key server/pxebootsrv.c reads
+missing=
+for k in $(sed -n 's/^\t{ "\([A-Z0-9_]*\)", set_.*/\1/p' server/pxebootsrv.c) MIRRORS_1; do
+	grep -q "PXEBOOTSRV_$k\b" "$TMP/man.txt" || missing+=" $k"
+done
+[ -z "$missing" ] && pass "netboot(8) documents every PXEBOOTSRV_ key" || fail "netboot(8) lacks keys" "$missing"
 
 # --- make deb, lintian, the package's contents ---
 if ! make -s deb DEB_DIR="$TMP/deb" > "$TMP/deb.log" 2>&1; then
@@ -170,6 +176,7 @@ else
 	skip lintian "not installed"
 fi
 dpkg-deb -c "$deb" > "$TMP/contents"
+missing=
 for f in ./usr/sbin/netboot ./lib/systemd/system/netboot-serve.service ./etc/netboot/serve.conf \
 	./usr/share/man/man8/netboot.8.gz ./usr/share/netboot/initram.igz ./usr/share/netboot/vmlinuz \
 	./usr/lib/sysusers.d/netboot.conf ./usr/share/doc/netboot/copyright ./usr/share/doc/netboot/changelog.Debian.gz; do
