@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include "netboot/errbuf.h"
 #include "server/mirror_map.h"
+#include "server/status_allow.h"
 
 #define SERVE_MAX_DNS 3
 #define SERVE_MAX_MIRROR_MAPS 16	/* PXEBOOTSRV_MIRRORS_1.._16 */
@@ -54,6 +55,9 @@ struct serve_config {
 	uint16_t nbd_port;	/* 10809 */
 	/* per-subnet stage-3 mirrors (PXEBOOTSRV_MIRRORS_N, --mirrors) */
 	struct mirror_map mirrors[SERVE_MAX_MIRROR_MAPS];
+	/* who may read /, /status.json, /metrics (PXEBOOTSRV_STATUS_ALLOW,
+	 * --status-allow); empty = loopback and the served subnet */
+	struct status_allow status_allow;
 };
 
 /* Defaults: proxy-DHCP (never hands out addresses unless told to), TFTP and

@@ -89,6 +89,7 @@ static void conn_free(struct nbd_conn *c, const char *why)
 			 secs, why ? why : "closed");
 		close(c->export_fd);
 	} else if (why) {
+		svc->s->metrics.errors[ME_NBD_HANDSHAKE]++;
 		conn_log(c, "closed during the handshake: %s", why);
 	}
 	tcp_conn_free(&c->tc);
@@ -146,6 +147,7 @@ static void attach(struct nbd_conn *c, int fd, uint64_t size, const char *asked)
 	c->export_fd = fd;
 	c->size = size;
 	c->st = N_TRANS;
+	c->svc->s->metrics.nbd_attached++;
 	if (asked[0])
 		conn_log(c, "export %s attached (%" PRIu64 " bytes)", c->svc->s->cfg.image, size);
 	else
@@ -255,6 +257,7 @@ static void handle_read(struct nbd_conn *c, const struct nbd_request *r)
 	c->file_off = r->offset;
 	c->file_end = r->offset + r->len;
 	c->bytes_read += r->len;
+	c->svc->s->metrics.nbd_bytes += r->len;
 	clients_image_progress(clients_by_ip(&c->svc->s->clients, c->tc.ip), "nbd", r->len, c->size);
 }
 
@@ -474,6 +477,7 @@ static uint32_t conn_open(struct tcp_conn *tc)
 	int one = 1;
 	c->svc = tc->t->ctx;
 	c->export_fd = -1;
+	c->svc->s->metrics.nbd_connections++;
 	c->start_ms = c->progress_ms = monotonic_ms();
 	/* a client that vanished (power cut) holds no slot forever */
 	setsockopt(tc->h.fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
