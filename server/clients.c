@@ -218,10 +218,10 @@ static const char *span(long long ms, char *buf, size_t cap)
 	return buf;
 }
 
-/* "12.0 MB": decimal units, as transfer rates are quoted. */
+/* "12.0" (MB): decimal units, as transfer rates are quoted. */
 static const char *megabytes(uint64_t n, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%.1f MB", (double)n / 1e6);
+	snprintf(buf, cap, "%.1f", (double)n / 1e6);
 	return buf;
 }
 
@@ -238,9 +238,12 @@ static void progress_cells(FILE *out, const struct client *c)
 	if (c->image_size)
 		pct = c->image_bytes >= c->image_size ? 100 : (unsigned)(c->image_bytes * 100 / c->image_size);
 	fprintf(out, "<td class=\"progress\" title=\"%llu of %llu bytes\"><progress max=\"100\" value=\"%u\"></progress> "
-		"%s / %s (%u%%)</td><td class=\"rate\">%.1f MB/s</td>", (unsigned long long)c->image_bytes,
-		(unsigned long long)c->image_size, pct, megabytes(c->image_bytes, a, sizeof(a)),
-		megabytes(c->image_size, b, sizeof(b)), pct, c->image_rate / 1e6);
+		"%s / %s MB (%u%%)</td>", (unsigned long long)c->image_bytes, (unsigned long long)c->image_size, pct,
+		megabytes(c->image_bytes, a, sizeof(a)), megabytes(c->image_size, b, sizeof(b)), pct);
+	if (c->image_rate > 0)	/* 0: too quick to measure, or only the end was reported */
+		fprintf(out, "<td class=\"rate\">%.1f MB/s</td>", c->image_rate / 1e6);
+	else
+		fputs("<td class=\"rate\">-</td>", out);
 }
 
 static void client_row(FILE *out, const struct client *c, long long now_ms)
@@ -264,15 +267,19 @@ void clients_write_html(const struct clients *t, long long now_ms, long long upt
 {
 	char up[32];
 	fprintf(out, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>netboot serve</title>"
-		"<meta http-equiv=\"refresh\" content=\"2\">\n<style>body{font-family:sans-serif}"
-		"table{border-collapse:collapse}th,td{border:1px solid #999;padding:2px 6px;text-align:left}"
-		"td.first,td.last,td.rate{text-align:right}</style></head><body>\n<h1>netboot serve</h1>\n"
+		"<meta http-equiv=\"refresh\" content=\"2\">\n<style>body{font-family:sans-serif;font-size:14px}"
+		"table{border-collapse:collapse}th,td{border:1px solid #999;padding:2px 5px;text-align:left;"
+		"white-space:nowrap}td.hostname,td.vendor{white-space:normal;max-width:14em;overflow-wrap:anywhere}"
+		"td.first,td.last,td.rate{text-align:right}progress{width:6em}</style></head><body>\n"
+		"<h1>netboot serve</h1>\n"
 		"<p>Up %s; <span id=\"count\">%d</span> client(s).  The same as <a href=\"/status.json\">/status.json</a>; "
-		"counters at <a href=\"/metrics\">/metrics</a>.  Times are ago.</p>\n", span(uptime_ms, up, sizeof(up)),
+		"counters at <a href=\"/metrics\">/metrics</a>.  First and last: time since the client's first and "
+		"last request.</p>\n", span(uptime_ms, up, sizeof(up)),
 		t->n);
-	fputs("<table id=\"clients\"><thead><tr><th>MAC</th><th>IP</th><th>host name</th><th>architecture</th>"
-	      "<th>vendor class</th><th>stage</th><th>via</th><th>image progress</th><th>rate</th>"
-	      "<th>first request</th><th>last request</th></tr></thead>\n<tbody>\n", out);
+	fputs("<table id=\"clients\"><thead><tr><th>MAC</th><th>IP</th><th>host name</th><th>arch</th>"
+	      "<th>vendor class</th><th>stage</th><th>via</th><th>image</th><th>rate</th>"
+	      "<th title=\"since the first request\">first</th><th title=\"since the last request\">last</th>"
+	      "</tr></thead>\n<tbody>\n", out);
 	for (int i = 0; i < t->n; i++)
 		client_row(out, &t->c[i], now_ms);
 	fputs("</tbody></table>\n<p>Stages in boot order: seen, dhcp-offer, dhcp-ack, loader, kernel, agent-dhcp, "

@@ -136,7 +136,7 @@ static void render_stages(struct out *o, const struct metrics *m, const struct c
 int metrics_render(const struct metrics *m, const struct clients *t, long long uptime_ms, char *buf, size_t cap)
 {
 	static const char *const errors[ME_N] = { "dhcp_dropped", "dhcp_pool_exhausted", "tftp_malformed",
-						  "http_bad_request", "http_busy", "nbd_handshake", "status_forbidden" };
+						  "http_bad_request", "http_busy", "nbd_protocol", "status_forbidden" };
 	struct out o = { buf, cap, 0, cap == 0 };
 	if (cap)
 		buf[0] = '\0';

@@ -41,7 +41,7 @@ enum metrics_error {
 	ME_TFTP_MALFORMED,	/* a datagram on the TFTP port that is no request */
 	ME_HTTP_BAD_REQUEST,	/* a request head that could not be parsed (400, 414, 431) */
 	ME_HTTP_BUSY,		/* 503 at the connection cap */
-	ME_NBD_HANDSHAKE,	/* an NBD connection closed before an export was attached */
+	ME_NBD_PROTOCOL,	/* NBD bytes that are no flags, option or request: closed */
 	ME_STATUS_FORBIDDEN,	/* the status page or /metrics asked from outside --status-allow */
 	ME_N
 };

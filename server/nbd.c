@@ -89,7 +89,6 @@ static void conn_free(struct nbd_conn *c, const char *why)
 			 secs, why ? why : "closed");
 		close(c->export_fd);
 	} else if (why) {
-		svc->s->metrics.errors[ME_NBD_HANDSHAKE]++;
 		conn_log(c, "closed during the handshake: %s", why);
 	}
 	tcp_conn_free(&c->tc);
@@ -316,6 +315,7 @@ static bool opt_header(struct nbd_conn *c)
 		return false;
 	int rc = nbd_parse_opt_request(c->in, c->inlen, &c->opt, &e);
 	if (rc == -EPROTO) {
+		c->svc->s->metrics.errors[ME_NBD_PROTOCOL]++;
 		conn_log(c, "%s", e.msg);
 		close_after_output(c, NULL);
 		return true;
@@ -343,6 +343,7 @@ static bool trans_request(struct nbd_conn *c)
 	if (c->inlen < NBD_REQUEST_LEN)
 		return false;
 	if (nbd_parse_request(c->in, c->inlen, &r, &e) < 0) {
+		c->svc->s->metrics.errors[ME_NBD_PROTOCOL]++;
 		conn_log(c, "%s", e.msg);
 		close_after_output(c, "bad request");
 		return true;
@@ -362,6 +363,7 @@ static bool process_one(struct nbd_conn *c)
 		if (c->inlen < 4)
 			return false;
 		if (nbd_parse_client_flags(c->in, 4, &cflags, &e) < 0) {
+			c->svc->s->metrics.errors[ME_NBD_PROTOCOL]++;
 			conn_log(c, "%s", e.msg);
 			close_after_output(c, NULL);
 			return true;

@@ -84,6 +84,15 @@ bool status_allow_match(const struct status_allow *a, uint32_t ip)
 	return false;
 }
 
+/* Whether net/prefix lies inside one subnet of a already. */
+static bool covered(const struct status_allow *a, uint32_t net, unsigned prefix)
+{
+	for (int i = 0; i < a->n; i++)
+		if (a->e[i].prefix <= prefix && ((net ^ a->e[i].net) & ipv4_prefix_mask(a->e[i].prefix)) == 0)
+			return true;
+	return false;
+}
+
 /* The interface subnet that holds local_ip, added to a. */
 static void add_local_subnet(struct status_allow *a, uint32_t local_ip)
 {
@@ -96,7 +105,7 @@ static void add_local_subnet(struct status_allow *a, uint32_t local_ip)
 		uint32_t addr = ((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr.s_addr;
 		uint32_t mask = ((struct sockaddr_in *)(void *)i->ifa_netmask)->sin_addr.s_addr;
 		int prefix = ipv4_mask_prefix(mask);
-		if (addr == local_ip && prefix >= 0 && !status_allow_match(a, addr))
+		if (addr == local_ip && prefix >= 0 && !covered(a, addr, (unsigned)prefix))
 			status_allow_add(a, addr, (unsigned)prefix);
 	}
 	freeifaddrs(ifs);
@@ -108,9 +117,9 @@ void status_allow_default(struct status_allow *a, uint32_t subnet, uint32_t netm
 	a->n = 0;
 	status_allow_add(a, loopback, 8);
 	int prefix = netmask ? ipv4_mask_prefix(netmask) : -1;
-	if (subnet && prefix >= 0)
+	if (subnet && prefix >= 0 && !covered(a, subnet, (unsigned)prefix))
 		status_allow_add(a, subnet, (unsigned)prefix);
-	if (local_ip && !status_allow_match(a, local_ip))
+	if (local_ip)
 		add_local_subnet(a, local_ip);
 }
 

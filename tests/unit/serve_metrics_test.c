@@ -299,6 +299,9 @@ static void test_allow(void)
 	status_allow_default(&d, htonl(0xc6336400), htonl(0xffffff00), 0);
 	CHECK_STR("allow: default loopback and the served subnet", status_allow_format(&d, buf, sizeof(buf)),
 		  "127.0.0.0/8 198.51.100.0/24");
+	status_allow_default(&d, htonl(0x7f000000), htonl(0xff000000), 0);
+	CHECK_STR("allow: a served subnet inside loopback not listed twice", status_allow_format(&d, buf, sizeof(buf)),
+		  "127.0.0.0/8");
 }
 
 static void test_config(void)
