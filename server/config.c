@@ -104,7 +104,7 @@ enum flag_id {
 	F_CONFIG, F_BOOT_DIR, F_INTERFACE, F_LEASES, F_DHCP_RANGE, F_PROXY, F_DHCP, F_NO_DHCP, F_LOCAL_IP,
 	F_SUBNET, F_NETMASK, F_ROUTER, F_DNS, F_LEASE_TIME, F_TFTP_SERVER, F_HTTP_URL, F_NFS_URL, F_STAGE3,
 	F_TIMEOUT, F_EXTRA, F_KERNEL, F_INITRD, F_IMAGE, F_USER, F_DHCP_PORT, F_PROXY_PORT, F_TFTP_PORT,
-	F_HTTP_PORT, F_NBD_PORT, F_NO_TFTP, F_NO_HTTP, F_NO_NBD, F_PRINT, F_MIRRORS,
+	F_HTTP_PORT, F_NBD_PORT, F_NO_TFTP, F_NO_HTTP, F_NO_NBD, F_PRINT, F_MIRRORS, F_IPXE, F_NO_IPXE,
 };
 static const struct {
 	const char *name;
@@ -145,6 +145,8 @@ static const struct {
 	{ "--no-http", 0, F_NO_HTTP, NULL },
 	{ "--no-nbd", 0, F_NO_NBD, NULL },
 	{ "--print-config", 0, F_PRINT, NULL },
+	{ "--ipxe", 0, F_IPXE, NULL },
+	{ "--no-ipxe", 0, F_NO_IPXE, NULL },
 	{ "--mirrors", 2, F_MIRRORS, "a subnet and its mirror URLs: 198.51.100.0/24 http://198.51.100.10/sysrcd.dat[,URL...]" },
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
@@ -240,6 +242,8 @@ static int apply_flag(enum flag_id id, char **v, struct serve_config *c, bool *p
 	case F_NO_NBD: c->do_nbd = false; return 0;
 	case F_PRINT: *print_only = true; return 0;
 	case F_MIRRORS: return add_mirrors(c, v[0], v[1]);
+	case F_IPXE: c->ipxe = IPXE_CHAIN; return 0;
+	case F_NO_IPXE: c->ipxe = IPXE_OFF; return 0;
 	}
 	return -EINVAL;
 }
@@ -373,6 +377,9 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 	if (serve_config_stage3_arg(c, c->stage3, arg, sizeof(arg)) > 0)
 		fprintf(out, "append = %s\n", arg);
 	fprintf(out, "timeout = %u\nextra = %s\n", c->timeout_secs, c->extra);
+	static const char *const ipxe[] = { "auto (iPXE clients get boot.ipxe)", "yes (PXE ROMs chained to iPXE)",
+					    "no (pxelinux for every client)" };
+	fprintf(out, "ipxe = %s\n", ipxe[c->ipxe]);
 	fprintf(out, "ports = dhcp %u, proxy %u, tftp %u, http %u, nbd %u\n", c->dhcp_port, c->proxy_port,
 		c->tftp_port, c->http_port, c->nbd_port);
 	fprintf(out, "user = %s\n", c->user[0] ? c->user : "(unchanged)");

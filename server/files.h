@@ -1,6 +1,7 @@
 /* What TFTP and HTTP serve: the boot folder, plus Debian's loaders
- * (pxelinux.0, ldlinux.c32, syslinux.efi, ldlinux.e64) and a generated
- * pxelinux.cfg/default when the folder has none.  Every lookup stays inside
+ * (pxelinux.0, ldlinux.c32, syslinux.efi, ldlinux.e64, iPXE's
+ * undionly.kpxe, snponly.efi, ipxe.efi) and a generated
+ * pxelinux.cfg/default and boot.ipxe when the folder has none.  Every lookup stays inside
  * the folder: "..", absolute paths and symlinks out of it are refused
  * (openat2 RESOLVE_BENEATH). */
 #ifndef SERVER_FILES_H
@@ -10,7 +11,7 @@
 #include "netboot/errbuf.h"
 #include "server/config.h"
 
-#define BOOT_FILES_MAX_EXTRA 8
+#define BOOT_FILES_MAX_EXTRA 16
 
 struct boot_files {
 	int root_fd;			/* the boot folder, O_PATH */
@@ -18,6 +19,10 @@ struct boot_files {
 	/* memfds with the menu of each mirror map (cfg->mirrors[i]), -1 = none:
 	 * served for pxelinux.cfg/<hex IP> of a client inside its subnet */
 	int map_fd[SERVE_MAX_MIRROR_MAPS];
+	/* memfds with the generated boot.ipxe (server/ipxe.h), the default
+	 * and one per mirror map, -1 = none (the folder has its own, or
+	 * --no-ipxe) */
+	int ipxe_fd, ipxe_map_fd[SERVE_MAX_MIRROR_MAPS];
 	const struct serve_config *cfg;	/* the settings given to boot_files_prepare */
 	struct {
 		const char *name;	/* path as clients ask for it */
@@ -57,4 +62,8 @@ int files_open_walk(int root_fd, const char *path, int flags);
  * the folder lacks is the menu of the mirror map holding that address
  * range (most specific), when there is one. */
 int boot_files_open(const struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e);
+/* The same for a client at client_ip (network order, 0 = unknown): a
+ * generated boot.ipxe is its mirror map's when it is in one. */
+int boot_files_open_from(const struct boot_files *f, const char *path, uint32_t client_ip, uint64_t *size,
+			 struct errbuf *e);
 #endif
