@@ -33,6 +33,7 @@ run_one() {
 	local name=$1 fw=$2 how=$3 log=$OUT/$1.log slog=$OUT/$1.serve.log t_init= t_root= n=0
 	shift 3
 	rm -f "$TMP/leases"
+	: > "$slog"
 	serve_start "$slog" "${SERVE[@]}" --leases "$TMP/leases" "$@" || return 1
 	if [ "$fw" = bios ]; then qemu_tap_boot "$log" bios "52:54:00:f1:00:0$((++N))"
 	else qemu_ovmf_boot "$log" "52:54:00:f1:00:0$((++N))" "$how"; fi
@@ -50,10 +51,11 @@ run_one() {
 	serve_stop
 	if [ -z "$t_root" ]; then echo "firmware_race: $name did not reach the test root (log: $log)"; tail -5 "$slog"; return 1; fi
 	# what went over which protocol, from the server's log
-	local tftp http
-	tftp=$(grep -oE 'tftp: sent [^ ]+' "$slog" | awk '{print $3}' | sed 's|^/||' | sort -u | xargs)
-	http=$(grep -oE 'http: GET /[^ ]+ 200' "$slog" | awk '{print $3}' | sed 's|^/||' | grep -v sysrcd | sort -u | xargs)
-	echo "$name $t_init $t_root tftp:${tftp:--} http:${http:--}" | tee -a "$OUT/runs.txt"
+	local tftp http ra
+	tftp=$(grep -oE 'tftp: sent [^ ]+' "$slog" | awk '{print $3}' | sed 's|^/||' | sort -u | paste -sd,)
+	http=$(grep -oE 'http: GET /[^ ]+ 200' "$slog" | awk '{print $3}' | sed 's|^/||' | grep -v sysrcd | sort -u | paste -sd,)
+	ra=$(grep -c ' ra: router solicitation answered' "$slog")
+	echo "$name $t_init $t_root ${tftp:--} ${http:--} $ra" | tee -a "$OUT/runs.txt"
 }
 
 : > "$OUT/runs.txt"; N=0
@@ -66,14 +68,12 @@ run_one uefi-http uefi http
 val() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$OUT/runs.txt"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "–" }'; }
 {
-	echo "| firmware | path | files over TFTP | files over HTTP | to /init | to the test root | /init ratio vs pxelinux |"
-	echo "|---|---|---|---|---|---|---|"
-	for r in bios-pxelinux:bios-pxelinux bios-ipxe:bios-pxelinux uefi-pxelinux:uefi-pxelinux uefi-ipxe:uefi-pxelinux uefi-http:uefi-pxelinux; do
-		n=${r%%:*} base=${r#*:}
-		printf '| %s | %s | %s | %s | %s s | %s s | %s |\n' "${n%%-*}" "${n#*-}" \
-			"$(awk -v n="$n" '$1 == n { sub("tftp:", "", $4); print $4 }' "$OUT/runs.txt" | tr ' ' ',')" \
-			"$(awk -v n="$n" '$1 == n { for (i = 5; i <= NF; i++) s = s (i > 5 ? " " : "") $i; sub("http:", "", s); print s }' "$OUT/runs.txt")" \
-			"$(val "$n" 2)" "$(val "$n" 3)" "$(ratio "$(val "$n" 2)" "$(val "$base" 2)")"
+	echo "| firmware | path | over TFTP | over HTTP | empty RAs sent | to /init | to the test root | /init vs pxelinux |"
+	echo "|---|---|---|---|---|---|---|---|"
+	for n in bios-pxelinux bios-ipxe uefi-pxelinux uefi-ipxe uefi-http; do
+		base=${n%%-*}-pxelinux
+		awk -v n="$n" -v r="$(ratio "$(val "$n" 2)" "$(val "$base" 2)")" '$1 == n {
+			split(n, p, "-"); printf "| %s | %s | %s | %s | %s | %s s | %s s | %s |\n", p[1], p[2], $4, $5, $6, $2, $3, r }' "$OUT/runs.txt"
 	done
 } > "$OUT/table.md"
 cat "$OUT/table.md"

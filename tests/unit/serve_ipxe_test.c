@@ -12,6 +12,7 @@
 #include "server/files.h"
 #include "server/ipxe.h"
 #include "server/pxebootsrv.h"
+#include "server/ra.h"
 #include "tests/unit/check.h"
 
 enum kind { PXE, IPXE_77, IPXE_175, HTTP, PLAIN };
@@ -218,8 +219,31 @@ static void test_key(void)
 	      strstr(e.msg, "f line 1: PXEBOOTSRV_IPXE=\"maybe\": expected yes, no or auto"));
 }
 
+static void test_ra(void)
+{
+	static const uint8_t ll[16] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x50, 0x54, 0x00, 0xff, 0xfe, 0xaa, 0x00, 0x01 };
+	static const uint8_t want[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x01 };
+	uint8_t rs[16] = { 133, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x02, 0, 0, 0, 0, 0x07 }, mac[6], ra[16];
+	static const uint8_t other[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	CHECK("RS: the MAC from its source link-layer option", ra_rs_mac(rs, 16, other, mac) == 0 &&
+	      !memcmp(mac, "\x02\0\0\0\0\x07", 6));
+	CHECK("RS without options: the MAC from the link-local EUI-64", ra_rs_mac(rs, 8, ll, mac) == 0 &&
+	      !memcmp(mac, want, 6));
+	CHECK("RS without options from a global address: no MAC", ra_rs_mac(rs, 8, other, mac) == -EINVAL);
+	rs[9] = 0;
+	CHECK("RS with a zero-length option: refused", ra_rs_mac(rs, 16, ll, mac) == -EINVAL);
+	rs[9] = 2;
+	CHECK("RS with an option past the end: refused", ra_rs_mac(rs, 16, ll, mac) == -EINVAL);
+	rs[0] = 134;
+	CHECK("an RA is not an RS", ra_rs_mac(rs, 8, ll, mac) == -EINVAL);
+	CHECK("short: refused", ra_rs_mac(rs, 4, ll, mac) == -EINVAL);
+	CHECK("the empty RA: type 134, lifetime 0, no flags, no options",
+	      ra_build_empty(ra, sizeof(ra)) == 16 && ra[0] == 134 && ra[5] == 0 && ra[6] == 0 && ra[7] == 0);
+}
+
 int main(void)
 {
+	test_ra();
 	test_decision();
 	test_script();
 	test_files();
