@@ -7,7 +7,8 @@
  * with a unicast RA that carries nothing: router lifetime 0 (not a
  * default router), no prefixes, M and O clear, so iPXE's IPv6 set-up ends
  * at once and no other host is told anything.  Started with DHCP (or
- * proxy-DHCP) unless --no-ipxe; a host without IPv6 just logs it. */
+ * proxy-DHCP), whatever the boot file (an iPXE ROM loading pxelinux waits
+ * as long); a host without IPv6 just logs it. */
 #ifndef SERVER_RA_H
 #define SERVER_RA_H
 #include <stddef.h>
