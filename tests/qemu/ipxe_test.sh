@@ -4,6 +4,7 @@
 #   1. BIOS: QEMU's own NIC ROM is iPXE: its DHCP gets the URL of boot.ipxe,
 #      the script loads the kernel and initramfs over our HTTP (no TFTP at
 #      all), with BOOTIF from ${netX/mac}
+#      and iPXE's IPv6 router solicitation answered by the empty RA
 #   2. UEFI HTTP Boot (Debian's OVMF, HttpBootDxe): option 60 HTTPClient,
 #      iPXE (snponly.efi) by URL, which DHCPs as iPXE and runs boot.ipxe
 # Both must reach the test root; the server's log says what went over HTTP.
@@ -42,6 +43,8 @@ if serve_start "$slog" "${SERVE[@]}"; then
 			"$mac dhcp: offer 192\.0\.2\.100 .*boot file http://192\.0\.2\.1/boot\.ipxe \(iPXE script\)"
 		http_served "ipxe/bios: script, kernel and initramfs over our HTTP" "$slog" boot.ipxe vmlinuz initram.igz
 		check_log "ipxe/bios: nothing over TFTP" "$slog" "http: GET /boot\.ipxe" "tftp: "
+		check_log "ipxe/bios: iPXE's IPv6 router solicitation answered (server/ra.c)" "$slog" \
+			"$mac ra: router solicitation answered"
 		check_log "ipxe/bios: BOOTIF from \${netX/mac} on the kernel's command line" "$log" \
 			"Command line: .* BOOTIF=01-52-54-00-1f-00-01\b"
 		check_log "ipxe/bios: the agent's lease" "$log" "handover en[a-z0-9]+\.conf: IPV4ADDR=192\.0\.2\.100"
