@@ -52,14 +52,16 @@ size_t ra_build_empty(uint8_t *buf, size_t cap)
 	return 16;
 }
 
-/* A client booting from us right now: its PXE-kind DHCP request is recent. */
+/* A client booting from us right now: its last DHCP request with option 60
+ * came from firmware (our agent's "netboot-agent" ends it) and is recent. */
 static bool booting_here(struct server *s, const uint8_t mac[6])
 {
 	long long now = (long long)time(NULL) * 1000;
 	for (int i = 0; i < s->clients.n; i++) {
 		const struct client *c = &s->clients.c[i];
 		if (c->has_mac && !memcmp(c->mac, mac, 6))
-			return c->arch >= 0 && c->stage >= STAGE_DHCP_OFFER && now - c->last_ms < RA_ANSWER_WINDOW_MS;
+			return (!strncmp(c->vendor, "PXEClient", 9) || !strncmp(c->vendor, "HTTPClient", 10)) &&
+			       c->stage >= STAGE_DHCP_OFFER && now - c->last_ms < RA_ANSWER_WINDOW_MS;
 	}
 	return false;
 }

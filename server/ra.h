@@ -3,7 +3,9 @@
  * Router Advertisement through its retries (~15 s on every boot: its
  * "Configuring ......" line) before it fetches anything.  The server
  * answers a Router Solicitation from a MAC that is PXE-booting from it
- * right now (a PXE/iPXE/HTTPClient DHCP request in the last 2 minutes)
+ * right now (its last DHCP request naming a vendor class was firmware's,
+ * PXEClient or HTTPClient, in the last 2 minutes; once our agent asks as
+ * "netboot-agent" it is not answered any more)
  * with a unicast RA that carries nothing: router lifetime 0 (not a
  * default router), no prefixes, M and O clear, so iPXE's IPv6 set-up ends
  * at once and no other host is told anything.  Started with DHCP (or
