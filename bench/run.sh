@@ -11,6 +11,9 @@ RUNS=${RUNS:-3}
 # BENCH_ONLY=realroot: only the real-root race (bench/realroot_race.sh, QEMU, minutes)
 [ "${BENCH_ONLY:-}" = realroot ] && exec "$ROOT/bench/realroot_race.sh"
 [ "${BENCH_ONLY:-}" = verity ] && exec "$ROOT/bench/verity_bench.sh"
+# BENCH_ONLY=firmware: only the firmware race (bench/firmware_race.sh: pxelinux/TFTP
+# against iPXE/HTTP and UEFI HTTP boot, QEMU, ~4 min, root)
+[ "${BENCH_ONLY:-}" = firmware ] && exec "$ROOT/bench/firmware_race.sh"
 TMP_NAME=netboot-bench TMP_IN=/dev/shm . "$ROOT/tests/lib.sh"
 
 mkdir -p "$TMP/www" "$TMP/out"
@@ -108,4 +111,6 @@ rm -f "$TMP/out/"*
 [ -x "$ROOT/bench/realroot_race.sh" ] && [ -z "${SKIP_REALROOT:-}" ] && "$ROOT/bench/realroot_race.sh"
 # the boot race runs QEMU for minutes: only when asked
 [ "${BOOT_RACE:-0}" = 1 ] && "$ROOT/bench/boot_race.sh"
+# the firmware race (QEMU, ~4 min): only when asked too
+[ "${FIRMWARE_RACE:-0}" = 1 ] && "$ROOT/bench/firmware_race.sh"
 exit 0

@@ -133,6 +133,9 @@ const char *client_arch_name(int arch)
 	case 9: return "UEFI x64 (EBC)";
 	case 10: return "UEFI arm32";
 	case 11: return "UEFI arm64";
+	case 15: return "UEFI ia32 HTTP";	/* RFC 4578 registry: UEFI HTTP boot */
+	case 16: return "UEFI x64 HTTP";
+	case 19: return "UEFI arm64 HTTP";
 	default: return "other";
 	}
 }

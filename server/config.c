@@ -144,7 +144,7 @@ enum flag_id {
 	F_SUBNET, F_NETMASK, F_ROUTER, F_DNS, F_LEASE_TIME, F_TFTP_SERVER, F_HTTP_URL, F_NFS_URL, F_STAGE3,
 	F_TIMEOUT, F_EXTRA, F_KERNEL, F_INITRD, F_IMAGE, F_USER, F_DHCP_PORT, F_PROXY_PORT, F_TFTP_PORT,
 	F_HTTP_PORT, F_NBD_PORT, F_NO_TFTP, F_NO_HTTP, F_NO_NBD, F_PRINT, F_MIRRORS, F_HOSTS, F_NO_HOSTS,
-	F_DEFAULT_IMAGE, F_STATUS_ALLOW,
+	F_DEFAULT_IMAGE, F_STATUS_ALLOW, F_IPXE, F_NO_IPXE,
 };
 static const struct {
 	const char *name;
@@ -188,6 +188,8 @@ static const struct {
 	{ "--hosts", 1, F_HOSTS, "a hosts file (MAC [address] [name] [image=NAME] [args=\"...\"] a line)" },
 	{ "--no-hosts", 0, F_NO_HOSTS, NULL },
 	{ "--default-image", 1, F_DEFAULT_IMAGE, "an image name (a folder under DIR/images)" },
+	{ "--ipxe", 0, F_IPXE, NULL },
+	{ "--no-ipxe", 0, F_NO_IPXE, NULL },
 	{ "--mirrors", 2, F_MIRRORS, "a subnet and its mirror URLs: 198.51.100.0/24 http://198.51.100.10/sysrcd.dat[,URL...]" },
 	{ "--status-allow", 1, F_STATUS_ALLOW, "a subnet like 192.0.2.0/24 or an address (repeat for more, at most 16)" },
 };
@@ -290,6 +292,8 @@ static int apply_flag(enum flag_id id, char **v, struct serve_config *c, bool *p
 		return hosts_image_name_ok(v[0], strlen(v[0])) ? copy_str(c->default_image, sizeof(c->default_image), v[0])
 							       : -EINVAL;
 	case F_STATUS_ALLOW: return status_allow_parse(v[0], strlen(v[0]), &c->status_allow) ? -EINVAL : 0;
+	case F_IPXE: c->ipxe = IPXE_CHAIN; return 0;
+	case F_NO_IPXE: c->ipxe = IPXE_OFF; return 0;
 	}
 	return -EINVAL;
 }
@@ -474,6 +478,9 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 	if (serve_config_stage3_arg(c, c->stage3, arg, sizeof(arg)) > 0)
 		fprintf(out, "append = %s\n", arg);
 	fprintf(out, "timeout = %u\nextra = %s\n", c->timeout_secs, c->extra);
+	static const char *const ipxe[] = { "auto (iPXE clients get boot.ipxe)", "yes (PXE ROMs chained to iPXE)",
+					    "no (pxelinux for every client)" };
+	fprintf(out, "ipxe = %s\n", ipxe[c->ipxe]);
 	fprintf(out, "ports = dhcp %u, proxy %u, tftp %u, http %u, nbd %u\n", c->dhcp_port, c->proxy_port,
 		c->tftp_port, c->http_port, c->nbd_port);
 	fprintf(out, "user = %s\n", c->user[0] ? c->user : "(unchanged)");

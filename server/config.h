@@ -18,6 +18,10 @@
 #define SERVE_MAX_MIRROR_MAPS 16	/* PXEBOOTSRV_MIRRORS_1.._16 */
 
 enum stage3_kind { STAGE3_HTTP, STAGE3_TFTP, STAGE3_NBD, STAGE3_NFS };
+/* PXEBOOTSRV_IPXE: auto (unset) = iPXE clients get boot.ipxe over HTTP;
+ * yes (--ipxe) = plain PXE ROMs are chained to iPXE too; no (--no-ipxe) =
+ * pxelinux for every client, as before (server/ipxe.h). */
+enum ipxe_mode { IPXE_AUTO, IPXE_CHAIN, IPXE_OFF };
 
 /* Addresses in network byte order, 0 = unset. */
 struct serve_config {
@@ -41,6 +45,7 @@ struct serve_config {
 	/* the boot menu (PXEBOOTSRV_TIMEOUT seconds, _EXTRA kernel arguments) */
 	unsigned timeout_secs;
 	char extra[1024];
+	enum ipxe_mode ipxe;	/* iPXE and UEFI HTTP boot (PXEBOOTSRV_IPXE, --ipxe, --no-ipxe) */
 	/* where and how */
 	char interface[16];	/* "" = every interface */
 	char boot_dir[PATH_MAX];

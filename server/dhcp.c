@@ -20,6 +20,7 @@
 #include "netboot/dhcp_wire.h"
 #include "netboot/ipv4.h"
 #include "netboot/mac.h"
+#include "server/ipxe.h"
 #include "server/leases.h"
 #include "server/server.h"
 #include "server/udp_send.h"
@@ -101,18 +102,6 @@ static void describe(const struct client *c, char *buf, size_t cap)
 
 /* --- what a client gets --- */
 
-static const char *boot_file_for(int arch)
-{
-	switch (arch) {
-	case -1:	/* not a PXE client: the BIOS loader, as dnsmasq's dhcp-boot would */
-	case 0: return "pxelinux.0";
-	case 6: return "syslinux-ia32.efi";
-	case 7:
-	case 9: return "syslinux.efi";
-	default: return NULL;	/* no loader for arm and others */
-	}
-}
-
 static uint32_t next_server(const struct serve_config *c)
 {
 	return c->tftp_server ? c->tftp_server : c->local_ip;
@@ -148,27 +137,55 @@ static void add_address_opts(const struct dhcp_service *d, struct dhcp_msg *r, b
 	}
 }
 
-/* siaddr, file, and the options a PXE ROM needs; lean leaves out what
- * is only echoed or duplicated, for clients with a small option 57. */
-static void add_boot_opts(const struct dhcp_service *d, const struct dhcp_msg *req, struct dhcp_msg *r, bool lean)
+/* The address URLs in boot files name: --local-ip, else the one the
+ * request reached us at. */
+static uint32_t url_addr(const struct serve_config *c, uint32_t sid)
 {
-	const char *file = boot_file_for(dhcp_client_arch(req));
+	return c->local_ip ? c->local_ip : sid;
+}
+
+/* siaddr, file, and the options a PXE ROM (or UEFI HTTP boot) needs; lean
+ * leaves out what is only echoed or duplicated, for clients with a small
+ * option 57. */
+static void add_boot_opts(const struct dhcp_service *d, const struct dhcp_msg *req, uint32_t sid, struct dhcp_msg *r,
+			  bool lean)
+{
+	struct boot_offer o;
 	uint32_t ns = next_server(&d->s->cfg);
 	char text[16];
 
+	boot_offer_for(req, &d->s->cfg, url_addr(&d->s->cfg, sid), &o);
+	const char *file = o.file[0] ? o.file : NULL;
 	r->siaddr = ns;
 	if (file)
 		snprintf((char *)r->file, sizeof(r->file), "%s", file);
 	if (!lean && ns && dhcp_param_requested(req, DHCP_OPT_TFTP_SERVER))
 		dhcp_opt_add(r, DHCP_OPT_TFTP_SERVER, ipv4_ntoa(ns, text), strlen(text));
-	if (!lean && file && dhcp_param_requested(req, DHCP_OPT_BOOTFILE))
+	/* UEFI HTTP boot reads the URL from the file field or option 67: both */
+	if (!lean && file && (o.kind == BOOT_CLIENT_HTTP || dhcp_param_requested(req, DHCP_OPT_BOOTFILE)))
 		dhcp_opt_add(r, DHCP_OPT_BOOTFILE, file, strlen(file));
+	if (o.vendor_class)
+		dhcp_opt_add(r, DHCP_OPT_VENDOR_CLASS, o.vendor_class, strlen(o.vendor_class));
+	if (o.kind == BOOT_CLIENT_HTTP && !lean)
+		dhcp_opt_copy(r, req, DHCP_OPT_UUID);
 	if (dhcp_is_pxe_client(req)) {
-		dhcp_opt_add(r, DHCP_OPT_VENDOR_CLASS, DHCP_PXE_VENDOR_CLASS, strlen(DHCP_PXE_VENDOR_CLASS));
 		if (!lean)
 			dhcp_opt_copy(r, req, DHCP_OPT_UUID);
 		dhcp_opt_add_pxe_control(r, PXE_DISCOVERY_BOOTFILE_ONLY);
 	}
+}
+
+/* "pxelinux.0", "http://192.0.2.1/boot.ipxe (iPXE script)" for the log. */
+static void describe_boot(const struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, char *buf, size_t cap)
+{
+	struct boot_offer o;
+	boot_offer_for(&rx->m, &d->s->cfg, url_addr(&d->s->cfg, sid), &o);
+	if (!o.file[0])
+		snprintf(buf, cap, "none (%s)", o.how);
+	else if (!strcmp(o.how, "pxelinux"))
+		snprintf(buf, cap, "%s", o.file);
+	else
+		snprintf(buf, cap, "%s (%s)", o.file, o.how);
 }
 
 static void build(const struct dhcp_service *d, const struct dhcp_rx *rx, const struct dhcp_plan *p,
@@ -186,7 +203,7 @@ static void build(const struct dhcp_service *d, const struct dhcp_rx *rx, const 
 	if (p->address && p->host && p->host->name[0])
 		dhcp_opt_add(r, DHCP_OPT_HOSTNAME, p->host->name, strlen(p->host->name));
 	if (p->boot)
-		add_boot_opts(d, &rx->m, r, lean);
+		add_boot_opts(d, &rx->m, p->server_id, r, lean);
 }
 
 /* --- sending --- */
@@ -334,10 +351,11 @@ static void on_discover(struct dhcp_service *d, const struct dhcp_rx *rx, uint32
 		return;
 	struct client *c = note_client(d, rx);
 	clients_advance(c, STAGE_DHCP_OFFER);
-	const char *file = boot_file_for(dhcp_client_arch(&rx->m));
+	char file[200];
+	describe_boot(d, rx, sid, file, sizeof(file));
 	describe(c, who, sizeof(who));
 	srv_log(d->s, rx->mac, ip, "dhcp", "offer %s%s%s%s, boot file %s", ipv4_ntoa(ip, a), host_note(h, note, sizeof(note)),
-		who[0] ? " to " : "", who, file ? file : "none (no loader for this architecture)");
+		who[0] ? " to " : "", who, file);
 }
 
 static void nak(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, uint32_t ip, const char *why)
@@ -534,7 +552,7 @@ static void serve_proxy(struct dhcp_service *d, const struct dhcp_rx *rx, uint32
 
 	if (!is_offer && !is_ack)
 		return;
-	if (!dhcp_is_pxe_client(&rx->m)) {
+	if (boot_client_kind(&rx->m) < BOOT_CLIENT_PXE) {
 		proxy_ignore(d, rx);
 		return;
 	}
@@ -543,9 +561,10 @@ static void serve_proxy(struct dhcp_service *d, const struct dhcp_rx *rx, uint32
 		return;
 	struct client *c = note_client(d, rx);
 	clients_advance(c, is_offer ? STAGE_DHCP_OFFER : STAGE_DHCP_ACK);
-	const char *file = boot_file_for(dhcp_client_arch(&rx->m));
+	char file[200];
+	describe_boot(d, rx, sid, file, sizeof(file));
 	srv_log(d->s, rx->mac, rx->m.ciaddr, "dhcp", "proxy %s: boot file %s (%s)", is_offer ? "offer" : "ack",
-		file ? file : "none", client_arch_name(c->arch));
+		file, client_arch_name(c->arch));
 }
 
 /* --- receiving --- */

@@ -15,6 +15,7 @@
 #include "netboot/mac.h"
 #include "server/config.h"
 #include "server/files.h"
+#include "server/ipxe.h"
 
 /* Debian's loaders, served by these names unless the boot folder has its own:
  * pxelinux (BIOS, package pxelinux + syslinux-common) and syslinux.efi
@@ -29,6 +30,10 @@ static const struct {
 	{ "ldlinux.e64", "/usr/lib/syslinux/modules/efi64/ldlinux.e64" },
 	{ "syslinux-ia32.efi", "/usr/lib/SYSLINUX.EFI/efi32/syslinux.efi" },
 	{ "ldlinux.e32", "/usr/lib/syslinux/modules/efi32/ldlinux.e32" },
+	/* iPXE (package ipxe), for --ipxe and UEFI HTTP boot (server/ipxe.h) */
+	{ IPXE_BIOS_LOADER, "/usr/lib/ipxe/undionly.kpxe" },
+	{ IPXE_EFI_LOADER, "/usr/lib/ipxe/snponly.efi" },
+	{ "ipxe.efi", "/usr/lib/ipxe/ipxe.efi" },
 };
 #define MENU_NAME "pxelinux.cfg/default"
 #define MENU_MAX (256 * 1024)	/* 32 images x 4 entries fit many times over */
@@ -237,6 +242,56 @@ int boot_files_menu(const struct boot_files *f, const struct host *h, const stru
 	int len = n < 0 ? n : render_pxelinux(f->cfg, en, n, buf, cap);
 	free(en);
 	return len;
+}
+
+/* boot.ipxe for everyone, or for the clients of mirror map m: the same
+ * entries as the pxelinux menu (server/entries.h), in iPXE's words. */
+static int script_for(const struct boot_files *f, const struct mirror_map *m, char *buf, size_t cap)
+{
+	int max = f->images.n * IMAGE_TRANSPORTS;
+	struct boot_entry *en = calloc(max ? (size_t)max : 1, sizeof(*en));
+	if (!en)
+		return -ENOMEM;
+	int n = boot_entries(f->cfg, &f->images, NULL, m, en, max);
+	int len = n < 0 ? n : n == 0 ? -ENOENT : ipxe_script(en, n, f->cfg->timeout_secs, buf, cap);
+	free(en);
+	return len;
+}
+
+/* boot.ipxe, and one per mirror map, unless the folder has its own; with
+ * --ipxe, the loaders PXE ROMs are chained to must exist. */
+static int prepare_ipxe(struct boot_files *f, const struct serve_config *cfg, struct errbuf *e)
+{
+	static const char *const loaders[] = { IPXE_BIOS_LOADER, IPXE_EFI_LOADER };
+	uint64_t size;
+	for (int i = 0; cfg->ipxe == IPXE_CHAIN && i < 2; i++) {
+		int fd = boot_files_open(f, loaders[i], &size, e);
+		if (fd < 0)
+			return nb_fail(e, -ENOENT, "--ipxe (PXEBOOTSRV_IPXE=yes): no %s in the boot folder nor in "
+				       "/usr/lib/ipxe: install Debian's ipxe package", loaders[i]);
+		close(fd);
+	}
+	if (cfg->ipxe == IPXE_OFF || exists_in(f->root_fd, IPXE_SCRIPT_NAME))
+		return 0;
+	size_t cap = 32768;
+	char *text = malloc(cap);
+	int rc = text ? 0 : -ENOMEM;
+	for (int i = -1; !rc && i < SERVE_MAX_MIRROR_MAPS; i++) {
+		if (i >= 0 && !cfg->mirrors[i].urls[0])
+			continue;
+		int len = script_for(f, i < 0 ? NULL : &cfg->mirrors[i], text, cap);
+		int fd = len < 0 ? -1 : memfd_with("boot.ipxe", text, (size_t)len);
+		if (fd < 0)
+			rc = nb_fail(e, len < 0 ? len : -errno, "%s%s: %s", IPXE_SCRIPT_NAME,
+				     i < 0 ? "" : " of a mirror map", len < 0 ? "too long for the settings given"
+				     : strerror(errno));
+		else if (i < 0)
+			f->ipxe_fd = fd;
+		else
+			f->ipxe_map_fd[i] = fd;
+	}
+	free(text);
+	return rc;
 }
 
 /* One menu per mirror map, made once: they depend on the settings only. */
@@ -454,9 +509,9 @@ static int write_all_checksums(const struct boot_files *f, FILE *log, struct err
 int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct errbuf *e)
 {
 	memset(f, 0, sizeof(*f));
-	f->menu_fd = -1;
+	f->menu_fd = f->ipxe_fd = -1;
 	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++)
-		f->map_fd[i] = -1;
+		f->map_fd[i] = f->ipxe_map_fd[i] = -1;
 	f->cfg = cfg;
 	f->root_fd = open(cfg->boot_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (f->root_fd < 0)
@@ -486,7 +541,8 @@ int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct er
 			return nb_fail(e, len, "pxelinux.cfg/default: %s", len == -ENOSPC ? "too long for the settings given"
 				       : strerror(-len));
 	}
-	return prepare_map_menus(f, cfg, e);
+	rc = prepare_map_menus(f, cfg, e);
+	return rc ? rc : prepare_ipxe(f, cfg, e);
 }
 
 void boot_files_close(struct boot_files *f)
@@ -495,11 +551,15 @@ void boot_files_close(struct boot_files *f)
 		close(f->root_fd);
 	if (f->menu_fd >= 0)
 		close(f->menu_fd);
-	f->root_fd = f->menu_fd = -1;
+	if (f->ipxe_fd >= 0)
+		close(f->ipxe_fd);
+	f->root_fd = f->menu_fd = f->ipxe_fd = -1;
 	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++) {
 		if (f->map_fd[i] >= 0)
 			close(f->map_fd[i]);
-		f->map_fd[i] = -1;
+		if (f->ipxe_map_fd[i] >= 0)
+			close(f->ipxe_map_fd[i]);
+		f->map_fd[i] = f->ipxe_map_fd[i] = -1;
 	}
 }
 
@@ -548,7 +608,24 @@ static int host_menu(const struct boot_files *f, const char *path, struct errbuf
 	return fd;
 }
 
+/* The generated boot.ipxe for a client at ip (network order; 0 = none):
+ * its mirror map's, else the default; -1 when path is not the script. */
+static int script_fd(const struct boot_files *f, const char *path, uint32_t ip)
+{
+	if (strcmp(path, IPXE_SCRIPT_NAME) || f->ipxe_fd < 0)
+		return -1;
+	const struct mirror_map *m = ip && f->cfg ? mirror_map_find(f->cfg->mirrors, SERVE_MAX_MIRROR_MAPS, ip, 32) : NULL;
+	int i = m ? (int)(m - f->cfg->mirrors) : -1;
+	return fcntl(i >= 0 && f->ipxe_map_fd[i] >= 0 ? f->ipxe_map_fd[i] : f->ipxe_fd, F_DUPFD_CLOEXEC, 0);
+}
+
 int boot_files_open(const struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e)
+{
+	return boot_files_open_from(f, path, 0, size, e);
+}
+
+int boot_files_open_from(const struct boot_files *f, const char *path, uint32_t client_ip, uint64_t *size,
+			 struct errbuf *e)
 {
 	char shown[160];
 	nb_sanitize(shown, sizeof(shown), path, strlen(path));
@@ -572,6 +649,9 @@ int boot_files_open(const struct boot_files *f, const char *path, uint64_t *size
 		if (m >= 0)
 			return opened(m, size, shown, e);
 	}
+	int sfd = script_fd(f, path, client_ip);
+	if (sfd >= 0)
+		return opened(sfd, size, shown, e);
 	if (f->menu_fd >= 0 && !strcmp(path, MENU_NAME)) {
 		int m = fcntl(f->menu_fd, F_DUPFD_CLOEXEC, 0);	/* shared offset: readers use pread */
 		if (m >= 0)

@@ -1,7 +1,8 @@
 /* What TFTP and HTTP serve: the boot folder, plus Debian's loaders
- * (pxelinux.0, ldlinux.c32, syslinux.efi, ldlinux.e64) and a generated
- * pxelinux.cfg/default when the folder has none, listing every image
- * (the top level and DIR/images/NAME/, server/entries.h); a known host's
+ * (pxelinux.0, ldlinux.c32, syslinux.efi, ldlinux.e64, iPXE's
+ * undionly.kpxe, snponly.efi, ipxe.efi) and a generated
+ * pxelinux.cfg/default and boot.ipxe when the folder has none, listing every
+ * image (the top level and DIR/images/NAME/, server/entries.h); a known host's
  * pxelinux.cfg/01-<mac> is generated when asked for.  Every lookup stays inside
  * the folder: "..", absolute paths and symlinks out of it are refused
  * (openat2 RESOLVE_BENEATH). */
@@ -14,7 +15,7 @@
 #include "server/config.h"
 #include "server/entries.h"
 
-#define BOOT_FILES_MAX_EXTRA 8
+#define BOOT_FILES_MAX_EXTRA 16
 
 struct boot_files {
 	int root_fd;			/* the boot folder, O_PATH */
@@ -22,6 +23,10 @@ struct boot_files {
 	/* memfds with the menu of each mirror map (cfg->mirrors[i]), -1 = none:
 	 * served for pxelinux.cfg/<hex IP> of a client inside its subnet */
 	int map_fd[SERVE_MAX_MIRROR_MAPS];
+	/* memfds with the generated boot.ipxe (server/ipxe.h), the default
+	 * and one per mirror map, -1 = none (the folder has its own, or
+	 * --no-ipxe) */
+	int ipxe_fd, ipxe_map_fd[SERVE_MAX_MIRROR_MAPS];
 	const struct serve_config *cfg;	/* the settings given to boot_files_prepare */
 	struct boot_images images;	/* found at start, the default first */
 	struct {
@@ -79,4 +84,8 @@ int files_open_walk(int root_fd, const char *path, int flags);
  * range (most specific), when there is one; pxelinux.cfg/01-<mac> of a
  * host with an image= or args= of its own is that host's menu. */
 int boot_files_open(const struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e);
+/* The same for a client at client_ip (network order, 0 = unknown): a
+ * generated boot.ipxe is its mirror map's when it is in one. */
+int boot_files_open_from(const struct boot_files *f, const char *path, uint32_t client_ip, uint64_t *size,
+			 struct errbuf *e);
 #endif

@@ -301,7 +301,7 @@ static void serve_file(struct http_conn *c, const struct http_request *q, const 
 	struct server *s = c->svc->s;
 	struct errbuf e = { "" };
 	uint64_t size = 0, start = 0, len = 0;
-	int fd = boot_files_open(&s->files, path, &size, &e);
+	int fd = boot_files_open_from(&s->files, path, c->tc.ip, &size, &e);
 	if (fd < 0) {
 		int status = fd == -ENOENT ? 404 : fd == -EACCES ? 403 : 500;
 		conn_log(c, "%s %d: %s", c->what, status, e.msg);

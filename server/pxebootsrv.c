@@ -389,6 +389,22 @@ static const char *set_status_allow(struct serve_config *c, const char *v, size_
 	return n ? status_allow_parse(v, n, &c->status_allow) : NULL;
 }
 
+/* yes: chain PXE ROMs to iPXE; no: pxelinux for all; auto: iPXE clients only */
+static const char *set_ipxe(struct serve_config *c, const char *v, size_t n, size_t off)
+{
+	bool b;
+
+	(void)off;
+	if (eq_ci(v, n, "auto")) {
+		c->ipxe = IPXE_AUTO;
+		return NULL;
+	}
+	if (!parse_bool(v, n, &b))
+		return "yes, no or auto";
+	c->ipxe = b ? IPXE_CHAIN : IPXE_OFF;
+	return NULL;
+}
+
 #define AT(field) offsetof(struct serve_config, field)
 static const struct key {
 	const char *suffix;	/* after PXEBOOTSRV_ */
@@ -418,6 +434,7 @@ static const struct key {
 	{ "HOSTS", set_hosts, 0 },
 	{ "DEFAULT_IMAGE", set_default_image, 0 },
 	{ "STATUS_ALLOW", set_status_allow, 0 },
+	{ "IPXE", set_ipxe, 0 },
 };
 
 /* "1".."16" of PXEBOOTSRV_MIRRORS_N: its slot, or -1. */

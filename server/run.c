@@ -86,6 +86,7 @@ static const struct {
 	{ "tftp", tftp_service_start, tftp_service_stop },
 	{ "http", http_service_start, http_service_stop },
 	{ "nbd", nbd_service_start, nbd_service_stop },
+	{ "ra", ra_service_start, ra_service_stop },
 };
 
 static bool service_on(const struct serve_config *c, int i)
@@ -95,6 +96,7 @@ static bool service_on(const struct serve_config *c, int i)
 	case 1: return c->do_tftp;
 	case 2: return c->do_http;
 	case 3: return c->do_nbd;
+	case 4: return c->do_dhcp || c->proxy_dhcp;	/* QEMU's and many ROMs are iPXE, pxelinux or not */
 	}
 	return false;
 }

@@ -25,6 +25,7 @@ struct dhcp_service;
 struct tftp_service;
 struct http_service;
 struct nbd_service;
+struct ra_service;
 
 /* One kind of log line (a call site's format string): what srv_log wrote
  * and held back in the current second. */
@@ -49,6 +50,7 @@ struct server {
 	struct http_service *http;
 	struct nbd_service *nbd;
 	struct metrics metrics;		/* counters for /metrics, bumped where events happen */
+	struct ra_service *ra;		/* the empty RA for iPXE (server/ra.h) */
 	long long started_ms;
 	struct log_kind log_kinds[LOG_KINDS];	/* srv_log's flood limit (server/log.c) */
 	struct loop_timer log_timer;		/* writes its summaries when a flood stops */
@@ -93,6 +95,8 @@ int http_service_start(struct server *s, struct errbuf *e);
 void http_service_stop(struct server *s);
 int nbd_service_start(struct server *s, struct errbuf *e);
 void nbd_service_stop(struct server *s);
+int ra_service_start(struct server *s, struct errbuf *e);
+void ra_service_stop(struct server *s);
 
 /* Runs until SIGINT/SIGTERM: prepares the boot folder, starts the services
  * the config enables, drops privileges, loops.  Returns an exit status. */

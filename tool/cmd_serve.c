@@ -29,6 +29,8 @@ static const char usage_text[] =
 	"                        (default /etc/netboot/hosts if it exists; --no-hosts: none)\n"
 	"  --dhcp-port N --proxy-port N --tftp-port N --http-port N --nbd-port N (--nbd-port enables NBD)\n"
 	"  --no-tftp --no-http --no-nbd   --user NAME (drop root after binding)\n"
+	"  --ipxe                chain plain PXE ROMs to iPXE (kernel and initramfs over HTTP)\n"
+	"  --no-ipxe             pxelinux for every client, iPXE and UEFI HTTP boot clients too\n"
 	"  --print-config        print the effective settings and exit\n";
 
 int cmd_serve(int argc, char **argv)
