@@ -266,6 +266,36 @@ static int prepare_map_menus(struct boot_files *f, const struct serve_config *cf
 	return 0;
 }
 
+/* The kernel (found when cfg names none) and the initrd in the boot folder:
+ * no side effects, so --print-config can run it too. */
+static int find_boot_files(int root_fd, struct serve_config *cfg, struct errbuf *e)
+{
+	if (!cfg->kernel[0]) {
+		for (size_t i = 0; i < sizeof(kernel_names) / sizeof(kernel_names[0]) && !cfg->kernel[0]; i++)
+			if (exists_in(root_fd, kernel_names[i]))
+				snprintf(cfg->kernel, sizeof(cfg->kernel), "%s", kernel_names[i]);
+		if (!cfg->kernel[0])
+			return nb_fail(e, -ENOENT, "boot folder %s: no kernel (looked for vmlinuz, rescue64, "
+				       "rescuecd, bzImage, linux, kernel): give --kernel NAME", cfg->boot_dir);
+	} else if (!exists_in(root_fd, cfg->kernel)) {
+		return nb_fail(e, -ENOENT, "boot folder %s: no kernel file %s", cfg->boot_dir, cfg->kernel);
+	}
+	if (!exists_in(root_fd, cfg->initrd))
+		return nb_fail(e, -ENOENT, "boot folder %s: no %s (make initramfs builds build/initram.igz)",
+			       cfg->boot_dir, cfg->initrd);
+	return 0;
+}
+
+int boot_files_check(struct serve_config *cfg, struct errbuf *e)
+{
+	int fd = open(cfg->boot_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return nb_fail(e, -errno, "boot folder %s: %s", cfg->boot_dir, strerror(errno));
+	int rc = find_boot_files(fd, cfg, e);
+	close(fd);
+	return rc;
+}
+
 int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct errbuf *e)
 {
 	memset(f, 0, sizeof(*f));
@@ -276,20 +306,10 @@ int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct er
 	f->root_fd = open(cfg->boot_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (f->root_fd < 0)
 		return nb_fail(e, -errno, "boot folder %s: %s", cfg->boot_dir, strerror(errno));
-	if (!cfg->kernel[0]) {
-		for (size_t i = 0; i < sizeof(kernel_names) / sizeof(kernel_names[0]) && !cfg->kernel[0]; i++)
-			if (exists_in(f->root_fd, kernel_names[i]))
-				snprintf(cfg->kernel, sizeof(cfg->kernel), "%s", kernel_names[i]);
-		if (!cfg->kernel[0])
-			return nb_fail(e, -ENOENT, "boot folder %s: no kernel (looked for vmlinuz, rescue64, "
-				       "rescuecd, bzImage, linux, kernel): give --kernel NAME", cfg->boot_dir);
-	} else if (!exists_in(f->root_fd, cfg->kernel)) {
-		return nb_fail(e, -ENOENT, "boot folder %s: no kernel file %s", cfg->boot_dir, cfg->kernel);
-	}
-	if (!exists_in(f->root_fd, cfg->initrd))
-		return nb_fail(e, -ENOENT, "boot folder %s: no %s (make initramfs builds build/initram.igz)",
-			       cfg->boot_dir, cfg->initrd);
-	int rc = write_checksums(f->root_fd, cfg->image, stderr, e);
+	int rc = find_boot_files(f->root_fd, cfg, e);
+	if (rc)
+		return rc;
+	rc = write_checksums(f->root_fd, cfg->image, stderr, e);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < sizeof(debian_loaders) / sizeof(debian_loaders[0]); i++)

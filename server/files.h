@@ -31,6 +31,9 @@ struct boot_files {
  * generates the menu.  0 or a negative errno with e naming the file. */
 int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct errbuf *e);
 void boot_files_close(struct boot_files *f);
+/* The boot folder's kernel (found when cfg names none) and initrd, without
+ * opening anything for serving or writing: 0 or -errno with e set. */
+int boot_files_check(struct serve_config *cfg, struct errbuf *e);
 
 /* The generated pxelinux.cfg/default text for cfg into buf: returns its
  * length or -ENOSPC. */

@@ -77,6 +77,16 @@ static int find_local_ip(struct serve_config *c, FILE *log, struct errbuf *e)
 	return 0;
 }
 
+int server_preflight(struct serve_config *c, FILE *log, struct errbuf *e)
+{
+	int rc = serve_config_validate(c, e);
+	if (!rc)
+		rc = find_local_ip(c, log, e);
+	if (!rc)
+		rc = boot_files_check(c, e);
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	int (*start)(struct server *s, struct errbuf *e);

@@ -107,7 +107,7 @@ static void list_offer(const struct check_ctx *c, const struct offer *o)
 static int judge(struct check_ctx *c, const struct offer *offers, int n, struct errbuf *what)
 {
 	const struct offer *addr = NULL, *boot = NULL;
-	char a[16], b[16], ns[16];
+	char a[16], b[16], ns[16], px[16];
 
 	for (int i = 0; i < n; i++) {
 		if (offers[i].proxy) {
@@ -138,7 +138,7 @@ static int judge(struct check_ctx *c, const struct offer *offers, int n, struct 
 	return check_fail(what, 0, "offer %s from %s, next-server %s, boot file %s%s%s", ipv4_ntoa(addr->yiaddr, a),
 		       ipv4_ntoa(addr->server, b), ipv4_ntoa(c->next_server, ns), c->bootfile,
 		       boot != addr ? ", boot information from proxy-DHCP " : "",
-		       boot != addr ? ipv4_ntoa(boot->server, a) : "");
+		       boot != addr ? ipv4_ntoa(boot->server, px) : "");
 }
 
 int check_dhcp(struct check_ctx *c, struct errbuf *what)

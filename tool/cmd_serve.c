@@ -40,13 +40,14 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "netboot serve: %s\n", e.msg);
 		return 2;
 	}
+	/* checked before --print-config prints, so what it prints will run */
+	if (server_preflight(&cfg, print_only ? stderr : stdout, &e) < 0) {
+		fprintf(stderr, "netboot serve: %s\n", e.msg);
+		return 2;
+	}
 	if (print_only) {
 		serve_config_print(&cfg, stdout);
 		return 0;
-	}
-	if (serve_config_validate(&cfg, &e) < 0) {
-		fprintf(stderr, "netboot serve: %s\n", e.msg);
-		return 2;
 	}
 	return server_run(&cfg, stdout);
 }
