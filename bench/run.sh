@@ -10,6 +10,7 @@ SIZE_MB=${SIZE_MB:-256}
 RUNS=${RUNS:-3}
 # BENCH_ONLY=realroot: only the real-root race (bench/realroot_race.sh, QEMU, minutes)
 [ "${BENCH_ONLY:-}" = realroot ] && exec "$ROOT/bench/realroot_race.sh"
+[ "${BENCH_ONLY:-}" = verity ] && exec "$ROOT/bench/verity_bench.sh"
 TMP_NAME=netboot-bench TMP_IN=/dev/shm . "$ROOT/tests/lib.sh"
 
 mkdir -p "$TMP/www" "$TMP/out"
@@ -97,6 +98,8 @@ rm -f "$TMP/out/"*
 [ -x "$ROOT/bench/serve_http_bench.sh" ] && SIZE_MB=$SIZE_MB RUNS=$RUNS "$ROOT/bench/serve_http_bench.sh"
 [ -x "$ROOT/bench/serve_tftp_bench.sh" ] && SIZE_MB=64 "$ROOT/bench/serve_tftp_bench.sh"
 [ -x "$ROOT/bench/serve_dhcp_bench.sh" ] && "$ROOT/bench/serve_dhcp_bench.sh"
+# the dm-verity tree (netboot verity, the server's sidecars) against one-core SHA-256
+[ -x "$ROOT/bench/verity_bench.sh" ] && "$ROOT/bench/verity_bench.sh"
 # hundreds of machines at once through the nginx cache recipe (docs/scale-out.md)
 [ -x "$ROOT/bench/tls_bench.sh" ] && SIZE_MB=$SIZE_MB RUNS=$RUNS "$ROOT/bench/tls_bench.sh"
 [ -x "$ROOT/bench/boot_storm.sh" ] && [ -z "${SKIP_STORM:-}" ] && "$ROOT/bench/boot_storm.sh"

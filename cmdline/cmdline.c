@@ -27,6 +27,13 @@ static int opt_docheck(struct cl_ctx *c, const struct cl_arg *a)
 	return 0;
 }
 
+static int opt_verity(struct cl_ctx *c, const struct cl_arg *a)
+{
+	(void)a;
+	c->cfg->verity = true;
+	return 0;
+}
+
 static int opt_nocheck(struct cl_ctx *c, const struct cl_arg *a)
 {
 	(void)a;
@@ -130,6 +137,8 @@ static const struct option {
 	{ "nocheck", opt_nocheck, TAKES_FLAG },
 	{ "proxy", cl_opt_proxy, TAKES_SHARED },
 	{ "docache", opt_docache, TAKES_FLAG },
+	{ "verity", opt_verity, TAKES_FLAG },
+	{ "netboot.verity", opt_verity, TAKES_FLAG },
 	/* network ("eth0=" and friends are matched by cl_opt_ethn's pattern) */
 	{ "ethx", cl_opt_ethx, TAKES_VALUE },
 	{ "ip", cl_opt_ip, TAKES_SHARED },

@@ -66,6 +66,11 @@ struct boot_config {
 	char checksum_arg[160];		/* checksum=algo:hex as given, "" if none;
 					 * algo md5|sha256|sha512, hex length checked */
 	enum check_mode check;		/* docheck / nocheck / archiso's bare checksum */
+	bool verity;			/* `verity` or checksum=verity:HEX: the image behind
+					 * dm-verity, every block checked as it is read,
+					 * with the tree <stem>.verity beside the image */
+	char verity_root[65];		/* checksum=verity:HEX's root hash, "" = the server's
+					 * <stem>.roothash (signed, when keys are built in) */
 	char proxy[256];		/* proxy=http://host:port */
 	char subdir[128];		/* as given; cl_finish_subdir folds it into image_path (NFS) */
 	bool docache;

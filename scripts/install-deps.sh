@@ -25,6 +25,7 @@ pkgs=(
 	openssl tinyproxy					# https tests: a test CA and certificates, a CONNECT proxy
 	lintian dpkg-dev fakeroot				# make deb: the package and its check
 	ipxe						# undionly.kpxe, ipxe.efi: netboot serve chains PXE ROMs to iPXE
+	cryptsetup-bin					# veritysetup: the reference netboot verity's trees are checked against
 	chromium					# the status page looked at in a real browser (headless screenshot)
 )
 missing=()

@@ -66,6 +66,7 @@ struct dhcp_plan {
 	bool address;		/* mask, router, DNS, broadcast */
 	bool lease;		/* 51, 58, 59 */
 	bool boot;		/* siaddr, file, 66/67, PXE options */
+	const struct host *host;	/* a known host (hosts file): its name, option 12 */
 };
 
 static long long wall_secs(void)
@@ -181,6 +182,8 @@ static void build(const struct dhcp_service *d, const struct dhcp_rx *rx, const 
 		r->ciaddr = rx->m.ciaddr;
 	if (p->address)
 		add_address_opts(d, r, p->lease);
+	if (p->address && p->host && p->host->name[0])
+		dhcp_opt_add(r, DHCP_OPT_HOSTNAME, p->host->name, strlen(p->host->name));
 	if (p->boot)
 		add_boot_opts(d, &rx->m, r, lean);
 }
@@ -279,29 +282,56 @@ static void warn_lease_line(void *ctx, const char *msg)
 
 /* --- full server --- */
 
+/* The known host's fixed address, 0 when it has none (or is unknown). */
+static uint32_t fixed_of(const struct host *h)
+{
+	return h ? h->ip : 0;
+}
+
+/* A host with a fixed address gives back what the pool held for it
+ * (from before the hosts file named it), so the pool never keeps two. */
+static void drop_pool_lease(struct dhcp_service *d, const uint8_t *mac)
+{
+	uint32_t old = lease_of_mac(&d->pool, mac);
+	if (old && lease_release(&d->pool, mac, old, wall_secs()) == 0)
+		save_leases(d, mac);
+}
+
+/* " (host web1, fixed)" for the log. */
+static const char *host_note(const struct host *h, char *buf, size_t cap)
+{
+	if (!h)
+		return "";
+	snprintf(buf, cap, " (host %s%s)", h->name[0] ? h->name : "known", h->ip ? ", fixed" : "");
+	return buf;
+}
+
 static void on_discover(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid)
 {
 	uint32_t req = 0, ip;
 	long long now = wall_secs();
-	char a[16], who[64];
+	char a[16], who[64], note[96];
+	const struct host *h = hosts_find(&d->s->cfg.hosts, rx->mac);
 
 	dhcp_opt_addr(&rx->m, DHCP_OPT_REQUESTED_IP, &req);
-	if (lease_pick(&d->pool, rx->mac, req, now, &ip) < 0) {
+	if ((ip = fixed_of(h))) {
+		drop_pool_lease(d, rx->mac);
+	} else if (lease_pick(&d->pool, rx->mac, req, now, &ip) < 0) {
 		srv_log(d->s, rx->mac, 0, "dhcp", "no free address left in the range: no offer");
 		return;
-	}
-	if (lease_offer(&d->pool, rx->mac, ip, now, LEASE_OFFER_HOLD) < 0)
+	} else if (lease_offer(&d->pool, rx->mac, ip, now, LEASE_OFFER_HOLD) < 0) {
 		return;
+	}
 	struct dhcp_plan p = { .type = DHCPOFFER, .yiaddr = ip, .server_id = sid, .address = true, .lease = true,
-			       .boot = true };
+			       .boot = true, .host = h };
 	if (send_reply(d, rx, &p) < 0)
 		return;
 	struct client *c = note_client(d, rx);
 	clients_advance(c, STAGE_DHCP_OFFER);
 	const char *file = boot_file_for(dhcp_client_arch(&rx->m));
 	describe(c, who, sizeof(who));
-	srv_log(d->s, rx->mac, ip, "dhcp", "offer %s%s%s, boot file %s", ipv4_ntoa(ip, a), who[0] ? " to " : "", who,
-		file ? file : "none (no loader for this architecture)");
+	srv_log(d->s, rx->mac, ip, "dhcp", "offer %s%s%s%s, boot file %s", ipv4_ntoa(ip, a), host_note(h, note, sizeof(note)),
+		who[0] ? " to " : "", who, file ? file : "none (no loader for this architecture)");
 }
 
 static void nak(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, uint32_t ip, const char *why)
@@ -313,13 +343,17 @@ static void nak(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, 
 		srv_log(d->s, rx->mac, ip, "dhcp", "nak %s: %s", ipv4_ntoa(ip, a), why);
 }
 
-static void ack(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, uint32_t ip, bool renewal)
+/* A fixed address is not the pool's: nothing to write (renewal true). */
+static void ack(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, uint32_t ip, bool renewal,
+		const struct host *h)
 {
-	char a[16], g[16];
+	char a[16], g[16], note[96];
 	struct dhcp_plan p = { .type = DHCPACK, .yiaddr = ip, .server_id = sid, .address = true, .lease = true,
-			       .boot = true };
+			       .boot = true, .host = h };
 
-	if (!renewal) {
+	if (fixed_of(h)) {
+		/* nothing in the pool */
+	} else if (!renewal) {
 		save_leases(d, rx->mac);
 	} else if (!d->leases_dirty) {
 		d->leases_dirty = true;
@@ -332,11 +366,13 @@ static void ack(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, 
 	clients_advance(c, STAGE_DHCP_ACK);
 	if (is_agent(&rx->m))
 		clients_advance(c, STAGE_AGENT_DHCP);
+	host_note(h, note, sizeof(note));
 	if (rx->m.giaddr)
-		srv_log(d->s, rx->mac, ip, "dhcp", "ack %s lease %u s, via relay %s", ipv4_ntoa(ip, a),
-			d->s->cfg.lease_secs, ipv4_ntoa(rx->m.giaddr, g));
+		srv_log(d->s, rx->mac, ip, "dhcp", "ack %s lease %u s%s, via relay %s", ipv4_ntoa(ip, a),
+			d->s->cfg.lease_secs, h ? note : "", ipv4_ntoa(rx->m.giaddr, g));
 	else
-		srv_log(d->s, rx->mac, ip, "dhcp", "ack %s lease %u s", ipv4_ntoa(ip, a), d->s->cfg.lease_secs);
+		srv_log(d->s, rx->mac, ip, "dhcp", "ack %s lease %u s%s", ipv4_ntoa(ip, a), d->s->cfg.lease_secs,
+			h ? note : "");
 }
 
 static bool in_subnet(const struct dhcp_service *d, uint32_t ip)
@@ -366,6 +402,18 @@ static void on_request(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_
 		return;
 	}
 	bool init_reboot = !their_sid && !rx->m.ciaddr;
+	const struct host *h = hosts_find(&d->s->cfg.hosts, rx->mac);
+	if (fixed_of(h)) {
+		char want[80], a[16];
+		if (ip == h->ip) {
+			drop_pool_lease(d, rx->mac);
+			ack(d, rx, sid, ip, true, h);
+		} else if (their_sid || in_subnet(d, ip)) {
+			snprintf(want, sizeof(want), "this host's fixed address is %s", ipv4_ntoa(h->ip, a));
+			nak(d, rx, sid, ip, want);
+		}
+		return;
+	}
 	struct lease *l = lease_at(&d->pool, ip);
 	if (!l) {
 		if (their_sid)
@@ -377,7 +425,7 @@ static void on_request(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_
 	bool renewal = l->state == LEASE_BOUND && l->has_mac && !memcmp(l->mac, rx->mac, 6) && lease_active(l, now);
 	int rc = lease_bind(&d->pool, rx->mac, ip, now, d->s->cfg.lease_secs);
 	if (rc == 0)
-		ack(d, rx, sid, ip, renewal);
+		ack(d, rx, sid, ip, renewal, h);
 	else
 		nak(d, rx, sid, ip, rc == -EADDRINUSE ? "in use by another client" : "reserved");
 }
@@ -638,18 +686,42 @@ static int add_handler(struct dhcp_service *d, struct loop_handler *h, uint16_t 
 	return 0;
 }
 
-/* The pool: the range less our address, the router, and the subnet's
- * network and broadcast addresses; then the lease file. */
+/* The pool: the range less our address, the router, the subnet's
+ * network and broadcast addresses and the hosts' fixed addresses; then
+ * the lease file, less what it held for hosts that now have a fixed one. */
 static int open_pool(struct dhcp_service *d, struct errbuf *e)
 {
 	const struct serve_config *c = &d->s->cfg;
-	uint32_t ex[4] = { c->local_ip, c->router, d->subnet, d->subnet | ~d->mask };
-	int rc = lease_pool_init(&d->pool, c->range_start, c->range_end, ex, 4, e);
+	uint32_t *ex = calloc(4 + (size_t)c->hosts.n, sizeof(*ex));
+	int nex = 4, rc;
 
+	if (!ex)
+		return nb_fail(e, -ENOMEM, "out of memory");
+	ex[0] = c->local_ip, ex[1] = c->router, ex[2] = d->subnet, ex[3] = d->subnet | ~d->mask;
+	for (int i = 0; i < c->hosts.n; i++)
+		if (c->hosts.h[i].ip)
+			ex[nex++] = c->hosts.h[i].ip;
+	rc = lease_pool_init(&d->pool, c->range_start, c->range_end, ex, nex, e);
+	free(ex);
 	if (rc < 0)
 		return rc;
 	snprintf(d->leases_path, sizeof(d->leases_path), "%s", c->leases_file[0] ? c->leases_file : DEFAULT_LEASES);
-	return leases_load(&d->pool, d->leases_path, warn_lease_line, d, e);
+	if ((rc = leases_load(&d->pool, d->leases_path, warn_lease_line, d, e)) < 0)
+		return rc;
+	bool dropped = false;
+	for (int i = 0; i < c->hosts.n; i++) {
+		const struct host *h = &c->hosts.h[i];
+		uint32_t old = h->ip ? lease_of_mac(&d->pool, h->mac) : 0;
+		char a[16], f[16];
+		if (old && lease_release(&d->pool, h->mac, old, wall_secs()) == 0) {
+			srv_log(d->s, h->mac, old, "dhcp", "lease on %s released: the hosts file gives this host %s",
+				ipv4_ntoa(old, a), ipv4_ntoa(h->ip, f));
+			dropped = true;
+		}
+	}
+	if (dropped && leases_save(&d->pool, d->leases_path, e) < 0)
+		return -EIO;
+	return 0;
 }
 
 int dhcp_service_start(struct server *s, struct errbuf *e)

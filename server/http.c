@@ -259,13 +259,6 @@ static int target_path(const char *target, char *out, size_t cap)
 	return url_decode_path(raw, out, cap);
 }
 
-static bool same_file(const char *path, const char *name)
-{
-	while (*path == '/')
-		path++;
-	return name[0] && !strcmp(path, name);
-}
-
 static void serve_file(struct http_conn *c, const struct http_request *q, const char *path, bool head_only)
 {
 	struct server *s = c->svc->s;
@@ -301,8 +294,9 @@ static void serve_file(struct http_conn *c, const struct http_request *q, const 
 	c->file_off = start;
 	c->file_end = head_only ? start : start + len;
 	c->body_total = c->file_end - c->file_off;
-	c->is_image = !head_only && same_file(path, s->cfg.image);
-	c->is_kernel = !head_only && (same_file(path, s->cfg.kernel) || same_file(path, s->cfg.initrd));
+	int role = head_only ? BOOT_ROLE_OTHER : boot_files_role(&s->files, path);	/* every image's */
+	c->is_image = role == BOOT_ROLE_IMAGE;
+	c->is_kernel = role == BOOT_ROLE_KERNEL;
 	start_send(c);
 }
 

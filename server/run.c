@@ -72,8 +72,9 @@ static int find_local_ip(struct serve_config *c, FILE *log, struct errbuf *e)
 	if (!c->local_ip)
 		return nb_fail(e, -EADDRNOTAVAIL, "no IPv4 address on %s: give --local-ip (PXEBOOTSRV_LOCALIP)",
 			       c->interface[0] ? c->interface : "any interface that is up");
-	fprintf(log, "netboot-serve: this server is %s (from %s; --local-ip to choose)\n", ipv4_ntoa(c->local_ip, a),
-		c->interface[0] ? c->interface : "the first interface up");
+	if (log)
+		fprintf(log, "netboot-serve: this server is %s (from %s; --local-ip to choose)\n", ipv4_ntoa(c->local_ip, a),
+			c->interface[0] ? c->interface : "the first interface up");
 	return 0;
 }
 
@@ -155,11 +156,15 @@ int server_run(const struct serve_config *cfg, FILE *log)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	char arg[700] = "";
-	serve_config_stage3_arg(&s->cfg, s->cfg.stage3, arg, sizeof(arg));
-	fprintf(log, "netboot-serve: ready: dhcp %s, tftp %s, http %s, nbd %s; kernel %s, %s; stage 3: %s\n",
+	char arg[1100] = "";
+	const struct boot_image *dflt = &s->files.images.img[0];	/* the default image */
+	boot_entry_stage3_arg(&s->cfg, dflt, s->cfg.stage3, NULL, arg, sizeof(arg));
+	fprintf(log, "netboot-serve: ready: dhcp %s, tftp %s, http %s, nbd %s; kernel %s%s, %s%s; stage 3: %s; "
+		"%d image%s, %d known host%s\n",
 		s->cfg.do_dhcp ? "server" : s->cfg.proxy_dhcp ? "proxy" : "off", s->cfg.do_tftp ? "on" : "off",
-		s->cfg.do_http ? "on" : "off", s->cfg.do_nbd ? "on" : "off", s->cfg.kernel, s->cfg.initrd, arg);
+		s->cfg.do_http ? "on" : "off", s->cfg.do_nbd ? "on" : "off", dflt->dir, dflt->kernel, dflt->dir,
+		dflt->initrd, arg, s->files.images.n, s->files.images.n == 1 ? "" : "s", s->cfg.hosts.n,
+		s->cfg.hosts.n == 1 ? "" : "s");
 	fflush(log);
 	while (!stop_signal) {
 		int rc = loop_run_once(&s->loop, 1000);

@@ -94,7 +94,7 @@ void nbd_service_stop(struct server *s);
 
 /* Everything the server would refuse short of binding its ports: the
  * settings (serve_config_validate), this machine's address (filled in when
- * not given; one line to log saying so), the kernel and initrd in the boot
+ * not given; one line to log saying so unless log is NULL), the kernel and initrd in the boot
  * folder (the kernel's name filled in).  0 or -errno with e set. */
 int server_preflight(struct serve_config *c, FILE *log, struct errbuf *e);
 

@@ -21,7 +21,10 @@ static const char usage_text[] =
 	"  --http-url URL --nfs-url nfs://host:/dir   stage-3 sources served elsewhere\n"
 	"  --mirrors CIDR URL[,URL...]   clients in CIDR boot from these mirrors (repeatable)\n"
 	"  --timeout SECS --extra 'ARGS'              boot menu wait, extra kernel arguments\n"
-	"  --kernel NAME --initrd NAME --image NAME   file names in DIR\n"
+	"  --kernel NAME --initrd NAME --image NAME   file names in DIR (and in DIR/images/NAME/)\n"
+	"  --default-image NAME  boot DIR/images/NAME by default (else DIR's own image)\n"
+	"  --hosts FILE          per host: MAC [address] [name] [image=NAME] [args=\"...\"] a line\n"
+	"                        (default /etc/netboot/hosts if it exists; --no-hosts: none)\n"
 	"  --dhcp-port N --proxy-port N --tftp-port N --http-port N --nbd-port N (--nbd-port enables NBD)\n"
 	"  --no-tftp --no-http --no-nbd   --user NAME (drop root after binding)\n"
 	"  --print-config        print the effective settings and exit\n";
@@ -36,18 +39,22 @@ int cmd_serve(int argc, char **argv)
 		return 0;
 	}
 	serve_config_defaults(&cfg);
+	int rc;
 	if (serve_config_from_args(argc - 1, argv + 1, &cfg, &print_only, warn_line, stderr, &e) < 0) {
 		fprintf(stderr, "netboot serve: %s\n", e.msg);
-		return 2;
-	}
-	/* checked before --print-config prints, so what it prints will run */
-	if (server_preflight(&cfg, print_only ? stderr : stdout, &e) < 0) {
+		rc = 2;
+	} else if (server_preflight(&cfg, print_only ? NULL : stdout, &e) < 0 ||
+		   serve_config_check_hosts(&cfg, warn_line, stderr, &e) < 0) {
+		/* checked before --print-config prints, so what it prints will run */
 		fprintf(stderr, "netboot serve: %s\n", e.msg);
-		return 2;
-	}
-	if (print_only) {
+		rc = 2;
+	} else if (print_only) {
 		serve_config_print(&cfg, stdout);
-		return 0;
+		boot_images_print(&cfg, stdout);
+		rc = 0;
+	} else {
+		rc = server_run(&cfg, stdout);
 	}
-	return server_run(&cfg, stdout);
+	hosts_free(&cfg.hosts);	/* the server's copy of cfg shares it */
+	return rc;
 }

@@ -68,4 +68,4 @@ out=$(build/netboot serve --boot-dir "$tmp/nokernel" --local-ip 192.0.2.5 --prin
 	fail "--print-config: a boot folder without a kernel exits 2" "exit $rc: $out"
 expect "--print-config: the missing kernel named" "$out" "nokernel: no kernel .*--kernel NAME"
 out=$(build/netboot serve --boot-dir "$tmp" --local-ip 192.0.2.5 --print-config 2>&1)
-expect "--print-config: the kernel it found" "$out" '^kernel = vmlinuz$'
+expect "--print-config: the kernel it found" "$out" '^image = \(top level\) \(default\): vmlinuz initram\.igz'
