@@ -144,7 +144,7 @@ enum flag_id {
 	F_SUBNET, F_NETMASK, F_ROUTER, F_DNS, F_LEASE_TIME, F_TFTP_SERVER, F_HTTP_URL, F_NFS_URL, F_STAGE3,
 	F_TIMEOUT, F_EXTRA, F_KERNEL, F_INITRD, F_IMAGE, F_USER, F_DHCP_PORT, F_PROXY_PORT, F_TFTP_PORT,
 	F_HTTP_PORT, F_NBD_PORT, F_NO_TFTP, F_NO_HTTP, F_NO_NBD, F_PRINT, F_MIRRORS, F_HOSTS, F_NO_HOSTS,
-	F_DEFAULT_IMAGE,
+	F_DEFAULT_IMAGE, F_STATUS_ALLOW,
 };
 static const struct {
 	const char *name;
@@ -189,6 +189,7 @@ static const struct {
 	{ "--no-hosts", 0, F_NO_HOSTS, NULL },
 	{ "--default-image", 1, F_DEFAULT_IMAGE, "an image name (a folder under DIR/images)" },
 	{ "--mirrors", 2, F_MIRRORS, "a subnet and its mirror URLs: 198.51.100.0/24 http://198.51.100.10/sysrcd.dat[,URL...]" },
+	{ "--status-allow", 1, F_STATUS_ALLOW, "a subnet like 192.0.2.0/24 or an address (repeat for more, at most 16)" },
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -288,6 +289,7 @@ static int apply_flag(enum flag_id id, char **v, struct serve_config *c, bool *p
 	case F_DEFAULT_IMAGE:
 		return hosts_image_name_ok(v[0], strlen(v[0])) ? copy_str(c->default_image, sizeof(c->default_image), v[0])
 							       : -EINVAL;
+	case F_STATUS_ALLOW: return status_allow_parse(v[0], strlen(v[0]), &c->status_allow) ? -EINVAL : 0;
 	}
 	return -EINVAL;
 }
@@ -295,6 +297,7 @@ static int apply_flag(enum flag_id id, char **v, struct serve_config *c, bool *p
 int serve_config_from_args(int argc, char **argv, struct serve_config *c, bool *print_only,
 			   config_warn_fn warn, void *warn_ctx, struct errbuf *e)
 {
+	bool allow_flag = false;
 	*print_only = false;
 	/* the file first, so that flags win wherever they stand */
 	for (int i = 0; i + 1 < argc; i++)
@@ -302,7 +305,11 @@ int serve_config_from_args(int argc, char **argv, struct serve_config *c, bool *
 			int rc = load_file(argv[i + 1], c, warn, warn_ctx, e);
 			if (rc)
 				return rc;
+		} else if (!strcmp(argv[i], "--status-allow")) {
+			allow_flag = true;
 		}
+	if (allow_flag)	/* the flags' list replaces the file's */
+		c->status_allow.n = 0;
 	for (int i = 0; i < argc; i++) {
 		size_t f = 0;
 		while (f < NFLAGS && strcmp(argv[i], flags[f].name))
@@ -470,6 +477,9 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 	fprintf(out, "ports = dhcp %u, proxy %u, tftp %u, http %u, nbd %u\n", c->dhcp_port, c->proxy_port,
 		c->tftp_port, c->http_port, c->nbd_port);
 	fprintf(out, "user = %s\n", c->user[0] ? c->user : "(unchanged)");
+	char allow[STATUS_ALLOW_MAX * 20];
+	fprintf(out, "status_allow = %s\n", c->status_allow.n ? status_allow_format(&c->status_allow, allow, sizeof(allow)) :
+		"(loopback and the served subnet)");
 	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++)
 		if (c->mirrors[i].urls[0])
 			fprintf(out, "mirrors = %s/%u %s\n", ipv4_ntoa(c->mirrors[i].net, a), c->mirrors[i].prefix,

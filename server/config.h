@@ -12,6 +12,7 @@
 #include "netboot/errbuf.h"
 #include "server/hosts.h"
 #include "server/mirror_map.h"
+#include "server/status_allow.h"
 
 #define SERVE_MAX_DNS 3
 #define SERVE_MAX_MIRROR_MAPS 16	/* PXEBOOTSRV_MIRRORS_1.._16 */
@@ -61,6 +62,9 @@ struct serve_config {
 	bool no_hosts;			/* --no-hosts: not even the default file */
 	struct host_table hosts;	/* read by serve_config_from_args; shared by copies of the struct */
 	char default_image[64];		/* --default-image, PXEBOOTSRV_DEFAULT_IMAGE; "" = the top level */
+	/* who may read /, /status.json, /metrics (PXEBOOTSRV_STATUS_ALLOW,
+	 * --status-allow); empty = loopback and the served subnet */
+	struct status_allow status_allow;
 };
 
 /* Defaults: proxy-DHCP (never hands out addresses unless told to), TFTP and

@@ -82,6 +82,7 @@ static void bad_packet(struct dhcp_service *d, uint32_t from, const char *why)
 	char safe[240];
 	unsigned held_back;
 
+	d->s->metrics.errors[ME_DHCP_DROPPED]++;
 	if (!log_budget_take(&d->bad_log, BAD_LOG_PER_SEC, &held_back))
 		return;
 	nb_sanitize(safe, sizeof(safe), why, strlen(why));
@@ -229,6 +230,8 @@ static int send_reply(struct dhcp_service *d, const struct dhcp_rx *rx, const st
 		snprintf(why, sizeof(why), "sending the %s failed: %s", dhcp_type_name(p->type), strerror(-rc));
 		bad_packet(d, 0, why);
 	}
+	if (rc >= 0)
+		metrics_dhcp(d->s->metrics.dhcp_sent, p->type);
 	return rc;
 }
 
@@ -245,6 +248,8 @@ static struct client *note_client(struct dhcp_service *d, const struct dhcp_rx *
 		c->arch = arch;
 	if (dhcp_opt_get(&rx->m, DHCP_OPT_VENDOR_CLASS, raw, sizeof(raw), &len) == 0 && len)
 		nb_sanitize(c->vendor, sizeof(c->vendor), (const char *)raw, len);
+	if (dhcp_opt_get(&rx->m, DHCP_OPT_HOSTNAME, raw, sizeof(raw), &len) == 0 && len)
+		nb_sanitize(c->hostname, sizeof(c->hostname), (const char *)raw, len);
 	return c;
 }
 
@@ -317,6 +322,7 @@ static void on_discover(struct dhcp_service *d, const struct dhcp_rx *rx, uint32
 	if ((ip = fixed_of(h))) {
 		drop_pool_lease(d, rx->mac);
 	} else if (lease_pick(&d->pool, rx->mac, req, now, &ip) < 0) {
+		d->s->metrics.errors[ME_DHCP_POOL_EXHAUSTED]++;
 		srv_log(d->s, rx->mac, 0, "dhcp", "no free address left in the range: no offer");
 		return;
 	} else if (lease_offer(&d->pool, rx->mac, ip, now, LEASE_OFFER_HOLD) < 0) {
@@ -566,6 +572,7 @@ static void handle(struct dhcp_service *d, const uint8_t *buf, size_t len, struc
 		bad_packet(d, from, "BOOTP request without a DHCP message type");
 		return;
 	}
+	metrics_dhcp(d->s->metrics.dhcp_received, rx->type);
 	rx->mac = rx->m.chaddr;
 	if (!ours(d, rx))
 		return;

@@ -168,6 +168,7 @@ static void attach(struct nbd_conn *c, const struct boot_image *img, int fd, uin
 	c->img = img;
 	c->size = size;
 	c->st = N_TRANS;
+	c->svc->s->metrics.nbd_attached++;
 	if (asked[0])
 		conn_log(c, "export %s attached (%" PRIu64 " bytes)", export_label(img), size);
 	else
@@ -282,6 +283,7 @@ static void handle_read(struct nbd_conn *c, const struct nbd_request *r)
 	c->file_off = r->offset;
 	c->file_end = r->offset + r->len;
 	c->bytes_read += r->len;
+	c->svc->s->metrics.nbd_bytes += r->len;
 	clients_image_progress(clients_by_ip(&c->svc->s->clients, c->tc.ip), "nbd", r->len, c->size);
 }
 
@@ -340,6 +342,7 @@ static bool opt_header(struct nbd_conn *c)
 		return false;
 	int rc = nbd_parse_opt_request(c->in, c->inlen, &c->opt, &e);
 	if (rc == -EPROTO) {
+		c->svc->s->metrics.errors[ME_NBD_PROTOCOL]++;
 		conn_log(c, "%s", e.msg);
 		close_after_output(c, NULL);
 		return true;
@@ -367,6 +370,7 @@ static bool trans_request(struct nbd_conn *c)
 	if (c->inlen < NBD_REQUEST_LEN)
 		return false;
 	if (nbd_parse_request(c->in, c->inlen, &r, &e) < 0) {
+		c->svc->s->metrics.errors[ME_NBD_PROTOCOL]++;
 		conn_log(c, "%s", e.msg);
 		close_after_output(c, "bad request");
 		return true;
@@ -386,6 +390,7 @@ static bool process_one(struct nbd_conn *c)
 		if (c->inlen < 4)
 			return false;
 		if (nbd_parse_client_flags(c->in, 4, &cflags, &e) < 0) {
+			c->svc->s->metrics.errors[ME_NBD_PROTOCOL]++;
 			conn_log(c, "%s", e.msg);
 			close_after_output(c, NULL);
 			return true;
@@ -501,6 +506,7 @@ static uint32_t conn_open(struct tcp_conn *tc)
 	int one = 1;
 	c->svc = tc->t->ctx;
 	c->export_fd = -1;
+	c->svc->s->metrics.nbd_connections++;
 	c->start_ms = c->progress_ms = monotonic_ms();
 	/* a client that vanished (power cut) holds no slot forever */
 	setsockopt(tc->h.fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));

@@ -381,6 +381,14 @@ static const char *set_default_image(struct serve_config *c, const char *v, size
 	return NULL;
 }
 
+/* An empty value clears the list: the default (loopback, the served subnet). */
+static const char *set_status_allow(struct serve_config *c, const char *v, size_t n, size_t off)
+{
+	(void)off;
+	c->status_allow.n = 0;
+	return n ? status_allow_parse(v, n, &c->status_allow) : NULL;
+}
+
 #define AT(field) offsetof(struct serve_config, field)
 static const struct key {
 	const char *suffix;	/* after PXEBOOTSRV_ */
@@ -409,6 +417,7 @@ static const struct key {
 	{ "INTERFACE", set_interface, 0 },
 	{ "HOSTS", set_hosts, 0 },
 	{ "DEFAULT_IMAGE", set_default_image, 0 },
+	{ "STATUS_ALLOW", set_status_allow, 0 },
 };
 
 /* "1".."16" of PXEBOOTSRV_MIRRORS_N: its slot, or -1. */

@@ -122,6 +122,7 @@ int server_run(const struct serve_config *cfg, FILE *log)
 	s->cfg = *cfg;
 	s->log = log;
 	s->started_ms = monotonic_ms();
+	s->clients.stage_reached = s->metrics.stage_reached;
 	s->files.root_fd = s->files.menu_fd = -1;
 	if (loop_init(&s->loop) < 0) {
 		fprintf(stderr, "netboot serve: epoll: %s\n", strerror(errno));

@@ -19,6 +19,7 @@
 #include "server/config.h"
 #include "server/files.h"
 #include "server/loop.h"
+#include "server/metrics.h"
 
 struct dhcp_service;
 struct tftp_service;
@@ -47,6 +48,7 @@ struct server {
 	struct tftp_service *tftp;
 	struct http_service *http;
 	struct nbd_service *nbd;
+	struct metrics metrics;		/* counters for /metrics, bumped where events happen */
 	long long started_ms;
 	struct log_kind log_kinds[LOG_KINDS];	/* srv_log's flood limit (server/log.c) */
 	struct loop_timer log_timer;		/* writes its summaries when a flood stops */

@@ -34,6 +34,7 @@ static const char *const loader_names[] = { "pxelinux.0", "lpxelinux.0", "syslin
 static void log_malformed(struct tftp_service *t, uint32_t ip, const uint8_t *b, size_t n)
 {
 	unsigned held_back;
+	t->s->metrics.errors[ME_TFTP_MALFORMED]++;
 	if (!log_budget_take(&t->bad_log, BAD_LOG_PER_SEC, &held_back))
 		return;
 	unsigned op = n >= 2 ? (unsigned)(b[0] << 8 | b[1]) : 0;
@@ -77,6 +78,7 @@ static void reply_error(struct tftp_service *t, const struct sockaddr_in *to, st
 {
 	uint8_t pkt[160];
 	int n = tftp_build_error(pkt, sizeof(pkt), code, msg);
+	t->s->metrics.tftp_transfers[MT_REFUSED]++;
 	if (n > 0)	/* advisory: a lost ERROR only makes the client retry */
 		udp_send_pktinfo(t->h.fd, to, 0, local.s_addr, pkt, (size_t)n, MSG_DONTWAIT);
 }
