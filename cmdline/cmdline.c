@@ -211,3 +211,11 @@ int cmdline_parse(const char *buf, size_t len, struct boot_config *cfg, struct e
 		return rc;
 	return cl_finish_subdir(&c);
 }
+
+int cmdline_require_source(const struct boot_config *cfg, struct errbuf *e)
+{
+	if (cfg->source != SOURCE_NONE)
+		return 0;
+	return nb_fail(e, -EINVAL, "no stage-3 source on the kernel command line: expected "
+		       "netboot=http://server/sysrcd.dat (or tftp://, nbd://, nfs://, nbdboot=, nfsboot=)");
+}

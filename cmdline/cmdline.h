@@ -109,6 +109,11 @@ struct boot_config {
  * (and its aliases), dns= and nameif= which add to the list. */
 int cmdline_parse(const char *buf, size_t len, struct boot_config *cfg, struct errbuf *e);
 
+/* What makes /init stop after a clean parse: no stage-3 source (a typo such
+ * as netbot=, or only network options).  0, or -EINVAL with e saying what
+ * was expected; `netboot cmdline` uses it to fail where /init would. */
+int cmdline_require_source(const struct boot_config *cfg, struct errbuf *e);
+
 /* Prints the resolved plan, one key=value a line, in this order (the output
  * of `netboot cmdline`): source=, then url= and its checksum_url= for each
  * mirror, image_path=, nbd_export=, server=dhcp, checksum=, check=, proxy=,

@@ -340,7 +340,7 @@ static bool in_subnet(const struct serve_config *c, uint32_t a)
 
 int serve_config_validate(const struct serve_config *c, struct errbuf *e)
 {
-	char a[16], b[16];
+	char a[16], b[16], net[16];
 	if (!c->boot_dir[0])
 		return nb_fail(e, -EINVAL, "no boot folder: give --boot-dir DIR (the kernel, initram.igz, sysrcd.dat)");
 	if (c->do_dhcp) {
@@ -352,7 +352,7 @@ int serve_config_validate(const struct serve_config *c, struct errbuf *e)
 		if (c->subnet && (!in_subnet(c, c->range_start) || !in_subnet(c, c->range_end)))
 			return nb_fail(e, -EINVAL, "DHCP range %s - %s is outside the subnet %s/%d",
 				       ipv4_ntoa(c->range_start, a), ipv4_ntoa(c->range_end, b),
-				       ipv4_ntoa(c->subnet, a), ipv4_mask_prefix(c->netmask));
+				       ipv4_ntoa(c->subnet, net), ipv4_mask_prefix(c->netmask));
 		if (ntohl(c->range_end) - ntohl(c->range_start) >= 65536)
 			return nb_fail(e, -EINVAL, "DHCP range over 65536 addresses");
 	}

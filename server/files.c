@@ -506,6 +506,26 @@ static int write_all_checksums(const struct boot_files *f, FILE *log, struct err
 	return 0;
 }
 
+int boot_files_check(const struct serve_config *cfg, struct errbuf *e)
+{
+	/* on a copy: the scan fills in cfg->kernel, which would then narrow the
+	 * server's own scan of images/NAME/ to that one kernel name */
+	struct serve_config *c = malloc(sizeof(*c));
+	struct boot_images *imgs = malloc(sizeof(*imgs));	/* large: off the stack */
+	int fd = open(cfg->boot_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), rc;
+	if (fd < 0)
+		rc = nb_fail(e, -errno, "boot folder %s: %s", cfg->boot_dir, strerror(errno));
+	else if (!c || !imgs)
+		rc = nb_fail(e, -ENOMEM, "out of memory");
+	else
+		*c = *cfg, rc = boot_images_scan(fd, c, imgs, NULL, e);
+	if (fd >= 0)
+		close(fd);
+	free(imgs);
+	free(c);
+	return rc;
+}
+
 int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct errbuf *e)
 {
 	memset(f, 0, sizeof(*f));

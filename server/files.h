@@ -42,6 +42,9 @@ struct boot_files {
  * the file. */
 int boot_files_prepare(struct boot_files *f, struct serve_config *cfg, struct errbuf *e);
 void boot_files_close(struct boot_files *f);
+/* boot_images_scan over cfg's boot folder, nothing kept or written (the
+ * checks --print-config makes before printing): 0 or -errno with e set. */
+int boot_files_check(const struct serve_config *cfg, struct errbuf *e);
 
 /* The images of the boot folder root_fd: its top level when it holds a
  * kernel (cfg->kernel, else vmlinuz, rescue64, ...; cfg->kernel is set to

@@ -72,9 +72,20 @@ static int find_local_ip(struct serve_config *c, FILE *log, struct errbuf *e)
 	if (!c->local_ip)
 		return nb_fail(e, -EADDRNOTAVAIL, "no IPv4 address on %s: give --local-ip (PXEBOOTSRV_LOCALIP)",
 			       c->interface[0] ? c->interface : "any interface that is up");
-	fprintf(log, "netboot-serve: this server is %s (from %s; --local-ip to choose)\n", ipv4_ntoa(c->local_ip, a),
-		c->interface[0] ? c->interface : "the first interface up");
+	if (log)
+		fprintf(log, "netboot-serve: this server is %s (from %s; --local-ip to choose)\n", ipv4_ntoa(c->local_ip, a),
+			c->interface[0] ? c->interface : "the first interface up");
 	return 0;
+}
+
+int server_preflight(struct serve_config *c, FILE *log, struct errbuf *e)
+{
+	int rc = serve_config_validate(c, e);
+	if (!rc)
+		rc = find_local_ip(c, log, e);
+	if (!rc)
+		rc = boot_files_check(c, e);
+	return rc;
 }
 
 static const struct {

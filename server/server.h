@@ -98,6 +98,12 @@ void nbd_service_stop(struct server *s);
 int ra_service_start(struct server *s, struct errbuf *e);
 void ra_service_stop(struct server *s);
 
+/* Everything the server would refuse short of binding its ports: the
+ * settings (serve_config_validate), this machine's address (filled in when
+ * not given; one line to log saying so unless log is NULL), the kernel and initrd in the boot
+ * folder (the kernel's name filled in).  0 or -errno with e set. */
+int server_preflight(struct serve_config *c, FILE *log, struct errbuf *e);
+
 /* Runs until SIGINT/SIGTERM: prepares the boot folder, starts the services
  * the config enables, drops privileges, loops.  Returns an exit status. */
 int server_run(const struct serve_config *cfg, FILE *log);

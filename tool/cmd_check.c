@@ -68,7 +68,7 @@ static int usage(FILE *out)
 			"  --mac MAC       the client's MAC to ask as (default: IF's)\n"
 			"  --arch A        bios (option 93 = 0, the default) or uefi (7)\n"
 			"  --full          also download and verify the whole image\n"
-			"  --timeout S     DHCP window and each transfer's limit (default 3)\n"
+			"  --timeout S     listening after the first DHCP offer, each transfer's limit (default 3)\n"
 			"  --pubkey FILE   a minisign key built into the initramfs: the image must be signed by it\n"
 			"exit status: 0 every step holds, N the first failing step (1 dhcp .. 8 signature), %d usage\n",
 		EXIT_USAGE);

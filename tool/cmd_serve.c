@@ -47,13 +47,15 @@ int cmd_serve(int argc, char **argv)
 	if (serve_config_from_args(argc - 1, argv + 1, &cfg, &print_only, warn_line, stderr, &e) < 0) {
 		fprintf(stderr, "netboot serve: %s\n", e.msg);
 		rc = 2;
+	} else if (server_preflight(&cfg, print_only ? NULL : stdout, &e) < 0 ||
+		   serve_config_check_hosts(&cfg, warn_line, stderr, &e) < 0) {
+		/* checked before --print-config prints, so what it prints will run */
+		fprintf(stderr, "netboot serve: %s\n", e.msg);
+		rc = 2;
 	} else if (print_only) {
 		serve_config_print(&cfg, stdout);
 		boot_images_print(&cfg, stdout);
 		rc = 0;
-	} else if (serve_config_validate(&cfg, &e) < 0 || serve_config_check_hosts(&cfg, warn_line, stderr, &e) < 0) {
-		fprintf(stderr, "netboot serve: %s\n", e.msg);
-		rc = 2;
 	} else {
 		rc = server_run(&cfg, stdout);
 	}

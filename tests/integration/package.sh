@@ -90,7 +90,7 @@ grep -q '^CapabilityBoundingSet=CAP_NET_BIND_SERVICE$' "$unit" && grep -q '^User
 	pass "unit: user netboot, CAP_NET_BIND_SERVICE only, StateDirectory, reload by SIGHUP" || fail "unit settings"
 
 # --- the example config: read without a warning, commented lines too ---
-mkdir -p "$TMP/boot"
+mkdir -p "$TMP/boot"; : > "$TMP/boot/vmlinuz"; : > "$TMP/boot/initram.igz"	# --print-config checks for them
 out=$("$NB" serve --boot-dir "$TMP/boot" --config packaging/serve.conf --print-config 2>&1 >/dev/null); rc=$?
 sed 's/^#PXE/PXE/; s/^PXEBOOTSRV_DODHCPD="no"/PXEBOOTSRV_DODHCPD="yes"/' packaging/serve.conf > "$TMP/all.conf"
 out2=$("$NB" serve --boot-dir "$TMP/boot" --config "$TMP/all.conf" --print-config 2>&1 >/dev/null); rc2=$?
