@@ -47,21 +47,27 @@ TLS_LIBS := $(BEARSSL_A)
 # CA certificates packed into the initramfs (make initramfs CA=file)
 CA       ?= /etc/ssl/certs/ca-certificates.crt
 
+# `netboot --version`: the release (VERSION) and the commit built (git describe),
+# in build/version.h, rewritten only when they change; only tool/main.c reads it
+VERSION    := $(shell cat VERSION)
+GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+VERSION_H   = $(if $(filter %tool/main.o,$@),-include $(B)/version.h)
+
 # keep intermediate objects; let the fuzzer rule name its own source
 .SECONDARY:
 .SECONDEXPANSION:
-.PHONY: FORCE all initramfs check deps bench demo fuzz fuzz-run fuzzers clean kernel testroot
+.PHONY: FORCE all initramfs check deps bench demo fuzz fuzz-run fuzzers clean kernel testroot install deb
 all: $(B)/init $(B)/netboot $(B)/mkcpio
 
 # --- host objects (glibc) and the same objects with sanitizers for tests ---
 $(B)/host/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo '  CC      $<'
-	@$(CC) $(CSTD) $(WARN) $(CFLAGS) -c $< -o $@
+	@$(CC) $(CSTD) $(WARN) $(CFLAGS) $(VERSION_H) -c $< -o $@
 $(B)/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo '  CC-SAN  $<'
-	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) -c $< -o $@
+	@$(CC) $(CSTD) $(WARN) -O1 -g $(SAN) $(VERSION_H) -c $< -o $@
 # --- musl objects for the static /init ---
 $(MUSL_INC):
 	@mkdir -p $@
@@ -79,7 +85,12 @@ $(MUSL_INC)/bearssl.h: | $(MUSL_INC)
 $(B)/musl/%.o: %.c $(HDRS) | $(MUSL_INC) $(MUSL_INC)/bearssl.h $(MUSL_INC)/sodium
 	@mkdir -p $(dir $@)
 	@echo '  CC-MUSL $<'
-	@$(MUSL_CC) $(CSTD) -isystem $(MUSL_INC) $(WARN) -Os -c $< -o $@
+	@$(MUSL_CC) $(CSTD) -isystem $(MUSL_INC) $(WARN) -Os $(VERSION_H) -c $< -o $@
+
+$(B)/host/tool/main.o $(B)/san/tool/main.o $(B)/musl/tool/main.o: $(B)/version.h
+$(B)/version.h: FORCE
+	@mkdir -p $(B)
+	@printf '#define NETBOOT_VERSION "%s"\n#define NETBOOT_COMMIT "%s"\n' '$(VERSION)' '$(GIT_COMMIT)' > $@.tmp && $(update_if_changed)
 
 $(B)/init: $(patsubst %.c,$(B)/musl/%.o,$(INIT_SRCS) $(LIB_SRCS))
 	@$(MUSL_CC) -static -s -o $@ $^ $(SODIUM_A) $(TLS_LIBS)
@@ -186,6 +197,39 @@ testroot: $(B)/testroot.sqfs
 $(B)/testroot.sqfs: tests/qemu/make-testroot.sh tests/qemu/kmapdump.c
 	tests/qemu/make-testroot.sh $@
 
+# --- install and the Debian package (packaging/, docs/server.md "Install") ---
+# make install [PREFIX=/usr/local] [DESTDIR=]: the tool, the kernel and the
+# initramfs it boots, the service, its example settings (kept when present),
+# its user (sysusers.d) and the man page.  Debian's units stay in /lib.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib,$(PREFIX)/lib)/systemd/system
+SYSUSERSDIR?= $(PREFIX)/lib/sysusers.d
+# the man page's date: the last commit's, as BUILD_EPOCH
+MAN_DATE   := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
+install: $(B)/netboot $(INITRAMFS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/netboot $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/netboot
+	install -m 0755 $(B)/netboot $(DESTDIR)$(SBINDIR)/netboot
+	install -m 0644 $(INITRAMFS) $(DESTDIR)$(DATADIR)/netboot/initram.igz
+	@if [ -e $(MODKDIR)/vmlinuz ]; then echo "install -m 0644 $(MODKDIR)/vmlinuz $(DESTDIR)$(DATADIR)/netboot/vmlinuz"; \
+		install -m 0644 $(MODKDIR)/vmlinuz $(DESTDIR)$(DATADIR)/netboot/vmlinuz; \
+	else echo "install: no kernel image in $(MODKDIR) (KERNEL=$(KERNEL)): boot the initramfs with your own"; fi
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' packaging/netboot-serve.service.in > $(DESTDIR)$(UNITDIR)/netboot-serve.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/netboot-serve.service
+	install -m 0644 packaging/netboot.sysusers $(DESTDIR)$(SYSUSERSDIR)/netboot.conf
+	sed 's|@VERSION@|$(VERSION)|g; s|@DATE@|$(MAN_DATE)|g' packaging/netboot.8 > $(DESTDIR)$(MANDIR)/man8/netboot.8
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/netboot.8
+	@[ -e $(DESTDIR)$(SYSCONFDIR)/netboot/serve.conf ] && echo "install: $(DESTDIR)$(SYSCONFDIR)/netboot/serve.conf kept" || \
+		install -v -m 0644 packaging/serve.conf $(DESTDIR)$(SYSCONFDIR)/netboot/serve.conf
+# make deb [DEB_DIR=build]: DEB_DIR/netboot_<VERSION>-1_<arch>.deb (packaging/mkdeb.sh)
+DEB_DIR    ?= $(B)
+deb: $(B)/netboot $(INITRAMFS)
+	packaging/mkdeb.sh $(B) $(VERSION) $(DEB_DIR)
+
 deps:
 	scripts/install-deps.sh
 check: deps
@@ -198,4 +242,5 @@ demo: deps
 	$(MAKE) all initramfs testroot
 	tests/qemu/demo.sh
 clean:
-	rm -rf $(B)/host $(B)/san $(B)/musl $(B)/fuzzobj $(B)/tests $(B)/fuzz $(B)/init $(B)/netboot $(B)/initram.igz
+	rm -rf $(B)/host $(B)/san $(B)/musl $(B)/fuzzobj $(B)/tests $(B)/fuzz $(B)/init $(B)/netboot $(B)/initram.igz \
+		$(B)/version.h $(B)/deb $(B)/netboot_*.deb

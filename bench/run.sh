@@ -10,6 +10,10 @@ SIZE_MB=${SIZE_MB:-256}
 RUNS=${RUNS:-3}
 # BENCH_ONLY=realroot: only the real-root race (bench/realroot_race.sh, QEMU, minutes)
 [ "${BENCH_ONLY:-}" = realroot ] && exec "$ROOT/bench/realroot_race.sh"
+[ "${BENCH_ONLY:-}" = verity ] && exec "$ROOT/bench/verity_bench.sh"
+# BENCH_ONLY=firmware: only the firmware race (bench/firmware_race.sh: pxelinux/TFTP
+# against iPXE/HTTP and UEFI HTTP boot, QEMU, ~4 min, root)
+[ "${BENCH_ONLY:-}" = firmware ] && exec "$ROOT/bench/firmware_race.sh"
 TMP_NAME=netboot-bench TMP_IN=/dev/shm . "$ROOT/tests/lib.sh"
 
 mkdir -p "$TMP/www" "$TMP/out"
@@ -97,6 +101,8 @@ rm -f "$TMP/out/"*
 [ -x "$ROOT/bench/serve_http_bench.sh" ] && SIZE_MB=$SIZE_MB RUNS=$RUNS "$ROOT/bench/serve_http_bench.sh"
 [ -x "$ROOT/bench/serve_tftp_bench.sh" ] && SIZE_MB=64 "$ROOT/bench/serve_tftp_bench.sh"
 [ -x "$ROOT/bench/serve_dhcp_bench.sh" ] && "$ROOT/bench/serve_dhcp_bench.sh"
+# the dm-verity tree (netboot verity, the server's sidecars) against one-core SHA-256
+[ -x "$ROOT/bench/verity_bench.sh" ] && "$ROOT/bench/verity_bench.sh"
 # hundreds of machines at once through the nginx cache recipe (docs/scale-out.md)
 [ -x "$ROOT/bench/tls_bench.sh" ] && SIZE_MB=$SIZE_MB RUNS=$RUNS "$ROOT/bench/tls_bench.sh"
 [ -x "$ROOT/bench/boot_storm.sh" ] && [ -z "${SKIP_STORM:-}" ] && "$ROOT/bench/boot_storm.sh"
@@ -105,4 +111,6 @@ rm -f "$TMP/out/"*
 [ -x "$ROOT/bench/realroot_race.sh" ] && [ -z "${SKIP_REALROOT:-}" ] && "$ROOT/bench/realroot_race.sh"
 # the boot race runs QEMU for minutes: only when asked
 [ "${BOOT_RACE:-0}" = 1 ] && "$ROOT/bench/boot_race.sh"
+# the firmware race (QEMU, ~4 min): only when asked too
+[ "${FIRMWARE_RACE:-0}" = 1 ] && "$ROOT/bench/firmware_race.sh"
 exit 0

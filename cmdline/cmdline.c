@@ -27,6 +27,13 @@ static int opt_docheck(struct cl_ctx *c, const struct cl_arg *a)
 	return 0;
 }
 
+static int opt_verity(struct cl_ctx *c, const struct cl_arg *a)
+{
+	(void)a;
+	c->cfg->verity = true;
+	return 0;
+}
+
 static int opt_nocheck(struct cl_ctx *c, const struct cl_arg *a)
 {
 	(void)a;
@@ -130,6 +137,8 @@ static const struct option {
 	{ "nocheck", opt_nocheck, TAKES_FLAG },
 	{ "proxy", cl_opt_proxy, TAKES_SHARED },
 	{ "docache", opt_docache, TAKES_FLAG },
+	{ "verity", opt_verity, TAKES_FLAG },
+	{ "netboot.verity", opt_verity, TAKES_FLAG },
 	/* network ("eth0=" and friends are matched by cl_opt_ethn's pattern) */
 	{ "ethx", cl_opt_ethx, TAKES_VALUE },
 	{ "ip", cl_opt_ip, TAKES_SHARED },
@@ -201,4 +210,12 @@ int cmdline_parse(const char *buf, size_t len, struct boot_config *cfg, struct e
 	if ((rc = cl_finish_archiso(&c)) < 0)
 		return rc;
 	return cl_finish_subdir(&c);
+}
+
+int cmdline_require_source(const struct boot_config *cfg, struct errbuf *e)
+{
+	if (cfg->source != SOURCE_NONE)
+		return 0;
+	return nb_fail(e, -EINVAL, "no stage-3 source on the kernel command line: expected "
+		       "netboot=http://server/sysrcd.dat (or tftp://, nbd://, nfs://, nbdboot=, nfsboot=)");
 }

@@ -66,6 +66,11 @@ struct boot_config {
 	char checksum_arg[160];		/* checksum=algo:hex as given, "" if none;
 					 * algo md5|sha256|sha512, hex length checked */
 	enum check_mode check;		/* docheck / nocheck / archiso's bare checksum */
+	bool verity;			/* `verity` or checksum=verity:HEX: the image behind
+					 * dm-verity, every block checked as it is read,
+					 * with the tree <stem>.verity beside the image */
+	char verity_root[65];		/* checksum=verity:HEX's root hash, "" = the server's
+					 * <stem>.roothash (signed, when keys are built in) */
 	char proxy[256];		/* proxy=http://host:port */
 	char subdir[128];		/* as given; cl_finish_subdir folds it into image_path (NFS) */
 	bool docache;
@@ -103,6 +108,11 @@ struct boot_config {
  * 192.168.1.10/24").  Repeated options: the last one wins, except netboot=
  * (and its aliases), dns= and nameif= which add to the list. */
 int cmdline_parse(const char *buf, size_t len, struct boot_config *cfg, struct errbuf *e);
+
+/* What makes /init stop after a clean parse: no stage-3 source (a typo such
+ * as netbot=, or only network options).  0, or -EINVAL with e saying what
+ * was expected; `netboot cmdline` uses it to fail where /init would. */
+int cmdline_require_source(const struct boot_config *cfg, struct errbuf *e);
 
 /* Prints the resolved plan, one key=value a line, in this order (the output
  * of `netboot cmdline`): source=, then url= and its checksum_url= for each

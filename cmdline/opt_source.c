@@ -363,6 +363,14 @@ int cl_opt_checksum(struct cl_ctx *c, const struct cl_arg *a)
 		c->cfg->check = CHECK_FORCE;
 		return 0;
 	}
+	if (colon && cl_eq(a->val, alen, "verity")) {	/* dm-verity's root hash */
+		if (hlen != 64 || strspn_n(colon + 1, hlen, "0123456789abcdefABCDEF") != hlen)
+			return cl_fail(c, "a verity root hash is 64 hex digits (SHA-256), as in sysrcd.roothash");
+		memcpy(c->cfg->verity_root, colon + 1, hlen);
+		c->cfg->verity_root[hlen] = '\0';
+		c->cfg->verity = true;
+		return 0;
+	}
 	for (size_t i = 0; colon && i < sizeof(algos) / sizeof(algos[0]); i++) {
 		if (!cl_eq(a->val, alen, algos[i].algo))
 			continue;
@@ -372,7 +380,7 @@ int cl_opt_checksum(struct cl_ctx *c, const struct cl_arg *a)
 		c->cfg->checksum_arg[a->vlen] = '\0';
 		return 0;
 	}
-	return cl_fail(c, "expected checksum=md5:HEX, sha256:HEX or sha512:HEX");
+	return cl_fail(c, "expected checksum=md5:HEX, sha256:HEX, sha512:HEX or verity:HEX");
 }
 
 int cl_opt_proxy(struct cl_ctx *c, const struct cl_arg *a)

@@ -149,6 +149,8 @@ static void print_source(const struct boot_config *cfg, FILE *out)
 		fprintf(out, "server=dhcp\n");
 	if (cfg->checksum_arg[0])
 		fprintf(out, "checksum=%s\n", cfg->checksum_arg);
+	if (cfg->verity)
+		fprintf(out, "verity=%s\n", cfg->verity_root[0] ? cfg->verity_root : "server");
 	fprintf(out, "check=%s\n", cfg->check == CHECK_FORCE ? "force" : cfg->check == CHECK_SKIP ? "skip" : "default");
 	if (cfg->proxy[0])
 		fprintf(out, "proxy=%s\n", cfg->proxy);

@@ -66,6 +66,23 @@ static int fetch_expected(const struct fetch_request *rq, const struct url *imag
 		       cause[0] ? cause : "no checksum file", others[0] ? others : "no other checksum file");
 }
 
+/* No checksum file beside the image: is the image itself there?  A missing
+ * image is the cause to report (a wrong URL), not the checksum file it
+ * lacks, and nocheck would not help.  One byte is asked for; any answer but
+ * "not found" leaves e alone and returns 0. */
+static int image_missing(const struct fetch_request *rq, const struct url *image, struct errbuf *e)
+{
+	uint8_t first[1];
+	struct sink s;
+	struct errbuf probe = { "" };
+
+	sink_init_mem(&s, first, sizeof(first));
+	if (transport_get(image, &s, &rq->transport, &probe) != -ENOENT)
+		return 0;
+	return nb_fail(e, -ENOENT, "%s: the image is not on the server, nor any checksum file beside it: check the URL",
+		       probe.msg);
+}
+
 int signature_get(const struct url *image, const struct transport_opts *o, struct minisig *sig, char *shown,
 		  size_t shown_len, struct errbuf *e)
 {
@@ -136,6 +153,9 @@ static int fetch_want(const struct fetch_request *rq, const struct url *u, const
 			if (rq->log)
 				fprintf(rq->log, "netboot: fetch: %s: no checksum file beside it: NOT verifying (add one, or give checksum=)\n", name);
 			want->len = 0;
+		} else if (rc == -ENOENT) {
+			int missing = image_missing(rq, u, e);
+			return missing < 0 ? missing : rc;
 		} else if (rc < 0) {
 			return rc;
 		}

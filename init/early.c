@@ -49,10 +49,8 @@ int read_cmdline(struct boot *b)
 	if (n < 0)
 		return nb_fail(&b->err, -errno, "/proc/cmdline: %s", strerror(errno));
 	int rc = cmdline_parse(line, (size_t)n, &b->cfg, &b->err);
-	if (rc < 0)
+	if (rc < 0 || (rc = cmdline_require_source(&b->cfg, &b->err)) < 0)
 		return rc;
-	if (b->cfg.source == SOURCE_NONE)
-		return nb_fail(&b->err, -EINVAL, "no stage-3 source on the kernel command line: expected netboot=http://server/sysrcd.dat (or tftp://, nbd://, nfs://, nbdboot=, nfsboot=)");
 	char shown[URL_TEXT_MAX];
 	url_format(&b->cfg.urls[0], shown, sizeof(shown));
 	say("cmdline", "root image from %s%s", shown, b->cfg.nurls > 1 ? " (and mirrors)" : "");

@@ -17,6 +17,7 @@
 #include "mount/nbd_supervisor.h"
 #include "mount/nfs.h"
 #include "fetch/verify.h"
+#include "fetch/verity.h"
 #include "netboot/jitter.h"
 #include "netboot/mkdir_p.h"
 #include "netboot/nbd_client.h"
@@ -385,6 +386,17 @@ static int nfs_mirror(struct boot *b, const struct url *u)
 	if ((rc = nfs_mount_v3(ip, u->port, u->path, NFS_DIR, &b->err)) < 0)
 		return rc;
 	snprintf(b->image_path, sizeof(b->image_path), "%s/%s", NFS_DIR, c->image_path);
+	if (c->verity) {	/* every block checked as the kernel reads it: no copy, signed or not */
+		char tree[sizeof(b->image_path) + 16], root[sizeof(b->image_path) + 16];
+		if (verity_sidecar(b->image_path, ".verity", tree, sizeof(tree)) < 0 ||
+		    verity_sidecar(b->image_path, ".roothash", root, sizeof(root)) < 0)
+			rc = nb_fail(&b->err, -ENAMETOOLONG, "%s: %s: path too long", shown, c->image_path);
+		else
+			rc = verity_attach(b, b->image_path, tree, root, shown);
+		if (rc < 0)
+			goto fail;
+		return 0;
+	}
 	if (b->keys.n) {
 		if ((rc = nfs_signed(b, shown)) < 0)
 			goto fail;
@@ -456,6 +468,11 @@ int fetch_root_image(struct boot *b)
 		return nb_fail(&b->err, -ENOTSUP, "signing keys are built in, and an NBD export cannot be verified: the "
 			       "kernel reads it block by block after any check, so the server could change it; "
 			       "boot signed images over HTTP, TFTP or NFS");
+	if (b->cfg.verity && b->cfg.source == SOURCE_NBD)
+		return nb_fail(&b->err, -ENOTSUP, "verity: dm-verity is set up for nfs:// roots (the tree beside the "
+			       "image); over nbd:// it is not yet: drop verity, or serve the image over NFS");
+	if (b->cfg.verity && (b->cfg.source == SOURCE_HTTP || b->cfg.source == SOURCE_TFTP))
+		say("stage3", "verity: ignored for a copy into RAM, which its checksum (or signature) verifies whole");
 	if (b->cfg.jitter) {	/* once, before the first request of stage 3 */
 		unsigned ms = jitter_ms((unsigned)b->cfg.jitter, jitter_random());
 		say("stage3", "jitter: waiting %u.%03u s (random, up to netboot.jitter=%d s) before the first request",

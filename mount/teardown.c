@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/loop.h>
+#include "mount/dm_verity.h"
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,9 +173,13 @@ int teardown_devices(int timeout_ms, FILE *log)
 
 int teardown_loops(FILE *log)
 {
-	DIR *d = opendir("/sys/block");
+	DIR *d;
 	struct dirent *de;
 	int left = 0;
+	/* a dm-verity root holds its two loop devices until it goes */
+	if (dm_verity_remove(DM_VERITY_ROOT_NAME) == -EBUSY && log)
+		fprintf(log, "netboot: shutdown: cannot remove %s: busy\n", DM_VERITY_ROOT_NAME);
+	d = opendir("/sys/block");
 	if (!d)
 		return 0;
 	while ((de = readdir(d))) {

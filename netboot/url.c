@@ -67,6 +67,16 @@ int url_parse(const char *s, size_t len, struct url *out, struct errbuf *e)
 	host_end = memchr(p, '/', (size_t)(end - p));
 	if (!host_end)
 		host_end = end;
+	/* forms a host name never takes, said as such rather than as the first
+	 * character the host check would trip on */
+	const char *at = memrchr(p, '@', (size_t)(host_end - p));
+	if (at)	/* the password is not echoed: it would reach the console */
+		return nb_fail(e, -EINVAL, "URL '%.*s://...@%.*s': credentials in URLs (user:password@host) are not "
+			       "supported: serve the image without authentication", (int)(sep - s > 16 ? 16 : sep - s), s,
+			       (int)(end - at - 1 > 100 ? 100 : end - at - 1), at + 1);
+	if (p < host_end && *p == '[')
+		return nb_fail(e, -EINVAL, "URL '%s': IPv6 addresses are not supported yet: give an IPv4 address or a "
+			       "host name", shown);
 	/* nfs://host:/path: the ':' before '/' belongs to the server:/path form */
 	if (out->scheme == URL_NFS && host_end > p && host_end[-1] == ':')
 		host_end--;

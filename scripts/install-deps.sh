@@ -25,6 +25,9 @@ pkgs=(
 	openssl tinyproxy					# https tests: a test CA and certificates, a CONNECT proxy
 	lintian dpkg-dev fakeroot				# make deb: the package and its check
 	ipxe						# undionly.kpxe, ipxe.efi: netboot serve chains PXE ROMs to iPXE
+	cryptsetup-bin					# veritysetup: the reference netboot verity's trees are checked against
+	python3-prometheus-client			# /metrics checked by the reference parser
+	systemd-container				# systemd-nspawn: netboot-serve.service started under real systemd in a Debian root
 	chromium					# the status page looked at in a real browser (headless screenshot)
 )
 missing=()

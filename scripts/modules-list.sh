@@ -32,8 +32,8 @@ VIRTUAL_NICS="virtio_net vmxnet3 hv_netvsc xen-netfront"
 # USB devices once a host controller driver is (loaded by their PCI class)
 BUS_MODULES="virtio_pci"
 USB_HCDS="xhci_pci ehci_pci ohci_pci uhci_hcd"
-# stage 3: loop + squashfs + overlay, nbd://, nfs://, ISO images
-STAGE3="loop squashfs nbd nfsv3 overlay isofs"
+# stage 3: loop + squashfs + overlay, nbd://, nfs://, ISO images, dm-verity
+STAGE3="loop squashfs nbd nfsv3 overlay isofs dm_verity sha256_ssse3"
 
 norm() { local n=${1##*/}; n=${n%%.ko*}; echo "${n//-/_}"; }
 declare -A depline	# normalized module name -> its modules.dep line

@@ -229,43 +229,53 @@ static int initramfs_release(int dir, const char *name, char *out, size_t cap, c
 	return rc < 0 ? rc : 0;
 }
 
-static void warn_kernel_modules(const struct boot_files *f, const struct serve_config *cfg, FILE *log)
+/* The kernel's release against the modules its initramfs carries; paths
+ * are relative to the boot folder (dir is "" or "images/NAME/"). */
+static void warn_kernel_modules(const struct boot_files *f, const struct boot_image *im, FILE *log)
 {
 	uint8_t *k = malloc(65536);
-	char krel[128] = "", irel[128] = "";
+	char krel[128] = "", irel[128] = "", kernel[256], initrd[256];
 	const char *missing = NULL;
 	if (!k)
 		return;
-	ssize_t n = read_at(f->root_fd, cfg->kernel, k, 65536);
+	snprintf(kernel, sizeof(kernel), "%s%s", im->dir, im->kernel);
+	snprintf(initrd, sizeof(initrd), "%s%s", im->dir, im->initrd);
+	ssize_t n = read_at(f->root_fd, kernel, k, 65536);
 	if (n > 0 && bzimage_release(k, (size_t)n, krel, sizeof(krel)) < 0)
 		srv_line(log, LOG_PRIO_WARNING, "netboot-serve: warning: %s is not an x86 bzImage (no \"HdrS\" "
-			 "header): pxelinux will not boot it", cfg->kernel);
+			 "header): pxelinux will not boot it", kernel);
 	free(k);
 	if (!krel[0])
 		return;
-	int rc = initramfs_release(f->root_fd, cfg->initrd, irel, sizeof(irel), &missing);
+	int rc = initramfs_release(f->root_fd, initrd, irel, sizeof(irel), &missing);
 	if (missing)
 		srv_line(log, LOG_PRIO_INFO, "netboot-serve: %s is %s-compressed and %s is not installed: its kernel "
-			 "modules' release not checked", cfg->initrd, missing, missing);
+			 "modules' release not checked", initrd, missing, missing);
 	else if (rc < 0)
 		srv_line(log, LOG_PRIO_WARNING, "netboot-serve: warning: %s is not a (compressed) newc cpio archive: "
-			 "the kernel will not unpack it", cfg->initrd);
+			 "the kernel will not unpack it", initrd);
 	else if (irel[0] && strcmp(irel, krel))
 		srv_line(log, LOG_PRIO_WARNING, "netboot-serve: warning: %s is kernel %s but %s carries modules for %s: "
 			 "the agent will load no drivers (no network); build the initramfs for this kernel "
-			 "(make initramfs KERNEL_DIR=...) or use its kernel", cfg->kernel, krel, cfg->initrd, irel);
+			 "(make initramfs KERNEL_DIR=...) or use its kernel", kernel, krel, initrd, irel);
 }
 
+/* Every image of the folder (f->images): its stage-3 image, kernel and initrd. */
 void warn_boot_files(const struct boot_files *f, const struct serve_config *cfg, FILE *log)
 {
-	uint8_t magic[4];
 	bool served_here = cfg->do_tftp || cfg->do_nbd || (cfg->do_http && !cfg->http_url[0]);
-	ssize_t n = read_at(f->root_fd, cfg->image, magic, sizeof(magic));
-	if (n < 0 && served_here && cfg->stage3 != STAGE3_NFS)
-		srv_line(log, LOG_PRIO_WARNING, "netboot-serve: warning: no %s in %s: stage 3 from this server will "
-			 "fail (\"%s\")", cfg->image, cfg->boot_dir, strerror((int)-n));
-	else if (n >= 0 && (n < 4 || memcmp(magic, "hsqs", 4)))
-		srv_line(log, LOG_PRIO_WARNING, "netboot-serve: warning: %s is not a squashfs image (it does not start "
-			 "with \"hsqs\"): the agent will fail to mount it", cfg->image);
-	warn_kernel_modules(f, cfg, log);
+	for (int i = 0; i < f->images.n; i++) {
+		const struct boot_image *im = &f->images.img[i];
+		uint8_t magic[4];
+		char image[256];
+		snprintf(image, sizeof(image), "%s%s", im->dir, im->image);
+		ssize_t n = read_at(f->root_fd, image, magic, sizeof(magic));
+		if (n < 0 && served_here && cfg->stage3 != STAGE3_NFS)
+			srv_line(log, LOG_PRIO_WARNING, "netboot-serve: warning: no %s in %s: stage 3 from this server "
+				 "will fail (\"%s\")", image, cfg->boot_dir, strerror((int)-n));
+		else if (n >= 0 && (n < 4 || memcmp(magic, "hsqs", 4)))
+			srv_line(log, LOG_PRIO_WARNING, "netboot-serve: warning: %s is not a squashfs image (it does not "
+				 "start with \"hsqs\"): the agent will fail to mount it", image);
+		warn_kernel_modules(f, im, log);
+	}
 }

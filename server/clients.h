@@ -20,13 +20,15 @@ enum client_stage {
 	STAGE_IMAGE,		/* stage 3 started: sysrcd.dat requested */
 	STAGE_IMAGE_DONE,	/* the whole image served */
 };
+#define CLIENT_STAGES (STAGE_IMAGE_DONE + 1)
 
 struct client {
 	uint8_t mac[6];
 	bool has_mac;
 	uint32_t ip;		/* network order, 0 = not known */
 	int arch;		/* option 93, -1 = not sent */
-	char vendor[48];	/* option 60, sanitized */
+	char vendor[48];	/* option 60, sanitized (printable, not yet HTML-safe) */
+	char hostname[64];	/* option 12, sanitized */
 	enum client_stage stage;
 	long long first_ms, last_ms;	/* wall clock, unix ms */
 	/* stage 3 */
@@ -35,11 +37,15 @@ struct client {
 	long long image_start_ms;	/* monotonic */
 	double image_rate;	/* bytes/s over the transfer so far */
 	char image_via[8];	/* "http", "tftp", "nbd" */
+	uint64_t *stage_reached;	/* the table's, see below */
 };
 
 struct clients {
 	struct client c[CLIENTS_MAX];
 	int n;
+	/* CLIENT_STAGES counters (the server's metrics): each stage a client
+	 * moves to is counted once there; NULL = not counted */
+	uint64_t *stage_reached;
 };
 
 /* The client with this MAC, created when new (the oldest is reused when
@@ -61,7 +67,12 @@ const char *client_stage_name(enum client_stage st);
 /* "BIOS", "UEFI x64", ... for option 93. */
 const char *client_arch_name(int arch);
 
-/* The status page bodies. */
+/* The wall clock in unix ms: what first_ms and last_ms hold. */
+long long clients_wall_ms(void);
+/* The status page bodies; now_ms is the wall clock (unix ms) the "ago"
+ * columns count from.  The HTML escapes every string it prints. */
 void clients_write_json(const struct clients *t, FILE *out);
-void clients_write_html(const struct clients *t, FILE *out);
+void clients_write_html(const struct clients *t, long long now_ms, long long uptime_ms, FILE *out);
+/* s with & < > " ' as entities. */
+void html_escape(FILE *out, const char *s);
 #endif

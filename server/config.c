@@ -9,9 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "netboot/ipv4.h"
+#include "netboot/mac.h"
 #include "server/pxebootsrv.h"
 
 #define CONFIG_FILE_MAX (256 * 1024)
+#define HOSTS_FILE_MAX (4 * 1024 * 1024)
 
 void serve_config_defaults(struct serve_config *c)
 {
@@ -71,31 +73,68 @@ const char *stage3_name(enum stage3_kind k)
 	return (unsigned)k < 4 ? names[k] : "?";
 }
 
-/* Reads FILE into memory (bounded) and parses it. */
-static int load_file(const char *path, struct serve_config *c, config_warn_fn warn, void *wctx,
-		     struct errbuf *e)
+/* Reads path into a malloc'd buffer of at most max bytes: 0, or a
+ * negative errno with e saying "<what> <path>: why". */
+static int read_bounded(const char *what, const char *path, size_t max, char **out, size_t *outlen,
+			struct errbuf *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return nb_fail(e, -errno, "--config %s: %s", path, strerror(errno));
-	char *buf = malloc(CONFIG_FILE_MAX + 1);
+		return nb_fail(e, -errno, "%s %s: %s", what, path, strerror(errno));
+	char *buf = malloc(max + 1);
 	size_t len = 0;
 	ssize_t n = 0;
-	while (buf && len < CONFIG_FILE_MAX && (n = read(fd, buf + len, CONFIG_FILE_MAX + 1 - len)) > 0)
+	while (buf && len <= max && (n = read(fd, buf + len, max + 1 - len)) > 0)
 		len += (size_t)n;
 	int err = errno;
 	close(fd);
 	if (!buf)
-		return nb_fail(e, -ENOMEM, "--config %s: out of memory", path);
-	int rc;
-	if (n < 0)
-		rc = nb_fail(e, -err, "--config %s: %s", path, strerror(err));
-	else if (len > CONFIG_FILE_MAX)
-		rc = nb_fail(e, -EFBIG, "--config %s: over %d KiB: expected a pxebootsrv file", path,
-			     CONFIG_FILE_MAX / 1024);
-	else
-		rc = serve_config_parse(buf, len, path, c, warn, wctx, e);
+		return nb_fail(e, -ENOMEM, "%s %s: out of memory", what, path);
+	if (n < 0 || len > max) {
+		free(buf);
+		if (n < 0)
+			return nb_fail(e, -err, "%s %s: %s", what, path, strerror(err));
+		return nb_fail(e, -EFBIG, "%s %s: over %zu KiB", what, path, max / 1024);
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+/* Reads FILE into memory (bounded) and parses it. */
+static int load_file(const char *path, struct serve_config *c, config_warn_fn warn, void *wctx,
+		     struct errbuf *e)
+{
+	char *buf;
+	size_t len;
+	int rc = read_bounded("--config", path, CONFIG_FILE_MAX, &buf, &len, e);
+	if (rc == -EFBIG)
+		return nb_fail(e, rc, "--config %s: over %d KiB: expected a pxebootsrv file", path, CONFIG_FILE_MAX / 1024);
+	if (rc)
+		return rc;
+	rc = serve_config_parse(buf, len, path, c, warn, wctx, e);
 	free(buf);
+	return rc;
+}
+
+/* The hosts file named, else the default one when it exists. */
+static int load_hosts(struct serve_config *c, config_warn_fn warn, void *wctx, struct errbuf *e)
+{
+	const char *path = c->hosts_file[0] ? c->hosts_file : HOSTS_DEFAULT_FILE;
+	char *buf;
+	size_t len;
+	hosts_free(&c->hosts);
+	if (c->no_hosts || (!c->hosts_file[0] && access(path, F_OK) < 0))
+		return 0;
+	int rc = read_bounded("--hosts", path, HOSTS_FILE_MAX, &buf, &len, e);
+	if (rc)
+		return rc;
+	rc = hosts_parse(buf, len, path, &c->hosts, warn, wctx, e);
+	free(buf);
+	if (rc)
+		hosts_free(&c->hosts);
+	else if (!c->hosts_file[0])
+		snprintf(c->hosts_file, sizeof(c->hosts_file), "%s", path);
 	return rc;
 }
 
@@ -104,7 +143,8 @@ enum flag_id {
 	F_CONFIG, F_BOOT_DIR, F_INTERFACE, F_LEASES, F_DHCP_RANGE, F_PROXY, F_DHCP, F_NO_DHCP, F_LOCAL_IP,
 	F_SUBNET, F_NETMASK, F_ROUTER, F_DNS, F_LEASE_TIME, F_TFTP_SERVER, F_HTTP_URL, F_NFS_URL, F_STAGE3,
 	F_TIMEOUT, F_EXTRA, F_KERNEL, F_INITRD, F_IMAGE, F_USER, F_DHCP_PORT, F_PROXY_PORT, F_TFTP_PORT,
-	F_HTTP_PORT, F_NBD_PORT, F_NO_TFTP, F_NO_HTTP, F_NO_NBD, F_PRINT, F_MIRRORS, F_LISTEN,
+	F_HTTP_PORT, F_NBD_PORT, F_NO_TFTP, F_NO_HTTP, F_NO_NBD, F_PRINT, F_MIRRORS, F_LISTEN, F_HOSTS, F_NO_HOSTS,
+	F_DEFAULT_IMAGE, F_STATUS_ALLOW, F_IPXE, F_NO_IPXE,
 };
 static const struct {
 	const char *name;
@@ -146,7 +186,13 @@ static const struct {
 	{ "--no-http", 0, F_NO_HTTP, NULL },
 	{ "--no-nbd", 0, F_NO_NBD, NULL },
 	{ "--print-config", 0, F_PRINT, NULL },
+	{ "--hosts", 1, F_HOSTS, "a hosts file (MAC [address] [name] [image=NAME] [args=\"...\"] a line)" },
+	{ "--no-hosts", 0, F_NO_HOSTS, NULL },
+	{ "--default-image", 1, F_DEFAULT_IMAGE, "an image name (a folder under DIR/images)" },
+	{ "--ipxe", 0, F_IPXE, NULL },
+	{ "--no-ipxe", 0, F_NO_IPXE, NULL },
 	{ "--mirrors", 2, F_MIRRORS, "a subnet and its mirror URLs: 198.51.100.0/24 http://198.51.100.10/sysrcd.dat[,URL...]" },
+	{ "--status-allow", 1, F_STATUS_ALLOW, "a subnet like 192.0.2.0/24 or an address (repeat for more, at most 16)" },
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -242,6 +288,14 @@ static int apply_flag(enum flag_id id, char **v, struct serve_config *c, bool *p
 	case F_NO_NBD: c->do_nbd = false; return 0;
 	case F_PRINT: *print_only = true; return 0;
 	case F_MIRRORS: return add_mirrors(c, v[0], v[1]);
+	case F_HOSTS: c->no_hosts = false; return copy_str(c->hosts_file, sizeof(c->hosts_file), v[0]);
+	case F_NO_HOSTS: c->no_hosts = true; return 0;
+	case F_DEFAULT_IMAGE:
+		return hosts_image_name_ok(v[0], strlen(v[0])) ? copy_str(c->default_image, sizeof(c->default_image), v[0])
+							       : -EINVAL;
+	case F_STATUS_ALLOW: return status_allow_parse(v[0], strlen(v[0]), &c->status_allow) ? -EINVAL : 0;
+	case F_IPXE: c->ipxe = IPXE_CHAIN; return 0;
+	case F_NO_IPXE: c->ipxe = IPXE_OFF; return 0;
 	}
 	return -EINVAL;
 }
@@ -249,6 +303,7 @@ static int apply_flag(enum flag_id id, char **v, struct serve_config *c, bool *p
 int serve_config_from_args(int argc, char **argv, struct serve_config *c, bool *print_only,
 			   config_warn_fn warn, void *warn_ctx, struct errbuf *e)
 {
+	bool allow_flag = false;
 	*print_only = false;
 	/* the file first, so that flags win wherever they stand */
 	for (int i = 0; i + 1 < argc; i++)
@@ -256,7 +311,11 @@ int serve_config_from_args(int argc, char **argv, struct serve_config *c, bool *
 			int rc = load_file(argv[i + 1], c, warn, warn_ctx, e);
 			if (rc)
 				return rc;
+		} else if (!strcmp(argv[i], "--status-allow")) {
+			allow_flag = true;
 		}
+	if (allow_flag)	/* the flags' list replaces the file's */
+		c->status_allow.n = 0;
 	for (int i = 0; i < argc; i++) {
 		size_t f = 0;
 		while (f < NFLAGS && strcmp(argv[i], flags[f].name))
@@ -273,7 +332,7 @@ int serve_config_from_args(int argc, char **argv, struct serve_config *c, bool *
 	 * transport this server offers */
 	if (!c->stage3_set && c->stage3 == STAGE3_HTTP && !c->do_http && !c->http_url[0])
 		c->stage3 = c->do_nbd ? STAGE3_NBD : c->nfs_url[0] ? STAGE3_NFS : STAGE3_TFTP;
-	return 0;
+	return load_hosts(c, warn, warn_ctx, e);
 }
 
 static bool in_subnet(const struct serve_config *c, uint32_t a)
@@ -283,7 +342,7 @@ static bool in_subnet(const struct serve_config *c, uint32_t a)
 
 int serve_config_validate(const struct serve_config *c, struct errbuf *e)
 {
-	char a[16], b[16];
+	char a[16], b[16], net[16];
 	if (!c->boot_dir[0])
 		return nb_fail(e, -EINVAL, "no boot folder: give --boot-dir DIR (the kernel, initram.igz, sysrcd.dat)");
 	if (c->do_dhcp) {
@@ -295,7 +354,7 @@ int serve_config_validate(const struct serve_config *c, struct errbuf *e)
 		if (c->subnet && (!in_subnet(c, c->range_start) || !in_subnet(c, c->range_end)))
 			return nb_fail(e, -EINVAL, "DHCP range %s - %s is outside the subnet %s/%d",
 				       ipv4_ntoa(c->range_start, a), ipv4_ntoa(c->range_end, b),
-				       ipv4_ntoa(c->subnet, a), ipv4_mask_prefix(c->netmask));
+				       ipv4_ntoa(c->subnet, net), ipv4_mask_prefix(c->netmask));
 		if (ntohl(c->range_end) - ntohl(c->range_start) >= 65536)
 			return nb_fail(e, -EINVAL, "DHCP range over 65536 addresses");
 	}
@@ -307,6 +366,52 @@ int serve_config_validate(const struct serve_config *c, struct errbuf *e)
 		return nb_fail(e, -EINVAL, "stage 3 over HTTP with the HTTP service off: set PXEBOOTSRV_HTTPSERVER");
 	if (c->stage3 == STAGE3_TFTP && !c->do_tftp)
 		return nb_fail(e, -EINVAL, "stage 3 over TFTP with the TFTP service off");
+	return 0;
+}
+
+/* A fixed address the segment cannot give: why, or NULL. */
+static const char *fixed_refused(const struct serve_config *c, uint32_t ip, uint32_t net)
+{
+	if ((ip & c->netmask) != net)
+		return "outside the subnet";
+	if (ip == net || ip == (net | ~c->netmask))
+		return "the subnet's network or broadcast address";
+	if (ip == c->local_ip)
+		return "this server's own address";
+	if (ip == c->router)
+		return "the router's address";
+	return NULL;
+}
+
+int serve_config_check_hosts(const struct serve_config *c, config_warn_fn warn, void *warn_ctx, struct errbuf *e)
+{
+	char a[16], n[16], r[16], msg[512];
+	int fixed = 0;
+	uint32_t net = (c->subnet ? c->subnet : c->range_start) & c->netmask;
+	for (int i = 0; i < c->hosts.n; i++) {
+		const struct host *h = &c->hosts.h[i];
+		if (!h->ip)
+			continue;
+		fixed++;
+		const char *why = c->do_dhcp && c->netmask ? fixed_refused(c, h->ip, net) : NULL;
+		if (why)
+			return nb_fail(e, -EINVAL, "%s line %u: %s: %s %s/%d: expected an address this DHCP server can "
+				       "give on its segment", c->hosts_file, h->line, ipv4_ntoa(h->ip, a), why,
+				       ipv4_ntoa(net, n), ipv4_mask_prefix(c->netmask));
+		uint32_t hip = ntohl(h->ip);
+		if (c->do_dhcp && warn && hip >= ntohl(c->range_start) && hip <= ntohl(c->range_end)) {
+			snprintf(msg, sizeof(msg), "%.200s line %u: %s is inside the dynamic range %s - %s: reserved for "
+				 "this host, never given to another", c->hosts_file, h->line, ipv4_ntoa(h->ip, a),
+				 ipv4_ntoa(c->range_start, n), ipv4_ntoa(c->range_end, r));
+			warn(warn_ctx, msg);
+		}
+	}
+	if (fixed && !c->do_dhcp && warn) {
+		snprintf(msg, sizeof(msg), "%.200s: %d fixed address%s not given out: this server is %s (the LAN's DHCP "
+			 "server gives addresses); host names are not sent either; images and args apply",
+			 c->hosts_file, fixed, fixed == 1 ? " is" : "es are", c->proxy_dhcp ? "a proxy-DHCP" : "no DHCP server");
+		warn(warn_ctx, msg);
+	}
 	return 0;
 }
 
@@ -376,11 +481,31 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 	if (serve_config_stage3_arg(c, c->stage3, arg, sizeof(arg)) > 0)
 		fprintf(out, "append = %s\n", arg);
 	fprintf(out, "timeout = %u\nextra = %s\n", c->timeout_secs, c->extra);
+	static const char *const ipxe[] = { "auto (iPXE clients get boot.ipxe)", "yes (PXE ROMs chained to iPXE)",
+					    "no (pxelinux for every client)" };
+	fprintf(out, "ipxe = %s\n", ipxe[c->ipxe]);
 	fprintf(out, "ports = dhcp %u, proxy %u, tftp %u, http %u, nbd %u\n", c->dhcp_port, c->proxy_port,
 		c->tftp_port, c->http_port, c->nbd_port);
 	fprintf(out, "user = %s\n", c->user[0] ? c->user : "(unchanged)");
+	char allow[STATUS_ALLOW_MAX * 20];
+	fprintf(out, "status_allow = %s\n", c->status_allow.n ? status_allow_format(&c->status_allow, allow, sizeof(allow)) :
+		"(loopback and the served subnet)");
 	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++)
 		if (c->mirrors[i].urls[0])
 			fprintf(out, "mirrors = %s/%u %s\n", ipv4_ntoa(c->mirrors[i].net, a), c->mirrors[i].prefix,
 				c->mirrors[i].urls);
+	fprintf(out, "default_image = %s\n", c->default_image[0] ? c->default_image : "(the top level, else the first)");
+	fprintf(out, "hosts_file = %s (%d host%s)\n", c->hosts.n || c->hosts_file[0] ? c->hosts_file : "(none)",
+		c->hosts.n, c->hosts.n == 1 ? "" : "s");
+	for (int i = 0; i < c->hosts.n; i++) {
+		const struct host *h = &c->hosts.h[i];
+		char m[18];
+		fprintf(out, "host = %s %s", mac_format(h->mac, m), h->ip ? ipv4_ntoa(h->ip, a) : "(pool)");
+		if (h->name[0])
+			fprintf(out, " name=%s", h->name);
+		fprintf(out, " image=%s", h->image[0] ? h->image : "(default)");
+		if (h->args[0])
+			fprintf(out, " args=\"%s\"", h->args);
+		fputc('\n', out);
+	}
 }

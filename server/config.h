@@ -10,12 +10,18 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "netboot/errbuf.h"
+#include "server/hosts.h"
 #include "server/mirror_map.h"
+#include "server/status_allow.h"
 
 #define SERVE_MAX_DNS 3
 #define SERVE_MAX_MIRROR_MAPS 16	/* PXEBOOTSRV_MIRRORS_1.._16 */
 
 enum stage3_kind { STAGE3_HTTP, STAGE3_TFTP, STAGE3_NBD, STAGE3_NFS };
+/* PXEBOOTSRV_IPXE: auto (unset) = iPXE clients get boot.ipxe over HTTP;
+ * yes (--ipxe) = plain PXE ROMs are chained to iPXE too; no (--no-ipxe) =
+ * pxelinux for every client, as before (server/ipxe.h). */
+enum ipxe_mode { IPXE_AUTO, IPXE_CHAIN, IPXE_OFF };
 
 /* Addresses in network byte order, 0 = unset. */
 struct serve_config {
@@ -40,6 +46,7 @@ struct serve_config {
 	/* the boot menu (PXEBOOTSRV_TIMEOUT seconds, _EXTRA kernel arguments) */
 	unsigned timeout_secs;
 	char extra[1024];
+	enum ipxe_mode ipxe;	/* iPXE and UEFI HTTP boot (PXEBOOTSRV_IPXE, --ipxe, --no-ipxe) */
 	/* where and how */
 	char interface[16];	/* "" = every interface */
 	char boot_dir[PATH_MAX];
@@ -55,6 +62,15 @@ struct serve_config {
 	uint16_t nbd_port;	/* 10809 */
 	/* per-subnet stage-3 mirrors (PXEBOOTSRV_MIRRORS_N, --mirrors) */
 	struct mirror_map mirrors[SERVE_MAX_MIRROR_MAPS];
+	/* per host (--hosts FILE, PXEBOOTSRV_HOSTS; /etc/netboot/hosts when it
+	 * exists and no file is named) and several images (DIR/images/NAME) */
+	char hosts_file[PATH_MAX];	/* "" = HOSTS_DEFAULT_FILE if it exists */
+	bool no_hosts;			/* --no-hosts: not even the default file */
+	struct host_table hosts;	/* read by serve_config_from_args; shared by copies of the struct */
+	char default_image[64];		/* --default-image, PXEBOOTSRV_DEFAULT_IMAGE; "" = the top level */
+	/* who may read /, /status.json, /metrics (PXEBOOTSRV_STATUS_ALLOW,
+	 * --status-allow); empty = loopback and the served subnet */
+	struct status_allow status_allow;
 };
 
 /* Defaults: proxy-DHCP (never hands out addresses unless told to), TFTP and
@@ -73,6 +89,13 @@ int serve_config_from_args(int argc, char **argv, struct serve_config *c, bool *
 /* Checks the whole: a range inside the subnet, a local address when
  * serving DHCP, a boot folder, ... -EINVAL with e saying what is missing. */
 int serve_config_validate(const struct serve_config *c, struct errbuf *e);
+/* The hosts against the segment: with --dhcp a fixed address outside the
+ * subnet, or the server's, the router's, the network's or the broadcast
+ * address, is -EINVAL naming the hosts file's line; one inside the
+ * dynamic range is a warning (it is taken out of the pool); in proxy mode
+ * fixed addresses are one warning (the LAN's DHCP server gives addresses).
+ * warn may be NULL. */
+int serve_config_check_hosts(const struct serve_config *c, config_warn_fn warn, void *warn_ctx, struct errbuf *e);
 
 /* The effective settings, one "key = value" a line (--print-config). */
 void serve_config_print(const struct serve_config *c, FILE *out);

@@ -20,6 +20,7 @@
 #include "netboot/dhcp_wire.h"
 #include "netboot/ipv4.h"
 #include "netboot/mac.h"
+#include "server/ipxe.h"
 #include "server/leases.h"
 #include "server/server.h"
 #include "server/udp_send.h"
@@ -65,6 +66,7 @@ struct dhcp_plan {
 	bool address;		/* mask, router, DNS, broadcast */
 	bool lease;		/* 51, 58, 59 */
 	bool boot;		/* siaddr, file, 66/67, PXE options */
+	const struct host *host;	/* a known host (hosts file): its name, option 12 */
 };
 
 static long long wall_secs(void)
@@ -80,6 +82,7 @@ static void bad_packet(struct dhcp_service *d, uint32_t from, const char *why)
 	static const struct log_rule junk = { LOG_PRIO_DEBUG, BAD_LOG_PER_SEC, false };
 	char safe[240];
 
+	d->s->metrics.errors[ME_DHCP_DROPPED]++;
 	nb_sanitize(safe, sizeof(safe), why, strlen(why));
 	srv_logr(d->s, &junk, NULL, from, "dhcp", "dropped: %s", safe);
 }
@@ -92,18 +95,6 @@ static void describe(const struct client *c, char *buf, size_t cap)
 }
 
 /* --- what a client gets --- */
-
-static const char *boot_file_for(int arch)
-{
-	switch (arch) {
-	case -1:	/* not a PXE client: the BIOS loader, as dnsmasq's dhcp-boot would */
-	case 0: return "pxelinux.0";
-	case 6: return "syslinux-ia32.efi";
-	case 7:
-	case 9: return "syslinux.efi";
-	default: return NULL;	/* no loader for arm and others */
-	}
-}
 
 static uint32_t next_server(const struct serve_config *c)
 {
@@ -140,27 +131,57 @@ static void add_address_opts(const struct dhcp_service *d, struct dhcp_msg *r, b
 	}
 }
 
-/* siaddr, file, and the options a PXE ROM needs; lean leaves out what
- * is only echoed or duplicated, for clients with a small option 57. */
-static void add_boot_opts(const struct dhcp_service *d, const struct dhcp_msg *req, struct dhcp_msg *r, bool lean)
+/* The address URLs in boot files name: --local-ip, else the one the
+ * request reached us at. */
+static uint32_t url_addr(const struct serve_config *c, uint32_t sid)
 {
-	const char *file = boot_file_for(dhcp_client_arch(req));
+	return c->local_ip ? c->local_ip : sid;
+}
+
+/* siaddr, file, and the options a PXE ROM (or UEFI HTTP boot) needs; lean
+ * leaves out what is only echoed or duplicated, for clients with a small
+ * option 57. */
+static void add_boot_opts(const struct dhcp_service *d, const struct dhcp_msg *req, uint32_t sid, struct dhcp_msg *r,
+			  bool lean)
+{
+	struct boot_offer o;
 	uint32_t ns = next_server(&d->s->cfg);
 	char text[16];
 
+	boot_offer_for(req, &d->s->cfg, url_addr(&d->s->cfg, sid), &o);
+	const char *file = o.file[0] ? o.file : NULL;
 	r->siaddr = ns;
 	if (file)
 		snprintf((char *)r->file, sizeof(r->file), "%s", file);
-	if (!lean && ns && dhcp_param_requested(req, DHCP_OPT_TFTP_SERVER))
-		dhcp_opt_add(r, DHCP_OPT_TFTP_SERVER, ipv4_ntoa(ns, text), strlen(text));
-	if (!lean && file && dhcp_param_requested(req, DHCP_OPT_BOOTFILE))
+	if (!lean && ns && dhcp_param_requested(req, DHCP_OPT_TFTP_SERVER)) {
+		ipv4_ntoa(ns, text);	/* before strlen: the order arguments are evaluated in is unspecified */
+		dhcp_opt_add(r, DHCP_OPT_TFTP_SERVER, text, strlen(text));
+	}
+	/* UEFI HTTP boot reads the URL from the file field or option 67: both */
+	if (!lean && file && (o.kind == BOOT_CLIENT_HTTP || dhcp_param_requested(req, DHCP_OPT_BOOTFILE)))
 		dhcp_opt_add(r, DHCP_OPT_BOOTFILE, file, strlen(file));
+	if (o.vendor_class)
+		dhcp_opt_add(r, DHCP_OPT_VENDOR_CLASS, o.vendor_class, strlen(o.vendor_class));
+	if (o.kind == BOOT_CLIENT_HTTP && !lean)
+		dhcp_opt_copy(r, req, DHCP_OPT_UUID);
 	if (dhcp_is_pxe_client(req)) {
-		dhcp_opt_add(r, DHCP_OPT_VENDOR_CLASS, DHCP_PXE_VENDOR_CLASS, strlen(DHCP_PXE_VENDOR_CLASS));
 		if (!lean)
 			dhcp_opt_copy(r, req, DHCP_OPT_UUID);
 		dhcp_opt_add_pxe_control(r, PXE_DISCOVERY_BOOTFILE_ONLY);
 	}
+}
+
+/* "pxelinux.0", "http://192.0.2.1/boot.ipxe (iPXE script)" for the log. */
+static void describe_boot(const struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, char *buf, size_t cap)
+{
+	struct boot_offer o;
+	boot_offer_for(&rx->m, &d->s->cfg, url_addr(&d->s->cfg, sid), &o);
+	if (!o.file[0])
+		snprintf(buf, cap, "none (%s)", o.how);
+	else if (!strcmp(o.how, "pxelinux"))
+		snprintf(buf, cap, "%s", o.file);
+	else
+		snprintf(buf, cap, "%s (%s)", o.file, o.how);
 }
 
 static void build(const struct dhcp_service *d, const struct dhcp_rx *rx, const struct dhcp_plan *p,
@@ -175,8 +196,10 @@ static void build(const struct dhcp_service *d, const struct dhcp_rx *rx, const 
 		r->ciaddr = rx->m.ciaddr;
 	if (p->address)
 		add_address_opts(d, r, p->lease);
+	if (p->address && p->host && p->host->name[0])
+		dhcp_opt_add(r, DHCP_OPT_HOSTNAME, p->host->name, strlen(p->host->name));
 	if (p->boot)
-		add_boot_opts(d, &rx->m, r, lean);
+		add_boot_opts(d, &rx->m, p->server_id, r, lean);
 }
 
 /* --- sending --- */
@@ -220,6 +243,8 @@ static int send_reply(struct dhcp_service *d, const struct dhcp_rx *rx, const st
 		snprintf(why, sizeof(why), "sending the %s failed: %s", dhcp_type_name(p->type), strerror(-rc));
 		bad_packet(d, 0, why);
 	}
+	if (rc >= 0)
+		metrics_dhcp(d->s->metrics.dhcp_sent, p->type);
 	return rc;
 }
 
@@ -236,6 +261,8 @@ static struct client *note_client(struct dhcp_service *d, const struct dhcp_rx *
 		c->arch = arch;
 	if (dhcp_opt_get(&rx->m, DHCP_OPT_VENDOR_CLASS, raw, sizeof(raw), &len) == 0 && len)
 		nb_sanitize(c->vendor, sizeof(c->vendor), (const char *)raw, len);
+	if (dhcp_opt_get(&rx->m, DHCP_OPT_HOSTNAME, raw, sizeof(raw), &len) == 0 && len)
+		nb_sanitize(c->hostname, sizeof(c->hostname), (const char *)raw, len);
 	return c;
 }
 
@@ -273,29 +300,58 @@ static void warn_lease_line(void *ctx, const char *msg)
 
 /* --- full server --- */
 
+/* The known host's fixed address, 0 when it has none (or is unknown). */
+static uint32_t fixed_of(const struct host *h)
+{
+	return h ? h->ip : 0;
+}
+
+/* A host with a fixed address gives back what the pool held for it
+ * (from before the hosts file named it), so the pool never keeps two. */
+static void drop_pool_lease(struct dhcp_service *d, const uint8_t *mac)
+{
+	uint32_t old = lease_of_mac(&d->pool, mac);
+	if (old && lease_release(&d->pool, mac, old, wall_secs()) == 0)
+		save_leases(d, mac);
+}
+
+/* " (host web1, fixed)" for the log. */
+static const char *host_note(const struct host *h, char *buf, size_t cap)
+{
+	if (!h)
+		return "";
+	snprintf(buf, cap, " (host %s%s)", h->name[0] ? h->name : "known", h->ip ? ", fixed" : "");
+	return buf;
+}
+
 static void on_discover(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid)
 {
 	uint32_t req = 0, ip;
 	long long now = wall_secs();
-	char a[16], who[64];
+	char a[16], who[64], note[96];
+	const struct host *h = hosts_find(&d->s->cfg.hosts, rx->mac);
 
 	dhcp_opt_addr(&rx->m, DHCP_OPT_REQUESTED_IP, &req);
-	if (lease_pick(&d->pool, rx->mac, req, now, &ip) < 0) {
+	if ((ip = fixed_of(h))) {
+		drop_pool_lease(d, rx->mac);
+	} else if (lease_pick(&d->pool, rx->mac, req, now, &ip) < 0) {
+		d->s->metrics.errors[ME_DHCP_POOL_EXHAUSTED]++;
 		srv_log(d->s, rx->mac, 0, "dhcp", "no free address left in the range: no offer");
 		return;
-	}
-	if (lease_offer(&d->pool, rx->mac, ip, now, LEASE_OFFER_HOLD) < 0)
+	} else if (lease_offer(&d->pool, rx->mac, ip, now, LEASE_OFFER_HOLD) < 0) {
 		return;
+	}
 	struct dhcp_plan p = { .type = DHCPOFFER, .yiaddr = ip, .server_id = sid, .address = true, .lease = true,
-			       .boot = true };
+			       .boot = true, .host = h };
 	if (send_reply(d, rx, &p) < 0)
 		return;
 	struct client *c = note_client(d, rx);
 	clients_advance(c, STAGE_DHCP_OFFER);
-	const char *file = boot_file_for(dhcp_client_arch(&rx->m));
+	char file[200];
+	describe_boot(d, rx, sid, file, sizeof(file));
 	describe(c, who, sizeof(who));
-	srv_log(d->s, rx->mac, ip, "dhcp", "offer %s%s%s, boot file %s", ipv4_ntoa(ip, a), who[0] ? " to " : "", who,
-		file ? file : "none (no loader for this architecture)");
+	srv_log(d->s, rx->mac, ip, "dhcp", "offer %s%s%s%s, boot file %s", ipv4_ntoa(ip, a), host_note(h, note, sizeof(note)),
+		who[0] ? " to " : "", who, file);
 }
 
 static void nak(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, uint32_t ip, const char *why)
@@ -307,13 +363,17 @@ static void nak(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, 
 		srv_log(d->s, rx->mac, ip, "dhcp", "nak %s: %s", ipv4_ntoa(ip, a), why);
 }
 
-static void ack(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, uint32_t ip, bool renewal)
+/* A fixed address is not the pool's: nothing to write (renewal true). */
+static void ack(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, uint32_t ip, bool renewal,
+		const struct host *h)
 {
-	char a[16], g[16];
+	char a[16], g[16], note[96];
 	struct dhcp_plan p = { .type = DHCPACK, .yiaddr = ip, .server_id = sid, .address = true, .lease = true,
-			       .boot = true };
+			       .boot = true, .host = h };
 
-	if (!renewal) {
+	if (fixed_of(h)) {
+		/* nothing in the pool */
+	} else if (!renewal) {
 		save_leases(d, rx->mac);
 	} else if (!d->leases_dirty) {
 		d->leases_dirty = true;
@@ -326,11 +386,13 @@ static void ack(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_t sid, 
 	clients_advance(c, STAGE_DHCP_ACK);
 	if (is_agent(&rx->m))
 		clients_advance(c, STAGE_AGENT_DHCP);
+	host_note(h, note, sizeof(note));
 	if (rx->m.giaddr)
-		srv_log(d->s, rx->mac, ip, "dhcp", "ack %s lease %u s, via relay %s", ipv4_ntoa(ip, a),
-			d->s->cfg.lease_secs, ipv4_ntoa(rx->m.giaddr, g));
+		srv_log(d->s, rx->mac, ip, "dhcp", "ack %s lease %u s%s, via relay %s", ipv4_ntoa(ip, a),
+			d->s->cfg.lease_secs, h ? note : "", ipv4_ntoa(rx->m.giaddr, g));
 	else
-		srv_log(d->s, rx->mac, ip, "dhcp", "ack %s lease %u s", ipv4_ntoa(ip, a), d->s->cfg.lease_secs);
+		srv_log(d->s, rx->mac, ip, "dhcp", "ack %s lease %u s%s", ipv4_ntoa(ip, a), d->s->cfg.lease_secs,
+			h ? note : "");
 }
 
 static bool in_subnet(const struct dhcp_service *d, uint32_t ip)
@@ -360,6 +422,18 @@ static void on_request(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_
 		return;
 	}
 	bool init_reboot = !their_sid && !rx->m.ciaddr;
+	const struct host *h = hosts_find(&d->s->cfg.hosts, rx->mac);
+	if (fixed_of(h)) {
+		char want[80], a[16];
+		if (ip == h->ip) {
+			drop_pool_lease(d, rx->mac);
+			ack(d, rx, sid, ip, true, h);
+		} else if (their_sid || in_subnet(d, ip)) {
+			snprintf(want, sizeof(want), "this host's fixed address is %s", ipv4_ntoa(h->ip, a));
+			nak(d, rx, sid, ip, want);
+		}
+		return;
+	}
 	struct lease *l = lease_at(&d->pool, ip);
 	if (!l) {
 		if (their_sid)
@@ -371,7 +445,7 @@ static void on_request(struct dhcp_service *d, const struct dhcp_rx *rx, uint32_
 	bool renewal = l->state == LEASE_BOUND && l->has_mac && !memcmp(l->mac, rx->mac, 6) && lease_active(l, now);
 	int rc = lease_bind(&d->pool, rx->mac, ip, now, d->s->cfg.lease_secs);
 	if (rc == 0)
-		ack(d, rx, sid, ip, renewal);
+		ack(d, rx, sid, ip, renewal, h);
 	else
 		nak(d, rx, sid, ip, rc == -EADDRINUSE ? "in use by another client" : "reserved");
 }
@@ -474,7 +548,7 @@ static void serve_proxy(struct dhcp_service *d, const struct dhcp_rx *rx, uint32
 
 	if (!is_offer && !is_ack)
 		return;
-	if (!dhcp_is_pxe_client(&rx->m)) {
+	if (boot_client_kind(&rx->m) < BOOT_CLIENT_PXE) {
 		proxy_ignore(d, rx);
 		return;
 	}
@@ -483,9 +557,10 @@ static void serve_proxy(struct dhcp_service *d, const struct dhcp_rx *rx, uint32
 		return;
 	struct client *c = note_client(d, rx);
 	clients_advance(c, is_offer ? STAGE_DHCP_OFFER : STAGE_DHCP_ACK);
-	const char *file = boot_file_for(dhcp_client_arch(&rx->m));
+	char file[200];
+	describe_boot(d, rx, sid, file, sizeof(file));
 	srv_log(d->s, rx->mac, rx->m.ciaddr, "dhcp", "proxy %s: boot file %s (%s)", is_offer ? "offer" : "ack",
-		file ? file : "none", client_arch_name(c->arch));
+		file, client_arch_name(c->arch));
 }
 
 /* --- receiving --- */
@@ -512,6 +587,7 @@ static void handle(struct dhcp_service *d, const uint8_t *buf, size_t len, struc
 		bad_packet(d, from, "BOOTP request without a DHCP message type");
 		return;
 	}
+	metrics_dhcp(d->s->metrics.dhcp_received, rx->type);
 	rx->mac = rx->m.chaddr;
 	if (!ours(d, rx))
 		return;
@@ -632,18 +708,42 @@ static int add_handler(struct dhcp_service *d, struct loop_handler *h, uint16_t 
 	return 0;
 }
 
-/* The pool: the range less our address, the router, and the subnet's
- * network and broadcast addresses; then the lease file. */
+/* The pool: the range less our address, the router, the subnet's
+ * network and broadcast addresses and the hosts' fixed addresses; then
+ * the lease file, less what it held for hosts that now have a fixed one. */
 static int open_pool(struct dhcp_service *d, struct errbuf *e)
 {
 	const struct serve_config *c = &d->s->cfg;
-	uint32_t ex[4] = { c->local_ip, c->router, d->subnet, d->subnet | ~d->mask };
-	int rc = lease_pool_init(&d->pool, c->range_start, c->range_end, ex, 4, e);
+	uint32_t *ex = calloc(4 + (size_t)c->hosts.n, sizeof(*ex));
+	int nex = 4, rc;
 
+	if (!ex)
+		return nb_fail(e, -ENOMEM, "out of memory");
+	ex[0] = c->local_ip, ex[1] = c->router, ex[2] = d->subnet, ex[3] = d->subnet | ~d->mask;
+	for (int i = 0; i < c->hosts.n; i++)
+		if (c->hosts.h[i].ip)
+			ex[nex++] = c->hosts.h[i].ip;
+	rc = lease_pool_init(&d->pool, c->range_start, c->range_end, ex, nex, e);
+	free(ex);
 	if (rc < 0)
 		return rc;
 	snprintf(d->leases_path, sizeof(d->leases_path), "%s", c->leases_file[0] ? c->leases_file : DEFAULT_LEASES);
-	return leases_load(&d->pool, d->leases_path, warn_lease_line, d, e);
+	if ((rc = leases_load(&d->pool, d->leases_path, warn_lease_line, d, e)) < 0)
+		return rc;
+	bool dropped = false;
+	for (int i = 0; i < c->hosts.n; i++) {
+		const struct host *h = &c->hosts.h[i];
+		uint32_t old = h->ip ? lease_of_mac(&d->pool, h->mac) : 0;
+		char a[16], f[16];
+		if (old && lease_release(&d->pool, h->mac, old, wall_secs()) == 0) {
+			srv_log(d->s, h->mac, old, "dhcp", "lease on %s released: the hosts file gives this host %s",
+				ipv4_ntoa(old, a), ipv4_ntoa(h->ip, f));
+			dropped = true;
+		}
+	}
+	if (dropped && leases_save(&d->pool, d->leases_path, e) < 0)
+		return -EIO;
+	return 0;
 }
 
 int dhcp_service_start(struct server *s, struct errbuf *e)

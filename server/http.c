@@ -1,6 +1,7 @@
 /* The HTTP service: the boot folder over HTTP/1.1 (GET, HEAD, one byte
  * range, keep-alive) for stage 3 and for loaders that fetch by HTTP, plus
- * the status page at / and /status.json.  Each connection is a small state
+ * the status page at /, /status.json and /metrics (for --status-allow
+ * only).  Each connection is a small state
  * machine in the one epoll loop: read a head, send the head and the body
  * (sendfile with an explicit offset, resumed on EPOLLOUT), then wait for the
  * next request.  One request at a time: pipelined bytes wait in the input
@@ -33,6 +34,7 @@
 #define HTTP_DRAIN_MS 2000		/* after an error answer: read what the peer still sends, then close */
 #define HTTP_EVICT_MS 1000		/* at the cap, a head owed this long gives its place to a newcomer */
 #define HTTP_NOISE_PER_SEC 5		/* log lines a second about heads never finished and the cap */
+#define METRICS_TEXT_MAX (64 * 1024)	/* /metrics is about 5 KiB */
 
 enum conn_state { C_HEAD, C_SEND, C_DRAIN };
 
@@ -68,6 +70,7 @@ struct http_service {
 	struct server *s;
 	struct tcp_service tcp;		/* the listener, the connections, the sweep */
 	long head_timeout_ms, idle_timeout_ms, send_timeout_ms;
+	struct status_allow allow;	/* who may read the status pages */
 };
 
 static void conn_events(struct http_conn *c, uint32_t ev)
@@ -131,6 +134,8 @@ static void conn_free(struct http_conn *c)
 /* "268435456 bytes in 1.20 s (223 MB/s)" */
 static void log_served(struct http_conn *c, const char *verdict)
 {
+	if (!c->mem)	/* the status pages are not transfers */
+		metrics_http_done(&c->svc->s->metrics, c->status, c->body_sent, c->body_total);
 	if (c->quiet)
 		return;
 	double secs = (double)(monotonic_ns() - c->start_ns) / 1e9;
@@ -205,29 +210,61 @@ static void answer_error(struct http_conn *c, int status, bool close, bool head_
 	start_send(c);
 }
 
-/* Renders the status page into c->mem. */
-static int render_status(struct http_conn *c, bool json)
+enum status_page { PAGE_HTML, PAGE_JSON, PAGE_METRICS };
+
+/* Which status page a path names, or -1. */
+static int status_page_of(const char *path)
 {
+	return !strcmp(path, "/") ? PAGE_HTML : !strcmp(path, "/status.json") ? PAGE_JSON :
+	       !strcmp(path, "/metrics") ? PAGE_METRICS : -1;
+}
+
+/* The /metrics text into c->mem. */
+static int render_metrics(struct http_conn *c)
+{
+	struct server *s = c->svc->s;
+	c->mem = malloc(METRICS_TEXT_MAX);
+	if (!c->mem)
+		return -ENOMEM;
+	int n = metrics_render(&s->metrics, &s->clients, monotonic_ms() - s->started_ms, c->mem, METRICS_TEXT_MAX);
+	if (n < 0)
+		return n;
+	c->mem_len = (size_t)n;
+	return 0;
+}
+
+/* Renders a status page into c->mem. */
+static int render_status(struct http_conn *c, enum status_page page)
+{
+	struct server *s = c->svc->s;
+	if (page == PAGE_METRICS)
+		return render_metrics(c);
 	FILE *f = open_memstream(&c->mem, &c->mem_len);
 	if (!f)
 		return -errno;
-	if (json)
-		clients_write_json(&c->svc->s->clients, f);
+	if (page == PAGE_JSON)
+		clients_write_json(&s->clients, f);
 	else
-		clients_write_html(&c->svc->s->clients, f);
+		clients_write_html(&s->clients, clients_wall_ms(), monotonic_ms() - s->started_ms, f);
 	if (fclose(f) != 0)
 		return -EIO;
 	return 0;
 }
 
-static void serve_status(struct http_conn *c, bool json, bool head_only)
+static void serve_status(struct http_conn *c, enum status_page page, bool head_only)
 {
-	if (render_status(c, json) < 0) {
+	static const char *const types[] = { "text/html; charset=utf-8", "application/json", METRICS_CONTENT_TYPE };
+	if (!status_allow_match(&c->svc->allow, c->tc.ip)) {
+		c->svc->s->metrics.errors[ME_STATUS_FORBIDDEN]++;
+		noise_log(c->svc, c->tc.ip, "%s 403: not an address --status-allow lets in", c->what);
+		answer_error(c, 403, c->close_after, head_only, NULL);
+		return;
+	}
+	if (render_status(c, page) < 0) {
 		answer_error(c, 500, false, head_only, NULL);
 		return;
 	}
-	struct http_reply r = { .status = 200, .content_length = c->mem_len,
-				.content_type = json ? "application/json" : "text/html; charset=utf-8",
+	struct http_reply r = { .status = 200, .content_length = c->mem_len, .content_type = types[page],
 				.no_store = true, .close = c->close_after };
 	set_head(c, &r, NULL);
 	if (head_only)
@@ -251,13 +288,6 @@ static int target_path(const char *target, char *out, size_t cap)
 	snprintf(raw, sizeof(raw), "%s", target);
 	raw[strcspn(raw, "?#")] = '\0';
 	return url_decode_path(raw, out, cap);
-}
-
-static bool same_file(const char *path, const char *name)
-{
-	while (*path == '/')
-		path++;
-	return name[0] && !strcmp(path, name);
 }
 
 /* A file's validators: a strong ETag from what identifies this version
@@ -303,7 +333,7 @@ static void serve_file(struct http_conn *c, const struct http_request *q, const 
 	uint64_t size = 0, start = 0, len = 0;
 	char etag[80];
 	int64_t mtime;
-	int fd = boot_files_open(&s->files, path, &size, &e);
+	int fd = boot_files_open_from(&s->files, path, c->tc.ip, &size, &e);
 	if (fd < 0) {
 		int status = fd == -ENOENT ? 404 : fd == -EACCES ? 403 : 500;
 		conn_log(c, "%s %d: %s", c->what, status, e.msg);
@@ -347,8 +377,9 @@ static void serve_file(struct http_conn *c, const struct http_request *q, const 
 	c->file_off = start;
 	c->file_end = head_only ? start : start + len;
 	c->body_total = c->file_end - c->file_off;
-	c->is_image = !head_only && same_file(path, s->cfg.image);
-	c->is_kernel = !head_only && (same_file(path, s->cfg.kernel) || same_file(path, s->cfg.initrd));
+	int role = head_only ? BOOT_ROLE_OTHER : boot_files_role(&s->files, path);	/* every image's */
+	c->is_image = role == BOOT_ROLE_IMAGE;
+	c->is_kernel = role == BOOT_ROLE_KERNEL;
 	start_send(c);
 }
 
@@ -370,8 +401,8 @@ static void handle_request(struct http_conn *c, const struct http_request *q)
 		answer_error(c, 400, c->close_after, head_only, NULL);
 		return;
 	}
-	if (!strcmp(path, "/") || !strcmp(path, "/status.json")) {
-		serve_status(c, path[1] != '\0', head_only);
+	if (status_page_of(path) >= 0) {
+		serve_status(c, (enum status_page)status_page_of(path), head_only);
 		return;
 	}
 	serve_file(c, q, path, head_only);
@@ -389,6 +420,7 @@ static bool try_request(struct http_conn *c)
 	if (n < 0) {
 		int status = n == -E2BIG ? 431 : n == -ENAMETOOLONG ? 414 : 400;
 		snprintf(c->what, sizeof(c->what), "request");
+		c->svc->s->metrics.errors[ME_HTTP_BAD_REQUEST]++;
 		conn_log(c, "%d: %s", status, e.msg);
 		c->inlen = 0;
 		answer_error(c, status, true, false, NULL);
@@ -405,6 +437,7 @@ static void progress(struct http_conn *c, uint64_t n)
 {
 	c->body_sent += n;
 	c->progress_ms = monotonic_ms();
+	c->svc->s->metrics.http_bytes += c->file_fd >= 0 ? n : 0;
 	if (c->is_image)
 		clients_image_progress(conn_client(c), "http", n, c->file_size);
 }
@@ -539,6 +572,7 @@ static void refuse_busy(struct http_service *svc, int fd, uint32_t ip)
 				   "Connection: close\r\n\r\n";
 	ssize_t w = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 	(void)w;
+	svc->s->metrics.errors[ME_HTTP_BUSY]++;
 	noise_log(svc, ip, "503: %d connections open (limit %d), refused", svc->tcp.nconns, HTTP_MAX_CONNS);
 	close(fd);
 }
@@ -641,6 +675,19 @@ static const struct tcp_service_ops http_ops = {
 	.close = close_conn,
 };
 
+/* The subnets that may read the status pages: the configured ones, else
+ * loopback and the served subnet; said once in the log. */
+static void status_allow_setup(struct http_service *svc)
+{
+	const struct serve_config *cfg = &svc->s->cfg;
+	char list[STATUS_ALLOW_MAX * 20];
+	svc->allow = cfg->status_allow;
+	if (!svc->allow.n)
+		status_allow_default(&svc->allow, cfg->subnet, cfg->netmask, cfg->local_ip);
+	srv_log(svc->s, NULL, 0, "http", "status page, /status.json and /metrics for %s%s",
+		status_allow_format(&svc->allow, list, sizeof(list)), cfg->status_allow.n ? "" : " (--status-allow to change)");
+}
+
 /* Each client holds a socket and a file: make room for HTTP_MAX_CONNS of
  * them beside the other services (the usual soft limit is 1024). */
 static void raise_fd_limit(void)
@@ -664,6 +711,7 @@ int http_service_start(struct server *s, struct errbuf *e)
 	svc->head_timeout_ms = srv_env_ms("NETBOOT_SERVE_HTTP_HEAD_TIMEOUT_MS", 10000);
 	svc->idle_timeout_ms = srv_env_ms("NETBOOT_SERVE_HTTP_IDLE_TIMEOUT_MS", 30000);
 	svc->send_timeout_ms = srv_env_ms("NETBOOT_SERVE_HTTP_SEND_TIMEOUT_MS", 60000);
+	status_allow_setup(svc);
 	int rc = tcp_service_start(&svc->tcp, s, s->cfg.http_port, &http_ops, svc, e);
 	if (rc < 0) {
 		free(svc);

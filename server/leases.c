@@ -246,7 +246,7 @@ static const char *store(struct lease_pool *p, const struct lease *in, uint32_t 
 	if (!l)
 		return "address outside the DHCP range";
 	if (l->state == LEASE_EXCLUDED)
-		return "address is the server's own or the router's";
+		return "address is reserved (the server's own, the router's or a host's fixed address)";
 	if (l->has_mac || l->state != LEASE_FREE)
 		return "address listed twice";
 	if (in->has_mac && lease_of_mac(p, in->mac))

@@ -46,6 +46,8 @@ static bool is_journal(FILE *f)
 void srv_vline(FILE *f, int prio, const char *fmt, va_list ap)
 {
 	char text[1024];
+	if (!f)
+		return;	/* no log: --print-config's checks */
 	vsnprintf(text, sizeof(text), fmt, ap);
 	if (is_journal(f)) {
 		/* the journal reads "<N>" per line: every line of text gets one */

@@ -1,5 +1,6 @@
-/* The NBD service: the image exported read-only over fixed-newstyle NBD,
- * by its file name ("sysrcd.dat") and as the default export "" (what
+/* The NBD service: each image exported read-only over fixed-newstyle NBD,
+ * the top level's by its file name ("sysrcd.dat"), each DIR/images/NAME's
+ * by NAME, and the default image as the default export "" (what
  * netboot=nbd://server:port asks for).  Each connection is a state machine
  * in the epoll loop: handshake options, then transmission, one request at a
  * time; READ replies go out by sendfile with an explicit offset, resumed on
@@ -53,6 +54,7 @@ struct nbd_conn {
 	uint64_t skip;			/* bytes to read away (N_OPT_SKIP, N_WRITE_SKIP) */
 	uint64_t write_cookie;
 	int export_fd;			/* -1 until attached */
+	const struct boot_image *img;	/* the image attached */
 	uint64_t size;
 	uint64_t bytes_read;
 	long long start_ms;		/* connect time: the handshake deadline counts from it */
@@ -75,6 +77,13 @@ static void conn_log(struct nbd_conn *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* An image's export name: the top level's file name ("sysrcd.dat", as
+ * before there were several images), else the image's name. */
+static const char *export_label(const struct boot_image *img)
+{
+	return img->name[0] ? img->name : img->image;
+}
+
 static struct nbd_conn *nbd_of(struct tcp_conn *tc)
 {
 	return (struct nbd_conn *)(void *)tc;	/* tc is its first member */
@@ -82,11 +91,10 @@ static struct nbd_conn *nbd_of(struct tcp_conn *tc)
 
 static void conn_free(struct nbd_conn *c, const char *why)
 {
-	struct nbd_service *svc = c->svc;
 	if (c->export_fd >= 0) {
 		double secs = (double)(monotonic_ms() - c->start_ms) / 1000.0;
-		conn_log(c, "export %s detached: %" PRIu64 " bytes read in %.1f s (%s)", svc->s->cfg.image, c->bytes_read,
-			 secs, why ? why : "closed");
+		conn_log(c, "export %s detached: %" PRIu64 " bytes read in %.1f s (%s)", export_label(c->img),
+			 c->bytes_read, secs, why ? why : "closed");
 		close(c->export_fd);
 	} else if (why) {
 		conn_log(c, "closed during the handshake: %s", why);
@@ -125,31 +133,46 @@ static void close_after_output(struct nbd_conn *c, const char *why)
 	c->close_why = why;
 }
 
-/* The one export under either name: "" or the image's file name. */
-static bool export_known(const struct nbd_conn *c, const char *name)
+/* The image exported as name: "" is the default image; each image by its
+ * export name, or by its path in the boot folder ("images/NAME/sysrcd.dat"). */
+static const struct boot_image *export_find(const struct nbd_conn *c, const char *name)
 {
-	return !name[0] || !strcmp(name, c->svc->s->cfg.image);
+	const struct boot_images *imgs = &c->svc->s->files.images;
+	char path[sizeof(imgs->img[0].dir) + sizeof(imgs->img[0].image)];
+	if (!name[0])
+		return imgs->n && imgs->img[0].has_image ? &imgs->img[0] : NULL;
+	for (int i = 0; i < imgs->n; i++) {
+		const struct boot_image *im = &imgs->img[i];
+		snprintf(path, sizeof(path), "%s%s", im->dir, im->image);
+		if (im->has_image && (!strcmp(name, export_label(im)) || !strcmp(name, path)))
+			return im;
+	}
+	return NULL;
 }
 
 /* Opens the image (per connection: its own fd, read by offset). */
-static int export_open(struct nbd_conn *c, uint64_t *size)
+static int export_open(struct nbd_conn *c, const struct boot_image *img, uint64_t *size)
 {
 	struct errbuf e = { "" };
-	int fd = boot_files_open(&c->svc->s->files, c->svc->s->cfg.image, size, &e);
+	char path[sizeof(img->dir) + sizeof(img->image)];
+	snprintf(path, sizeof(path), "%s%s", img->dir, img->image);
+	int fd = boot_files_open(&c->svc->s->files, path, size, &e);
 	if (fd < 0)
-		conn_log(c, "export %s: %s", c->svc->s->cfg.image, e.msg);
+		conn_log(c, "export %s: %s", export_label(img), e.msg);
 	return fd;
 }
 
-static void attach(struct nbd_conn *c, int fd, uint64_t size, const char *asked)
+static void attach(struct nbd_conn *c, const struct boot_image *img, int fd, uint64_t size, const char *asked)
 {
 	c->export_fd = fd;
+	c->img = img;
 	c->size = size;
 	c->st = N_TRANS;
+	c->svc->s->metrics.nbd_attached++;
 	if (asked[0])
-		conn_log(c, "export %s attached (%" PRIu64 " bytes)", c->svc->s->cfg.image, size);
+		conn_log(c, "export %s attached (%" PRIu64 " bytes)", export_label(img), size);
 	else
-		conn_log(c, "export %s attached as the default export (%" PRIu64 " bytes)", c->svc->s->cfg.image, size);
+		conn_log(c, "export %s attached as the default export (%" PRIu64 " bytes)", export_label(img), size);
 }
 
 static void opt_export_name(struct nbd_conn *c, const uint8_t *data, uint32_t len)
@@ -164,7 +187,8 @@ static void opt_export_name(struct nbd_conn *c, const uint8_t *data, uint32_t le
 	name[len] = '\0';
 	nb_sanitize(shown, sizeof(shown), name, len);
 	int fd;
-	if (!export_known(c, name) || (fd = export_open(c, &size)) < 0) {
+	const struct boot_image *img = export_find(c, name);
+	if (!img || (fd = export_open(c, img, &size)) < 0) {
 		/* this option has no error reply: the spec says close */
 		conn_log(c, "NBD_OPT_EXPORT_NAME '%s': no such export, closing", shown);
 		close_after_output(c, NULL);
@@ -172,17 +196,20 @@ static void opt_export_name(struct nbd_conn *c, const uint8_t *data, uint32_t le
 	}
 	uint8_t b[NBD_EXPORT_NAME_REPLY_LEN];
 	queue(c, b, nbd_build_export_name_reply(b, sizeof(b), size, NBD_TX_FLAGS, c->no_zeroes));
-	attach(c, fd, size, name);
+	attach(c, img, fd, size, name);
 }
 
 static void opt_list(struct nbd_conn *c, uint32_t len)
 {
-	uint8_t b[NBD_OPT_REPLY_HDR_LEN + 4 + sizeof(c->svc->s->cfg.image)];
+	const struct boot_images *imgs = &c->svc->s->files.images;
+	uint8_t b[NBD_OPT_REPLY_HDR_LEN + 4 + sizeof(imgs->img[0].image)];
 	if (len) {
 		opt_reply(c, NBD_REP_ERR_INVALID, "NBD_OPT_LIST takes no data");
 		return;
 	}
-	queue(c, b, nbd_build_rep_server(b, sizeof(b), c->svc->s->cfg.image));
+	for (int i = 0; i < imgs->n; i++)	/* 32 short replies fit the output buffer */
+		if (imgs->img[i].has_image)
+			queue(c, b, nbd_build_rep_server(b, sizeof(b), export_label(&imgs->img[i])));
 	opt_reply(c, NBD_REP_ACK, NULL);
 }
 
@@ -202,13 +229,14 @@ static void opt_info_go(struct nbd_conn *c, const uint8_t *data, uint32_t len)
 		return;
 	}
 	nb_sanitize(shown, sizeof(shown), go->name, go->name_len);
-	if (!export_known(c, go->name)) {
+	const struct boot_image *img = export_find(c, go->name);
+	if (!img) {
 		conn_log(c, "%s '%s': no such export", c->opt.option == NBD_OPT_GO ? "NBD_OPT_GO" : "NBD_OPT_INFO", shown);
-		snprintf(msg, sizeof(msg), "no export '%s' (this server exports '%s')", shown, c->svc->s->cfg.image);
+		snprintf(msg, sizeof(msg), "no export '%s' (NBD_OPT_LIST names this server's exports)", shown);
 		opt_reply(c, NBD_REP_ERR_UNKNOWN, msg);
 		return;
 	}
-	if ((fd = export_open(c, &size)) < 0) {
+	if ((fd = export_open(c, img, &size)) < 0) {
 		opt_reply(c, NBD_REP_ERR_UNKNOWN, "the image cannot be opened");
 		return;
 	}
@@ -216,7 +244,7 @@ static void opt_info_go(struct nbd_conn *c, const uint8_t *data, uint32_t len)
 	queue(c, b, nbd_build_rep_info_block_size(b, sizeof(b), c->opt.option, 1, 4096, NBD_MAX_READ));
 	opt_reply(c, NBD_REP_ACK, NULL);
 	if (c->opt.option == NBD_OPT_GO)
-		attach(c, fd, size, go->name);
+		attach(c, img, fd, size, go->name);
 	else
 		close(fd);
 }
@@ -255,6 +283,7 @@ static void handle_read(struct nbd_conn *c, const struct nbd_request *r)
 	c->file_off = r->offset;
 	c->file_end = r->offset + r->len;
 	c->bytes_read += r->len;
+	c->svc->s->metrics.nbd_bytes += r->len;
 	clients_image_progress(clients_by_ip(&c->svc->s->clients, c->tc.ip), "nbd", r->len, c->size);
 }
 
@@ -313,6 +342,7 @@ static bool opt_header(struct nbd_conn *c)
 		return false;
 	int rc = nbd_parse_opt_request(c->in, c->inlen, &c->opt, &e);
 	if (rc == -EPROTO) {
+		c->svc->s->metrics.errors[ME_NBD_PROTOCOL]++;
 		conn_log(c, "%s", e.msg);
 		close_after_output(c, NULL);
 		return true;
@@ -340,6 +370,7 @@ static bool trans_request(struct nbd_conn *c)
 	if (c->inlen < NBD_REQUEST_LEN)
 		return false;
 	if (nbd_parse_request(c->in, c->inlen, &r, &e) < 0) {
+		c->svc->s->metrics.errors[ME_NBD_PROTOCOL]++;
 		conn_log(c, "%s", e.msg);
 		close_after_output(c, "bad request");
 		return true;
@@ -359,6 +390,7 @@ static bool process_one(struct nbd_conn *c)
 		if (c->inlen < 4)
 			return false;
 		if (nbd_parse_client_flags(c->in, 4, &cflags, &e) < 0) {
+			c->svc->s->metrics.errors[ME_NBD_PROTOCOL]++;
 			conn_log(c, "%s", e.msg);
 			close_after_output(c, NULL);
 			return true;
@@ -474,6 +506,7 @@ static uint32_t conn_open(struct tcp_conn *tc)
 	int one = 1;
 	c->svc = tc->t->ctx;
 	c->export_fd = -1;
+	c->svc->s->metrics.nbd_connections++;
 	c->start_ms = c->progress_ms = monotonic_ms();
 	/* a client that vanished (power cut) holds no slot forever */
 	setsockopt(tc->h.fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));

@@ -29,6 +29,7 @@ _Static_assert(sizeof(((struct serve_config *)0)->http_url) == 512, "http_url si
 _Static_assert(sizeof(((struct serve_config *)0)->nfs_url) == 512, "nfs_url size in messages");
 _Static_assert(sizeof(((struct serve_config *)0)->extra) == 1024, "extra size in messages");
 _Static_assert(sizeof(((struct serve_config *)0)->interface) == 16, "interface size in messages");
+_Static_assert(sizeof(((struct serve_config *)0)->default_image) == 64, "the image name fits");
 
 struct var {
 	char name[MAX_NAME + 1];
@@ -360,6 +361,50 @@ static const char *set_interface(struct serve_config *c, const char *v, size_t n
 	return NULL;
 }
 
+/* A path: printable, blanks allowed (it is not on a command line). */
+static const char *set_hosts(struct serve_config *c, const char *v, size_t n, size_t off)
+{
+	(void)off;
+	if (!is_text(v, n, true) || n >= sizeof(c->hosts_file))
+		return "the path of a hosts file like /etc/netboot/hosts";
+	memcpy(c->hosts_file, v, n + 1);
+	c->no_hosts = false;
+	return NULL;
+}
+
+static const char *set_default_image(struct serve_config *c, const char *v, size_t n, size_t off)
+{
+	(void)off;
+	if (n && !hosts_image_name_ok(v, n))
+		return "an image name: a folder under DIR/images (letters, digits, '.', '_', '-')";
+	memcpy(c->default_image, v, n + 1);
+	return NULL;
+}
+
+/* An empty value clears the list: the default (loopback, the served subnet). */
+static const char *set_status_allow(struct serve_config *c, const char *v, size_t n, size_t off)
+{
+	(void)off;
+	c->status_allow.n = 0;
+	return n ? status_allow_parse(v, n, &c->status_allow) : NULL;
+}
+
+/* yes: chain PXE ROMs to iPXE; no: pxelinux for all; auto: iPXE clients only */
+static const char *set_ipxe(struct serve_config *c, const char *v, size_t n, size_t off)
+{
+	bool b;
+
+	(void)off;
+	if (eq_ci(v, n, "auto")) {
+		c->ipxe = IPXE_AUTO;
+		return NULL;
+	}
+	if (!parse_bool(v, n, &b))
+		return "yes, no or auto";
+	c->ipxe = b ? IPXE_CHAIN : IPXE_OFF;
+	return NULL;
+}
+
 #define AT(field) offsetof(struct serve_config, field)
 static const struct key {
 	const char *suffix;	/* after PXEBOOTSRV_ */
@@ -387,6 +432,10 @@ static const struct key {
 	{ "STAGE3", set_stage3, 0 },
 	{ "LEASETIME", set_lease, 0 },
 	{ "INTERFACE", set_interface, 0 },
+	{ "HOSTS", set_hosts, 0 },
+	{ "DEFAULT_IMAGE", set_default_image, 0 },
+	{ "STATUS_ALLOW", set_status_allow, 0 },
+	{ "IPXE", set_ipxe, 0 },
 };
 
 /* "1".."16" of PXEBOOTSRV_MIRRORS_N: its slot, or -1. */

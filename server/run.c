@@ -153,6 +153,16 @@ static void warn_local_ip(const struct serve_config *c, FILE *log)
 			 "clients on %s cannot reach it", ipv4_ntoa(c->local_ip, a), ifname, c->interface, c->interface);
 }
 
+int server_preflight(struct serve_config *c, FILE *log, struct errbuf *e)
+{
+	int rc = serve_config_validate(c, e);
+	if (!rc)
+		rc = find_local_ip(c, log, e);
+	if (!rc)
+		rc = boot_files_check(c, e);
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	int (*start)(struct server *s, struct errbuf *e);
@@ -162,6 +172,7 @@ static const struct {
 	{ "tftp", tftp_service_start, tftp_service_stop },
 	{ "http", http_service_start, http_service_stop },
 	{ "nbd", nbd_service_start, nbd_service_stop },
+	{ "ra", ra_service_start, ra_service_stop },
 };
 
 static bool service_on(const struct serve_config *c, int i)
@@ -171,6 +182,7 @@ static bool service_on(const struct serve_config *c, int i)
 	case 1: return c->do_tftp;
 	case 2: return c->do_http;
 	case 3: return c->do_nbd;
+	case 4: return c->do_dhcp || c->proxy_dhcp;	/* QEMU's and many ROMs are iPXE, pxelinux or not */
 	}
 	return false;
 }
@@ -254,8 +266,14 @@ static void reload(struct server *s)
 		return;
 	asked = n + 1;
 	serve_config_defaults(n);
-	if (serve_config_from_args(s->argc, s->argv, n, &print_only, reload_warning, s->log, &e) < 0 ||
-	    serve_config_validate(n, &e) < 0 || find_local_ip(n, s->log, &e) < 0) {
+	int rc = serve_config_from_args(s->argc, s->argv, n, &print_only, reload_warning, s->log, &e);
+	/* the hosts file stays the one read at start: the DHCP pool was built
+	 * around its fixed addresses (a restart reads it again) */
+	hosts_free(&n->hosts);
+	n->hosts = s->cfg.hosts;
+	memcpy(n->hosts_file, s->cfg.hosts_file, sizeof(n->hosts_file));
+	n->no_hosts = s->cfg.no_hosts;
+	if (rc < 0 || serve_config_validate(n, &e) < 0 || find_local_ip(n, s->log, &e) < 0) {
 		srv_line(s->log, LOG_PRIO_ERR, "netboot-serve: reload: %s: keeping the settings in use", e.msg);
 		goto out;
 	}
@@ -263,7 +281,7 @@ static void reload(struct server *s)
 		memcpy(n->interface, s->cfg.interface, sizeof(n->interface));
 	*asked = *n;
 	keep_bound(n, &s->cfg);
-	int rc = boot_files_reload(&s->files, n, &e);	/* finds the kernel when none is named */
+	rc = boot_files_reload(&s->files, n, &e);	/* finds the kernel when none is named */
 	if (rc < 0 && s->files.cfg != n) {
 		srv_line(s->log, LOG_PRIO_ERR, "netboot-serve: reload: %s: keeping the settings in use", e.msg);
 		goto out;
@@ -276,9 +294,12 @@ static void reload(struct server *s)
 		goto out;
 	config_diff(before, after, changed, sizeof(changed));
 	config_diff(after, wanted, ignored, sizeof(ignored));
-	srv_line(s->log, LOG_PRIO_INFO, "netboot-serve: reloaded: %s; boot folder rescanned%s%s%s",
-		 changed[0] ? changed : "settings unchanged", rc > 0 ? ", " : "", rc > 0 ? s->cfg.image : "",
-		 rc > 0 ? " changed: new checksums written" : "");
+	char images[32] = "";
+	if (rc > 0)
+		snprintf(images, sizeof(images), ", %d image%s changed", rc, rc == 1 ? "" : "s");
+	srv_line(s->log, LOG_PRIO_INFO, "netboot-serve: reloaded: %s; boot folder rescanned (%d image%s)%s%s",
+		 changed[0] ? changed : "settings unchanged", s->files.images.n, s->files.images.n == 1 ? "" : "s",
+		 images, rc > 0 ? ": new checksums written" : "");
 	if (ignored[0])
 		srv_line(s->log, LOG_PRIO_WARNING, "netboot-serve: reload: not applied until a restart (sockets, "
 			 "DHCP pool, user): %s", ignored);
@@ -322,6 +343,7 @@ int server_run(const struct serve_config *cfg, int argc, char **argv, FILE *log)
 	s->log = log;
 	s->argc = argc, s->argv = argv;
 	s->started_ms = monotonic_ms();
+	s->clients.stage_reached = s->metrics.stage_reached;
 	s->files.root_fd = s->files.menu_fd = -1;
 	if (start(s, &started))
 		goto out;
@@ -330,11 +352,15 @@ int server_run(const struct serve_config *cfg, int argc, char **argv, FILE *log)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	char arg[700] = "";
-	serve_config_stage3_arg(&s->cfg, s->cfg.stage3, arg, sizeof(arg));
-	srv_line(log, LOG_PRIO_INFO, "netboot-serve: ready: dhcp %s, tftp %s, http %s, nbd %s; kernel %s, %s; stage 3: %s",
+	char arg[1100] = "";
+	const struct boot_image *dflt = &s->files.images.img[0];	/* the default image */
+	boot_entry_stage3_arg(&s->cfg, dflt, s->cfg.stage3, NULL, arg, sizeof(arg));
+	srv_line(log, LOG_PRIO_INFO, "netboot-serve: ready: dhcp %s, tftp %s, http %s, nbd %s; kernel %s%s, %s%s; "
+		 "stage 3: %s; %d image%s, %d known host%s",
 		 s->cfg.do_dhcp ? "server" : s->cfg.proxy_dhcp ? "proxy" : "off", s->cfg.do_tftp ? "on" : "off",
-		 s->cfg.do_http ? "on" : "off", s->cfg.do_nbd ? "on" : "off", s->cfg.kernel, s->cfg.initrd, arg);
+		 s->cfg.do_http ? "on" : "off", s->cfg.do_nbd ? "on" : "off", dflt->dir, dflt->kernel, dflt->dir,
+		 dflt->initrd, arg, s->files.images.n, s->files.images.n == 1 ? "" : "s", s->cfg.hosts.n,
+		 s->cfg.hosts.n == 1 ? "" : "s");
 	while (!stop_signal) {
 		int rc = loop_run_once(&s->loop, 1000);
 		if (rc < 0) {

@@ -20,11 +20,13 @@
 #include "server/files.h"
 #include "server/loglimit.h"
 #include "server/loop.h"
+#include "server/metrics.h"
 
 struct dhcp_service;
 struct tftp_service;
 struct http_service;
 struct nbd_service;
+struct ra_service;
 
 struct server {
 	struct serve_config cfg;
@@ -36,6 +38,8 @@ struct server {
 	struct tftp_service *tftp;
 	struct http_service *http;
 	struct nbd_service *nbd;
+	struct metrics metrics;		/* counters for /metrics, bumped where events happen */
+	struct ra_service *ra;		/* the empty RA for iPXE (server/ra.h) */
 	long long started_ms;
 	int argc;			/* the flags after "serve": read again on SIGHUP */
 	char **argv;
@@ -97,6 +101,14 @@ int http_service_start(struct server *s, struct errbuf *e);
 void http_service_stop(struct server *s);
 int nbd_service_start(struct server *s, struct errbuf *e);
 void nbd_service_stop(struct server *s);
+int ra_service_start(struct server *s, struct errbuf *e);
+void ra_service_stop(struct server *s);
+
+/* Everything the server would refuse short of binding its ports: the
+ * settings (serve_config_validate), this machine's address (filled in when
+ * not given; one line to log saying so unless log is NULL), the kernel and initrd in the boot
+ * folder (the kernel's name filled in).  0 or -errno with e set. */
+int server_preflight(struct serve_config *c, FILE *log, struct errbuf *e);
 
 /* Runs until SIGINT/SIGTERM: prepares the boot folder, starts the services
  * the config enables, drops privileges, loops.  SIGHUP reads the settings

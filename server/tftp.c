@@ -34,6 +34,7 @@ static const char *const loader_names[] = { "pxelinux.0", "lpxelinux.0", "syslin
 static void log_malformed(struct tftp_service *t, uint32_t ip, const uint8_t *b, size_t n)
 {
 	static const struct log_rule junk = { LOG_PRIO_DEBUG, BAD_LOG_PER_SEC, false };
+	t->s->metrics.errors[ME_TFTP_MALFORMED]++;
 	unsigned op = n >= 2 ? (unsigned)(b[0] << 8 | b[1]) : 0;
 	char why[48];
 	if (n < 2)
@@ -74,6 +75,7 @@ static void reply_error(struct tftp_service *t, const struct sockaddr_in *to, st
 {
 	uint8_t pkt[160];
 	int n = tftp_build_error(pkt, sizeof(pkt), code, msg);
+	t->s->metrics.tftp_transfers[MT_REFUSED]++;
 	if (n > 0)	/* advisory: a lost ERROR only makes the client retry */
 		udp_send_pktinfo(t->h.fd, to, 0, local.s_addr, pkt, (size_t)n, MSG_DONTWAIT);
 }
@@ -91,18 +93,18 @@ struct rrq {
 	struct tftp_opts req;		/* the options asked */
 };
 
-static enum file_kind classify(const struct serve_config *cfg, const char *file)
+static enum file_kind classify(const struct boot_files *f, const char *file)
 {
 	while (*file == '/')
 		file++;
 	for (size_t i = 0; i < sizeof(loader_names) / sizeof(loader_names[0]); i++)
 		if (!strcmp(file, loader_names[i]))
 			return FILE_LOADER;
-	if ((cfg->kernel[0] && !strcmp(file, cfg->kernel)) || (cfg->initrd[0] && !strcmp(file, cfg->initrd)))
-		return FILE_KERNEL;
-	if (cfg->image[0] && !strcmp(file, cfg->image))
-		return FILE_IMAGE;
-	return FILE_OTHER;
+	switch (boot_files_role(f, file)) {	/* every image's, DIR/images/NAME/ too */
+	case BOOT_ROLE_KERNEL: return FILE_KERNEL;
+	case BOOT_ROLE_IMAGE: return FILE_IMAGE;
+	default: return FILE_OTHER;
+	}
 }
 
 /* The transfer's socket: bound to the address the request came to, connected
@@ -235,7 +237,7 @@ static struct xfer *xfer_open(struct tftp_service *t, const struct rrq *r)
 	x->peer = *r->from;
 	x->nblocks = x->size / x->use.blksize + 1;
 	snprintf(x->name, sizeof(x->name), "%s", r->name);
-	x->kind = classify(&t->s->cfg, r->p->file);
+	x->kind = classify(&t->s->files, r->p->file);
 	x->timeout_ms = (x->use.present & TFTP_OPT_TIMEOUT) ? x->use.timeout * 1000L : TIMEOUT_MS;
 	x->start_ms = x->progress_ms = monotonic_ms();
 	return x;

@@ -137,6 +137,8 @@ static int pump(struct xfer *x)
 		}
 		if (sent < 0)
 			return -errno;
+		for (int i = 0; i < sent; i++)	/* DATA payload, for /metrics */
+			x->svc->s->metrics.tftp_bytes += mm[i].msg_len - TFTP_HDR;
 		x->next += (uint64_t)sent;
 	}
 	want_out(x, false);
@@ -179,6 +181,7 @@ static void finished(struct xfer *x)
 	double secs = (double)(ms > 0 ? ms : 1) / 1000.0;
 	char sz[24], rate[24];
 	report_progress(x, true);
+	s->metrics.tftp_transfers[MT_COMPLETE]++;
 	struct client *c = clients_by_ip(&s->clients, x->peer.sin_addr.s_addr);
 	clients_advance(c, x->kind == FILE_LOADER ? STAGE_LOADER : x->kind == FILE_KERNEL ? STAGE_KERNEL : STAGE_NONE);
 	tftp_peer_log(s, x->peer.sin_addr.s_addr, "sent %s %s in %.2f s (%s/s), blksize %u, window %u", x->name,
@@ -217,6 +220,7 @@ static void on_client_error(struct xfer *x, const struct tftp_pkt *p)
 	char msg[80], sz[24], done[24];
 	nb_sanitize(msg, sizeof(msg), (const char *)p->data, p->len);
 	uint32_t ip = x->peer.sin_addr.s_addr;
+	x->svc->s->metrics.tftp_transfers[x->oack_pending ? MT_SIZE_QUERY : MT_ABORTED]++;
 	if (x->oack_pending)	/* firmware asking the size first: normal, not an error */
 		tftp_peer_log(x->svc->s, ip, "size query for %s (%s)", x->name, tftp_human(x->size, sz, sizeof(sz)));
 	else
@@ -229,6 +233,7 @@ static void on_gone(struct xfer *x, int err)
 {
 	char sz[24], done[24];
 	uint32_t ip = x->peer.sin_addr.s_addr;
+	x->svc->s->metrics.tftp_transfers[err == -ECONNREFUSED && x->oack_pending ? MT_SIZE_QUERY : MT_FAILED]++;
 	if (err == -ECONNREFUSED && x->oack_pending)	/* size query by a client that just closed */
 		tftp_peer_log(x->svc->s, ip, "size query for %s (%s)", x->name, tftp_human(x->size, sz, sizeof(sz)));
 	else
@@ -293,6 +298,7 @@ static int retransmit(struct xfer *x)
 {
 	char sz[24], done[24];
 	if (++x->tries > RETRIES) {
+		x->svc->s->metrics.tftp_transfers[MT_TIMEOUT]++;
 		tftp_peer_log(x->svc->s, x->peer.sin_addr.s_addr, "gave up on %s after %d retransmissions at %s of %s: no ACK",
 			      x->name, RETRIES, tftp_human(acked_bytes(x), done, sizeof(done)), tftp_human(x->size, sz, sizeof(sz)));
 		send_error(x, TFTP_EUNDEF, "timed out");

@@ -10,11 +10,12 @@
 cd "$(dirname "$0")/.." || exit 1
 log=build/test-results.log
 : > "$log"
-pass=0 fail=0 skip=0
+pass=0 fail=0 skip=0 times=()
 run_one() {
-	local t=${*: -1} out rc
+	local t=${*: -1} out rc t0=$SECONDS
 	echo "== $t"
 	out=$( "$@" 2>&1 ); rc=$?
+	times+=("$((SECONDS - t0)) $t")
 	printf '%s\n' "$out" | tee -a "$log" | grep -E '^(PASS|FAIL|SKIP|INFO)' || true
 	local p f s
 	p=$(printf '%s\n' "$out" | grep -c '^PASS') f=$(printf '%s\n' "$out" | grep -c '^FAIL')
@@ -59,5 +60,8 @@ done
 for t in tests/integration/*.sh tests/qemu/*_test.sh; do
 	[ -x "$t" ] || continue; want "$t" && run_one "$t"
 done
+# where the time went: the suite has a 30-minute budget
+printf '%s\n' "${times[@]}" | sort -rn | head -15 | awk '{ printf "INFO: %4d s  %s\n", $1, $2 }'
+echo "INFO: total $SECONDS s"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -21,7 +21,7 @@ struct check_ctx {
 	uint8_t mac[6];
 	uint16_t arch;		/* RFC 4578: 0 BIOS, 7 UEFI x64 */
 	bool full;
-	int timeout_ms;		/* the DHCP window and each transfer's no-answer limit */
+	int timeout_ms;		/* listening after the first offer; each transfer's no-answer limit */
 	FILE *out;		/* step lines and notes */
 	struct sig_keys keys;	/* --pubkey: check as an initramfs with these keys */
 

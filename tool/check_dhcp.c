@@ -14,6 +14,13 @@
 
 #define MAX_OFFERS 8
 
+/* How step 1's wait went: for its note, and for a failure's message. */
+struct dhcp_wait {
+	int sent;		/* DISCOVERs sent */
+	long long first_ms;	/* the first offer, after the first DISCOVER */
+	long long waited_ms;	/* the whole wait */
+};
+
 struct offer {
 	uint32_t server;	/* option 54, else the IP source */
 	uint32_t yiaddr, siaddr;
@@ -50,47 +57,73 @@ static uint32_t next_server_of(const struct offer *o)
 	return ipv4_parse(o->tftp, strlen(o->tftp), &a) ? a : 0;
 }
 
-/* Sends the DISCOVER (again after 1 s, in case it was lost) and keeps one
- * offer per server until the window closes.  Returns the count or -errno. */
-static int collect(const struct check_ctx *c, int fd, int ifindex, struct offer *offers, struct errbuf *e)
+/* PXE firmware's DISCOVER schedule (PXE 2.1 spec, RFC 2131's backoff): sent
+ * at 0, resent after 4 then 8 s, given up 16 s after the last: 28 s.  A
+ * server may be slow on first contact for good reason (dnsmasq pings the
+ * address it will offer for ~3 s and answers only a later DISCOVER). */
+static const int discover_at_ms[] = { 0, 4000, 12000 };
+#define DHCP_GIVE_UP_MS 28000
+
+/* Keeps one offer per server (and kind) from every answer queued on fd. */
+static int drain(int fd, uint32_t xid, const uint8_t mac[6], struct offer *offers, int n)
+{
+	struct dhcp_msg r;
+	struct errbuf sub;
+	uint32_t src;
+	int rc;
+	while ((rc = dhcp_packet_recv(fd, &r, &src, &sub)) != 0) {
+		struct offer o;
+		if (rc < 0 || dhcp_check_reply(&r, xid, mac, &sub) < 0 || dhcp_msg_type(&r) != DHCPOFFER)
+			continue;
+		read_offer(&r, src, &o);
+		bool seen = false;
+		for (int i = 0; i < n; i++)
+			seen |= offers[i].server == o.server && offers[i].proxy == o.proxy;
+		if (!seen && n < MAX_OFFERS)
+			offers[n++] = o;
+	}
+	return n;
+}
+
+/* Sends DISCOVERs on the firmware's schedule until the first offer, then
+ * listens c->timeout_ms more for other servers (a proxy, a second DHCP
+ * server).  Returns the count or -errno; st says what the wait was. */
+static int collect(const struct check_ctx *c, int fd, int ifindex, struct offer *offers, struct dhcp_wait *st,
+		   struct errbuf *e)
 {
 	struct dhcp_msg m;
 	uint8_t uuid[16] = { 0 };
 	uint32_t xid;
-	long long t0 = monotonic_ms(), end = t0 + c->timeout_ms, resend = t0 + 1000;
-	int n = 0, rc;
+	long long t0 = monotonic_ms(), end = t0 + DHCP_GIVE_UP_MS;
+	int n = 0;
 
 	if (getrandom(&xid, sizeof(xid), 0) != sizeof(xid))
 		xid = (uint32_t)t0 ^ (uint32_t)getpid();
 	memcpy(uuid, c->mac, 6);	/* a stable, per-client UUID for option 97 */
-	dhcp_build_pxe_discover(&m, xid, c->mac, c->arch, uuid);
-	if ((rc = dhcp_packet_send(fd, ifindex, &m, e)) < 0)
-		return rc;
+	st->sent = 0;
 	for (long long now; (now = monotonic_ms()) < end;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long wake = resend && resend < end ? resend : end;
-		if (poll(&p, 1, (int)(wake > now ? wake - now : 0)) == 0 && resend && monotonic_ms() >= resend) {
-			resend = 0;
+		int nsched = (int)(sizeof(discover_at_ms) / sizeof(discover_at_ms[0]));
+		if (!n && st->sent < nsched && now >= t0 + discover_at_ms[st->sent]) {
 			dhcp_build_pxe_discover(&m, xid, c->mac, c->arch, uuid);
-			m.secs = 1;
-			dhcp_packet_send(fd, ifindex, &m, e);	/* best effort: the first one went out */
+			m.secs = (uint16_t)((now - t0) / 1000);	/* RFC 2131: seconds since the first */
+			int rc = dhcp_packet_send(fd, ifindex, &m, e);
+			if (rc < 0 && !st->sent)
+				return rc;	/* a resend is best effort: the first one went out */
+			st->sent++;
 			continue;
 		}
-		struct dhcp_msg r;
-		struct errbuf sub;
-		uint32_t src;
-		while ((rc = dhcp_packet_recv(fd, &r, &src, &sub)) != 0) {
-			struct offer o;
-			if (rc < 0 || dhcp_check_reply(&r, xid, c->mac, &sub) < 0 || dhcp_msg_type(&r) != DHCPOFFER)
-				continue;
-			read_offer(&r, src, &o);
-			bool seen = false;
-			for (int i = 0; i < n; i++)
-				seen |= offers[i].server == o.server && offers[i].proxy == o.proxy;
-			if (!seen && n < MAX_OFFERS)
-				offers[n++] = o;
+		long long wake = !n && st->sent < nsched ? t0 + discover_at_ms[st->sent] : end;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, (int)(wake > now ? wake - now : 0)) <= 0)
+			continue;
+		int was = n;
+		n = drain(fd, xid, c->mac, offers, n);
+		if (!was && n) {
+			st->first_ms = monotonic_ms() - t0;
+			end = monotonic_ms() + c->timeout_ms;
 		}
 	}
+	st->waited_ms = monotonic_ms() - t0;
 	return n;
 }
 
@@ -107,7 +140,7 @@ static void list_offer(const struct check_ctx *c, const struct offer *o)
 static int judge(struct check_ctx *c, const struct offer *offers, int n, struct errbuf *what)
 {
 	const struct offer *addr = NULL, *boot = NULL;
-	char a[16], b[16], ns[16];
+	char a[16], b[16], ns[16], px[16];
 
 	for (int i = 0; i < n; i++) {
 		if (offers[i].proxy) {
@@ -138,7 +171,7 @@ static int judge(struct check_ctx *c, const struct offer *offers, int n, struct 
 	return check_fail(what, 0, "offer %s from %s, next-server %s, boot file %s%s%s", ipv4_ntoa(addr->yiaddr, a),
 		       ipv4_ntoa(addr->server, b), ipv4_ntoa(c->next_server, ns), c->bootfile,
 		       boot != addr ? ", boot information from proxy-DHCP " : "",
-		       boot != addr ? ipv4_ntoa(boot->server, a) : "");
+		       boot != addr ? ipv4_ntoa(boot->server, px) : "");
 }
 
 int check_dhcp(struct check_ctx *c, struct errbuf *what)
@@ -146,6 +179,7 @@ int check_dhcp(struct check_ctx *c, struct errbuf *what)
 	struct rtnl nl = { .fd = -1 };
 	struct rtnl_link l;
 	struct offer offers[MAX_OFFERS];
+	struct dhcp_wait st = { 0 };
 	int fd = -1, n;
 
 	if ((n = rtnl_open(&nl, what)) < 0)
@@ -159,13 +193,16 @@ int check_dhcp(struct check_ctx *c, struct errbuf *what)
 		memcpy(c->mac, l.mac, 6);
 	if ((fd = dhcp_packet_open(l.ifindex, what)) < 0)
 		return check_fail(what, fd, "%s: %s (a raw socket needs root or CAP_NET_RAW)", c->ifname, what->msg);
-	n = collect(c, fd, l.ifindex, offers, what);
+	n = collect(c, fd, l.ifindex, offers, &st, what);
 	close(fd);
 	if (n < 0)
 		return n;
-	if (n == 0)
-		return check_fail(what, -ETIMEDOUT, "no DHCP offer on %s within %.1f s: no DHCP server on this segment "
-			       "(start one, or netboot serve), or it ignores PXE clients", c->ifname, c->timeout_ms / 1000.0);
+	if (n == 0)	/* the whole firmware schedule: a PXE ROM would have given up too */
+		return check_fail(what, -ETIMEDOUT, "no DHCP offer on %s in %.1f s after %d DISCOVERs (at 0, 4 and 12 s, "
+			       "as PXE firmware sends them): no DHCP server answers PXE clients on this segment "
+			       "(start one, or netboot serve), or it ignores them", c->ifname, st.waited_ms / 1000.0, st.sent);
+	check_note(c, "first offer %.1f s after the first DISCOVER (%d sent), then %.1f s more for other servers",
+		   st.first_ms / 1000.0, st.sent, c->timeout_ms / 1000.0);
 	for (int i = 0; i < n; i++)
 		list_offer(c, &offers[i]);
 	return judge(c, offers, n, what);

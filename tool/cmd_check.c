@@ -59,19 +59,20 @@ const char *check_rate(uint64_t bytes, double seconds, char buf[32])
 	return buf;
 }
 
-static int usage(void)
+/* On stdout for --help (exit 0), else on stderr (exit EXIT_USAGE). */
+static int usage(FILE *out)
 {
-	fprintf(stderr, "usage: netboot check --interface IF [--mac MAC] [--arch bios|uefi] [--full] [--timeout S]\n"
+	fprintf(out, "usage: netboot check --interface IF [--mac MAC] [--arch bios|uefi] [--full] [--timeout S]\n"
 			"                     [--pubkey FILE]...\n"
 			"  --interface IF  the NIC on the boot network (needs root or CAP_NET_RAW)\n"
 			"  --mac MAC       the client's MAC to ask as (default: IF's)\n"
 			"  --arch A        bios (option 93 = 0, the default) or uefi (7)\n"
 			"  --full          also download and verify the whole image\n"
-			"  --timeout S     DHCP window and each transfer's limit (default 3)\n"
+			"  --timeout S     listening after the first DHCP offer, each transfer's limit (default 3)\n"
 			"  --pubkey FILE   a minisign key built into the initramfs: the image must be signed by it\n"
 			"exit status: 0 every step holds, N the first failing step (1 dhcp .. 8 signature), %d usage\n",
 		EXIT_USAGE);
-	return EXIT_USAGE;
+	return out == stdout ? 0 : EXIT_USAGE;
 }
 
 static int parse_args(int argc, char **argv, struct check_ctx *c)
@@ -83,7 +84,7 @@ static int parse_args(int argc, char **argv, struct check_ctx *c)
 			continue;
 		}
 		if (!v)
-			return -1;
+			return fprintf(stderr, "netboot: check: %s: %s\n", a, a[0] == '-' ? "its value is missing" : "not an option"), -1;
 		i++;
 		if (!strcmp(a, "--interface")) {
 			c->ifname = v;
@@ -106,14 +107,18 @@ static int parse_args(int argc, char **argv, struct check_ctx *c)
 				return fprintf(stderr, "netboot: check: --timeout %s: expected seconds, 0.5 .. 600\n", v), -1;
 			c->timeout_ms = (int)(s * 1000);
 		} else {
-			return -1;
+			return fprintf(stderr, "netboot: check: %s: unknown option\n", a), -1;
 		}
 	}
-	return c->ifname ? 0 : -1;
+	if (!c->ifname)
+		return fprintf(stderr, "netboot: check: no interface: give --interface IF\n"), -1;
+	return 0;
 }
 
 int cmd_check(int argc, char **argv)
 {
+	if (argc > 1 && tool_is_help(argv[1]))
+		return usage(stdout);
 	struct check_ctx *c = calloc(1, sizeof(*c));	/* boot_config is large for a stack */
 	int status = 0;
 
@@ -123,7 +128,7 @@ int cmd_check(int argc, char **argv)
 	c->out = stdout;
 	if (parse_args(argc, argv, c) < 0) {
 		free(c);
-		return usage();
+		return usage(stderr);
 	}
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		struct errbuf what = { "" };

@@ -68,6 +68,8 @@ int cmd_cmdline(int argc, char **argv)
 	}
 	cfg = malloc(sizeof(*cfg));	/* about 10 KiB: keep it off the stack */
 	rc = cfg ? cmdline_parse(buf, len, cfg, &e) : -ENOMEM;
+	if (rc == 0)
+		rc = cmdline_require_source(cfg, &e);	/* where /init stops too */
 	free(buf);
 	if (rc < 0) {
 		fprintf(stderr, "netboot: %s\n", cfg ? e.msg : "out of memory");

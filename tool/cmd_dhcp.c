@@ -13,9 +13,10 @@
 #include "netboot/mac.h"
 #include "tool/tool.h"
 
-static int usage(void)
+/* On stdout for --help (exit 0), else on stderr (exit 2). */
+static int usage(FILE *out)
 {
-	fprintf(stderr, "usage: netboot dhcp [--apply] [--run-dir DIR] [--resolv FILE] [--bootif MAC]\n"
+	fprintf(out, "usage: netboot dhcp [--apply] [--run-dir DIR] [--resolv FILE] [--bootif MAC]\n"
 			"                    [--timeout S] [--hostname H] IFACE...\n"
 			"  --apply       configure the address, MTU and default route of the lease\n"
 			"  --run-dir D   with --apply, write D/<iface>.conf\n"
@@ -24,7 +25,7 @@ static int usage(void)
 			"  --timeout S   give up after S seconds (default %d)\n"
 			"  --hostname H  send H as the DHCP host name\n",
 		DHCP_TIMEOUT_MS / 1000);
-	return 2;
+	return out == stdout ? 0 : 2;
 }
 
 /* --bootif takes a MAC, or the BOOTIF= form with the hardware type 01 first. */
@@ -74,7 +75,8 @@ static int parse_args(int argc, char **argv, struct dhcp_args *a)
 			}
 			a->dc.timeout_ms = (int)(s * 1000);
 		} else if (arg[0] == '-') {
-			return usage();
+			fprintf(stderr, "netboot: dhcp: %s: %s\n", arg, more ? "unknown option" : "unknown option, or its value is missing");
+			return usage(stderr);
 		} else if (a->n < DHCP_MAX_IFACES) {
 			a->names[a->n++] = arg;
 		} else {
@@ -82,8 +84,11 @@ static int parse_args(int argc, char **argv, struct dhcp_args *a)
 			return 2;
 		}
 	}
-	if (!a->n || ((a->run_dir || a->resolv) && !a->apply))
-		return usage();
+	if (!a->n || ((a->run_dir || a->resolv) && !a->apply)) {
+		fprintf(stderr, "netboot: dhcp: %s\n", !a->n ? "no interface given: name one or more, e.g. eth0"
+							: "--run-dir and --resolv need --apply");
+		return usage(stderr);
+	}
 	return 0;
 }
 
@@ -124,6 +129,8 @@ int cmd_dhcp(int argc, char **argv)
 	struct rtnl nl = { .fd = -1 };
 	struct errbuf e = { "" };
 
+	if (argc > 1 && tool_is_help(argv[1]))
+		return usage(stdout);
 	int rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc;

@@ -30,9 +30,10 @@ static long number(const char *s, long min, long max)
 	return (errno || end == s || *end || v < min || v > max) ? -1 : v;
 }
 
-static int usage(void)
+/* On stdout for --help (exit 0), else on stderr (exit 2). */
+static int usage(FILE *out)
 {
-	fprintf(stderr, "usage: netboot fetch URL[,URL...] -o FILE [--checksum ALGO:HEX] [--nocheck]\n"
+	fprintf(out, "usage: netboot fetch URL[,URL...] -o FILE [--checksum ALGO:HEX] [--nocheck]\n"
 			"                     [--proxy http://host:port] [--tries N] [--timeout SECONDS] [--quiet]\n"
 			"                     [--stall-window SECONDS]  (a try fails under 64 KiB in that long; default 30)\n"
 			"                     [--portable-hash]  (no SHA-NI: as on a CPU without it, md5 files first)\n"
@@ -41,7 +42,7 @@ static int usage(void)
 			"                     [--ca FILE]  (https: PEM CA certificates; default " TLS_CA_DEFAULT ")\n"
 			"exit status: 0 verified, 3 checksum mismatch or bad signature, 4 not found (image or signature),\n"
 			"             5 signed by another key, a legacy signature or certificate refused, 1 other failure\n");
-	return 2;
+	return out == stdout ? 0 : 2;
 }
 
 /* A range-checked option value: *out, or a message naming the flag and
@@ -114,10 +115,14 @@ static int parse_options(int argc, char **argv, struct fetch_request *rq, struct
 			}
 			rq->keys = &a->keys;
 			break;
-		default: return usage();
+		default: return usage(stderr);
 		}
 	}
-	return !a->out || optind >= argc ? usage() : 0;
+	if (!a->out || optind >= argc) {
+		fprintf(stderr, "netboot: fetch: %s\n", !a->out ? "no output file: give -o FILE" : "no URL given");
+		return usage(stderr);
+	}
+	return 0;
 }
 
 /* The URL arguments (each a comma-separated list) into urls: how many, or
@@ -175,6 +180,8 @@ int cmd_fetch(int argc, char **argv)
 	struct fetch_result res;
 	struct errbuf e = { "" };
 
+	if (argc > 1 && tool_is_help(argv[1]))
+		return usage(stdout);
 	int rc = parse_options(argc, argv, &rq, &a);
 	if (rc)
 		return rc;

@@ -14,14 +14,15 @@
 
 #define COPY_CHUNK (1u << 20)
 
-static int usage(void)
+/* On stdout for --help (exit 0), else on stderr (exit 2). */
+static int usage(FILE *out)
 {
-	fprintf(stderr, "usage: netboot nbd nbd://HOST[:PORT][/EXPORT] [--read OFFSET LENGTH] [-o FILE] [--timeout S]\n"
+	fprintf(out, "usage: netboot nbd nbd://HOST[:PORT][/EXPORT] [--read OFFSET LENGTH] [-o FILE] [--timeout S]\n"
 			"  prints size= and flags= (on stderr when --read writes to stdout);\n"
 			"  --read writes that range to FILE or stdout;\n"
 			"  -o alone copies the whole export to FILE\n"
 			"exit status: 0 ok, 4 no such export, 1 other failure\n");
-	return 2;
+	return out == stdout ? 0 : 2;
 }
 
 /* A whole decimal number within [0, max], or -1 into *ok = 0. */
@@ -102,17 +103,20 @@ static int parse_args(int argc, char **argv, struct nbd_args *a)
 		case 'r':
 			/* --read OFFSET LENGTH: the second value is the next argument */
 			if (optind >= argc)
-				return usage();
+				return usage(stderr);
 			a->off = number(optarg, UINT64_MAX, &ok);
 			a->len = number(argv[optind++], UINT64_MAX, &ok);
 			a->ranged = 1;
 			break;
 		case 'T': a->timeout_ms = (int)number(optarg, 3600, &ok) * 1000; break;
-		default: return usage();
+		default: return usage(stderr);
 		}
 	}
-	if (!ok || optind + 1 != argc || a->timeout_ms <= 0)
-		return usage();
+	if (!ok || optind + 1 != argc || a->timeout_ms <= 0) {
+		fprintf(stderr, "netboot nbd: %s\n", !ok || a->timeout_ms <= 0 ? "a value is not a number in range"
+						: optind >= argc ? "no nbd:// URL given" : "give one nbd:// URL");
+		return usage(stderr);
+	}
 	if (url_parse(argv[optind], strlen(argv[optind]), &a->u, &e) < 0 || a->u.scheme != URL_NBD) {
 		fprintf(stderr, "netboot nbd: %s\n", e.msg[0] ? e.msg : "want an nbd:// URL");
 		return 2;
@@ -166,6 +170,8 @@ int cmd_nbd(int argc, char **argv)
 	struct errbuf e = { "" };
 	struct nbd_export ex;
 
+	if (argc > 1 && tool_is_help(argv[1]))
+		return usage(stdout);
 	int rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc;

@@ -3,7 +3,8 @@
 # private network namespaces this test creates (192.0.2.0/24 on a bridge in
 # the server namespace, no route out).  Every server is stopped by PID.
 #   a  netboot serve: every step ok (exit 0), with --full too; NBD too
-#   b  dnsmasq (DHCP + TFTP) + nginx, pxelinux.cfg/default by hand: exit 0
+#   b  dnsmasq (DHCP + TFTP) + nginx, pxelinux.cfg/default by hand: exit 0;
+#      first contact with dnsmasq's ping on: the offer after a resent DISCOVER
 #   c  broken: no boot file (1), missing boot file (2), bad APPEND (4),
 #      image 404 (5), wrong NBD export (5), checksum names nothing (6),
 #      stale checksum with --full (7), two DHCP servers (1)
@@ -170,6 +171,17 @@ dnsmasq_s() {	# dnsmasq_s NAME args...: DHCP and TFTP from $W on the bridge
 }
 nginx_conf "$tmp" "access_log off; server { listen 192.0.2.1:80; root $W; }"
 start_nginx "$tmp" "" "$S"
+# first contact with dnsmasq as installed (a fresh lease file, its ping on):
+# it pings the address for ~3 s and offers it to a later DISCOVER; step 1
+# resends as PXE firmware does (4 s) instead of calling the segment empty
+start_dnsmasq "$S" dm0 --interface=br0 --dhcp-range=192.0.2.100,192.0.2.150,1h --user=root \
+	--enable-tftp --tftp-root="$W" --dhcp-boot=pxelinux.0 || fail "dnsmasq start" "$(tail -2 "$tmp/dm0.log")"
+run_check --timeout 0.5
+expect "dnsmasq, first contact: the offer after its ping" 0 '^check: 6 checksum: ok: '
+grep -qE '^check:   first offer (2\.[5-9]|[3-9]\.[0-9]|1[0-9]\.[0-9]) s after the first DISCOVER \([1-3] sent\)' <<<"$out" &&
+	pass "dnsmasq, first contact: the wait and the DISCOVERs noted" ||
+	fail "dnsmasq, first contact: the wait and the DISCOVERs noted" "$(grep -m2 '^check: ' <<<"$out" | tr '\n' '|')"
+stop "${PIDS[-1]}"
 dnsmasq_s dm2 --dhcp-boot=pxelinux.0 || fail "dnsmasq start" "$(tail -2 "$tmp/dm2.log")"
 run_check --full
 expect "dnsmasq + nginx: every step ok with --full" 0 '^check: 7 image: ok: 300004 bytes .* verified md5'

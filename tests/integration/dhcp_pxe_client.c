@@ -1,14 +1,16 @@
 /* A PXE ROM's DHCP as far as the server tests need it, built on the
  * project's codec (netboot/dhcp_wire.c):
- *   dhcp_pxe_client discover IF ARCH [SECS]   broadcast a PXE DISCOVER (options
- *       60 "PXEClient:Arch:0000N:UNDI:003016", 93 = ARCH, 97, 55) and print
- *       every reply for it within SECS (default 2), one line each
+ *   dhcp_pxe_client discover IF ARCH [SECS [KIND]]   broadcast a PXE DISCOVER
+ *       (options 60 "PXEClient:Arch:0000N:UNDI:003016", 93 = ARCH, 97, 55) and
+ *       print every reply for it within SECS (default 2), one line each.
+ *       KIND pxe (default), ipxe (also option 77 "iPXE" and 175, as iPXE
+ *       sends them) or http (UEFI HTTP boot: 60 "HTTPClient:Arch:...")
  *   dhcp_pxe_client request IF SERVER CIADDR ARCH   a proxy-DHCP REQUEST to
  *       SERVER:4011 from CIADDR, print the reply
  *   dhcp_pxe_client garbage IF COUNT   broadcast COUNT malformed datagrams
  *       (random, truncated, wrong op, bad options) to port 67
  * A reply line: "reply type=OFFER from=A yiaddr=A siaddr=A file=F sid=A
- * opt60=S opt43=HEX opt97=HEX".  Exit 0 when at least one reply came (or
+ * opt60=S opt43=HEX opt97=HEX opt67=S".  Exit 0 when at least one reply came (or
  * garbage was sent), 1 otherwise. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -54,6 +56,8 @@ static void read_mac(const char *ifname, uint8_t mac[6])
 	fclose(f);
 }
 
+static const char *kind = "pxe";
+
 static void pxe_request(struct dhcp_msg *m, uint8_t type, uint32_t xid, const uint8_t mac[6], int arch)
 {
 	char vendor[64];
@@ -64,7 +68,13 @@ static void pxe_request(struct dhcp_msg *m, uint8_t type, uint32_t xid, const ui
 
 	dhcp_msg_init(m, DHCP_BOOTREQUEST, type, xid, mac);
 	m->flags = DHCP_FLAG_BROADCAST;
-	snprintf(vendor, sizeof(vendor), "PXEClient:Arch:%05d:UNDI:003016", arch);
+	snprintf(vendor, sizeof(vendor), "%s:Arch:%05d:UNDI:003016", strcmp(kind, "http") ? "PXEClient" : "HTTPClient",
+		 arch);
+	if (!strcmp(kind, "ipxe")) {
+		static const uint8_t encap[] = { 19, 1, 1, 17, 1, 1 };	/* 175: bus id, http: what iPXE sends */
+		dhcp_opt_add(m, 77, "iPXE", 4);
+		dhcp_opt_add(m, 175, encap, sizeof(encap));
+	}
 	dhcp_opt_add(m, DHCP_OPT_MAX_SIZE, mms, 2);
 	dhcp_opt_add(m, DHCP_OPT_PARAM_LIST, params, sizeof(params));
 	dhcp_opt_add(m, DHCP_OPT_CLIENT_ARCH, a, 2);
@@ -86,18 +96,19 @@ static void hex(const struct dhcp_msg *m, uint8_t code, char *out, size_t cap)
 
 static void print_reply(const struct dhcp_msg *m, uint32_t from)
 {
-	char f[16], y[16], s[16], sid[16] = "-", v60[64] = "-", o43[80], o97[80], file[130];
+	char f[16], y[16], s[16], sid[16] = "-", v60[64] = "-", o43[80], o97[80], file[130], o67[256] = "-";
 	uint32_t a;
 	if (dhcp_opt_addr(m, DHCP_OPT_SERVER_ID, &a) == 0)
 		ipv4_ntoa(a, sid);
 	dhcp_opt_str(m, DHCP_OPT_VENDOR_CLASS, v60, sizeof(v60));
+	dhcp_opt_str(m, DHCP_OPT_BOOTFILE, o67, sizeof(o67));
 	hex(m, DHCP_OPT_VENDOR_SPECIFIC, o43, sizeof(o43));
 	hex(m, DHCP_OPT_UUID, o97, sizeof(o97));
 	memcpy(file, m->file, 128);
 	file[128] = '\0';
-	printf("reply type=%s from=%s yiaddr=%s siaddr=%s file=%s sid=%s opt60=%s opt43=%s opt97=%s\n",
+	printf("reply type=%s from=%s yiaddr=%s siaddr=%s file=%s sid=%s opt60=%s opt43=%s opt97=%s opt67=%s\n",
 	       dhcp_type_name(dhcp_msg_type(m)), ipv4_ntoa(from, f), ipv4_ntoa(m->yiaddr, y),
-	       ipv4_ntoa(m->siaddr, s), file[0] ? file : "-", sid, v60, o43, o97);
+	       ipv4_ntoa(m->siaddr, s), file[0] ? file : "-", sid, v60, o43, o97, o67);
 	fflush(stdout);
 }
 
@@ -199,6 +210,8 @@ int main(int argc, char **argv)
 	xid = (uint32_t)random();
 	if (!strcmp(argv[1], "discover")) {
 		int fd = sock(argv[2], DHCP_CLIENT_PORT);
+		if (argc > 5)
+			kind = argv[5];
 		pxe_request(&m, DHCPDISCOVER, xid, mac, atoi(argv[3]));
 		if (send_msg(fd, &m, INADDR_BROADCAST, DHCP_SERVER_PORT) < 0)
 			return 2;
@@ -214,6 +227,6 @@ int main(int argc, char **argv)
 		return collect(fd, xid, mac, 2) > 0 ? 0 : 1;
 	}
 usage:
-	fprintf(stderr, "usage: dhcp_pxe_client discover IF ARCH [SECS] | request IF SERVER CIADDR ARCH | garbage IF COUNT\n");
+	fprintf(stderr, "usage: dhcp_pxe_client discover IF ARCH [SECS [pxe|ipxe|http]] | request IF SERVER CIADDR ARCH | garbage IF COUNT\n");
 	return 2;
 }

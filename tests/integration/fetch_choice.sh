@@ -8,9 +8,9 @@ NB=$ROOT/build/netboot
 FAIL_SHOW="$TMP/out $TMP/err" FAIL_LINES=8
 
 www=$TMP/www
-for d in both sha md5 badsha badmd5; do mkdir -p "$www/$d"; done
+for d in both sha md5 badsha badmd5 none; do mkdir -p "$www/$d"; done
 head -c $((3 * 1024 * 1024 + 77)) /dev/urandom > "$TMP/img"
-for d in both sha md5 badsha badmd5; do cp "$TMP/img" "$www/$d/sysrcd.dat"; done
+for d in both sha md5 badsha badmd5 none; do cp "$TMP/img" "$www/$d/sysrcd.dat"; done
 (cd "$www/both" && md5sum sysrcd.dat > sysrcd.md5 && sha256sum sysrcd.dat > sysrcd.sha256)
 (cd "$www/sha" && sha256sum sysrcd.dat > sysrcd.sha256)
 (cd "$www/md5" && md5sum sysrcd.dat > sysrcd.md5)

@@ -34,8 +34,15 @@ fetch "http://127.0.0.1:$bb/sub/sysrcd.dat" -o "$TMP/e"; rc=$?
 [ $rc -eq 3 ] && grep -q 'md5 mismatch' "$TMP/err" && ! grep -qi 'not found' "$TMP/err" &&
 	pass "corrupted image: md5 mismatch (exit 3)" || fail "corrupted image: md5 mismatch (exit $rc)"
 fetch "http://127.0.0.1:$bb/nothere/sysrcd.dat" -o "$TMP/f"; rc=$?
-[ $rc -eq 4 ] && grep -q "sysrcd.md5: HTTP 404 Not Found from http://127.0.0.1:$bb/nothere/sysrcd.md5" "$TMP/err" && ! grep -q mismatch "$TMP/err" &&
-	pass "missing image: 404 Not Found, not a checksum error (exit 4)" || fail "missing image: 404 (exit $rc)"
+[ $rc -eq 4 ] && grep -q "sysrcd.dat: HTTP 404 Not Found from http://127.0.0.1:$bb/nothere/sysrcd.dat: the image is not on the server" "$TMP/err" &&
+	! grep -q 'mismatch\|nocheck' "$TMP/err" &&
+	pass "missing image: its own 404 named, no nocheck advice (exit 4)" || fail "missing image: 404 (exit $rc)"
+# the image there but no checksum file: that 404 is the cause, and nocheck the way round it
+cp "$www/sysrcd.dat" "$www/sha/bare.dat"
+fetch "http://127.0.0.1:$bb/sha/bare.dat" -o "$TMP/f2"; rc=$?
+[ $rc -eq 4 ] && grep -q "bare.md5: HTTP 404 Not Found from .*checksum= or nocheck" "$TMP/err" &&
+	! grep -q 'the image is not on the server' "$TMP/err" &&
+	pass "missing checksum file: its 404 named, nocheck advised (exit 4)" || fail "missing checksum file (exit $rc)"
 fetch "http://127.0.0.1:$bb/sysrcd.dat" --nocheck -o "$TMP/g" && same "$TMP/g" && grep -q '^verified=no' "$TMP/out" &&
 	pass "nocheck downloads unverified" || fail "nocheck downloads unverified"
 dead=$(free_port)
@@ -66,6 +73,9 @@ CONF
 		fetch "http://127.0.0.1:$ng/sysrcd.dat" -o "$TMP/n1" && same "$TMP/n1" && grep -q '^verified=md5:' "$TMP/out" &&
 		[ "$(awk '{print $1}' "$TMP/nginx/access.log" | sort -u | wc -l)" = 1 ] && [ "$(tail -1 "$TMP/nginx/access.log" | cut -d' ' -f2-)" = "GET /sysrcd.dat HTTP/1.1 200" ] &&
 			pass "nginx: the 404s of sha256 names before sysrcd.md5 keep the connection" || { fail "nginx: keep-alive after 404"; cat "$TMP/nginx/access.log"; }
+		fetch "http://127.0.0.1:$ng/nothere/sysrcd.dat" -o "$TMP/n4"; rc=$?
+		[ $rc -eq 4 ] && grep -q "sysrcd.dat: HTTP 404 Not Found from http://127.0.0.1:$ng/nothere/sysrcd.dat: the image is not on the server" "$TMP/err" &&
+			! grep -q nocheck "$TMP/err" && pass "nginx: a missing image's own 404 named" || fail "nginx: missing image (exit $rc)"
 		fetch "http://127.0.0.1:$ng/old/sysrcd.dat" -o "$TMP/n2" && same "$TMP/n2" && pass "nginx: 301/302 redirects followed" || fail "nginx: redirects"
 		fetch "http://127.0.0.1:$ng/loop/sysrcd.dat" -o "$TMP/n3"; rc=$?
 		[ $rc -ne 0 ] && grep -q 'more than 5 redirects' "$TMP/err" && pass "nginx: redirect loop bounded" || fail "nginx: redirect loop (exit $rc)"

@@ -8,8 +8,9 @@ T=serve-config
 expect() {	# expect NAME TEXT REGEX
 	if grep -qE -- "$3" <<<"$2"; then pass "$1"; else fail "$1" "'$3' not in: $(head -c 300 <<<"$2")"; fi
 }
-# the seed's typical file, verbatim
+# the seed's typical file, verbatim; a boot folder the server accepts
 seed_pxebootsrv "$tmp/pxebootsrv"
+: > "$tmp/vmlinuz"; : > "$tmp/initram.igz"
 out=$(build/netboot serve --config "$tmp/pxebootsrv" --boot-dir "$tmp" --print-config 2>&1); rc=$?
 [ $rc -eq 0 ] && pass "seed file accepted" || fail "seed file accepted" "exit $rc: $out"
 expect "DODHCPD=yes: DHCP server" "$out" '^dhcp = server$'
@@ -26,7 +27,7 @@ sed 's/DODHCPD="yes"/DODHCPD="no"/' "$tmp/pxebootsrv" > "$tmp/proxy"
 out=$(build/netboot serve --config "$tmp/proxy" --boot-dir "$tmp" --print-config 2>&1)
 expect "DODHCPD=no: proxy-DHCP beside the existing server" "$out" '^dhcp = proxy$'
 
-out=$(build/netboot serve --boot-dir "$tmp" --print-config 2>&1)
+out=$(build/netboot serve --boot-dir "$tmp" --local-ip 192.0.2.5 --print-config 2>&1)
 expect "no config: proxy-DHCP, never hands out addresses" "$out" '^dhcp = proxy$'
 
 { cat "$tmp/pxebootsrv"; echo 'PXEBOOTSRV_COLOUR="blue"'; } > "$tmp/unknown"
@@ -46,5 +47,25 @@ out=$(build/netboot serve --config "$tmp/nonexistent" --boot-dir "$tmp" 2>&1); r
 expect "missing file named" "$out" "nonexistent: No such file"
 out=$(build/netboot serve --boot-dir "$tmp" --dhcp 2>&1); rc=$?
 [ $rc -eq 2 ] && pass "DHCP without a range refused" || fail "DHCP without a range refused" "exit $rc: $out"
-out=$(build/netboot serve --boot-dir "$tmp" --no-dhcp --no-tftp --no-http --http-url http://192.0.2.1/x 2>&1); rc=$?
+mkdir "$tmp/nokernel"
+out=$(build/netboot serve --boot-dir "$tmp/nokernel" --no-dhcp --no-tftp --no-http --http-url http://192.0.2.1/x 2>&1); rc=$?
 expect "a boot folder without a kernel: one line naming it" "$out" "no kernel .*--kernel NAME"
+
+# the range check names the subnet, not the range's first address again
+out=$(build/netboot serve --boot-dir "$tmp" --dhcp-range 10.0.0.100 10.0.0.150 --subnet 192.168.1.0 \
+	--netmask 255.255.255.0 --local-ip 192.168.1.5 2>&1)
+expect "range outside the subnet: both named" "$out" \
+	'DHCP range 10\.0\.0\.100 - 10\.0\.0\.150 is outside the subnet 192\.168\.1\.0/24$'
+# --print-config checks first: what the server refuses is refused there too
+out=$(build/netboot serve --boot-dir "$tmp" --dhcp-range 10.0.0.100 10.0.0.150 --subnet 192.168.1.0 \
+	--netmask 255.255.255.0 --local-ip 192.168.1.5 --print-config 2>&1); rc=$?
+[ $rc -eq 2 ] && pass "--print-config: a refused setting exits 2" || fail "--print-config: a refused setting exits 2" "exit $rc: $out"
+expect "--print-config: the refusal's message" "$out" 'outside the subnet 192\.168\.1\.0/24'
+grep -q '^dhcp_range' <<<"$out" && fail "--print-config: nothing printed when refused" "$out" ||
+	pass "--print-config: nothing printed when refused"
+out=$(build/netboot serve --boot-dir "$tmp/nokernel" --local-ip 192.0.2.5 --print-config 2>&1); rc=$?
+[ $rc -eq 2 ] && pass "--print-config: a boot folder without a kernel exits 2" ||
+	fail "--print-config: a boot folder without a kernel exits 2" "exit $rc: $out"
+expect "--print-config: the missing kernel named" "$out" "nokernel: no kernel .*--kernel NAME"
+out=$(build/netboot serve --boot-dir "$tmp" --local-ip 192.0.2.5 --print-config 2>&1)
+expect "--print-config: the kernel it found" "$out" '^image = \(top level\) \(default\): vmlinuz initram\.igz'

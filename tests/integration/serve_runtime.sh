@@ -147,7 +147,7 @@ dd if="$tmp/old.dat" bs=64K skip=16 count=1 status=none > "$tmp/old.part"
 check "SIGHUP: an attached NBD client reads the old image after it (rc $nrc)" \
 	bash -c "cmp -s '$tmp/nbd1' '$tmp/old.part' && cmp -s '$tmp/nbd2' '$tmp/old.part'"
 check "SIGHUP: the server lives on" kill -0 "$SRV"
-check "SIGHUP: the reload logged with what changed" grep -qE "$STAMP"'reloaded: settings unchanged; boot folder rescanned, sysrcd\.dat changed: new checksums written' "$tmp/log"
+check "SIGHUP: the reload logged with what changed" grep -qE "$STAMP"'reloaded: settings unchanged; boot folder rescanned \(1 image\), 1 image changed: new checksums written' "$tmp/log"
 check "SIGHUP: the HTTP download in flight finished with the old bytes (rc $hrc)" cmp -s "$tmp/h.out" "$tmp/old.dat"
 check "SIGHUP: the TFTP download in flight finished with the old bytes (rc $trc)" cmp -s "$tmp/t.out" "$tmp/old.dat"
 # both really were in flight: their end is logged after the reload

@@ -42,7 +42,9 @@ fi
 
 base=systemd-sysv,udev,iproute2,procps,kmod,dbus
 case "$variant" in
-networkd) include=$base;;
+# networkd also carries the netboot .deb's dependencies: tests/integration/serve_unit.sh
+# installs the package into this root and starts its unit under systemd
+networkd) include=$base,libnfs13,libsodium23,adduser;;
 nm) include=$base,network-manager;;
 ifupdown) include=$base,ifupdown,isc-dhcp-client;;
 none) include=$base;;

@@ -66,3 +66,25 @@ qemu_tap_boot() {
 	PIDS+=($QEMU_PID)
 	QEMU_T0=$(date +%s%N)
 }
+
+# qemu_ovmf_boot LOG MAC pxe|http [MEM] [NS]: a q35 machine with Debian's
+# OVMF_CODE_4M.fd (a fresh copy of its variables) on tap0, network first.
+# pxe: OVMF's own PXE (PxeBcDxe, arch 7).  http: UEFI HTTP Boot
+# (HttpBootDxe): PXE switched off through OVMF's fw_cfg knobs, so the
+# "UEFI HTTPv4" boot option is the first the NIC offers.
+qemu_ovmf_boot() {
+	local log=$1 mac=$2 how=$3 mem=${4:-512} ns=${5:-$LAB_NS}
+	cp /usr/share/OVMF/OVMF_VARS_4M.fd "$log.vars"
+	local -a args=(-accel "$QEMU_ACCEL" -m "$mem" -no-reboot -display none -monitor none -serial "file:$log"
+		-machine q35 -drive "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
+		-drive "if=pflash,format=raw,file=$log.vars"
+		-netdev tap,id=n0,ifname=tap0,script=no,downscript=no
+		-device "virtio-net-pci,netdev=n0,mac=$mac,romfile=,bootindex=1")
+	[ "$how" = http ] && args+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
+		-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n)
+	: > "$log"
+	ip netns exec "$ns" qemu-system-x86_64 "${args[@]}" </dev/null >"$log.qemu" 2>&1 &
+	QEMU_PID=$!
+	PIDS+=($QEMU_PID)
+	QEMU_T0=$(date +%s%N)
+}

@@ -2,7 +2,9 @@
 # Stock firmware PXE-boots from `netboot serve` alone, over a tap device in a
 # private namespace (192.0.2.0/24, no route out):
 #   1. BIOS (SeaBIOS + iPXE ROM, e1000), the seed's pxebootsrv file (its
-#      addresses moved to 192.0.2.0/24), DHCP server, stage 3 over HTTP
+#      addresses moved to 192.0.2.0/24), DHCP server, stage 3 over HTTP;
+#      --no-ipxe, so that the ROM takes pxelinux over our TFTP (the iPXE
+#      script path: ipxe_test.sh; 3 and 4 take it too)
 #   2. UEFI (OVMF, virtio-net) -> syslinux.efi, stage 3 over NBD
 #   3. BIOS with proxy-DHCP beside dnsmasq, the segment's address server
 . "$(dirname "$0")/lib.sh"
@@ -23,7 +25,7 @@ CONSOLE='console=ttyS0,115200 panic=-1'
 
 # 1. BIOS, the seed's file, stage 3 over HTTP
 slog=$TMP/serve-bios.log log=$TMP/bios.log mac=52:54:00:0b:00:01
-if serve_start "$slog" --config "$TMP/pxebootsrv" --boot-dir "$boot" --leases "$TMP/leases" --extra "$CONSOLE"; then
+if serve_start "$slog" --config "$TMP/pxebootsrv" --boot-dir "$boot" --leases "$TMP/leases" --extra "$CONSOLE" --no-ipxe; then
 	qemu_tap_boot "$log" bios "$mac"
 	if qemu_wait "$log" "$MARK|FAILED at"; then
 		echo "INFO: BIOS PXE boot from netboot serve reached the test root in ${QEMU_SECONDS}s"

@@ -3,12 +3,14 @@
 # `make initramfs PUBKEY=...` does, into a separate file here), keys and
 # signatures made by the real minisign.  Everything runs in a private
 # network namespace of this test (only lo), as tests/qemu/nfs_test.sh.
-# Three boots:
+# Boots:
 #  1. HTTP mirrors: the first serves a tampered image (refused, the next
 #     tried), the second the signed one: it boots, the trusted comment shows
 #     on the console and in /run/netboot/signature and trusted-comment.
 #  2. NFS mirrors (nfs-ganesha): the same, an export with the tampered image
 #     first; the good image is copied into RAM and the copy verified.
+#  2b. NFS behind dm-verity (`verity`): the root hash must be signed; a
+#     tampered one is refused, the good one boots with no copy in RAM.
 #  3. TFTP (QEMU's server), the tampered image only: the boot stops in the
 #     rescue shell naming why, and nothing is mounted.
 # (NBD with a key is refused before connecting: not booted here, to keep to
@@ -74,6 +76,28 @@ if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" &&
 	echo "PASS: signed: NFS: tampered export refused, signed image copied into RAM, verified, boots"
 else
 	echo "FAIL: signed: NFS boot"; grep -a '^netboot' "$log" | tail -8
+fi
+
+# 2b. NFS behind dm-verity: the root hash must be signed; with it, no copy.
+# The first export's sysrcd.roothash was altered after signing (refused),
+# the second's is good: the image is read through dm-verity from NFS.
+"$B/netboot" verity "$www/good/sysrcd.dat" > /dev/null 2>&1
+minisign -S -s "$k/test.key" -m "$www/good/sysrcd.roothash" -t "netboot qemu test roothash 7" >/dev/null
+cp "$www/good/sysrcd.verity" "$www/good/sysrcd.roothash.minisig" "$www/bad/"
+printf '%064d\n' 0 > "$www/bad/sysrcd.roothash"
+chmod -R a+rX "$www"
+log=$TMP/nfs-verity.log
+qemu_boot "$log" direct virtio-net-pci "netboot=nfs://10.0.2.2:$www/bad,nfs://10.0.2.2:$www/good verity checksum=verity:$(printf '%064d' 0)"
+if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" &&
+   grep -qa '^netboot: stage3: checksum=verity: ignored: signing keys are built in' "$log" &&
+   grep -qa "^netboot: stage3: .*/sysrcd.roothash.minisig does not verify sysrcd.roothash: the image was altered.*trying the next mirror (2 of 2)" "$log" &&
+   grep -qa '^netboot: stage3: sysrcd.roothash: minisign signature good, key [0-9A-F]*, trusted comment: netboot qemu test roothash 7' "$log" &&
+   grep -qa "^netboot: stage3: nfs://10.0.2.2:$www/good: sysrcd.dat behind dm-verity .* from /run/initramfs/netboot/nfs/sysrcd.roothash (signed)" "$log" &&
+   grep -qa "mounts: .*/run/initramfs/netboot/lower:squashfs" "$log" && ! grep -qa "mounts: .*/run/initramfs/netboot/image:tmpfs" "$log"; then
+	echo "INFO: signed: NFS verity boot with a refused mirror reached the test root in ${QEMU_SECONDS}s"
+	echo "PASS: signed: NFS behind dm-verity: a root hash altered after signing refused, the signed one boots with no copy in RAM, checksum=verity: ignored with keys"
+else
+	echo "FAIL: signed: NFS verity boot"; grep -a '^netboot' "$log" | tail -8
 fi
 
 # 3. only a tampered image (TFTP): refused, never mounted

@@ -160,6 +160,12 @@ static const struct { const char *name, *line, *want; } plans[] = {
 	  "proxy=http://proxy.lan:3128\niface.*=dhcp\ncache=no\ninit=/sbin/init2\n" },
 	{ "checksum=md5", "checksum=md5:0123456789ABCDEF0123456789abcdef",
 	  "source=none\nchecksum=md5:0123456789ABCDEF0123456789abcdef\ncheck=default\ncache=no\n" },
+	{ "checksum=verity: the root hash, verity on", "nfsboot=10.0.2.2:/srv checksum=verity:" H64,
+	  "source=nfs\nurl=nfs://10.0.2.2:/srv\nchecksum_url=nfs://10.0.2.2:/srv/sysrcd.md5\nimage_path=sysrcd.dat\n"
+	  "verity=" H64 "\ncheck=default\niface.*=dhcp\ncache=no\n" },
+	{ "verity: the root from the server", "nfsboot=10.0.2.2:/srv netboot.verity",
+	  "source=nfs\nurl=nfs://10.0.2.2:/srv\nchecksum_url=nfs://10.0.2.2:/srv/sysrcd.md5\nimage_path=sysrcd.dat\n"
+	  "verity=server\ncheck=default\niface.*=dhcp\ncache=no\n" },
 	{ "checksum=sha512", "checksum=sha512:" H64 H64, "source=none\nchecksum=sha512:" H64 H64 "\ncheck=default\ncache=no\n" },
 	/* ip= */
 	{ "ip=dhcp", "ip=dhcp", NONE "iface.*=dhcp\ncache=no\n" },
@@ -290,6 +296,7 @@ static const struct { const char *line, *want; } bad[] = {
 	{ "checksum=sha256:abc", "checksum=sha256:abc: a sha256 checksum is 64 hex digits" },
 	{ "checksum=sha256:" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg", "checksum=sha256:" },
 	{ "checksum=crc32:abcd", "checksum=crc32:abcd: expected checksum=md5:HEX" },
+	{ "checksum=verity:abc", "checksum=verity:abc: a verity root hash is 64 hex digits (SHA-256)" },
 	{ "checksum=maybe", "checksum=maybe:" },
 	{ "dns=1.2.3", "dns=1.2.3: expected up to 3 IPv4 addresses" },
 	{ "dns=1.1.1.1,2.2.2.2,3.3.3.3,4.4.4.4", "dns=1.1.1.1,2.2.2.2,3.3.3.3,4.4.4.4: at most 3 DNS servers" },

@@ -31,6 +31,17 @@ int main(void)
 	CHECK("port text", P("http://h:ab/x") == -EINVAL);
 	CHECK("space", P("http://h/a b") == -EINVAL);
 	CHECK("no scheme", P("192.168.1.5/x") == -EINVAL && strstr(e.msg, "scheme://"));
+	CHECK("credentials: said so", P("http://user:pw@host/sysrcd.dat") == -EINVAL &&
+	      strstr(e.msg, "credentials in URLs (user:password@host) are not supported") && !strstr(e.msg, "port must"));
+	CHECK("credentials: the password not echoed", !strstr(e.msg, "pw") && strstr(e.msg, "'http://...@host/sysrcd.dat'"));
+	CHECK("credentials, user only", P("tftp://user@10.0.2.2/x") == -EINVAL && strstr(e.msg, "credentials"));
+	CHECK("credentials with a port", P("https://a:b@h:8443/x") == -EINVAL && strstr(e.msg, "credentials") &&
+	      !strstr(e.msg, "a:b"));
+	CHECK("'@' in the path is a path", P("http://h/a@b.dat") == 0 && !strcmp(u.path, "/a@b.dat"));
+	CHECK("IPv6: not supported yet", P("http://[2001:db8::1]/sysrcd.dat") == -EINVAL &&
+	      strstr(e.msg, "IPv6 addresses are not supported yet") && !strstr(e.msg, "not allowed"));
+	CHECK("IPv6 with a port", P("nbd://[2001:db8::1]:10809/x") == -EINVAL && strstr(e.msg, "IPv6"));
+	CHECK("IPv6, nfs form", P("nfs://[2001:db8::1]:/srv") == -EINVAL && strstr(e.msg, "IPv6"));
 	P("http://10.0.2.2:8080/dir/sysrcd.dat");
 	url_sibling(&u, "sysrcd.md5", &v);
 	url_format(&v, s, sizeof(s));

@@ -1,0 +1,31 @@
+/* The "no IPv6 router here" answer for booting firmware.  iPXE configures
+ * IPv6 beside DHCPv4 and, on a network without IPv6 routers, waits for a
+ * Router Advertisement through its retries (~15 s on every boot: its
+ * "Configuring ......" line) before it fetches anything.  The server
+ * answers a Router Solicitation from a MAC that is PXE-booting from it
+ * right now (its last DHCP request naming a vendor class was firmware's,
+ * PXEClient or HTTPClient, in the last 2 minutes; once our agent asks as
+ * "netboot-agent" it is not answered any more)
+ * with a unicast RA that carries nothing: router lifetime 0 (not a
+ * default router), no prefixes, M and O clear, so iPXE's IPv6 set-up ends
+ * at once and no other host is told anything.  Started with DHCP (or
+ * proxy-DHCP), whatever the boot file (an iPXE ROM loading pxelinux waits
+ * as long); a host without IPv6 just logs it. */
+#ifndef SERVER_RA_H
+#define SERVER_RA_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define ICMP6_ROUTER_SOLICIT 133
+#define ICMP6_ROUTER_ADVERT 134
+#define RA_ANSWER_WINDOW_MS 120000	/* how recent the client's PXE DHCP must be */
+
+/* The sender's MAC of a Router Solicitation (ICMPv6 message buf, len,
+ * from src, 16 bytes): its source link-layer address option, else the
+ * EUI-64 interface id of a link-local src.  Pure; 0, or -EINVAL when buf
+ * is not a well-formed RS (type, code, length, options) or names no MAC. */
+int ra_rs_mac(const uint8_t *buf, size_t len, const uint8_t src[16], uint8_t mac[6]);
+
+/* The empty RA (16 bytes: checksum left 0 for the kernel) into buf. */
+size_t ra_build_empty(uint8_t *buf, size_t cap);
+#endif
