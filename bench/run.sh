@@ -11,6 +11,8 @@ RUNS=${RUNS:-3}
 # BENCH_ONLY=realroot: only the real-root race (bench/realroot_race.sh, QEMU, minutes)
 [ "${BENCH_ONLY:-}" = realroot ] && exec "$ROOT/bench/realroot_race.sh"
 [ "${BENCH_ONLY:-}" = verity ] && exec "$ROOT/bench/verity_bench.sh"
+# BENCH_ONLY=verityboot: stage 3 over NFS and NBD with and without dm-verity (QEMU, ~3 min)
+[ "${BENCH_ONLY:-}" = verityboot ] && exec "$ROOT/bench/verity_boot.sh"
 # BENCH_ONLY=firmware: only the firmware race (bench/firmware_race.sh: pxelinux/TFTP
 # against iPXE/HTTP and UEFI HTTP boot, QEMU, ~4 min, root)
 [ "${BENCH_ONLY:-}" = firmware ] && exec "$ROOT/bench/firmware_race.sh"

@@ -41,9 +41,11 @@ int bring_up_network(struct boot *b);		/* init/network.c */
 int fetch_root_image(struct boot *b);		/* init/stage3.c */
 int mount_root_image(struct boot *b);		/* init/stage3.c */
 int enter_root(struct boot *b);			/* init/stage3.c: returns only on failure */
-/* init/verity.c: image (a file) behind dm-verity with the tree at tree_path
- * and the root from checksum=verity: or roothash_path (signed when keys are
+/* init/verity.c: image (a file, or the NBD device) behind dm-verity with the
+ * tree at tree_path (copied to VERITY_TREE_COPY unless it is that file) and
+ * the root from checksum=verity: or roothash_path (signed when keys are
  * built in); sets b->image_dev to the dm device. */
+#define VERITY_TREE_COPY MOUNT_DIR "/verity-tree"
 int verity_attach(struct boot *b, const char *image, const char *tree_path, const char *roothash_path,
 		  const char *shown);
 

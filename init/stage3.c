@@ -245,6 +245,58 @@ static void supervise_nbd(struct boot *b, const struct url *u, const struct nbd_
 		say("stage3", "%s: no reconnects: %s", b->image_dev, b->err.msg);
 }
 
+/* One NBD export read whole into a file in RAM: a sidecar of the image
+ * (its verity tree or root hash), at most max bytes. */
+static int fetch_export(struct boot *b, const struct url *u, const char *name, const char *path, uint64_t max)
+{
+	struct nbd_export x;
+	static uint8_t chunk[1 << 20];
+	int sock = nbd_connect(u->host, u->port, name, 10000, &x, &b->err), rc = 0;
+	if (sock < 0)
+		return sock;
+	if (x.size > max) {
+		nbd_disconnect(sock);
+		return nb_fail(&b->err, -EFBIG, "nbd://%s:%u/%s: %llu bytes, more than a sidecar of this image can be (%llu)",
+			       u->host, u->port, name, (unsigned long long)x.size, (unsigned long long)max);
+	}
+	int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (out < 0)
+		rc = nb_fail(&b->err, -errno, "%s: %s", path, strerror(errno));
+	for (uint64_t at = 0; rc == 0 && at < x.size;) {
+		uint32_t n = x.size - at < sizeof(chunk) ? (uint32_t)(x.size - at) : (uint32_t)sizeof(chunk);
+		if ((rc = nbd_read(sock, at, chunk, n, 10000, &b->err)) == 0 && write_full(out, chunk, n) < 0)
+			rc = nb_fail(&b->err, -ENOSPC, "%s: %s", path, strerror(errno));
+		at += n;
+	}
+	if (out >= 0 && close(out) != 0 && rc == 0)
+		rc = nb_fail(&b->err, -errno, "%s: %s", path, strerror(errno));
+	nbd_disconnect(sock);
+	return rc;
+}
+
+/* NBD behind dm-verity: the tree, the root hash and (keys built in) its
+ * signature are exports of the same server, named as the sidecars beside
+ * a file: "sysrcd.verity", "sysrcd.roothash", "sysrcd.roothash.minisig"
+ * for the export "sysrcd.dat" (or the default export). */
+static int verity_nbd(struct boot *b, const struct url *u, uint64_t size, const char *shown)
+{
+	const char *base = b->cfg.nbd_export[0] ? b->cfg.nbd_export : "sysrcd.dat";
+	char tree[NBD_NAME_MAX + 16], root[NBD_NAME_MAX + 16], sig[NBD_NAME_MAX + 32], dev[sizeof(b->image_dev)];
+	int rc;
+	if (verity_sidecar(base, ".verity", tree, sizeof(tree)) < 0 || verity_sidecar(base, ".roothash", root, sizeof(root)) < 0)
+		return nb_fail(&b->err, -ENAMETOOLONG, "%s: export name too long", shown);
+	snprintf(sig, sizeof(sig), "%s" SIG_SUFFIX, root);
+	if (mkdir_p(MOUNT_DIR, 0755) < 0)
+		return nb_fail(&b->err, -errno, "%s: %s", MOUNT_DIR, strerror(errno));
+	/* the tree is 1/128 of the image, plus its upper levels and superblock */
+	if ((rc = fetch_export(b, u, tree, VERITY_TREE_COPY, size / 100 + (1 << 20))) < 0 ||
+	    (!b->cfg.verity_root[0] || b->keys.n ? (rc = fetch_export(b, u, root, MOUNT_DIR "/sysrcd.roothash", 4096)) < 0 : 0) ||
+	    (b->keys.n && (rc = fetch_export(b, u, sig, MOUNT_DIR "/sysrcd.roothash" SIG_SUFFIX, 8192)) < 0))
+		return rc;
+	snprintf(dev, sizeof(dev), "%s", b->image_dev);
+	return verity_attach(b, dev, VERITY_TREE_COPY, MOUNT_DIR "/sysrcd.roothash", shown);
+}
+
 /* Stage 3 without a copy: the export is the squashfs, read block by block
  * through /dev/nbdN.  Mirrors in order, each with a few tries (the server
  * may still be starting); the seed's system has no checksum for NBD. */
@@ -277,6 +329,11 @@ static int attach_nbd(struct boot *b)
 				    c->docache ? "copying it into RAM (docache)" : "read over the network, not copied");
 				if (c->docache)
 					return cache_nbd(b, x.size);
+				if (c->verity && (rc = verity_nbd(b, u, x.size, shown)) < 0) {
+					struct errbuf ignored;
+					nbd_detach(b->image_dev, &ignored);
+					return rc;
+				}
 				if (index >= 0)
 					supervise_nbd(b, u, &x, index);
 				return 0;
@@ -464,13 +521,13 @@ int fetch_root_image(struct boot *b)
 		return rc;
 	/* the kernel reads an NBD export block by block long after any check:
 	 * a server could serve other blocks than the ones verified */
-	if (b->keys.n && b->cfg.source == SOURCE_NBD)
-		return nb_fail(&b->err, -ENOTSUP, "signing keys are built in, and an NBD export cannot be verified: the "
-			       "kernel reads it block by block after any check, so the server could change it; "
-			       "boot signed images over HTTP, TFTP or NFS");
-	if (b->cfg.verity && b->cfg.source == SOURCE_NBD)
-		return nb_fail(&b->err, -ENOTSUP, "verity: dm-verity is set up for nfs:// roots (the tree beside the "
-			       "image); over nbd:// it is not yet: drop verity, or serve the image over NFS");
+	if (b->keys.n && b->cfg.source == SOURCE_NBD && (!b->cfg.verity || b->cfg.docache))
+		return nb_fail(&b->err, -ENOTSUP, "signing keys are built in, and an NBD export cannot be verified by one "
+			       "read: the kernel reads it block by block after any check, so the server could change it; "
+			       "add verity, without docache (dm-verity checks every block, with a signed "
+			       "sysrcd.roothash), or boot signed images over HTTP, TFTP or NFS");
+	if (b->cfg.verity && b->cfg.source == SOURCE_NBD && b->cfg.docache)
+		say("stage3", "verity: ignored with docache: the copy in RAM is checked against the export's size only");
 	if (b->cfg.verity && (b->cfg.source == SOURCE_HTTP || b->cfg.source == SOURCE_TFTP))
 		say("stage3", "verity: ignored for a copy into RAM, which its checksum (or signature) verifies whole");
 	if (b->cfg.jitter) {	/* once, before the first request of stage 3 */

@@ -12,7 +12,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <linux/fs.h>
 #include <unistd.h>
 #include "fetch/hash.h"
 #include "fetch/verify.h"
@@ -22,7 +24,6 @@
 #include "mount/loop.h"
 #include "netboot/read_file.h"
 
-#define TREE_COPY MOUNT_DIR "/verity-tree"
 
 /* The root hash from <stem>.roothash, which with keys built in must be
  * signed: the signature covers the file's bytes as minisign signs any file. */
@@ -84,9 +85,9 @@ static int check_top(int tree_fd, int data_fd, const struct verity_params *p, co
  * server cannot change keeps a failing tree block from failing later reads. */
 static int copy_tree(int tree_fd, uint64_t size, uint8_t *buf, size_t buflen, struct errbuf *e)
 {
-	int out = open(TREE_COPY, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc = 0;
+	int out = open(VERITY_TREE_COPY, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc = 0;
 	if (out < 0)
-		return nb_fail(e, -errno, "%s: %s", TREE_COPY, strerror(errno));
+		return nb_fail(e, -errno, "%s: %s", VERITY_TREE_COPY, strerror(errno));
 	for (uint64_t at = 0; at < size && rc == 0;) {
 		size_t n = size - at < buflen ? (size_t)(size - at) : buflen;
 		if ((rc = read_exact_at(tree_fd, buf, n, (off_t)at)) == 0 && write(out, buf, n) != (ssize_t)n)
@@ -96,7 +97,7 @@ static int copy_tree(int tree_fd, uint64_t size, uint8_t *buf, size_t buflen, st
 	if (close(out) != 0 && rc == 0)
 		rc = -errno;
 	if (rc < 0) {
-		unlink(TREE_COPY);
+		unlink(VERITY_TREE_COPY);
 		return nb_fail(e, rc, "copying the verity tree into RAM: %s", strerror(-rc));
 	}
 	return 0;
@@ -169,11 +170,15 @@ int verity_attach(struct boot *b, const char *image, const char *tree_path, cons
 		rc = nb_fail(&b->err, -errno, "%s: %s", tree_fd < 0 ? tree_path : image, strerror(errno));
 		goto out;
 	}
-	if (fstat(data_fd, &st) < 0) {
+	uint64_t image_size = 0;
+	if (fstat(data_fd, &st) < 0 || (S_ISBLK(st.st_mode) && ioctl(data_fd, BLKGETSIZE64, &image_size) < 0)) {
 		rc = nb_fail(&b->err, -errno, "%s: %s", image, strerror(errno));
 		goto out;
 	}
-	if ((rc = tree_params(b, tree_fd, tree_name, (uint64_t)st.st_size, &p, &g)) < 0)
+	bool device = S_ISBLK(st.st_mode);	/* an NBD device: dm-verity sits on it directly */
+	if (!device)
+		image_size = (uint64_t)st.st_size;
+	if ((rc = tree_params(b, tree_fd, tree_name, image_size, &p, &g)) < 0)
 		goto out;
 	if ((rc = check_top(tree_fd, data_fd, &p, &g, root, buf)) < 0) {
 		rc = rc == -EBADMSG ? nb_fail(&b->err, rc, "%s does not match the root hash %.16s... from %s: the tree is "
@@ -181,10 +186,12 @@ int verity_attach(struct boot *b, const char *image, const char *tree_path, cons
 				    : nb_fail(&b->err, rc, "%s: %s", tree_name, strerror(-rc));
 		goto out;
 	}
-	if ((rc = copy_tree(tree_fd, g.file_size, buf, sizeof(buf), &b->err)) < 0)
+	if (strcmp(tree_path, VERITY_TREE_COPY) && (rc = copy_tree(tree_fd, g.file_size, buf, sizeof(buf), &b->err)) < 0)
 		goto out;
-	if ((tree_loop = loop_attach(TREE_COPY, tree_dev, sizeof(tree_dev), &b->err)) < 0 ||
-	    (data_loop = loop_attach(image, data_dev, sizeof(data_dev), &b->err)) < 0) {
+	if (device)
+		snprintf(data_dev, sizeof(data_dev), "%s", image);
+	if ((tree_loop = loop_attach(VERITY_TREE_COPY, tree_dev, sizeof(tree_dev), &b->err)) < 0 ||
+	    (!device && (data_loop = loop_attach(image, data_dev, sizeof(data_dev), &b->err)) < 0)) {
 		rc = tree_loop < 0 ? tree_loop : data_loop;
 		goto out;
 	}
@@ -193,8 +200,9 @@ int verity_attach(struct boot *b, const char *image, const char *tree_path, cons
 	snprintf(b->image_dev, sizeof(b->image_dev), "%s", dm_dev);
 	verity_handover(root_hex, source, dm_dev);
 	say("stage3", "%s: %s behind dm-verity (%s over %s): every block checked as it is read against root hash "
-	    "%.16s... from %s; tree of %llu blocks in RAM, set up in %.2f s, not copied", shown, b->cfg.image_path, dm_dev,
-	    data_dev, root_hex, source, (unsigned long long)g.file_size / p.hash_block_size, seconds_since(t0));
+	    "%.16s... from %s; tree of %llu blocks in RAM, set up in %.2f s, not copied", shown,
+	    b->cfg.image_path[0] ? b->cfg.image_path : "the export", dm_dev, data_dev, root_hex, source,
+	    (unsigned long long)g.file_size / p.hash_block_size, seconds_since(t0));
 out:
 	/* the device-mapper table holds both loop devices now: autoclear acts
 	 * when it lets go */

@@ -17,6 +17,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "fetch/verity.h"
 #include "netboot/clock.h"
 #include "netboot/nbd_wire.h"
 #include "server/server.h"
@@ -55,6 +56,7 @@ struct nbd_conn {
 	uint64_t write_cookie;
 	int export_fd;			/* -1 until attached */
 	const struct boot_image *img;	/* the image attached */
+	const char *sidecar;		/* or this file beside it (".verity"...), NULL for the image */
 	uint64_t size;
 	uint64_t bytes_read;
 	long long start_ms;		/* connect time: the handshake deadline counts from it */
@@ -84,6 +86,14 @@ static const char *export_label(const struct boot_image *img)
 	return img->name[0] ? img->name : img->image;
 }
 
+/* The attached export's name for the log: the image's, or its sidecar's. */
+static const char *attached_name(const struct boot_image *img, const char *sidecar, char *buf, size_t cap)
+{
+	if (!sidecar || verity_sidecar(export_label(img), sidecar, buf, cap) < 0)
+		return export_label(img);
+	return buf;
+}
+
 static struct nbd_conn *nbd_of(struct tcp_conn *tc)
 {
 	return (struct nbd_conn *)(void *)tc;	/* tc is its first member */
@@ -93,8 +103,9 @@ static void conn_free(struct nbd_conn *c, const char *why)
 {
 	if (c->export_fd >= 0) {
 		double secs = (double)(monotonic_ms() - c->start_ms) / 1000.0;
-		conn_log(c, "export %s detached: %" PRIu64 " bytes read in %.1f s (%s)", export_label(c->img),
-			 c->bytes_read, secs, why ? why : "closed");
+		char name[160];
+		conn_log(c, "export %s detached: %" PRIu64 " bytes read in %.1f s (%s)",
+			 attached_name(c->img, c->sidecar, name, sizeof(name)), c->bytes_read, secs, why ? why : "closed");
 		close(c->export_fd);
 	} else if (why) {
 		conn_log(c, "closed during the handshake: %s", why);
@@ -133,12 +144,33 @@ static void close_after_output(struct nbd_conn *c, const char *why)
 	c->close_why = why;
 }
 
+/* An image's dm-verity sidecars are exported too, named as the files
+ * beside its export name ("sysrcd.dat" or the default export ""
+ * -> "sysrcd.verity"; "debian" -> "debian.verity"): what the agent's
+ * `verity` reads over NBD (init/stage3.c verity_nbd). */
+static const char *const sidecars[] = { ".verity", ".roothash", ".roothash.minisig" };
+
+static bool is_sidecar_of(const struct boot_image *im, bool dflt, const char *name, const char **ext)
+{
+	char want[sizeof(im->image) + 24];
+	for (size_t k = 0; k < sizeof(sidecars) / sizeof(sidecars[0]); k++) {
+		if ((verity_sidecar(export_label(im), sidecars[k], want, sizeof(want)) == 0 && !strcmp(name, want)) ||
+		    (dflt && verity_sidecar("sysrcd.dat", sidecars[k], want, sizeof(want)) == 0 && !strcmp(name, want))) {
+			*ext = sidecars[k];
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The image exported as name: "" is the default image; each image by its
- * export name, or by its path in the boot folder ("images/NAME/sysrcd.dat"). */
-static const struct boot_image *export_find(const struct nbd_conn *c, const char *name)
+ * export name, or by its path in the boot folder ("images/NAME/sysrcd.dat");
+ * *ext set when name is one of its sidecars instead. */
+static const struct boot_image *export_find(const struct nbd_conn *c, const char *name, const char **ext)
 {
 	const struct boot_images *imgs = &c->svc->s->files.images;
 	char path[sizeof(imgs->img[0].dir) + sizeof(imgs->img[0].image)];
+	*ext = NULL;
 	if (!name[0])
 		return imgs->n && imgs->img[0].has_image ? &imgs->img[0] : NULL;
 	for (int i = 0; i < imgs->n; i++) {
@@ -147,30 +179,38 @@ static const struct boot_image *export_find(const struct nbd_conn *c, const char
 		if (im->has_image && (!strcmp(name, export_label(im)) || !strcmp(name, path)))
 			return im;
 	}
+	for (int i = 0; i < imgs->n; i++)
+		if (imgs->img[i].has_image && is_sidecar_of(&imgs->img[i], i == 0, name, ext))
+			return &imgs->img[i];
 	return NULL;
 }
 
-/* Opens the image (per connection: its own fd, read by offset). */
-static int export_open(struct nbd_conn *c, const struct boot_image *img, uint64_t *size)
+/* Opens the image or its sidecar ext (per connection: its own fd, read by
+ * offset). */
+static int export_open(struct nbd_conn *c, const struct boot_image *img, const char *ext, uint64_t *size)
 {
 	struct errbuf e = { "" };
-	char path[sizeof(img->dir) + sizeof(img->image)];
+	char path[sizeof(img->dir) + sizeof(img->image)], side[sizeof(path) + 24];
 	snprintf(path, sizeof(path), "%s%s", img->dir, img->image);
-	int fd = boot_files_open(&c->svc->s->files, path, size, &e);
+	if (ext && verity_sidecar(path, ext, side, sizeof(side)) < 0)
+		return -ENAMETOOLONG;
+	int fd = boot_files_open(&c->svc->s->files, ext ? side : path, size, &e);
 	if (fd < 0)
-		conn_log(c, "export %s: %s", export_label(img), e.msg);
+		conn_log(c, "export %s: %s", ext ? side : path, e.msg);
+	c->sidecar = ext;
 	return fd;
 }
 
 static void attach(struct nbd_conn *c, const struct boot_image *img, int fd, uint64_t size, const char *asked)
 {
+	char name[160];
 	c->export_fd = fd;
 	c->img = img;
 	c->size = size;
 	c->st = N_TRANS;
 	c->svc->s->metrics.nbd_attached++;
 	if (asked[0])
-		conn_log(c, "export %s attached (%" PRIu64 " bytes)", export_label(img), size);
+		conn_log(c, "export %s attached (%" PRIu64 " bytes)", attached_name(img, c->sidecar, name, sizeof(name)), size);
 	else
 		conn_log(c, "export %s attached as the default export (%" PRIu64 " bytes)", export_label(img), size);
 }
@@ -187,8 +227,9 @@ static void opt_export_name(struct nbd_conn *c, const uint8_t *data, uint32_t le
 	name[len] = '\0';
 	nb_sanitize(shown, sizeof(shown), name, len);
 	int fd;
-	const struct boot_image *img = export_find(c, name);
-	if (!img || (fd = export_open(c, img, &size)) < 0) {
+	const char *ext;
+	const struct boot_image *img = export_find(c, name, &ext);
+	if (!img || (fd = export_open(c, img, ext, &size)) < 0) {
 		/* this option has no error reply: the spec says close */
 		conn_log(c, "NBD_OPT_EXPORT_NAME '%s': no such export, closing", shown);
 		close_after_output(c, NULL);
@@ -229,14 +270,15 @@ static void opt_info_go(struct nbd_conn *c, const uint8_t *data, uint32_t len)
 		return;
 	}
 	nb_sanitize(shown, sizeof(shown), go->name, go->name_len);
-	const struct boot_image *img = export_find(c, go->name);
+	const char *ext;
+	const struct boot_image *img = export_find(c, go->name, &ext);
 	if (!img) {
 		conn_log(c, "%s '%s': no such export", c->opt.option == NBD_OPT_GO ? "NBD_OPT_GO" : "NBD_OPT_INFO", shown);
 		snprintf(msg, sizeof(msg), "no export '%s' (NBD_OPT_LIST names this server's exports)", shown);
 		opt_reply(c, NBD_REP_ERR_UNKNOWN, msg);
 		return;
 	}
-	if ((fd = export_open(c, img, &size)) < 0) {
+	if ((fd = export_open(c, img, ext, &size)) < 0) {
 		opt_reply(c, NBD_REP_ERR_UNKNOWN, "the image cannot be opened");
 		return;
 	}

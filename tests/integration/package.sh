@@ -85,9 +85,9 @@ fi
 score=$(systemd-analyze security --offline=true "$unit" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
 awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }' && pass "systemd-analyze security: exposure $score (<= 2.0)" ||
 	fail "systemd-analyze security" "exposure '$score', want <= 2.0"
-grep -q '^CapabilityBoundingSet=CAP_NET_BIND_SERVICE$' "$unit" && grep -q '^User=netboot$' "$unit" &&
+grep -q '^CapabilityBoundingSet=CAP_NET_BIND_SERVICE CAP_NET_RAW$' "$unit" && grep -q '^User=netboot$' "$unit" &&
 	grep -q '^ExecReload=/bin/kill -HUP \$MAINPID$' "$unit" && grep -q '^StateDirectory=netboot$' "$unit" &&
-	pass "unit: user netboot, CAP_NET_BIND_SERVICE only, StateDirectory, reload by SIGHUP" || fail "unit settings"
+	pass "unit: user netboot, CAP_NET_BIND_SERVICE and CAP_NET_RAW (the RA) only, StateDirectory, reload by SIGHUP" || fail "unit settings"
 
 # --- the example config: read without a warning, commented lines too ---
 mkdir -p "$TMP/boot"; : > "$TMP/boot/vmlinuz"; : > "$TMP/boot/initram.igz"	# --print-config checks for them

@@ -27,6 +27,13 @@ check "nbdinfo: read-only, multi-conn, block sizes" bash -c "grep -q 'is_read_on
 	grep -q 'can_multi_conn: true' '$TMP/info' && grep -q 'block_size_maximum: 33554432' '$TMP/info'"
 check "nbdinfo --list names the export" bash -c "nbdinfo --list '$U' 2>&1 | grep -q 'export=\"sysrcd.dat\"'"
 check "nbdcopy by name, bytes equal" bash -c "nbdcopy '$U/sysrcd.dat' '$TMP/copy' && cmp -s '$TMP/copy' '$boot/sysrcd.dat'"
+# the dm-verity sidecars, exported by their file names (what the agent's verity reads)
+head -c 8192 /dev/urandom > "$boot/sysrcd.verity"; echo "0123abcd" > "$boot/sysrcd.roothash"
+check "the sidecars by name: sysrcd.verity and sysrcd.roothash, bytes equal" bash -c "
+	nbdcopy '$U/sysrcd.verity' '$TMP/tree' && cmp -s '$TMP/tree' '$boot/sysrcd.verity' &&
+	nbdcopy '$U/sysrcd.roothash' - | cmp -s - '$boot/sysrcd.roothash'"
+check "a sidecar not in the folder: refused, the log names its path" bash -c "
+	! nbdinfo '$U/sysrcd.roothash.minisig' >/dev/null 2>&1 && grep -q 'export sysrcd.roothash.minisig: ' '$TMP/log'"
 check "default export \"\" is the image" bash -c "nbdinfo '$U' 2>&1 | grep -q 'export-size: $size\$'"
 check "log: export attached with its size" grep -q "127.0.0.1 nbd: export sysrcd.dat attached ($size bytes)" "$TMP/log"
 check "log: detached with bytes read" grep -q "nbd: export sysrcd.dat detached: $size bytes read in" "$TMP/log"

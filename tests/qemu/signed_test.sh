@@ -13,8 +13,9 @@
 #     tampered one is refused, the good one boots with no copy in RAM.
 #  3. TFTP (QEMU's server), the tampered image only: the boot stops in the
 #     rescue shell naming why, and nothing is mounted.
-# (NBD with a key is refused before connecting: not booted here, to keep to
-# three boots; the refusal is one test in init/stage3.c's fetch_root_image.)
+#  4. NBD without verity: refused before connecting.
+#  5. NBD behind dm-verity: the signed root hash, tree and signature are
+#     exports of the same nbd-server; it boots with no copy.
 if [ -z "${NB_IN_NETNS:-}" ]; then
 	exec unshare -n env NB_IN_NETNS=1 "$0" "$@"
 fi
@@ -111,8 +112,9 @@ else
 	echo "FAIL: signed: tampered image over TFTP"; grep -a '^netboot' "$log" | tail -5
 fi
 
-# 4. NBD with a key built in: refused before any connection (the kernel reads
-# the export block by block after any check, so it cannot be verified)
+# 4. NBD with a key built in and no verity: refused before any connection
+# (the kernel reads the export block by block after any check, so one read
+# cannot verify it)
 log=$TMP/nbd.log
 qemu_boot "$log" direct virtio-net-pci "netboot=nbd://10.0.2.2:10809/sysrcd.dat"
 qemu_wait "$log" "FAILED at|$MARK" >/dev/null
@@ -121,4 +123,22 @@ if grep -qa '^netboot: FAILED at stage3: signing keys are built in, and an NBD e
 	echo "PASS: signed: NBD refused with a key built in, nothing attached"
 else
 	echo "FAIL: signed: NBD with a key"; grep -a '^netboot' "$log" | tail -5
+fi
+
+# 5. NBD behind dm-verity with a key built in: the tree, the root hash and
+# its signature are exports of the same nbd-server; the signed root boots
+nbdport=$(free_port)
+nbd_server_start "$TMP" "$nbdport" root "sysrcd.dat=$www/good/sysrcd.dat" "sysrcd.verity=$www/good/sysrcd.verity" \
+	"sysrcd.roothash=$www/good/sysrcd.roothash" "sysrcd.roothash.minisig=$www/good/sysrcd.roothash.minisig" ||
+	{ echo "FAIL: signed: nbd-server did not start"; exit 1; }
+log=$TMP/nbd-verity.log
+qemu_boot "$log" direct virtio-net-pci "netboot=nbd://10.0.2.2:$nbdport/sysrcd.dat verity"
+if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" &&
+   grep -qa '^netboot: stage3: sysrcd.roothash: minisign signature good, key [0-9A-F]*, trusted comment: netboot qemu test roothash 7' "$log" &&
+   grep -qa "^netboot: stage3: nbd://10.0.2.2:$nbdport/sysrcd.dat: the export behind dm-verity (/dev/dm-0 over /dev/nbd0): .* from /run/initramfs/netboot/sysrcd.roothash (signed)" "$log" &&
+   grep -qa "mounts: .*/run/initramfs/netboot/lower:squashfs" "$log"; then
+	echo "INFO: signed: NBD verity boot reached the test root in ${QEMU_SECONDS}s"
+	echo "PASS: signed: NBD behind dm-verity with a key built in: the signed root hash and the tree from the same server, boots with no copy"
+else
+	echo "FAIL: signed: NBD verity boot"; grep -a '^netboot' "$log" | tail -8
 fi

@@ -6,7 +6,9 @@
 # in a file nothing reads at boot: the boot succeeds, reading that file
 # fails with EIO, every other file reads fine, and the kernel names the
 # block.  A wrong root hash (checksum=verity:) is refused before anything
-# is mounted.  nfs-ganesha in a private network namespace, as nfs_test.sh.
+# is mounted.  The same over NBD, the tree and the root hash exports of the
+# same nbd-server.  nfs-ganesha and nbd-server in a private network
+# namespace of this test, as nfs_test.sh.
 if [ -z "${NB_IN_NETNS:-}" ]; then
 	exec unshare -n env NB_IN_NETNS=1 "$0" "$@"
 fi
@@ -69,6 +71,29 @@ if [ -z "$why" ]; then
 	echo "PASS: nfsboot= verity: dm-verity over NFS, no copy; a byte flipped on the server in a file not read at boot: the boot succeeds, that file gives EIO (block $block named by the kernel), every other file reads"
 else
 	echo "FAIL: nfsboot= verity:$why"; grep -a 'netboot\|VERITY\|verity' "$log" | tail -12
+fi
+
+# NBD: the tree and the root hash are exports of the same server, named as
+# the sidecars (nbd-server, three exports); the same flipped byte
+nbdport=$(free_port)
+nbd_server_start "$TMP" "$nbdport" root "sysrcd.dat=$img" "sysrcd.verity=$export_dir/sysrcd.verity" \
+	"sysrcd.roothash=$export_dir/sysrcd.roothash" || { echo "FAIL: nbd-server did not start"; exit 1; }
+log=$TMP/verity-nbd.log
+qemu_boot "$log" direct virtio-net-pci "netboot=nbd://10.0.2.2:$nbdport/sysrcd.dat verity init=/verity-init"
+qemu_wait "$log" 'VERITY-DONE|FAILED at' >/dev/null
+sleep 1
+why=
+grep -qa "nbd://10.0.2.2:$nbdport/sysrcd.dat: the export behind dm-verity (/dev/dm-0 over /dev/nbd0): every block checked as it is read against root hash $(cut -c1-16 "$TMP/root")" "$log" ||
+	why+=" no dm-verity line;"
+grep -qa '^VERITY-DONE files=[0-9]* errors=1' "$log" || why+=" $(grep -a '^VERITY-DONE' "$log" || echo 'no VERITY-DONE') (expected errors=1);"
+grep -qa '^VERITY-READ-ERROR /canary' "$log" || why+=" the canary read fine;"
+grep -qaE "verity: .*data block $block is corrupted" "$log" || why+=" the kernel did not name data block $block;"
+grep -qa '^mount: /dev/dm-0 /run/initramfs/netboot/lower squashfs' "$log" || why+=" the squashfs is not on /dev/dm-0;"
+if [ -z "$why" ]; then
+	echo "INFO: verity: NBD root behind dm-verity reached its init in ${QEMU_SECONDS}s"
+	echo "PASS: netboot=nbd:// verity: tree and root hash from the same NBD server, dm-verity over /dev/nbd0; the flipped byte gives EIO in that file only"
+else
+	echo "FAIL: netboot=nbd:// verity:$why"; grep -a 'netboot\|VERITY\|verity' "$log" | tail -12
 fi
 
 # a wrong root hash: refused before anything is mounted
