@@ -17,6 +17,7 @@
 #include "server/files.h"
 #include "server/ipxe.h"
 #include "server/server.h"
+#include "server/verity_sidecars.h"
 
 /* Debian's loaders, served by these names unless the boot folder has its own:
  * pxelinux (BIOS, package pxelinux + syslinux-common) and syslinux.efi
@@ -173,6 +174,21 @@ static int write_sum(int dfd, const char *dir, const char *image, const char *na
 	return rc;
 }
 
+/* The dm-verity sidecars beside image im (server/verity_sidecars.h), by the
+ * same rule as its checksum files.  Not fatal: a folder with current
+ * checksums may be read-only to us; only verity's clients need them. */
+static void write_verity(struct boot_files *f, int dfd, const struct boot_image *im, bool force)
+{
+	char note[400];
+	struct errbuf ve = { "" };
+	int rc = verity_sidecars_write(dfd, im->image, force, note, sizeof(note), &ve);
+	if (rc >= 0 && note[0])
+		srv_line(f->log, LOG_PRIO_INFO, "netboot-serve: %s%s%s", im->dir, im->dir[0] ? ": " : "", note);
+	else if (rc < 0)
+		srv_line(f->log, LOG_PRIO_WARNING, "netboot-serve: warning: %s%s%s: no dm-verity sidecars: clients "
+			 "booting with verity will fail", im->dir, im->dir[0] ? ": " : "", ve.msg);
+}
+
 /* The folder of image im: the boot folder itself, or a new O_PATH fd. */
 static int image_dir_fd(const struct boot_files *f, const struct boot_image *im)
 {
@@ -214,6 +230,8 @@ static int write_checksums(struct boot_files *f, int i, bool force, struct errbu
 		rc = write_sum(dfd, im->dir, im->image, md5_name, md5_hex, f->log, e);
 	if (!rc && want_sha)
 		rc = write_sum(dfd, im->dir, im->image, sha_name, sha_hex, f->log, e);
+	if (!rc)
+		write_verity(f, dfd, im, force);
 	if (!rc)
 		f->image_id[i] = id_of(&img);
 out:
