@@ -760,6 +760,34 @@ static int host_menu(const struct boot_files *f, const char *path, struct errbuf
 	return fd;
 }
 
+/* boot-01-<mac>.ipxe of a host with an image or arguments of its own (the
+ * name server/ipxe.c gives such a host's iPXE): its script, from the same
+ * entries as its pxelinux menu.  A memfd, -ENOENT when path is no such
+ * name, or another negative errno. */
+static int host_script(const struct boot_files *f, const char *path, struct errbuf *e)
+{
+	uint8_t mac[6];
+	size_t n = strlen(path);
+	if (!f->cfg || strncmp(path, "boot-01-", 8) || n < 8 + 5 || strcmp(path + n - 5, ".ipxe") ||
+	    !mac_parse(path + 8, n - 8 - 5, mac))
+		return -ENOENT;
+	const struct host *h = hosts_find(&f->cfg->hosts, mac);
+	if (!h || (!h->image[0] && !h->args[0]))
+		return -ENOENT;
+	const struct mirror_map *m = h->ip ? mirror_map_find(f->cfg->mirrors, SERVE_MAX_MIRROR_MAPS, h->ip, 32) : NULL;
+	int max = f->images.n * IMAGE_TRANSPORTS;
+	struct boot_entry *en = calloc(max ? (size_t)max : 1, sizeof(*en));
+	char *text = malloc(MENU_MAX);
+	int cnt = en && text ? boot_entries(f->cfg, &f->images, h, m, en, max) : -ENOMEM;
+	int len = cnt < 0 ? cnt : cnt == 0 ? -ENOENT : ipxe_script(en, cnt, f->cfg->timeout_secs, text, MENU_MAX);
+	int fd = len >= 0 ? memfd_with("boot-host.ipxe", text, (size_t)len) : len;
+	free(en);
+	free(text);
+	if (fd < 0)
+		return nb_fail(e, -EIO, "%s: the host's iPXE script: %s", path, len < 0 ? strerror(-len) : strerror(errno));
+	return fd;
+}
+
 /* The generated boot.ipxe for a client at ip (network order; 0 = none):
  * its mirror map's, else the default; -1 when path is not the script. */
 static int script_fd(const struct boot_files *f, const char *path, uint32_t ip)
@@ -817,6 +845,8 @@ int boot_files_open_from(struct boot_files *f, const char *path, uint32_t client
 	if (fd != -ENOENT && fd != -ENOTDIR)
 		return nb_fail(e, fd == -EACCES ? -EACCES : fd, "%s: %s", shown, strerror(-fd));
 	int host = host_menu(f, path, e);
+	if (host == -ENOENT)
+		host = host_script(f, path, e);
 	if (host != -ENOENT)
 		return host < 0 ? host : opened(host, size, shown, e);
 	int map = map_of_path(f, path);

@@ -74,6 +74,11 @@ static void set_file(struct boot_offer *o, const char *name, const char *how)
 	o->how = name ? how : "no loader for this architecture";
 }
 
+void ipxe_host_script_name(const uint8_t mac[6], char *out, size_t cap)
+{
+	snprintf(out, cap, "boot-01-%02x-%02x-%02x-%02x-%02x-%02x.ipxe", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
 void boot_offer_for(const struct dhcp_msg *req, const struct serve_config *cfg, uint32_t server_ip,
 		    struct boot_offer *o)
 {
@@ -86,6 +91,15 @@ void boot_offer_for(const struct dhcp_msg *req, const struct serve_config *cfg, 
 	switch (o->kind) {
 	case BOOT_CLIENT_IPXE:
 		if (http) {
+			/* a known host with an image or arguments of its own: its script */
+			const struct host *h = hosts_find(&cfg->hosts, req->chaddr);
+			char name[64];
+			if (h && (h->image[0] || h->args[0])) {
+				ipxe_host_script_name(req->chaddr, name, sizeof(name));
+				url(cfg, server_ip, name, o->file, sizeof(o->file));
+				o->how = "the host's iPXE script";
+				return;
+			}
 			url(cfg, server_ip, IPXE_SCRIPT_NAME, o->file, sizeof(o->file));
 			o->how = "iPXE script";
 			return;

@@ -31,6 +31,11 @@ struct boot_offer {
 	const char *how;		/* for the log: "pxelinux", "iPXE script", ... */
 };
 
+/* "boot-01-aa-bb-cc-dd-ee-ff.ipxe": the script of a known host with an
+ * image or kernel arguments of its own (as pxelinux.cfg/01-<mac>), which
+ * server/files.c generates when asked for. */
+void ipxe_host_script_name(const uint8_t mac[6], char *out, size_t cap);
+
 /* The kind of client a DHCP request comes from. */
 enum boot_client boot_client_kind(const struct dhcp_msg *req);
 

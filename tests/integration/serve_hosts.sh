@@ -153,6 +153,16 @@ LABEL debian-tftp"
 	pass "per-host menu: the other transports and images follow, with its args" || fail "per-host menu: rest" "$menu"
 k=$(tget images/debian/vmlinuz) && [ "$k" = debian-kernel ] && [ "$(hget images/rescue/bzImage)" = rescue-kernel ] &&
 	pass "an image's kernel over TFTP and HTTP" || fail "image kernel" "got '$k'"
+# the same host as iPXE: its own script, from the same entries
+out=$(ip netns exec "$C3" "$PXE" discover eth0 0 1 ipxe)
+[[ $out == *"file=http://192.0.2.1/boot-01-02-00-00-00-00-03.ipxe "* ]] &&
+	pass "iPXE DISCOVER, known MAC with an image: the host's iPXE script by URL" || fail "iPXE known MAC" "got '$out'"
+script=$(hget boot-01-02-00-00-00-00-01.ipxe)
+[[ $script == "#!ipxe"*"goto debian-http"*":debian-http
+kernel images/debian/vmlinuz initrd=images/debian/initram.igz netboot=http://192.0.2.1/images/debian/sysrcd.dat console=ttyS0 quiet BOOTIF="* ]] &&
+	pass "HTTP boot-01-<mac>.ipxe: the host's image first, its kernel, initrd and args" || fail "per-host iPXE script" "got: $(head -8 <<<"$script")"
+! hget boot-01-02-00-00-00-00-02.ipxe >/dev/null && pass "unknown MAC's boot-01-<mac>.ipxe: not found" ||
+	fail "unknown boot-01-<mac>.ipxe" "served"
 tget pxelinux.cfg/01-02-00-00-00-00-02 >/dev/null; rc=$?
 [ "$rc" != 0 ] && pass "unknown MAC's 01-<mac>: not found (pxelinux goes on to default)" || fail "unknown 01-<mac>" "served"
 
