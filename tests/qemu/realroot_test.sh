@@ -19,8 +19,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${NB_IN_NETNS:-}" ]; then
 	root_dir=$here/../../build/debroot
 	mkdir -p "$root_dir"
+	# the three roots at once: mmdebstrap waits on the mirror and dpkg in turns
+	declare -A builder
 	for v in networkd nm ifupdown; do
-		if ! "$here/make-debroot.sh" "$v" "$root_dir/$v.sqfs" > "$root_dir/$v.build.log" 2>&1; then
+		"$here/make-debroot.sh" "$v" "$root_dir/$v.sqfs" > "$root_dir/$v.build.log" 2>&1 & builder[$v]=$!
+	done
+	for v in networkd nm ifupdown; do
+		if ! wait "${builder[$v]}"; then
 			echo "FAIL: building the Debian $v root with mmdebstrap: $(tail -3 "$root_dir/$v.build.log" | tr '\n' ' ')"
 			exit 1
 		fi
