@@ -42,12 +42,13 @@ int fetch_root_image(struct boot *b);		/* init/stage3.c */
 int mount_root_image(struct boot *b);		/* init/stage3.c */
 int enter_root(struct boot *b);			/* init/stage3.c: returns only on failure */
 /* init/verity.c: image (a file, or the NBD device) behind dm-verity with the
- * tree at tree_path (copied to VERITY_TREE_COPY unless it is that file) and
+ * tree at tree_path (copied to VERITY_TREE_COPY unless it is that file;
+ * tree_name: what messages call it) and
  * the root from checksum=verity: or roothash_path (signed when keys are
  * built in); sets b->image_dev to the dm device. */
 #define VERITY_TREE_COPY MOUNT_DIR "/verity-tree"
-int verity_attach(struct boot *b, const char *image, const char *tree_path, const char *roothash_path,
-		  const char *shown);
+int verity_attach(struct boot *b, const char *image, const char *tree_path, const char *tree_name,
+		  const char *roothash_path, const char *shown);
 
 /* init/shutdown.c: /run/initramfs/shutdown, a copy of /init that systemd
  * runs at power-off (its initrd interface) to release stage 3's mounts and

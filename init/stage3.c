@@ -229,20 +229,22 @@ static void supervise_nbd(struct boot *b, const struct url *u, const struct nbd_
 {
 	struct nbd_watch w = { .index = index, .port = u->port, .size = x->size, .flags = x->flags };
 	struct in_addr ip;
+	char dev[24];	/* the nbd device itself, also when dm-verity sits on it */
 	int pid;
 
+	snprintf(dev, sizeof(dev), "/dev/nbd%d", index);
 	snprintf(w.export_name, sizeof(w.export_name), "%s", x->oldstyle ? "" : b->cfg.nbd_export);
 	if ((pid = tcp_resolve(u->host, &ip, &b->err)) == 0)
 		inet_ntop(AF_INET, &ip, w.host, sizeof(w.host));
 	if (pid == 0 && (pid = nbd_supervisor_start(&w, "/proc/self/exe", RUN_DIR "/nbd.log", &b->err)) > 0 &&
 	    shutdown_nbd_units(b) < 0)
-		say("stage3", "%s: the supervisor will not hear of the shutdown: %s", b->image_dev, b->err.msg);
+		say("stage3", "%s: the supervisor will not hear of the shutdown: %s", dev, b->err.msg);
 	if (pid > 0)
 		say("stage3", "%s: request timeout %d s, I/O waits up to %d s for a reconnect; supervisor %s (pid %d) "
-		    "reconnects it if the link dies, log in %s/nbd.log", b->image_dev, NBD_REQ_TIMEOUT_S,
+		    "reconnects it if the link dies, log in %s/nbd.log", dev, NBD_REQ_TIMEOUT_S,
 		    NBD_DEAD_CONN_TIMEOUT_S, NBD_SUPERVISOR_NAME, pid, RUN_DIR);
 	else
-		say("stage3", "%s: no reconnects: %s", b->image_dev, b->err.msg);
+		say("stage3", "%s: no reconnects: %s", dev, b->err.msg);
 }
 
 /* One NBD export read whole into a file in RAM: a sidecar of the image
@@ -294,7 +296,7 @@ static int verity_nbd(struct boot *b, const struct url *u, uint64_t size, const 
 	    (b->keys.n && (rc = fetch_export(b, u, sig, MOUNT_DIR "/sysrcd.roothash" SIG_SUFFIX, 8192)) < 0))
 		return rc;
 	snprintf(dev, sizeof(dev), "%s", b->image_dev);
-	return verity_attach(b, dev, VERITY_TREE_COPY, MOUNT_DIR "/sysrcd.roothash", shown);
+	return verity_attach(b, dev, VERITY_TREE_COPY, tree, MOUNT_DIR "/sysrcd.roothash", shown);
 }
 
 /* Stage 3 without a copy: the export is the squashfs, read block by block
@@ -330,9 +332,12 @@ static int attach_nbd(struct boot *b)
 				if (c->docache)
 					return cache_nbd(b, x.size);
 				if (c->verity && (rc = verity_nbd(b, u, x.size, shown)) < 0) {
-					struct errbuf ignored;
+					struct errbuf ignored;	/* a refused mirror: the next one, as for NFS */
 					nbd_detach(b->image_dev, &ignored);
-					return rc;
+					b->image_dev[0] = '\0';
+					if (i + 1 < c->nurls)
+						say("stage3", "%s; trying the next mirror (%d of %d)", b->err.msg, i + 2, c->nurls);
+					break;
 				}
 				if (index >= 0)
 					supervise_nbd(b, u, &x, index);
@@ -449,7 +454,7 @@ static int nfs_mirror(struct boot *b, const struct url *u)
 		    verity_sidecar(b->image_path, ".roothash", root, sizeof(root)) < 0)
 			rc = nb_fail(&b->err, -ENAMETOOLONG, "%s: %s: path too long", shown, c->image_path);
 		else
-			rc = verity_attach(b, b->image_path, tree, root, shown);
+			rc = verity_attach(b, b->image_path, tree, url_base_name(tree), root, shown);
 		if (rc < 0)
 			goto fail;
 		return 0;

@@ -138,8 +138,8 @@ static void verity_handover(const char *root_hex, const char *source, const char
 	close(fd);
 }
 
-int verity_attach(struct boot *b, const char *image, const char *tree_path, const char *roothash_path,
-		  const char *shown)
+int verity_attach(struct boot *b, const char *image, const char *tree_path, const char *tree_name,
+		  const char *roothash_path, const char *shown)
 {
 	static uint8_t buf[64 * 1024];	/* a hash block (at most 64 KiB), then the copy's chunks */
 	struct verity_params p;
@@ -149,7 +149,6 @@ int verity_attach(struct boot *b, const char *image, const char *tree_path, cons
 	struct stat st;
 	uint64_t t0 = monotonic_ns();
 	int rc, tree_loop = -1, data_loop = -1;
-	const char *tree_name = url_base_name(tree_path);
 
 	/* with keys built in, only a signed root counts: the command line
 	 * comes over the same network as the image (docs/trust.md) */

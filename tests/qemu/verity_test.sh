@@ -78,22 +78,30 @@ fi
 nbdport=$(free_port)
 nbd_server_start "$TMP" "$nbdport" root "sysrcd.dat=$img" "sysrcd.verity=$export_dir/sysrcd.verity" \
 	"sysrcd.roothash=$export_dir/sysrcd.roothash" || { echo "FAIL: nbd-server did not start"; exit 1; }
+# a first mirror whose root hash is another's: refused, the next one used
+mkdir -p "$TMP/bad" && printf '%064d\n' 0 > "$TMP/bad/sysrcd.roothash"
+badport=$(free_port)
+nbd_server_start "$TMP/bad" "$badport" root "sysrcd.dat=$img" "sysrcd.verity=$export_dir/sysrcd.verity" \
+	"sysrcd.roothash=$TMP/bad/sysrcd.roothash" || { echo "FAIL: the second nbd-server did not start"; exit 1; }
 log=$TMP/verity-nbd.log
-qemu_boot "$log" direct virtio-net-pci "netboot=nbd://10.0.2.2:$nbdport/sysrcd.dat verity init=/verity-init"
+qemu_boot "$log" direct virtio-net-pci \
+	"netboot=nbd://10.0.2.2:$badport/sysrcd.dat,nbd://10.0.2.2:$nbdport/sysrcd.dat verity init=/verity-init"
 qemu_wait "$log" 'VERITY-DONE|FAILED at' >/dev/null
 sleep 1
 why=
-grep -qa "nbd://10.0.2.2:$nbdport/sysrcd.dat: the export behind dm-verity (/dev/dm-0 over /dev/nbd0): every block checked as it is read against root hash $(cut -c1-16 "$TMP/root")" "$log" ||
+grep -qa "nbd://10.0.2.2:$nbdport/sysrcd.dat: the export behind dm-verity (/dev/dm-0 over /dev/nbd[0-9]): every block checked as it is read against root hash $(cut -c1-16 "$TMP/root")" "$log" ||
 	why+=" no dm-verity line;"
+grep -qa "sysrcd.verity does not match the root hash 0000000000000000... from /run/initramfs/netboot/sysrcd.roothash.*; trying the next mirror (2 of 2)" "$log" ||
+	why+=" the first mirror's wrong root hash was not refused;"
 grep -qa '^VERITY-DONE files=[0-9]* errors=1' "$log" || why+=" $(grep -a '^VERITY-DONE' "$log" || echo 'no VERITY-DONE') (expected errors=1);"
 grep -qa '^VERITY-READ-ERROR /canary' "$log" || why+=" the canary read fine;"
 grep -qaE "verity: .*data block $block is corrupted" "$log" || why+=" the kernel did not name data block $block;"
 grep -qa '^mount: /dev/dm-0 /run/initramfs/netboot/lower squashfs' "$log" || why+=" the squashfs is not on /dev/dm-0;"
 if [ -z "$why" ]; then
 	echo "INFO: verity: NBD root behind dm-verity reached its init in ${QEMU_SECONDS}s"
-	echo "PASS: netboot=nbd:// verity: tree and root hash from the same NBD server, dm-verity over /dev/nbd0; the flipped byte gives EIO in that file only"
+	echo "PASS: netboot=nbd:// verity: a mirror whose root hash does not match refused, the next one's tree and root hash from the same NBD server, dm-verity over the NBD device; the flipped byte gives EIO in that file only"
 else
-	echo "FAIL: netboot=nbd:// verity:$why"; grep -a 'netboot\|VERITY\|verity' "$log" | tail -12
+	echo "FAIL: netboot=nbd:// verity:$why"; grep -a '^netboot: stage3\|VERITY' "$log" | head -10
 fi
 
 # a wrong root hash: refused before anything is mounted
