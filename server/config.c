@@ -489,7 +489,7 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 	fprintf(out, "user = %s\n", c->user[0] ? c->user : "(unchanged)");
 	char allow[STATUS_ALLOW_MAX * 20];
 	fprintf(out, "status_allow = %s\n", c->status_allow.n ? status_allow_format(&c->status_allow, allow, sizeof(allow)) :
-		"(loopback and the served subnet)");
+		"(loopback, the served subnet and that of the interface holding the local address)");
 	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++)
 		if (c->mirrors[i].urls[0])
 			fprintf(out, "mirrors = %s/%u %s\n", ipv4_ntoa(c->mirrors[i].net, a), c->mirrors[i].prefix,

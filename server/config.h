@@ -69,7 +69,8 @@ struct serve_config {
 	struct host_table hosts;	/* read by serve_config_from_args; shared by copies of the struct */
 	char default_image[64];		/* --default-image, PXEBOOTSRV_DEFAULT_IMAGE; "" = the top level */
 	/* who may read /, /status.json, /metrics (PXEBOOTSRV_STATUS_ALLOW,
-	 * --status-allow); empty = loopback and the served subnet */
+	 * --status-allow); empty = loopback, the served subnet and the local
+	 * address's interface subnet (status_allow_default) */
 	struct status_allow status_allow;
 };
 

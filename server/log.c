@@ -2,7 +2,8 @@
  * the one limiter in loglimit.c, in the format the place it goes wants.
  *
  * Where: standard output (cmd_serve.c), start-up warnings and reloads
- * included; only an error that stops the server goes to standard error.
+ * included; before the start, the config and hosts files' warnings and an
+ * error that stops the server go to standard error.
  * Format: under systemd (JOURNAL_STREAM matches the stream's device and
  * inode, as sd_journal_stream_fd's readers check) each line starts with
  * its syslog priority "<6>" and carries no time, since the journal stamps

@@ -22,7 +22,7 @@ static const char usage_text[] =
 	"  --http-url URL --nfs-url nfs://host:/dir   stage-3 sources served elsewhere\n"
 	"  --mirrors CIDR URL[,URL...]   clients in CIDR boot from these mirrors (repeatable)\n"
 	"  --status-allow CIDR   who may read /, /status.json, /metrics (repeatable;\n"
-	"                        default loopback and the served subnet)\n"
+	"                        default loopback, the served subnet and the local address's)\n"
 	"  --timeout SECS --extra 'ARGS'              boot menu wait, extra kernel arguments\n"
 	"  --kernel NAME --initrd NAME --image NAME   file names in DIR (and in DIR/images/NAME/)\n"
 	"  --default-image NAME  boot DIR/images/NAME by default (else DIR's own image)\n"
