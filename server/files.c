@@ -18,6 +18,7 @@
 #include "server/ipxe.h"
 #include "server/server.h"
 #include "server/verity_sidecars.h"
+#include "server/write_atomic.h"
 
 /* Debian's loaders, served by these names unless the boot folder has its own:
  * pxelinux (BIOS, package pxelinux + syslinux-common) and syslinux.efi
@@ -94,25 +95,6 @@ static bool exists_in(int root_fd, const char *name)
 	return fstatat(root_fd, name, &st, 0) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Writes text to dir/name through a temporary file and rename(2). */
-static int write_atomic(int dir_fd, const char *name, const char *text, struct errbuf *e)
-{
-	char tmp[160];
-	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
-	int fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return nb_fail(e, -errno, "%s: cannot write: %s", name, strerror(errno));
-	size_t len = strlen(text);
-	int rc = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0 ? 0 : -EIO;
-	close(fd);
-	if (!rc && renameat(dir_fd, tmp, dir_fd, name) < 0)
-		rc = -errno;
-	if (rc) {
-		unlinkat(dir_fd, tmp, 0);
-		return nb_fail(e, rc, "%s: cannot write: %s", name, strerror(-rc));
-	}
-	return 0;
-}
 
 static void checksum_names(const char *image, char *md5_name, char *sha_name, size_t cap)
 {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "fetch/verity.h"
 #include "netboot/clock.h"
+#include "server/write_atomic.h"
 
 static bool older_or_missing(int dir_fd, const char *name, const struct stat *img)
 {
@@ -17,25 +18,6 @@ static bool older_or_missing(int dir_fd, const char *name, const struct stat *im
 	       (st.st_mtim.tv_sec == img->st_mtim.tv_sec && st.st_mtim.tv_nsec < img->st_mtim.tv_nsec);
 }
 
-static int put_file(int dir_fd, const char *name, const char *text, struct errbuf *e)
-{
-	char tmp[200];
-	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
-	int fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return nb_fail(e, -errno, "%s: cannot write: %s", name, strerror(errno));
-	size_t len = strlen(text);
-	int rc = write(fd, text, len) == (ssize_t)len ? 0 : -EIO;
-	if (close(fd) != 0 && rc == 0)
-		rc = -EIO;
-	if (rc == 0 && renameat(dir_fd, tmp, dir_fd, name) < 0)
-		rc = -errno;
-	if (rc < 0) {
-		unlinkat(dir_fd, tmp, 0);
-		return nb_fail(e, rc, "%s: cannot write: %s", name, strerror(-rc));
-	}
-	return 0;
-}
 
 int verity_sidecars_write(int dir_fd, const char *image, bool force, char *note, size_t notelen, struct errbuf *e)
 {
@@ -83,7 +65,7 @@ int verity_sidecars_write(int dir_fd, const char *image, bool force, char *note,
 	verity_root_hex(digest, hex);
 	char line[2 * VERITY_DIGEST + 2];
 	snprintf(line, sizeof(line), "%s\n", hex);
-	if ((rc = put_file(dir_fd, root, line, e)) < 0)
+	if ((rc = write_atomic(dir_fd, root, line, e)) < 0)
 		return rc;
 	long long ms = monotonic_ms() - t0;
 	snprintf(note, notelen, "wrote %s and %s (root %.16s..., %llu blocks in %lld.%03lld s)", tree, root, hex,
