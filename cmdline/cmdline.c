@@ -34,6 +34,16 @@ static int opt_verity(struct cl_ctx *c, const struct cl_arg *a)
 	return 0;
 }
 
+/* stream: boot at once from an HTTP(S) image copied into RAM behind the
+ * boot; every block is checked by dm-verity, so it implies verity */
+static int opt_stream(struct cl_ctx *c, const struct cl_arg *a)
+{
+	(void)a;
+	c->cfg->stream = true;
+	c->cfg->verity = true;
+	return 0;
+}
+
 static int opt_nocheck(struct cl_ctx *c, const struct cl_arg *a)
 {
 	(void)a;
@@ -139,6 +149,8 @@ static const struct option {
 	{ "docache", opt_docache, TAKES_FLAG },
 	{ "verity", opt_verity, TAKES_FLAG },
 	{ "netboot.verity", opt_verity, TAKES_FLAG },
+	{ "stream", opt_stream, TAKES_FLAG },
+	{ "netboot.stream", opt_stream, TAKES_FLAG },
 	/* network ("eth0=" and friends are matched by cl_opt_ethn's pattern) */
 	{ "ethx", cl_opt_ethx, TAKES_VALUE },
 	{ "ip", cl_opt_ip, TAKES_SHARED },

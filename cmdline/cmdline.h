@@ -71,6 +71,8 @@ struct boot_config {
 					 * with the tree <stem>.verity beside the image */
 	char verity_root[65];		/* checksum=verity:HEX's root hash, "" = the server's
 					 * <stem>.roothash (signed, when keys are built in) */
+	bool stream;			/* `stream`: an http(s) image served to the kernel by the
+					 * supervisor while it is copied into RAM; implies verity */
 	char proxy[256];		/* proxy=http://host:port */
 	char subdir[128];		/* as given; cl_finish_subdir folds it into image_path (NFS) */
 	bool docache;

@@ -151,6 +151,8 @@ static void print_source(const struct boot_config *cfg, FILE *out)
 		fprintf(out, "checksum=%s\n", cfg->checksum_arg);
 	if (cfg->verity)
 		fprintf(out, "verity=%s\n", cfg->verity_root[0] ? cfg->verity_root : "server");
+	if (cfg->stream)
+		fprintf(out, "stream=1\n");
 	fprintf(out, "check=%s\n", cfg->check == CHECK_FORCE ? "force" : cfg->check == CHECK_SKIP ? "skip" : "default");
 	if (cfg->proxy[0])
 		fprintf(out, "proxy=%s\n", cfg->proxy);

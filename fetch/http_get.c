@@ -54,6 +54,8 @@ struct http_xfer {
 	char validator[128];		/* ETag or Last-Modified of the bytes in the sink; "" = none */
 	bool busy;			/* the last answer was 429/503 */
 	long busy_wait_s;		/* its Retry-After in seconds, -1 = none */
+	uint64_t base, last;		/* http_get_range: bytes base..last of the file; last HTTP_RANGE_OPEN otherwise */
+	uint64_t file_size;		/* a 206's Content-Range total, 0 if unknown */
 };
 
 static void drop_connection(struct http_xfer *x)
@@ -101,7 +103,7 @@ static int open_tunnel(struct http_xfer *x, struct errbuf *e)
 static int open_connection(struct http_xfer *x, struct errbuf *e)
 {
 	struct http_keepalive *ka = x->o->keepalive;
-	const char *host = x->via_proxy ? x->peer.host : x->url.host;
+	const char *host = x->via_proxy ? x->peer.host : x->o->connect_host ? x->o->connect_host : x->url.host;
 	uint16_t port = x->via_proxy ? x->peer.port : x->url.port;
 	char why[sizeof(e->msg)];
 	int rc;
@@ -383,7 +385,8 @@ static int send_request(struct http_xfer *x, uint64_t resume, struct errbuf *e)
 		snprintf(target, sizeof(target), "%s", x->shown);
 	else
 		snprintf(target, sizeof(target), "%s", x->url.path);
-	n = http_build_get(req, sizeof(req), x->url.host, x->url.port, target, resume, x->validator);
+	n = http_build_get_span(req, sizeof(req), x->url.host, x->url.port, target, x->base + resume, x->last,
+				x->validator);
 	if (n < 0)
 		return nb_fail(e, -EINVAL, "%s: URL too long for a request", x->name);
 	if ((rc = conn_write_all(&x->c, req, (size_t)n, x->timeout_ms)) < 0)
@@ -400,6 +403,18 @@ static int body_total(struct http_xfer *x, const struct http_response *r, uint64
 	int rc;
 
 	*total = r->content_length;
+	if (x->last != HTTP_RANGE_OPEN) {	/* http_get_range: exactly the span asked, nothing else will do */
+		uint64_t want = x->last - x->base + 1 - resume;
+		if (r->status != 206 || !r->has_range || r->range_start != x->base + resume || r->range_end != x->last ||
+		    (r->content_length != HTTP_NO_LENGTH && r->content_length != want))
+			return nb_fail(e, -EPROTO, "%s: asked for bytes %llu-%llu, got %s from %s", x->name,
+				       (unsigned long long)(x->base + resume), (unsigned long long)x->last,
+				       r->status == 200 ? "the whole file (the server ignores Range requests)" : "another range",
+				       x->shown);
+		x->file_size = r->range_total;
+		*total = x->last - x->base + 1;
+		return 0;
+	}
 	if (r->status == 206) {
 		if (!r->has_range || r->range_start != resume ||
 		    (r->range_total && r->range_end + 1 != r->range_total) ||
@@ -503,9 +518,37 @@ static void wait_busy(struct http_xfer *x, int busy, unsigned *delay_ms, struct 
 	sleep_ms(ms);
 }
 
+static int http_run(struct http_xfer *x, struct errbuf *e);
+
 int http_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e)
 {
-	struct http_xfer x = { .o = o, .s = s, .url = *u, .c = { -1, NULL }, .name = url_base_name(u->path) };
+	struct http_xfer x = { .o = o, .s = s, .url = *u, .c = { -1, NULL }, .name = url_base_name(u->path),
+			       .last = HTTP_RANGE_OPEN };
+	return http_run(&x, e);
+}
+
+int http_get_range(const struct url *u, uint64_t offset, void *dst, uint32_t len, uint64_t *file_size,
+		   const struct transport_opts *o, struct errbuf *e)
+{
+	struct sink s;
+	struct http_xfer x = { .o = o, .s = &s, .url = *u, .c = { -1, NULL }, .name = url_base_name(u->path),
+			       .base = offset, .last = offset + len - 1 };
+	if (!len || offset > UINT64_MAX - len)
+		return nb_fail(e, -EINVAL, "%s: bad range %llu+%u", x.name, (unsigned long long)offset, len);
+	sink_init_mem(&s, dst, len);
+	int rc = http_run(&x, e);
+	if (rc == 0 && s.written != len)
+		rc = nb_fail(e, -EIO, "%s: got %llu of %u bytes at %llu", x.name, (unsigned long long)s.written, len,
+			     (unsigned long long)offset);
+	if (file_size)
+		*file_size = x.file_size;
+	return rc;
+}
+
+static int http_run(struct http_xfer *xp, struct errbuf *e)
+{
+	struct http_xfer x = *xp;
+	const struct transport_opts *o = x.o;
 	int max_tries = o->max_tries > 0 ? o->max_tries : HTTP_DEFAULT_TRIES;
 	int tries = 0, busy = 0, redirects = 0, rc;
 	unsigned delay_ms = 500;
@@ -546,5 +589,6 @@ int http_get(const struct url *u, struct sink *s, const struct transport_opts *o
 		delay_ms = delay_ms * 2 > 8000 ? 8000 : delay_ms * 2;
 	}
 	free(x.buf);
+	xp->file_size = x.file_size;
 	return rc;
 }

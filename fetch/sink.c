@@ -49,7 +49,8 @@ static int store(struct sink *s, const uint8_t *p, size_t len, struct errbuf *e)
 	if (s->mem) {
 		if (len > s->mem_cap - s->written)
 			return nb_fail(e, -EFBIG, "more than %zu bytes received", s->mem_cap);
-		memcpy(s->mem + s->written, p, len);
+		if (p != s->mem + s->written)	/* else received in place (sink_buffer) */
+			memcpy(s->mem + s->written, p, len);
 		return 0;
 	}
 	size_t off = 0;
@@ -156,6 +157,10 @@ int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e)
 
 uint8_t *sink_buffer(struct sink *s, size_t *cap)
 {
+	if (s->mem && !s->hashing && s->written < s->mem_cap) {	/* a range into memory: received in place */
+		*cap = s->mem_cap - s->written;
+		return s->claimed = s->mem + s->written;
+	}
 	if (!s->hashing || s->mem || s->pipe_failed)
 		return NULL;
 	if (!s->piped)
@@ -178,7 +183,7 @@ int sink_commit(struct sink *s, size_t len, struct errbuf *e)
 	if (!p)
 		return nb_fail(e, -EINVAL, "internal: sink_commit without sink_buffer");
 	s->claimed = NULL;
-	return take(s, p, len, true, e);
+	return take(s, p, len, !s->mem, e);
 }
 
 /* Waits for the pipe's thread; its times go into the stats. */

@@ -57,10 +57,11 @@ void sink_hash(struct sink *s, enum hash_algo algo, enum hash_impl impl);
 int sink_begin(struct sink *s, uint64_t size, struct errbuf *e);
 int sink_write(struct sink *s, const void *buf, size_t len, struct errbuf *e);
 /* Zero-copy receiving (the HTTP body): where the transport may put up to
- * *cap next bytes, a slot of the hash ring, so they are written to the file
- * and hashed from there with no copy in between; NULL when the sink is not
- * a hashed file sink (use sink_write).  sink_commit(len) then takes the len
- * bytes put there, as sink_write would. */
+ * *cap next bytes: a slot of the hash ring, so they are written to the
+ * file and hashed from there with no copy in between, or an unhashed
+ * memory sink's own buffer (a Range request, the block server); NULL
+ * otherwise (use sink_write).  sink_commit(len) then takes the len bytes
+ * put there, as sink_write would. */
 uint8_t *sink_buffer(struct sink *s, size_t *cap);
 int sink_commit(struct sink *s, size_t len, struct errbuf *e);
 /* Waits until every byte given is in the file (the pipe's thread writes

@@ -32,9 +32,17 @@ struct transport_opts {
 	FILE *log;		/* retries and fallbacks are reported here; NULL = quiet */
 	struct http_keepalive *keepalive;	/* NULL: one connection per request */
 	const char *ca_file;	/* https: PEM CA certificates; NULL = TLS_CA_DEFAULT */
+	const char *connect_host;	/* connect here (an address) instead of the URL's host, which TLS
+				 * still checks: a process with no resolver left (the block server) */
 };
 
 int http_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e);
+/* Bytes offset..offset+len-1 of u's file into dst (Range request; a
+ * server that ignores Range is -EPROTO); *file_size (may be NULL) gets the
+ * whole file's size from Content-Range, 0 if the server did not say.
+ * Retries as http_get. */
+int http_get_range(const struct url *u, uint64_t offset, void *dst, uint32_t len, uint64_t *file_size,
+		   const struct transport_opts *o, struct errbuf *e);
 int tftp_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e);
 /* Dispatches on u->scheme (http, tftp). */
 int transport_get(const struct url *u, struct sink *s, const struct transport_opts *o, struct errbuf *e);

@@ -39,7 +39,18 @@ int load_keymap(struct boot *b);		/* init/keymap.c: never fails */
 int load_modules(struct boot *b);		/* init/modules.c */
 int bring_up_network(struct boot *b);		/* init/network.c */
 int fetch_root_image(struct boot *b);		/* init/stage3.c */
-int mount_root_image(struct boot *b);		/* init/stage3.c */
+int mount_root_image(struct boot *b);
+int stream_root(struct boot *b);			/* init/stream.c: `stream` */
+/* init/stage3.c, for stream.c: the tmpfs sized to the image (RAM checked)
+ * with b->image_path opened for writing, and its undoing; the supervisor's
+ * mirrors from URL `first` on (export: NBD's name, NULL for HTTP); the nbd
+ * device on a socketpair served by the supervisor (w's descriptors are
+ * handed over), b->image_dev set. */
+int image_tmpfs_open(struct boot *b, uint64_t size, struct errbuf *e);
+void image_tmpfs_drop(struct boot *b);
+struct nbd_watch;
+int supervisor_mirrors(struct boot *b, struct nbd_watch *w, int first, const char *export);
+int attach_served(struct boot *b, struct nbd_watch *w);		/* init/stage3.c */
 int enter_root(struct boot *b);			/* init/stage3.c: returns only on failure */
 /* init/verity.c: image (a file, or the NBD device) behind dm-verity with the
  * tree at tree_path (copied to VERITY_TREE_COPY unless it is that file;

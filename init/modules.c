@@ -369,7 +369,7 @@ static int load_drivers(struct modules *m, struct boot *b, char *usb_seen, size_
 	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
 		if ((rc = load_by_name(m, always[i], false, &b->err)) < 0)
 			return rc;
-	if (b->cfg.source == SOURCE_NBD && (rc = load_by_name(m, "nbd", true, &b->err)) < 0)
+	if ((b->cfg.source == SOURCE_NBD || (b->cfg.stream && b->cfg.source == SOURCE_HTTP)) && (rc = load_by_name(m, "nbd", true, &b->err)) < 0)
 		return rc;
 	if (b->cfg.source == SOURCE_NFS && (rc = load_by_name(m, "nfsv3", true, &b->err)) < 0)
 		return rc;

@@ -73,6 +73,16 @@ static void drop_copy(struct boot *b)
 	umount2(IMAGE_DIR, MNT_DETACH);
 }
 
+int image_tmpfs_open(struct boot *b, uint64_t size, struct errbuf *e)
+{
+	return open_image(b, size, e);
+}
+
+void image_tmpfs_drop(struct boot *b)
+{
+	drop_copy(b);
+}
+
 static int write_full(int fd, const uint8_t *p, size_t len)
 {
 	while (len) {
@@ -222,29 +232,59 @@ static int cache_nbd(struct boot *b, uint64_t size)
 	return 0;
 }
 
-/* The supervisor that reconnects the device when its link dies; it needs
- * the server as an address (it outlives the initramfs' resolv.conf).  A
- * failure to start it is said, not fatal: the boot works without it. */
-static void supervise_nbd(struct boot *b, const struct url *u, const struct nbd_export *x, int index)
+/* The supervisor's mirrors: the URLs from `first` on, then the ones before
+ * it, each with its address (the supervisor outlives the initramfs'
+ * resolv.conf) and, for NBD, the export name as the path. */
+int supervisor_mirrors(struct boot *b, struct nbd_watch *w, int first, const char *export)
 {
-	struct nbd_watch w = { .index = index, .port = u->port, .size = x->size, .flags = x->flags };
-	struct in_addr ip;
-	char dev[24];	/* the nbd device itself, also when dm-verity sits on it */
-	int pid;
+	const struct boot_config *c = &b->cfg;
+	for (int k = 0; k < c->nurls && w->nmirrors < SUP_MIRRORS_MAX; k++) {
+		struct url u = c->urls[(first + k) % c->nurls];
+		struct in_addr ip;
+		int rc = tcp_resolve(u.host, &ip, &b->err);
+		if (rc < 0) {
+			if (k == 0)
+				return rc;
+			say("stage3", "%s: not a mirror for the supervisor", b->err.msg);
+			continue;
+		}
+		if (export)
+			snprintf(u.path, sizeof(u.path), "/%s", export);
+		url_format(&u, w->mirror[w->nmirrors], sizeof(w->mirror[0]));
+		inet_ntop(AF_INET, &ip, w->connect[w->nmirrors], sizeof(w->connect[0]));
+		w->nmirrors++;
+	}
+	return 0;
+}
 
-	snprintf(dev, sizeof(dev), "/dev/nbd%d", index);
-	snprintf(w.export_name, sizeof(w.export_name), "%s", x->oldstyle ? "" : b->cfg.nbd_export);
-	if ((pid = tcp_resolve(u->host, &ip, &b->err)) == 0)
-		inet_ntop(AF_INET, &ip, w.host, sizeof(w.host));
-	if (pid == 0 && (pid = nbd_supervisor_start(&w, "/proc/self/exe", RUN_DIR "/nbd.log", &b->err)) > 0 &&
-	    shutdown_nbd_units(b) < 0)
-		say("stage3", "%s: the supervisor will not hear of the shutdown: %s", dev, b->err.msg);
-	if (pid > 0)
-		say("stage3", "%s: request timeout %d s, I/O waits up to %d s for a reconnect; supervisor %s (pid %d) "
-		    "reconnects it if the link dies, log in %s/nbd.log", dev, NBD_REQ_TIMEOUT_S,
-		    NBD_DEAD_CONN_TIMEOUT_S, NBD_SUPERVISOR_NAME, pid, RUN_DIR);
-	else
-		say("stage3", "%s: no reconnects: %s", dev, b->err.msg);
+/* The kernel's device on one end of a socketpair, the supervisor on the
+ * other (mount/blockserver.h), with w's back end; w->kernel_fd and the
+ * descriptors in w are handed to the supervisor (closed here). */
+int attach_served(struct boot *b, struct nbd_watch *w)
+{
+	int sv[2], rc, index;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return nb_fail(&b->err, -errno, "nbd: socketpair: %s", strerror(errno));
+	if ((rc = nbd_attach_pair(sv[0], w->size, w->flags, b->image_dev, sizeof(b->image_dev), &index, &b->err)) < 0) {
+		close(sv[1]);
+		return rc;
+	}
+	w->index = index;
+	w->kernel_fd = sv[1];
+	int pid = nbd_supervisor_start(w, "/proc/self/exe", RUN_DIR "/nbd.log", &b->err);
+	close(sv[1]);
+	if (pid < 0) {
+		struct errbuf ignored;
+		nbd_detach(b->image_dev, &ignored);
+		b->image_dev[0] = '\0';
+		return pid;
+	}
+	if (shutdown_nbd_units(b) < 0)
+		say("stage3", "%s: the supervisor will not hear of the shutdown: %s", b->image_dev, b->err.msg);
+	say("stage3", "%s: served by %s (pid %d) from %s%s; log in %s/nbd.log", b->image_dev, NBD_SUPERVISOR_NAME, pid,
+	    w->mirror[0], w->stream ? "" : ": a read that fails is retried on a new connection or the next mirror",
+	    RUN_DIR);
+	return 0;
 }
 
 /* One NBD export read whole into a file in RAM: a sidecar of the image
@@ -321,9 +361,17 @@ static int attach_nbd(struct boot *b)
 				if (x.oldstyle && c->nbd_export[0])
 					say("stage3", "%s: oldstyle NBD server (one export per port): export name '%s' ignored",
 					    shown, c->nbd_export);
-				int index;
-				if ((rc = nbd_attach(sock, x.size, x.flags, b->image_dev, sizeof(b->image_dev), &index,
-						     &b->err)) < 0)
+				int index = -1;
+				struct nbd_watch w = { .upstream_fd = sock, .cache_fd = -1, .state_fd = -1, .size = x.size,
+						       .flags = x.flags, .console_fd = -1, .log_fd = -1 };
+				if (c->docache)	/* read once and let go: the kernel reads the server directly */
+					rc = nbd_attach(sock, x.size, x.flags, b->image_dev, sizeof(b->image_dev), &index,
+							&b->err);
+				else if ((rc = supervisor_mirrors(b, &w, i, x.oldstyle ? "" : c->nbd_export)) == 0)
+					rc = attach_served(b, &w);
+				if (!c->docache)
+					close(sock);
+				if (rc < 0)
 					return rc;
 				say("stage3", "%s: %s export '%s', %llu MiB, on %s: %s", shown,
 				    x.oldstyle ? "oldstyle" : "newstyle", x.oldstyle ? "" : c->nbd_export,
@@ -339,8 +387,6 @@ static int attach_nbd(struct boot *b)
 						say("stage3", "%s; trying the next mirror (%d of %d)", b->err.msg, i + 2, c->nurls);
 					break;
 				}
-				if (index >= 0)
-					supervise_nbd(b, u, &x, index);
 				return 0;
 			}
 			rc = sock;
@@ -533,7 +579,11 @@ int fetch_root_image(struct boot *b)
 			       "sysrcd.roothash), or boot signed images over HTTP, TFTP or NFS");
 	if (b->cfg.verity && b->cfg.source == SOURCE_NBD && b->cfg.docache)
 		say("stage3", "verity: ignored with docache: the copy in RAM is checked against the export's size only");
-	if (b->cfg.verity && (b->cfg.source == SOURCE_HTTP || b->cfg.source == SOURCE_TFTP))
+	if (b->cfg.stream && b->cfg.source != SOURCE_HTTP) {
+		say("stage3", "stream: only for http:// and https:// images (it needs Range requests); ignored");
+		b->cfg.stream = false;
+	}
+	if (b->cfg.verity && !b->cfg.stream && (b->cfg.source == SOURCE_HTTP || b->cfg.source == SOURCE_TFTP))
 		say("stage3", "verity: ignored for a copy into RAM, which its checksum (or signature) verifies whole");
 	if (b->cfg.jitter) {	/* once, before the first request of stage 3 */
 		unsigned ms = jitter_ms((unsigned)b->cfg.jitter, jitter_random());
@@ -543,6 +593,7 @@ int fetch_root_image(struct boot *b)
 	}
 	switch (b->cfg.source) {
 	case SOURCE_HTTP:
+		return b->cfg.stream ? stream_root(b) : fetch_copy(b);
 	case SOURCE_TFTP:
 		return fetch_copy(b);
 	case SOURCE_NBD:

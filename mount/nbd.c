@@ -47,7 +47,7 @@ static unsigned long block_size(uint64_t size)
 
 /* NBD_CMD_CONNECT: returns the device index, or a negative errno
  * (-ENOENT: no nbd family in this kernel). */
-static int attach_netlink(int sock, uint64_t size, uint16_t flags, struct errbuf *e)
+static int attach_netlink(int sock, uint64_t size, uint16_t flags, unsigned timeout_s, struct errbuf *e)
 {
 	struct genl g;
 	struct genl_msg reply = { .index = -1 };
@@ -56,7 +56,7 @@ static int attach_netlink(int sock, uint64_t size, uint16_t flags, struct errbuf
 		.size = size - size % 512,
 		.blksize = block_size(size),
 		.server_flags = flags,
-		.timeout_s = NBD_REQ_TIMEOUT_S,
+		.timeout_s = timeout_s,
 		.dead_conn_timeout_s = NBD_DEAD_CONN_TIMEOUT_S,
 		.sock = sock,
 	};
@@ -132,7 +132,7 @@ int nbd_attach(int sock, uint64_t size, uint16_t flags, char *dev, size_t devlen
 		close(sock);
 		return rc;
 	}
-	rc = attach_netlink(sock, size, flags, &why);
+	rc = attach_netlink(sock, size, flags, NBD_REQ_TIMEOUT_S, &why);
 	if (rc >= 0) {
 		close(sock);	/* the kernel holds its own reference */
 		*index = rc;
@@ -144,6 +144,26 @@ int nbd_attach(int sock, uint64_t size, uint16_t flags, char *dev, size_t devlen
 		return nb_fail(e, rc, "nbd: %s", why.msg);
 	}
 	fprintf(stderr, "netboot: nbd: %s: attaching with ioctls (no request timeout, no reconnect)\n", why.msg);
+	return attach_ioctl(sock, size, flags, dev, devlen, e);
+}
+
+int nbd_attach_pair(int sock, uint64_t size, uint16_t flags, char *dev, size_t devlen, int *index, struct errbuf *e)
+{
+	struct errbuf why;
+	/* no request timeout: the block server waits out outages itself, and
+	 * the kernel only logs a request that takes long */
+	int rc = attach_netlink(sock, size, flags, 0, &why);
+	*index = -1;
+	if (rc >= 0) {
+		close(sock);
+		*index = rc;
+		snprintf(dev, devlen, "/dev/nbd%d", rc);
+		return 0;
+	}
+	if (rc != -ENOENT) {
+		close(sock);
+		return nb_fail(e, rc, "nbd: %s", why.msg);
+	}
 	return attach_ioctl(sock, size, flags, dev, devlen, e);
 }
 

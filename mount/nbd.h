@@ -23,6 +23,9 @@
  * switch_root; no timeouts, no reconnect) and *index = -1.  Writes
  * "/dev/nbdN" into dev.  sock is handed over: the caller must not use it. */
 int nbd_attach(int sock, uint64_t size, uint16_t flags, char *dev, size_t devlen, int *index, struct errbuf *e);
+/* The same for the kernel's end of a socketpair the block server
+ * (mount/blockserver.h) answers: no TCP options, no request timeout. */
+int nbd_attach_pair(int sock, uint64_t size, uint16_t flags, char *dev, size_t devlen, int *index, struct errbuf *e);
 /* Ends dev's connection (the server is sent NBD_CMD_DISC: NBD_CMD_DISCONNECT
  * through netlink, else the NBD_DISCONNECT ioctl) and waits until the
  * kernel has let go of it (docache: the image is in RAM now). */

@@ -12,19 +12,18 @@
 #include <unistd.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
-#include <linux/nbd-netlink.h>
 #include "netboot/clock.h"
-#include "netboot/genl.h"
 #include "netboot/jitter.h"
-#include "netboot/nbd_client.h"
 #include "netboot/read_file.h"
-#include "netboot/tcp.h"
 #include "mount/teardown.h"
 
 /* Set by SIGUSR1 (nbd_supervisor_shutting_down): the booted system is
  * shutting down, and the reboot(2) command it is heading for. */
 static volatile sig_atomic_t shutting_down;
 static volatile sig_atomic_t shutdown_cmd;
+
+/* Where sup_note writes: one supervisor per process, set once in main. */
+static struct { int index, console_fd, log_fd; } out = { -1, -1, -1 };
 
 static void on_shutdown(int sig, siginfo_t *si, void *ctx)
 {
@@ -41,151 +40,48 @@ unsigned nbd_backoff_ms(unsigned attempt, uint32_t random)
 	return base / 2 + random % (base / 2 + 1);
 }
 
-/* One line to the console and the log file: "netboot-nbd: nbdN: ...", the
- * log's lines stamped with seconds since boot (CLOCK_MONOTONIC). */
-__attribute__((format(printf, 2, 3)))
-static void note(const struct nbd_watch *w, const char *fmt, ...)
+/* The log's lines are stamped with seconds since boot (CLOCK_MONOTONIC). */
+void sup_note(const char *fmt, ...)
 {
-	char text[512];
+	char text[640];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (w->console_fd >= 0)
-		dprintf(w->console_fd, "netboot-nbd: nbd%d: %s\n", w->index, text);
-	if (w->log_fd >= 0)
-		dprintf(w->log_fd, "[%8.3f] nbd%d: %s\n", (double)monotonic_ns() / 1e9, w->index, text);
-}
-
-/* 1 while the device is configured, 0 once it is disconnected (or gone);
- * a failed question counts as connected: never leave on a doubt. */
-static int still_connected(const struct nbd_watch *w, struct genl *rq)
-{
-	uint8_t msg[NBDNL_MSG_MAX];
-	struct genl_msg reply = { .connected = -1 };
-	struct errbuf e;
-	int len = nbdnl_build_status(msg, sizeof(msg), rq->family, genl_next_seq(rq), (uint32_t)w->index);
-
-	if (genl_call(rq, msg, len, w->index, &reply, "nbd status", &e) < 0)
-		return 1;
-	return reply.connected == 1;
+	if (out.console_fd >= 0)
+		dprintf(out.console_fd, "netboot-nbd: nbd%d: %s\n", out.index, text);
+	if (out.log_fd >= 0)
+		dprintf(out.log_fd, "[%8.3f] nbd%d: %s\n", (double)monotonic_ns() / 1e9, out.index, text);
 }
 
 /* The system is shutting down and the root's server is gone: systemd
- * cannot finish (it still reads the root, and would wait out the
- * dead-connection timeout, 10 minutes, then fail to exec its last step).
- * The root's changes live in RAM; other disks are synced: end it here. */
-static void give_up(const struct nbd_watch *w, struct genl *rq, const char *where, uint64_t t0)
+ * cannot finish (it still reads the root, and its reads wait for the
+ * server).  The root's changes live in RAM; other disks are synced: end it
+ * here. */
+static void give_up(const char *where, uint64_t t0)
 {
-	uint8_t msg[NBDNL_MSG_MAX];
-	struct errbuf e;
-	note(w, "the system is shutting down and %s has been unreachable for %.0f s: syncing and finishing the "
-	     "shutdown here instead of waiting on it", where, (double)(monotonic_ns() - t0) / 1e9);
+	sup_note("the system is shutting down and %s has been unreachable for %.0f s: syncing and finishing the "
+		 "shutdown here instead of waiting on it", where, (double)(monotonic_ns() - t0) / 1e9);
 	sync();
 	reboot(shutdown_cmd);
 	if (shutdown_cmd == (int)RB_KEXEC)	/* no kernel loaded yet */
 		reboot(RB_AUTOBOOT);
-	note(w, "reboot: %s; disconnecting instead (reads of the root fail from now on)", strerror(errno));
-	if (genl_call(rq, msg, nbdnl_build_disconnect(msg, sizeof(msg), rq->family, genl_next_seq(rq), (uint32_t)w->index),
-		      -1, NULL, "nbd disconnect", &e) < 0)
-		note(w, "%s", e.msg);
+	sup_note("reboot: %s; waiting on for the server", strerror(errno));
 }
 
-/* A new connection, checked against the one the kernel lost, handed over.
- * Returns 0 once the device has it, 1 if the device was disconnected
- * meanwhile (nothing to reconnect). */
-static int reconnect(const struct nbd_watch *w, struct genl *rq)
+void sup_outage_wait(unsigned attempt, uint64_t t0, const char *where, const char *why)
 {
-	char where[160], why[sizeof(((struct errbuf *)0)->msg)];
-	uint64_t t0 = monotonic_ns();
-
-	snprintf(where, sizeof(where), "nbd://%s:%u/%s", w->host, w->port, w->export_name);
-	for (unsigned attempt = 0;; attempt++) {
-		if (attempt) {
-			unsigned ms = nbd_backoff_ms(attempt - 1, jitter_random());
-			note(w, "try %u: %s; next try in %u.%01u s", attempt, why, ms / 1000, ms % 1000 / 100);
-			jitter_sleep(ms);
-		}
-		if (!still_connected(w, rq)) {
-			note(w, "device disconnected while reconnecting: nothing to do");
-			return 1;
-		}
-		if (shutting_down && monotonic_ns() - t0 >= (uint64_t)NBD_SHUTDOWN_GRACE_MS * 1000000u) {
-			give_up(w, rq, where, t0);
-			return 1;
-		}
-		struct nbd_export x;
-		struct errbuf e;
-		int sock = nbd_connect(w->host, w->port, w->export_name, NBD_TIMEOUT_MS, &x, &e);
-		if (sock < 0) {
-			snprintf(why, sizeof(why), "%s", e.msg);
-			continue;
-		}
-		if (x.size != w->size || x.flags != w->flags) {
-			snprintf(why, sizeof(why), "%s now has size %" PRIu64 " and flags 0x%x, not %" PRIu64 " and 0x%x: "
-				 "another export, not handed to the kernel", where, x.size, x.flags, w->size, w->flags);
-			nbd_disconnect(sock);
-			continue;
-		}
-		uint8_t msg[NBDNL_MSG_MAX];
-		int rc = tcp_keepalive(sock, &e);
-		if (rc == 0)
-			rc = genl_call(rq, msg, nbdnl_build_reconfigure(msg, sizeof(msg), rq->family, genl_next_seq(rq),
-									 (uint32_t)w->index, sock),
-				       -1, NULL, "nbd reconfigure", &e);
-		close(sock);	/* the kernel holds its own reference */
-		if (rc == -ENOSPC) {
-			note(w, "%s: the kernel has no dead connection to replace: the link is alive", where);
-			return 0;
-		}
-		if (rc == 0) {
-			note(w, "reconnected to %s after %.1f s (%u %s), size and flags unchanged", where,
-			     (double)(monotonic_ns() - t0) / 1e9, attempt + 1, attempt ? "tries" : "try");
-			return 0;
-		}
-		snprintf(why, sizeof(why), "%s", e.msg);
-	}
+	unsigned ms = nbd_backoff_ms(attempt, jitter_random());
+	if (shutting_down && monotonic_ns() - t0 >= (uint64_t)NBD_SHUTDOWN_GRACE_MS * 1000000u)
+		give_up(where, t0);
+	/* every try at first, then one line a minute: an outage can be long */
+	if (attempt < 6 || attempt % 6 == 0)
+		sup_note("try %u: %s; next try in %u.%01u s (the kernel's reads wait)", attempt + 1, why, ms / 1000,
+			 ms % 1000 / 100);
+	jitter_sleep(ms);
 }
 
-static int supervise(const struct nbd_watch *w)
-{
-	struct genl ev, rq;
-	struct errbuf e;
-
-	if (genl_open(&rq, NBD_GENL_FAMILY_NAME, NULL, &e) < 0 ||
-	    genl_open(&ev, NBD_GENL_FAMILY_NAME, NBD_GENL_MCAST_GROUP_NAME, &e) < 0 || genl_subscribe(&ev, &e) < 0) {
-		note(w, "cannot watch the device, no reconnects: %s", e.msg);
-		return 1;
-	}
-	note(w, "watching nbd://%s:%u/%s (pid %d): reconnects when the kernel reports the link dead", w->host,
-	     w->port, w->export_name, (int)getpid());
-	for (;;) {
-		struct genl_msg m;
-		int rc = genl_recv_event(&ev, NBD_STATUS_POLL_MS, &m, &e);
-		if (rc > 0 && m.cmd == NBD_CMD_LINK_DEAD && m.index == w->index) {
-			note(w, "link dead (kernel event): reconnecting");
-			if (reconnect(w, &rq) > 0)
-				break;
-		} else if (rc == -ENOBUFS) {
-			/* events were dropped: a reconnect finds out (ENOSPC if the link is alive) */
-			note(w, "events lost: checking the link with a new connection");
-			if (reconnect(w, &rq) > 0)
-				break;
-		} else if (rc < 0) {
-			note(w, "%s", e.msg);
-			jitter_sleep(1000);
-		}
-		if (!still_connected(w, &rq))
-			break;
-	}
-	note(w, "device disconnected: supervisor exits");
-	genl_close(&ev);
-	genl_close(&rq);
-	return 0;
-}
-
-/* argv: NAME INDEX HOST PORT SIZE FLAGS CONSOLE_FD LOG_FD EXPORT */
-enum { A_INDEX = 1, A_HOST, A_PORT, A_SIZE, A_FLAGS, A_CONSOLE, A_LOG, A_EXPORT, A_COUNT };
+/* --- arguments: KEY=VALUE words, so /init and the supervisor agree by name --- */
 
 static int num(const char *s, unsigned long long max, unsigned long long *v)
 {
@@ -195,27 +91,88 @@ static int num(const char *s, unsigned long long max, unsigned long long *v)
 	return !errno && end != s && !*end && *v <= max ? 0 : -1;
 }
 
+static int fd_arg(const char *s, int *fd)
+{
+	unsigned long long v;
+	if (!strcmp(s, "-1")) {
+		*fd = -1;
+		return 0;
+	}
+	if (num(s, 65535, &v) < 0)
+		return -1;
+	*fd = fcntl((int)v, F_GETFD) < 0 ? -1 : (int)v;
+	return 0;
+}
+
+static int text_arg(const char *s, char *dst, size_t cap)
+{
+	if (strlen(s) >= cap)
+		return -1;
+	memcpy(dst, s, strlen(s) + 1);
+	return 0;
+}
+
+static int parse_word(struct nbd_watch *w, const char *word, int *nconnect)
+{
+	const char *eq = strchr(word, '=');
+	unsigned long long v;
+	if (!eq)
+		return -1;
+	size_t k = (size_t)(eq - word);
+	const char *val = eq + 1;
+#define KEY(name) (k == sizeof(name) - 1 && !strncmp(word, name, k))
+	if (KEY("mode")) {
+		w->stream = !strcmp(val, "stream");
+		return w->stream || !strcmp(val, "nbd") ? 0 : -1;
+	}
+	if (KEY("index"))
+		return num(val, 1u << 20, &v) < 0 ? -1 : (w->index = (int)v, 0);
+	if (KEY("size"))
+		return num(val, UINT64_MAX, &v) < 0 ? -1 : (w->size = v, 0);
+	if (KEY("flags"))
+		return num(val, 65535, &v) < 0 ? -1 : (w->flags = (uint16_t)v, 0);
+	if (KEY("kernel"))
+		return fd_arg(val, &w->kernel_fd);
+	if (KEY("upstream"))
+		return fd_arg(val, &w->upstream_fd);
+	if (KEY("cache"))
+		return fd_arg(val, &w->cache_fd);
+	if (KEY("state"))
+		return fd_arg(val, &w->state_fd);
+	if (KEY("console"))
+		return fd_arg(val, &w->console_fd);
+	if (KEY("log"))
+		return fd_arg(val, &w->log_fd);
+	if (KEY("ca"))
+		return text_arg(val, w->ca_file, sizeof(w->ca_file));
+	if (KEY("mirror"))
+		return w->nmirrors >= SUP_MIRRORS_MAX ? -1 : text_arg(val, w->mirror[w->nmirrors++], sizeof(w->mirror[0]));
+	if (KEY("connect"))
+		return *nconnect >= SUP_MIRRORS_MAX ? -1 : text_arg(val, w->connect[(*nconnect)++], sizeof(w->connect[0]));
+#undef KEY
+	return -1;
+}
+
 int nbd_supervisor_main(int argc, char **argv)
 {
-	struct nbd_watch w = { .console_fd = -1, .log_fd = -1 };
-	unsigned long long index, port, size, flags, con, log;
+	static struct nbd_watch w;
+	int nconnect = 0;
 
-	if (argc != A_COUNT || num(argv[A_INDEX], 1u << 20, &index) || num(argv[A_PORT], 65535, &port) ||
-	    num(argv[A_SIZE], UINT64_MAX, &size) || num(argv[A_FLAGS], 65535, &flags) ||
-	    num(argv[A_CONSOLE], 1024, &con) || num(argv[A_LOG], 1024, &log) ||
-	    strlen(argv[A_HOST]) >= sizeof(w.host) || strlen(argv[A_EXPORT]) >= sizeof(w.export_name)) {
-		fprintf(stderr, "%s: started by /init: INDEX HOST PORT SIZE FLAGS CONSOLE_FD LOG_FD EXPORT expected\n",
-			argv[0]);
+	w = (struct nbd_watch){ .kernel_fd = -1, .upstream_fd = -1, .cache_fd = -1, .state_fd = -1, .console_fd = -1,
+				.log_fd = -1 };
+	for (int i = 1; i < argc; i++)
+		if (parse_word(&w, argv[i], &nconnect) < 0) {
+			fprintf(stderr, "%s: started by /init: '%s' is not one of its KEY=VALUE arguments\n", argv[0], argv[i]);
+			return 2;
+		}
+	if (w.kernel_fd < 0 || !w.size || !w.nmirrors || nconnect != w.nmirrors || (w.stream && w.cache_fd < 0)) {
+		fprintf(stderr, "%s: started by /init: kernel=FD, size=, a mirror= and connect= for each%s expected\n",
+			argv[0], w.stream ? ", cache=FD" : "");
 		return 2;
 	}
-	w.index = (int)index;
-	w.port = (uint16_t)port;
-	w.size = size;
-	w.flags = (uint16_t)flags;
-	w.console_fd = fcntl((int)con, F_GETFD) < 0 ? -1 : (int)con;
-	w.log_fd = fcntl((int)log, F_GETFD) < 0 ? -1 : (int)log;
-	snprintf(w.host, sizeof(w.host), "%s", argv[A_HOST]);
-	snprintf(w.export_name, sizeof(w.export_name), "%s", argv[A_EXPORT]);
+	out.index = w.index;
+	out.console_fd = w.console_fd;
+	out.log_fd = w.log_fd;
 	/* the booted system's shutdown must not cut its root: SIGKILL ends it */
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
@@ -223,7 +180,9 @@ int nbd_supervisor_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa = { .sa_sigaction = on_shutdown, .sa_flags = SA_SIGINFO };	/* no SA_RESTART: a backoff sleep ends early */
 	sigaction(SIGUSR1, &sa, NULL);
-	return supervise(&w);
+	int rc = w.stream ? serve_stream(&w) : serve_nbd_upstream(&w);
+	sup_note("device disconnected: supervisor exits");
+	return rc;
 }
 
 int nbd_supervisor_signal(int sig, int value)
@@ -251,11 +210,27 @@ int nbd_supervisor_shutting_down(const char *verb)
 	return nbd_supervisor_signal(SIGUSR1, teardown_reboot_cmd(verb, NULL));
 }
 
+#define ARGS_MAX (16 + 2 * SUP_MIRRORS_MAX)
+
+/* "key=value" into slot i of words; returns i + 1. */
+static int word(char (*words)[URL_TEXT_MAX + 16], int i, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int word(char (*words)[URL_TEXT_MAX + 16], int i, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(words[i], sizeof(words[0]), "%s=", key);
+	va_start(ap, fmt);
+	vsnprintf(words[i] + n, sizeof(words[0]) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return i + 1;
+}
+
 int nbd_supervisor_start(const struct nbd_watch *w, const char *self, const char *log_path, struct errbuf *e)
 {
-	char a[A_COUNT][32];
-	char *argv[A_COUNT + 1];
-	int ready[2], err = 0;
+	static char words[ARGS_MAX][URL_TEXT_MAX + 16];
+	char *argv[ARGS_MAX + 2];
+	int ready[2], err = 0, n = 0;
+	int keep[] = { w->kernel_fd, w->upstream_fd, w->cache_fd, w->state_fd };
 
 	int con = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
 	int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -264,24 +239,35 @@ int nbd_supervisor_start(const struct nbd_watch *w, const char *self, const char
 			strerror(errno));
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		return nb_fail(e, -errno, "nbd supervisor: pipe: %s", strerror(errno));
-	snprintf(a[A_INDEX], sizeof(a[0]), "%d", w->index);
-	snprintf(a[A_PORT], sizeof(a[0]), "%u", w->port);
-	snprintf(a[A_SIZE], sizeof(a[0]), "%" PRIu64, w->size);
-	snprintf(a[A_FLAGS], sizeof(a[0]), "%u", w->flags);
-	snprintf(a[A_CONSOLE], sizeof(a[0]), "%d", con);
-	snprintf(a[A_LOG], sizeof(a[0]), "%d", log);
-	for (int i = 0; i < A_COUNT; i++)
-		argv[i] = a[i];
+	n = word(words, n, "mode", "%s", w->stream ? "stream" : "nbd");
+	n = word(words, n, "index", "%d", w->index);
+	n = word(words, n, "kernel", "%d", w->kernel_fd);
+	n = word(words, n, "upstream", "%d", w->upstream_fd);
+	n = word(words, n, "cache", "%d", w->cache_fd);
+	n = word(words, n, "state", "%d", w->state_fd);
+	n = word(words, n, "size", "%" PRIu64, w->size);
+	n = word(words, n, "flags", "%u", w->flags);
+	n = word(words, n, "console", "%d", con);
+	n = word(words, n, "log", "%d", log);
+	if (w->ca_file[0])
+		n = word(words, n, "ca", "%s", w->ca_file);
+	for (int i = 0; i < w->nmirrors && i < SUP_MIRRORS_MAX; i++) {
+		n = word(words, n, "mirror", "%s", w->mirror[i]);
+		n = word(words, n, "connect", "%s", w->connect[i]);
+	}
 	argv[0] = (char *)NBD_SUPERVISOR_NAME;
-	argv[A_HOST] = (char *)w->host;
-	argv[A_EXPORT] = (char *)w->export_name;
-	argv[A_COUNT] = NULL;
+	for (int i = 0; i < n; i++)
+		argv[i + 1] = words[i];
+	argv[n + 1] = NULL;
 
 	pid_t pid = fork();
 	if (pid == 0) {
 		setsid();	/* no controlling terminal, its own session */
 		if (chdir("/") < 0 || (con >= 0 && fcntl(con, F_SETFD, 0) < 0) || (log >= 0 && fcntl(log, F_SETFD, 0) < 0))
 			err = errno;
+		for (unsigned i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+			if (!err && keep[i] >= 0 && fcntl(keep[i], F_SETFD, 0) < 0)
+				err = errno;
 		if (!err) {
 			execv(self, argv);
 			err = errno;

@@ -500,10 +500,18 @@ int http_parse_chunk_size(const char *buf, size_t len, uint64_t *size, struct er
 int http_build_get(char *buf, size_t cap, const char *host, uint16_t port, const char *target,
 		   uint64_t range_from, const char *if_range)
 {
-	char range[64 + 12 + sizeof(((struct http_response *)0)->etag)] = "";
+	return http_build_get_span(buf, cap, host, port, target, range_from, range_from ? HTTP_RANGE_OPEN : 0, if_range);
+}
+
+int http_build_get_span(char *buf, size_t cap, const char *host, uint16_t port, const char *target,
+			uint64_t from, uint64_t last, const char *if_range)
+{
+	char range[96 + 12 + sizeof(((struct http_response *)0)->etag)] = "", span[48] = "";
 	int n;
-	if (range_from)
-		snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n%s%.127s%s", (unsigned long long)range_from,
+	if (last != HTTP_RANGE_OPEN)
+		snprintf(span, sizeof(span), "%llu", (unsigned long long)last);
+	if (from || last != HTTP_RANGE_OPEN)
+		snprintf(range, sizeof(range), "Range: bytes=%llu-%s\r\n%s%.127s%s", (unsigned long long)from, span,
 			 if_range && *if_range ? "If-Range: " : "", if_range ? if_range : "",
 			 if_range && *if_range ? "\r\n" : "");
 	if (port == 80)

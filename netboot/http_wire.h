@@ -97,6 +97,11 @@ int http_parse_chunk_size(const char *buf, size_t len, uint64_t *size, struct er
  * Returns the length or -ENOSPC. */
 int http_build_get(char *buf, size_t cap, const char *host, uint16_t port, const char *target,
 		   uint64_t range_from, const char *if_range);
+/* The same for bytes from..last (inclusive) of the file; last
+ * HTTP_RANGE_OPEN: to the end.  from 0 and last open: no Range header. */
+#define HTTP_RANGE_OPEN UINT64_MAX
+int http_build_get_span(char *buf, size_t cap, const char *host, uint16_t port, const char *target,
+			uint64_t from, uint64_t last, const char *if_range);
 
 /* The validator to send in If-Range: the ETag if strong (RFC 9110 13.1.5
  * forbids weak ones), else Last-Modified, else NULL. */

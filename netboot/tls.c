@@ -405,6 +405,11 @@ static void note_clock(FILE *log, int64_t now)
 		was, floor);
 }
 
+int tls_preload(const char *ca_file, struct errbuf *e)
+{
+	return load_anchors(ca_file ? ca_file : TLS_CA_DEFAULT, e);
+}
+
 int tls_open(struct tls **out, int fd, const char *host, const char *ca_file, int timeout_ms, FILE *log,
 	     struct errbuf *e)
 {

@@ -26,6 +26,9 @@ struct tls;
  *   -EINVAL/-ENOENT  the CA file is unusable */
 int tls_open(struct tls **out, int fd, const char *host, const char *ca_file, int timeout_ms, FILE *log,
 	     struct errbuf *e);
+/* Reads the CA file now (tls_open would at its first call): for a process
+ * that connects again after the file is gone (the block server). */
+int tls_preload(const char *ca_file, struct errbuf *e);
 /* As tcp_read(): bytes, 0 when the peer closed, or a negative errno. */
 ssize_t tls_read(struct tls *t, void *buf, size_t len, int timeout_ms);
 /* Writes and flushes all of buf, or returns a negative errno. */
