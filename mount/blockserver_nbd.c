@@ -50,13 +50,13 @@ static int connect_mirror(struct upstream *u, int i, struct errbuf *e)
 	return sock;
 }
 
-/* A new connection, this mirror first, then the others; until one takes. */
+/* A new connection, this mirror first, then the others; rounds with
+ * backoff between them, until one takes. */
 static void reconnect(struct upstream *u, uint64_t t0, const char *why0)
 {
 	char why[sizeof(((struct errbuf *)0)->msg)];
 	snprintf(why, sizeof(why), "%s", why0);
-	for (unsigned attempt = 0;; attempt++) {
-		sup_outage_wait(attempt, t0, u->w->mirror[u->cur], why);
+	for (unsigned round = 0;; round++) {
 		for (int k = 0; k < u->w->nmirrors; k++) {
 			int i = (u->cur + k) % u->w->nmirrors;
 			struct errbuf e;
@@ -64,13 +64,14 @@ static void reconnect(struct upstream *u, uint64_t t0, const char *why0)
 			if (sock >= 0) {
 				sup_note("%s %s after %.1f s (%u %s), size unchanged: the kernel's reads go on",
 					 i == u->cur ? "reconnected to" : "failed over to", u->w->mirror[i],
-					 (double)(monotonic_ns() - t0) / 1e9, attempt + 1, attempt ? "rounds" : "round");
+					 (double)(monotonic_ns() - t0) / 1e9, round + 1, round ? "rounds" : "round");
 				u->cur = i;
 				u->sock = sock;
 				return;
 			}
 			snprintf(why, sizeof(why), "%s", e.msg);
 		}
+		sup_outage_wait(round, t0, u->w->mirror[u->cur], why);
 	}
 }
 
@@ -113,7 +114,7 @@ int serve_nbd_upstream(const struct nbd_watch *w)
 		}
 	}
 	sup_note("serving the kernel's reads from %s (pid %d, %d mirror%s): a read that fails is retried on a new "
-		 "connection, never an I/O error for an outage", w->mirror[0], (int)getpid(), w->nmirrors,
+		 "connection: an outage is a wait for the kernel, not an error", w->mirror[0], (int)getpid(), w->nmirrors,
 		 w->nmirrors > 1 ? "s" : "");
 	int rc = block_serve(w->kernel_fd, &u.be, why, sizeof(why));
 	if (rc < 0)
