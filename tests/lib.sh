@@ -277,7 +277,13 @@ ganesha_start() {
 	for _ in $(seq 100); do "${in[@]}" bash -c '(exec 3<>/dev/tcp/127.0.0.1/2049)' 2>/dev/null && break; sleep 0.1; done
 	"${in[@]}" bash -c '(exec 3<>/dev/tcp/127.0.0.1/2049)' 2>/dev/null ||
 		{ echo "FAIL: nfs-ganesha did not start: $(tail -3 "$dir/log")"; return 1; }
-	sleep 1	# registration with rpcbind
+	# mountd (100005) v3 over TCP registered with rpcbind: under load this
+	# takes seconds, and a mount before it fails ("Not supported")
+	for _ in $(seq 100); do
+		"${in[@]}" rpcinfo -p 127.0.0.1 2>/dev/null | grep -qE '^ *100005 +3 +tcp' && return 0
+		sleep 0.1
+	done
+	echo "INFO: nfs-ganesha: mountd v3/tcp not registered with rpcbind after 10 s: $("${in[@]}" rpcinfo -p 127.0.0.1 2>&1 | tr '\n' ' ')"
 }
 
 # --- nginx ---
