@@ -113,6 +113,7 @@ static int stream_mirror(struct boot *b, int i, const char *shown)
 		b->image_dev[0] = '\0';
 		goto drop;
 	}
+	timeline_sample_memory(&b->timeline, IMAGE_DIR);	/* /init's peak RSS; the tmpfs fills later */
 	say("stage3", "%s: streaming, %llu MiB on %s behind dm-verity, ready in %.2f s: booting while the copy fills "
 	    "(see %s/stream)", shown, (unsigned long long)(size >> 20), dev, seconds_since(t0), RUN_DIR);
 	close(w.cache_fd);

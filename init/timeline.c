@@ -92,8 +92,13 @@ void timeline_line(const struct timeline *t, uint64_t now_ns, char *buf, size_t 
 		buf[0] = '\0';
 	for (int i = 0; i < t->n; i++) {
 		add(buf, len, &at, "%s%s %.2f s", i ? ", " : "", t->stage[i].name, sec(t->stage[i].ns));
-		if (strcmp(t->stage[i].name, "stage3") || !t->bytes)
+		if (strcmp(t->stage[i].name, "stage3"))
 			continue;
+		if (!t->bytes) {	/* nothing downloaded before switch_root (NBD, NFS, stream) */
+			if (t->rss_peak_kib)
+				add(buf, len, &at, " (peak RSS %llu KiB)", (unsigned long long)t->rss_peak_kib);
+			continue;
+		}
 		/* the receiving thread receives or waits for a free slot; the
 		 * second thread writes the file and hashes (fetch/hash_pipe.h) */
 		add(buf, len, &at, " (%.0f MB, %.0f MB/s; receiving %.2f s, waiting on the writer %.2f s, writing %.2f s; "

@@ -24,9 +24,17 @@ if busybox grep -q setkmap= /proc/cmdline; then
 fi
 busybox touch /tmp/writable 2>/dev/null && echo "root is writable"
 echo "mounts: $(busybox awk '{print $2":"$3}' /proc/mounts | busybox tr '\n' ' ')"
+# bench=stream (bench/stream_race.sh): stay until the stream's copy is complete
+if busybox grep -q 'bench=stream' /proc/cmdline; then
+	i=0
+	while ! busybox grep -q STREAM=complete /run/netboot/stream 2>/dev/null && [ $i -lt 1200 ]; do
+		busybox sleep 0.25; i=$((i + 1)); done
+	busybox sed 's|^|handover stream: |' /run/netboot/stream
+fi
 for p in /proc/[0-9]*; do	# helpers left running by /init (the NBD supervisor)
 	c=$(busybox tr '\0' ' ' < "$p/cmdline" 2>/dev/null)
-	case "$c" in @*) echo "process ${p#/proc/}: $c";; esac
+	case "$c" in @*) echo "process ${p#/proc/}: $c"
+		echo "process ${p#/proc/} memory: $(busybox grep -E 'VmHWM|VmRSS' "$p/status" | busybox tr -s ' \t\n' ' ')";; esac
 done
 busybox poweroff -f
 INIT
