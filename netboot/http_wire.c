@@ -1,5 +1,6 @@
 #include "netboot/http_wire.h"
 #include "netboot/civil_date.h"
+#include "netboot/url.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -500,8 +501,9 @@ int http_parse_chunk_size(const char *buf, size_t len, uint64_t *size, struct er
 int http_build_get(char *buf, size_t cap, const char *host, uint16_t port, const char *target,
 		   uint64_t range_from, const char *if_range)
 {
-	char range[64 + 12 + sizeof(((struct http_response *)0)->etag)] = "";
+	char range[64 + 12 + sizeof(((struct http_response *)0)->etag)] = "", h[300];
 	int n;
+	host = url_host_text(host, h, sizeof(h));	/* Host: [2001:db8::1]:8080 */
 	if (range_from)
 		snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n%s%.127s%s", (unsigned long long)range_from,
 			 if_range && *if_range ? "If-Range: " : "", if_range ? if_range : "",
