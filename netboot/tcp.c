@@ -50,11 +50,30 @@ int tcp_resolve(const char *host, struct in_addr *addr, struct errbuf *e)
 	return rc;
 }
 
+/* A name's addresses of both families, looked up apart (RFC 8305 3):
+ * one family's failure, a DNS server that answers A but fails AAAA (musl
+ * fails a joint lookup then), does not lose the other.  An error only when
+ * neither resolves: -EAGAIN if either lookup was worth retrying. */
+static int resolve_both(const char *host, uint16_t port, struct addrinfo **v6, struct addrinfo **v4, struct errbuf *e)
+{
+	struct errbuf e6;
+	int r6 = resolve(host, port, AF_INET6, v6, &e6), r4 = resolve(host, port, AF_INET, v4, e);
+
+	if (r6 < 0)
+		*v6 = NULL;
+	if (r4 < 0)
+		*v4 = NULL;
+	if (r6 == 0 || r4 == 0)
+		return 0;
+	if (r6 == -EAGAIN && r4 != -EAGAIN)
+		return nb_fail(e, r6, "%s", e6.msg);
+	return r4;
+}
+
 /* RFC 8305's order: the families interleaved, IPv6 first, each in the
  * resolver's (RFC 6724) order; at most max addresses. */
-static int order(struct addrinfo *res, struct addrinfo **out, int max)
+static int order(struct addrinfo *v6, struct addrinfo *v4, struct addrinfo **out, int max)
 {
-	struct addrinfo *v6 = res, *v4 = res;
 	int n = 0;
 
 	for (;;) {
@@ -71,6 +90,14 @@ static int order(struct addrinfo *res, struct addrinfo **out, int max)
 		if (n == max)
 			return n;
 	}
+}
+
+static void free_both(struct addrinfo *a, struct addrinfo *b)
+{
+	if (a)
+		freeaddrinfo(a);
+	if (b)
+		freeaddrinfo(b);
 }
 
 /* A non-blocking connect begun, or -errno. */
@@ -135,14 +162,14 @@ static int race_poll(struct race *r, long long wait_ms, int *last)
 
 int tcp_connect_peer(const char *host, uint16_t port, int timeout_ms, char *peer, size_t peer_len, struct errbuf *e)
 {
-	struct addrinfo *res = NULL, *ai[TCP_MAX_ADDRS];
+	struct addrinfo *res6 = NULL, *res4 = NULL, *ai[TCP_MAX_ADDRS];
 	struct race r = { .n = 0 };
 	long long next_at = 0;
 	int rc, n, next = 0, won = -1, last = -ECONNREFUSED;
 
-	if ((rc = resolve(host, port, AF_UNSPEC, &res, e)) < 0)
+	if ((rc = resolve_both(host, port, &res6, &res4, e)) < 0)
 		return rc;
-	n = order(res, ai, TCP_MAX_ADDRS);
+	n = order(res6, res4, ai, TCP_MAX_ADDRS);
 	/* a new attempt every TCP_ATTEMPT_DELAY_MS, or at once when none is in
 	 * flight; each has timeout_ms; the first to connect wins */
 	while (won < 0 && (next < n || r.n)) {
@@ -174,10 +201,10 @@ int tcp_connect_peer(const char *host, uint16_t port, int timeout_ms, char *peer
 			race_drop(&r, 0);
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		freeaddrinfo(res);
+		free_both(res6, res4);
 		return fd;
 	}
-	freeaddrinfo(res);
+	free_both(res6, res4);
 	return nb_fail(e, last, "cannot connect to %s port %u: %s", host, port, strerror(-last));
 }
 

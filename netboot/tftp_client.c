@@ -537,21 +537,45 @@ out:
 	return rc;
 }
 
-/* The first address of the resolver's order (RFC 6724: IPv6 first where
- * it is configured), either family. */
+/* Whether the host has a route to a (a UDP connect() sends nothing). */
+static bool routable(const struct addrinfo *a)
+{
+	int fd = socket(a->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok = fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* UDP cannot race the families as TCP does: the IPv6 address when there
+ * is a route to it, else the IPv4 one.  Each family is looked up apart, so
+ * a DNS server that fails AAAA queries (musl fails a joint lookup then)
+ * costs only the IPv6 answer. */
 static int resolve(const struct tftp_client_cfg *c, const char *label, const char *url,
 		   union peer *sa, struct errbuf *e)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM }, *ai = NULL;
-	int rc = getaddrinfo(c->host, NULL, &hints, &ai);
+	struct addrinfo hints = { .ai_family = AF_INET6, .ai_socktype = SOCK_DGRAM }, *v6 = NULL, *v4 = NULL, *ai;
+	int r6 = getaddrinfo(c->host, NULL, &hints, &v6), r4;
 
-	if (rc != 0 || !ai || ai->ai_addrlen > sizeof(*sa))
+	hints.ai_family = AF_INET;
+	r4 = getaddrinfo(c->host, NULL, &hints, &v4);
+	ai = r6 == 0 && (r4 != 0 || routable(v6)) ? v6 : r4 == 0 ? v4 : NULL;
+	if (!ai || ai->ai_addrlen > sizeof(*sa)) {
+		int rc = r4 ? r4 : r6;
+		if (r6 == 0)
+			freeaddrinfo(v6);
+		if (r4 == 0)
+			freeaddrinfo(v4);
 		return nb_fail(e, -EHOSTUNREACH, "%s: cannot resolve '%s' for %s: %s", label, c->host, url,
 			       rc ? gai_strerror(rc) : "no address");
+	}
 	memset(sa, 0, sizeof(*sa));
 	memcpy(sa, ai->ai_addr, ai->ai_addrlen);
 	sa->in.sin_port = htons(c->port ? c->port : TFTP_PORT);	/* sin6_port: the same place */
-	freeaddrinfo(ai);
+	if (r6 == 0)
+		freeaddrinfo(v6);
+	if (r4 == 0)
+		freeaddrinfo(v4);
 	return 0;
 }
 
