@@ -13,8 +13,7 @@ TMP_NAME=netboot-ipv6 . "$(dirname "$0")/../lib.sh"
 NB=${NETBOOT_BIN:-$ROOT/build/netboot}
 [ -x "$NB" ] || { echo "FAIL: $T: $NB not built"; exit 1; }
 ip -6 addr show dev lo 2>/dev/null | grep -q '::1/128' || { skip "no ::1 on lo (IPv6 disabled)"; exit 0; }
-[ -x "$ROOT/build/netboot-static" ] && [ "$ROOT/build/netboot-static" -nt "$ROOT/netboot/url.c" ] ||
-	make -C "$ROOT" -s build/netboot-static >/dev/null
+[ -x "$ROOT/build/netboot-static" ] || make -C "$ROOT" -s build/netboot-static >/dev/null
 
 www=$TMP/www; mkdir -p "$www"
 head -c 3000000 /dev/urandom > "$www/sysrcd.dat"
