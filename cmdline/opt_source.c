@@ -140,7 +140,10 @@ int cl_opt_bootalias(struct cl_ctx *c, const struct cl_arg *a)
 
 int cl_opt_nfsboot(struct cl_ctx *c, const struct cl_arg *a)
 {
-	const char *colon = memchr(a->val, ':', a->vlen);
+	/* an IPv6 server is written [2001:db8::1]:/dir: its ':'s are the address's */
+	const char *close = a->vlen && a->val[0] == '[' ? memchr(a->val, ']', a->vlen) : NULL;
+	const char *from = close ? close : a->val;
+	const char *colon = memchr(from, ':', (size_t)(a->val + a->vlen - from));
 
 	if (!colon || colon + 1 >= a->val + a->vlen || colon[1] != '/')
 		return cl_fail(c, "expected nfsboot=SERVER:/DIR, like 192.168.1.5:/tftpboot");
@@ -149,7 +152,7 @@ int cl_opt_nfsboot(struct cl_ctx *c, const struct cl_arg *a)
 
 int cl_opt_nbdboot(struct cl_ctx *c, const struct cl_arg *a)
 {
-	return add_list(c, a, "nbd://", "nbdboot=SERVER:PORT, like 192.168.1.5:2000");
+	return add_list(c, a, "nbd://", "nbdboot=SERVER:PORT, like 192.168.1.5:2000 or [2001:db8::1]:2000");
 }
 
 /* How many of the first n bytes of s are in set (strspn, bounded). */
@@ -356,7 +359,10 @@ int cl_opt_checksum(struct cl_ctx *c, const struct cl_arg *a)
 	static const struct { const char *algo; size_t hexlen; } algos[] = {
 		{ "md5", 32 }, { "sha256", 64 }, { "sha512", 128 },
 	};
-	const char *colon = memchr(a->val, ':', a->vlen);
+	/* an IPv6 server is written [2001:db8::1]:/dir: its ':'s are the address's */
+	const char *close = a->vlen && a->val[0] == '[' ? memchr(a->val, ']', a->vlen) : NULL;
+	const char *from = close ? close : a->val;
+	const char *colon = memchr(from, ':', (size_t)(a->val + a->vlen - from));
 	size_t alen = colon ? (size_t)(colon - a->val) : 0, hlen = a->vlen - alen - 1;
 
 	if (!a->has_val || cl_eq(a->val, a->vlen, "y") || cl_eq(a->val, a->vlen, "yes")) {

@@ -83,9 +83,10 @@ static int read_head(struct http_xfer *x, struct http_response *r, struct errbuf
 static int open_tunnel(struct http_xfer *x, struct errbuf *e)
 {
 	struct http_response r;
-	char req[600];
+	char req[800], h[sizeof(x->url.host) + 8];
+	const char *host = url_host_text(x->url.host, h, sizeof(h));
 	int rc, n = snprintf(req, sizeof(req), "CONNECT %s:%u HTTP/1.1\r\nHost: %s:%u\r\nUser-Agent: netboot\r\n\r\n",
-			     x->url.host, x->url.port, x->url.host, x->url.port);
+			     host, x->url.port, host, x->url.port);
 	if ((rc = conn_write_all(&x->c, req, (size_t)n, x->timeout_ms)) < 0)
 		return nb_fail(e, rc, "%s: proxy %s:%u: connection failed sending CONNECT", x->name, x->peer.host, x->peer.port);
 	if ((rc = read_head(x, &r, e)) < 0)
@@ -291,7 +292,9 @@ static int follow_redirect(struct http_xfer *x, const struct http_response *r, s
 	if (!r->location[0])
 		return nb_fail(e, -EPROTO, "%s: HTTP %d redirect without Location from %s", x->name, r->status, x->shown);
 	if (r->location[0] == '/' && r->location[1] != '/') {	/* path-absolute: same server */
-		snprintf(absolute, sizeof(absolute), "%s://%s:%u%.*s", url_name(&x->url), x->url.host, x->url.port,
+		char h[sizeof(x->url.host) + 8];
+		snprintf(absolute, sizeof(absolute), "%s://%s:%u%.*s", url_name(&x->url),
+			 url_host_text(x->url.host, h, sizeof(h)), x->url.port,
 			 (int)strcspn(r->location, "#"), r->location);
 		target = absolute;
 	}

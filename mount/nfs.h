@@ -12,7 +12,9 @@
 #define NFS_RETRANS 3
 
 /* Mounts server_ip:dir on target (created), NFSv3 over TCP, no locking
- * (there is no statd in an initramfs). */
+ * (there is no statd in an initramfs).  server_ip is a dotted quad or an
+ * IPv6 address without brackets (then proto=tcp6): tcp_connect_peer()
+ * gives either from a name. */
 int nfs_mount_v3(const char *server_ip, uint16_t port, const char *dir, const char *target, struct errbuf *e);
 /* Detaches target (lazily: a file still open there must not block the
  * next mirror or switch_root); best effort. */

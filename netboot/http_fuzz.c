@@ -1,4 +1,5 @@
-/* libFuzzer: the HTTP codec and the URL parser on arbitrary bytes. */
+/* libFuzzer: the HTTP codec and the URL parser on arbitrary bytes; a parsed
+ * URL must come back the same through url_format. */
 #include <stdint.h>
 #include <string.h>
 #include "netboot/http_wire.h"
@@ -41,8 +42,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	http_parse_chunk_size((const char *)data, size, &n, &e);
 	if (url_parse((const char *)data, size, &u, &e) == 0) {
-		char decoded[sizeof(u.path)];
+		char decoded[sizeof(u.path)], text[URL_TEXT_MAX];
+		struct url v;
 		url_decode_path(u.path, decoded, sizeof(decoded));
+		/* what url_format writes (an IPv6 host back in brackets) parses to the same URL */
+		int n = url_format(&u, text, sizeof(text));
+		if (n < 0 || (size_t)n >= sizeof(text) || url_parse(text, (size_t)n, &v, &e) != 0 || v.scheme != u.scheme ||
+		    v.tls != u.tls || v.port != u.port || strcmp(v.host, u.host) || strcmp(v.path, u.path))
+			__builtin_trap();
 	}
 	return 0;
 }

@@ -1,5 +1,6 @@
 #include "netboot/http_wire.h"
 #include "netboot/civil_date.h"
+#include "netboot/url.h"
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -500,14 +501,15 @@ int http_parse_chunk_size(const char *buf, size_t len, uint64_t *size, struct er
 int http_build_get(char *buf, size_t cap, const char *host, uint16_t port, const char *target,
 		   uint64_t range_from, const char *if_range)
 {
-	return http_build_get_span(buf, cap, host, port, target, range_from, range_from ? HTTP_RANGE_OPEN : 0, if_range);
+	return http_build_get_span(buf, cap, host, port, target, range_from, HTTP_RANGE_OPEN, if_range);
 }
 
 int http_build_get_span(char *buf, size_t cap, const char *host, uint16_t port, const char *target,
 			uint64_t from, uint64_t last, const char *if_range)
 {
-	char range[96 + 12 + sizeof(((struct http_response *)0)->etag)] = "", span[48] = "";
+	char range[96 + 12 + sizeof(((struct http_response *)0)->etag)] = "", span[48] = "", h[300];
 	int n;
+	host = url_host_text(host, h, sizeof(h));	/* Host: [2001:db8::1]:8080 */
 	if (last != HTTP_RANGE_OPEN)
 		snprintf(span, sizeof(span), "%llu", (unsigned long long)last);
 	if (from || last != HTTP_RANGE_OPEN)

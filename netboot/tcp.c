@@ -1,4 +1,5 @@
 #include "netboot/tcp.h"
+#include "netboot/clock.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -25,9 +26,9 @@ static int wait_fd(int fd, short events, int timeout_ms)
 /* getaddrinfo with the project's errnos: -EAGAIN when no DNS server
  * answered yet (worth retrying at boot), -EHOSTUNREACH for a name that does
  * not resolve (not -ENOENT: that means "file not found" to the callers). */
-static int resolve(const char *host, uint16_t port, struct addrinfo **res, struct errbuf *e)
+static int resolve(const char *host, uint16_t port, int family, struct addrinfo **res, struct errbuf *e)
 {
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_STREAM };
 	char service[8];
 	int rc;
 
@@ -41,7 +42,7 @@ static int resolve(const char *host, uint16_t port, struct addrinfo **res, struc
 int tcp_resolve(const char *host, struct in_addr *addr, struct errbuf *e)
 {
 	struct addrinfo *res = NULL;
-	int rc = resolve(host, 0, &res, e);
+	int rc = resolve(host, 0, AF_INET, &res, e);
 	if (rc == 0) {
 		*addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
 		freeaddrinfo(res);
@@ -49,39 +50,167 @@ int tcp_resolve(const char *host, struct in_addr *addr, struct errbuf *e)
 	return rc;
 }
 
-int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *e)
+/* A name's addresses of both families, looked up apart (RFC 8305 3):
+ * one family's failure, a DNS server that answers A but fails AAAA (musl
+ * fails a joint lookup then), does not lose the other.  An error only when
+ * neither resolves: -EAGAIN if either lookup was worth retrying. */
+static int resolve_both(const char *host, uint16_t port, struct addrinfo **v6, struct addrinfo **v4, struct errbuf *e)
 {
-	struct addrinfo *res = NULL, *ai;
-	int rc, fd = -1, last = -ECONNREFUSED;
+	struct errbuf e6;
+	int r6 = resolve(host, port, AF_INET6, v6, &e6), r4 = resolve(host, port, AF_INET, v4, e);
 
-	if ((rc = resolve(host, port, &res, e)) < 0)
-		return rc;
-	for (ai = res; ai; ai = ai->ai_next) {
+	if (r6 < 0)
+		*v6 = NULL;
+	if (r4 < 0)
+		*v4 = NULL;
+	if (r6 == 0 || r4 == 0)
+		return 0;
+	if (r6 == -EAGAIN && r4 != -EAGAIN)
+		return nb_fail(e, r6, "%s", e6.msg);
+	return r4;
+}
+
+/* RFC 8305's order: the families interleaved, IPv6 first, each in the
+ * resolver's (RFC 6724) order; at most max addresses. */
+static int order(struct addrinfo *v6, struct addrinfo *v4, struct addrinfo **out, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		while (v6 && v6->ai_family != AF_INET6)
+			v6 = v6->ai_next;
+		while (v4 && v4->ai_family != AF_INET)
+			v4 = v4->ai_next;
+		if (!v6 && !v4)
+			return n;
+		if (v6 && n < max)
+			out[n++] = v6, v6 = v6->ai_next;
+		if (v4 && n < max)
+			out[n++] = v4, v4 = v4->ai_next;
+		if (n == max)
+			return n;
+	}
+}
+
+static void free_both(struct addrinfo *a, struct addrinfo *b)
+{
+	if (a)
+		freeaddrinfo(a);
+	if (b)
+		freeaddrinfo(b);
+}
+
+/* A non-blocking connect begun, or -errno. */
+static int start_attempt(const struct addrinfo *ai)
+{
+	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS) {
+		int err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* The attempts in flight: one pollfd each, its address and deadline. */
+struct race {
+	struct pollfd pf[TCP_MAX_ADDRS];
+	const struct addrinfo *ai[TCP_MAX_ADDRS];
+	long long deadline[TCP_MAX_ADDRS];
+	int n;
+};
+
+static void race_drop(struct race *r, int i)
+{
+	close(r->pf[i].fd);
+	r->n--;
+	r->pf[i] = r->pf[r->n];
+	r->ai[i] = r->ai[r->n];
+	r->deadline[i] = r->deadline[r->n];
+}
+
+/* Polls until an attempt ends or wait_ms pass: the index of one that
+ * connected, or -1 (the failed and late ones dropped, *last their error). */
+static int race_poll(struct race *r, long long wait_ms, int *last)
+{
+	long long now = monotonic_ms();
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->deadline[i] - now < wait_ms)
+			wait_ms = r->deadline[i] - now;
+	if (poll(r->pf, (nfds_t)r->n, wait_ms < 0 ? 0 : (int)wait_ms) < 0 && errno != EINTR)
+		*last = -errno;
+	now = monotonic_ms();
+	for (i = r->n - 1; i >= 0; i--) {
 		int err = 0;
 		socklen_t elen = sizeof(err);
-		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (fd < 0) {
-			last = -errno;
+		if (r->pf[i].revents) {
+			if (getsockopt(r->pf[i].fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 && !err)
+				return i;
+			*last = -(err ? err : errno);
+			race_drop(r, i);
+		} else if (now >= r->deadline[i]) {
+			*last = -ETIMEDOUT;
+			race_drop(r, i);
+		}
+	}
+	return -1;
+}
+
+int tcp_connect_peer(const char *host, uint16_t port, int timeout_ms, char *peer, size_t peer_len, struct errbuf *e)
+{
+	struct addrinfo *res6 = NULL, *res4 = NULL, *ai[TCP_MAX_ADDRS];
+	struct race r = { .n = 0 };
+	long long next_at = 0;
+	int rc, n, next = 0, won = -1, last = -ECONNREFUSED;
+
+	if ((rc = resolve_both(host, port, &res6, &res4, e)) < 0)
+		return rc;
+	n = order(res6, res4, ai, TCP_MAX_ADDRS);
+	/* a new attempt every TCP_ATTEMPT_DELAY_MS, or at once when none is in
+	 * flight; each has timeout_ms; the first to connect wins */
+	while (won < 0 && (next < n || r.n)) {
+		long long now = monotonic_ms();
+		if (next < n && (r.n == 0 || now >= next_at)) {
+			int fd = start_attempt(ai[next]);
+			if (fd < 0) {
+				last = fd;
+			} else {
+				r.pf[r.n] = (struct pollfd){ .fd = fd, .events = POLLOUT };
+				r.ai[r.n] = ai[next];
+				r.deadline[r.n++] = now + timeout_ms;
+				next_at = now + TCP_ATTEMPT_DELAY_MS;
+			}
+			next++;
 			continue;
 		}
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS) {
-			last = -errno;
-		} else if ((rc = wait_fd(fd, POLLOUT, timeout_ms)) < 0) {
-			last = rc;
-		} else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err) {
-			last = -(err ? err : errno);
-		} else {
-			int one = 1;
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-			freeaddrinfo(res);
-			return fd;
-		}
-		close(fd);
-		fd = -1;
+		int before = r.n;
+		won = race_poll(&r, next < n ? next_at - now : timeout_ms, &last);
+		if (won < 0 && r.n < before)
+			next_at = 0;	/* one failed: the next address now, not after the delay */
 	}
-	freeaddrinfo(res);
+	if (won >= 0) {
+		int one = 1, fd = r.pf[won].fd;
+		if (peer)
+			getnameinfo(r.ai[won]->ai_addr, r.ai[won]->ai_addrlen, peer, (socklen_t)peer_len, NULL, 0, NI_NUMERICHOST);
+		r.pf[won] = r.pf[--r.n];	/* the winner is not closed with the rest */
+		while (r.n)
+			race_drop(&r, 0);
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		free_both(res6, res4);
+		return fd;
+	}
+	free_both(res6, res4);
 	return nb_fail(e, last, "cannot connect to %s port %u: %s", host, port, strerror(-last));
+}
+
+int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *e)
+{
+	return tcp_connect_peer(host, port, timeout_ms, NULL, 0, e);
 }
 
 ssize_t tcp_read(int fd, void *buf, size_t len, int timeout_ms)

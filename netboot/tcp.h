@@ -11,8 +11,18 @@
 
 /* Returns a connected, blocking socket or a negative errno (-ECONNREFUSED,
  * -ETIMEDOUT, -EHOSTUNREACH also for a name that does not resolve, -EAGAIN
- * when no DNS server answered) with e set. */
+ * when no DNS server answered) with e set.  host is a name, a dotted quad
+ * or an IPv6 address (no brackets).  A name with several addresses is raced
+ * as RFC 8305 says: IPv6 first, the families interleaved, a new attempt
+ * every TCP_ATTEMPT_DELAY_MS (at once when one fails), at most
+ * TCP_MAX_ADDRS addresses, each given timeout_ms; the first to connect wins. */
+#define TCP_ATTEMPT_DELAY_MS 250
+#define TCP_MAX_ADDRS 8
 int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *e);
+/* tcp_connect, and the address that answered as text ("2001:db8::1",
+ * "192.0.2.1") into peer when not NULL: for those that must hand the kernel
+ * an address (the NFS mount's addr=, the NBD supervisor). */
+int tcp_connect_peer(const char *host, uint16_t port, int timeout_ms, char *peer, size_t peer_len, struct errbuf *e);
 /* The IPv4 address of a name (or dotted quad), with the errnos above. */
 int tcp_resolve(const char *host, struct in_addr *addr, struct errbuf *e);
 /* read() that waits at most timeout_ms; returns bytes (0 = peer closed),

@@ -27,14 +27,36 @@
 
 enum { XFER_DONE = 1, XFER_FALLBACK = 2 };	/* internal results beside 0 / -errno */
 
+/* A server's address, IPv4 or IPv6. */
+union peer {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+
+static socklen_t peer_len(const union peer *p)
+{
+	return p->sa.sa_family == AF_INET6 ? sizeof(p->in6) : sizeof(p->in);
+}
+
+/* The same host (the port aside): before the lock any port may answer. */
+static bool same_host(const union peer *a, const union peer *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET6)
+		return !memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, sizeof(a->in6.sin6_addr));
+	return a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
+}
+
 struct xfer {
 	const struct tftp_client_cfg *c;
 	struct tftp_stats *st;
 	struct errbuf *e;
 	const char *label, *url;
 	int fd;
-	struct sockaddr_in srv;		/* where the RRQ goes */
-	struct sockaddr_in tid;		/* the server's transfer port, once locked */
+	union peer srv;			/* where the RRQ goes */
+	union peer tid;			/* the server's transfer port, once locked */
 	bool locked;			/* tid is known */
 	bool with_opts;			/* this attempt's RRQ carries options */
 	bool started;			/* size_known was called: data may flow */
@@ -56,21 +78,22 @@ struct xfer {
 	uint8_t *rx;
 	struct mmsghdr mm[RX_SLOTS_MAX];
 	struct iovec iov[RX_SLOTS_MAX];
-	struct sockaddr_in from[RX_SLOTS_MAX];
+	union peer from[RX_SLOTS_MAX];
 	/* in-order bytes not yet delivered */
 	uint8_t *out;
 	size_t out_len;
 };
 
-static bool same_peer(const struct sockaddr_in *a, const struct sockaddr_in *b)
+static bool same_peer(const union peer *a, const union peer *b)
 {
-	return a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
+	/* sin_port and sin6_port sit at one offset */
+	return same_host(a, b) && a->in.sin_port == b->in.sin_port;
 }
 
 /* UDP: a lost send is a lost packet, which the retransmission timer covers. */
-static void send_to(struct xfer *x, const void *p, size_t n, const struct sockaddr_in *to)
+static void send_to(struct xfer *x, const void *p, size_t n, const union peer *to)
 {
-	while (sendto(x->fd, p, n, 0, (const struct sockaddr *)to, sizeof(*to)) < 0 && errno == EINTR)
+	while (sendto(x->fd, p, n, 0, &to->sa, peer_len(to)) < 0 && errno == EINTR)
 		;
 }
 
@@ -85,7 +108,7 @@ static void send_ack(struct xfer *x, uint64_t block)
 	x->rtt_pending = true;
 }
 
-static void send_error(struct xfer *x, const struct sockaddr_in *to, uint16_t code, const char *msg)
+static void send_error(struct xfer *x, const union peer *to, uint16_t code, const char *msg)
 {
 	uint8_t b[128];
 	int n = tftp_build_error(b, sizeof(b), code, msg);
@@ -255,7 +278,7 @@ static int on_error(struct xfer *x, const struct tftp_pkt *p)
 
 /* A packet from someone other than our server's transfer port (RFC 1350:
  * answer ERROR 5 and carry on), never answering an ERROR with an ERROR. */
-static void on_foreign(struct xfer *x, const uint8_t *buf, size_t len, const struct sockaddr_in *from)
+static void on_foreign(struct xfer *x, const uint8_t *buf, size_t len, const union peer *from)
 {
 	x->st->foreign++;
 	if (!x->locked || (len >= 2 && buf[0] == 0 && buf[1] == TFTP_ERROR))
@@ -267,14 +290,14 @@ static int on_packet(struct xfer *x, unsigned i)
 {
 	const uint8_t *buf = x->rx + (size_t)i * x->slot;
 	size_t len = x->mm[i].msg_len;
-	const struct sockaddr_in *from = &x->from[i];
+	const union peer *from = &x->from[i];
 	struct tftp_pkt p;
 	int rc;
 
 	/* Before the lock only the server's address may answer, from any
 	 * port (a new TID, or 69 for single-port servers); after it only
 	 * the locked address and port. */
-	if (x->locked ? !same_peer(from, &x->tid) : from->sin_addr.s_addr != x->srv.sin_addr.s_addr) {
+	if (x->locked ? !same_peer(from, &x->tid) : !same_host(from, &x->srv)) {
 		on_foreign(x, buf, len, from);
 		return 0;
 	}
@@ -334,7 +357,7 @@ static int on_packet(struct xfer *x, unsigned i)
 static int on_icmp(struct xfer *x)
 {
 	for (;;) {
-		struct sockaddr_in dst;
+		union peer dst;
 		union { char buf[256]; struct cmsghdr align; } ctl;
 		uint8_t dummy[8];
 		struct iovec iov = { dummy, sizeof(dummy) };
@@ -345,7 +368,8 @@ static int on_icmp(struct xfer *x)
 		if (recvmsg(x->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
 			return 0;
 		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
-			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_RECVERR &&
+			if (((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_RECVERR) ||
+			     (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_RECVERR)) &&
 			    cm->cmsg_len >= CMSG_LEN(sizeof(err)))
 				memcpy(&err, CMSG_DATA(cm), sizeof(err));	/* sock_extended_err.ee_errno */
 		if (!err || !same_peer(&dst, x->locked ? &x->tid : &x->srv))
@@ -471,7 +495,7 @@ static int attempt(struct xfer *x, bool with_opts)
 	x->srtt = 0;
 	x->rtt_pending = false;
 	x->stall_at = x->stall_bytes = 0;
-	x->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	x->fd = socket(x->srv.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (x->fd < 0)
 		return nb_fail(x->e, -errno, "%s: UDP socket: %s", x->label, strerror(errno));
 	/* a window of big blocks arrives in one burst: the default buffer
@@ -479,7 +503,10 @@ static int attempt(struct xfer *x, bool with_opts)
 	if (setsockopt(x->fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) < 0)
 		setsockopt(x->fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want));
 	getsockopt(x->fd, SOL_SOCKET, SO_RCVBUF, &x->st->rcvbuf, &sl);
-	setsockopt(x->fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
+	if (x->srv.sa.sa_family == AF_INET6)
+		setsockopt(x->fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof(on));
+	else
+		setsockopt(x->fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
 
 	/* a window must fit the receive buffer, or its tail is dropped every
 	 * time (an skb costs a little more than its payload) */
@@ -510,37 +537,65 @@ out:
 	return rc;
 }
 
-static int resolve(const struct tftp_client_cfg *c, const char *label, const char *url,
-		   struct sockaddr_in *sa, struct errbuf *e)
+/* Whether the host has a route to a (a UDP connect() sends nothing). */
+static bool routable(const struct addrinfo *a)
 {
-	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_DGRAM }, *ai = NULL;
-	int rc = getaddrinfo(c->host, NULL, &hints, &ai);
+	int fd = socket(a->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok = fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
 
-	if (rc != 0 || !ai)
+/* UDP cannot race the families as TCP does: the IPv6 address when there
+ * is a route to it, else the IPv4 one.  Each family is looked up apart, so
+ * a DNS server that fails AAAA queries (musl fails a joint lookup then)
+ * costs only the IPv6 answer. */
+static int resolve(const struct tftp_client_cfg *c, const char *label, const char *url,
+		   union peer *sa, struct errbuf *e)
+{
+	struct addrinfo hints = { .ai_family = AF_INET6, .ai_socktype = SOCK_DGRAM }, *v6 = NULL, *v4 = NULL, *ai;
+	int r6 = getaddrinfo(c->host, NULL, &hints, &v6), r4;
+
+	hints.ai_family = AF_INET;
+	r4 = getaddrinfo(c->host, NULL, &hints, &v4);
+	ai = r6 == 0 && (r4 != 0 || routable(v6)) ? v6 : r4 == 0 ? v4 : NULL;
+	if (!ai || ai->ai_addrlen > sizeof(*sa)) {
+		int rc = r4 ? r4 : r6;
+		if (r6 == 0)
+			freeaddrinfo(v6);
+		if (r4 == 0)
+			freeaddrinfo(v4);
 		return nb_fail(e, -EHOSTUNREACH, "%s: cannot resolve '%s' for %s: %s", label, c->host, url,
-			       rc ? gai_strerror(rc) : "no IPv4 address");
-	memcpy(sa, ai->ai_addr, sizeof(*sa));
-	sa->sin_port = htons(c->port ? c->port : TFTP_PORT);
-	freeaddrinfo(ai);
+			       rc ? gai_strerror(rc) : "no address");
+	}
+	memset(sa, 0, sizeof(*sa));
+	memcpy(sa, ai->ai_addr, ai->ai_addrlen);
+	sa->in.sin_port = htons(c->port ? c->port : TFTP_PORT);	/* sin6_port: the same place */
+	if (r6 == 0)
+		freeaddrinfo(v6);
+	if (r4 == 0)
+		freeaddrinfo(v4);
 	return 0;
 }
 
-/* The largest block that fits the route's MTU unfragmented: MTU - 20 (IP)
- * - 8 (UDP) - 4 (TFTP); 1468 for Ethernet, 65464 on loopback. */
-static uint16_t path_blksize(const struct sockaddr_in *srv)
+/* The largest block that fits the route's MTU unfragmented: MTU - 20 (IP,
+ * 40 for IPv6) - 8 (UDP) - 4 (TFTP); 1468 for Ethernet, 65464 on loopback. */
+static uint16_t path_blksize(const union peer *srv)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = 1500;
+	bool v6 = srv->sa.sa_family == AF_INET6;
+	int fd = socket(srv->sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = 1500, hdr = v6 ? 52 : 32;
 	socklen_t sl = sizeof(mtu);
 
 	if (fd >= 0) {
-		if (connect(fd, (const struct sockaddr *)srv, sizeof(*srv)) < 0 ||
-		    getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &sl) < 0)
+		if (connect(fd, &srv->sa, peer_len(srv)) < 0 ||
+		    getsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MTU : IP_MTU, &mtu, &sl) < 0)
 			mtu = 1500;
 		close(fd);
 	}
-	if (mtu - 32 > TFTP_BLKSIZE_MAX)
+	if (mtu - hdr > TFTP_BLKSIZE_MAX)
 		return TFTP_BLKSIZE_MAX;
-	return (uint16_t)(mtu - 32 < TFTP_BLKSIZE_DEFAULT ? TFTP_BLKSIZE_DEFAULT : mtu - 32);
+	return (uint16_t)(mtu - hdr < TFTP_BLKSIZE_DEFAULT ? TFTP_BLKSIZE_DEFAULT : mtu - hdr);
 }
 
 /* The options we ask for: blksize from the path MTU (or c), windowsize,

@@ -11,7 +11,7 @@
 #include "netboot/errbuf.h"
 
 struct tftp_client_cfg {
-	const char *host;	/* name or dotted quad, resolved with getaddrinfo (AF_INET) */
+	const char *host;	/* name, dotted quad or IPv6 address, resolved with getaddrinfo (either family) */
 	uint16_t port;		/* 0 = 69 */
 	const char *file;	/* the name sent in the RRQ */
 	const char *label;	/* names the file in messages ("sysrcd.dat"); NULL = file */

@@ -2,7 +2,18 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
 #include "netboot/hex.h"
+
+static size_t strspn_n(const char *s, size_t n, const char *set)
+{
+	size_t i = 0;
+
+	while (i < n && strchr(set, s[i]))
+		i++;
+	return i;
+}
 
 static const struct { const char *name; enum url_scheme scheme; uint16_t port; bool tls; } schemes[] = {
 	{ "http", URL_HTTP, 80, false },
@@ -38,11 +49,66 @@ const char *url_scheme_name(enum url_scheme s)
 	return "?";
 }
 
+/* A registered name or dotted quad, up to ':' (the port) or host_end. */
+static int host_name(const char *p, const char *host_end, const char *shown, struct url *out,
+		     const char **colon, struct errbuf *e)
+{
+	size_t n, i;
+
+	*colon = memchr(p, ':', (size_t)(host_end - p));
+	n = (size_t)((*colon ? *colon : host_end) - p);
+	if (n == 0)
+		return nb_fail(e, -EINVAL, "URL '%s': expected a host name or address after '://'", shown);
+	if (n >= sizeof(out->host))
+		return nb_fail(e, -EINVAL, "URL '%s': host name longer than %zu characters", shown, sizeof(out->host) - 1);
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+			return nb_fail(e, -EINVAL, "URL '%s': character '%c' not allowed in a host name", shown, c);
+	}
+	memcpy(out->host, p, n);
+	return 0;
+}
+
+/* RFC 3986 IP-literal "[IPv6]", with RFC 6874's zone "%25ifname" for a
+ * link-local server; the host keeps the address without brackets and the
+ * zone as getaddrinfo() reads it ("fe80::1%eth0"). */
+static int host_v6(const char *p, const char *host_end, const char *shown, struct url *out,
+		   const char **colon, struct errbuf *e)
+{
+	const char *close = memchr(p, ']', (size_t)(host_end - p)), *zone;
+	char addr[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	size_t n, zn = 0;
+
+	if (!close)
+		return nb_fail(e, -EINVAL, "URL '%s': unclosed '[': expected an IPv6 address as [2001:db8::1]", shown);
+	n = (size_t)(close - p - 1);
+	zone = memmem(p + 1, n, "%25", 3);
+	if (zone) {
+		zn = (size_t)(close - zone - 3);
+		n = (size_t)(zone - p - 1);
+	}
+	if (n == 0 || n >= sizeof(addr) || (memcpy(addr, p + 1, n), addr[n] = '\0', inet_pton(AF_INET6, addr, &a) != 1))
+		return nb_fail(e, -EINVAL, "URL '%s': '%.*s' is not an IPv6 address: expected [2001:db8::1]", shown,
+			       (int)(close - p + 1 > 64 ? 64 : close - p + 1), p);
+	if (zone && (zn == 0 || zn >= IF_NAMESIZE || strspn_n(zone + 3, zn, "abcdefghijklmnopqrstuvwxyz"
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != zn))
+		return nb_fail(e, -EINVAL, "URL '%s': bad zone after '%%25': expected an interface name, like "
+			       "[fe80::1%%25eth0]", shown);
+	if (close + 1 < host_end && close[1] != ':')
+		return nb_fail(e, -EINVAL, "URL '%s': expected ':port' or '/' after ']', found '%c'", shown, close[1]);
+	*colon = close + 1 < host_end ? close + 1 : NULL;
+	snprintf(out->host, sizeof(out->host), "%s%s%.*s", addr, zone ? "%" : "", (int)zn, zone ? zone + 3 : "");
+	return 0;
+}
+
 int url_parse(const char *s, size_t len, struct url *out, struct errbuf *e)
 {
 	char shown[128];
-	const char *end, *p, *sep, *host_end, *colon;
+	const char *end, *p, *sep, *host_end, *colon = NULL;
 	size_t i, n;
+	int rc;
 
 	nb_sanitize(shown, sizeof(shown), s, len);
 	memset(out, 0, sizeof(*out));
@@ -74,24 +140,15 @@ int url_parse(const char *s, size_t len, struct url *out, struct errbuf *e)
 		return nb_fail(e, -EINVAL, "URL '%.*s://...@%.*s': credentials in URLs (user:password@host) are not "
 			       "supported: serve the image without authentication", (int)(sep - s > 16 ? 16 : sep - s), s,
 			       (int)(end - at - 1 > 100 ? 100 : end - at - 1), at + 1);
-	if (p < host_end && *p == '[')
-		return nb_fail(e, -EINVAL, "URL '%s': IPv6 addresses are not supported yet: give an IPv4 address or a "
-			       "host name", shown);
 	/* nfs://host:/path: the ':' before '/' belongs to the server:/path form */
 	if (out->scheme == URL_NFS && host_end > p && host_end[-1] == ':')
 		host_end--;
-	colon = memchr(p, ':', (size_t)(host_end - p));
-	n = (size_t)((colon ? colon : host_end) - p);
-	if (n == 0)
-		return nb_fail(e, -EINVAL, "URL '%s': expected a host name or address after '://'", shown);
-	if (n >= sizeof(out->host))
-		return nb_fail(e, -EINVAL, "URL '%s': host name longer than %zu characters", shown, sizeof(out->host) - 1);
-	for (i = 0; i < n; i++) {
-		char c = p[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
-			return nb_fail(e, -EINVAL, "URL '%s': character '%c' not allowed in a host name", shown, c);
-	}
-	memcpy(out->host, p, n);
+	if (p < host_end && *p == '[')
+		rc = host_v6(p, host_end, shown, out, &colon, e);
+	else
+		rc = host_name(p, host_end, shown, out, &colon, e);
+	if (rc < 0)
+		return rc;
 	if (colon) {
 		unsigned long port = 0;
 		const char *q = colon + 1;
@@ -119,12 +176,28 @@ int url_parse(const char *s, size_t len, struct url *out, struct errbuf *e)
 	return 0;
 }
 
+const char *url_host_text(const char *host, char *buf, size_t len)
+{
+	const char *zone = strchr(host, '%');
+
+	if (!strchr(host, ':'))
+		return host;
+	if (zone)
+		snprintf(buf, len, "[%.*s%%25%s]", (int)(zone - host), host, zone + 1);
+	else
+		snprintf(buf, len, "[%s]", host);
+	return buf;
+}
+
 int url_format(const struct url *u, char *buf, size_t len)
 {
+	char h[sizeof(u->host) + 8];
+	const char *host = url_host_text(u->host, h, sizeof(h));
+
 	if (u->port == url_port_of(u))
-		return snprintf(buf, len, "%s://%s%s%s", url_name(u), u->host,
+		return snprintf(buf, len, "%s://%s%s%s", url_name(u), host,
 				u->scheme == URL_NFS ? ":" : "", u->path);
-	return snprintf(buf, len, "%s://%s:%u%s%s", url_name(u), u->host, u->port,
+	return snprintf(buf, len, "%s://%s:%u%s%s", url_name(u), host, u->port,
 			u->scheme == URL_NFS ? ":" : "", u->path);
 }
 

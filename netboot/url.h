@@ -15,17 +15,23 @@ enum url_scheme { URL_HTTP, URL_TFTP, URL_NBD, URL_NFS };
 struct url {
 	enum url_scheme scheme;	/* https:// is URL_HTTP with tls set: one family, so mirrors may mix them */
 	bool tls;
-	char host[256];		/* name or dotted quad, no brackets */
+	char host[256];		/* name, dotted quad or IPv6 address ("fe80::1%eth0" with a zone), no brackets */
 	uint16_t port;		/* scheme default when absent */
 	char path[1024];	/* starts with '/', "/" when absent; for nfs "host:/dir" the dir */
 };
 
-/* Parses "scheme://host[:port][/path]"; nfs also accepts "nfs://host:/path".
+/* Parses "scheme://host[:port][/path]"; nfs also accepts "nfs://host:/path";
+ * host may be "[IPv6]" (RFC 3986, zone as RFC 6874's "%25ifname").
  * Rejects unknown schemes, empty hosts, bad ports, control characters and
  * over-long parts, naming the input in e. */
 int url_parse(const char *s, size_t len, struct url *out, struct errbuf *e);
 
-/* Writes the URL back as text; returns snprintf's result. */
+/* The host as a URL or a Host: header writes it: an IPv6 address in
+ * brackets (into buf, its zone as "%25"), anything else as it is. */
+const char *url_host_text(const char *host, char *buf, size_t len);
+
+/* Writes the URL back as text (an IPv6 host in brackets); returns
+ * snprintf's result. */
 int url_format(const struct url *u, char *buf, size_t len);
 
 /* The URL of a file beside u's file: the last path segment replaced by

@@ -78,7 +78,8 @@ static void conn_events(struct http_conn *c, uint32_t ev)
 	loop_mod(&c->svc->s->loop, &c->tc.h, ev);
 }
 
-/* The client a served file moves forward (created when DHCP did not see it). */
+/* The client a served file moves forward (created when DHCP did not see it);
+ * the table is keyed by IPv4 address, so an IPv6 peer moves none. */
 static struct client *conn_client(struct http_conn *c)
 {
 	return clients_by_ip(&c->svc->s->clients, c->tc.ip);
@@ -89,7 +90,10 @@ static void conn_log(struct http_conn *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	srv_vlog(c->svc->s, srv_mac_of(c->svc->s, c->tc.ip), c->tc.ip, "http", fmt, ap);
+	if (c->tc.peer6[0])	/* an IPv6 client: no DHCPv4 MAC, its address names it */
+		srv_vlogw(c->svc->s, &LOG_EVENT, c->tc.peer6, 0, "http", fmt, ap);
+	else
+		srv_vlog(c->svc->s, srv_mac_of(c->svc->s, c->tc.ip), c->tc.ip, "http", fmt, ap);
 	va_end(ap);
 }
 
@@ -254,7 +258,9 @@ static int render_status(struct http_conn *c, enum status_page page)
 static void serve_status(struct http_conn *c, enum status_page page, bool head_only)
 {
 	static const char *const types[] = { "text/html; charset=utf-8", "application/json", METRICS_CONTENT_TYPE };
-	if (!status_allow_match(&c->svc->allow, c->tc.ip)) {
+	/* an IPv6 peer: ::1 counts as loopback (127.0.0.1), others as no address */
+	uint32_t ip = c->tc.peer6[0] ? (strcmp(c->tc.peer6, "::1") ? 0 : htonl(INADDR_LOOPBACK)) : c->tc.ip;
+	if (!status_allow_match(&c->svc->allow, ip)) {
 		c->svc->s->metrics.errors[ME_STATUS_FORBIDDEN]++;
 		noise_log(c->svc, c->tc.ip, "%s 403: not an address --status-allow lets in", c->what);
 		answer_error(c, 403, c->close_after, head_only, NULL);
@@ -438,7 +444,7 @@ static void progress(struct http_conn *c, uint64_t n)
 	c->body_sent += n;
 	c->progress_ms = monotonic_ms();
 	c->svc->s->metrics.http_bytes += c->file_fd >= 0 ? n : 0;
-	if (c->is_image)
+	if (c->is_image && !c->tc.peer6[0])
 		clients_image_progress(conn_client(c), "http", n, c->file_size);
 }
 
@@ -483,7 +489,7 @@ static int send_some(struct http_conn *c)
 static void response_done(struct http_conn *c)
 {
 	log_served(c, "");
-	if (c->is_kernel && c->body_sent == c->file_size)
+	if (c->is_kernel && c->body_sent == c->file_size && !c->tc.peer6[0])
 		clients_advance(conn_client(c), STAGE_KERNEL);
 	response_reset(c);
 	if (c->close_after) {

@@ -92,20 +92,27 @@ static void emit_summary(void *ctx, const struct loglim_slot *k, double secs)
 void srv_vlogr(struct server *s, const struct log_rule *r, const uint8_t *mac, uint32_t ip, const char *service,
 	       const char *fmt, va_list ap)
 {
-	if (!s->log)
-		return;
-	char who[24], text[512];
-	long long now = monotonic_ms();
-	loglim_flush(&s->loglim, now, false, emit_summary, s);
+	char who[24];
 	if (mac)
 		mac_format(mac, who);
 	else if (ip)
 		ipv4_ntoa(ip, who);
 	else
 		snprintf(who, sizeof(who), "-");
+	srv_vlogw(s, r, who, ip, service, fmt, ap);
+}
+
+void srv_vlogw(struct server *s, const struct log_rule *r, const char *who, uint32_t ip, const char *service,
+	       const char *fmt, va_list ap)
+{
+	if (!s->log)
+		return;
+	char text[512];
+	long long now = monotonic_ms();
+	loglim_flush(&s->loglim, now, false, emit_summary, s);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	char held[sizeof(((struct loglim_slot *)0)->last)];
-	snprintf(held, sizeof(held), "%s %.170s", who, text);	/* who: 23 at most */
+	snprintf(held, sizeof(held), "%.63s %.130s", who, text);	/* who: a MAC, or an IPv6 address up to 63 */
 	if (!loglim_take(&s->loglim, service, fmt, r->by_peer ? ip : 0, r->per_sec, r->prio, now, held))
 		return;
 	srv_line(s->log, r->prio, "netboot-serve: %s %s: %s", who, service, text);

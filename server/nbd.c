@@ -75,7 +75,10 @@ static void conn_log(struct nbd_conn *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	srv_vlog(c->svc->s, srv_mac_of(c->svc->s, c->tc.ip), c->tc.ip, "nbd", fmt, ap);
+	if (c->tc.peer6[0])	/* an IPv6 client: no DHCPv4 MAC, its address names it */
+		srv_vlogw(c->svc->s, &LOG_EVENT, c->tc.peer6, 0, "nbd", fmt, ap);
+	else
+		srv_vlog(c->svc->s, srv_mac_of(c->svc->s, c->tc.ip), c->tc.ip, "nbd", fmt, ap);
 	va_end(ap);
 }
 
@@ -326,7 +329,8 @@ static void handle_read(struct nbd_conn *c, const struct nbd_request *r)
 	c->file_end = r->offset + r->len;
 	c->bytes_read += r->len;
 	c->svc->s->metrics.nbd_bytes += r->len;
-	clients_image_progress(clients_by_ip(&c->svc->s->clients, c->tc.ip), "nbd", r->len, c->size);
+	if (!c->tc.peer6[0])	/* the client table is keyed by IPv4 address */
+		clients_image_progress(clients_by_ip(&c->svc->s->clients, c->tc.ip), "nbd", r->len, c->size);
 }
 
 static void handle_request(struct nbd_conn *c, const struct nbd_request *r)

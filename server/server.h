@@ -75,6 +75,9 @@ void srv_logr(struct server *s, const struct log_rule *r, const uint8_t *mac, ui
 	      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void srv_vlogr(struct server *s, const struct log_rule *r, const uint8_t *mac, uint32_t ip, const char *service,
 	       const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+/* The same with the peer named by who: an IPv6 peer's address (ip 0). */
+void srv_vlogw(struct server *s, const struct log_rule *r, const char *who, uint32_t ip, const char *service,
+	       const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 /* The loop timer's work: writes the summaries of windows closed; ms until
  * it should run again, or -1.  srv_log_end: every summary (the exit). */
 long srv_log_tick(struct server *s, long long now_ms);

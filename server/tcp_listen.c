@@ -10,9 +10,32 @@
 #include "server/server.h"
 #include "server/tcp_listen.h"
 
+/* The socket and its address: with --listen that IPv4 address alone, else
+ * one dual-stack [::] socket (IPv4 clients arrive IPv4-mapped), or IPv4
+ * alone on a kernel without IPv6. */
+static int listen_socket(const struct serve_config *cfg, uint16_t port, union srv_peer *a)
+{
+	int fd = -1, off = 0;
+	if (!cfg->listen_ip) {
+		fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0) {
+			close(fd);
+			fd = -1;
+		}
+		if (fd >= 0) {
+			a->in6 = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_port = htons(port),
+							.sin6_addr = IN6ADDR_ANY_INIT };
+			return fd;
+		}
+	}
+	a->in = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = cfg->listen_ip };
+	return socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
 int tcp_listen(const struct serve_config *cfg, uint16_t port, const char *what, struct errbuf *e)
 {
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1, err;
+	union srv_peer a;
+	int fd = listen_socket(cfg, port, &a), one = 1, err;
 	if (fd < 0)
 		return nb_fail(e, -errno, "TCP port %u: socket: %s", port, strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -22,8 +45,7 @@ int tcp_listen(const struct serve_config *cfg, uint16_t port, const char *what, 
 		close(fd);
 		return nb_fail(e, -err, "TCP port %u: cannot bind to interface %s: %s", port, cfg->interface, strerror(err));
 	}
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = cfg->listen_ip };
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, 256) == 0)
+	if (bind(fd, &a.sa, srv_peer_len(&a)) == 0 && listen(fd, 256) == 0)
 		return fd;
 	err = errno;
 	close(fd);
@@ -38,16 +60,16 @@ int tcp_listen(const struct serve_config *cfg, uint16_t port, const char *what, 
 
 /* A connection accepted: a new tcp_conn of the service's size, watched
  * with what ops->open asks for. */
-static void conn_new(struct tcp_service *t, int fd, uint32_t ip);
+static void conn_new(struct tcp_service *t, int fd, const union srv_peer *peer);
 
 static void on_listen(struct loop_handler *h, uint32_t events)
 {
 	struct tcp_service *t = h->ctx;
 	(void)events;
 	for (int i = 0; i < 64; i++) {	/* bounded: others get their turn */
-		struct sockaddr_in peer;
+		union srv_peer peer;
 		socklen_t plen = sizeof(peer);
-		int fd = accept4(h->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(h->fd, &peer.sa, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
 				/* level-triggered: stop watching, or the loop would spin */
@@ -57,10 +79,10 @@ static void on_listen(struct loop_handler *h, uint32_t events)
 			}
 			return;
 		}
-		uint32_t ip = peer.sin_family == AF_INET ? peer.sin_addr.s_addr : 0;
-		if (t->nconns >= t->ops->max_conns && !t->ops->full(t, fd, ip))
+		srv_peer_unmap(&peer);
+		if (t->nconns >= t->ops->max_conns && !t->ops->full(t, fd, srv_peer_ip(&peer)))
 			continue;	/* refused, fd closed */
-		conn_new(t, fd, ip);
+		conn_new(t, fd, &peer);
 	}
 }
 
@@ -85,7 +107,7 @@ static void conn_event(struct loop_handler *h, uint32_t events)
 	c->t->ops->step(c, events);
 }
 
-static void conn_new(struct tcp_service *t, int fd, uint32_t ip)
+static void conn_new(struct tcp_service *t, int fd, const union srv_peer *peer)
 {
 	struct tcp_conn *c = calloc(1, t->ops->conn_size);
 	if (!c) {
@@ -93,7 +115,9 @@ static void conn_new(struct tcp_service *t, int fd, uint32_t ip)
 		return;
 	}
 	c->t = t;
-	c->ip = ip;
+	c->ip = srv_peer_ip(peer);
+	if (peer->sa.sa_family == AF_INET6)
+		srv_peer_text(peer, c->peer6);
 	c->h = (struct loop_handler){ .fn = conn_event, .ctx = c, .fd = fd };
 	if (loop_add(&t->s->loop, &c->h, t->ops->open(c)) < 0) {
 		close(fd);

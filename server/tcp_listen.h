@@ -13,6 +13,7 @@
 #include "netboot/errbuf.h"
 #include "server/config.h"
 #include "server/loop.h"
+#include "server/peer.h"
 
 struct server;
 struct tcp_service;
@@ -24,7 +25,8 @@ struct tcp_conn {
 	struct loop_handler h;		/* h.fd: the connected socket (non-blocking) */
 	struct tcp_service *t;
 	struct tcp_conn *prev, *next;
-	uint32_t ip;			/* the peer, network order */
+	uint32_t ip;			/* the peer, network order; 0 for an IPv6 one */
+	char peer6[SRV_PEER_TEXT];	/* an IPv6 peer's address ("2001:db8::5"), else "" */
 };
 
 struct tcp_service_ops {
@@ -60,7 +62,8 @@ struct tcp_service {
 	int nconns;
 };
 
-/* Binds port on every address (or cfg->interface only), registers the
+/* Binds port on every address, IPv4 and IPv6 (or cfg->interface only, or
+ * --listen's IPv4 address), registers the
  * listening socket and the sweep with s->loop.  0, or a negative errno
  * with e naming the port and the cause ("TCP port 80 is in use (another
  * web server such as nginx?)"). */

@@ -46,12 +46,13 @@ static void log_malformed(struct tftp_service *t, uint32_t ip, const uint8_t *b,
 	srv_logr(t->s, &junk, NULL, ip, "tftp", "dropped a %zu-byte datagram: %s", n, why);
 }
 
-/* recvmsg with IP_PKTINFO: *local is the address the request was sent to,
- * which the answer must come from on a multi-homed host. */
-static ssize_t recv_request(int fd, uint8_t *buf, size_t cap, struct sockaddr_in *from, struct in_addr *local)
+/* recvmsg with IP_PKTINFO (IPV6_PKTINFO): *local is the address the
+ * request was sent to, which the answer must come from on a multi-homed
+ * host (a link-local one with its interface as the scope). */
+static ssize_t recv_request(int fd, uint8_t *buf, size_t cap, union srv_peer *from, union srv_peer *local)
 {
 	union {
-		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		char b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} ctl;
 	struct iovec iov = { buf, cap };
@@ -60,24 +61,38 @@ static ssize_t recv_request(int fd, uint8_t *buf, size_t cap, struct sockaddr_in
 	ssize_t n = recvmsg(fd, &m, 0);
 	if (n < 0)
 		return -errno;
-	local->s_addr = INADDR_ANY;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
-			local->s_addr = ((struct in_pktinfo *)(void *)CMSG_DATA(c))->ipi_spec_dst.s_addr;
-	if ((m.msg_flags & MSG_TRUNC) || m.msg_namelen < sizeof(*from) || from->sin_family != AF_INET)
+	memset(local, 0, sizeof(*local));
+	local->sa.sa_family = from->sa.sa_family;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			local->in.sin_addr = ((struct in_pktinfo *)(void *)CMSG_DATA(c))->ipi_spec_dst;
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			const struct in6_pktinfo *pi = (const struct in6_pktinfo *)(const void *)CMSG_DATA(c);
+			local->in6.sin6_addr = pi->ipi6_addr;
+			if (IN6_IS_ADDR_LINKLOCAL(&pi->ipi6_addr))
+				local->in6.sin6_scope_id = (uint32_t)pi->ipi6_ifindex;
+		}
+	}
+	if ((m.msg_flags & MSG_TRUNC) || m.msg_namelen < srv_peer_len(from) ||
+	    (from->sa.sa_family != AF_INET && from->sa.sa_family != AF_INET6))
 		return (ssize_t)cap;	/* longer than any valid request: reads as malformed */
 	return n;
 }
 
-/* An ERROR from the request port, from the address the request came to. */
-static void reply_error(struct tftp_service *t, const struct sockaddr_in *to, struct in_addr local, uint16_t code,
+/* An ERROR from the request port, from the address the request came to
+ * (IPv6: the kernel's choice of source, the route's). */
+static void reply_error(struct tftp_service *t, const union srv_peer *to, const union srv_peer *local, uint16_t code,
 			const char *msg)
 {
 	uint8_t pkt[160];
 	int n = tftp_build_error(pkt, sizeof(pkt), code, msg);
 	t->s->metrics.tftp_transfers[MT_REFUSED]++;
-	if (n > 0)	/* advisory: a lost ERROR only makes the client retry */
-		udp_send_pktinfo(t->h.fd, to, 0, local.s_addr, pkt, (size_t)n, MSG_DONTWAIT);
+	if (n <= 0)	/* advisory: a lost ERROR only makes the client retry */
+		return;
+	if (to->sa.sa_family == AF_INET6)
+		(void)sendto(t->h6.fd, pkt, (size_t)n, MSG_DONTWAIT, &to->sa, srv_peer_len(to));
+	else
+		udp_send_pktinfo(t->h.fd, &to->in, 0, local->in.sin_addr.s_addr, pkt, (size_t)n, MSG_DONTWAIT);
 }
 
 /* ---- starting a transfer ---- */
@@ -85,9 +100,8 @@ static void reply_error(struct tftp_service *t, const struct sockaddr_in *to, st
 /* One RRQ on its way to becoming a transfer. */
 struct rrq {
 	const struct tftp_pkt *p;
-	const struct sockaddr_in *from;
-	struct in_addr local;		/* the address it came to: the answers' source */
-	uint32_t ip;			/* from's */
+	const union srv_peer *from;
+	const union srv_peer *local;	/* the address it came to: the answers' source */
 	char name[128];			/* the file as asked, sanitized, for the log */
 	int mode;			/* TFTP_MODE_OCTET or _NETASCII */
 	struct tftp_opts req;		/* the options asked */
@@ -109,23 +123,24 @@ static enum file_kind classify(const struct boot_files *f, const char *file)
 
 /* The transfer's socket: bound to the address the request came to, connected
  * to the client.  *mtu is the route's MTU (0 when unknown). */
-static int open_xfer_socket(struct tftp_service *t, const struct sockaddr_in *peer, struct in_addr local, int *mtu)
+static int open_xfer_socket(struct tftp_service *t, const union srv_peer *peer, const union srv_peer *local, int *mtu)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	bool v6 = peer->sa.sa_family == AF_INET6;
+	int fd = socket(peer->sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	const char *ifname = t->s->cfg.interface;
-	struct sockaddr_in me = { .sin_family = AF_INET, .sin_addr = local };
 	socklen_t ml = sizeof(*mtu);
 	if ((ifname[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) < 0) ||
-	    bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0 ||
-	    connect(fd, (const struct sockaddr *)peer, sizeof(*peer)) < 0) {
+	    bind(fd, &local->sa, srv_peer_len(local)) < 0 || connect(fd, &peer->sa, srv_peer_len(peer)) < 0) {
 		int err = -errno;
 		close(fd);
 		return err;
 	}
-	if (getsockopt(fd, IPPROTO_IP, IP_MTU, mtu, &ml) < 0)
+	if (getsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_MTU : IP_MTU, mtu, &ml) < 0)
 		*mtu = 0;
+	else if (v6)
+		*mtu -= 20;	/* the IPv6 header is 20 bytes longer: negotiate() counts IPv4's */
 	return fd;
 }
 
@@ -157,9 +172,9 @@ static int open_file(struct tftp_service *t, const struct rrq *r, uint64_t *size
 	uint16_t code = fd == -ENOENT || fd == -ENOTDIR ? TFTP_ENOTFOUND :
 			fd == -EACCES || fd == -EPERM ? TFTP_EACCESS : TFTP_EUNDEF;
 	if (e.msg[0])	/* names the file: "x: not found", "../y: outside the boot folder, refused" */
-		tftp_refusal_log(t, r->ip, "%s", e.msg);
+		tftp_refusal_log(t, r->from, "%s", e.msg);
 	else
-		tftp_refusal_log(t, r->ip, "refused %s: %s", r->name, strerror(-fd));
+		tftp_refusal_log(t, r->from, "refused %s: %s", r->name, strerror(-fd));
 	reply_error(t, r->from, r->local, code, code == TFTP_EUNDEF ? "cannot read the file" : tftp_error_name(code));
 	return fd;
 }
@@ -167,7 +182,7 @@ static int open_file(struct tftp_service *t, const struct rrq *r, uint64_t *size
 /* A refusal the client is told of: logged (rate-limited), then ERROR code. */
 static void refuse(struct tftp_service *t, const struct rrq *r, uint16_t code, const char *msg, const char *why)
 {
-	tftp_refusal_log(t, r->ip, "refused %s: %s", r->name, why);
+	tftp_refusal_log(t, r->from, "refused %s: %s", r->name, why);
 	reply_error(t, r->from, r->local, code, msg);
 }
 
@@ -194,9 +209,9 @@ static int admit(struct tftp_service *t, struct rrq *r)
 		refuse(t, r, TFTP_EUNDEF, "server busy", why);
 		return -1;
 	}
-	if (tftp_host_xfers(t, r->ip) >= PER_HOST_MAX) {
+	if (tftp_host_xfers(t, r->from) >= PER_HOST_MAX) {
 		reply_error(t, r->from, r->local, TFTP_EUNDEF, "server busy");
-		tftp_host_refused(t, r->ip, r->name);
+		tftp_host_refused(t, r->from, r->name);
 		return -1;
 	}
 	return 0;
@@ -250,10 +265,10 @@ answered:
 
 /* An RRQ: checked, opened, registered, started; each step that refuses
  * answers the client and logs why. */
-static void start_transfer(struct tftp_service *t, const struct tftp_pkt *p, const struct sockaddr_in *from,
-			   struct in_addr local)
+static void start_transfer(struct tftp_service *t, const struct tftp_pkt *p, const union srv_peer *from,
+			   const union srv_peer *local)
 {
-	struct rrq r = { .p = p, .from = from, .local = local, .ip = from->sin_addr.s_addr };
+	struct rrq r = { .p = p, .from = from, .local = local };
 	nb_sanitize(r.name, sizeof(r.name), p->file, strlen(p->file));
 	if (tftp_host_duplicate(t, from, r.name))
 		return;	/* the client resent its RRQ: the transfer running answers it */
@@ -264,13 +279,13 @@ static void start_transfer(struct tftp_service *t, const struct tftp_pkt *p, con
 		return;
 	int rc = loop_add(&t->s->loop, &x->h, EPOLLIN);
 	if (rc < 0) {
-		tftp_refusal_log(t, r.ip, "refused %s: %s", r.name, strerror(-rc));
+		tftp_refusal_log(t, r.from, "refused %s: %s", r.name, strerror(-rc));
 		tftp_xfer_discard(x);
 		return;
 	}
 	t->x[t->n++] = x;
 	if (r.mode == TFTP_MODE_NETASCII)	/* boot files are binary: sent unchanged, as dnsmasq does */
-		tftp_peer_log(t->s, r.ip, "%s asked in netascii mode: sent unchanged (octet)", r.name);
+		tftp_peer_log(t->s, r.from, "%s asked in netascii mode: sent unchanged (octet)", r.name);
 	tftp_xfer_start(x);
 }
 
@@ -279,28 +294,26 @@ static void on_request(struct loop_handler *h, uint32_t events)
 	struct tftp_service *t = h->ctx;
 	(void)events;
 	for (int i = 0; i < RX_BATCH; i++) {
-		struct sockaddr_in from;
-		struct in_addr local = { INADDR_ANY };
+		union srv_peer from, local;
 		ssize_t n = recv_request(h->fd, t->rx, sizeof(t->rx), &from, &local);
 		if (n == -EINTR)
 			continue;
 		if (n < 0)
 			break;	/* EAGAIN, or an ICMP error from an earlier reply: nothing to do */
 		struct tftp_pkt p;
-		uint32_t ip = from.sin_addr.s_addr;
 		if ((size_t)n > TFTP_PKT_MAX || tftp_parse(t->rx, (size_t)n, &p) < 0) {
-			log_malformed(t, ip, t->rx, (size_t)n);
+			log_malformed(t, srv_peer_ip(&from), t->rx, (size_t)n);
 			if (n >= 2 && t->rx[0] == 0 && (t->rx[1] == TFTP_RRQ || t->rx[1] == TFTP_WRQ))
-				reply_error(t, &from, local, TFTP_EBADOP, "malformed request");
+				reply_error(t, &from, &local, TFTP_EBADOP, "malformed request");
 			continue;
 		}
 		if (p.op == TFTP_WRQ) {
 			char name[96];
 			nb_sanitize(name, sizeof(name), p.file, strlen(p.file));
-			tftp_refusal_log(t, ip, "refused a write request for %s: this server is read-only", name);
-			reply_error(t, &from, local, TFTP_EACCESS, "read-only server");
+			tftp_refusal_log(t, &from, "refused a write request for %s: this server is read-only", name);
+			reply_error(t, &from, &local, TFTP_EACCESS, "read-only server");
 		} else if (p.op == TFTP_RRQ) {
-			start_transfer(t, &p, &from, local);
+			start_transfer(t, &p, &from, &local);
 		}	/* DATA, ACK, ERROR, OACK on the request port belong to no transfer: dropped */
 	}
 }
@@ -313,32 +326,86 @@ static long on_timer(struct loop_timer *tm, long long now)
 	return tftp_xfers_retransmit(t, now);
 }
 
-static int bind_request_port(struct tftp_service *t, struct errbuf *e)
+static int bind_failed(uint16_t port, int family, int err, struct errbuf *e)
+{
+	const char *v6 = family == AF_INET6 ? " (IPv6)" : "";
+	if (err == EADDRINUSE)
+		return nb_fail(e, -err, "UDP port %u%s is in use (another TFTP server such as tftpd-hpa, atftpd or "
+			       "dnsmasq?): stop it, or use --tftp-port or --no-tftp", port, v6);
+	if (err == EACCES)
+		return nb_fail(e, -err, "UDP port %u: binding it needs root or CAP_NET_BIND_SERVICE", port);
+	return nb_fail(e, -err, "UDP port %u%s: %s", port, v6, strerror(err));
+}
+
+/* The request port's socket of one family: IPv4 on --listen's address or
+ * every one, IPv6 (v6 only, beside it) on [::].  The fd, or -errno with e
+ * set. */
+static int bind_request_port(struct tftp_service *t, int family, struct errbuf *e)
 {
 	const struct serve_config *c = &t->s->cfg;
-	int one = 1;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1, err;
+	union srv_peer a = { .in = { .sin_family = AF_INET, .sin_port = htons(c->tftp_port),
+				     .sin_addr.s_addr = c->listen_ip } };
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return nb_fail(e, -errno, "UDP socket: %s", strerror(errno));
-	t->h = (struct loop_handler){ on_request, t, fd };
+	if (family == AF_INET6)
+		a.in6 = (struct sockaddr_in6){ .sin6_family = AF_INET6, .sin6_port = htons(c->tftp_port),
+					       .sin6_addr = IN6ADDR_ANY_INIT };
 	/* No SO_REUSEADDR: on UDP it would let a second TFTP server share the
 	 * port silently instead of failing here. */
-	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0)
-		return nb_fail(e, -errno, "IP_PKTINFO: %s", strerror(errno));
-	if (c->interface[0] &&
-	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->interface, (socklen_t)strlen(c->interface)) < 0)
-		return nb_fail(e, -errno, "--interface %s: %s", c->interface, strerror(errno));
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(c->tftp_port), .sin_addr.s_addr = c->listen_ip };
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		int err = errno;
-		if (err == EADDRINUSE)
-			return nb_fail(e, -err, "UDP port %u is in use (another TFTP server such as tftpd-hpa, atftpd or "
-				       "dnsmasq?): stop it, or use --tftp-port or --no-tftp", c->tftp_port);
-		if (err == EACCES)
-			return nb_fail(e, -err, "UDP port %u: binding it needs root or CAP_NET_BIND_SERVICE", c->tftp_port);
-		return nb_fail(e, -err, "UDP port %u: %s", c->tftp_port, strerror(err));
+	if (family == AF_INET6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0 ||
+				 setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one)) < 0
+			       : setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) < 0)
+		err = nb_fail(e, -errno, "%s: %s", family == AF_INET6 ? "IPV6_RECVPKTINFO" : "IP_PKTINFO", strerror(errno));
+	else if (c->interface[0] &&
+		 setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, c->interface, (socklen_t)strlen(c->interface)) < 0)
+		err = nb_fail(e, -errno, "--interface %s: %s", c->interface, strerror(errno));
+	else if (bind(fd, &a.sa, srv_peer_len(&a)) < 0)
+		err = bind_failed(c->tftp_port, family, errno, e);
+	else
+		err = 0;
+	if (err < 0) {
+		close(fd);
+		return err;
 	}
+	return fd;
+}
+
+/* Both request ports, registered; the IPv6 one only without --listen and
+ * where the kernel has IPv6. */
+static int open_request_ports(struct tftp_service *t, struct errbuf *e)
+{
+	struct server *s = t->s;
+	int rc, fd = bind_request_port(t, AF_INET, e);
+	if (fd < 0)
+		return fd;
+	t->h = (struct loop_handler){ on_request, t, fd };
+	if ((rc = loop_add(&s->loop, &t->h, EPOLLIN)) < 0)
+		return nb_fail(e, rc, "epoll: %s", strerror(-rc));
+	if (s->cfg.listen_ip)
+		return 0;
+	fd = bind_request_port(t, AF_INET6, e);
+	if (fd == -EAFNOSUPPORT)
+		return 0;
+	if (fd < 0)
+		return fd;
+	t->h6 = (struct loop_handler){ on_request, t, fd };
+	if ((rc = loop_add(&s->loop, &t->h6, EPOLLIN)) < 0)
+		return nb_fail(e, rc, "epoll: %s", strerror(-rc));
 	return 0;
+}
+
+static void close_request_ports(struct tftp_service *t)
+{
+	struct loop_handler *h[] = { &t->h, &t->h6 };
+	for (int i = 0; i < 2; i++) {
+		if (h[i]->fd < 0)
+			continue;
+		loop_del(&t->s->loop, h[i]);	/* harmless when it was never added */
+		close(h[i]->fd);
+		h[i]->fd = -1;
+	}
 }
 
 int tftp_service_start(struct server *s, struct errbuf *e)
@@ -347,18 +414,13 @@ int tftp_service_start(struct server *s, struct errbuf *e)
 	if (!t)
 		return nb_fail(e, -ENOMEM, "out of memory");
 	t->s = s;
-	t->h.fd = -1;
+	t->h.fd = t->h6.fd = -1;
 	t->timer = (struct loop_timer){ on_timer, t };
-	int rc = bind_request_port(t, e);
-	if (rc == 0 && (rc = loop_add(&s->loop, &t->h, EPOLLIN)) < 0)
-		nb_fail(e, rc, "epoll: %s", strerror(-rc));
-	if (rc == 0 && (rc = loop_add_timer(&s->loop, &t->timer)) < 0) {
-		loop_del(&s->loop, &t->h);
+	int rc = open_request_ports(t, e);
+	if (rc == 0 && (rc = loop_add_timer(&s->loop, &t->timer)) < 0)
 		nb_fail(e, rc, "no timer slot left");
-	}
 	if (rc < 0) {
-		if (t->h.fd >= 0)
-			close(t->h.fd);
+		close_request_ports(t);
 		free(t);
 		return rc;
 	}
@@ -374,8 +436,7 @@ void tftp_service_stop(struct server *s)
 	while (t->n)
 		tftp_xfer_free(t->x[t->n - 1]);
 	loop_del_timer(&s->loop, &t->timer);
-	loop_del(&s->loop, &t->h);
-	close(t->h.fd);
+	close_request_ports(t);
 	free(t);
 	s->tftp = NULL;
 }

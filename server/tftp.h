@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "netboot/tftp_wire.h"
 #include "server/server.h"
+#include "server/peer.h"
 
 #define XFER_MAX	256		/* transfers at once; more get ERROR 0 "server busy" */
 /* Transfers at once from one IPv4 address, so that one host cannot fill the
@@ -37,7 +38,7 @@ struct tftp_service;
 struct xfer {
 	struct loop_handler h;		/* h.fd: this transfer's socket; -1 before it is open */
 	struct tftp_service *svc;
-	struct sockaddr_in peer;
+	union srv_peer peer;		/* IPv4, or IPv6 from the [::] request port */
 	int file_fd;			/* -1 before it is open */
 	uint64_t size, nblocks;		/* nblocks: the last one is short, maybe empty */
 	char name[128];			/* as asked, sanitized, for the log */
@@ -62,6 +63,7 @@ struct xfer {
 struct tftp_service {
 	struct server *s;
 	struct loop_handler h;		/* the request port */
+	struct loop_handler h6;		/* its IPv6 twin ([::], v6 only); fd -1 when none */
 	struct loop_timer timer;
 	struct xfer *x[XFER_MAX];
 	int n;
@@ -88,17 +90,17 @@ void tftp_xfer_discard(struct xfer *x);
 /* ---- tftp_hosts.c: per client address ---- */
 
 /* Transfers running from ip. */
-int tftp_host_xfers(const struct tftp_service *t, uint32_t ip);
+int tftp_host_xfers(const struct tftp_service *t, const union srv_peer *p);
 /* Whether from already runs a transfer of name (the client resent its RRQ). */
-bool tftp_host_duplicate(const struct tftp_service *t, const struct sockaddr_in *from, const char *name);
+bool tftp_host_duplicate(const struct tftp_service *t, const union srv_peer *from, const char *name);
 /* A request refused at PER_HOST_MAX (already answered "server busy"):
  * one line a second per address, the rest counted in its summary. */
-void tftp_host_refused(struct tftp_service *t, uint32_t ip, const char *name);
+void tftp_host_refused(struct tftp_service *t, const union srv_peer *p, const char *name);
 /* One line keyed by the client's MAC when the client table knows it. */
-void tftp_peer_log(struct server *s, uint32_t ip, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tftp_peer_log(struct server *s, const union srv_peer *p, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* A refused request: as tftp_peer_log, but at most REFUSAL_LOG_PER_SEC
  * lines a second per kind; the count of the silenced ones follows. */
-void tftp_refusal_log(struct tftp_service *t, uint32_t ip, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tftp_refusal_log(struct tftp_service *t, const union srv_peer *p, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* "8.1 MB": decimal units, as transfer rates are usually quoted. */
 const char *tftp_human(uint64_t n, char *buf, size_t cap);
 #endif

@@ -40,7 +40,9 @@ static void report_progress(struct xfer *x, bool final)
 		return;
 	if (!final && now - x->progress_ms < PROGRESS_MS)
 		return;
-	struct client *c = clients_by_ip(&x->svc->s->clients, x->peer.sin_addr.s_addr);
+	if (!srv_peer_ip(&x->peer))
+		return;	/* an IPv6 client: the table is keyed by IPv4 address */
+	struct client *c = clients_by_ip(&x->svc->s->clients, srv_peer_ip(&x->peer));
 	if (!x->reported)
 		c->image_start_ms = 0;
 	clients_image_progress(c, "tftp", done - x->reported, x->size);
@@ -182,9 +184,10 @@ static void finished(struct xfer *x)
 	char sz[24], rate[24];
 	report_progress(x, true);
 	s->metrics.tftp_transfers[MT_COMPLETE]++;
-	struct client *c = clients_by_ip(&s->clients, x->peer.sin_addr.s_addr);
-	clients_advance(c, x->kind == FILE_LOADER ? STAGE_LOADER : x->kind == FILE_KERNEL ? STAGE_KERNEL : STAGE_NONE);
-	tftp_peer_log(s, x->peer.sin_addr.s_addr, "sent %s %s in %.2f s (%s/s), blksize %u, window %u", x->name,
+	if (srv_peer_ip(&x->peer))
+		clients_advance(clients_by_ip(&s->clients, srv_peer_ip(&x->peer)),
+				x->kind == FILE_LOADER ? STAGE_LOADER : x->kind == FILE_KERNEL ? STAGE_KERNEL : STAGE_NONE);
+	tftp_peer_log(s, &x->peer, "sent %s %s in %.2f s (%s/s), blksize %u, window %u", x->name,
 		      tftp_human(x->size, sz, sizeof(sz)), (double)ms / 1000.0,
 		      tftp_human((uint64_t)((double)x->size / secs), rate, sizeof(rate)), x->use.blksize, x->use.windowsize);
 }
@@ -219,7 +222,7 @@ static void on_client_error(struct xfer *x, const struct tftp_pkt *p)
 {
 	char msg[80], sz[24], done[24];
 	nb_sanitize(msg, sizeof(msg), (const char *)p->data, p->len);
-	uint32_t ip = x->peer.sin_addr.s_addr;
+	const union srv_peer *ip = &x->peer;
 	x->svc->s->metrics.tftp_transfers[x->oack_pending ? MT_SIZE_QUERY : MT_ABORTED]++;
 	if (x->oack_pending)	/* firmware asking the size first: normal, not an error */
 		tftp_peer_log(x->svc->s, ip, "size query for %s (%s)", x->name, tftp_human(x->size, sz, sizeof(sz)));
@@ -232,7 +235,7 @@ static void on_client_error(struct xfer *x, const struct tftp_pkt *p)
 static void on_gone(struct xfer *x, int err)
 {
 	char sz[24], done[24];
-	uint32_t ip = x->peer.sin_addr.s_addr;
+	const union srv_peer *ip = &x->peer;
 	x->svc->s->metrics.tftp_transfers[err == -ECONNREFUSED && x->oack_pending ? MT_SIZE_QUERY : MT_FAILED]++;
 	if (err == -ECONNREFUSED && x->oack_pending)	/* size query by a client that just closed */
 		tftp_peer_log(x->svc->s, ip, "size query for %s (%s)", x->name, tftp_human(x->size, sz, sizeof(sz)));
@@ -245,10 +248,10 @@ static void on_gone(struct xfer *x, int err)
 }
 
 /* One datagram on a transfer's socket: 1 when the transfer is over. */
-static int on_datagram(struct xfer *x, const uint8_t *b, size_t n, const struct sockaddr_in *from)
+static int on_datagram(struct xfer *x, const uint8_t *b, size_t n, const union srv_peer *from)
 {
 	struct tftp_pkt p;
-	if (from->sin_addr.s_addr != x->peer.sin_addr.s_addr || from->sin_port != x->peer.sin_port)
+	if (!srv_peer_same(from, &x->peer))
 		return 0;	/* arrived before connect(): not our client */
 	if (tftp_parse(b, n, &p) < 0)
 		return 0;
@@ -278,9 +281,9 @@ void tftp_xfer_event(struct loop_handler *h, uint32_t events)
 	/* One datagram per wake-up: the loop is level-triggered, so more wake
 	 * it again, and lock-step saves the read that would find none. */
 	if (rc == 0 && (events & (EPOLLIN | EPOLLERR))) {
-		struct sockaddr_in from;
+		union srv_peer from;
 		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(h->fd, t->rx, sizeof(t->rx), 0, (struct sockaddr *)&from, &fl);
+		ssize_t n = recvfrom(h->fd, t->rx, sizeof(t->rx), 0, &from.sa, &fl);
 		if (n >= 0)
 			rc = on_datagram(x, t->rx, (size_t)n, &from);
 		else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
@@ -299,7 +302,7 @@ static int retransmit(struct xfer *x)
 	char sz[24], done[24];
 	if (++x->tries > RETRIES) {
 		x->svc->s->metrics.tftp_transfers[MT_TIMEOUT]++;
-		tftp_peer_log(x->svc->s, x->peer.sin_addr.s_addr, "gave up on %s after %d retransmissions at %s of %s: no ACK",
+		tftp_peer_log(x->svc->s, &x->peer, "gave up on %s after %d retransmissions at %s of %s: no ACK",
 			      x->name, RETRIES, tftp_human(acked_bytes(x), done, sizeof(done)), tftp_human(x->size, sz, sizeof(sz)));
 		send_error(x, TFTP_EUNDEF, "timed out");
 		report_progress(x, true);

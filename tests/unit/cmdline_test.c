@@ -73,6 +73,15 @@ static const struct { const char *name, *line, *want; } plans[] = {
 	{ "netboot=nbd", "netboot=nbd://192.168.1.5:2000", NBD_SRC "iface.*=dhcp\ncache=no\n" },
 	{ "nfsboot=", "nfsboot=192.168.1.5:/tftpboot", NFS_SRC "iface.*=dhcp\ncache=no\n" },
 	{ "nbdboot=", "nbdboot=192.168.1.5:2000", NBD_SRC "iface.*=dhcp\ncache=no\n" },
+	/* IPv6 literals, RFC 3986's brackets */
+	{ "nfsboot=[v6]", "nfsboot=[2001:db8::1]:/tftpboot",
+	  "source=nfs\nurl=nfs://[2001:db8::1]:/tftpboot\nchecksum_url=nfs://[2001:db8::1]:/tftpboot/sysrcd.md5\n"
+	  "image_path=sysrcd.dat\ncheck=default\niface.*=dhcp\ncache=no\n" },
+	{ "nbdboot=[v6]", "nbdboot=[2001:db8::1]:2000",
+	  "source=nbd\nurl=nbd://[2001:db8::1]:2000/\ncheck=default\niface.*=dhcp\ncache=no\n" },
+	{ "netboot=http://[v6]", "netboot=http://[2001:db8::1]:8080/sysrcd.dat",
+	  "source=http\nurl=http://[2001:db8::1]:8080/sysrcd.dat\nchecksum_url=http://[2001:db8::1]:8080/sysrcd.md5\n"
+	  "check=default\niface.*=dhcp\ncache=no\n" },
 	/* several NFS mirrors, tried in order: one list or repeated arguments */
 	{ "nfs mirrors in one netboot=", "netboot=nfs://10.0.2.2:/dead,nfs://192.168.1.5:/tftpboot",
 	  "source=nfs\nurl=nfs://10.0.2.2:/dead\nchecksum_url=nfs://10.0.2.2:/dead/sysrcd.md5\n"
@@ -289,6 +298,9 @@ static const struct { const char *line, *want; } bad[] = {
 	{ "nbdboot=", "nbdboot=:" },
 	{ "nfsboot=1.2.3.4/tftpboot", "nfsboot=1.2.3.4/tftpboot: expected nfsboot=SERVER:/DIR" },
 	{ "nfsboot=1.2.3.4:", "nfsboot=1.2.3.4:: expected nfsboot=SERVER:/DIR" },
+	{ "nfsboot=[2001:db8::1]/x", "nfsboot=[2001:db8::1]/x: expected nfsboot=SERVER:/DIR" },
+	{ "nfsboot=[2001:db8::zz]:/x", "nfsboot=[2001:db8::zz]:/x: URL 'nfs://[2001:db8::zz]:/x': '[2001:db8::zz]' is not an IPv6 address" },
+	{ "nbdboot=[2001:db8::1:2000", "nbdboot=[2001:db8::1:2000: URL 'nbd://[2001:db8::1:2000': unclosed '['" },
 	{ "BOOTIF=zz", "BOOTIF=zz: expected BOOTIF=01-aa-bb-cc-dd-ee-ff" },
 	{ "BOOTIF=01-aa-bb-cc-dd", "BOOTIF=01-aa-bb-cc-dd: expected BOOTIF=" },
 	{ "BOOTIF=20-aa-bb-cc-dd-ee-ff", "BOOTIF=20-aa-bb-cc-dd-ee-ff: expected BOOTIF=" },

@@ -164,11 +164,21 @@ int main(void)
 	CHECK("GET built", len > 0 && strstr(buf, "GET /sysrcd.dat HTTP/1.1\r\n") && strstr(buf, "Host: 10.0.2.2:8080\r\n") &&
 	      strstr(buf, "Range: bytes=4096-\r\n") && !strstr(buf, "If-Range"));
 	CHECK("GET too long", http_build_get(buf, 20, "h", 80, "/x", 0, NULL) == -ENOSPC);
+	len = http_build_get(buf, sizeof(buf), "2001:db8::1", 8080, "/x", 0, NULL);
+	CHECK("GET to IPv6: Host in brackets", len > 0 && strstr(buf, "Host: [2001:db8::1]:8080\r\n"));
+	len = http_build_get(buf, sizeof(buf), "fe80::1%eth0", 80, "/x", 0, NULL);
+	CHECK("GET to IPv6, zone, port 80", len > 0 && strstr(buf, "Host: [fe80::1%25eth0]\r\n"));
 	len = http_build_get(buf, sizeof(buf), "h", 80, "/x", 10, "\"5f-1a\"");
 	CHECK("GET resume carries If-Range", len > 0 && strstr(buf, "Range: bytes=10-\r\nIf-Range: \"5f-1a\"\r\n") &&
 	      !strcmp(buf + len - 4, "\r\n\r\n"));
 	len = http_build_get(buf, sizeof(buf), "h", 80, "/x", 0, "\"5f-1a\"");
 	CHECK("GET from 0: no If-Range", len > 0 && !strstr(buf, "If-Range") && !strstr(buf, "Range:"));
+	len = http_build_get_span(buf, sizeof(buf), "h", 80, "/x", 0, 262143, NULL);
+	CHECK("GET span from 0: bytes=0-262143", len > 0 && strstr(buf, "Range: bytes=0-262143\r\n"));
+	len = http_build_get_span(buf, sizeof(buf), "h", 80, "/x", 4096, 8191, NULL);
+	CHECK("GET span: bytes=4096-8191", len > 0 && strstr(buf, "Range: bytes=4096-8191\r\n"));
+	len = http_build_get_span(buf, sizeof(buf), "h", 80, "/x", 0, HTTP_RANGE_OPEN, NULL);
+	CHECK("GET span, all of it: no Range", len > 0 && !strstr(buf, "Range:"));
 
 	/* validators and Retry-After */
 	CHECK("ETag kept exactly", parse("HTTP/1.1 200 OK\r\nETag: \"65f1-3a\"\r\nLast-Modified: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n", &r, &e) > 0 &&

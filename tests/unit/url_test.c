@@ -38,10 +38,42 @@ int main(void)
 	CHECK("credentials with a port", P("https://a:b@h:8443/x") == -EINVAL && strstr(e.msg, "credentials") &&
 	      !strstr(e.msg, "a:b"));
 	CHECK("'@' in the path is a path", P("http://h/a@b.dat") == 0 && !strcmp(u.path, "/a@b.dat"));
-	CHECK("IPv6: not supported yet", P("http://[2001:db8::1]/sysrcd.dat") == -EINVAL &&
-	      strstr(e.msg, "IPv6 addresses are not supported yet") && !strstr(e.msg, "not allowed"));
-	CHECK("IPv6 with a port", P("nbd://[2001:db8::1]:10809/x") == -EINVAL && strstr(e.msg, "IPv6"));
-	CHECK("IPv6, nfs form", P("nfs://[2001:db8::1]:/srv") == -EINVAL && strstr(e.msg, "IPv6"));
+	CHECK("IPv6 literal", P("http://[2001:db8::1]:8080/sysrcd.dat") == 0 && !strcmp(u.host, "2001:db8::1") &&
+	      u.port == 8080 && !strcmp(u.path, "/sysrcd.dat"));
+	url_format(&u, s, sizeof(s));
+	CHECK_STR("IPv6 format keeps the brackets", s, "http://[2001:db8::1]:8080/sysrcd.dat");
+	CHECK("IPv6, default port", P("tftp://[2001:db8::5]/pxe/sysrcd.dat") == 0 && u.port == 69 &&
+	      !strcmp(u.host, "2001:db8::5") && !strcmp(u.path, "/pxe/sysrcd.dat"));
+	url_format(&u, s, sizeof(s));
+	CHECK_STR("IPv6 format, default port", s, "tftp://[2001:db8::5]/pxe/sysrcd.dat");
+	CHECK("IPv6 loopback, nbd", P("nbd://[::1]:10809/x") == 0 && !strcmp(u.host, "::1") && u.port == 10809 &&
+	      !strcmp(u.path, "/x"));
+	CHECK("IPv6 no path", P("http://[::1]") == 0 && !strcmp(u.host, "::1") && !strcmp(u.path, "/"));
+	CHECK("IPv6, nfs form", P("nfs://[2001:db8::1]:/srv") == 0 && !strcmp(u.host, "2001:db8::1") &&
+	      u.port == 2049 && !strcmp(u.path, "/srv"));
+	url_format(&u, s, sizeof(s));
+	CHECK_STR("IPv6, nfs format", s, "nfs://[2001:db8::1]:/srv");
+	CHECK("IPv6, nfs with a port", P("nfs://[2001:db8::1]:2050:/srv") == 0 && u.port == 2050 && !strcmp(u.path, "/srv"));
+	CHECK("IPv4-mapped", P("http://[::ffff:192.0.2.1]/x") == 0 && !strcmp(u.host, "::ffff:192.0.2.1"));
+	CHECK("IPv6 zone", P("http://[fe80::1%25eth0]:8080/x") == 0 && !strcmp(u.host, "fe80::1%eth0"));
+	url_format(&u, s, sizeof(s));
+	CHECK_STR("IPv6 zone format", s, "http://[fe80::1%25eth0]:8080/x");
+	CHECK_STR("host text, v4", url_host_text("192.0.2.1", s, sizeof(s)), "192.0.2.1");
+	CHECK_STR("host text, v6", url_host_text("2001:db8::1", s, sizeof(s)), "[2001:db8::1]");
+	CHECK("bad literal", P("http://[2001:db8::zz]/sysrcd.dat") == -EINVAL);
+	CHECK_STR("bad literal: message", e.msg, "URL 'http://[2001:db8::zz]/sysrcd.dat': '[2001:db8::zz]' is not an "
+		  "IPv6 address: expected [2001:db8::1]");
+	CHECK("unclosed", P("http://[2001:db8::1/sysrcd.dat") == -EINVAL);
+	CHECK_STR("unclosed: message", e.msg, "URL 'http://[2001:db8::1/sysrcd.dat': unclosed '[': expected an IPv6 "
+		  "address as [2001:db8::1]");
+	CHECK("empty brackets", P("http://[]/x") == -EINVAL && strstr(e.msg, "'[]' is not an IPv6 address"));
+	CHECK("v4 in brackets", P("http://[192.0.2.1]/x") == -EINVAL && strstr(e.msg, "not an IPv6 address"));
+	CHECK("junk after ]", P("http://[::1]x/y") == -EINVAL && strstr(e.msg, "expected ':port' or '/' after ']'"));
+	CHECK("IPv6 bad port", P("http://[::1]:/x") == -EINVAL && strstr(e.msg, "port number"));
+	CHECK("IPv6 port text", P("http://[::1]:8a/x") == -EINVAL && strstr(e.msg, "port must"));
+	CHECK("bad zone", P("http://[fe80::1%25]/x") == -EINVAL && strstr(e.msg, "bad zone"));
+	CHECK("raw % zone", P("http://[fe80::1%eth0]/x") == -EINVAL && strstr(e.msg, "not an IPv6 address"));
+	CHECK("v6 without brackets", P("http://2001:db8::1/x") == -EINVAL);
 	P("http://10.0.2.2:8080/dir/sysrcd.dat");
 	url_sibling(&u, "sysrcd.md5", &v);
 	url_format(&v, s, sizeof(s));
