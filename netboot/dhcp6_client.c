@@ -471,20 +471,21 @@ static bool done(const struct c6 *c, long long now)
 	return c->st != D_INFO || now >= c->info_deadline;
 }
 
-static long long next_event(const struct c6 *c)
+/* The next timer after now (a passed one would spin the loop). */
+static long long next_event(const struct c6 *c, long long now)
 {
+	long long cand[5] = {
+		c->nrs < RS_MAX && !c->ra_seen ? c->t_rs : 0,
+		c->st == D_SOLICIT || c->st == D_REQUEST || c->st == D_INFO ? c->t_next : 0,
+		c->st == D_SOLICIT && c->have_best ? c->collect_end : 0,
+		!c->ra_seen ? c->ra_deadline : 0,
+		c->st == D_INFO ? c->info_deadline : 0,
+	};
 	long long t = c->deadline;
 
-	if (c->nrs < RS_MAX && !c->ra_seen && c->t_rs < t)
-		t = c->t_rs;
-	if ((c->st == D_SOLICIT || c->st == D_REQUEST || c->st == D_INFO) && c->t_next < t)
-		t = c->t_next;
-	if (c->st == D_SOLICIT && c->have_best && c->collect_end < t)
-		t = c->collect_end;
-	if (!c->ra_seen && c->ra_deadline < t)
-		t = c->ra_deadline;
-	if (c->st == D_INFO && c->info_deadline < t)
-		t = c->info_deadline;
+	for (int i = 0; i < 5; i++)
+		if (cand[i] > now && cand[i] < t)
+			t = cand[i];
 	return t;
 }
 
@@ -527,7 +528,7 @@ static int run(struct c6 *c, struct errbuf *e)
 			return fail_message(c, now, e);
 		}
 		struct pollfd pfd[2] = { { .fd = c->udp, .events = POLLIN }, { .fd = c->icmp, .events = POLLIN } };
-		long long wait = next_event(c) - now;
+		long long wait = next_event(c, now) - now;
 		int pr = poll(pfd, 2, wait < 0 ? 0 : wait > 1000 ? 1000 : (int)wait);
 		if (pr < 0 && errno != EINTR)
 			return nb_fail(e, -errno, "%s: DHCPv6 poll: %s", c->name, strerror(errno));

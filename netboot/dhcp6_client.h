@@ -28,7 +28,7 @@
 #include "netboot/ra_wire.h"
 
 #define DHCP6_TIMEOUT_MS 30000	/* link-local, RA/DHCPv6 and DAD together */
-#define DHCP6_RA_WAIT_MS 3000	/* after the link-local address: an RA's router and prefix */
+#define DHCP6_RA_WAIT_MS 2000	/* after our RS: routers answer within 0.5 s (RFC 4861 6.2.6) */
 #define DHCP6_INFO_WAIT_MS 4000	/* an Information-Request's answer (stateless DNS) */
 #define DHCP6_DAD_WAIT_MS 5000
 #define DHCP6_REQUEST_TRIES 10	/* REQ_MAX_RC */
