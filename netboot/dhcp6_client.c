@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "netboot/clock.h"
+#include "netboot/mac.h"
 #include "netboot/netlog.h"
 #include "netboot/rtnl.h"
 
@@ -308,7 +309,9 @@ static const struct ra_prefix *slaac_of(const struct ra_info *ra)
 
 /* An RA: kept (the latest), logged.  Unless DHCPv6 is asked for (mode
  * dhcp, or M set), an RA that gives a SLAAC prefix ends the Solicit, and
- * with O set and no RDNSS an Information-Request asks for DNS. */
+ * with O set an Information-Request asks for the rest (DNS, the search
+ * list, the boot file URL: an RA's RDNSS carries only the first), as
+ * systemd-networkd does. */
 static void on_ra(struct c6 *c, const struct ra_info *ra, const uint8_t from[16], long long now)
 {
 	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN + 16] = "no prefix";
@@ -329,7 +332,7 @@ static void on_ra(struct c6 *c, const struct ra_info *ra, const uint8_t from[16]
 	if (c->cfg->mode == DHCP6_MODE_DHCP || ra->managed || !slaac_of(ra))
 		return;
 	if ((c->st == D_SOLICIT && !c->have_best) || c->st == D_OFF) {
-		if (ra->other && !ra->ndns)
+		if (ra->other)
 			start(c, D_INFO, now);
 		else
 			c->st = D_OFF;
@@ -709,4 +712,58 @@ int dhcp6_acquire(const char *ifname, const struct dhcp6_client_cfg *cfg, struct
 	rtnl_close(&c->nl);
 	free(c);
 	return rc;
+}
+
+/* --- the handover lines --- */
+
+/* KEY=value, the value single-quoted when it holds anything a shell would
+ * read (a URL's brackets): the lines stay sourceable by sh. */
+static void kv(FILE *out, const char *key, const char *v)
+{
+	if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:/@%+,=-") == strlen(v)) {
+		fprintf(out, "%s=%s\n", key, v);
+		return;
+	}
+	fprintf(out, "%s='", key);
+	for (; *v; v++)
+		*v == '\'' ? fputs("'\\''", out) : fputc(*v, out);
+	fputs("'\n", out);
+}
+
+static void kv_addr(FILE *out, const char *key, const uint8_t a[16], bool have)
+{
+	char s[INET6_ADDRSTRLEN] = "";
+	if (have)
+		inet_ntop(AF_INET6, a, s, sizeof(s));
+	fprintf(out, "%s=%s\n", key, s);
+}
+
+void dhcp6_format_handover(const char *ifname, const struct dhcp6_result *r, FILE *out)
+{
+	char mac[18], duid[3 * DHCP6_DUID_MAX + 1] = "", first[DHCP6_TEXT_MAX];
+
+	kv(out, "DEVICE", ifname);
+	fprintf(out, "HWADDR=%s\n", mac_format(r->mac, mac));
+	fprintf(out, "IPV6METHOD=%s\n", r->source);
+	kv_addr(out, "IPV6ADDR", r->addr, true);
+	fprintf(out, "IPV6PREFIX=%u\n", r->prefix);
+	kv_addr(out, "IPV6GATEWAY", r->gateway, r->has_gateway);
+	for (int i = 0; i < 2; i++)
+		kv_addr(out, i ? "IPV6DNS1" : "IPV6DNS0", r->dns[i], i < r->ndns);
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(r->domains, " "), r->domains);
+	kv(out, "IPV6DOMAIN", first);
+	kv_addr(out, "IPV6SLAAC", r->slaac_addr, r->has_slaac);
+	for (size_t i = 0; i < r->server_duid_len; i++)
+		snprintf(duid + (i ? 3 * i - 1 : 0), 4, "%s%02x", i ? ":" : "", r->server_duid[i]);
+	kv(out, "DHCP6SERVER", duid);
+	if (r->has_dhcp)
+		fprintf(out, "IPV6LEASETIME=%u\nIPV6PREFERRED=%u\n", r->valid, r->preferred);
+	else
+		fprintf(out, "IPV6LEASETIME=\nIPV6PREFERRED=\n");
+	fprintf(out, "IPV6RA=%s\n", !r->ra_seen ? "" : r->managed ? (r->other ? "managed,other" : "managed")
+								: r->other ? "other" : "none");
+	if (r->mtu)
+		fprintf(out, "IPV6MTU=%u\n", r->mtu);
+	kv(out, "BOOTFILE6", r->bootfile_url);
+	kv(out, "BOOTPARAM6", r->bootfile_param);
 }

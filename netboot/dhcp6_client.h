@@ -11,8 +11,9 @@
  *     Request IRT 1 s), all bounded by the overall timeout;
  *   - Advertises are collected until the first RT has passed (or one with
  *     preference 255 arrives), the highest preference wins;
- *   - mode auto (ip=auto6): an RA with M clear stops the Solicit (SLAAC,
- *     and an Information-Request when O is set); no RA keeps soliciting;
+ *   - mode auto (ip=auto6): an RA with a SLAAC prefix and M clear stops
+ *     the Solicit (SLAAC, and an Information-Request when O is set, bounded
+ *     by DHCP6_INFO_WAIT_MS); M set or no RA keeps soliciting;
  *     mode dhcp (ip=dhcp6) always solicits; mode slaac never does;
  *   - with apply: the leased address (/the on-link RA prefix length, else
  *     /128), the SLAAC address of the first autonomous /64 (EUI-64), DAD
@@ -78,6 +79,16 @@ struct dhcp6_result {
  * after 30.0 s (5 Solicits, no Advertise; no router advertisement)". */
 int dhcp6_acquire(const char *ifname, const struct dhcp6_client_cfg *cfg, struct dhcp6_result *res,
 		  FILE *log, struct errbuf *e);
+
+/* The result as handover lines (docs/handover.md's style, sourceable by
+ * sh): DEVICE, HWADDR, IPV6METHOD (dhcpv6 or slaac), IPV6ADDR, IPV6PREFIX,
+ * IPV6GATEWAY, IPV6DNS0, IPV6DNS1, IPV6DOMAIN (the first search name),
+ * IPV6SLAAC, DHCP6SERVER (the server's DUID, hex), IPV6LEASETIME,
+ * IPV6PREFERRED, IPV6RA (managed,other / managed / other / none; empty
+ * without an RA), IPV6MTU (when the RA gives one), BOOTFILE6 (option 59),
+ * BOOTPARAM6 (option 60).  Values holding shell characters (a URL's
+ * brackets) are single-quoted. */
+void dhcp6_format_handover(const char *ifname, const struct dhcp6_result *r, FILE *out);
 
 /* --- pure helpers, exposed for the unit tests --- */
 

@@ -3,12 +3,10 @@
  * lines (IPV6ADDR=, IPV6PREFIX=, IPV6GATEWAY=, IPV6DNS0=, ...); with
  * --apply also adds the addresses (DAD waited for) and the default route.
  * The interface is brought up even without --apply. */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "netboot/dhcp6_client.h"
-#include "netboot/mac.h"
 #include "netboot/rtnl.h"
 #include "tool/tool.h"
 
@@ -84,58 +82,6 @@ static int parse_args(int argc, char **argv, struct dhcp6_client_cfg *cfg, const
 	return 0;
 }
 
-/* KEY=value, the value single-quoted when it holds anything a shell would
- * read (a URL's brackets): the lines stay sourceable by sh. */
-static void kv(const char *key, const char *v)
-{
-	if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:/@%+,=-") == strlen(v)) {
-		printf("%s=%s\n", key, v);
-		return;
-	}
-	printf("%s='", key);
-	for (; *v; v++)
-		*v == '\'' ? fputs("'\\''", stdout) : putchar(*v);
-	printf("'\n");
-}
-
-static void kv_addr(const char *key, const uint8_t a[16], bool have)
-{
-	char s[INET6_ADDRSTRLEN] = "";
-	if (have)
-		inet_ntop(AF_INET6, a, s, sizeof(s));
-	printf("%s=%s\n", key, s);
-}
-
-static void print_result(const char *ifname, const struct dhcp6_result *r)
-{
-	char mac[18], duid[3 * DHCP6_DUID_MAX + 1] = "", first[DHCP6_TEXT_MAX];
-
-	kv("DEVICE", ifname);
-	printf("HWADDR=%s\n", mac_format(r->mac, mac));
-	printf("IPV6METHOD=%s\n", r->source);
-	kv_addr("IPV6ADDR", r->addr, true);
-	printf("IPV6PREFIX=%u\n", r->prefix);
-	kv_addr("IPV6GATEWAY", r->gateway, r->has_gateway);
-	for (int i = 0; i < 2; i++)
-		kv_addr(i ? "IPV6DNS1" : "IPV6DNS0", r->dns[i], i < r->ndns);
-	snprintf(first, sizeof(first), "%.*s", (int)strcspn(r->domains, " "), r->domains);
-	kv("IPV6DOMAIN", first);
-	kv_addr("IPV6SLAAC", r->slaac_addr, r->has_slaac);
-	for (size_t i = 0; i < r->server_duid_len; i++)
-		snprintf(duid + (i ? 3 * i - 1 : 0), 4, "%s%02x", i ? ":" : "", r->server_duid[i]);
-	kv("DHCP6SERVER", duid);
-	if (r->has_dhcp)
-		printf("IPV6LEASETIME=%u\nIPV6PREFERRED=%u\n", r->valid, r->preferred);
-	else
-		printf("IPV6LEASETIME=\nIPV6PREFERRED=\n");
-	printf("IPV6RA=%s\n", !r->ra_seen ? "" : r->managed ? (r->other ? "managed,other" : "managed")
-								: r->other ? "other" : "none");
-	if (r->mtu)
-		printf("IPV6MTU=%u\n", r->mtu);
-	kv("BOOTFILE6", r->bootfile_url);
-	kv("BOOTPARAM6", r->bootfile_param);
-}
-
 int cmd_dhcp6(int argc, char **argv)
 {
 	struct dhcp6_client_cfg cfg = { 0 };
@@ -157,7 +103,7 @@ int cmd_dhcp6(int argc, char **argv)
 		fprintf(stderr, "netboot: dhcp6: %s\n", e.msg);
 		return 1;
 	}
-	print_result(ifname, &res);
+	dhcp6_format_handover(ifname, &res, stdout);
 	fprintf(stderr, "netboot: dhcp6: %s: link-local after %ld ms, address after %ld ms", ifname, res.ll_ms,
 		res.elapsed_ms);
 	if (cfg.apply)

@@ -8,7 +8,8 @@
 #   1 dnsmasq stateful (RA M=1 O=1 + DHCPv6): lease in the range, /64 from the
 #     RA's on-link prefix, DNS, search domain, boot file URL, default route
 #     via the router's link-local address, DAD done, the DUID-LL in the lease
-#   2 dnsmasq ra-only: the SLAAC (EUI-64) address, /64, route, RDNSS
+#   2 dnsmasq ra-stateless (RA M=0 O=1): the SLAAC (EUI-64) address, /64,
+#     route, RDNSS; an Information-Request for the domain and boot file URL
 #   3 kea-dhcp6 (mode dhcp, no RA): lease /128, DNS, domain, boot file URL,
 #     rapid commit; a pool of one taken: NoAddrsAvail with Kea's text
 #   4 a server that answers garbage: a clear message within the timeout
@@ -121,20 +122,26 @@ case1() {
 	check "dnsmasq: second --apply run succeeds" test $RC -eq 0
 }
 
-# --- 2: dnsmasq, SLAAC only ---
+# --- 2: dnsmasq, SLAAC and stateless DHCPv6 ---
 case2() {
 	local want
 	pair sl || { fail "slaac: setup" "namespaces/veth"; return; }
-	dnsmasq6 sl1 --dhcp-range=2001:db8:0:1::,ra-only,64 --dhcp-option=option6:dns-server,[2001:db8:0:1::53] ||
+	dnsmasq6 sl1 --dhcp-range=2001:db8:0:1::,ra-stateless,64 --dhcp-option=option6:dns-server,[2001:db8:0:1::53] \
+		--dhcp-option=option6:domain-search,stateless.example \
+		--dhcp-option=option6:bootfile-url,"http://[2001:db8:0:1::1]/sl.efi" ||
 		{ fail "slaac: server start" "$(tail -3 "$tmp/sl1.log")"; return; }
 	run6 c2 --apply --timeout 15
 	[ $RC -eq 0 ] || { fail "slaac: address" "exit $RC: $(tail -3 "$tmp/c2.err")"; return; }
 	want=$(eui64)
 	check "slaac: EUI-64 address $want, $MS ms" test "$(val c2 IPV6ADDR) $(val c2 IPV6PREFIX) $(val c2 IPV6METHOD)" = "$want 64 slaac"
 	echo "INFO: $T: slaac: $(tail -1 "$tmp/c2.err" | sed 's/^netboot: dhcp6: //')"
-	check "slaac: RA flags none" test "$(val c2 IPV6RA)" = none
-	check "slaac: DNS from RDNSS" test "$(val c2 IPV6DNS0)" = 2001:db8:0:1::53
-	check "slaac: no Solicit after the RA" bash -c "! grep -q 'Solicit.*try 2' '$tmp/c2.err'"
+	check "slaac: RA flags: other" test "$(val c2 IPV6RA)" = other
+	check "slaac: RDNSS read" grep -q "router advertisement from fe80::.*M=0 O=1, prefix 2001:db8:0:1::/64 (SLAAC), .* 1 DNS" "$tmp/c2.err"
+	check "slaac: no second Solicit after the RA" bash -c "! grep -q 'Solicit.*try 2' '$tmp/c2.err'"
+	check "slaac: Information-Request answered" grep -q "Reply from fe80::.*: 1 DNS, search stateless.example" "$tmp/c2.err"
+	check "slaac: DNS, domain, boot file URL" test "$(val c2 IPV6DNS0) $(val c2 IPV6DOMAIN) $(val c2 BOOTFILE6)" = \
+		"2001:db8:0:1::53 stateless.example 'http://[2001:db8:0:1::1]/sl.efi'"
+	check "slaac: no lease" test -z "$(val c2 IPV6LEASETIME)"
 	check "slaac: ip addr shows $want/64" grep -q "inet6 $want/64 scope global" <(ip -n "$C" -6 addr show dev vethc)
 	check "slaac: default route via the router" grep -q "^default via $(server_ll) dev vethc" <(ip -n "$C" -6 route show default)
 }

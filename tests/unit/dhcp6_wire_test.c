@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "netboot/dhcp6_client.h"
 #include "netboot/dhcp6_wire.h"
@@ -334,6 +336,31 @@ static void ra(void)
 	CHECK("ra: 15 bytes", ra_parse(w.b, 15, &ra, &e) == -EPROTO && strstr(e.msg, "expected at least 16"));
 }
 
+static void handover(void)
+{
+	struct dhcp6_result r = { .source = "dhcpv6", .prefix = 64, .has_dhcp = true, .valid = 7200, .preferred = 3600,
+				  .has_gateway = true, .ndns = 1, .ra_seen = true, .managed = true, .other = true,
+				  .server_duid_len = 3, .server_duid = { 0, 3, 0xab } };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	memcpy(r.mac, MAC, 6);
+	a6("2001:db8:0:1::123", r.addr);
+	a6("fe80::1", r.gateway);
+	a6("2001:db8::53", r.dns[0]);
+	snprintf(r.domains, sizeof(r.domains), "a.example b.example");
+	snprintf(r.bootfile_url, sizeof(r.bootfile_url), "http://[2001:db8::1]/it's.efi");
+	dhcp6_format_handover("eth0", &r, f);
+	fclose(f);
+	CHECK_STR("handover lines", text,
+		  "DEVICE=eth0\nHWADDR=52:54:00:12:34:56\nIPV6METHOD=dhcpv6\nIPV6ADDR=2001:db8:0:1::123\nIPV6PREFIX=64\n"
+		  "IPV6GATEWAY=fe80::1\nIPV6DNS0=2001:db8::53\nIPV6DNS1=\nIPV6DOMAIN=a.example\nIPV6SLAAC=\n"
+		  "DHCP6SERVER=00:03:ab\nIPV6LEASETIME=7200\nIPV6PREFERRED=3600\nIPV6RA=managed,other\n"
+		  "BOOTFILE6='http://[2001:db8::1]/it'\\''s.efi'\nBOOTPARAM6=\n");
+	free(text);
+}
+
 int main(void)
 {
 	reply_parsed();
@@ -343,5 +370,6 @@ int main(void)
 	malformed();
 	retx();
 	ra();
+	handover();
 	return CHECK_DONE();
 }
