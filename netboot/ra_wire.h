@@ -1,8 +1,9 @@
 /* Router Advertisements as a host reads them (RFC 4861 4.2 and 4.6, RDNSS
  * RFC 8106), the Router Solicitation a host sends, and the SLAAC interface
- * identifier (RFC 4862, modified EUI-64 of RFC 4291 appendix A).  Pure
- * functions over (buffer, length), fuzzed by ra_wire_fuzz.c; the agent's
- * DHCPv6 client reads RAs with them. */
+ * identifier (RFC 4862, modified EUI-64 of RFC 4291 appendix A); and the
+ * server's side: the sender of an RS, the empty RA.  Pure functions over
+ * (buffer, length), fuzzed by ra_wire_fuzz.c and server/ra_fuzz.c; the
+ * agent's DHCPv6 client and server/ra.c share them. */
 #ifndef NETBOOT_RA_WIRE_H
 #define NETBOOT_RA_WIRE_H
 #include <stdbool.h>
@@ -55,4 +56,15 @@ size_t ra_build_rs(uint8_t *buf, size_t cap, const uint8_t *mac);
 /* A SLAAC address: the first 64 bits of prefix, then the modified EUI-64
  * of mac (ff:fe in the middle, the universal/local bit flipped). */
 void ra_slaac_addr(const uint8_t prefix[16], const uint8_t mac[6], uint8_t out[16]);
+
+/* --- the router side: netboot serve's answer to booting firmware (server/ra.c) --- */
+
+/* The sender's MAC of a Router Solicitation (ICMPv6 message buf, len,
+ * from src, 16 bytes): its source link-layer address option, else the
+ * EUI-64 interface id of a link-local src.  Pure; 0, or -EINVAL when buf
+ * is not a well-formed RS (type, code, length, options) or names no MAC. */
+int ra_rs_mac(const uint8_t *buf, size_t len, const uint8_t src[16], uint8_t mac[6]);
+
+/* The empty RA (16 bytes: checksum left 0 for the kernel) into buf. */
+size_t ra_build_empty(uint8_t *buf, size_t cap);
 #endif
