@@ -9,7 +9,8 @@
 #     RA's on-link prefix, DNS, search domain, boot file URL, default route
 #     via the router's link-local address, DAD done, the DUID-LL in the lease
 #   2 dnsmasq ra-stateless (RA M=0 O=1): the SLAAC (EUI-64) address, /64,
-#     route, RDNSS; an Information-Request for the domain and boot file URL
+#     route, RDNSS; an Information-Request for the domain and boot file URL;
+#     then the router takes that address: DAD fails, and says so
 #   3 kea-dhcp6 (mode dhcp, no RA): lease /128, DNS, domain, boot file URL,
 #     rapid commit; a pool of one taken: NoAddrsAvail with Kea's text
 #   4 a server that answers garbage: a clear message within the timeout
@@ -144,6 +145,11 @@ case2() {
 	check "slaac: no lease" test -z "$(val c2 IPV6LEASETIME)"
 	check "slaac: ip addr shows $want/64" grep -q "inet6 $want/64 scope global" <(ip -n "$C" -6 addr show dev vethc)
 	check "slaac: default route via the router" grep -q "^default via $(server_ll) dev vethc" <(ip -n "$C" -6 route show default)
+	# the router takes the client's address: the next run's DAD must say so
+	ip -n "$C" addr del "$want/64" dev vethc && ip -n "$S" addr add "$want/64" dev veths nodad
+	run6 c2b --apply --timeout 10
+	check "dad: a taken address fails" test $RC -ne 0
+	check "dad: says the address is in use" grep -q "^netboot: dhcp6: vethc: $want failed DAD: another host on the link uses it" "$tmp/c2b.err"
 }
 
 # --- 3: Kea ---
