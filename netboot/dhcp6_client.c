@@ -169,9 +169,14 @@ static int wait_link_local(struct c6 *c, struct errbuf *e)
 				return 0;
 			tentative = true;
 		}
-		if (monotonic_ms() >= c->deadline)
+		if (monotonic_ms() >= c->deadline) {
+			struct rtnl_link l;
+			/* the kernel makes the link-local address only once there is carrier */
+			bool carrier = rtnl_link_get(&c->nl, c->ifindex, NULL, &l, NULL) < 0 || rtnl_has_lower_up(&l);
 			return nb_fail(e, -ETIMEDOUT, "%s: no usable link-local address after %.1f s (%s)", c->name,
-				       since(c, monotonic_ms()), tentative ? "still in DAD" : "none: is IPv6 disabled on it?");
+				       since(c, monotonic_ms()), tentative ? "still in DAD" : !carrier ? "no carrier" :
+				       "none: is IPv6 disabled on it?");
+		}
 		struct timespec ts = { 0, ADDR_POLL_MS * 1000000L };
 		nanosleep(&ts, NULL);
 	}

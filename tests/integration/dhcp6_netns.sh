@@ -15,7 +15,8 @@
 #     rapid commit; a pool of one taken: NoAddrsAvail with Kea's text
 #   4 a server that answers garbage: a clear message within the timeout
 #   5 no server, no router: fails within the timeout, says what was tried
-# 4 and 5 run in the background from the start (each waits out its timeout).
+#   6 no carrier: said so within the timeout
+# 4, 5 and 6 run in the background from the start (each waits out its timeout).
 cd "$(dirname "$0")/../.." || exit 1
 NB=${NETBOOT:-build/netboot}
 T=dhcp6_netns
@@ -234,15 +235,29 @@ case5_check() {
 	check "no server: prints nothing" test ! -s "$tmp/c5.out"
 }
 
+# --- 6: no carrier (the peer end down): said so within the timeout ---
+case6_start() {
+	local c=nbt6c-nc-$tag
+	newns "$c" && ip -n "$c" link add vethc type veth peer name vethx || { fail "no carrier: setup" "namespace/veth"; return 1; }
+	( ip netns exec "$c" "$NB" dhcp6 --timeout 2 vethc >"$tmp/c6.out" 2>"$tmp/c6.err"; echo $? >"$tmp/c6.rc" ) &
+	BG+=($!)
+}
+case6_check() {
+	check "no carrier: fails" test "$(cat "$tmp/c6.rc")" -ne 0
+	check "no carrier: says so" grep -q "^netboot: dhcp6: vethc: no usable link-local address after 2.0 s (no carrier)" "$tmp/c6.err"
+}
+
 netns_usable || { echo "SKIP: $T: cannot create network namespaces"; exit 0; }
 BG=()
 have_py=; command -v python3 >/dev/null && have_py=1
 [ -n "$have_py" ] && { case4_start || have_py=; }
 case5_start && have5=1
+case6_start && have6=1
 if command -v dnsmasq >/dev/null; then case1; case2; else echo "SKIP: $T: dnsmasq not installed"; fi
 case3
 wait "${BG[@]}"
 [ -n "$have_py" ] && case4_check
 [ -n "${have5:-}" ] && case5_check
+[ -n "${have6:-}" ] && case6_check
 [ -n "${KEEP_LOG:-}" ] && for f in "$tmp"/c*.err; do echo "--- $f"; cat "$f"; done >&2
 exit 0
