@@ -312,7 +312,7 @@ static const struct ra_prefix *slaac_of(const struct ra_info *ra)
 	return NULL;
 }
 
-/* An RA: kept (the latest), logged.  Unless DHCPv6 is asked for (mode
+/* An RA: kept (the latest from a default router), logged.  Unless DHCPv6 is asked for (mode
  * dhcp, or M set), an RA that gives a SLAAC prefix ends the Solicit, and
  * with O set an Information-Request asks for the rest (DNS, the search
  * list, the boot file URL: an RA's RDNSS carries only the first), as
@@ -322,9 +322,12 @@ static void on_ra(struct c6 *c, const struct ra_info *ra, const uint8_t from[16]
 	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN + 16] = "no prefix";
 	bool first = !c->ra_seen;
 
-	c->ra = *ra;
+	/* a default router's RA is not replaced by a non-default one's */
+	if (first || ra->router_lifetime || !c->ra.router_lifetime) {
+		c->ra = *ra;
+		memcpy(c->router, from, 16);
+	}
 	c->ra_seen = true;
-	memcpy(c->router, from, 16);
 	for (int i = 0; i < ra->nprefixes; i++)
 		if (ra->prefixes[i].autonomous || i == ra->nprefixes - 1) {
 			snprintf(p, sizeof(p), "prefix %s/%u%s", ntop(ra->prefixes[i].prefix, a), ra->prefixes[i].len,

@@ -3,10 +3,12 @@
  * so ASan sees any read past the end.  Invariants trap: the counts stay in
  * their arrays, strings are NUL-terminated printable ASCII, the relay
  * message points inside the input, and a parsed client message rebuilt by
- * dhcp6_build parses again with the same DUID, xid and IA address. */
+ * dhcp6_build parses again with the same DUID, xid and IA address; the
+ * address the client would take has usable lifetimes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "netboot/dhcp6_client.h"
 #include "netboot/dhcp6_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -68,6 +70,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		invariants(&m, copy, size);
 		dhcp6_check_reply(&m, m.xid, m.client_duid, m.client_duid_len, &e);
 		dhcp6_duid_mac(m.client_duid, m.client_duid_len, mac);
+		struct dhcp6_iaaddr a;
+		if (dhcp6_lease_addr(&m, &a, &e) == 0 && (a.valid == 0 || a.preferred > a.valid))
+			__builtin_trap();	/* the client never takes an unusable address */
 		if (m.relay.msg) {
 			if (dhcp6_parse(m.relay.msg, m.relay.msg_len, &inner, &e) == 0)
 				invariants(&inner, m.relay.msg, m.relay.msg_len);

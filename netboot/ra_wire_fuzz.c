@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "netboot/dhcp6_client.h"
 #include "netboot/ra_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,8 +30,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (unsigned b = p->len; b < 128; b++)
 				if (p->prefix[b / 8] & (0x80u >> (b % 8)))
 					__builtin_trap();
-			if (ra.has_lladdr)
+			if (ra.has_lladdr) {
 				ra_slaac_addr(p->prefix, ra.lladdr, addr);
+				/* an address in an on-link prefix gets a length no longer than 128 */
+				if (dhcp6_onlink_prefix(&ra, addr) > 128)
+					__builtin_trap();
+			}
 		}
 	} else if (!e.msg[0]) {
 		__builtin_trap();
