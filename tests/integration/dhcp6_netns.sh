@@ -119,9 +119,13 @@ case1() {
 	check "dnsmasq: output sources in sh" test "$(sh -c '. "$1" && echo "$IPV6ADDR $BOOTFILE6"' sh "$tmp/c1.out")" = \
 		"$a http://[2001:db8:0:1::1]/boot.efi"
 	check "dnsmasq: TCP to the server from the new address" tcp6_from "$a"
-	# a second run replaces what the first added, rather than failing
-	run6 c1b --apply --timeout 15
+	# a second run, the four-message exchange, replaces what the first added rather than failing
+	run6 c1b --apply --no-rapid-commit --timeout 15
 	check "dnsmasq: second --apply run succeeds" test $RC -eq 0
+	check "dnsmasq: Advertise, Request, Reply: the same address" grep -q "^IPV6ADDR=$a$" "$tmp/c1b.out"
+	check "dnsmasq: Advertise collected for the first RT, then Request" bash -c \
+		"grep -A1 'Advertise $a from fe80::' '$tmp/c1b.err' | grep -q 'Request $a (try 1)' &&
+		 grep -q 'DHCPv6 lease $a from fe80::.*(valid 3600 s)$' '$tmp/c1b.err'"
 }
 
 # --- 2: dnsmasq, SLAAC and stateless DHCPv6 ---
