@@ -145,7 +145,8 @@ case2() {
 	echo "INFO: $T: slaac: $(tail -1 "$tmp/c2.err" | sed 's/^netboot: dhcp6: //')"
 	check "slaac: RA flags: other" test "$(val c2 IPV6RA)" = other
 	check "slaac: RDNSS read" grep -q "router advertisement from fe80::.*M=0 O=1, prefix 2001:db8:0:1::/64 (SLAAC), .* 1 DNS" "$tmp/c2.err"
-	check "slaac: no second Solicit after the RA" bash -c "! grep -q 'Solicit.*try 2' '$tmp/c2.err'"
+	check "slaac: no Solicit after the RA" awk '/router advertisement from/ { ra = 1 } ra && /: Solicit/ { bad = 1 }
+		END { exit !(ra && !bad) }' "$tmp/c2.err"
 	check "slaac: Information-Request answered" grep -q "Reply from fe80::.*: 1 DNS, search stateless.example" "$tmp/c2.err"
 	check "slaac: DNS, domain, boot file URL" test "$(val c2 IPV6DNS0) $(val c2 IPV6DOMAIN) $(val c2 BOOTFILE6)" = \
 		"2001:db8:0:1::53 stateless.example 'http://[2001:db8:0:1::1]/sl.efi'"
