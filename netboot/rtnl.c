@@ -237,3 +237,124 @@ int rtnl_route_default(struct rtnl *nl, int ifindex, uint32_t gw, bool onlink, s
 	req_attr(&r, RTA_OIF, &oif, 4);
 	return talk(nl, &r, NULL, e, "add default route");
 }
+
+/* --- IPv6 --- */
+
+static void parse_addr6(const struct nlmsghdr *h, int ifindex, struct rtnl_addr6 *out, int max, int *n)
+{
+	const uint8_t *p = (const uint8_t *)h + NLMSG_HDRLEN;
+	size_t len = h->nlmsg_len - NLMSG_HDRLEN;
+	struct ifaddrmsg ifa;
+	struct rtnl_addr6 a = { 0 };
+	bool have = false;
+
+	if (len < sizeof(ifa) || *n >= max)
+		return;
+	memcpy(&ifa, p, sizeof(ifa));
+	if (ifa.ifa_family != AF_INET6 || (int)ifa.ifa_index != ifindex)
+		return;
+	a.prefix = ifa.ifa_prefixlen;
+	a.scope = ifa.ifa_scope;
+	a.flags = ifa.ifa_flags;
+	for (size_t off = NLMSG_ALIGN(sizeof(ifa)); off + sizeof(struct rtattr) <= len;) {
+		struct rtattr rta;
+		memcpy(&rta, p + off, sizeof(rta));
+		if (rta.rta_len < sizeof(rta) || rta.rta_len > len - off)
+			break;
+		const uint8_t *d = p + off + RTA_LENGTH(0);
+		size_t dl = rta.rta_len - RTA_LENGTH(0);
+		if ((rta.rta_type == IFA_ADDRESS || rta.rta_type == IFA_LOCAL) && dl == 16) {
+			memcpy(a.addr, d, 16);
+			have = true;
+		} else if (rta.rta_type == IFA_FLAGS && dl == 4) {
+			memcpy(&a.flags, d, 4);	/* the full 32 bits; ifa_flags holds the low 8 */
+		}
+		off += RTA_ALIGN(rta.rta_len);
+	}
+	if (have)
+		out[(*n)++] = a;
+}
+
+int rtnl_addr6_list(struct rtnl *nl, int ifindex, struct rtnl_addr6 *out, int max, struct errbuf *e)
+{
+	struct ifaddrmsg ifa = { .ifa_family = AF_INET6, .ifa_index = (unsigned)ifindex };
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	union {
+		struct nlmsghdr h;
+		uint8_t buf[16384];
+	} rx;
+	struct nlreq r;
+	uint32_t seq = ++nl->seq;
+	int n = 0;
+
+	req_start(&r, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof(ifa));
+	r.u.h.nlmsg_len = (uint32_t)r.len;
+	r.u.h.nlmsg_seq = seq;
+	if (sendto(nl->fd, r.u.buf, r.len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return nb_fail(e, -errno, "rtnetlink list addresses: send: %s", strerror(errno));
+	for (;;) {
+		struct pollfd pfd = { .fd = nl->fd, .events = POLLIN };
+		int pr = poll(&pfd, 1, RTNL_REPLY_MS);
+		if (pr == 0)
+			return nb_fail(e, -ETIMEDOUT, "rtnetlink list addresses: no answer from the kernel");
+		if (pr < 0 && errno != EINTR)
+			return nb_fail(e, -errno, "rtnetlink list addresses: poll: %s", strerror(errno));
+		ssize_t got = pr < 0 ? -1 : recv(nl->fd, rx.buf, sizeof(rx.buf), 0);
+		if (got < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return nb_fail(e, -errno, "rtnetlink list addresses: recv: %s", strerror(errno));
+		}
+		for (size_t off = 0; off + NLMSG_HDRLEN <= (size_t)got;) {
+			struct nlmsghdr *h = (struct nlmsghdr *)(rx.buf + off);
+			if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > (size_t)got - off)
+				break;
+			off += NLMSG_ALIGN(h->nlmsg_len);
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return n;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr err;
+				if (h->nlmsg_len < NLMSG_HDRLEN + sizeof(err))
+					return nb_fail(e, -EPROTO, "rtnetlink list addresses: short error message");
+				memcpy(&err, (uint8_t *)h + NLMSG_HDRLEN, sizeof(err));
+				return nb_fail(e, err.error ? err.error : -EPROTO, "rtnetlink list addresses: %s",
+					       strerror(err.error ? -err.error : EPROTO));
+			}
+			if (h->nlmsg_type == RTM_NEWADDR)
+				parse_addr6(h, ifindex, out, max, &n);
+		}
+	}
+}
+
+int rtnl_addr6_add(struct rtnl *nl, int ifindex, const uint8_t addr[16], unsigned prefix, struct errbuf *e)
+{
+	struct ifaddrmsg ifa = {
+		.ifa_family = AF_INET6, .ifa_prefixlen = (unsigned char)prefix,
+		.ifa_scope = RT_SCOPE_UNIVERSE, .ifa_index = (unsigned)ifindex,
+	};
+	struct nlreq r;
+
+	if (prefix > 128)
+		return nb_fail(e, -EINVAL, "rtnetlink add IPv6 address: prefix /%u is not 0..128", prefix);
+	req_start(&r, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, &ifa, sizeof(ifa));
+	req_attr(&r, IFA_LOCAL, addr, 16);
+	req_attr(&r, IFA_ADDRESS, addr, 16);
+	return talk(nl, &r, NULL, e, "add IPv6 address");
+}
+
+int rtnl_route6_default(struct rtnl *nl, int ifindex, const uint8_t gw[16], struct errbuf *e)
+{
+	struct rtmsg rtm = {
+		.rtm_family = AF_INET6, .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
+		.rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST,
+	};
+	uint32_t oif = (uint32_t)ifindex;
+	struct nlreq r;
+
+	req_start(&r, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, &rtm, sizeof(rtm));
+	req_attr(&r, RTA_GATEWAY, gw, 16);
+	req_attr(&r, RTA_OIF, &oif, 4);
+	return talk(nl, &r, NULL, e, "add IPv6 default route");
+}

@@ -77,4 +77,28 @@ int rtnl_addr_add(struct rtnl *nl, int ifindex, uint32_t addr, unsigned prefix, 
  * route of the main table.  onlink: gw is outside the interface's subnets
  * (e.g. a /32 lease), so the kernel must not look for a route to it. */
 int rtnl_route_default(struct rtnl *nl, int ifindex, uint32_t gw, bool onlink, struct errbuf *e);
+
+/* --- IPv6 (the DHCPv6/SLAAC client) --- */
+
+/* One IPv6 address of a link, as RTM_GETADDR reports it. */
+struct rtnl_addr6 {
+	uint8_t addr[16];
+	uint8_t prefix;
+	uint8_t scope;		/* RT_SCOPE_LINK (253) for fe80::/10, 0 global */
+	uint32_t flags;		/* IFA_F_*: TENTATIVE 0x40, DADFAILED 0x08 */
+};
+#define RTNL_IFA_F_DADFAILED 0x08u
+#define RTNL_IFA_F_TENTATIVE 0x40u
+#define RTNL_SCOPE_LINK 253u	/* RT_SCOPE_LINK */
+
+/* The IPv6 addresses of ifindex (at most max): how many, or a negative
+ * errno. */
+int rtnl_addr6_list(struct rtnl *nl, int ifindex, struct rtnl_addr6 *out, int max, struct errbuf *e);
+/* Adds addr/prefix (replacing the same address: a second run is
+ * harmless), permanent (no lifetimes: the booted system's manager takes
+ * over); the kernel runs DAD on it. */
+int rtnl_addr6_add(struct rtnl *nl, int ifindex, const uint8_t addr[16], unsigned prefix, struct errbuf *e);
+/* The IPv6 default route via gw (a router's link-local address) on
+ * ifindex, replacing one of the main table. */
+int rtnl_route6_default(struct rtnl *nl, int ifindex, const uint8_t gw[16], struct errbuf *e);
 #endif

@@ -13,44 +13,10 @@
 #include "server/ra.h"
 #include "server/server.h"
 
-#define ND_OPT_SLLA 1
-
 struct ra_service {
 	struct server *s;
 	struct loop_handler h;
 };
-
-int ra_rs_mac(const uint8_t *buf, size_t len, const uint8_t src[16], uint8_t mac[6])
-{
-	/* type, code, checksum, 4 reserved bytes, then options (RFC 4861 4.1) */
-	if (len < 8 || buf[0] != ICMP6_ROUTER_SOLICIT || buf[1] != 0)
-		return -EINVAL;
-	for (size_t off = 8; off < len;) {
-		if (len - off < 2 || buf[off + 1] == 0 || buf[off + 1] * 8u > len - off)
-			return -EINVAL;	/* a zero or overlong option length */
-		if (buf[off] == ND_OPT_SLLA && buf[off + 1] == 1) {
-			memcpy(mac, buf + off + 2, 6);
-			return 0;
-		}
-		off += buf[off + 1] * 8u;
-	}
-	/* fe80::XXYY:ZZff:feUU:VVWW, the MAC with the U/L bit flipped */
-	static const uint8_t ll[8] = { 0xfe, 0x80 };
-	if (memcmp(src, ll, 8) || src[11] != 0xff || src[12] != 0xfe)
-		return -EINVAL;
-	uint8_t m[6] = { (uint8_t)(src[8] ^ 2), src[9], src[10], src[13], src[14], src[15] };
-	memcpy(mac, m, 6);
-	return 0;
-}
-
-size_t ra_build_empty(uint8_t *buf, size_t cap)
-{
-	if (cap < 16)
-		return 0;
-	memset(buf, 0, 16);	/* hop limit, flags, lifetime, reachable, retrans: all "unspecified" */
-	buf[0] = ICMP6_ROUTER_ADVERT;
-	return 16;
-}
 
 /* A client booting from us right now: its last DHCP request with option 60
  * came from firmware (our agent's "netboot-agent" ends it) and is recent. */

@@ -15,17 +15,12 @@
 #define SERVER_RA_H
 #include <stddef.h>
 #include <stdint.h>
+#include "netboot/ra_wire.h"
 
 #define ICMP6_ROUTER_SOLICIT 133
 #define ICMP6_ROUTER_ADVERT 134
 #define RA_ANSWER_WINDOW_MS 120000	/* how recent the client's PXE DHCP must be */
 
-/* The sender's MAC of a Router Solicitation (ICMPv6 message buf, len,
- * from src, 16 bytes): its source link-layer address option, else the
- * EUI-64 interface id of a link-local src.  Pure; 0, or -EINVAL when buf
- * is not a well-formed RS (type, code, length, options) or names no MAC. */
-int ra_rs_mac(const uint8_t *buf, size_t len, const uint8_t src[16], uint8_t mac[6]);
-
-/* The empty RA (16 bytes: checksum left 0 for the kernel) into buf. */
-size_t ra_build_empty(uint8_t *buf, size_t cap);
+/* ra_rs_mac() and ra_build_empty(), the codec, are in netboot/ra_wire.h
+ * beside the host side's RA parser: one ND codec. */
 #endif

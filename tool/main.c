@@ -20,6 +20,7 @@ static const struct {
 	{ "cmdline", cmd_cmdline, "cmdline '<kernel args>'      print the boot plan the agent would follow" },
 	{ "fetch", cmd_fetch, "fetch URL -o FILE [opts]     download and verify an image as /init does" },
 	{ "dhcp", cmd_dhcp, "dhcp IFACE... [opts]         acquire a DHCP lease as /init does" },
+	{ "dhcp6", cmd_dhcp6, "dhcp6 IFACE [opts]           IPv6: router advertisements, SLAAC, DHCPv6, as /init will" },
 	{ "nbd", cmd_nbd, "nbd nbd://HOST[:PORT][/EXPORT] [opts]  NBD handshake, reads, export copy" },
 	{ "check", cmd_check, "check --interface IF [--full] [opts]  walk a PXE boot as a client, name the broken step" },
 	{ "verity", cmd_verity, "verity IMAGE [opts]          write IMAGE's dm-verity hash tree and root hash beside it" },

@@ -5,6 +5,7 @@
 int cmd_cmdline(int argc, char **argv);	/* tool/cmd_cmdline.c */
 int cmd_fetch(int argc, char **argv);	/* tool/cmd_fetch.c */
 int cmd_dhcp(int argc, char **argv);	/* tool/cmd_dhcp.c */
+int cmd_dhcp6(int argc, char **argv);	/* tool/cmd_dhcp6.c */
 int cmd_nbd(int argc, char **argv);	/* tool/cmd_nbd.c */
 int cmd_serve(int argc, char **argv);	/* tool/cmd_serve.c */
 int cmd_check(int argc, char **argv);	/* tool/cmd_check.c */
