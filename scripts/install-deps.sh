@@ -15,6 +15,7 @@ pkgs=(
 	syslinux-efi ovmf					# UEFI PXE: syslinux.efi under OVMF
 	isc-dhcp-client isc-dhcp-relay udhcpc libnbd-bin		# real clients of netboot serve
 	kea-dhcp4-server kea-admin gnuplot-nox			# make bench: Kea and perfdhcp, plots
+	kea-dhcp6-server					# DHCPv6 peer of the agent (tests/integration/dhcp6_netns.sh)
 	nftables						# fault injection: packet loss in test namespaces
 	valgrind python3					# memcheck.sh; python3: the tests' small fake peers and proxies
 	procps							# ps --ppid: reconnect_test stops a server and the children it forked
