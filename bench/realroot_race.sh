@@ -18,7 +18,9 @@
 # normally "running").  Each boot powers off by itself (the root's verdict
 # unit); BOOT_TIMEOUT (default 300 s) bounds it.
 #
-# PEERS (default "live-boot dracut") chooses the peers.
+#   stream     build/initram.igz            netboot=http://10.0.2.2:PORT/sysrcd.dat stream (+ the
+#              sidecars netboot verity writes): boots while the copy fills (issue 16)
+# PEERS (default "live-boot dracut") chooses the peers; STREAM=0 leaves out stream.
 # For each vCPU count in SMPS (default "1 2": QEMU's default, as a new user
 # boots it, and bench/boot_race.sh's), ROUNDS (default 3) rounds; prints each
 # boot's figures, the medians, both initrd sizes and the ratio
@@ -70,6 +72,7 @@ mkdir -p "$www"
 ln "$B/debroot/networkd.sqfs" "$www/sysrcd.dat" 2>/dev/null || cp "$B/debroot/networkd.sqfs" "$www/sysrcd.dat"
 ln "$www/sysrcd.dat" "$www/filesystem.squashfs"	# live-boot: the name must end in .squashfs
 (cd "$www" && md5sum sysrcd.dat > sysrcd.md5)
+[ "${STREAM:-1}" = 1 ] && "$B/netboot" verity "$www/sysrcd.dat" >/dev/null	# sysrcd.verity, sysrcd.roothash
 chmod -R a+rX "$www"
 http_serve "$www" || exit 1
 H=http://10.0.2.2:$HTTP_PORT
@@ -89,6 +92,7 @@ race() {
 	local v=$1 round=$2 log=$OUT/$1-smp$QEMU_SMP-$2.log sd init up state off rb
 	case $v in
 	ours) QEMU_INITRD=$OURS_INITRD qemu_boot "$log" direct virtio-net-pci "netboot=$H/sysrcd.dat" "$MEM" ;;
+	stream) QEMU_INITRD=$OURS_INITRD qemu_boot "$log" direct virtio-net-pci "netboot=$H/sysrcd.dat stream" "$MEM" ;;
 	live-boot) QEMU_INITRD=$LIVE_INITRD qemu_boot "$log" direct virtio-net-pci "boot=live fetch=$H/filesystem.squashfs" "$MEM" ;;
 	dracut) QEMU_INITRD=$DRACUT_INITRD qemu_boot "$log" direct virtio-net-pci \
 		"root=live:$H/filesystem.squashfs ip=dhcp rd.neednet=1 rd.live.overlay.overlayfs=1" "$MEM" ;;
@@ -130,13 +134,15 @@ for QEMU_SMP in $SMPS; do
 	export QEMU_SMP
 	for round in $(seq "$ROUNDS"); do	# alternate, so drift on the host hits both alike
 		race ours "$round"
+		[ "${STREAM:-1}" = 1 ] && race stream "$round"
 		for p in $peers; do race "$p" "$round"; done
 	done
 done
-size() { case $1 in ours) stat -c %s "$OURS_INITRD";; live-boot) stat -c %s "$LIVE_INITRD";; dracut) stat -c %s "$DRACUT_INITRD";; esac; }
+size() { case $1 in ours|stream) stat -c %s "$OURS_INITRD";; live-boot) stat -c %s "$LIVE_INITRD";; dracut) stat -c %s "$DRACUT_INITRD";; esac; }
+ours_all=ours; [ "${STREAM:-1}" = 1 ] && ours_all="ours stream"
 row() {	# LABEL COLUMN|size
 	local v line; line=$(printf '    %-44s' "$1")
-	for v in ours $peers; do
+	for v in $ours_all $peers; do
 		if [ "$2" = size ]; then line="$line $(printf '%12s' "$(size "$v")")"
 		else line="$line $(printf '%12s' "$(median "$v" "$2")")"; fi
 	done
@@ -144,15 +150,18 @@ row() {	# LABEL COLUMN|size
 }
 for QEMU_SMP in $SMPS; do
 	echo "  -smp $QEMU_SMP:"
-	printf '    %-44s' ""; for v in ours $peers; do printf ' %12s' "$v"; done; echo
+	printf '    %-44s' ""; for v in $ours_all $peers; do printf ' %12s' "$v"; done; echo
 	row "initrd size, bytes" size
 	row "kernel start to systemd[1], median s" 3
 	row "kernel start to Run /init, median s" 4
 	row "kernel start to is-system-running, median s" 5
 	row "whole root read back (228 MB), median s" 10
-	for v in ours $peers; do
+	for v in $ours_all $peers; do
 		echo "    each boot, $v: systemd[1] s $(each "$v" 3); is-system-running returned s $(each "$v" 5) ($(each "$v" 6))"
 	done
+	[ "${STREAM:-1}" = 1 ] && awk -v s="$(median stream 5)" -v o="$(median ours 5)" -v s3="$(median stream 3)" -v o3="$(median ours 3)" 'BEGIN {
+		if (s + 0 > 0 && o + 0 > 0) printf "    ratio stream/ours (copy mode): kernel start to is-system-running %.2f (goal <= 0.7), to systemd %.2f\n", s / o, s3 / o3
+		else printf "    ratio stream/ours: not measured\n" }'
 	for p in $peers; do
 		awk -v p="$p" -v o="$(median ours 3)" -v l="$(median "$p" 3)" -v os="$(size ours)" -v ls="$(size "$p")" \
 		    -v ro="$(median ours 5)" -v rl="$(median "$p" 5)" 'BEGIN {

@@ -69,6 +69,7 @@ race() {
 		echo "$v $round fill ${fill:-0}"
 		echo "$v $round unneeded $(awk -v a="$(sed -n 's/.*stage3 \([0-9.]*\) s.*/\1/p' <<<"$line")" -v b="${fill:-0}" 'BEGIN { printf "%.2f", a + b }')"
 		echo "$v $round sup_hwm_kib $(grep -a 'memory: VmHWM' "$log" | tr -d '\r' | head -1 | sed -n 's/.*VmHWM: *\([0-9]*\) kB.*/\1/p')"
+		echo "$v $round sup_anon_kib $(grep -a 'memory: VmHWM' "$log" | tr -d '\r' | head -1 | sed -n 's/.*RssAnon: *\([0-9]*\) kB.*/\1/p')"
 	fi
 } 
 : > "$OUT/runs.tsv"
@@ -90,6 +91,7 @@ echo "| ratio to the baseline | 1 | $(ratio "$c" "$b") | $(ratio "$s" "$b") | $(
 echo "| stage 3 | – | $(med copy stage3) | $(med stream stage3) | $(med stream-1g stage3) |"
 echo "| server no longer needed after (stage 3 + fill) | – | $cu | $su | $gu |"
 echo "| /init peak RSS KiB | – | $(med copy rss_kib) | $(med stream rss_kib) | $(med stream-1g rss_kib) |"
-echo "| supervisor peak RSS KiB | – | – | $(med stream sup_hwm_kib) | $(med stream-1g sup_hwm_kib) |"
+echo "| supervisor peak RSS KiB (with the copy's pages it mapped) | – | – | $(med stream sup_hwm_kib) | $(med stream-1g sup_hwm_kib) |"
+echo "| supervisor's own memory at the end (RssAnon) KiB | – | – | $(med stream sup_anon_kib) | $(med stream-1g sup_anon_kib) |"
 echo
 echo "goals: stream/baseline <= 0.25: $(ratio "$s" "$b"); stream 1 GiB / 256 MiB <= 1.2: $(ratio "$g" "$s"); stream's 'no longer needed' / copy's stage 3 <= 1.1: $(ratio "$su" "$cu")"

@@ -3,7 +3,8 @@
  * at once.  A fill thread copies it in order, in STREAM_FILL_SPAN Range
  * requests on its own connection, skipping what is there; the kernel's
  * reads are answered from the file, and a read of chunks not yet there
- * fetches them at once on a second connection, with read-ahead.  One byte
+ * fetches them at once on a second connection, with read-ahead.  Bodies are
+ * received straight into the copy (mapped shared: one copy, no write).  One byte
  * per STREAM_CHUNK says what is there (set after the bytes are written,
  * with release order; both paths may write a chunk, with the same bytes).
  * Outages are waited out with backoff, mirror after mirror.  Once every
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include "fetch/transport.h"
 #include "mount/blockserver.h"
 #include "mount/nbd_supervisor.h"
@@ -25,7 +27,7 @@
 #include "netboot/tls.h"
 
 #define STREAM_CHUNK (256u << 10)
-#define STREAM_FILL_SPAN (4u << 20)	/* one Range request of the fill */
+#define STREAM_FILL_SPAN (8u << 20)	/* one Range request of the fill */
 #define STREAM_READAHEAD (1u << 20)	/* fetched past a missed read, if missing too */
 #define STREAM_TIMEOUT_MS 15000
 
@@ -36,7 +38,7 @@ struct stream {
 	uint8_t *have;		/* per chunk: 1 once its bytes are in cache_fd */
 	uint64_t nchunks;
 	uint64_t t0;
-	uint8_t *demand_buf;
+	uint8_t *map;		/* cache_fd mapped shared: bodies are received straight into the copy */
 };
 
 /* One connection's state: its mirror and its kept-alive connection. */
@@ -49,19 +51,6 @@ struct fetcher {
 static int have(const struct stream *s, uint64_t c)
 {
 	return __atomic_load_n(&s->have[c], __ATOMIC_ACQUIRE);
-}
-
-static int pwrite_full(int fd, const uint8_t *p, size_t len, uint64_t off)
-{
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -errno;
-		p += n, len -= (size_t)n, off += (uint64_t)n;
-	}
-	return 0;
 }
 
 /* Bytes off..off+len-1 from a mirror, retried until some mirror gives them. */
@@ -100,21 +89,15 @@ static void fetch_span(struct stream *s, struct fetcher *f, uint64_t off, uint32
 	}
 }
 
-/* Stores chunks first..last (inclusive) fetched into buf, and marks them. */
-static int store(struct stream *s, struct fetcher *f, uint64_t first, uint64_t last, uint8_t *buf)
+/* Fetches chunks first..last (inclusive) into the copy, and marks them. */
+static void store(struct stream *s, struct fetcher *f, uint64_t first, uint64_t last)
 {
 	uint64_t off = first * STREAM_CHUNK, end = (last + 1) * STREAM_CHUNK;
 	if (end > s->w->size)
 		end = s->w->size;
-	fetch_span(s, f, off, (uint32_t)(end - off), buf);
-	int rc = pwrite_full(s->w->cache_fd, buf, (size_t)(end - off), off);
-	if (rc < 0) {
-		sup_note("%s: writing the copy in RAM at %" PRIu64 ": %s", f->who, off, strerror(-rc));
-		return rc;
-	}
+	fetch_span(s, f, off, (uint32_t)(end - off), s->map + off);
 	for (uint64_t c = first; c <= last; c++)
 		__atomic_store_n(&s->have[c], 1, __ATOMIC_RELEASE);
-	return 0;
 }
 
 static void state(const struct stream *s, const char *text)
@@ -129,14 +112,9 @@ static void *fill(void *arg)
 {
 	struct stream *s = arg;
 	struct fetcher f = { .who = "fill", .ka = { .c = { -1, NULL } } };
-	uint8_t *buf = malloc(STREAM_FILL_SPAN);
 	uint64_t per = STREAM_FILL_SPAN / STREAM_CHUNK;
 	char text[256];
 
-	if (!buf) {
-		sup_note("fill: out of memory: the image is read on demand only");
-		return NULL;
-	}
 	for (uint64_t c = 0; c < s->nchunks;) {
 		if (have(s, c)) {
 			c++;
@@ -145,14 +123,10 @@ static void *fill(void *arg)
 		uint64_t last = c;
 		while (last + 1 < s->nchunks && last + 1 - c < per && !have(s, last + 1))
 			last++;
-		if (store(s, &f, c, last, buf) < 0) {
-			free(buf);
-			return NULL;
-		}
+		store(s, &f, c, last);
 		c = last + 1;
 	}
 	conn_close(&f.ka.c);
-	free(buf);
 	double secs = (double)(monotonic_ns() - s->t0) / 1e9;
 	sup_note("the whole image is in RAM after %.2f s (%.1f MiB/s): the server is no longer needed", secs,
 		 (double)s->w->size / (1 << 20) / (secs > 0 ? secs : 1));
@@ -175,23 +149,9 @@ static int stream_read(struct block_backend *be, uint64_t offset, uint32_t len, 
 	if (first <= last && !have(s, first)) {
 		while (last + 1 < s->nchunks && ahead && !have(s, last + 1))
 			last++, ahead--;
-		uint64_t span = (last - first + 1) * STREAM_CHUNK;
-		uint8_t *buf = realloc(s->demand_buf, span);
-		if (!buf)
-			return -ENOMEM;
-		s->demand_buf = buf;
-		int rc = store(s, &f, first, last, buf);
-		if (rc < 0)
-			return rc;
+		store(s, &f, first, last);
 	}
-	for (uint32_t got = 0; got < len;) {
-		ssize_t n = pread(s->w->cache_fd, dst + got, len - got, (off_t)(offset + got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		got += (uint32_t)n;
-	}
+	memcpy(dst, s->map + offset, len);
 	return 0;
 }
 
@@ -209,6 +169,10 @@ int serve_stream(const struct nbd_watch *w)
 			return 2;
 		}
 	s.nchunks = (w->size + STREAM_CHUNK - 1) / STREAM_CHUNK;
+	if (w->size > SIZE_MAX || (s.map = mmap(NULL, (size_t)w->size, PROT_READ | PROT_WRITE, MAP_SHARED, w->cache_fd, 0)) == MAP_FAILED) {
+		sup_note("mapping the copy in RAM (%" PRIu64 " bytes): %s", w->size, strerror(errno));
+		return 1;
+	}
 	if (!(s.have = calloc(s.nchunks, 1))) {
 		sup_note("out of memory for %" PRIu64 " chunks", s.nchunks);
 		return 1;

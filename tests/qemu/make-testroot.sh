@@ -34,7 +34,7 @@ fi
 for p in /proc/[0-9]*; do	# helpers left running by /init (the NBD supervisor)
 	c=$(busybox tr '\0' ' ' < "$p/cmdline" 2>/dev/null)
 	case "$c" in @*) echo "process ${p#/proc/}: $c"
-		echo "process ${p#/proc/} memory: $(busybox grep -E 'VmHWM|VmRSS' "$p/status" | busybox tr -s ' \t\n' ' ')";; esac
+		echo "process ${p#/proc/} memory: $(busybox grep -E 'VmHWM|VmRSS|RssAnon' "$p/status" | busybox tr -s ' \t\n' ' ')";; esac
 done
 busybox poweroff -f
 INIT

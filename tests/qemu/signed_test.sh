@@ -16,6 +16,9 @@
 #  4. NBD without verity: refused before connecting.
 #  5. NBD behind dm-verity: the signed root hash, tree and signature are
 #     exports of the same nbd-server; it boots with no copy.
+#  6. stream over HTTP: the first mirror's root hash was altered after
+#     signing (refused before anything is attached for good), the second's
+#     signed one boots while the copy fills, every block checked.
 if [ -z "${NB_IN_NETNS:-}" ]; then
 	exec unshare -n env NB_IN_NETNS=1 "$0" "$@"
 fi
@@ -141,4 +144,18 @@ if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" &&
 	echo "PASS: signed: NBD behind dm-verity with a key built in: the signed root hash and the tree from the same server, boots with no copy"
 else
 	echo "FAIL: signed: NBD verity boot"; grep -a '^netboot' "$log" | tail -8
+fi
+
+# 6. stream with a key built in: the root hash must be signed, as for NFS and NBD
+log=$TMP/stream.log
+qemu_boot "$log" direct virtio-net-pci \
+	"netboot=http://10.0.2.2:$HTTP_PORT/bad/sysrcd.dat,http://10.0.2.2:$HTTP_PORT/good/sysrcd.dat stream"
+if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" &&
+   grep -qaE "^netboot: stage3: .*/bad/sysrcd.dat|roothash.*(signature|does not verify).*trying the next mirror \(2 of 2\)" "$log" &&
+   grep -qaE "^netboot: stage3: http://10.0.2.2:$HTTP_PORT/good/sysrcd.dat: streaming, [0-9]+ MiB on /dev/nbd[0-9]+ behind dm-verity" "$log" &&
+   grep -qaE "^netboot: stage3: .*from /run/initramfs/netboot/sysrcd.roothash \(signed\)" "$log"; then
+	echo "INFO: signed: stream boot with a refused mirror reached the test root in ${QEMU_SECONDS}s"
+	echo "PASS: signed: stream with a key built in: a root hash altered after signing refused, the signed one boots while the copy fills"
+else
+	echo "FAIL: signed: stream boot"; grep -a '^netboot' "$log" | tail -8
 fi
