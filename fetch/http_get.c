@@ -410,10 +410,14 @@ static int body_total(struct http_xfer *x, const struct http_response *r, uint64
 		uint64_t want = x->last - x->base + 1 - resume;
 		if (r->status != 206 || !r->has_range || r->range_start != x->base + resume || r->range_end != x->last ||
 		    (r->content_length != HTTP_NO_LENGTH && r->content_length != want))
-			return nb_fail(e, -EPROTO, "%s: asked for bytes %llu-%llu, got %s from %s", x->name,
-				       (unsigned long long)(x->base + resume), (unsigned long long)x->last,
-				       r->status == 200 ? "the whole file (the server ignores Range requests)" : "another range",
-				       x->shown);
+			return r->status == 200
+				? nb_fail(e, -EPROTO, "%s: asked for bytes %llu-%llu, got the whole file from %s (the server "
+					  "ignores Range requests)", x->name, (unsigned long long)(x->base + resume),
+					  (unsigned long long)x->last, x->shown)
+				: nb_fail(e, -EPROTO, "%s: asked for bytes %llu-%llu, got %llu-%llu (%llu bytes) from %s", x->name,
+					  (unsigned long long)(x->base + resume), (unsigned long long)x->last,
+					  (unsigned long long)r->range_start, (unsigned long long)r->range_end,
+					  (unsigned long long)r->content_length, x->shown);
 		x->file_size = r->range_total;
 		*total = x->last - x->base + 1;
 		return 0;

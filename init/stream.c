@@ -1,6 +1,6 @@
 /* Stage 3 with `stream`: boot at once from an HTTP(S) image.  The hash
  * tree and root hash are fetched (small), the image's size asked with a
- * one-byte Range request, a sparse file of that size made in a tmpfs, and
+ * small Range request, a sparse file of that size made in a tmpfs, and
  * the kernel's nbd device handed to the supervisor, which answers its
  * reads from that file while it fills it in the background and fetches
  * what a read needs first (mount/blockserver_stream.c).  dm-verity sits on
@@ -62,17 +62,17 @@ static int stream_mirror(struct boot *b, int i, const char *shown)
 	struct transport_opts o = { .proxy = b->cfg.proxy, .log = stderr, .keepalive = &ka };
 	const char *name = url_base_name(u->path);
 	char tree[300], root[300], sig[320];
-	uint8_t first;
+	uint8_t first[512];	/* not 1 byte: busybox httpd answers "bytes=0-0" with the whole file */
 	uint64_t size = 0, t0 = monotonic_ns();
 	int rc;
 
 	if (verity_sidecar(name, ".verity", tree, sizeof(tree)) < 0 || verity_sidecar(name, ".roothash", root, sizeof(root)) < 0)
 		return nb_fail(&b->err, -ENAMETOOLONG, "%s: image name too long", shown);
 	snprintf(sig, sizeof(sig), "%s" SIG_SUFFIX, root);
-	if ((rc = http_get_range(u, 0, &first, 1, &size, &o, &b->err)) < 0)
+	if ((rc = http_get_range(u, 0, first, sizeof(first), &size, &o, &b->err)) < 0)
 		goto out;
 	if (!size) {
-		rc = nb_fail(&b->err, -EPROTO, "%s: the server did not give the size (Content-Range: bytes 0-0/SIZE): "
+		rc = nb_fail(&b->err, -EPROTO, "%s: the server did not give the size (Content-Range: bytes 0-511/SIZE): "
 			     "stream needs Range requests", shown);
 		goto out;
 	}
