@@ -1,7 +1,7 @@
 #!/bin/bash
 # `stream` (issue 16): an http(s) image served to the kernel by the
 # supervisor while it fills a copy in RAM, every block checked by dm-verity.
-# The test root gets a canary nothing reads at boot, a 48 MiB pad (so the
+# The test root gets a canary nothing reads at boot, a 32 MiB pad (so the
 # fill takes a while) and an init that reads every file back twice: at once
 # (during the fill) and after /run/netboot/stream says the copy is complete
 # and the host has stopped the server.
@@ -19,7 +19,7 @@ OUTAGE=${OUTAGE:-10}
 www=$TMP/www add=$TMP/add
 mkdir -p "$www/good" "$www/flip" "$add"
 head -c $((256 * 1024)) /dev/urandom > "$add/canary"
-head -c $((48 << 20)) /dev/urandom > "$add/pad"
+head -c $((32 << 20)) /dev/urandom > "$add/pad"
 cat > "$add/stream-init" <<'INIT'
 #!/bin/busybox sh
 export PATH=/bin
