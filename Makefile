@@ -233,7 +233,7 @@ deb: $(B)/netboot $(INITRAMFS)
 deps:
 	scripts/install-deps.sh
 check: deps
-	$(MAKE) all unit fuzzers $(TEST_TOOLS) $(B)/netboot-san initramfs testroot
+	$(MAKE) all unit fuzzers $(TEST_TOOLS) $(B)/netboot-san $(B)/netboot-static initramfs testroot
 	tests/run.sh
 bench: deps
 	$(MAKE) all $(TEST_TOOLS) $(B)/netboot-static

@@ -216,3 +216,39 @@ int verity_sidecar(const char *image, const char *ext, char *out, size_t outlen)
 	int n = snprintf(out, outlen, "%.*s%s", (int)stem, image, ext);
 	return n > 0 && (size_t)n < outlen ? 0 : -ENAMETOOLONG;
 }
+
+int verity_kmsg_corrupt(const char *rec, size_t len, uint64_t *block, char *dev, size_t cap)
+{
+	static const char tag[] = "device-mapper: verity: ", what[] = ": data block ", end[] = " is corrupted";
+	const char *p = NULL;
+	for (size_t i = 0; i + sizeof(tag) - 1 <= len; i++)
+		if (!memcmp(rec + i, tag, sizeof(tag) - 1)) {
+			p = rec + i + sizeof(tag) - 1;
+			break;
+		}
+	if (!p)
+		return 0;
+	const char *stop = rec + len, *d = p;
+	while (p < stop && *p != ':' && *p != ' ' && *p != '\n')	/* "43:0": digits and one colon */
+		p++;
+	if (p < stop && *p == ':')
+		for (p++; p < stop && *p >= '0' && *p <= '9'; p++)
+			;
+	size_t dlen = (size_t)(p - d);
+	if ((size_t)(stop - p) < sizeof(what) - 1 || memcmp(p, what, sizeof(what) - 1))
+		return 0;
+	p += sizeof(what) - 1;
+	uint64_t n = 0;
+	const char *digits = p;
+	for (; p < stop && *p >= '0' && *p <= '9' && p - digits < 19; p++)
+		n = n * 10 + (uint64_t)(*p - '0');
+	if (p == digits || (size_t)(stop - p) < sizeof(end) - 1 || memcmp(p, end, sizeof(end) - 1))
+		return 0;
+	if (cap) {
+		size_t k = dlen < cap - 1 ? dlen : cap - 1;
+		memcpy(dev, d, k);
+		dev[k] = '\0';
+	}
+	*block = n;
+	return 1;
+}

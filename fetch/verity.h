@@ -67,6 +67,11 @@ int verity_root_parse(const char *s, size_t len, uint8_t root[VERITY_DIGEST], st
 /* A sidecar's path: image's path with its extension replaced by ext, in
  * systemd's naming: ("/srv/sysrcd.dat", ".verity") -> "/srv/sysrcd.verity".
  * -ENAMETOOLONG if out is short. */
+/* One record of /dev/kmsg ("6,123,456,-;text\n") or a kernel log line:
+ * 1 if it is dm-verity's "device-mapper: verity: DEV: data block N is
+ * corrupted", with *block = N and DEV (the data device, "43:0") copied into
+ * dev (NUL-terminated, truncated to cap); 0 for any other line. */
+int verity_kmsg_corrupt(const char *rec, size_t len, uint64_t *block, char *dev, size_t cap);
 int verity_sidecar(const char *image, const char *ext, char *out, size_t outlen);
 
 /* Builds the whole hash file for the image open at data_fd (its size a

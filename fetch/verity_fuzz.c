@@ -26,6 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	memcpy(copy, data, size);
+	uint64_t block;
+	char dev[16];
+	if (verity_kmsg_corrupt((const char *)copy, size, &block, dev, sizeof(dev)) == 1 && strnlen(dev, sizeof(dev)) >= sizeof(dev))
+		__builtin_trap();
 	struct verity_params p;
 	struct verity_geometry g;
 	struct errbuf e = { "" };

@@ -271,8 +271,18 @@ int attach_served(struct boot *b, struct nbd_watch *w)
 	}
 	w->index = index;
 	w->kernel_fd = sv[1];
+	w->kmsg_fd = w->vlog_fd = -1;
+	if (b->cfg.verity) {	/* the supervisor names the image offset of a block dm-verity refuses */
+		if ((w->kmsg_fd = open("/dev/kmsg", O_RDONLY | O_CLOEXEC)) >= 0)
+			lseek(w->kmsg_fd, 0, SEEK_END);	/* only what comes from now on */
+		w->vlog_fd = open(RUN_DIR "/verity-errors", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	}
 	int pid = nbd_supervisor_start(w, "/proc/self/exe", RUN_DIR "/nbd.log", &b->err);
 	close(sv[1]);
+	if (w->kmsg_fd >= 0)
+		close(w->kmsg_fd);
+	if (w->vlog_fd >= 0)
+		close(w->vlog_fd);
 	if (pid < 0) {
 		struct errbuf ignored;
 		nbd_detach(b->image_dev, &ignored);

@@ -139,6 +139,10 @@ static int parse_word(struct nbd_watch *w, const char *word, int *nconnect)
 		return fd_arg(val, &w->cache_fd);
 	if (KEY("state"))
 		return fd_arg(val, &w->state_fd);
+	if (KEY("kmsg"))
+		return fd_arg(val, &w->kmsg_fd);
+	if (KEY("vlog"))
+		return fd_arg(val, &w->vlog_fd);
 	if (KEY("console"))
 		return fd_arg(val, &w->console_fd);
 	if (KEY("log"))
@@ -159,7 +163,7 @@ int nbd_supervisor_main(int argc, char **argv)
 	int nconnect = 0;
 
 	w = (struct nbd_watch){ .kernel_fd = -1, .upstream_fd = -1, .cache_fd = -1, .state_fd = -1, .console_fd = -1,
-				.log_fd = -1 };
+				.log_fd = -1, .kmsg_fd = -1, .vlog_fd = -1 };
 	for (int i = 1; i < argc; i++)
 		if (parse_word(&w, argv[i], &nconnect) < 0) {
 			fprintf(stderr, "%s: started by /init: '%s' is not one of its KEY=VALUE arguments\n", argv[0], argv[i]);
@@ -180,6 +184,7 @@ int nbd_supervisor_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa = { .sa_sigaction = on_shutdown, .sa_flags = SA_SIGINFO };	/* no SA_RESTART: a backoff sleep ends early */
 	sigaction(SIGUSR1, &sa, NULL);
+	verity_watch_start(w.kmsg_fd, w.vlog_fd, 4096);	/* netboot verity's data blocks */
 	int rc = w.stream ? serve_stream(&w) : serve_nbd_upstream(&w);
 	sup_note("device disconnected: supervisor exits");
 	return rc;
@@ -230,7 +235,7 @@ int nbd_supervisor_start(const struct nbd_watch *w, const char *self, const char
 	static char words[ARGS_MAX][URL_TEXT_MAX + 16];
 	char *argv[ARGS_MAX + 2];
 	int ready[2], err = 0, n = 0;
-	int keep[] = { w->kernel_fd, w->upstream_fd, w->cache_fd, w->state_fd };
+	int keep[] = { w->kernel_fd, w->upstream_fd, w->cache_fd, w->state_fd, w->kmsg_fd, w->vlog_fd };
 
 	int con = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
 	int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -247,6 +252,8 @@ int nbd_supervisor_start(const struct nbd_watch *w, const char *self, const char
 	n = word(words, n, "state", "%d", w->state_fd);
 	n = word(words, n, "size", "%" PRIu64, w->size);
 	n = word(words, n, "flags", "%u", w->flags);
+	n = word(words, n, "kmsg", "%d", w->kmsg_fd);
+	n = word(words, n, "vlog", "%d", w->vlog_fd);
 	n = word(words, n, "console", "%d", con);
 	n = word(words, n, "log", "%d", log);
 	if (w->ca_file[0])

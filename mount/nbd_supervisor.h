@@ -38,6 +38,8 @@ struct nbd_watch {
 	char mirror[SUP_MIRRORS_MAX][URL_TEXT_MAX];	/* nbd://host:port/export or http(s)://... */
 	char connect[SUP_MIRRORS_MAX][64];		/* each mirror's address as text */
 	char ca_file[256];	/* https: read before switch_root; "" = the default */
+	int kmsg_fd;		/* verity: /dev/kmsg, read for dm-verity's failed blocks; -1 = none */
+	int vlog_fd;		/* verity: RUN_DIR/verity-errors, a line per failed block; -1 = none */
 	int console_fd, log_fd;	/* -1 if absent; opened before switch_root */
 };
 
@@ -75,6 +77,10 @@ unsigned nbd_backoff_ms(unsigned attempt, uint32_t random);
  * shutdown instead (reboot(2)). */
 void sup_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sup_outage_wait(unsigned attempt, uint64_t t0_ns, const char *where, const char *why);
+
+/* mount/verity_watch.c: a thread that reads kmsg_fd for dm-verity's
+ * failed blocks and names their image offsets (block_size bytes each). */
+void verity_watch_start(int kmsg_fd, int log_fd, uint32_t block_size);
 
 /* The back ends (mount/blockserver_nbd.c, blockserver_stream.c): serve
  * w's kernel end until the kernel disconnects; the exit status. */

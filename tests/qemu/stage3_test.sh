@@ -42,10 +42,10 @@ log=$TMP/nbd.log
 qemu_boot "$log" direct virtio-net-pci "netboot=nbd://10.0.2.2:$nbdport/sysrcd"
 if qemu_wait "$log" "$MARK|FAILED at" && grep -qa "$MARK" "$log" && grep -qa "export 'sysrcd'.* on /dev/nbd0" "$log" &&
    grep -qa "mount: /dev/nbd0 on /newroot" "$log" && ! grep -qa "/run/initramfs/netboot/image:tmpfs" "$log" &&
-   grep -qa "/dev/nbd0: request timeout 30 s, I/O waits up to 600 s for a reconnect; supervisor @netboot-nbd" "$log" &&
-   grep -qaE "process [0-9]+: @netboot-nbd 0 10.0.2.2 $nbdport " "$log"; then
+   grep -qaE "/dev/nbd0: served by @netboot-nbd \(pid [0-9]+\) from nbd://10.0.2.2:$nbdport/sysrcd: a read that fails is retried" "$log" &&
+   grep -qaE "process [0-9]+: @netboot-nbd mode=nbd index=0 .* mirror=nbd://10.0.2.2:$nbdport/sysrcd connect=10.0.2.2" "$log"; then
 	echo "INFO: NBD boot reached the test root in ${QEMU_SECONDS}s"
-	echo "PASS: netboot=nbd:// boots from /dev/nbd0 (netlink, timeouts, supervisor running) with no copy in RAM"
+	echo "PASS: netboot=nbd:// boots from /dev/nbd0 (netlink, served by the supervisor, which runs on) with no copy in RAM"
 else
 	echo "FAIL: netboot=nbd:// did not boot from /dev/nbd0"; grep -a 'netboot' "$log" | tail -5
 fi

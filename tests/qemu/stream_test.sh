@@ -40,6 +40,7 @@ busybox sleep 3	# the host stops the server now
 readall after
 busybox dmesg | busybox grep -E 'verity:|I/O error|SQUASHFS error' | busybox sed 's/^/dmesg: /'
 busybox sed 's/^/nbd.log: /' /run/netboot/nbd.log
+busybox sed 's/^/verity-errors: /' /run/netboot/verity-errors
 busybox awk '{ print "mount: " $1 " " $2 " " $3 }' /proc/mounts
 busybox ps | busybox grep '@netboot-nbd' | busybox sed 's/^/ps: /'
 busybox poweroff -f
@@ -99,6 +100,10 @@ for phase in during after; do
 	grep -qa "^STREAM-READ-ERROR $phase /canary" "$log" || why+=" $phase: the canary read fine;"
 done
 grep -qaE "verity: .*data block $block is corrupted" "$log" || why+=" the kernel did not name data block $block;"
+grep -qaE "^netboot-nbd: nbd[0-9]+: dm-verity: image offset $((block * 4096)) \(data block $block of [0-9]+:[0-9]+\) does not match the hash tree" "$log" ||
+	why+=" the supervisor did not name image offset $((block * 4096)) on the console;"
+grep -qaE "^verity-errors: BLOCK=$block OFFSET=$((block * 4096)) LENGTH=4096" "$log" || why+=" no BLOCK=$block in /run/netboot/verity-errors;"
+[ "$(grep -ac "^verity-errors: " "$log")" = 1 ] || why+=" $(grep -ac "^verity-errors: " "$log") lines in verity-errors, expected 1 (the block read twice is said once);"
 grep -qaE "netboot: stage3: http://10.0.2.2:$port/flip/sysrcd.dat: streaming, [0-9]+ MiB on /dev/nbd[0-9]+ behind dm-verity, ready in [0-9.]+ s" "$log" ||
 	why+=" no streaming line;"
 grep -qaE 'nbd.log: .*the whole image is in RAM after [0-9.]+ s \([0-9.]+ MiB/s\): the server is no longer needed' "$log" ||
@@ -108,7 +113,7 @@ grep -qa '^ps: .*@netboot-nbd' "$log" || why+=" no @netboot-nbd in the booted sy
 if [ -z "$why" ]; then
 	echo "INFO: stream: $(grep -a 'streaming,' "$log" | tr -d '\r' | sed 's/^netboot: stage3: //')"
 	echo "INFO: stream: $(grep -a 'no longer needed' "$log" | head -1 | tr -d '\r' | sed 's/^.*nbd[0-9]*: //')"
-	echo "PASS: stream over HTTP: boots behind dm-verity while the copy fills; a byte flipped on the server: that file gives EIO (block $block named), every other file reads, also after the server is stopped"
+	echo "PASS: stream over HTTP: boots behind dm-verity while the copy fills; a byte flipped on the server: that file gives EIO (image offset $((block * 4096)) named on the console and in /run/netboot/verity-errors), every other file reads, also after the server is stopped"
 else
 	echo "FAIL: stream over HTTP:$why"; grep -a 'netboot\|STREAM' "$log" | tail -15
 fi

@@ -89,5 +89,20 @@ int main(void)
 	CHECK_STR("sidecar: extension replaced", side, "/run/nfs/v4/sysrcd.verity");
 	verity_sidecar("/srv/v1.2/image", ".roothash", side, sizeof(side));
 	CHECK_STR("sidecar: a dot in a folder name is not an extension", side, "/srv/v1.2/image.roothash");
+
+	uint64_t block = 0;
+	char dev[16];
+	const char *rec = "3,1042,36001234,-;device-mapper: verity: 43:0: data block 293 is corrupted\n";
+	CHECK("kmsg: dm-verity's data block line", verity_kmsg_corrupt(rec, strlen(rec), &block, dev, sizeof(dev)) == 1 &&
+	      block == 293 && !strcmp(dev, "43:0"));
+	rec = "[   12.5] device-mapper: verity: 7:2: data block 18446744073 is corrupted";
+	CHECK("kmsg: a console line, a big block", verity_kmsg_corrupt(rec, strlen(rec), &block, dev, sizeof(dev)) == 1 &&
+	      block == 18446744073ull && !strcmp(dev, "7:2"));
+	rec = "3,1,1,-;device-mapper: verity: 43:0: metadata block 7 is corrupted";
+	CHECK("kmsg: a metadata block is not an image offset", verity_kmsg_corrupt(rec, strlen(rec), &block, dev, sizeof(dev)) == 0);
+	rec = "3,1,1,-;device-mapper: verity: 43:0: data block 293";
+	CHECK("kmsg: cut short", verity_kmsg_corrupt(rec, strlen(rec), &block, dev, sizeof(dev)) == 0);
+	rec = "6,2,2,-;nbd: something else";
+	CHECK("kmsg: another line", verity_kmsg_corrupt(rec, strlen(rec), &block, dev, sizeof(dev)) == 0);
 	return CHECK_DONE();
 }
