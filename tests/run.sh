@@ -44,7 +44,7 @@ fuzz_one() {
 	fi
 	[ -d "tests/fuzz-corpus/$name" ] && seeds=("tests/fuzz-corpus/$name")
 	# FUZZ_RUNS=N (make fuzz): N executions instead of FUZZ_SECONDS
-	local limit=(-max_total_time="${FUZZ_SECONDS:-3}") t0=$SECONDS
+	local limit=(-max_total_time="${FUZZ_SECONDS:-2}") t0=$SECONDS
 	[ -n "${FUZZ_RUNS:-}" ] && limit=(-runs="$FUZZ_RUNS" -print_final_stats=1)
 	if out=$(UBSAN_OPTIONS=halt_on_error=1 "$f" "${limit[@]}" -rss_limit_mb=1024 -artifact_prefix="build/fuzz-corpus/$name-" \
 		"build/fuzz-corpus/$name" "${seeds[@]}" 2>&1); then
