@@ -2,8 +2,9 @@
  * Accepts the SystemRescueCd forms (netboot=, nfsboot=, nbdboot=, httpboot=,
  * boothttp=, tftpboot=, boottftp=, ethx=, ethN=, dodhcp[=list], nodhcp,
  * dhcphostname=, nameif=, gw=/gateway=, dns=, setkmap=, docache, docheck,
- * nocheck, subdir=, scandelay[=N], minishell) and the standard ones (ip= in
- * all its forms, BOOTIF=, init=, plus dracut root=live:/nbd:/nfs: and archiso
+ * nocheck, subdir=, scandelay[=N], minishell; ethx=/ethN=/gw=/dns= take IPv6
+ * addresses too) and the standard ones (ip= in all its forms, dracut's
+ * dhcp6/auto6 and [IPv6] static form included, BOOTIF=, init=, plus dracut root=live:/nbd:/nfs: and archiso
  * archiso_*_srv=).  Our own options are checksum=, proxy=.
  * Unknown arguments are ignored: the line is shared with other software
  * (so is a bare netboot=nfs, casper's, and root= values that are not
