@@ -9,6 +9,8 @@
 #   2 ethx=2001:db8::5/64 gw=2001:db8::1: static, no DHCP at all
 #   3 no ip= (the default: DHCPv4, IPv6 beside it) and a host name: DHCPv4
 #     gets no answer, IPv6 alone boots, the name resolves to its AAAA
+#   4 ip=auto6 (dnsmasq's RA sets M: DHCPv6 follows) and NBD from
+#     nbd-server on [2001:db8::1]: the supervisor's address is IPv6
 # Prints the network stage's time to address of each.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
@@ -32,6 +34,11 @@ www=$TMP/www
 image_dir "$www"
 ip netns exec "$LAB_NS" busybox httpd -f -p "[2001:db8::1]:$PORT" -h "$www" &
 PIDS+=($!)
+printf '[generic]\n\tlistenaddr = 2001:db8::1\n\tport = 10809\n\tallowlist = true\n\tuser = root\n\tgroup = root\n[root]\n\texportname = %s\n\treadonly = true\n' \
+	"$www/sysrcd.dat" > "$TMP/nbd.conf"
+ip netns exec "$LAB_NS" nbd-server -C "$TMP/nbd.conf" -p "$TMP/nbd.pid" 2>>"$TMP/nbd.log"
+for _ in $(seq 50); do [ -s "$TMP/nbd.pid" ] && break; sleep 0.1; done
+[ -s "$TMP/nbd.pid" ] && PIDS+=("$(cat "$TMP/nbd.pid")")
 ip netns exec "$LAB_NS" dnsmasq --keep-in-foreground --user=root --log-facility=- --conf-file=/dev/null \
 	--pid-file="$TMP/dnsmasq.pid" --dhcp-leasefile="$TMP/dnsmasq.leases" --interface=br0 --bind-interfaces \
 	--no-resolv --no-hosts --host-record=boot.test,2001:db8::1 \
@@ -40,7 +47,8 @@ ip netns exec "$LAB_NS" dnsmasq --keep-in-foreground --user=root --log-facility=
 PIDS+=($!)
 for _ in $(seq 50); do
 	ip netns exec "$LAB_NS" ss -Hlnt "sport = :$PORT" | grep -q . &&
-		ip netns exec "$LAB_NS" ss -Hlnu "sport = :547" | grep -q . && break
+		ip netns exec "$LAB_NS" ss -Hlnu "sport = :547" | grep -q . &&
+		ip netns exec "$LAB_NS" ss -Hlnt "sport = :10809" | grep -q . && break
 	sleep 0.1
 done
 check "lab: no IPv4 address in the namespace but loopback's" \
@@ -101,3 +109,11 @@ if boot default 52:54:00:06:00:03 "netboot=http://boot.test:$PORT/sysrcd.dat"; t
 	check_log "default: handover METHOD=none (no IPv4)" "$log" "handover en[a-z0-9]+\.conf: METHOD=none"
 fi
 
+# 4. ip=auto6 and NBD by literal
+if boot nbdboot 52:54:00:06:00:04 "ip=auto6 netboot=nbd://[2001:db8::1]:10809/root"; then
+	log=$TMP/nbdboot.log
+	check_log "nbd: boots the image" "$log" "$MARK" "FAILED at"
+	check_log "nbd: auto6 plan" "$log" "^netboot: net: interfaces: en[a-z0-9]+ off\+auto6"
+	check_log "nbd: RA with M, then a DHCPv6 lease" "$log" "^netboot: net: up on en[a-z0-9]+: 2001:db8::1[0-9a-f]{2}/[0-9]+ \(IPv6 dhcpv6, no IPv4\)"
+	check_log "nbd: served by the supervisor from the IPv6 server" "$log" "^netboot: stage3: .*served by .* from nbd://\[2001:db8::1\]:10809/root"
+fi
