@@ -93,7 +93,7 @@ if boot static 52:54:00:06:00:02 "ethx=2001:db8::5/64 gw=2001:db8::1 netboot=htt
 	check_log "static: boots the image" "$log" "$MARK" "FAILED at"
 	check_log "static: address past DAD" "$log" "^netboot: net: en[a-z0-9]+: 2001:db8::5/64 ready \(DAD done\)"
 	check_log "static: IPv6 default route" "$log" "^netboot: net: en[a-z0-9]+: IPv6 default route via 2001:db8::1"
-	check_log "static: handover" "$log" "handover en[a-z0-9]+\.conf: IPV6ADDR=2001:db8::5$" "DISCOVER|Solicit"
+	check_log "static: handover" "$log" "handover en[a-z0-9]+\.conf: IPV6ADDR=2001:db8::5([^0-9a-f:]|$)" "DISCOVER|Solicit"
 	check_log "static: handover gateway" "$log" "handover en[a-z0-9]+\.conf: IPV6GATEWAY=2001:db8::1"
 fi
 
