@@ -130,7 +130,7 @@ $(B)/integration/%: tests/integration/%.c $(patsubst %.c,$(B)/host/%.o,$(HOST_SR
 
 # init/ files with no /init state that the host test tools link too:
 # netup_run drives the network stage's policy (init/netup.c) as /init does
-INIT_HOST_SRCS := init/netup.c
+INIT_HOST_SRCS := init/netup.c init/netup6.c
 $(TEST_TOOLS): $(patsubst %.c,$(B)/host/%.o,$(INIT_HOST_SRCS))
 
 fuzzers: $(FUZZERS)

@@ -2,8 +2,9 @@
  * Accepts the SystemRescueCd forms (netboot=, nfsboot=, nbdboot=, httpboot=,
  * boothttp=, tftpboot=, boottftp=, ethx=, ethN=, dodhcp[=list], nodhcp,
  * dhcphostname=, nameif=, gw=/gateway=, dns=, setkmap=, docache, docheck,
- * nocheck, subdir=, scandelay[=N], minishell) and the standard ones (ip= in
- * all its forms, BOOTIF=, init=, plus dracut root=live:/nbd:/nfs: and archiso
+ * nocheck, subdir=, scandelay[=N], minishell; ethx=/ethN=/gw=/dns= take IPv6
+ * addresses too) and the standard ones (ip= in all its forms, dracut's
+ * dhcp6/auto6 and [IPv6] static form included, BOOTIF=, init=, plus dracut root=live:/nbd:/nfs: and archiso
  * archiso_*_srv=).  Our own options are checksum=, proxy=.
  * Unknown arguments are ignored: the line is shared with other software
  * (so is a bare netboot=nfs, casper's, and root= values that are not
@@ -24,7 +25,13 @@
 #define CMDLINE_MAX_URLS 4
 #define CMDLINE_MAX_DNS 3
 
-/* Addresses are in network byte order; 0 = not given. */
+/* IPv6 per interface.  UNSET: nothing said (with DHCPv4, /init also tries
+ * SLAAC/DHCPv6 in the background, bounded); OFF: ip=off/none; AUTO:
+ * ip=auto6 (RA, then DHCPv6 if M is set); DHCP: ip=dhcp6; STATIC: ip=[a]..
+ * or ethx=/ethN= with an IPv6 address. */
+enum net6_method { NET6_UNSET, NET6_OFF, NET6_AUTO, NET6_DHCP, NET6_STATIC };
+
+/* Addresses are in network byte order; 0 = not given (IPv6: all zero). */
 struct iface_plan {
 	char name[16];		/* "eth0"; "" = every Ethernet interface (ethx=, ip= without device) */
 	enum net_method method;
@@ -32,6 +39,10 @@ struct iface_plan {
 	uint8_t prefix;		/* 0..32; default from the address class is NOT guessed: 24 */
 	uint32_t gateway;	/* from ip=; falls back to boot_config.gateway */
 	char hostname[64];	/* from ip= */
+	enum net6_method method6;
+	uint8_t addr6[16];	/* NET6_STATIC */
+	uint8_t prefix6;	/* 1..128, 64 when not given */
+	uint8_t gateway6[16];	/* from ip=; falls back to boot_config.gateway6 */
 };
 
 struct nameif_rule {
@@ -89,6 +100,9 @@ struct boot_config {
 	uint32_t gateway;
 	uint32_t dns[CMDLINE_MAX_DNS];
 	int ndns;
+	uint8_t gateway6[16];		/* gw= with an IPv6 address */
+	uint8_t dns6[CMDLINE_MAX_DNS][16];	/* dns= (and ip='s dns fields) with IPv6 addresses */
+	int ndns6;
 	bool bootif_set;
 	uint8_t bootif[6];		/* BOOTIF=01-aa-bb-... */
 	struct nameif_rule nameif[CMDLINE_MAX_IFACES];
@@ -120,7 +134,9 @@ int cmdline_require_source(const struct boot_config *cfg, struct errbuf *e);
  * of `netboot cmdline`): source=, then url= and its checksum_url= for each
  * mirror, image_path=, nbd_export=, server=dhcp, checksum=, check=, proxy=,
  * iface.*= and iface.<name>=dhcp|off|static <addr>/<prefix>[ gw <addr>]
- * [ hostname <name>], gateway=, dns=a,b, dhcp_hostname=, bootif=,
+ * [ hostname <name>], each followed by iface6.<name>=dhcp6|auto6|static
+ * <addr>/<len>[ gw <addr>] when IPv6 is asked for, gateway=, gateway6=,
+ * dns=a,b, dns6=a,b, dhcp_hostname=, bootif=,
  * nameif.<name>=<mac>|BOOTIF, keymap=, cache=, subdir=, scandelay=,
  * jitter=, minishell=yes, init=.  Only what is set, but always source=, check= and
  * cache=.  checksum_url= is left out when checksum= gives the hash, under
@@ -138,4 +154,10 @@ void cmdline_print(const struct boot_config *cfg, FILE *out);
  * option names. */
 enum net_method cmdline_iface_method(const struct boot_config *cfg, const char *ifname,
 				     const struct iface_plan **plan);
+
+/* The IPv6 method for ifname: ethN=/ip=..:ifname: that says something of
+ * IPv6 > ethx=/ip= without device > NET6_UNSET.  *plan as above; the
+ * gateway of a static plan falls back to cfg->gateway6. */
+enum net6_method cmdline_iface_method6(const struct boot_config *cfg, const char *ifname,
+				       const struct iface_plan **plan);
 #endif

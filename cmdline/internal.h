@@ -51,6 +51,9 @@ bool cl_eq(const char *s, size_t n, const char *word);
 bool cl_host_ipv4(const char *s, size_t n, uint32_t *out);	/* also not 0.0.0.0 / 255.255.255.255 */
 bool cl_netmask(const char *s, size_t n, uint8_t *prefix);	/* "255.255.255.0" or "24" */
 bool cl_addr_prefix(const char *s, size_t n, uint32_t *addr, uint8_t *prefix); /* IP[/len|/mask] */
+bool cl_ipv6(const char *s, size_t n, uint8_t out[16]);	/* unicast text, no brackets */
+bool cl_addr6_prefix(const char *s, size_t n, uint8_t addr[16], uint8_t *prefix); /* IP6[/len], len 64 if absent */
+bool cl_is_ipv6_text(const char *s, size_t n);	/* has a ':': meant as IPv6 */
 bool cl_uint(const char *s, size_t n, unsigned long max, unsigned long *out);
 bool cl_ifname(const char *s, size_t n);			/* fits IFNAMSIZ, no '/' or space */
 bool cl_hostname(const char *s, size_t n, size_t max);	/* letters, digits, '.', '-', '_' */
@@ -84,6 +87,7 @@ int cl_opt_proxy(struct cl_ctx *c, const struct cl_arg *a);
 struct iface_plan *cl_iface(struct cl_ctx *c, const char *name, size_t n);
 /* opt_net.c: appends a DNS server unless already listed. */
 int cl_add_dns(struct cl_ctx *c, uint32_t addr);
+int cl_add_dns6(struct cl_ctx *c, const uint8_t addr[16]);
 /* opt_source.c: turns the archiso_* options into mirrors, after the line. */
 int cl_finish_archiso(struct cl_ctx *c);
 int cl_finish_subdir(struct cl_ctx *c);	/* after the sources: subdir= moves the NFS image */

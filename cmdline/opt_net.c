@@ -40,6 +40,36 @@ int cl_add_dns(struct cl_ctx *c, uint32_t addr)
 	return 0;
 }
 
+int cl_add_dns6(struct cl_ctx *c, const uint8_t addr[16])
+{
+	struct boot_config *cfg = c->cfg;
+
+	for (int i = 0; i < cfg->ndns6; i++)
+		if (!memcmp(cfg->dns6[i], addr, 16))
+			return 0;
+	if (cfg->ndns6 == CMDLINE_MAX_DNS)
+		return cl_fail(c, "at most %d IPv6 DNS servers", CMDLINE_MAX_DNS);
+	memcpy(cfg->dns6[cfg->ndns6++], addr, 16);
+	return 0;
+}
+
+/* ethx=2001:db8::5/64: the IPv6 address of the plan, the IPv4 side left as
+ * it is (off when nothing asked for it: a static IPv6 boot needs no DHCP). */
+static int set_static6(struct cl_ctx *c, struct iface_plan *p, const struct cl_arg *a)
+{
+	uint8_t addr[16], prefix;
+
+	if (!cl_addr6_prefix(a->val, a->vlen, addr, &prefix))
+		return cl_fail(c, "expected an IPv6 address like 2001:db8::10/64 (prefix length 1..128)");
+	p->method6 = NET6_STATIC;
+	memcpy(p->addr6, addr, 16);
+	p->prefix6 = prefix;
+	memset(p->gateway6, 0, 16);
+	if (p->method == NET_UNSET)
+		p->method = NET_OFF;
+	return 0;
+}
+
 /* ethx= and ethN= replace whatever an earlier argument said for that NIC,
  * including an ip= hostname or gateway, as the last word wins. */
 static int set_static(struct cl_ctx *c, struct iface_plan *p, const struct cl_arg *a)
@@ -47,6 +77,8 @@ static int set_static(struct cl_ctx *c, struct iface_plan *p, const struct cl_ar
 	uint32_t addr;
 	uint8_t prefix;
 
+	if (cl_is_ipv6_text(a->val, a->vlen))
+		return set_static6(c, p, a);
 	if (!cl_addr_prefix(a->val, a->vlen, &addr, &prefix))
 		return cl_fail(c, "expected an IPv4 address like 192.168.1.10/24");
 	memset(p->hostname, 0, sizeof(p->hostname));
@@ -71,6 +103,11 @@ int cl_opt_ethn(struct cl_ctx *c, const struct cl_arg *a)
 
 int cl_opt_gateway(struct cl_ctx *c, const struct cl_arg *a)
 {
+	if (cl_is_ipv6_text(a->val, a->vlen)) {
+		if (!cl_ipv6(a->val, a->vlen, c->cfg->gateway6))
+			return cl_fail(c, "expected an IPv6 address like 2001:db8::1 (or fe80::1)");
+		return 0;
+	}
 	if (!cl_host_ipv4(a->val, a->vlen, &c->cfg->gateway))
 		return cl_fail(c, "expected an IPv4 address like 192.168.1.254");
 	return 0;
@@ -81,9 +118,17 @@ int cl_opt_dns(struct cl_ctx *c, const struct cl_arg *a)
 	const char *f;
 	size_t flen, pos = 0;
 	uint32_t addr;
+	uint8_t addr6[16];
 	int rc;
 
 	while (cl_field(a->val, a->vlen, ',', &pos, &f, &flen)) {
+		if (cl_is_ipv6_text(f, flen)) {
+			if (!cl_ipv6(f, flen, addr6))
+				return cl_fail(c, "expected IPv6 addresses like 2001:db8::53 (or IPv4 ones)");
+			if ((rc = cl_add_dns6(c, addr6)) < 0)
+				return rc;
+			continue;
+		}
 		if (!cl_host_ipv4(f, flen, &addr))
 			return cl_fail(c, "expected up to %d IPv4 addresses like 192.168.1.1,8.8.8.8",
 				       CMDLINE_MAX_DNS);

@@ -1,5 +1,6 @@
 /* The resolved plan: which method each NIC gets, and the text form that
  * `netboot cmdline` prints and the tests compare. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include "netboot/ipv4.h"
@@ -25,9 +26,9 @@ static bool in_dhcp_list(const struct boot_config *cfg, const char *ifname)
 static bool any_static(const struct boot_config *cfg)
 {
 	for (int i = 0; i < cfg->nifaces; i++)
-		if (cfg->ifaces[i].method == NET_STATIC)
+		if (cfg->ifaces[i].method == NET_STATIC || cfg->ifaces[i].method6 == NET6_STATIC)
 			return true;
-	return cfg->all.method == NET_STATIC;
+	return cfg->all.method == NET_STATIC || cfg->all.method6 == NET6_STATIC;
 }
 
 static enum net_method decide(const struct boot_config *cfg, const char *ifname,
@@ -65,6 +66,44 @@ enum net_method cmdline_iface_method(const struct boot_config *cfg, const char *
 	return m;
 }
 
+enum net6_method cmdline_iface_method6(const struct boot_config *cfg, const char *ifname,
+				       const struct iface_plan **plan)
+{
+	const struct iface_plan *p = find_iface(cfg, ifname ? ifname : "");
+
+	if (!p || p->method6 == NET6_UNSET)
+		p = cfg->all.method6 != NET6_UNSET ? &cfg->all : NULL;
+	if (plan)
+		*plan = p;
+	return p ? p->method6 : NET6_UNSET;
+}
+
+static bool zero6(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+	return !memcmp(a, zero, 16);
+}
+
+/* iface6.<name>=...: only when the command line asks for IPv6. */
+static void print_iface6(const struct boot_config *cfg, const char *ifname, FILE *out)
+{
+	static const char *const names[] = { "", "off", "auto6", "dhcp6", "static" };
+	const struct iface_plan *p;
+	enum net6_method m = cmdline_iface_method6(cfg, ifname, &p);
+	char a[INET6_ADDRSTRLEN];
+
+	if (m == NET6_UNSET || m == NET6_OFF)
+		return;		/* ip=off: iface.<name>=off says it */
+	fprintf(out, "iface6.%s=%s", ifname[0] ? ifname : "*", names[m]);
+	if (m == NET6_STATIC) {
+		const uint8_t *gw = zero6(p->gateway6) ? cfg->gateway6 : p->gateway6;
+		fprintf(out, " %s/%u", inet_ntop(AF_INET6, p->addr6, a, sizeof(a)), p->prefix6);
+		if (!zero6(gw))
+			fprintf(out, " gw %s", inet_ntop(AF_INET6, gw, a, sizeof(a)));
+	}
+	fputc('\n', out);
+}
+
 static void print_iface(const struct boot_config *cfg, const char *ifname, FILE *out)
 {
 	const struct iface_plan *p;
@@ -74,6 +113,7 @@ static void print_iface(const struct boot_config *cfg, const char *ifname, FILE 
 
 	switch (m) {
 	case NET_UNSET:
+		print_iface6(cfg, ifname, out);
 		return;
 	case NET_DHCP:
 		fprintf(out, "iface.%s=dhcp", ifname[0] ? ifname : "*");
@@ -91,6 +131,7 @@ static void print_iface(const struct boot_config *cfg, const char *ifname, FILE 
 	if (p && p->hostname[0])
 		fprintf(out, " hostname %s", p->hostname);
 	fputc('\n', out);
+	print_iface6(cfg, ifname, out);
 }
 
 static void print_ifaces(const struct boot_config *cfg, FILE *out)
@@ -166,13 +207,18 @@ static void print_mac(FILE *out, const char *key, const uint8_t m[6])
 
 static void print_net(const struct boot_config *cfg, FILE *out)
 {
-	char a[16], key[32];
+	char a[16], a6[INET6_ADDRSTRLEN], key[32];
 
 	print_ifaces(cfg, out);
 	if (cfg->gateway)
 		fprintf(out, "gateway=%s\n", ipv4_ntoa(cfg->gateway, a));
 	for (int i = 0; i < cfg->ndns; i++)
 		fprintf(out, "%s%s%s", i ? "," : "dns=", ipv4_ntoa(cfg->dns[i], a), i == cfg->ndns - 1 ? "\n" : "");
+	if (!zero6(cfg->gateway6))
+		fprintf(out, "gateway6=%s\n", inet_ntop(AF_INET6, cfg->gateway6, a6, sizeof(a6)));
+	for (int i = 0; i < cfg->ndns6; i++)
+		fprintf(out, "%s%s%s", i ? "," : "dns6=", inet_ntop(AF_INET6, cfg->dns6[i], a6, sizeof(a6)),
+			i == cfg->ndns6 - 1 ? "\n" : "");
 	if (cfg->dhcp_hostname[0])
 		fprintf(out, "dhcp_hostname=%s\n", cfg->dhcp_hostname);
 	if (cfg->bootif_set)

@@ -43,6 +43,42 @@ bool cl_host_ipv4(const char *s, size_t n, uint32_t *out)
 	return true;
 }
 
+bool cl_is_ipv6_text(const char *s, size_t n)
+{
+	return memchr(s, ':', n) != NULL;
+}
+
+/* Not the unspecified address, not multicast: a host's or a router's. */
+bool cl_ipv6(const char *s, size_t n, uint8_t out[16])
+{
+	static const uint8_t zero[16];
+	char text[INET6_ADDRSTRLEN];
+	uint8_t a[16];
+
+	if (n == 0 || n >= sizeof(text))
+		return false;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	if (inet_pton(AF_INET6, text, a) != 1 || !memcmp(a, zero, 16) || a[0] == 0xff)
+		return false;
+	memcpy(out, a, 16);
+	return true;
+}
+
+bool cl_addr6_prefix(const char *s, size_t n, uint8_t addr[16], uint8_t *prefix)
+{
+	const char *slash = memchr(s, '/', n);
+	size_t alen = slash ? (size_t)(slash - s) : n;
+	unsigned long len = 64;	/* SLAAC's and nearly every LAN's */
+
+	if (!cl_ipv6(s, alen, addr))
+		return false;
+	if (slash && (!cl_uint(slash + 1, n - alen - 1, 128, &len) || len == 0))
+		return false;
+	*prefix = (uint8_t)len;
+	return true;
+}
+
 /* A prefix length 1..32, or a dotted mask whose ones are contiguous. */
 bool cl_netmask(const char *s, size_t n, uint8_t *prefix)
 {

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 #include "init/netup.h"
+#include "init/netup6.h"
+#include <arpa/inet.h>
 #include "netboot/clock.h"
 #include "netboot/ifname.h"
 #include "netboot/ipv4.h"
@@ -214,6 +216,9 @@ struct stage {
 	const char *hostname;			/* sent in DHCP: dhcphostname=, else an ip= host name */
 	struct net_ifconf lease;		/* valid when leased */
 	bool leased;
+	struct par par;				/* the DHCPv4 and IPv6 threads */
+	struct net_ifconf v6only[CMDLINE_MAX_IFACES];	/* interfaces with IPv6 alone */
+	int nv6only;
 	char plan_line[512];			/* "eth0 dhcp, eth1 off; eth5= names no interface here" */
 	size_t pl;
 };
@@ -231,6 +236,41 @@ static void plan_add(struct stage *sg, const char *fmt, ...)
 		sg->pl += (size_t)n;
 }
 
+static enum net6_method iface_method6(const struct boot_config *cfg, const struct net_iface *nif)
+{
+	const char *name = cmdline_names(cfg, nif->name) ? nif->name : nif->kernel_name;
+	return cmdline_iface_method6(cfg, name, NULL);
+}
+
+static const char *method6_name(enum net6_method m)
+{
+	return m == NET6_AUTO ? "auto6" : m == NET6_DHCP ? "dhcp6" : m == NET6_STATIC ? "static6" : "";
+}
+
+/* The interface's IPv6 job: asked for (ip=dhcp6/auto6), static, or in the
+ * background beside DHCPv4 when nothing was said of IPv6 (init/netup6.h). */
+static void plan_v6(struct stage *sg, const struct net_iface *nif, enum net_method m, enum net6_method m6)
+{
+	const struct boot_config *cfg = sg->cfg;
+	const char *name = cmdline_names(cfg, nif->name) ? nif->name : nif->kernel_name;
+	const struct iface_plan *p;
+
+	if (m6 == NET6_AUTO || m6 == NET6_DHCP) {
+		par_add6(&sg->par, nif->name, JOB6_ASKED, m6 == NET6_DHCP ? DHCP6_MODE_DHCP : DHCP6_MODE_AUTO, NULL);
+	} else if (m6 == NET6_STATIC && cmdline_iface_method6(cfg, name, &p) == NET6_STATIC && p) {
+		static const uint8_t zero[16];
+		struct net_ifconf c;
+		memset(&c, 0, sizeof(c));
+		snprintf(c.ifname, sizeof(c.ifname), "%s", nif->name);
+		memcpy(c.hwaddr, nif->mac, 6);
+		net_ifconf_static6(&c, p->addr6, p->prefix6 ? p->prefix6 : 64,
+				   memcmp(p->gateway6, zero, 16) ? p->gateway6 : cfg->gateway6, cfg->dns6, cfg->ndns6);
+		par_add6(&sg->par, nif->name, JOB6_STATIC, DHCP6_MODE_AUTO, &c);
+	} else if (m6 == NET6_UNSET && m == NET_DHCP) {
+		par_add6(&sg->par, nif->name, JOB6_BACKGROUND, DHCP6_MODE_AUTO, NULL);
+	}
+}
+
 /* Each interface's method from the command line; the links of those to
  * configure go up, and they are sorted into statics[] and dhcp_names[]. */
 static void plan_interfaces(struct stage *sg)
@@ -240,13 +280,15 @@ static void plan_interfaces(struct stage *sg)
 	for (int i = 0; i < sg->n; i++) {
 		const struct net_iface *nif = &sg->ifs[i];
 		enum net_method m = iface_method(sg->cfg, nif, &plan);
-		plan_add(sg, "%s%s %s", i ? ", " : "", nif->name, method_name(m));
-		if (m != NET_DHCP && m != NET_STATIC)
-			continue;
+		enum net6_method m6 = iface_method6(sg->cfg, nif);
+		bool v6 = m6 == NET6_AUTO || m6 == NET6_DHCP || m6 == NET6_STATIC;
+		plan_add(sg, "%s%s %s%s%s", i ? ", " : "", nif->name, method_name(m), v6 ? "+" : "", v6 ? method6_name(m6) : "");
 		if (m == NET_STATIC && !plan) {
 			net_log(sg->log, "%s: static without an address plan, skipped", nif->name);
-			continue;
+			m = NET_OFF;
 		}
+		if (m != NET_DHCP && m != NET_STATIC && !v6)
+			continue;
 		struct rtnl_link l;
 		if (rtnl_link_get(&sg->nl, 0, nif->name, &l, &sub) < 0 || rtnl_link_up(&sg->nl, l.ifindex, &sub) < 0) {
 			net_log(sg->log, "%s: cannot bring the link up: %s", nif->name, sub.msg);
@@ -256,10 +298,11 @@ static void plan_interfaces(struct stage *sg)
 			sg->dhcp_names[sg->ndhcp++] = nif->name;
 			if (!sg->hostname[0] && plan && plan->hostname[0])
 				sg->hostname = plan->hostname;
-		} else {
+		} else if (m == NET_STATIC) {
 			sg->shared[sg->nstatic] = plan == &sg->cfg->all;
 			ifconf_static(&sg->statics[sg->nstatic++], sg->cfg, nif, plan);
 		}
+		plan_v6(sg, nif, m, m6);
 	}
 	net_log(sg->log, "interfaces: %s", sg->plan_line);
 }
@@ -317,31 +360,86 @@ static void apply_statics(struct stage *sg, struct net_state *st)
 	}
 }
 
-/* DHCP on every DHCP interface at once; the winner's lease applied.  Fails
- * only when no static interface came up either. */
-static int run_dhcp(struct stage *sg, struct net_state *st, struct errbuf *e)
+/* The configuration of ifname so far (the lease, a static address, an
+ * IPv6-only one), or a new IPv6-only one; NULL when full. */
+static struct net_ifconf *conf_of(struct stage *sg, const char *ifname, const uint8_t mac[6], bool *is_new)
+{
+	*is_new = false;
+	if (sg->leased && !strcmp(sg->lease.ifname, ifname))
+		return &sg->lease;
+	for (int i = 0; i < sg->nstatic; i++)
+		if (!strcmp(sg->statics[i].ifname, ifname))
+			return &sg->statics[i];
+	for (int i = 0; i < sg->nv6only; i++)
+		if (!strcmp(sg->v6only[i].ifname, ifname))
+			return &sg->v6only[i];
+	if (sg->nv6only == CMDLINE_MAX_IFACES)
+		return NULL;
+	struct net_ifconf *c = &sg->v6only[sg->nv6only++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname);
+	memcpy(c->hwaddr, mac, 6);
+	c->method = NET_OFF;
+	*is_new = true;
+	return c;
+}
+
+/* Each IPv6 job that got its address, into its interface's configuration. */
+static void take_v6(struct stage *sg, struct net_state *st, struct errbuf *why6)
+{
+	for (int i = 0; i < sg->par.njobs; i++) {
+		const struct job6 *j = &sg->par.jobs[i];
+		bool is_new;
+		if (j->rc < 0) {
+			if (j->kind != JOB6_BACKGROUND || !why6->msg[0])
+				snprintf(why6->msg, sizeof(why6->msg), "%s", j->err.msg);
+			if (j->kind != JOB6_BACKGROUND)
+				net_log(sg->log, "%s", j->err.msg);
+			continue;
+		}
+		struct net_ifconf *c = conf_of(sg, j->ifname, j->kind == JOB6_STATIC ? j->conf.hwaddr : j->res.mac, &is_new);
+		if (!c)
+			continue;
+		if (j->kind == JOB6_STATIC)
+			net_ifconf_static6(c, j->conf.addr6, j->conf.prefix6, j->conf.gateway6, j->conf.dns6, j->conf.ndns6);
+		else
+			net_ifconf_add6(c, &j->res, sg->cfg->dns6, sg->cfg->ndns6);
+		if (is_new)
+			record(st, c->ifname);
+	}
+}
+
+/* DHCP on every DHCP interface at once, IPv6 beside it (init/netup6.h);
+ * the winner's lease applied, the IPv6 addresses taken.  Fails only when
+ * no interface got an address of either family. */
+static int run_parallel(struct stage *sg, struct net_state *st, struct errbuf *e)
 {
 	struct dhcp_client_cfg dc = {
 		.bootif = sg->cfg->bootif_set ? sg->cfg->bootif : NULL,
 		.hostname = sg->hostname,
 	};
-	struct dhcp_result res;
-	struct errbuf err = { "" };
-	int rc;
+	struct dhcp_result *res = &sg->par.res4;
+	struct errbuf err = { "" }, why6 = { "" };
+	int rc = -ETIMEDOUT;
 
-	if ((rc = dhcp_acquire(sg->dhcp_names, sg->ndhcp, &dc, &res, sg->log, &err)) == 0) {
-		net_ifconf_from_lease(&sg->lease, sg->dhcp_names[res.index], res.mac, &res.lease, sg->cfg->dns, sg->cfg->ndns);
+	par_run(&sg->par, sg->dhcp_names, sg->ndhcp, &dc);
+	if (sg->ndhcp && (rc = sg->par.rc4) == 0) {
+		net_ifconf_from_lease(&sg->lease, sg->dhcp_names[res->index], res->mac, &res->lease, sg->cfg->dns, sg->cfg->ndns);
 		sg->lease.lease_obtained = (long long)time(NULL);
-		st->dhcp_ms = res.elapsed_ms;
+		st->dhcp_ms = res->elapsed_ms;
 		if ((rc = net_apply(&sg->nl, &sg->lease, sg->log, &err)) == 0) {
 			sg->leased = true;
 			record(st, sg->lease.ifname);
 		}
+	} else if (sg->ndhcp) {
+		err = sg->par.err4;
 	}
-	if (!sg->leased && !st->nconfigured)
-		return nb_fail(e, rc, "%s", err.msg);
-	if (!sg->leased)
-		net_log(sg->log, "DHCP failed, going on with the static interfaces: %s", err.msg);
+	take_v6(sg, st, &why6);
+	if (!st->nconfigured)
+		return nb_fail(e, rc, "%s%s%s", sg->ndhcp ? err.msg : why6.msg, sg->ndhcp && why6.msg[0] ? "; IPv6: " : "",
+			       sg->ndhcp ? why6.msg : "");
+	if (sg->ndhcp && !sg->leased)
+		net_log(sg->log, "DHCP failed, going on with the %s: %s", sg->nv6only ? "IPv6 addresses" : "static interfaces", err.msg);
 	return 0;
 }
 
@@ -364,10 +462,20 @@ static void choose_primary(struct stage *sg, struct net_state *st)
 	for (int i = 0; i < sg->nstatic; i++)
 		if (sg->statics[i].ifname[0])
 			live[nlive++] = sg->statics[i];
+	if (!nlive) {		/* IPv6 alone: its routes are in place */
+		st->used = sg->v6only[0];
+		return;
+	}
 	int primary = wait_static_carrier(&sg->nl, live, nlive, up, sg->log);	/* at once when links are up */
 	st->used = live[primary < 0 ? 0 : primary];
 	if (st->used.gateway)
 		net_route_via(&sg->nl, &st->used, sg->log);
+}
+
+static int nns(const struct net_ifconf *c)
+{
+	int n = c->ndns + (c->has6 ? c->ndns6 : 0);
+	return n < NET_MAX_DNS ? n : NET_MAX_DNS;
 }
 
 /* resolv.conf and the handover files of every configured interface. */
@@ -378,14 +486,16 @@ static void write_outputs(const struct stage *sg, const struct net_paths *paths,
 		if (net_write_resolv(paths->resolv_conf, &st->used, &sub) < 0)
 			net_log(sg->log, "%s", sub.msg);
 		else
-			net_log(sg->log, "wrote %s (%d nameserver%s)", paths->resolv_conf, st->used.ndns,
-				st->used.ndns == 1 ? "" : "s");
+			net_log(sg->log, "wrote %s (%d nameserver%s)", paths->resolv_conf, nns(&st->used),
+				nns(&st->used) == 1 ? "" : "s");
 	}
 	for (int i = 0; i < sg->nstatic; i++)
 		if (sg->statics[i].ifname[0])
 			write_handover(paths, &sg->statics[i], sg->log);
 	if (sg->leased)
 		write_handover(paths, &sg->lease, sg->log);
+	for (int i = 0; i < sg->nv6only; i++)
+		write_handover(paths, &sg->v6only[i], sg->log);
 }
 
 /* No interface at all: fine only when nothing needs the network. */
@@ -415,6 +525,10 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 		return sg.n < 0 ? sg.n : no_interfaces(cfg, sysfs, log, e);
 	if ((rc = rtnl_open(&sg.nl, e)) < 0)
 		return rc;
+	if ((rc = par_init(&sg.par, log, e)) < 0) {
+		rtnl_close(&sg.nl);
+		return rc;
+	}
 	if (paths->sysfs_root && !cfg->kernel_ifnames)
 		apply_predictable_names(&sg.nl, paths->sysfs_root, sg.ifs, sg.n, log);
 	if (cfg->nnameif)
@@ -422,7 +536,7 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 
 	plan_interfaces(&sg);
 	name_missing_interfaces(&sg);
-	if (!sg.ndhcp && !sg.nstatic) {
+	if (!sg.ndhcp && !sg.nstatic && !sg.par.njobs) {
 		rc = cfg->source != SOURCE_NONE ? nb_fail(e, -ENETDOWN, "no interface to configure (%s)", sg.plan_line) : 0;
 		if (!rc)
 			net_log(log, "nothing to configure");
@@ -430,7 +544,7 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 	}
 	place_shared_address(&sg);
 	apply_statics(&sg, st);
-	if (sg.ndhcp && (rc = run_dhcp(&sg, st, e)) < 0)
+	if ((sg.ndhcp || sg.par.njobs) && (rc = run_parallel(&sg, st, e)) < 0)
 		goto out;
 	if (!st->nconfigured) {
 		rc = nb_fail(e, -ENETDOWN, "no interface could be configured (%s)", sg.plan_line);
@@ -439,11 +553,17 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 	choose_primary(&sg, st);
 	write_outputs(&sg, paths, st);
 	st->elapsed_ms = (long)(monotonic_ms() - t0);
-	net_log(log, "up on %s: %s/%u%s%s, network stage took %.1f s", st->used.ifname, ipv4_ntoa(st->used.addr, a),
-		st->used.prefix, st->used.gateway ? " via " : "",
-		st->used.gateway ? ipv4_ntoa(st->used.gateway, (char[16]){ 0 }) : "", st->elapsed_ms / 1000.0);
+	if (st->used.addr || !st->used.has6)
+		net_log(log, "up on %s: %s/%u%s%s, network stage took %.1f s", st->used.ifname, ipv4_ntoa(st->used.addr, a),
+			st->used.prefix, st->used.gateway ? " via " : "",
+			st->used.gateway ? ipv4_ntoa(st->used.gateway, (char[16]){ 0 }) : "", st->elapsed_ms / 1000.0);
+	else
+		net_log(log, "up on %s: %s/%u (IPv6 %s, no IPv4), network stage took %.1f s", st->used.ifname,
+			inet_ntop(AF_INET6, st->used.addr6, (char[INET6_ADDRSTRLEN]){ 0 }, INET6_ADDRSTRLEN),
+			st->used.prefix6, st->used.method6, st->elapsed_ms / 1000.0);
 	rc = 0;
 out:
+	par_close(&sg.par);
 	rtnl_close(&sg.nl);
 	return rc;
 }

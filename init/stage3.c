@@ -240,8 +240,7 @@ int supervisor_mirrors(struct boot *b, struct nbd_watch *w, int first, const cha
 	const struct boot_config *c = &b->cfg;
 	for (int k = 0; k < c->nurls && w->nmirrors < SUP_MIRRORS_MAX; k++) {
 		struct url u = c->urls[(first + k) % c->nurls];
-		struct in_addr ip;
-		int rc = tcp_resolve(u.host, &ip, &b->err);
+		int rc = tcp_resolve_text(u.host, w->connect[w->nmirrors], sizeof(w->connect[0]), &b->err);
 		if (rc < 0) {
 			if (k == 0)
 				return rc;
@@ -251,7 +250,6 @@ int supervisor_mirrors(struct boot *b, struct nbd_watch *w, int first, const cha
 		if (export)
 			snprintf(u.path, sizeof(u.path), "/%s", export);
 		url_format(&u, w->mirror[w->nmirrors], sizeof(w->mirror[0]));
-		inet_ntop(AF_INET, &ip, w->connect[w->nmirrors], sizeof(w->connect[0]));
 		w->nmirrors++;
 	}
 	return 0;
@@ -491,16 +489,14 @@ static int nfs_signed(struct boot *b, const char *shown)
 static int nfs_mirror(struct boot *b, const struct url *u)
 {
 	const struct boot_config *c = &b->cfg;
-	struct in_addr server;
-	char ip[INET_ADDRSTRLEN], shown[URL_TEXT_MAX], sum_path[600], source[URL_TEXT_MAX + 300];
+	char ip[INET6_ADDRSTRLEN], shown[URL_TEXT_MAX], sum_path[600], source[URL_TEXT_MAX + 300];
 	struct expected_digest want;
 	const char *slash = strrchr(c->image_path, '/');
 	int dirlen = slash ? (int)(slash - c->image_path) + 1 : 0, rc;
 
 	url_format(u, shown, sizeof(shown));
-	if ((rc = tcp_resolve(u->host, &server, &b->err)) < 0)
+	if ((rc = tcp_resolve_text(u->host, ip, sizeof(ip), &b->err)) < 0)
 		return rc;
-	inet_ntop(AF_INET, &server, ip, sizeof(ip));
 	if ((rc = nfs_mount_v3(ip, u->port, u->path, NFS_DIR, &b->err)) < 0)
 		return rc;
 	snprintf(b->image_path, sizeof(b->image_path), "%s/%s", NFS_DIR, c->image_path);

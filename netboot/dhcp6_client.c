@@ -147,6 +147,19 @@ static double since(const struct c6 *c, long long now)
 	return (double)(now - c->t0) / 1000.0;
 }
 
+/* The caller's stop_fd readable: the boot goes on without IPv6. */
+static bool stopped(const struct c6 *c)
+{
+	struct pollfd p = { .fd = c->cfg->stop_fd, .events = POLLIN };
+	return c->cfg->stop_fd > 0 && poll(&p, 1, 0) > 0;
+}
+
+static int stop_fail(const struct c6 *c, struct errbuf *e)
+{
+	return nb_fail(e, -ECANCELED, "%s: IPv6 stopped after %.1f s: the boot goes on without it", c->name,
+		       since(c, monotonic_ms()));
+}
+
 /* Waits until the link has a link-local address past DAD.  0, or a
  * negative errno with e saying why. */
 static int wait_link_local(struct c6 *c, struct errbuf *e)
@@ -169,6 +182,8 @@ static int wait_link_local(struct c6 *c, struct errbuf *e)
 				return 0;
 			tentative = true;
 		}
+		if (stopped(c))
+			return stop_fail(c, e);
 		if (monotonic_ms() >= c->deadline) {
 			struct rtnl_link l;
 			/* the kernel makes the link-local address only once there is carrier */
@@ -538,11 +553,14 @@ static int run(struct c6 *c, struct errbuf *e)
 			}
 			return fail_message(c, now, e);
 		}
-		struct pollfd pfd[2] = { { .fd = c->udp, .events = POLLIN }, { .fd = c->icmp, .events = POLLIN } };
+		struct pollfd pfd[3] = { { .fd = c->udp, .events = POLLIN }, { .fd = c->icmp, .events = POLLIN },
+					 { .fd = c->cfg->stop_fd > 0 ? c->cfg->stop_fd : -1, .events = POLLIN } };
 		long long wait = next_event(c, now) - now;
-		int pr = poll(pfd, 2, wait < 0 ? 0 : wait > 1000 ? 1000 : (int)wait);
+		int pr = poll(pfd, 3, wait < 0 ? 0 : wait > 1000 ? 1000 : (int)wait);
 		if (pr < 0 && errno != EINTR)
 			return nb_fail(e, -errno, "%s: DHCPv6 poll: %s", c->name, strerror(errno));
+		if (pr > 0 && pfd[2].revents)
+			return stop_fail(c, e);
 		now = monotonic_ms();
 		if (pr > 0 && pfd[1].revents)
 			recv_ra(c, now);
@@ -622,6 +640,8 @@ static int wait_dad(struct c6 *c, const uint8_t addr[16], struct errbuf *e)
 			return nb_fail(e, -EADDRINUSE, "%s: %s failed DAD: another host on the link uses it", c->name, ntop(addr, s));
 		if (!(a[i].flags & RTNL_IFA_F_TENTATIVE))
 			return 0;
+		if (stopped(c))
+			return stop_fail(c, e);
 		if (monotonic_ms() >= end)
 			return nb_fail(e, -ETIMEDOUT, "%s: %s still in DAD after %.1f s", c->name, ntop(addr, s),
 				       DHCP6_DAD_WAIT_MS / 1000.0);

@@ -42,6 +42,8 @@ struct dhcp6_client_cfg {
 	int ra_wait_ms;		/* 0 = DHCP6_RA_WAIT_MS */
 	bool rapid_commit;	/* ask for a Reply to the Solicit */
 	bool apply;		/* add the addresses and the default route */
+	int stop_fd;		/* > 0: once readable (an eventfd written by another
+				 * thread), the call ends with -ECANCELED at once; 0 = none */
 };
 
 struct dhcp6_result {

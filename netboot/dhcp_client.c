@@ -681,7 +681,7 @@ static int count_live(const struct client *c)
 static int wait_and_receive(struct client *c, long long now, long long deadline, long long grace_end,
 			    struct errbuf *e)
 {
-	struct pollfd pfd[DHCP_MAX_IFACES];
+	struct pollfd pfd[DHCP_MAX_IFACES + 1];
 	int idx[DHCP_MAX_IFACES], np = 0;
 
 	for (int i = 0; i < c->n; i++) {
@@ -692,9 +692,12 @@ static int wait_and_receive(struct client *c, long long now, long long deadline,
 		}
 	}
 	long long wait = next_event(c, deadline, grace_end) - now;
-	int pr = poll(pfd, (nfds_t)np, wait < 0 ? 0 : (int)wait);
+	pfd[np] = (struct pollfd){ .fd = c->cfg->stop_fd > 0 ? c->cfg->stop_fd : -1, .events = POLLIN };
+	int pr = poll(pfd, (nfds_t)np + 1, wait < 0 ? 0 : (int)wait);
 	if (pr < 0 && errno != EINTR)
 		return nb_fail(e, -errno, "DHCP poll: %s", strerror(errno));
+	if (pr > 0 && pfd[np].revents)
+		return nb_fail(e, -ECANCELED, "DHCP stopped after %.1f s: the boot goes on without IPv4", since(c, monotonic_ms()));
 	now = monotonic_ms();
 	for (int k = 0; pr > 0 && k < np; k++)
 		if (pfd[k].revents & (POLLIN | POLLERR | POLLHUP))	/* reading consumes a pending error */

@@ -56,6 +56,8 @@ struct dhcp_client_cfg {
 	int timeout_ms;		/* whole acquisition; 0 = DHCP_TIMEOUT_MS */
 	int carrier_wait_ms;	/* 0 = DHCP_CARRIER_WAIT_MS */
 	int bootif_grace_ms;	/* 0 = DHCP_BOOTIF_GRACE_MS, < 0 = none */
+	int stop_fd;		/* > 0: once readable (an eventfd written by another
+				 * thread), the call ends with -ECANCELED; 0 = none */
 };
 
 struct dhcp_result {

@@ -1,4 +1,5 @@
 #include "netboot/nethandover.h"
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
@@ -15,24 +16,61 @@ void nethandover_format_link(const struct net_ifconf *c, FILE *out)
 	fprintf(out, HEADER "[Match]\nPermanentMACAddress=%s\n\n[Link]\nName=%s\n", mac_format(c->hwaddr, m), c->ifname);
 }
 
+static bool v6_static(const struct net_ifconf *c)
+{
+	return c->has6 && !strcmp(c->method6, "static");
+}
+
+static bool has_gw6(const struct net_ifconf *c)
+{
+	static const uint8_t zero[16];
+	return memcmp(c->gateway6, zero, 16) != 0;
+}
+
+/* networkd's IPv6 lines: DHCPv6 / router advertisements as /init found
+ * them, or the static address. */
+static void networkd_v6(const struct net_ifconf *c, FILE *out)
+{
+	char a[INET6_ADDRSTRLEN];
+	if (!c->has6)
+		return;
+	if (v6_static(c)) {
+		fprintf(out, "Address=%s/%u\n", inet_ntop(AF_INET6, c->addr6, a, sizeof(a)), c->prefix6);
+		if (has_gw6(c))
+			fprintf(out, "Gateway=%s\n", inet_ntop(AF_INET6, c->gateway6, a, sizeof(a)));
+		fputs("IPv6AcceptRA=no\n", out);
+	} else {
+		fputs("IPv6AcceptRA=yes\n", out);
+	}
+	for (int i = 0; i < c->ndns6; i++)
+		fprintf(out, "DNS=%s\n", inet_ntop(AF_INET6, c->dns6[i], a, sizeof(a)));
+}
+
 void nethandover_format_networkd(const struct net_ifconf *c, FILE *out)
 {
 	char a[16];
+	bool dhcp6 = c->has6 && !strcmp(c->method6, "dhcpv6");
 	fprintf(out, HEADER "[Match]\nName=%s\n\n[Link]\nRequiredForOnline=yes\n\n[Network]\n", c->ifname);
 	if (c->method == NET_DHCP) {
-		fputs("DHCP=ipv4\n", out);
+		fputs(dhcp6 ? "DHCP=yes\n" : "DHCP=ipv4\n", out);
 	} else {
-		fprintf(out, "Address=%s/%u\n", ipv4_ntoa(c->addr, a), c->prefix);
-		if (c->gateway)
+		if (dhcp6)
+			fputs("DHCP=ipv6\n", out);
+		if (c->method == NET_STATIC)
+			fprintf(out, "Address=%s/%u\n", ipv4_ntoa(c->addr, a), c->prefix);
+		if (c->method == NET_STATIC && c->gateway)
 			fprintf(out, "Gateway=%s\n", ipv4_ntoa(c->gateway, a));
 	}
 	for (int i = 0; i < c->ndns; i++)
 		fprintf(out, "DNS=%s\n", ipv4_ntoa(c->dns[i], a));
+	networkd_v6(c, out);
 	/* the root may live behind this address: never drop it, not even when
 	 * networkd stops or the lease runs out */
 	fputs("KeepConfiguration=yes\n", out);
 	if (c->method == NET_DHCP)	/* what /init sent: the server finds the same lease */
 		fputs("\n[DHCPv4]\nClientIdentifier=mac\n", out);
+	if (dhcp6)	/* the DUID-LL /init sent, so the server keeps the lease */
+		fputs("\n[DHCPv6]\nDUIDType=link-layer\n", out);
 }
 
 void nethandover_nm_uuid(const struct net_ifconf *c, char out[37])
@@ -40,6 +78,32 @@ void nethandover_nm_uuid(const struct net_ifconf *c, char out[37])
 	const uint8_t *h = c->hwaddr;
 	/* "netboot" in the first bytes, version 4 and variant bits set, the MAC last */
 	snprintf(out, 37, "6e657462-6f6f-4474-8000-%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3], h[4], h[5]);
+}
+
+/* [ipv6]: auto (RA, then DHCPv6 as the router says) unless static; it may
+ * not fail when the boot rode on IPv6 alone. */
+static void nm_v6(const struct net_ifconf *c, FILE *out)
+{
+	char a[INET6_ADDRSTRLEN];
+	fputs("\n[ipv6]\n", out);
+	if (v6_static(c)) {
+		fprintf(out, "method=manual\naddress1=%s/%u", inet_ntop(AF_INET6, c->addr6, a, sizeof(a)), c->prefix6);
+		if (has_gw6(c))
+			fprintf(out, ",%s", inet_ntop(AF_INET6, c->gateway6, a, sizeof(a)));
+		fputc('\n', out);
+	} else {
+		fputs("method=auto\n", out);
+	}
+	if (c->has6 && !strcmp(c->method6, "dhcpv6"))
+		fputs("dhcp-duid=ll\n", out);
+	if (c->has6 && c->ndns6) {
+		fputs("dns=", out);
+		for (int i = 0; i < c->ndns6; i++)
+			fprintf(out, "%s;", inet_ntop(AF_INET6, c->dns6[i], a, sizeof(a)));
+		fputc('\n', out);
+	}
+	if (c->method == NET_OFF)
+		fputs("may-fail=false\n", out);
 }
 
 void nethandover_format_nm(const struct net_ifconf *c, FILE *out)
@@ -51,6 +115,8 @@ void nethandover_format_nm(const struct net_ifconf *c, FILE *out)
 		c->ifname, uuid, c->ifname, mac_format(c->hwaddr, m));
 	if (c->method == NET_DHCP) {
 		fputs("method=auto\ndhcp-client-id=mac\n", out);
+	} else if (c->method == NET_OFF) {
+		fputs("method=disabled\n", out);
 	} else {
 		fprintf(out, "method=manual\naddress1=%s/%u", ipv4_ntoa(c->addr, a), c->prefix);
 		if (c->gateway)
@@ -63,7 +129,9 @@ void nethandover_format_nm(const struct net_ifconf *c, FILE *out)
 			fprintf(out, "%s;", ipv4_ntoa(c->dns[i], a));
 		fputc('\n', out);
 	}
-	fputs("may-fail=false\n\n[ipv6]\nmethod=auto\n", out);
+	if (c->method != NET_OFF)
+		fputs("may-fail=false\n", out);
+	nm_v6(c, out);
 }
 
 static int write_in(const char *run_dir, const char *sub, const char *name, unsigned mode,

@@ -220,6 +220,29 @@ static void put_str(FILE *out, const char *key, const char *s)
 	fprintf(out, "%s=%s\n", key, b);
 }
 
+static void put_addr6(FILE *out, const char *key, const uint8_t a[16], bool have)
+{
+	char b[INET6_ADDRSTRLEN];
+	fprintf(out, "%s=%s\n", key, have ? inet_ntop(AF_INET6, a, b, sizeof(b)) : "");
+}
+
+/* The IPv6 keys, always present, empty without IPv6. */
+static void format_handover6(const struct net_ifconf *c, FILE *out)
+{
+	static const uint8_t zero[16];
+	bool v6 = c->has6;
+
+	put_str(out, "IPV6METHOD", v6 ? c->method6 : "");
+	put_addr6(out, "IPV6ADDR", c->addr6, v6);
+	if (v6)
+		fprintf(out, "IPV6PREFIX=%u\n", c->prefix6);
+	else
+		fprintf(out, "IPV6PREFIX=\n");
+	put_addr6(out, "IPV6GATEWAY", c->gateway6, v6 && memcmp(c->gateway6, zero, 16));
+	put_addr6(out, "IPV6DNS0", c->dns6[0], v6 && c->ndns6 > 0);
+	put_addr6(out, "IPV6DNS1", c->dns6[1], v6 && c->ndns6 > 1);
+}
+
 void net_format_handover(const struct net_ifconf *c, FILE *out)
 {
 	char mac[18];
@@ -227,7 +250,7 @@ void net_format_handover(const struct net_ifconf *c, FILE *out)
 
 	fprintf(out, "# netboot network handover, see docs/handover.md\n");
 	put_str(out, "DEVICE", c->ifname);
-	fprintf(out, "METHOD=%s\n", dhcp ? "dhcp" : "static");
+	fprintf(out, "METHOD=%s\n", dhcp ? "dhcp" : c->method == NET_OFF ? "none" : "static");
 	put_addr(out, "IPV4ADDR", c->addr);
 	fprintf(out, "IPV4PREFIX=%u\n", c->prefix);
 	put_addr(out, "IPV4NETMASK", ipv4_prefix_mask(c->prefix));
@@ -253,6 +276,7 @@ void net_format_handover(const struct net_ifconf *c, FILE *out)
 	else
 		fprintf(out, "MTU=\n");
 	fprintf(out, "HWADDR=%s\n", mac_format(c->hwaddr, mac));
+	format_handover6(c, out);
 }
 
 void net_format_resolv(const struct net_ifconf *c, FILE *out)
@@ -260,7 +284,9 @@ void net_format_resolv(const struct net_ifconf *c, FILE *out)
 	char dom[128];
 	size_t j = 0;
 
-	fprintf(out, "# written by netboot from %s (%s)\n", c->ifname, c->method == NET_DHCP ? "DHCP" : "static");
+	fprintf(out, "# written by netboot from %s (%s%s%s)\n", c->ifname,
+		c->method == NET_DHCP ? "DHCP" : c->method == NET_OFF ? "" : "static",
+		c->has6 && c->method != NET_OFF ? ", " : "", c->has6 ? c->method6 : "");
 	/* A domain name only: anything else could smuggle in a directive. */
 	for (size_t i = 0; c->domain[i] && j + 1 < sizeof(dom); i++) {
 		char ch = c->domain[i];
@@ -271,9 +297,19 @@ void net_format_resolv(const struct net_ifconf *c, FILE *out)
 	dom[j] = '\0';
 	if (j)
 		fprintf(out, "search %s\n", dom);
-	for (int i = 0; i < c->ndns; i++) {
-		char b[16];
-		fprintf(out, "nameserver %s\n", ipv4_ntoa(c->dns[i], b));
+	/* at most MAXNS (3), the family the boot uses first */
+	int n4 = c->ndns, n6 = c->has6 ? c->ndns6 : 0, left = NET_MAX_DNS;
+	bool v6_first = c->method == NET_OFF;
+	for (int pass = 0; pass < 2; pass++) {
+		bool six = (pass == 0) == v6_first;
+		for (int i = 0; i < (six ? n6 : n4) && left > 0; i++, left--) {
+			char b[INET6_ADDRSTRLEN];
+			if (six)
+				inet_ntop(AF_INET6, c->dns6[i], b, sizeof(b));
+			else
+				ipv4_ntoa(c->dns[i], b);
+			fprintf(out, "nameserver %s\n", b);
+		}
 	}
 }
 

@@ -1,12 +1,14 @@
 /* The steps of bringing an interface up, with no boot plan in them: list
  * the Ethernet interfaces, describe a configuration (from a DHCP lease or
  * from static values), apply it over rtnetlink, write resolv.conf and one
- * handover file per configured interface (format: docs/handover.md).
+ * handover file per configured interface (format: docs/handover.md), with
+ * its IPv6 side when it has one.
  * Each step logs one line "netboot: net: ...".  The policy that picks the
  * steps from the kernel command line lives a layer up, in /init's network
  * stage; `netboot dhcp` drives the same steps. */
 #ifndef NETBOOT_NETUP_H
 #define NETBOOT_NETUP_H
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "netboot/dhcp_client.h"
@@ -47,6 +49,15 @@ struct net_ifconf {
 	uint32_t lease_secs;		/* DHCP_LEASE_INFINITE; 0 for static */
 	long long lease_obtained;	/* unix time; 0 for static */
 	unsigned mtu;			/* the link's MTU after setup */
+	/* IPv6 (has6 false = none).  method is NET_OFF when only IPv6 is
+	 * configured on the interface (addr 0). */
+	bool has6;
+	char method6[8];		/* "dhcpv6", "slaac" or "static" */
+	uint8_t addr6[16];
+	uint8_t prefix6;
+	uint8_t gateway6[16];		/* all zero = none (a router's link-local address) */
+	uint8_t dns6[NET_MAX_DNS][16];
+	int ndns6;
 };
 
 struct net_iface {
@@ -69,6 +80,18 @@ void net_ifconf_from_lease(struct net_ifconf *c, const char *ifname, const uint8
 void net_ifconf_static(struct net_ifconf *c, const char *ifname, const uint8_t mac[6], uint32_t addr,
 		       uint8_t prefix, uint32_t gateway, const uint32_t *dns, int ndns,
 		       const char *hostname, size_t hostname_len);
+
+/* The IPv6 side of c from a DHCPv6/SLAAC result (netboot/dhcp6_client.h):
+ * dns (n, e.g. the command line's) first, then the result's; the domain
+ * too when c has none. */
+struct dhcp6_result;
+void net_ifconf_add6(struct net_ifconf *c, const struct dhcp6_result *r, const uint8_t (*dns)[16], int ndns);
+/* The IPv6 side of c for a static address. */
+void net_ifconf_static6(struct net_ifconf *c, const uint8_t addr[16], uint8_t prefix, const uint8_t gw[16],
+			const uint8_t (*dns)[16], int ndns);
+/* A static IPv6 address and, when c->gateway6 is set, the IPv6 default
+ * route, then waits (at most wait_ms) for DAD: 0 or a negative errno. */
+int net_apply6(struct rtnl *nl, const struct net_ifconf *c, int wait_ms, FILE *log, struct errbuf *e);
 
 /* Sets the MTU (when c->mtu differs from the link's), the address and the
  * default route (when c->gateway).  Only the address is fatal; the others

@@ -100,6 +100,20 @@ static void free_both(struct addrinfo *a, struct addrinfo *b)
 		freeaddrinfo(b);
 }
 
+int tcp_resolve_text(const char *host, char *out, size_t out_len, struct errbuf *e)
+{
+	struct addrinfo *res6 = NULL, *res4 = NULL, *ai[1];
+	int rc;
+
+	if ((rc = resolve_both(host, 0, &res6, &res4, e)) < 0)
+		return rc;
+	if (order(res6, res4, ai, 1) != 1 ||
+	    getnameinfo(ai[0]->ai_addr, ai[0]->ai_addrlen, out, (socklen_t)out_len, NULL, 0, NI_NUMERICHOST) != 0)
+		rc = nb_fail(e, -EHOSTUNREACH, "cannot resolve host '%s': no usable address", host);
+	free_both(res6, res4);
+	return rc;
+}
+
 /* A non-blocking connect begun, or -errno. */
 static int start_attempt(const struct addrinfo *ai)
 {

@@ -25,6 +25,11 @@ int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *
 int tcp_connect_peer(const char *host, uint16_t port, int timeout_ms, char *peer, size_t peer_len, struct errbuf *e);
 /* The IPv4 address of a name (or dotted quad), with the errnos above. */
 int tcp_resolve(const char *host, struct in_addr *addr, struct errbuf *e);
+/* The first address of a name (or literal) in tcp_connect's order (IPv6
+ * first), as text ("2001:db8::1", "192.0.2.1"), without connecting: for an
+ * address handed to the kernel (NFS addr=, the NBD supervisor).  The
+ * errnos of tcp_resolve. */
+int tcp_resolve_text(const char *host, char *out, size_t out_len, struct errbuf *e);
 /* read() that waits at most timeout_ms; returns bytes (0 = peer closed),
  * -ETIMEDOUT or -errno. */
 ssize_t tcp_read(int fd, void *buf, size_t len, int timeout_ms);

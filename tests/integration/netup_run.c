@@ -4,6 +4,7 @@
  * writes DIR/resolv.conf and DIR/run/<if>.conf, prints struct net_state as
  * key=value lines on stdout and the stage's log on stderr.  Exit status 0,
  * or 1 with "netup_run: <message>" on stderr. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include "netboot/ipv4.h"
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "netup_run: %s\n", e.msg);
 		return 1;
 	}
-	printf("used=%s\nmethod=%s\n", u->ifname, u->method == NET_DHCP ? "dhcp" : "static");
+	printf("used=%s\nmethod=%s\n", u->ifname, u->method == NET_DHCP ? "dhcp" : u->method == NET_OFF ? "none" : "static");
 	printf("addr=%s/%u\n", ipv4_ntoa(u->addr, a), u->prefix);
 	printf("gateway=%s\n", u->gateway ? ipv4_ntoa(u->gateway, a) : "");
 	for (int i = 0; i < u->ndns; i++)
@@ -45,5 +46,11 @@ int main(int argc, char **argv)
 	for (int i = 0; i < st.nconfigured; i++)
 		printf("%s%s", i ? "," : "", st.configured[i]);
 	printf("\nelapsed_ms=%ld\ndhcp_ms=%ld\n", st.elapsed_ms, st.dhcp_ms);
+	if (u->has6) {
+		char a6[INET6_ADDRSTRLEN];
+		printf("method6=%s\naddr6=%s/%u\n", u->method6, inet_ntop(AF_INET6, u->addr6, a6, sizeof(a6)), u->prefix6);
+		for (int i = 0; i < u->ndns6; i++)
+			printf("dns6=%s\n", inet_ntop(AF_INET6, u->dns6[i], a6, sizeof(a6)));
+	}
 	return 0;
 }

@@ -82,6 +82,30 @@ static const struct { const char *name, *line, *want; } plans[] = {
 	{ "netboot=http://[v6]", "netboot=http://[2001:db8::1]:8080/sysrcd.dat",
 	  "source=http\nurl=http://[2001:db8::1]:8080/sysrcd.dat\nchecksum_url=http://[2001:db8::1]:8080/sysrcd.md5\n"
 	  "check=default\niface.*=dhcp\ncache=no\n" },
+	/* IPv6 network plans: dracut's ip= forms and SRCD's ethx=/gw=/dns= */
+	{ "ip=dhcp6", "ip=dhcp6 nbdboot=[2001:db8::1]:2000",
+	  "source=nbd\nurl=nbd://[2001:db8::1]:2000/\ncheck=default\niface.*=off\niface6.*=dhcp6\ncache=no\n" },
+	{ "ip=auto6", "ip=auto6 nbdboot=[2001:db8::1]:2000",
+	  "source=nbd\nurl=nbd://[2001:db8::1]:2000/\ncheck=default\niface.*=off\niface6.*=auto6\ncache=no\n" },
+	{ "ip=eth0:dhcp,dhcp6", "ip=eth0:dhcp,dhcp6 nbdboot=[2001:db8::1]:2000",
+	  "source=nbd\nurl=nbd://[2001:db8::1]:2000/\ncheck=default\niface.*=dhcp\niface.eth0=dhcp\niface6.eth0=dhcp6\ncache=no\n" },
+	{ "ip=eth0:auto6 only", "ip=eth0:auto6",
+	  NONE "iface.eth0=off\niface6.eth0=auto6\ncache=no\n" },
+	{ "ip=[v6] static", "ip=[2001:db8::5]::[2001:db8::1]:64:host:eth0:none:[2001:db8::53]:10.0.0.53",
+	  NONE "iface.eth0=off hostname host\niface6.eth0=static 2001:db8::5/64 gw 2001:db8::1\n"
+	  "dns=10.0.0.53\ndns6=2001:db8::53\ncache=no\n" },
+	{ "ip=[v6] without prefix", "ip=[2001:db8::5]:::::eth1:off",
+	  NONE "iface.eth1=off\niface6.eth1=static 2001:db8::5/64\ncache=no\n" },
+	{ "ip=[v6] dhcp6 wins over the address", "ip=[2001:db8::5]::::::dhcp6",
+	  NONE "iface.*=off\niface6.*=dhcp6\ncache=no\n" },
+	{ "ethx= v6 static, gw=, dns= mixed", "ethx=2001:db8::5/64 gw=2001:db8::1 dns=2001:db8::53,192.0.2.53 nbdboot=[2001:db8::1]:2000",
+	  "source=nbd\nurl=nbd://[2001:db8::1]:2000/\ncheck=default\niface.*=off\n"
+	  "iface6.*=static 2001:db8::5/64 gw 2001:db8::1\ndns=192.0.2.53\ngateway6=2001:db8::1\ndns6=2001:db8::53\ncache=no\n" },
+	{ "eth0= both families, the others off", "eth0=2001:db8::5/48 eth0=10.0.0.2/24 nbdboot=10.0.0.1:2000",
+	  "source=nbd\nurl=nbd://10.0.0.1:2000/\ncheck=default\niface.*=off\niface.eth0=static 10.0.0.2/24\n"
+	  "iface6.eth0=static 2001:db8::5/48\ncache=no\n" },
+	{ "ip=off leaves IPv6 off", "ip=off ethx=2001:db8::7",
+	  NONE "iface.*=off\niface6.*=static 2001:db8::7/64\ncache=no\n" },
 	/* several NFS mirrors, tried in order: one list or repeated arguments */
 	{ "nfs mirrors in one netboot=", "netboot=nfs://10.0.2.2:/dead,nfs://192.168.1.5:/tftpboot",
 	  "source=nfs\nurl=nfs://10.0.2.2:/dead\nchecksum_url=nfs://10.0.2.2:/dead/sysrcd.md5\n"
@@ -321,9 +345,22 @@ static const struct { const char *line, *want; } bad[] = {
 	{ "ip=10.0.0.2::x", "ip=10.0.0.2::x: gateway field" },
 	{ "ip=10.0.0.2:x", "ip=10.0.0.2:x: server field" },
 	{ "ip=::::bad_host!:eth0:dhcp", "ip=::::bad_host!:eth0:dhcp: hostname field" },
-	{ "ip=10.0.0.2::::::dhcp6", "ip=10.0.0.2::::::dhcp6: autoconf must be" },
-	{ "ip=dhcp6", "ip=dhcp6: autoconf must be" },
-	{ "ip=eth0:auto6", "ip=eth0:auto6: autoconf must be" },
+	{ "ip=10.0.0.2::::::dhcp7", "ip=10.0.0.2::::::dhcp7: autoconf must be" },
+	{ "ip=dhcp,", "ip=dhcp,: autoconf must be" },
+	{ "ip=eth0:auto7", "ip=eth0:auto7: autoconf must be" },
+	{ "ip=2001:db8::5::::eth0:none", "ip=2001:db8::5::::eth0:none: autoconf must be off, none, dhcp, on, any, both, bootp, dhcp6 or auto6, or a list like dhcp,dhcp6 (iBFT is not supported; IPv6 addresses go in brackets" },
+	{ "ip=[2001:db8::zz]::::eth0:none", "ip=[2001:db8::zz]::::eth0:none: client field: expected an IPv6 address in brackets" },
+	{ "ip=[2001:db8::5::::eth0:none", "ip=[2001:db8::5::::eth0:none: client field: expected an IPv6 address in brackets" },
+	{ "ip=[2001:db8::5]::[fe80::zz]:64::eth0:none", "ip=[2001:db8::5]::[fe80::zz]:64::eth0:none: gateway field: expected an IPv6 address" },
+	{ "ip=[2001:db8::5]:::129::eth0:none", "ip=[2001:db8::5]:::129::eth0:none: netmask field: expected a prefix length 1..128" },
+	{ "ip=[2001:db8::5]:::::eth0:none:[x]", "ip=[2001:db8::5]:::::eth0:none:[x]: dns0 field: expected an IPv6 address in brackets" },
+	{ "ethx=2001:db8::zz/64", "ethx=2001:db8::zz/64: expected an IPv6 address like 2001:db8::10/64 (prefix length 1..128)" },
+	{ "eth0=2001:db8::5/129", "eth0=2001:db8::5/129: expected an IPv6 address like" },
+	{ "eth0=ff02::1/64", "eth0=ff02::1/64: expected an IPv6 address like" },
+	{ "ethx=::/64", "ethx=::/64: expected an IPv6 address like" },
+	{ "gw=2001:db8:::1", "gw=2001:db8:::1: expected an IPv6 address like 2001:db8::1" },
+	{ "dns=2001:db8::53,2001:db8::g", "dns=2001:db8::53,2001:db8::g: expected IPv6 addresses like 2001:db8::53" },
+	{ "dns=::1,::2,::3,::4", "dns=::1,::2,::3,::4: at most 3 IPv6 DNS servers" },
 	{ "ip=:::::eth0:dhcp:1.2.3", "ip=:::::eth0:dhcp:1.2.3: dns0 field" },
 	{ "ip=:::::eth0:dhcp::x", "ip=:::::eth0:dhcp::x: dns1 field" },
 	{ "ip=:::::a/b:dhcp", "ip=:::::a/b:dhcp: 'a/b' is not an interface name" },
@@ -459,6 +496,18 @@ static void test_fields(void)
 	CHECK("fields: ip= eth0 static", cmdline_iface_method(&cfg, "eth0", &p) == NET_STATIC && p == &cfg.ifaces[0]);
 	CHECK("fields: no source, eth1 unset", cmdline_iface_method(&cfg, "eth1", NULL) == NET_UNSET);
 	CHECK("fields: NULL ifname is the unnamed NICs", cmdline_iface_method(&cfg, NULL, NULL) == NET_UNSET);
+
+	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 5 }, g6[16] = { 0xfe, 0x80, [15] = 1 };
+	CHECK("fields: ip=[v6] parses", parse("ip=[2001:db8::5]::[fe80::1]:56::eth1:none") == 0);
+	CHECK("fields: ip=[v6] plan", cmdline_iface_method6(&cfg, "eth1", &p) == NET6_STATIC && p == &cfg.ifaces[0] &&
+				      !memcmp(p->addr6, a6, 16) && p->prefix6 == 56 && !memcmp(p->gateway6, g6, 16));
+	CHECK("fields: ip=[v6] leaves IPv4 off", cmdline_iface_method(&cfg, "eth1", NULL) == NET_OFF);
+	CHECK("fields: other NICs unset for IPv6", cmdline_iface_method6(&cfg, "eth0", &p) == NET6_UNSET && p == NULL);
+	CHECK("fields: plain dhcp leaves IPv6 unset", parse("ip=dhcp") == 0 &&
+		cmdline_iface_method6(&cfg, "eth0", NULL) == NET6_UNSET && cmdline_iface_method(&cfg, "eth0", NULL) == NET_DHCP);
+	CHECK("fields: ip=off turns IPv6 off", parse("ip=off") == 0 && cmdline_iface_method6(&cfg, "eth0", NULL) == NET6_OFF);
+	CHECK("fields: gw= v6 kept apart", parse("gw=2001:db8::1 gw=192.0.2.1") == 0 && cfg.gateway == ip4(192, 0, 2, 1) &&
+		cfg.gateway6[0] == 0x20 && cfg.gateway6[15] == 1);
 
 	CHECK("fields: BOOTIF parses", parse("BOOTIF=01-00-1A-2b-3c-4d-5e nameif=eth1!BOOTIF") == 0);
 	CHECK("fields: BOOTIF bytes", cfg.bootif_set && cfg.bootif[0] == 0x00 && cfg.bootif[1] == 0x1a &&

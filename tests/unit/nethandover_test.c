@@ -52,6 +52,33 @@ int main(void)
 	CHECK("NM, static: manual with address1 and gateway",
 	      strstr(format(nethandover_format_nm, &s), "[ipv4]\nmethod=manual\naddress1=192.0.2.100/24,192.0.2.1\ndns=192.0.2.53;\n"));
 
+	/* IPv6: DHCPv6 beside DHCPv4, IPv6 alone, static */
+	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 }, gw6[16] = { 0xfe, 0x80, [15] = 1 },
+			     dns6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x53 };
+	struct net_ifconf d6 = d, o6 = d, s6 = s;
+	d6.has6 = o6.has6 = s6.has6 = true;
+	snprintf(d6.method6, sizeof(d6.method6), "dhcpv6");
+	memcpy(d6.addr6, a6, 16), d6.prefix6 = 64, memcpy(d6.gateway6, gw6, 16), memcpy(d6.dns6[0], dns6, 16), d6.ndns6 = 1;
+	o6 = d6;
+	o6.method = NET_OFF, o6.addr = 0, o6.ndns = 0;
+	s6 = d6;
+	s6.method = NET_STATIC, snprintf(s6.method6, sizeof(s6.method6), "static"), memset(s6.gateway6, 0, 16);
+	CHECK_STR("networkd, DHCPv4 + DHCPv6: both, RA, the DUID-LL kept", strchr(format(nethandover_format_networkd, &d6), '['),
+		  "[Match]\nName=ens3\n\n[Link]\nRequiredForOnline=yes\n\n[Network]\nDHCP=yes\nDNS=192.0.2.53\n"
+		  "IPv6AcceptRA=yes\nDNS=2001:db8::53\nKeepConfiguration=yes\n\n[DHCPv4]\nClientIdentifier=mac\n"
+		  "\n[DHCPv6]\nDUIDType=link-layer\n");
+	CHECK_STR("networkd, IPv6 alone", strchr(format(nethandover_format_networkd, &o6), '['),
+		  "[Match]\nName=ens3\n\n[Link]\nRequiredForOnline=yes\n\n[Network]\nDHCP=ipv6\n"
+		  "IPv6AcceptRA=yes\nDNS=2001:db8::53\nKeepConfiguration=yes\n\n[DHCPv6]\nDUIDType=link-layer\n");
+	CHECK("networkd, static IPv6: address, no RA",
+	      strstr(format(nethandover_format_networkd, &s6), "Address=192.0.2.100/24\nGateway=192.0.2.1\nDNS=192.0.2.53\n"
+		     "Address=2001:db8::10/64\nIPv6AcceptRA=no\nDNS=2001:db8::53\nKeepConfiguration=yes\n"));
+	CHECK("NM, IPv6 alone: ipv4 disabled, ipv6 may not fail",
+	      strstr(format(nethandover_format_nm, &o6), "[ipv4]\nmethod=disabled\n\n[ipv6]\nmethod=auto\ndhcp-duid=ll\n"
+		     "dns=2001:db8::53;\nmay-fail=false\n"));
+	CHECK("NM, static IPv6: manual",
+	      strstr(format(nethandover_format_nm, &s6), "[ipv6]\nmethod=manual\naddress1=2001:db8::10/64\ndns=2001:db8::53;\n"));
+
 	char dir[] = "/tmp/nethandover_test.XXXXXX", path[256];
 	struct errbuf e;
 	if (!mkdtemp(dir))

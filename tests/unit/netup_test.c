@@ -128,6 +128,32 @@ static void handover(const char *dir)
 	for (const char *p = strchr(buf, '\n'); p && *p; p++)	/* after the comment line */
 		clean &= !strchr("'\"`$;&|<>()\\ \t~*?[]{}!#", *p);
 	CHECK("handover: no shell metacharacters outside the comment", clean);
+	CHECK("handover: IPv6 keys present, empty without IPv6",
+	      strstr(buf, "\nIPV6METHOD=\nIPV6ADDR=\nIPV6PREFIX=\nIPV6GATEWAY=\nIPV6DNS0=\nIPV6DNS1=\n") != NULL);
+	{
+		struct net_ifconf v6 = c;
+		static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 5 }, gw6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+		const uint8_t d6[2][16] = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x53 }, { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x54 } };
+		v6.method = NET_OFF, v6.addr = 0, v6.ndns = 0;
+		net_ifconf_static6(&v6, a6, 64, gw6, d6, 2);
+		f = fmemopen(buf, sizeof(buf), "w");
+		net_format_handover(&v6, f);
+		fclose(f);
+		CHECK("handover IPv6 alone: METHOD=none", strstr(buf, "\nMETHOD=none\nIPV4ADDR=\n") != NULL);
+		CHECK("handover IPv6 keys", strstr(buf, "\nIPV6METHOD=static\nIPV6ADDR=2001:db8::5\nIPV6PREFIX=64\n"
+						     "IPV6GATEWAY=2001:db8::1\nIPV6DNS0=2001:db8::53\nIPV6DNS1=2001:db8::54\n") != NULL);
+		f = fmemopen(buf, sizeof(buf), "w");
+		net_format_resolv(&v6, f);
+		fclose(f);
+		CHECK("resolv.conf: IPv6 servers", strstr(buf, "nameserver 2001:db8::53\nnameserver 2001:db8::54\n") != NULL);
+		v6 = c;		/* dual stack: IPv4's first, three at most */
+		net_ifconf_static6(&v6, a6, 64, gw6, d6, 2);
+		f = fmemopen(buf, sizeof(buf), "w");
+		net_format_resolv(&v6, f);
+		fclose(f);
+		CHECK("resolv.conf: dual stack, IPv4 first, at most 3",
+		      strstr(buf, "nameserver 198.51.100.53\nnameserver 192.0.2.53\nnameserver 192.0.2.54\n") && !strstr(buf, "2001:db8"));
+	}
 
 	/* Static: no DHCP fields. */
 	struct net_ifconf s = c;

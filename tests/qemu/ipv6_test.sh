@@ -1,0 +1,121 @@
+#!/bin/bash
+# The agent boots on an IPv6-only network: a tap device in a private
+# namespace whose only addresses are in 2001:db8::/64 (no IPv4 address on
+# any link, no route out), dnsmasq sending router advertisements and leasing
+# from a DHCPv6 range (and answering DNS: boot.test is AAAA 2001:db8::1),
+# busybox httpd on [2001:db8::1] serving the test root.  --local=/test/:
+# dnsmasq answers A queries for boot.test (it has AAAA only) with no data
+# instead of REFUSED, which musl's resolver ignores until its 5 s timeout.  Direct kernel boots
+# (virtio-net on the tap):
+#   1 ip=dhcp6 and a [v6] literal: DHCPv6 lease, handover IPV6ADDR from the range
+#   2 ethx=2001:db8::5/64 gw=2001:db8::1: static, no DHCP at all
+#   3 no ip= (the default: DHCPv4, IPv6 beside it) and a host name: DHCPv4
+#     gets no answer, IPv6 alone boots, the name resolves to its AAAA
+#   4 ip=auto6 (dnsmasq's RA sets M: DHCPv6 follows) and NBD from
+#     nbd-server on [2001:db8::1]: the supervisor's address is IPv6
+# Prints the network stage's time to address of each.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/serve_lib.sh"
+need_artifacts
+need_netns
+T=ipv6
+MARK='NETBOOT-TEST-ROOT-OK'
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-90}
+PORT=8080
+
+# the lab of serve_lib.sh, IPv6 only: nodad, so the servers can bind at once
+newns "$LAB_NS" || { fail "lab" "cannot create the network namespace"; exit 1; }
+ip -n "$LAB_NS" link add br0 type bridge
+ip -n "$LAB_NS" link set br0 type bridge forward_delay 0 stp_state 0
+ip -n "$LAB_NS" addr add 2001:db8::1/64 dev br0 nodad
+ip -n "$LAB_NS" link set br0 up
+ip -n "$LAB_NS" tuntap add dev tap0 mode tap
+ip -n "$LAB_NS" link set tap0 master br0 up
+
+www=$TMP/www
+image_dir "$www"
+ip netns exec "$LAB_NS" busybox httpd -f -p "[2001:db8::1]:$PORT" -h "$www" &
+PIDS+=($!)
+printf '[generic]\n\tlistenaddr = 2001:db8::1\n\tport = 10809\n\tallowlist = true\n\tuser = root\n\tgroup = root\n[root]\n\texportname = %s\n\treadonly = true\n' \
+	"$www/sysrcd.dat" > "$TMP/nbd.conf"
+ip netns exec "$LAB_NS" nbd-server -C "$TMP/nbd.conf" -p "$TMP/nbd.pid" 2>>"$TMP/nbd.log"
+for _ in $(seq 50); do [ -s "$TMP/nbd.pid" ] && break; sleep 0.1; done
+[ -s "$TMP/nbd.pid" ] && PIDS+=("$(cat "$TMP/nbd.pid")")
+ip netns exec "$LAB_NS" dnsmasq --keep-in-foreground --user=root --log-facility=- --conf-file=/dev/null \
+	--pid-file="$TMP/dnsmasq.pid" --dhcp-leasefile="$TMP/dnsmasq.leases" --interface=br0 --bind-interfaces \
+	--no-resolv --no-hosts --local=/test/ --host-record=boot.test,2001:db8::1 \
+	--enable-ra --dhcp-range=2001:db8::100,2001:db8::1ff,64,1h \
+	--dhcp-option=option6:dns-server,[2001:db8::1] > "$TMP/dnsmasq.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 50); do
+	ip netns exec "$LAB_NS" ss -Hlnt "sport = :$PORT" | grep -q . &&
+		ip netns exec "$LAB_NS" ss -Hlnu "sport = :547" | grep -q . &&
+		ip netns exec "$LAB_NS" ss -Hlnt "sport = :10809" | grep -q . && break
+	sleep 0.1
+done
+check "lab: no IPv4 address in the namespace but loopback's" \
+	test -z "$(ip -n "$LAB_NS" -4 addr show | grep inet | grep -v 127.0.0.1)"
+
+# boot NAME MAC 'args': a direct kernel boot on tap0; the log in $TMP/NAME.log
+boot() {
+	local log=$TMP/$1.log
+	: > "$log"
+	ip netns exec "$LAB_NS" qemu-system-x86_64 -accel "$QEMU_ACCEL" -m 512 -no-reboot -display none -monitor none \
+		-nodefaults -serial "file:$log" -kernel "$B/kernel/vmlinuz" -initrd "$B/initram.igz" \
+		-append "console=ttyS0,115200 panic=-1 $3" -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+		-device "virtio-net-pci,netdev=n0,mac=$2,romfile=" </dev/null >"$log.qemu" 2>&1 &
+	QEMU_PID=$!
+	PIDS+=($QEMU_PID)
+	QEMU_T0=$(date +%s%N)
+	if qemu_wait "$log" "$MARK|FAILED at"; then
+		local t; t=$(grep -aoE 'network stage took [0-9.]+ s' "$log" | grep -oE '[0-9.]+' | head -1)
+		echo "INFO: ipv6 $1: marker after ${QEMU_SECONDS}s, network stage ${t:-?} s"
+		return 0
+	fi
+	fail "$1" "no marker within ${BOOT_TIMEOUT}s"
+	return 1
+}
+
+# 1. ip=dhcp6, the server by literal
+if boot dhcp6 52:54:00:06:00:01 "ip=dhcp6 netboot=http://[2001:db8::1]:$PORT/sysrcd.dat"; then
+	log=$TMP/dhcp6.log
+	check_log "dhcp6: boots the image" "$log" "$MARK" "FAILED at"
+	check_log "dhcp6: IPv6 only, no DHCPv4" "$log" "^netboot: net: interfaces: en[a-z0-9]+ off\+dhcp6" "DISCOVER"
+	check_log "dhcp6: up with a DHCPv6 address" "$log" "^netboot: net: up on en[a-z0-9]+: 2001:db8::1[0-9a-f]{2}/[0-9]+ \(IPv6 dhcpv6, no IPv4\)"
+	check_log "dhcp6: handover IPV6ADDR from the range" "$log" "handover en[a-z0-9]+\.conf: IPV6ADDR=2001:db8::1[0-9a-f]{2}"
+	check_log "dhcp6: handover IPV6METHOD" "$log" "handover en[a-z0-9]+\.conf: IPV6METHOD=dhcpv6"
+	check_log "dhcp6: handover IPv6 DNS" "$log" "handover en[a-z0-9]+\.conf: IPV6DNS0=2001:db8::1"
+	check_log "dhcp6: image verified over IPv6" "$log" "^netboot: .* verified against http://\[2001:db8::1\]:$PORT/sysrcd\.md5"
+	check_log "dhcp6: dnsmasq leased by DUID" "$TMP/dnsmasq.log" "DHCPREPLY\(br0\) 2001:db8::1[0-9a-f]{2} 00:03:00:01:52:54:00:06:00:01"
+fi
+
+# 2. static, nothing from the network
+if boot static 52:54:00:06:00:02 "ethx=2001:db8::5/64 gw=2001:db8::1 netboot=http://[2001:db8::1]:$PORT/sysrcd.dat"; then
+	log=$TMP/static.log
+	check_log "static: boots the image" "$log" "$MARK" "FAILED at"
+	check_log "static: address past DAD" "$log" "^netboot: net: en[a-z0-9]+: 2001:db8::5/64 ready \(DAD done\)"
+	check_log "static: IPv6 default route" "$log" "^netboot: net: en[a-z0-9]+: IPv6 default route via 2001:db8::1"
+	check_log "static: handover" "$log" "handover en[a-z0-9]+\.conf: IPV6ADDR=2001:db8::5([^0-9a-f:]|$)" "DISCOVER|Solicit"
+	check_log "static: handover gateway" "$log" "handover en[a-z0-9]+\.conf: IPV6GATEWAY=2001:db8::1"
+fi
+
+# 3. the default command line and a name, on a network without DHCPv4
+if boot default 52:54:00:06:00:03 "netboot=http://boot.test:$PORT/sysrcd.dat"; then
+	log=$TMP/default.log
+	check_log "default: boots the image" "$log" "$MARK" "FAILED at"
+	check_log "default: DHCPv4 tried" "$log" "^netboot: net: en[a-z0-9]+: DISCOVER"
+	check_log "default: DHCPv4 stopped once IPv6 is up" "$log" "^netboot: net: IPv6 is up: DHCPv4 stopped"
+	check_log "default: up on IPv6 alone" "$log" "^netboot: net: up on en[a-z0-9]+: 2001:db8::[0-9a-f:]+/[0-9]+ \(IPv6 (dhcpv6|slaac), no IPv4\)"
+	check_log "default: resolv.conf names the IPv6 server" "$log" "^netboot: net: wrote /etc/resolv.conf \([1-3] nameservers?\)"
+	check_log "default: boot.test resolved to its AAAA" "$log" "^netboot: .* verified against http://boot\.test:$PORT/sysrcd\.md5"
+	check_log "default: handover METHOD=none (no IPv4)" "$log" "handover en[a-z0-9]+\.conf: METHOD=none"
+fi
+
+# 4. ip=auto6 and NBD by literal
+if boot nbdboot 52:54:00:06:00:04 "ip=auto6 netboot=nbd://[2001:db8::1]:10809/root"; then
+	log=$TMP/nbdboot.log
+	check_log "nbd: boots the image" "$log" "$MARK" "FAILED at"
+	check_log "nbd: auto6 plan" "$log" "^netboot: net: interfaces: en[a-z0-9]+ off\+auto6"
+	check_log "nbd: RA with M, then a DHCPv6 lease" "$log" "^netboot: net: up on en[a-z0-9]+: 2001:db8::1[0-9a-f]{2}/[0-9]+ \(IPv6 dhcpv6, no IPv4\)"
+	check_log "nbd: served by the supervisor from the IPv6 server" "$log" "^netboot: stage3: .*served by .* from nbd://\[2001:db8::1\](:10809)?/root"
+fi
