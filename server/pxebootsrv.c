@@ -337,6 +337,31 @@ static const char *set_addr6(struct serve_config *c, const char *v, size_t n, si
 	return NULL;
 }
 
+/* yes/no, or a prefix "2001:db8::/64" announced on-link with the RAs. */
+static const char *set_ra(struct serve_config *c, const char *v, size_t n, size_t off)
+{
+	const char *slash = memchr(v, '/', n);
+	uint8_t a[1][16] = { { 0 } };
+	unsigned long long len;
+	bool b;
+
+	(void)off;
+	if (!slash) {
+		if (!parse_bool(v, n, &b))
+			return "yes, no or an on-link prefix like 2001:db8::/64";
+		c->ra_send = b;
+		c->ra_prefix_len = 0;
+		return NULL;
+	}
+	if (parse_ipv6_list(v, (size_t)(slash - v), a, 1) != 1 ||
+	    !parse_uint(slash + 1, n - (size_t)(slash - v) - 1, 1, 128, &len))
+		return "yes, no or an on-link prefix like 2001:db8::/64";
+	memcpy(c->ra_prefix, a[0], 16);
+	c->ra_prefix_len = (uint8_t)len;
+	c->ra_send = true;
+	return NULL;
+}
+
 /* The URL goes onto the kernel command line: no blanks, a host after "http://". */
 static const char *set_http(struct serve_config *c, const char *v, size_t n, size_t off)
 {
@@ -513,6 +538,7 @@ static const struct key {
 	{ "DHCP6RANGE", set_range6, 0 },
 	{ "DNS6", set_dns6, 0 },
 	{ "LOCALIP6", set_addr6, 0 },
+	{ "RA", set_ra, 0 },
 };
 
 /* "1".."16" of PXEBOOTSRV_MIRRORS_N: its slot, or -1. */

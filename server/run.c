@@ -183,7 +183,7 @@ static bool service_on(const struct serve_config *c, int i)
 	case 1: return c->do_tftp;
 	case 2: return c->do_http;
 	case 3: return c->do_nbd;
-	case 4: return c->do_dhcp || c->proxy_dhcp;	/* QEMU's and many ROMs are iPXE, pxelinux or not */
+	case 4: return c->do_dhcp || c->proxy_dhcp || c->ra_send;	/* QEMU's and many ROMs are iPXE, pxelinux or not */
 	case 5: return c->do_dhcp6;
 	}
 	return false;

@@ -2,6 +2,8 @@
 # netboot serve's DHCPv6 service (server/dhcp6.c, server/leases6.c) in a
 # private namespace pair joined by veth (server 2001:db8::1/64 and
 # 192.0.2.1/24; no route out).  Needs root.
+#   0 PXEBOOTSRV_RA: the agent's client in auto mode (ip=auto6) sees M and
+#     O and the on-link /64 in the server's RA, then takes a DHCPv6 address
 #   1 the agent's client (netboot dhcp6 --mode dhcp): an address in
 #     PXEBOOTSRV_DHCP6RANGE with Rapid Commit (one Reply), DNS from DNS6;
 #     again without Rapid Commit (Advertise + Request): the same address
@@ -46,6 +48,7 @@ PXEBOOTSRV_INTERFACE=veths
 PXEBOOTSRV_DODHCP6=yes
 PXEBOOTSRV_DHCP6RANGE="2001:db8::100 2001:db8::1ff"
 PXEBOOTSRV_DNS6=2001:db8::53
+PXEBOOTSRV_RA=$3
 EOC
 	ip netns exec "$S" "$NB" serve --config "$tmp/$1.conf" --boot-dir "$tmp/boot" --leases "$tmp/$1.leases" \
 		--no-tftp --http-port 8080 >"$tmp/$1.log" 2>&1 &
@@ -71,7 +74,7 @@ in_range() { python3 -c "import ipaddress,sys; a=int(ipaddress.IPv6Address(sys.a
 sys.exit(not int(ipaddress.IPv6Address('2001:db8::100')) <= a <= int(ipaddress.IPv6Address('2001:db8::1ff')))" "$1" 2>/dev/null; }
 
 t0=$(now_ms)
-if serve full yes; then
+if serve full yes 2001:db8::/64; then
 	run6 a1 --timeout 8
 	a1=$(val a1 IPV6ADDR)
 	check "agent client: address $a1 in the range" in_range "$a1"
@@ -83,6 +86,9 @@ if serve full yes; then
 			grep -q 'dhcp6: Request $a1' '$tmp/full.log'"
 	check "lease file: DUID-LL, address, MAC" grep -q "^00030001020000000601 [0-9]* $a1 [0-9]* bound 02:00:00:00:06:01$" \
 		"$tmp/full.leases6"
+	ip netns exec "$C" "$NB" dhcp6 --mode auto --timeout 8 vethc >"$tmp/a3.out" 2>"$tmp/a3.err"
+	check "RA (PXEBOOTSRV_RA=2001:db8::/64): M and O set, on-link /64, then DHCPv6 gives $a1" \
+		test "$(val a3 IPV6RA) $(val a3 IPV6PREFIX) $(val a3 IPV6ADDR)" = "managed,other 64 $a1"
 	check "log names the client by its MAC" grep -q "02:00:00:00:06:01 dhcp6: Solicit $a1" "$tmp/full.log"
 
 	probe p1 solicit 7 PXEClient:Arch:00007:UNDI:003016 rapid
@@ -102,7 +108,7 @@ if serve full yes; then
 	kill "$SRV"; wait "$SRV" 2>/dev/null
 fi
 
-if serve proxy no; then
+if serve proxy no no; then
 	probe x1 solicit 7 PXEClient:Arch:00007:UNDI:003016
 	check "proxy: Advertise with 59, NoAddrsAvail, no address" \
 		test "$(val x1 TYPE) $(val x1 URL) $(val x1 IASTATUS) [$(val x1 ADDR)]" = \

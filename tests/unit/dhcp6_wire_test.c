@@ -443,6 +443,29 @@ static void server_built(void)
 	CHECK("vendor class item past the option", dhcp6_parse(c.b, c.n, &m, &e) == -EPROTO && strstr(e.msg, "vendor class"));
 }
 
+/* The managed RA (PXEBOOTSRV_RA) read back by the host's parser. */
+static void ra_managed(void)
+{
+	uint8_t b[64];
+	struct ra_prefix p = { .len = 64, .valid = 86400, .preferred = 14400 };
+	struct ra_info ri;
+	struct errbuf e = { "" };
+
+	a6("2001:db8::", p.prefix);
+	size_t n = ra_build_managed(b, sizeof(b), MAC, &p);
+	CHECK("managed RA: 56 bytes, parses", n == 56 && ra_parse(b, n, &ri, &e) == 0);
+	CHECK("managed RA: M, O, not a default router, hop limit 64", ri.managed && ri.other && ri.router_lifetime == 0 &&
+								  ri.hop_limit == 64);
+	CHECK("managed RA: source link-layer address", ri.has_lladdr && !memcmp(ri.lladdr, MAC, 6));
+	CHECK("managed RA: prefix on-link, no SLAAC", ri.nprefixes == 1 && ri.prefixes[0].len == 64 &&
+							 ri.prefixes[0].onlink && !ri.prefixes[0].autonomous &&
+							 ri.prefixes[0].valid == 86400 && !memcmp(ri.prefixes[0].prefix, p.prefix, 16));
+	n = ra_build_managed(b, sizeof(b), MAC, NULL);
+	CHECK("managed RA without a prefix: 24 bytes", n == 24 && ra_parse(b, n, &ri, &e) == 0 && ri.nprefixes == 0 &&
+							  ri.managed);
+	CHECK("managed RA: too small a buffer", ra_build_managed(b, 20, MAC, NULL) == 0);
+}
+
 int main(void)
 {
 	reply_parsed();
@@ -454,5 +477,6 @@ int main(void)
 	ra();
 	handover();
 	server_built();
+	ra_managed();
 	return CHECK_DONE();
 }
