@@ -40,15 +40,32 @@ int lease6_pool_init(struct lease6_pool *p, const uint8_t start[16], const uint8
 		return nb_fail(e, -EINVAL, "DHCPv6 range: start and end not in one /112 with start <= end");
 	memcpy(p->start, start, 16);
 	p->count = (uint32_t)((end[14] << 8 | end[15]) - (start[14] << 8 | start[15])) + 1;
-	p->l = calloc(LEASE6_MAX, sizeof(*p->l));
-	return p->l ? 0 : nb_fail(e, -ENOMEM, "out of memory");
+	return 0;
+}
+
+/* One more binding at the end (the table grows by doubling up to
+ * LEASE6_MAX): NULL when full or out of memory. */
+static struct lease6 *append(struct lease6_pool *p)
+{
+	if (p->n == p->cap) {
+		int cap = p->cap ? p->cap * 2 : 16;
+		if (cap > LEASE6_MAX)
+			cap = LEASE6_MAX;
+		struct lease6 *l = cap > p->cap ? realloc(p->l, (size_t)cap * sizeof(*l)) : NULL;
+		if (!l)
+			return NULL;
+		p->l = l;
+		p->cap = cap;
+	}
+	memset(&p->l[p->n], 0, sizeof(p->l[0]));
+	return &p->l[p->n++];
 }
 
 void lease6_pool_free(struct lease6_pool *p)
 {
 	free(p->l);
 	p->l = NULL;
-	p->n = 0;
+	p->n = p->cap = 0;
 }
 
 static bool same_client(const struct lease6 *l, const uint8_t *duid, size_t len, uint32_t iaid)
@@ -109,9 +126,9 @@ int lease6_pick(const struct lease6_pool *p, const uint8_t *duid, size_t len, ui
 /* A slot for a new binding: a free one, else the longest expired. */
 static struct lease6 *new_slot(struct lease6_pool *p, long long now)
 {
-	if (p->n < LEASE6_MAX)
-		return &p->l[p->n++];
-	struct lease6 *best = NULL;
+	struct lease6 *best = p->n < LEASE6_MAX ? append(p) : NULL;
+	if (best || p->n < LEASE6_MAX)
+		return best;
 	for (int i = 0; i < p->n; i++)
 		if (!active(&p->l[i], now) && (!best || p->l[i].expiry < best->expiry))
 			best = &p->l[i];
@@ -269,8 +286,9 @@ int leases6_parse(struct lease6_pool *p, const char *buf, size_t len, const char
 			bool dup = false;	/* an address twice: the first line keeps it */
 			for (int k = 0; k < p->n && !dup; k++)
 				dup = !memcmp(p->l[k].addr, l.addr, 16);
-			if (!dup) {
-				p->l[p->n++] = l;
+			struct lease6 *slot = dup ? NULL : append(p);
+			if (slot) {
+				*slot = l;
 				loaded++;
 			}
 		}

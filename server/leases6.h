@@ -34,8 +34,8 @@ struct lease6 {
 struct lease6_pool {
 	uint8_t start[16];	/* the range: start..start+count-1, in its last 16 bits */
 	uint32_t count;
-	struct lease6 *l;	/* n bindings */
-	int n;
+	struct lease6 *l;	/* n bindings (room for cap) */
+	int n, cap;
 };
 
 /* start..end (one /112, start <= end).  0, -EINVAL or -ENOMEM. */
