@@ -464,6 +464,10 @@ static void print_dhcp6(const struct serve_config *c, FILE *out)
 	fprintf(out, "dns6 =");
 	for (int i = 0; i < c->ndns6; i++)
 		fprintf(out, " %s", inet_ntop(AF_INET6, c->dns6[i], a, sizeof(a)));
+	if (c->ra_prefix_len)
+		fprintf(out, "\nra = %s/%u", inet_ntop(AF_INET6, c->ra_prefix, b, sizeof(b)), c->ra_prefix_len);
+	else
+		fprintf(out, "\nra = %s", c->ra_send ? "yes" : "no");
 	fprintf(out, "\nlocal_ip6 = %s\n", memcmp(c->local_ip6, zero, 16) ? inet_ntop(AF_INET6, c->local_ip6, a, sizeof(a))
 									 : "(the interface's)");
 }
