@@ -208,12 +208,15 @@ static void save(struct dhcp6_service *d, const struct rx6 *rx)
 		srv_log(d->s, rx->has_mac ? rx->mac : NULL, 0, "dhcp6", "%s", e.msg);
 }
 
-/* The status page: v6 clients by MAC (none without one). */
-static void note_client(struct dhcp6_service *d, const struct rx6 *rx, enum client_stage st)
+/* The status page: v6 clients by MAC (none without one), with the
+ * address bound (addr, or NULL). */
+static void note_client(struct dhcp6_service *d, const struct rx6 *rx, enum client_stage st, const uint8_t *addr)
 {
 	if (!rx->has_mac)
 		return;
 	struct client *c = clients_by_mac(&d->s->clients, rx->mac);
+	if (addr)
+		inet_ntop(AF_INET6, addr, c->ip6, sizeof(c->ip6));
 	if (rx->m.client_arch >= 0)
 		c->arch = rx->m.client_arch;
 	if (rx->m.vendor_class[0])
@@ -281,7 +284,7 @@ static void on_ia_request(struct dhcp6_service *d, const struct rx6 *rx)
 	answer(d, rx, &o);
 	if (commit && st == 0)
 		save(d, rx);
-	note_client(d, rx, commit ? STAGE_DHCP_ACK : STAGE_DHCP_OFFER);
+	note_client(d, rx, commit ? STAGE_DHCP_ACK : STAGE_DHCP_OFFER, commit && st == 0 ? addr : NULL);
 	log_answer(d, rx, solicit && !commit ? "advertise" : dhcp6_type_name(rx->m.type), st == 0 ? addr : NULL, url,
 		   how);
 }

@@ -7,7 +7,8 @@
 #   1 the agent's client (netboot dhcp6 --mode dhcp): an address in
 #     PXEBOOTSRV_DHCP6RANGE with Rapid Commit (one Reply), DNS from DNS6;
 #     again without Rapid Commit (Advertise + Request): the same address
-#   2 the lease file: the client's DUID, the address, its MAC (from DUID-LL)
+#   2 the lease file: the client's DUID, the address, its MAC (from DUID-LL);
+#     status.json lists the client by MAC with its v6 address
 #   3 a UEFI PXE client (61 = 7, vendor class PXEClient, dhcp6_probe.py):
 #     option 59 tftp://[2001:db8::1]/syslinux.efi; a Renew keeps the address
 #   4 a UEFI HTTP client (61 = 16, HTTPClient): 59 is the HTTP URL of
@@ -91,6 +92,10 @@ if serve full yes 2001:db8::/64; then
 		test "$(val a3 IPV6RA) $(val a3 IPV6PREFIX) $(val a3 IPV6ADDR)" = "managed,other 64 $a1"
 	check "log names the client by its MAC" grep -q "02:00:00:00:06:01 dhcp6: Solicit $a1" "$tmp/full.log"
 
+	ip netns exec "$S" python3 -c 'import urllib.request,sys; sys.stdout.write(urllib.request.urlopen(sys.argv[1],timeout=3).read().decode())' \
+		http://192.0.2.1:8080/status.json >"$tmp/status.json" 2>&1
+	check "status.json: the client by MAC with its v6 address" \
+		grep -q "\"mac\":\"02:00:00:00:06:01\",\"ip\":\"[0-9.]*\",\"ip6\":\"$a1\"" "$tmp/status.json"
 	probe p1 solicit 7 PXEClient:Arch:00007:UNDI:003016 rapid
 	check "UEFI PXE: option 59 tftp://[2001:db8::1]/syslinux.efi" test "$(val p1 URL)" = "tftp://[2001:db8::1]/syslinux.efi"
 	check "UEFI PXE: an address in the range, and a Renew keeps it" \
