@@ -9,6 +9,8 @@
 #     again without Rapid Commit (Advertise + Request): the same address
 #   2 the lease file: the client's DUID, the address, its MAC (from DUID-LL);
 #     status.json lists the client by MAC with its v6 address
+#   2b ISC dhclient -6 (DUID-LLT): an address in the range, its MAC read
+#     from the DUID-LLT into the lease file
 #   3 a UEFI PXE client (61 = 7, vendor class PXEClient, dhcp6_probe.py):
 #     option 59 tftp://[2001:db8::1]/syslinux.efi; a Renew keeps the address
 #   4 a UEFI HTTP client (61 = 16, HTTPClient): 59 is the HTTP URL of
@@ -105,6 +107,17 @@ if serve full yes 2001:db8::/64; then
 	check "UEFI HTTP: Advertise with http://[2001:db8::1]:8080/snponly.efi, HTTPClient echoed" \
 		test "$(val p2 TYPE) $(val p2 URL) $(val p2 VC)" = "2 http://[2001:db8::1]:8080/snponly.efi HTTPClient"
 
+	if command -v dhclient >/dev/null; then	# ISC dhclient, DUID-LLT: the MAC read from it
+		printf '#!/bin/sh\n[ "$reason" = BOUND6 ] && echo "$new_ip6_address" > %s\nexit 0\n' "$tmp/dh.addr" > "$tmp/dh.sh"
+		chmod +x "$tmp/dh.sh"
+		ip netns exec "$C" timeout 10 dhclient -6 -1 -D LLT -cf /dev/null -lf "$tmp/dh.leases" -pf "$tmp/dh.pid" \
+			-sf "$tmp/dh.sh" vethc >"$tmp/dh.out" 2>&1
+		[ -s "$tmp/dh.pid" ] && kill "$(cat "$tmp/dh.pid")" 2>/dev/null
+		dh=$(cat "$tmp/dh.addr" 2>/dev/null)
+		check "dhclient -6: address $dh in the range" in_range "$dh"
+		check "dhclient -6: its DUID-LLT in the lease file with the MAC" \
+			grep -q "^00010001[0-9a-f]\{8\}020000000601 [0-9]* $dh [0-9]* bound 02:00:00:00:06:01$" "$tmp/full.leases6"
+	fi
 	probe g1 garbage 60
 	probe p3 solicit 7 PXEClient:Arch:00007:UNDI:003016
 	drops=$(grep -c 'dhcp6: dropped from' "$tmp/full.log")
