@@ -62,6 +62,7 @@ static void bad_packet(struct dhcp6_service *d, const char *who, const char *why
 	static const struct log_rule junk = { LOG_PRIO_DEBUG, 1, false };
 	char safe[240];
 
+	d->s->metrics.dhcp6_dropped++;
 	nb_sanitize(safe, sizeof(safe), why, strlen(why));
 	srv_logr(d->s, &junk, NULL, 0, "dhcp6", "dropped from %s: %s", who, safe);
 }
@@ -153,6 +154,7 @@ static void boot_url(const struct dhcp6_service *d, const struct rx6 *rx, char *
 
 static void send_msg(struct dhcp6_service *d, const struct rx6 *rx, const uint8_t *msg, size_t len)
 {
+	uint8_t type = msg[0];
 	uint8_t wrapped[DHCP6_MSG_MAX + 128];
 	struct errbuf e;
 	if (rx->relayed) {
@@ -164,7 +166,9 @@ static void send_msg(struct dhcp6_service *d, const struct rx6 *rx, const uint8_
 	struct sockaddr_in6 to = rx->from;
 	if (IN6_IS_ADDR_LINKLOCAL(&to.sin6_addr) && !to.sin6_scope_id)
 		to.sin6_scope_id = (uint32_t)rx->ifindex;
-	if (sendto(d->h.fd, msg, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+	if (sendto(d->h.fd, msg, len, 0, (struct sockaddr *)&to, sizeof(to)) >= 0) {
+		d->s->metrics.dhcp6_sent[type < METRICS_DHCP6_TYPES ? type : 0]++;
+	} else {
 		char why[96];
 		snprintf(why, sizeof(why), "sending the answer failed: %s", strerror(errno));
 		bad_packet(d, rx->who, why);
@@ -383,6 +387,7 @@ static void handle(struct dhcp6_service *d, const uint8_t *buf, size_t len, stru
 			rx->has_mac = true;
 		}
 	}
+	d->s->metrics.dhcp6_received[rx->m.type < METRICS_DHCP6_TYPES ? rx->m.type : 0]++;
 	if (!rx->has_mac && rx->m.client_duid_len)
 		rx->has_mac = dhcp6_duid_mac(rx->m.client_duid, rx->m.client_duid_len, rx->mac) == 0;
 	dispatch(d, rx);

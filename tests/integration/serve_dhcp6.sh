@@ -68,6 +68,10 @@ run6() {	# run6 NAME ARGS...: the agent's client in $C
 	local name=$1; shift
 	ip netns exec "$C" "$NB" dhcp6 --mode dhcp "$@" vethc >"$tmp/$name.out" 2>"$tmp/$name.err"
 }
+fetch() {	# fetch PATH: the server's status page PATH into $tmp/PATH
+	ip netns exec "$S" python3 -c 'import urllib.request,sys; sys.stdout.write(urllib.request.urlopen(sys.argv[1],timeout=3).read().decode())' \
+		"http://192.0.2.1:8080/$1" >"$tmp/$1" 2>&1
+}
 val() { sed -n "s/^$2=//p" "$tmp/$1.out"; }
 probe() {	# probe NAME ARGS...: dhcp6_probe.py in $C
 	local name=$1; shift
@@ -94,8 +98,7 @@ if serve full yes 2001:db8::/64; then
 		test "$(val a3 IPV6RA) $(val a3 IPV6PREFIX) $(val a3 IPV6ADDR)" = "managed,other 64 $a1"
 	check "log names the client by its MAC" grep -q "02:00:00:00:06:01 dhcp6: Solicit $a1" "$tmp/full.log"
 
-	ip netns exec "$S" python3 -c 'import urllib.request,sys; sys.stdout.write(urllib.request.urlopen(sys.argv[1],timeout=3).read().decode())' \
-		http://192.0.2.1:8080/status.json >"$tmp/status.json" 2>&1
+	fetch status.json
 	check "status.json: the client by MAC with its v6 address" \
 		grep -q "\"mac\":\"02:00:00:00:06:01\",\"ip\":\"[0-9.]*\",\"ip6\":\"$a1\"" "$tmp/status.json"
 	probe p1 solicit 7 PXEClient:Arch:00007:UNDI:003016 rapid
@@ -123,6 +126,11 @@ if serve full yes 2001:db8::/64; then
 	drops=$(grep -c 'dhcp6: dropped from' "$tmp/full.log")
 	check "garbage: the server lives and answers ($drops dropped lines for 60 packets)" \
 		bash -c "kill -0 $SRV && [ '$(val p3 TYPE)' = 2 ] && [ $drops -ge 1 ] && [ $drops -le 5 ]"
+	fetch metrics
+	m() { sed -n "s/^netboot_serve_$1 //p" "$tmp/metrics"; }
+	check "metrics: DHCPv6 solicits, replies, dropped packets counted" \
+		bash -c "[ '$(m 'dhcp6_messages_received_total{type="solicit"}')' -ge 5 ] &&
+			[ '$(m 'dhcp6_messages_sent_total{type="reply"}')' -ge 4 ] && [ '$(m dhcp6_dropped_total)' -ge 30 ]"
 	kill "$SRV"; wait "$SRV" 2>/dev/null
 fi
 
