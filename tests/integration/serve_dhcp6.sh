@@ -15,6 +15,8 @@
 #     option 59 tftp://[2001:db8::1]/syslinux.efi; a Renew keeps the address
 #   4 a UEFI HTTP client (61 = 16, HTTPClient): 59 is the HTTP URL of
 #     snponly.efi on [2001:db8::1], vendor class 16 echoed
+#   4b a relay (Relay-Forw with interface id and option 79) for a client
+#     whose DUID-EN holds no MAC: Relay-Repl, the MAC from 79 in the lease file
 #   5 garbage (truncated, bad option lengths, random): no crash, the server
 #     still answers, at most a few "dropped" lines (rate-limited)
 #   6 proxy mode (v4 proxy-DHCP): the PXE client gets 59 and NoAddrsAvail,
@@ -121,6 +123,12 @@ if serve full yes 2001:db8::/64; then
 		check "dhclient -6: its DUID-LLT in the lease file with the MAC" \
 			grep -q "^00010001[0-9a-f]\{8\}020000000601 [0-9]* $dh [0-9]* bound 02:00:00:00:06:01$" "$tmp/full.leases6"
 	fi
+	ip -n "$C" addr add 2001:db8::99/64 dev vethc nodad	# the relay's own address
+	probe r1 relay 2001:db8::1 02:00:00:00:07:07
+	check "relayed (Relay-Forw, option 79): Relay-Repl, interface id echoed, Reply with an address" \
+		bash -c "[ '$(val r1 OUTER) $(val r1 IFID) $(val r1 TYPE)' = '13 port7 7' ] && [ -n '$(val r1 ADDR)' ]"
+	check "relayed: the MAC from option 79 in the lease file (DUID-EN holds none)" \
+		grep -q "^0002.* 9 $(val r1 ADDR) [0-9]* bound 02:00:00:00:07:07$" "$tmp/full.leases6"
 	probe g1 garbage 60
 	probe p3 solicit 7 PXEClient:Arch:00007:UNDI:003016
 	drops=$(grep -c 'dhcp6: dropped from' "$tmp/full.log")
