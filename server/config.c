@@ -458,7 +458,7 @@ static void print_dhcp6(const struct serve_config *c, FILE *out)
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 	static const uint8_t zero[16];
 
-	fprintf(out, "dhcp6 = %s\n", !c->do_dhcp6 ? "off" : c->do_dhcp && c->has_range6 ? "server" : "proxy");
+	fprintf(out, "dhcp6 = %s\n", !c->do_dhcp6 ? "off" : !c->proxy_dhcp && c->has_range6 ? "server" : "proxy");
 	fprintf(out, "dhcp6_range = %s %s\n", c->has_range6 ? inet_ntop(AF_INET6, c->range6_start, a, sizeof(a)) : "",
 		c->has_range6 ? inet_ntop(AF_INET6, c->range6_end, b, sizeof(b)) : "");
 	fprintf(out, "dns6 =");

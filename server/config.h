@@ -73,7 +73,7 @@ struct serve_config {
 	 * address's interface subnet (status_allow_default) */
 	struct status_allow status_allow;
 	/* DHCPv6 (PXEBOOTSRV_DODHCP6, _DHCP6RANGE, _DNS6, _LOCALIP6; server/dhcp6.c):
-	 * addresses from the range when DHCP is a full server, else (proxy) only
+	 * addresses from the range unless DHCP is proxy-DHCP, else (proxy) only
 	 * the boot options; 16-byte addresses, in network order */
 	bool do_dhcp6;
 	bool has_range6;

@@ -1,7 +1,7 @@
 /* The DHCPv6 service of netboot serve (RFC 8415, boot options RFC 5970):
  * UDP 547 on the served interface, joined to All_DHCP_Relay_Agents_and_
- * Servers (ff02::1:2).  As a full server (PXEBOOTSRV_DODHCPD with
- * PXEBOOTSRV_DHCP6RANGE) it hands out addresses from the range, bindings
+ * Servers (ff02::1:2).  As a full server (PXEBOOTSRV_DHCP6RANGE, with
+ * PXEBOOTSRV_DODHCPD=yes or --no-dhcp: not proxy-DHCP) it hands out addresses from the range, bindings
  * keyed by DUID and IAID in leases6.c; otherwise, as the v4 proxy does, it
  * only tells booting clients (client architecture 61, vendor class 16
  * PXEClient/HTTPClient, user class iPXE) what to boot and gives no
@@ -534,7 +534,7 @@ int dhcp6_service_start(struct server *s, struct errbuf *e)
 			     s->cfg.interface[0] ? " named " : "", s->cfg.interface);
 		goto fail;
 	}
-	d->full = s->cfg.do_dhcp && s->cfg.has_range6;
+	d->full = !s->cfg.proxy_dhcp && s->cfg.has_range6;	/* v4 proxy: v6 proxy too */
 	if (d->full && (rc = open_pool(d, e)) < 0)
 		goto fail;
 	if ((rc = open_socket(&s->cfg, e)) < 0)
@@ -550,7 +550,7 @@ int dhcp6_service_start(struct server *s, struct errbuf *e)
 			 inet_ntop(AF_INET6, s->cfg.range6_end, b, sizeof(b)), d->leases_path);
 	else
 		srv_line(s->log, LOG_PRIO_INFO, "netboot-serve: dhcp6: boot options only (proxy: %s)",
-			 s->cfg.do_dhcp ? "no PXEBOOTSRV_DHCP6RANGE" : "DHCP is proxy-DHCP");
+			 s->cfg.proxy_dhcp ? "DHCP is proxy-DHCP" : "no PXEBOOTSRV_DHCP6RANGE");
 	return 0;
 fail:
 	dhcp6_service_stop(s);

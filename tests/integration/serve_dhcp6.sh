@@ -21,6 +21,7 @@
 #     still answers, at most a few "dropped" lines (rate-limited)
 #   6 proxy mode (v4 proxy-DHCP): the PXE client gets 59 and NoAddrsAvail,
 #     no address; the agent's plain client gets no answer
+#   7 --no-dhcp (no DHCPv4, an IPv6-only link): DHCPv6 gives addresses
 cd "$(dirname "$0")/../.." || exit 1
 NB=${NETBOOT:-build/netboot}
 PROBE=tests/integration/dhcp6_probe.py
@@ -41,7 +42,7 @@ newns "$S" && newns "$C" && veth "$C" vethc "$S" veths &&
 mkdir -p "$tmp/boot"
 echo kernel > "$tmp/boot/vmlinuz"; echo initrd > "$tmp/boot/initram.igz"; echo image > "$tmp/boot/sysrcd.dat"
 
-# serve NAME MODE: the server in $S with $tmp/NAME.conf (MODE yes = full DHCP, no = proxy)
+# serve NAME MODE RA [FLAG]: the server in $S with $tmp/NAME.conf (MODE yes = full DHCP, no = proxy)
 serve() {
 	cat > "$tmp/$1.conf" <<EOC
 PXEBOOTSRV_DODHCPD=$2
@@ -56,7 +57,7 @@ PXEBOOTSRV_DNS6=2001:db8::53
 PXEBOOTSRV_RA=$3
 EOC
 	ip netns exec "$S" "$NB" serve --config "$tmp/$1.conf" --boot-dir "$tmp/boot" --leases "$tmp/$1.leases" \
-		--no-tftp --http-port 8080 >"$tmp/$1.log" 2>&1 &
+		--no-tftp --http-port 8080 ${4:+"$4"} >"$tmp/$1.log" 2>&1 &
 	SRV=$!
 	PIDS+=($SRV)
 	for _ in $(seq 50); do
@@ -150,5 +151,12 @@ if serve proxy no no; then
 	run6 x2 --timeout 3
 	check "proxy: the agent's plain client gets no answer" test -z "$(val x2 IPV6ADDR)"
 	check "proxy: no lease file" test ! -e "$tmp/proxy.leases6"
+	kill "$SRV"; wait "$SRV" 2>/dev/null
+fi
+if serve v6only no no --no-dhcp; then	# no DHCPv4 at all: DHCPv6 hands out addresses
+	run6 v1 --timeout 5
+	check "--no-dhcp (no DHCPv4): DHCPv6 still gives an address ($(val v1 IPV6ADDR))" in_range "$(val v1 IPV6ADDR)"
+	check "--no-dhcp: no DHCPv4 socket" bash -c "! ip netns exec $S cat /proc/net/udp | awk '{print \$2}' | grep -q ':0043$'"
+	kill "$SRV"; wait "$SRV" 2>/dev/null
 fi
 echo "INFO: $T: $(( ($(now_ms) - t0) / 1000 )) s"
