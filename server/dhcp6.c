@@ -140,8 +140,7 @@ static void boot_url(const struct dhcp6_service *d, const struct rx6 *rx, char *
 	as_v4(rx, &q);
 	boot_offer_for(&q, &d->s->cfg, htonl(1), &o);	/* URLs name 0.0.0.1: replaced by [addr] */
 	*how = o.how;
-	if (o.kind == BOOT_CLIENT_HTTP)
-		*vc = HTTP_VENDOR_CLASS;
+	*vc = o.vendor_class;	/* "PXEClient" or "HTTPClient" echoed, as in DHCPv4's option 60 */
 	if (!o.file[0])
 		return;
 	if (!strncmp(o.file, placeholder, strlen(placeholder)))
