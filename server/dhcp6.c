@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "netboot/dhcp6_wire.h"
 #include "netboot/dhcp_wire.h"
+#include "netboot/ra_wire.h"
 #include "server/ipxe.h"
 #include "server/leases6.h"
 #include "server/server.h"
@@ -140,7 +141,11 @@ static void boot_url(const struct dhcp6_service *d, const struct rx6 *rx, char *
 	as_v4(rx, &q);
 	boot_offer_for(&q, &d->s->cfg, htonl(1), &o);	/* URLs name 0.0.0.1: replaced by [addr] */
 	*how = o.how;
-	*vc = o.vendor_class;	/* "PXEClient" or "HTTPClient" echoed, as in DHCPv4's option 60 */
+	/* HTTPClient is echoed (UEFI HTTP Boot wants it); PXEClient is not: EDK2
+	 * takes an offer with it for one that needs a boot server discovery
+	 * on port 4011 and gives up ("PXE-E16: No valid offer received"). */
+	if (o.kind == BOOT_CLIENT_HTTP)
+		*vc = HTTP_VENDOR_CLASS;
 	if (!o.file[0])
 		return;
 	if (!strncmp(o.file, placeholder, strlen(placeholder)))
@@ -389,6 +394,9 @@ static void handle(struct dhcp6_service *d, const uint8_t *buf, size_t len, stru
 	d->s->metrics.dhcp6_received[rx->m.type < METRICS_DHCP6_TYPES ? rx->m.type : 0]++;
 	if (!rx->has_mac && rx->m.client_duid_len)
 		rx->has_mac = dhcp6_duid_mac(rx->m.client_duid, rx->m.client_duid_len, rx->mac) == 0;
+	if (!rx->has_mac && !rx->relayed)	/* a DUID-UUID/EN (iPXE): the EUI-64 link-local source */
+		rx->has_mac = ra_rs_mac((const uint8_t[8]){ ND_ROUTER_SOLICIT }, 8, rx->from.sin6_addr.s6_addr,
+					rx->mac) == 0;
 	dispatch(d, rx);
 }
 
