@@ -175,6 +175,110 @@ int dhcp6_build(const struct dhcp6_out *o, uint8_t *buf, size_t cap, struct errb
 	return (int)w.len;
 }
 
+/* --- the server's side --- */
+
+static void put_status(struct wbuf *w, int code, const char *text)
+{
+	if (code == DHCP6_STATUS_NONE)
+		return;
+	size_t at = opt_begin(w, DHCP6_OPT_STATUS_CODE);
+	put_u16(w, (uint16_t)code);
+	if (text)
+		put_bytes(w, text, strlen(text));
+	opt_end(w, at);
+}
+
+static void put_server_ia(struct wbuf *w, const struct dhcp6_server_out *o)
+{
+	size_t at = opt_begin(w, DHCP6_OPT_IA_NA);
+	put_u32(w, o->iaid);
+	put_u32(w, o->t1);
+	put_u32(w, o->t2);
+	if (o->addr) {
+		size_t a = opt_begin(w, DHCP6_OPT_IAADDR);
+		put_bytes(w, o->addr, 16);
+		put_u32(w, o->preferred);
+		put_u32(w, o->valid);
+		opt_end(w, a);
+	}
+	put_status(w, o->ia_status, o->ia_status_text);
+	opt_end(w, at);
+}
+
+/* Options 59, 60 and 16: what a booting client needs. */
+static void put_boot(struct wbuf *w, const struct dhcp6_server_out *o)
+{
+	if (o->bootfile_url)
+		put_opt(w, DHCP6_OPT_BOOTFILE_URL, o->bootfile_url, strlen(o->bootfile_url));
+	if (o->nparams > 0) {
+		size_t at = opt_begin(w, DHCP6_OPT_BOOTFILE_PARAM);
+		for (int i = 0; i < o->nparams; i++) {
+			put_u16(w, (uint16_t)strlen(o->bootfile_params[i]));
+			put_bytes(w, o->bootfile_params[i], strlen(o->bootfile_params[i]));
+		}
+		opt_end(w, at);
+	}
+	if (o->vendor_class) {
+		size_t at = opt_begin(w, DHCP6_OPT_VENDOR_CLASS);
+		put_u32(w, o->vendor_enterprise);
+		put_u16(w, (uint16_t)strlen(o->vendor_class));
+		put_bytes(w, o->vendor_class, strlen(o->vendor_class));
+		opt_end(w, at);
+	}
+}
+
+int dhcp6_build_server(const struct dhcp6_server_out *o, uint8_t *buf, size_t cap, struct errbuf *e)
+{
+	struct wbuf w = { .p = buf, .cap = cap };
+	const char *t = dhcp6_type_name(o->type);
+
+	if (o->client_duid_len > DHCP6_DUID_MAX || o->server_duid_len > DHCP6_DUID_MAX || !o->server_duid_len)
+		return nb_fail(e, -EINVAL, "DHCPv6 %s: DUIDs of %zu and %zu bytes, expected 1..%d (and a server DUID)", t,
+			       o->client_duid_len, o->server_duid_len, DHCP6_DUID_MAX);
+	if ((o->bootfile_url && strlen(o->bootfile_url) >= DHCP6_URL_MAX) ||
+	    (o->status_text && strlen(o->status_text) >= DHCP6_TEXT_MAX) ||
+	    (o->ia_status_text && strlen(o->ia_status_text) >= DHCP6_TEXT_MAX) ||
+	    (o->vendor_class && strlen(o->vendor_class) >= 256))
+		return nb_fail(e, -EINVAL, "DHCPv6 %s: a boot file URL, status text or vendor class too long", t);
+	for (int i = 0; i < o->nparams; i++)
+		if (strlen(o->bootfile_params[i]) >= DHCP6_TEXT_MAX)
+			return nb_fail(e, -EINVAL, "DHCPv6 %s: boot file parameter %d too long", t, i + 1);
+	put_u32(&w, (uint32_t)o->type << 24 | (o->xid & 0xffffffu));
+	if (o->client_duid_len)
+		put_opt(&w, DHCP6_OPT_CLIENTID, o->client_duid, o->client_duid_len);
+	put_opt(&w, DHCP6_OPT_SERVERID, o->server_duid, o->server_duid_len);
+	put_status(&w, o->status, o->status_text);
+	if (o->ia_na)
+		put_server_ia(&w, o);
+	if (o->has_preference)
+		put_opt(&w, DHCP6_OPT_PREFERENCE, &o->preference, 1);
+	if (o->rapid_commit)
+		put_opt(&w, DHCP6_OPT_RAPID_COMMIT, NULL, 0);
+	if (o->ndns > 0)
+		put_opt(&w, DHCP6_OPT_DNS_SERVERS, o->dns, (size_t)o->ndns * 16);
+	put_boot(&w, o);
+	if (w.full)
+		return nb_fail(e, -EMSGSIZE, "DHCPv6 %s does not fit a %zu-byte buffer", t, cap);
+	return (int)w.len;
+}
+
+int dhcp6_build_relay_repl(const struct dhcp6_msg *forw, const uint8_t *msg, size_t msg_len, uint8_t *buf,
+			   size_t cap, struct errbuf *e)
+{
+	struct wbuf w = { .p = buf, .cap = cap };
+	uint8_t head[2] = { DHCP6_RELAY_REPL, forw->relay.hop_count };
+
+	put_bytes(&w, head, 2);
+	put_bytes(&w, forw->relay.link_addr, 16);
+	put_bytes(&w, forw->relay.peer_addr, 16);
+	if (forw->interface_id)
+		put_opt(&w, DHCP6_OPT_INTERFACE_ID, forw->interface_id, forw->interface_id_len);
+	put_opt(&w, DHCP6_OPT_RELAY_MSG, msg, msg_len);
+	if (w.full)
+		return nb_fail(e, -EMSGSIZE, "DHCPv6 Relay-Repl does not fit a %zu-byte buffer", cap);
+	return (int)w.len;
+}
+
 /* --- parse --- */
 
 static const char *opt_name(uint16_t code)
@@ -191,6 +295,9 @@ static const char *opt_name(uint16_t code)
 	case DHCP6_OPT_STATUS_CODE: return "status code";
 	case DHCP6_OPT_RAPID_COMMIT: return "rapid commit";
 	case DHCP6_OPT_DNS_SERVERS: return "DNS servers";
+	case DHCP6_OPT_USER_CLASS: return "user class";
+	case DHCP6_OPT_VENDOR_CLASS: return "vendor class";
+	case DHCP6_OPT_INTERFACE_ID: return "interface id";
 	case DHCP6_OPT_DOMAIN_LIST: return "domain list";
 	case DHCP6_OPT_BOOTFILE_URL: return "boot file URL";
 	case DHCP6_OPT_BOOTFILE_PARAM: return "boot file parameters";
@@ -351,6 +458,26 @@ static int parse_params(const uint8_t *d, size_t n, char *out, size_t cap, struc
 	return 0;
 }
 
+/* Options 15 and 16: items of a 2-byte length and data; the first kept,
+ * sanitized, every length checked. */
+static int parse_first_item(uint16_t code, const uint8_t *d, size_t n, char *out, size_t cap, struct errbuf *e)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		if (n - i < 2)
+			return bad_len(e, code, n, "items of a 2-byte length and data");
+		size_t l = get16(d + i);
+		if (l > n - i - 2)
+			return nb_fail(e, -EPROTO, "DHCPv6 option %u (%s): item of %zu bytes at offset %zu runs past the "
+				       "option", code, opt_name(code), l, i);
+		if (i == 0)
+			nb_sanitize(out, cap, (const char *)d + 2, l);
+		i += 2 + l;
+	}
+	return 0;
+}
+
 static int parse_duid(uint16_t code, const uint8_t *d, size_t n, uint8_t *dst, size_t *dlen, struct errbuf *e)
 {
 	if (*dlen)
@@ -446,6 +573,17 @@ static int parse_opt(uint16_t code, const uint8_t *d, size_t n, struct dhcp6_msg
 		return parse_params(d, n, m->bootfile_param, sizeof(m->bootfile_param), e);
 	case DHCP6_OPT_CLIENT_LINKLAYER:
 		return parse_lladdr(d, n, m, e);
+	case DHCP6_OPT_VENDOR_CLASS:
+		if (n < 4)
+			return bad_len(e, code, n, "at least 4 (an enterprise number)");
+		m->vendor_enterprise = get32(d);
+		return parse_first_item(code, d + 4, n - 4, m->vendor_class, sizeof(m->vendor_class), e);
+	case DHCP6_OPT_USER_CLASS:
+		return parse_first_item(code, d, n, m->user_class, sizeof(m->user_class), e);
+	case DHCP6_OPT_INTERFACE_ID:
+		m->interface_id = d;
+		m->interface_id_len = n;
+		return 0;
 	case DHCP6_OPT_RELAY_MSG:
 		m->relay.msg = d;
 		m->relay.msg_len = n;

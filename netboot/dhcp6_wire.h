@@ -110,6 +110,12 @@ struct dhcp6_msg {
 		const uint8_t *msg;	/* option 9, pointing into the parsed buffer */
 		size_t msg_len;
 	} relay;
+	/* what a server reads of a client (added after the client's fields) */
+	uint32_t vendor_enterprise;	/* option 16's enterprise number; 0 = absent */
+	char vendor_class[48];		/* its first vendor-class-data item, sanitized ("PXEClient:Arch:...") */
+	char user_class[48];		/* option 15's first item, sanitized ("iPXE") */
+	const uint8_t *interface_id;	/* option 18 of a relay message, pointing into the buffer */
+	size_t interface_id_len;
 };
 
 /* What a client message carries (dhcp6_build). */
@@ -128,6 +134,45 @@ struct dhcp6_out {
 	const uint16_t *oro;		/* option request list */
 	int noro;
 };
+
+/* What a server's Advertise or Reply carries (dhcp6_build_server).  NULL
+ * pointers and zero counts leave an option out. */
+struct dhcp6_server_out {
+	uint8_t type;			/* ADVERTISE or REPLY */
+	uint32_t xid;			/* the client's */
+	const uint8_t *client_duid;	/* echoed */
+	size_t client_duid_len;
+	const uint8_t *server_duid;	/* ours (option 2) */
+	size_t server_duid_len;
+	int status;			/* the message's Status Code, or DHCP6_STATUS_NONE */
+	const char *status_text;
+	bool ia_na;			/* an IA_NA for iaid, with T1 and T2 */
+	uint32_t iaid, t1, t2;
+	const uint8_t *addr;		/* its IAADDR (16 bytes), or NULL */
+	uint32_t preferred, valid;
+	int ia_status;			/* a Status Code inside the IA_NA, or DHCP6_STATUS_NONE */
+	const char *ia_status_text;
+	bool has_preference;		/* option 7 */
+	uint8_t preference;
+	bool rapid_commit;		/* option 14: a Reply to a Solicit */
+	const uint8_t (*dns)[16];	/* option 23 */
+	int ndns;
+	const char *bootfile_url;	/* option 59 */
+	const char *const *bootfile_params;	/* option 60, nparams items */
+	int nparams;
+	uint32_t vendor_enterprise;	/* option 16 with vendor_class as its one item (UEFI HTTP boot: "HTTPClient") */
+	const char *vendor_class;
+};
+
+/* Writes a server's message into buf.  Returns the length, or -EMSGSIZE /
+ * -EINVAL (a DUID or text too long for its option) with e saying which. */
+int dhcp6_build_server(const struct dhcp6_server_out *o, uint8_t *buf, size_t cap, struct errbuf *e);
+
+/* A Relay-Repl (RFC 8415 9.3) around msg: the Relay-Forw's hop count and
+ * addresses, its Interface-Id echoed when it had one.  Length or
+ * -EMSGSIZE. */
+int dhcp6_build_relay_repl(const struct dhcp6_msg *forw, const uint8_t *msg, size_t msg_len, uint8_t *buf,
+			   size_t cap, struct errbuf *e);
 
 /* Writes o into buf.  Returns the length, or -EMSGSIZE / -EINVAL (a DUID
  * longer than DHCP6_DUID_MAX) with e saying which. */

@@ -173,3 +173,34 @@ size_t ra_build_empty(uint8_t *buf, size_t cap)
 	buf[0] = ND_ROUTER_ADVERT;
 	return 16;
 }
+
+static void put32be(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
+size_t ra_build_managed(uint8_t *buf, size_t cap, const uint8_t mac[6], const struct ra_prefix *prefix)
+{
+	size_t len = prefix ? 56 : 24;
+
+	if (cap < len)
+		return 0;
+	memset(buf, 0, len);
+	buf[0] = ND_ROUTER_ADVERT;
+	buf[4] = 64;		/* cur hop limit */
+	buf[5] = 0x80 | 0x40;	/* M, O; router lifetime (6, 7) stays 0 */
+	buf[16] = ND_OPT_SLLA;
+	buf[17] = 1;
+	memcpy(buf + 18, mac, 6);
+	if (prefix) {
+		uint8_t *p = buf + 24;
+		p[0] = ND_OPT_PREFIX;
+		p[1] = 4;
+		p[2] = prefix->len;
+		p[3] = 0x80;	/* L; A clear: addresses from DHCPv6 only */
+		put32be(p + 4, prefix->valid);
+		put32be(p + 8, prefix->preferred);
+		memcpy(p + 16, prefix->prefix, 16);
+	}
+	return len;
+}

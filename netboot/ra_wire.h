@@ -67,4 +67,13 @@ int ra_rs_mac(const uint8_t *buf, size_t len, const uint8_t src[16], uint8_t mac
 
 /* The empty RA (16 bytes: checksum left 0 for the kernel) into buf. */
 size_t ra_build_empty(uint8_t *buf, size_t cap);
+
+/* The RA of a network without a router where netboot serve gives DHCPv6
+ * (PXEBOOTSRV_RA): M and O set (addresses and options from DHCPv6),
+ * router lifetime 0 (not a default router), the sender's MAC (source
+ * link-layer option) and, when prefix is not NULL, a prefix information
+ * option with L set and A clear (on-link, no SLAAC) for its valid and
+ * preferred times.  Checksum left 0.  The length (24, or 56 with a
+ * prefix), 0 when cap is too small. */
+size_t ra_build_managed(uint8_t *buf, size_t cap, const uint8_t mac[6], const struct ra_prefix *prefix);
 #endif

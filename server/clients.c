@@ -165,6 +165,8 @@ void clients_write_json(const struct clients *t, FILE *out)
 		json_str(out, c->has_mac ? mac_format(c->mac, mac) : "");
 		fprintf(out, ",\"ip\":");
 		json_str(out, c->ip ? ipv4_ntoa(c->ip, ip) : "");
+		fprintf(out, ",\"ip6\":");
+		json_str(out, c->ip6);
 		fprintf(out, ",\"arch\":%d,\"arch_name\":", c->arch);
 		json_str(out, client_arch_name(c->arch));
 		fprintf(out, ",\"vendor\":");
@@ -251,10 +253,11 @@ static void progress_cells(FILE *out, const struct client *c)
 
 static void client_row(FILE *out, const struct client *c, long long now_ms)
 {
-	char mac[18], ip[16], t[32];
+	char mac[18], ip[16], t[32], both[16 + sizeof(c->ip6)];
 	fputs("<tr class=\"client\">", out);
 	cell(out, "mac", c->has_mac ? mac_format(c->mac, mac) : "");
-	cell(out, "ip", c->ip ? ipv4_ntoa(c->ip, ip) : "");
+	snprintf(both, sizeof(both), "%s%s%s", c->ip ? ipv4_ntoa(c->ip, ip) : "", c->ip && c->ip6[0] ? " " : "", c->ip6);
+	cell(out, "ip", both);	/* v4, v6 or both */
 	cell(out, "hostname", c->hostname);
 	cell(out, "arch", client_arch_name(c->arch));
 	cell(out, "vendor", c->vendor);

@@ -38,6 +38,7 @@ struct client {
 	double image_rate;	/* bytes/s over the transfer so far */
 	char image_via[8];	/* "http", "tftp", "nbd" */
 	uint64_t *stage_reached;	/* the table's, see below */
+	char ip6[46];		/* the DHCPv6 address bound (server/dhcp6.c), "" = none */
 };
 
 struct clients {

@@ -453,6 +453,25 @@ int serve_config_stage3_arg(const struct serve_config *c, enum stage3_kind k, ch
 	return n < 0 || (size_t)n >= cap ? -ENOSPC : n;
 }
 
+static void print_dhcp6(const struct serve_config *c, FILE *out)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	static const uint8_t zero[16];
+
+	fprintf(out, "dhcp6 = %s\n", !c->do_dhcp6 ? "off" : !c->proxy_dhcp && c->has_range6 ? "server" : "proxy");
+	fprintf(out, "dhcp6_range = %s %s\n", c->has_range6 ? inet_ntop(AF_INET6, c->range6_start, a, sizeof(a)) : "",
+		c->has_range6 ? inet_ntop(AF_INET6, c->range6_end, b, sizeof(b)) : "");
+	fprintf(out, "dns6 =");
+	for (int i = 0; i < c->ndns6; i++)
+		fprintf(out, " %s", inet_ntop(AF_INET6, c->dns6[i], a, sizeof(a)));
+	if (c->ra_prefix_len)
+		fprintf(out, "\nra = %s/%u", inet_ntop(AF_INET6, c->ra_prefix, b, sizeof(b)), c->ra_prefix_len);
+	else
+		fprintf(out, "\nra = %s", c->ra_send ? "yes" : "no");
+	fprintf(out, "\nlocal_ip6 = %s\n", memcmp(c->local_ip6, zero, 16) ? inet_ntop(AF_INET6, c->local_ip6, a, sizeof(a))
+									 : "(the interface's)");
+}
+
 void serve_config_print(const struct serve_config *c, FILE *out)
 {
 	char a[16], arg[700];
@@ -472,6 +491,7 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 	fprintf(out, "\ndhcp_range = %s", ipv4_ntoa(c->range_start, a));
 	fprintf(out, " %s\n", ipv4_ntoa(c->range_end, a));
 	fprintf(out, "lease_time = %u\n", c->lease_secs);
+	print_dhcp6(c, out);
 	fprintf(out, "next_server = %s\n", ipv4_ntoa(c->tftp_server ? c->tftp_server : c->local_ip, a));
 	fprintf(out, "boot_dir = %s\n", c->boot_dir);
 	fprintf(out, "leases = %s\n", c->leases_file[0] ? c->leases_file : "/var/lib/netboot/leases");

@@ -72,6 +72,18 @@ struct serve_config {
 	 * --status-allow); empty = loopback, the served subnet and the local
 	 * address's interface subnet (status_allow_default) */
 	struct status_allow status_allow;
+	/* DHCPv6 (PXEBOOTSRV_DODHCP6, _DHCP6RANGE, _DNS6, _LOCALIP6; server/dhcp6.c):
+	 * addresses from the range unless DHCP is proxy-DHCP, else (proxy) only
+	 * the boot options; 16-byte addresses, in network order */
+	bool do_dhcp6;
+	bool has_range6;
+	uint8_t range6_start[16], range6_end[16];
+	uint8_t dns6[SERVE_MAX_DNS][16];
+	int ndns6;
+	uint8_t local_ip6[16];	/* put into boot URLs; all zero = the interface's global address */
+	bool ra_send;		/* PXEBOOTSRV_RA: RAs with M set (server/ra.c) */
+	uint8_t ra_prefix[16];	/* PXEBOOTSRV_RA=PREFIX/LEN: announced on-link */
+	uint8_t ra_prefix_len;	/* 0 = no prefix option */
 };
 
 /* Defaults: proxy-DHCP (never hands out addresses unless told to), TFTP and

@@ -96,6 +96,21 @@ static void render_dhcp(struct out *o, const struct metrics *m)
 		 out_names, out, 3);
 }
 
+static void render_dhcp6(struct out *o, const struct metrics *m)
+{
+	static const char *const in_names[] = { "solicit", "request", "renew", "rebind", "release",
+						"information_request", "other" };
+	const uint64_t *r = m->dhcp6_received;
+	uint64_t in[] = { r[1], r[3], r[5], r[6], r[8], r[11], r[0] + r[2] + r[4] + r[7] + r[9] + r[10] + r[12] + r[13] };
+	labelled(o, "dhcp6_messages_received_total", "counter",
+		 "DHCPv6 client messages received, by type (relayed ones by the inner type).", "type", in_names, in, 7);
+	static const char *const out_names[] = { "advertise", "reply" };
+	uint64_t out[] = { m->dhcp6_sent[2], m->dhcp6_sent[7] };
+	labelled(o, "dhcp6_messages_sent_total", "counter", "DHCPv6 answers sent, by type.", "type", out_names, out, 2);
+	family(o, "dhcp6_dropped_total", "counter", "DHCPv6 packets dropped: malformed or unanswerable.");
+	sample(o, "dhcp6_dropped_total", NULL, NULL, m->dhcp6_dropped);
+}
+
 static void render_files(struct out *o, const struct metrics *m)
 {
 	static const char *const tftp[MT_N] = { "complete", "aborted", "size_query", "failed", "timeout", "refused" };
@@ -143,6 +158,7 @@ int metrics_render(const struct metrics *m, const struct clients *t, long long u
 	family(&o, "uptime_seconds", "gauge", "Seconds since the server started.");
 	put(&o, PREFIX "uptime_seconds %lld.%03lld\n", uptime_ms / 1000, uptime_ms % 1000);
 	render_dhcp(&o, m);
+	render_dhcp6(&o, m);
 	render_files(&o, m);
 	render_stages(&o, m, t);
 	labelled(&o, "errors_total", "counter", "Errors, by kind.", "kind", errors, m->errors, ME_N);

@@ -13,6 +13,7 @@
 /* DHCP message types 1..8 (RFC 2132 option 53) index the DHCP counters;
  * slot 0 takes any other type. */
 #define METRICS_DHCP_TYPES 9
+#define METRICS_DHCP6_TYPES 14
 
 /* How a TFTP transfer ended ("outcome" label). */
 enum metrics_tftp {
@@ -58,6 +59,10 @@ struct metrics {
 	uint64_t nbd_bytes;		/* read by clients */
 	uint64_t stage_reached[CLIENT_STAGES];	/* clients that reached each stage (clients.c) */
 	uint64_t errors[ME_N];
+	/* DHCPv6 (dhcp6.c), by message type 1..13 (RFC 8415); slot 0 others */
+	uint64_t dhcp6_received[METRICS_DHCP6_TYPES];
+	uint64_t dhcp6_sent[METRICS_DHCP6_TYPES];
+	uint64_t dhcp6_dropped;		/* malformed or unanswerable */
 };
 
 /* One DHCP message of type (any int: out of range counts as "other"). */

@@ -171,6 +171,31 @@ static int parse_ipv4_list(const char *s, size_t n, uint32_t *out, int max)
 	}
 }
 
+/* IPv6 addresses separated by blanks or commas, as parse_ipv4_list. */
+static int parse_ipv6_list(const char *s, size_t n, uint8_t (*out)[16], int max)
+{
+	size_t i = 0, start;
+	int count = 0;
+	char one[INET6_ADDRSTRLEN];
+
+	for (;;) {
+		while (i < n && (is_blank(s[i]) || s[i] == ','))
+			i++;
+		if (i == n)
+			return count;
+		for (start = i; i < n && !is_blank(s[i]) && s[i] != ','; i++)
+			;
+		if (count == max)
+			return -2;
+		if (i - start >= sizeof(one))
+			return -1;
+		memcpy(one, s + start, i - start);
+		one[i - start] = 0;
+		if (inet_pton(AF_INET6, one, out[count++]) != 1)
+			return -1;
+	}
+}
+
 /* ---- the keys: each checks the whole value before it changes c, and
  * returns NULL or what was expected ---- */
 
@@ -261,6 +286,79 @@ static const char *set_range(struct serve_config *c, const char *v, size_t n, si
 		return "a start address not above the end address";
 	c->range_start = a[0];
 	c->range_end = a[1];
+	return NULL;
+}
+
+/* Two addresses of one /112 at most (65536, as the v4 pool), first <= last;
+ * a range implies the DHCPv6 service. */
+static const char *set_range6(struct serve_config *c, const char *v, size_t n, size_t off)
+{
+	uint8_t a[2][16] = { { 0 } };
+	int count = parse_ipv6_list(v, n, a, 2);
+
+	(void)off;
+	if (count != 0 && count != 2)
+		return "two IPv6 addresses like \"2001:db8::100 2001:db8::1ff\"";
+	if (memcmp(a[0], a[1], 14) || memcmp(a[0] + 14, a[1] + 14, 2) > 0)
+		return "a start address not above the end, both in one /112 (65536 addresses at most)";
+	if (count && (a[0][0] == 0xff || (a[0][0] == 0xfe && (a[0][1] & 0xc0) == 0x80)))
+		return "global or unique local addresses (not link-local or multicast)";
+	memcpy(c->range6_start, a[0], 16);
+	memcpy(c->range6_end, a[1], 16);
+	c->has_range6 = count == 2;
+	if (count)
+		c->do_dhcp6 = true;
+	return NULL;
+}
+
+static const char *set_dns6(struct serve_config *c, const char *v, size_t n, size_t off)
+{
+	uint8_t a[SERVE_MAX_DNS][16] = { { 0 } };
+	int count = parse_ipv6_list(v, n, a, SERVE_MAX_DNS);
+
+	(void)off;
+	if (count == -2)
+		return "at most " STR(SERVE_MAX_DNS) " addresses separated by spaces or commas";
+	if (count < 0)
+		return "IPv6 addresses separated by spaces or commas, like 2001:db8::53";
+	memcpy(c->dns6, a, sizeof(a));
+	c->ndns6 = count;
+	return NULL;
+}
+
+static const char *set_addr6(struct serve_config *c, const char *v, size_t n, size_t off)
+{
+	uint8_t a[1][16] = { { 0 } };
+
+	(void)off;
+	if (parse_ipv6_list(v, n, a, 1) < 0)
+		return "one IPv6 address like 2001:db8::1";
+	memcpy(c->local_ip6, a[0], 16);
+	return NULL;
+}
+
+/* yes/no, or a prefix "2001:db8::/64" announced on-link with the RAs. */
+static const char *set_ra(struct serve_config *c, const char *v, size_t n, size_t off)
+{
+	const char *slash = memchr(v, '/', n);
+	uint8_t a[1][16] = { { 0 } };
+	unsigned long long len;
+	bool b;
+
+	(void)off;
+	if (!slash) {
+		if (!parse_bool(v, n, &b))
+			return "yes, no or an on-link prefix like 2001:db8::/64";
+		c->ra_send = b;
+		c->ra_prefix_len = 0;
+		return NULL;
+	}
+	if (parse_ipv6_list(v, (size_t)(slash - v), a, 1) != 1 ||
+	    !parse_uint(slash + 1, n - (size_t)(slash - v) - 1, 1, 128, &len))
+		return "yes, no or an on-link prefix like 2001:db8::/64";
+	memcpy(c->ra_prefix, a[0], 16);
+	c->ra_prefix_len = (uint8_t)len;
+	c->ra_send = true;
 	return NULL;
 }
 
@@ -436,6 +534,11 @@ static const struct key {
 	{ "DEFAULT_IMAGE", set_default_image, 0 },
 	{ "STATUS_ALLOW", set_status_allow, 0 },
 	{ "IPXE", set_ipxe, 0 },
+	{ "DODHCP6", set_flag, AT(do_dhcp6) },
+	{ "DHCP6RANGE", set_range6, 0 },
+	{ "DNS6", set_dns6, 0 },
+	{ "LOCALIP6", set_addr6, 0 },
+	{ "RA", set_ra, 0 },
 };
 
 /* "1".."16" of PXEBOOTSRV_MIRRORS_N: its slot, or -1. */

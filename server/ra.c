@@ -5,7 +5,9 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,7 +18,26 @@
 struct ra_service {
 	struct server *s;
 	struct loop_handler h;
+	/* PXEBOOTSRV_RA: the managed RA, to every RS and every RA_INTERVAL_MS */
+	bool managed;
+	uint8_t mac[6];
+	unsigned ifindex;
+	struct loop_timer timer;
+	long long next_ms;
+	unsigned sent;
 };
+
+#define RA_INTERVAL_MS 120000	/* unsolicited RAs (RFC 4861 allows 4..1800 s) */
+#define RA_FIRST_MS 4000	/* the first few, as a router starting up (RFC 4861 6.2.4) */
+#define RA_FIRST_COUNT 3
+
+static size_t managed_ra(const struct ra_service *r, uint8_t *buf, size_t cap)
+{
+	const struct serve_config *c = &r->s->cfg;
+	struct ra_prefix p = { .len = c->ra_prefix_len, .onlink = true, .valid = 86400, .preferred = 14400 };
+	memcpy(p.prefix, c->ra_prefix, 16);
+	return ra_build_managed(buf, cap, r->mac, c->ra_prefix_len ? &p : NULL);
+}
 
 /* A client booting from us right now: its last DHCP request with option 60
  * came from firmware (our agent's "netboot-agent" ends it) and is recent. */
@@ -43,6 +64,14 @@ static void on_readable(struct loop_handler *h, uint32_t events)
 		ssize_t n = recvfrom(h->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (n < 0)
 			return;
+		if (r->managed && ra_rs_mac(buf, (size_t)n, from.sin6_addr.s6_addr, mac) == 0 &&
+		    !IN6_IS_ADDR_UNSPECIFIED(&from.sin6_addr)) {
+			uint8_t m[64];
+			size_t len = managed_ra(r, m, sizeof(m));
+			if (sendto(h->fd, m, len, 0, (struct sockaddr *)&from, sizeof(from)) == (ssize_t)len)
+				srv_log(r->s, mac, 0, "ra", "router solicitation answered: DHCPv6 here (M set)");
+			continue;
+		}
 		if (ra_rs_mac(buf, (size_t)n, from.sin6_addr.s6_addr, mac) < 0 || !booting_here(r->s, mac) ||
 		    IN6_IS_ADDR_UNSPECIFIED(&from.sin6_addr))
 			continue;
@@ -65,6 +94,48 @@ static void join_all_routers(int fd, const char *ifname)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr));	/* an interface without IPv6: skipped */
 	}
 	if_freenameindex(ifs);
+}
+
+/* The unsolicited RAs to all nodes (ff02::1): a few at start, then every
+ * RA_INTERVAL_MS. */
+static long periodic(struct loop_timer *t, long long now_ms)
+{
+	struct ra_service *r = t->ctx;
+	if (now_ms < r->next_ms)
+		return (long)(r->next_ms - now_ms);
+	uint8_t m[64];
+	size_t len = managed_ra(r, m, sizeof(m));
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_scope_id = r->ifindex,
+				   .sin6_addr = { .s6_addr = { 0xff, 0x02, [15] = 1 } } };
+	if (sendto(r->h.fd, m, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len && !r->sent)
+		srv_line(r->s->log, LOG_PRIO_WARNING, "netboot-serve: ra: sending the router advertisement failed: %s",
+			 strerror(errno));
+	r->sent++;
+	r->next_ms = now_ms + (r->sent < RA_FIRST_COUNT ? RA_FIRST_MS : RA_INTERVAL_MS);
+	return (long)(r->next_ms - now_ms);
+}
+
+/* PXEBOOTSRV_RA: the interface's index and MAC, the multicast options, the
+ * timer.  0 or -errno with e set. */
+static int start_managed(struct ra_service *r, struct errbuf *e)
+{
+	struct server *s = r->s;
+	struct ifreq q = { 0 };
+	int hops = 255, fd = r->h.fd;
+
+	if (!s->cfg.interface[0])
+		return nb_fail(e, -EINVAL, "PXEBOOTSRV_RA needs PXEBOOTSRV_INTERFACE (--interface): the link to advertise on");
+	snprintf(q.ifr_name, sizeof(q.ifr_name), "%s", s->cfg.interface);
+	r->ifindex = if_nametoindex(s->cfg.interface);
+	if (!r->ifindex || ioctl(fd, SIOCGIFHWADDR, &q) < 0)
+		return nb_fail(e, -ENODEV, "PXEBOOTSRV_RA: interface %s: %s", s->cfg.interface, strerror(errno));
+	memcpy(r->mac, q.ifr_hwaddr.sa_data, 6);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops));
+	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &r->ifindex, sizeof(r->ifindex));
+	r->managed = true;
+	r->timer = (struct loop_timer){ .fn = periodic, .ctx = r };
+	int rc = loop_add_timer(&s->loop, &r->timer);
+	return rc < 0 ? nb_fail(e, rc, "RA timer: %s", strerror(-rc)) : 0;
 }
 
 int ra_service_start(struct server *s, struct errbuf *e)
@@ -98,6 +169,10 @@ int ra_service_start(struct server *s, struct errbuf *e)
 		return nb_fail(e, rc, "ICMPv6 socket: epoll: %s", strerror(-rc));
 	}
 	s->ra = r;
+	if (s->cfg.ra_send && (rc = start_managed(r, e)) < 0) {
+		ra_service_stop(s);
+		return rc;
+	}
 	return 0;
 }
 
@@ -107,6 +182,8 @@ void ra_service_stop(struct server *s)
 	if (!r)
 		return;
 	loop_del(&s->loop, &r->h);
+	if (r->managed)
+		loop_del_timer(&s->loop, &r->timer);
 	close(r->h.fd);
 	free(r);
 	s->ra = NULL;

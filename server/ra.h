@@ -10,7 +10,11 @@
  * default router), no prefixes, M and O clear, so iPXE's IPv6 set-up ends
  * at once and no other host is told anything.  Started with DHCP (or
  * proxy-DHCP), whatever the boot file (an iPXE ROM loading pxelinux waits
- * as long); a host without IPv6 just logs it. */
+ * as long); a host without IPv6 just logs it.
+ * With PXEBOOTSRV_RA (a link without a router, DHCPv6 from server/dhcp6.c)
+ * it sends instead the managed RA (ra_build_managed: M and O set, router
+ * lifetime 0, optionally an on-link prefix): to every RS, and unsolicited
+ * to ff02::1 three times at start, then every 2 minutes. */
 #ifndef SERVER_RA_H
 #define SERVER_RA_H
 #include <stddef.h>

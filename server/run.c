@@ -173,6 +173,7 @@ static const struct {
 	{ "http", http_service_start, http_service_stop },
 	{ "nbd", nbd_service_start, nbd_service_stop },
 	{ "ra", ra_service_start, ra_service_stop },
+	{ "dhcp6", dhcp6_service_start, dhcp6_service_stop },
 };
 
 static bool service_on(const struct serve_config *c, int i)
@@ -182,7 +183,8 @@ static bool service_on(const struct serve_config *c, int i)
 	case 1: return c->do_tftp;
 	case 2: return c->do_http;
 	case 3: return c->do_nbd;
-	case 4: return c->do_dhcp || c->proxy_dhcp;	/* QEMU's and many ROMs are iPXE, pxelinux or not */
+	case 4: return c->do_dhcp || c->proxy_dhcp || c->ra_send;	/* QEMU's and many ROMs are iPXE, pxelinux or not */
+	case 5: return c->do_dhcp6;
 	}
 	return false;
 }
@@ -197,6 +199,9 @@ static void keep_bound(struct serve_config *n, const struct serve_config *old)
 	n->listen_ip = old->listen_ip;
 	n->subnet = old->subnet, n->netmask = old->netmask;
 	n->range_start = old->range_start, n->range_end = old->range_end;
+	n->do_dhcp6 = old->do_dhcp6, n->has_range6 = old->has_range6;
+	memcpy(n->range6_start, old->range6_start, 16);
+	memcpy(n->range6_end, old->range6_end, 16);
 	memcpy(n->leases_file, old->leases_file, sizeof(n->leases_file));
 	memcpy(n->user, old->user, sizeof(n->user));
 	n->dhcp_port = old->dhcp_port, n->proxy_port = old->proxy_port, n->tftp_port = old->tftp_port;

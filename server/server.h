@@ -27,6 +27,7 @@ struct tftp_service;
 struct http_service;
 struct nbd_service;
 struct ra_service;
+struct dhcp6_service;
 
 struct server {
 	struct serve_config cfg;
@@ -40,6 +41,7 @@ struct server {
 	struct nbd_service *nbd;
 	struct metrics metrics;		/* counters for /metrics, bumped where events happen */
 	struct ra_service *ra;		/* the empty RA for iPXE (server/ra.h) */
+	struct dhcp6_service *dhcp6;	/* DHCPv6 (server/dhcp6.c), NULL when off */
 	long long started_ms;
 	int argc;			/* the flags after "serve": read again on SIGHUP */
 	char **argv;
@@ -106,6 +108,8 @@ int nbd_service_start(struct server *s, struct errbuf *e);
 void nbd_service_stop(struct server *s);
 int ra_service_start(struct server *s, struct errbuf *e);
 void ra_service_stop(struct server *s);
+int dhcp6_service_start(struct server *s, struct errbuf *e);
+void dhcp6_service_stop(struct server *s);
 
 /* Everything the server would refuse short of binding its ports: the
  * settings (serve_config_validate), this machine's address (filled in when

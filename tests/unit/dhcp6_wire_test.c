@@ -361,6 +361,111 @@ static void handover(void)
 	free(text);
 }
 
+/* The server's Advertise/Reply built by dhcp6_build_server and read back
+ * by the parser; byte checks on the IA_NA; a Relay-Repl around it. */
+static void server_built(void)
+{
+	uint8_t cduid[10], sduid[10], addr[16], dns[2][16], buf[600], rr[700];
+	const uint8_t smac[6] = { 2, 0, 0, 0, 0, 1 };
+	const char *params[] = { "netboot=http://[2001:db8::1]/sysrcd.dat", "quiet" };
+	struct dhcp6_msg m, fw, in;
+	struct errbuf e = { "" };
+
+	dhcp6_duid_ll(MAC, cduid);
+	dhcp6_duid_ll(smac, sduid);
+	a6("2001:db8::123", addr);
+	a6("2001:db8::53", dns[0]);
+	a6("2001:db8::54", dns[1]);
+	struct dhcp6_server_out o = {
+		.type = DHCP6_ADVERTISE, .xid = 0x123456, .client_duid = cduid, .client_duid_len = 10,
+		.server_duid = sduid, .server_duid_len = 10, .status = DHCP6_STATUS_NONE, .ia_na = true, .iaid = 7,
+		.t1 = 1800, .t2 = 2880, .addr = addr, .preferred = 3600, .valid = 3600, .ia_status = DHCP6_STATUS_NONE,
+		.has_preference = true, .preference = 255, .dns = (const uint8_t (*)[16])dns, .ndns = 2,
+		.bootfile_url = "tftp://[2001:db8::1]/snponly.efi", .bootfile_params = params, .nparams = 2,
+		.vendor_enterprise = 343, .vendor_class = "HTTPClient",
+	};
+	int n = dhcp6_build_server(&o, buf, sizeof(buf), &e);
+	CHECK("server: builds", n > 0);
+	CHECK("server: header", buf[0] == DHCP6_ADVERTISE && buf[1] == 0x12 && buf[2] == 0x34 && buf[3] == 0x56);
+	CHECK("server: parses back", n > 0 && dhcp6_parse(buf, (size_t)n, &m, &e) == 0);
+	CHECK("server: DUIDs", m.client_duid_len == 10 && !memcmp(m.client_duid, cduid, 10) && m.server_duid_len == 10 &&
+				       !memcmp(m.server_duid, sduid, 10));
+	CHECK("server: IA_NA", m.has_ia_na && m.iaid == 7 && m.t1 == 1800 && m.t2 == 2880 && m.naddrs == 1 &&
+				       !memcmp(m.addrs[0].addr, addr, 16) && m.addrs[0].valid == 3600 &&
+				       m.ia_status.code == DHCP6_STATUS_NONE);
+	CHECK("server: preference, no rapid commit", m.has_preference && m.preference == 255 && !m.rapid_commit);
+	CHECK("server: DNS", m.ndns == 2 && !memcmp(m.dns[1], dns[1], 16));
+	CHECK_STR("server: boot file URL", m.bootfile_url, "tftp://[2001:db8::1]/snponly.efi");
+	CHECK_STR("server: boot file parameters", m.bootfile_param, "netboot=http://[2001:db8::1]/sysrcd.dat quiet");
+	CHECK("server: vendor class", m.vendor_enterprise == 343 && !strcmp(m.vendor_class, "HTTPClient"));
+	CHECK("server: the client accepts it", dhcp6_check_reply(&m, 0x123456, cduid, 10, &e) == 0);
+
+	/* a Reply with Rapid Commit and NoAddrsAvail in the IA, no address */
+	o.type = DHCP6_REPLY, o.addr = NULL, o.ia_status = DHCP6_NO_ADDRS_AVAIL, o.ia_status_text = "none left";
+	o.rapid_commit = true, o.has_preference = false, o.bootfile_url = NULL, o.nparams = 0, o.vendor_class = NULL;
+	n = dhcp6_build_server(&o, buf, sizeof(buf), &e);
+	CHECK("server reply: parses", n > 0 && dhcp6_parse(buf, (size_t)n, &m, &e) == 0);
+	CHECK("server reply: rapid commit, IA status", m.type == DHCP6_REPLY && m.rapid_commit && m.naddrs == 0 &&
+							  m.ia_status.code == DHCP6_NO_ADDRS_AVAIL &&
+							  !strcmp(m.ia_status.text, "none left"));
+	CHECK("server reply: no 59, 16", !m.bootfile_url[0] && !m.vendor_enterprise);
+	CHECK("server: too small a buffer", dhcp6_build_server(&o, buf, 20, &e) == -EMSGSIZE);
+	o.server_duid_len = 0;
+	CHECK("server: no server DUID refused", dhcp6_build_server(&o, buf, sizeof(buf), &e) == -EINVAL);
+	o.server_duid_len = 10;
+
+	/* the Relay-Repl: a Relay-Forw with interface id and 79, answered */
+	struct w f = { .n = 0 };
+	raw(&f, "\x0c\x02", 2);
+	a6("2001:db8:9::1", addr);
+	raw(&f, addr, 16);
+	a6("fe80::1", addr);
+	raw(&f, addr, 16);
+	opt(&f, 18, "eth7", 4);
+	opt(&f, 79, "\0\1\x52\x54\x00\x12\x34\x56", 8);
+	opt(&f, 9, "\x01\0\0\x01", 4);
+	CHECK("relay-forw with interface id parses", dhcp6_parse(f.b, f.n, &fw, &e) == 0 && fw.interface_id_len == 4);
+	int rn = dhcp6_build_relay_repl(&fw, buf, (size_t)n, rr, sizeof(rr), &e);
+	CHECK("relay-repl: builds and parses", rn > 0 && dhcp6_parse(rr, (size_t)rn, &m, &e) == 0);
+	CHECK("relay-repl: type, hops, addresses, interface id", m.type == DHCP6_RELAY_REPL && m.relay.hop_count == 2 &&
+		!memcmp(m.relay.peer_addr, addr, 16) && m.interface_id_len == 4 && !memcmp(m.interface_id, "eth7", 4));
+	CHECK("relay-repl: the reply inside", m.relay.msg_len == (size_t)n &&
+						dhcp6_parse(m.relay.msg, m.relay.msg_len, &in, &e) == 0 && in.rapid_commit);
+	/* a client's vendor class and user class, and a broken one */
+	struct w c = { .n = 0 };
+	u32(&c, 0x01000001);
+	opt(&c, 16, "\0\0\x01\x57\0\x09PXEClient", 15);
+	opt(&c, 15, "\0\x04iPXE", 6);
+	CHECK("client classes", dhcp6_parse(c.b, c.n, &m, &e) == 0 && m.vendor_enterprise == 343 &&
+					 !strcmp(m.vendor_class, "PXEClient") && !strcmp(m.user_class, "iPXE"));
+	c.n = 4;
+	opt(&c, 16, "\0\0\x01\x57\0\x20PXE", 9);
+	CHECK("vendor class item past the option", dhcp6_parse(c.b, c.n, &m, &e) == -EPROTO && strstr(e.msg, "vendor class"));
+}
+
+/* The managed RA (PXEBOOTSRV_RA) read back by the host's parser. */
+static void ra_managed(void)
+{
+	uint8_t b[64];
+	struct ra_prefix p = { .len = 64, .valid = 86400, .preferred = 14400 };
+	struct ra_info ri;
+	struct errbuf e = { "" };
+
+	a6("2001:db8::", p.prefix);
+	size_t n = ra_build_managed(b, sizeof(b), MAC, &p);
+	CHECK("managed RA: 56 bytes, parses", n == 56 && ra_parse(b, n, &ri, &e) == 0);
+	CHECK("managed RA: M, O, not a default router, hop limit 64", ri.managed && ri.other && ri.router_lifetime == 0 &&
+								  ri.hop_limit == 64);
+	CHECK("managed RA: source link-layer address", ri.has_lladdr && !memcmp(ri.lladdr, MAC, 6));
+	CHECK("managed RA: prefix on-link, no SLAAC", ri.nprefixes == 1 && ri.prefixes[0].len == 64 &&
+							 ri.prefixes[0].onlink && !ri.prefixes[0].autonomous &&
+							 ri.prefixes[0].valid == 86400 && !memcmp(ri.prefixes[0].prefix, p.prefix, 16));
+	n = ra_build_managed(b, sizeof(b), MAC, NULL);
+	CHECK("managed RA without a prefix: 24 bytes", n == 24 && ra_parse(b, n, &ri, &e) == 0 && ri.nprefixes == 0 &&
+							  ri.managed);
+	CHECK("managed RA: too small a buffer", ra_build_managed(b, 20, MAC, NULL) == 0);
+}
+
 int main(void)
 {
 	reply_parsed();
@@ -371,5 +476,7 @@ int main(void)
 	retx();
 	ra();
 	handover();
+	server_built();
+	ra_managed();
 	return CHECK_DONE();
 }
