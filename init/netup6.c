@@ -142,8 +142,7 @@ static long decide(struct par *p, long long t0, long long *v4_end, long long *v6
 		return 1000;	/* background IPv6 is the only hope left */
 	if (now >= *v4_end + NET6_GRACE_MS) {
 		if (!*stopped6) {
-			net_log(p->log, "IPv6 (not asked for) still without an address %.1f s after DHCPv4: going on without it",
-				NET6_GRACE_MS / 1000.0);
+			net_log(p->log, "IPv6 (not asked for) has no address yet and DHCPv4 is done: going on with IPv4 alone");
 			signal_fd(p->stop6_fd);
 			*stopped6 = true;
 		}
