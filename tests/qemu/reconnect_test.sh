@@ -8,7 +8,7 @@
 #     SIGTERM (nbdkit answers in-flight reads with ESHUTDOWN), keeps it
 #     down OUTAGE s (10) while the guest reads every file and the whole
 #     device, and starts it again; then the same with SIGKILL.
-#  3. nbdkit frozen (SIGSTOP) for FREEZE s (32) under reads: its TCP still
+#  3. nbdkit frozen (SIGSTOP) for FREEZE s (35) under reads: its TCP still
 #     answers, its NBD does not; the supervisor's 30 s read timeout drops
 #     the connection and it reconnects after the thaw.
 #  4. Two mirrors (nbdkit twice): the first stopped for good under reads,
@@ -91,7 +91,7 @@ stop_server() {
 #    server and its children with SIGSTOP for FREEZE s, then thaws them;
 #  failover: stops the first server for good.
 # Then checks that every read ended well and the log has each CHECK.
-FREEZE=${FREEZE:-32}
+FREEZE=${FREEZE:-35}
 outage_case() {
 	local kind=$1 tag=$2 name=$3 start=$4 append=$5 log=$TMP/$2.log ok=0 kids outage
 	shift 5
