@@ -74,7 +74,7 @@ race() {
 } 
 : > "$OUT/runs.tsv"
 for round in $(seq "$ROUNDS"); do
-	for v in baseline copy stream stream-1g; do race "$v" "$round" >> "$OUT/runs.tsv"; done
+	for v in ${VARIANTS:-baseline copy stream stream-1g}; do race "$v" "$round" >> "$OUT/runs.tsv"; done
 done
 med() {	# med VARIANT KEY
 	awk -v v="$1" -v k="$2" '$1 == v && $3 == k && $4 != "" { print $4 }' "$OUT/runs.tsv" | sort -g |

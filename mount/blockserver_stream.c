@@ -27,9 +27,12 @@
 #include "netboot/tls.h"
 
 #define STREAM_CHUNK (256u << 10)
-#define STREAM_FILL_SPAN (8u << 20)	/* one Range request of the fill */
+#define STREAM_FILL_SPAN (16u << 20)	/* one Range request of the fill */
 #define STREAM_READAHEAD (1u << 20)	/* fetched past a missed read, if missing too */
 #define STREAM_TIMEOUT_MS 15000
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14; musl's headers do not have it yet (older kernels: EINVAL, no harm) */
+#endif
 
 struct stream {
 	struct block_backend be;
@@ -95,6 +98,8 @@ static void store(struct stream *s, struct fetcher *f, uint64_t first, uint64_t 
 	uint64_t off = first * STREAM_CHUNK, end = (last + 1) * STREAM_CHUNK;
 	if (end > s->w->size)
 		end = s->w->size;
+	/* the span's pages in one call, not a page fault each (costly under emulation) */
+	madvise(s->map + off - off % 4096, (size_t)(end - off + off % 4096), MADV_POPULATE_WRITE);
 	fetch_span(s, f, off, (uint32_t)(end - off), s->map + off);
 	for (uint64_t c = first; c <= last; c++)
 		__atomic_store_n(&s->have[c], 1, __ATOMIC_RELEASE);
