@@ -1,7 +1,8 @@
 /* The block server's stream back end: the image, an HTTP(S) file, is
  * copied into a sparse file in RAM (cache_fd, its final size) in two ways
- * at once.  A fill thread copies it in order, in STREAM_FILL_SPAN Range
- * requests on its own connection, skipping what is there; the kernel's
+ * at once.  Two fill threads copy it in order, in STREAM_FILL_SPAN Range
+ * requests (every other span each, on their own connections), skipping
+ * what is there; the kernel's
  * reads are answered from the file, and a read of chunks not yet there
  * fetches them at once on a second connection, with read-ahead.  Bodies are
  * received straight into the copy (mapped shared: one copy, no write).  One byte
@@ -113,25 +114,39 @@ static void state(const struct stream *s, const char *text)
 		pwrite(s->w->state_fd, text, strlen(text), 0);
 }
 
+#define STREAM_FILLERS 2	/* fill connections, each every other span: both vCPUs receive */
+
+struct filler {
+	struct stream *s;
+	unsigned k;	/* this one's spans: k, k + STREAM_FILLERS, ... */
+};
+
 static void *fill(void *arg)
 {
-	struct stream *s = arg;
+	const struct filler *me = arg;
+	struct stream *s = me->s;
 	struct fetcher f = { .who = "fill", .ka = { .c = { -1, NULL } } };
 	uint64_t per = STREAM_FILL_SPAN / STREAM_CHUNK;
+	static unsigned finished;
 	char text[256];
 
-	for (uint64_t c = 0; c < s->nchunks;) {
-		if (have(s, c)) {
-			c++;
-			continue;
+	for (uint64_t span = me->k; span * per < s->nchunks; span += STREAM_FILLERS) {
+		uint64_t c = span * per, stop = c + per < s->nchunks ? c + per : s->nchunks;
+		while (c < stop) {
+			if (have(s, c)) {
+				c++;
+				continue;
+			}
+			uint64_t last = c;
+			while (last + 1 < stop && !have(s, last + 1))
+				last++;
+			store(s, &f, c, last);
+			c = last + 1;
 		}
-		uint64_t last = c;
-		while (last + 1 < s->nchunks && last + 1 - c < per && !have(s, last + 1))
-			last++;
-		store(s, &f, c, last);
-		c = last + 1;
 	}
 	conn_close(&f.ka.c);
+	if (__atomic_add_fetch(&finished, 1, __ATOMIC_ACQ_REL) < STREAM_FILLERS)
+		return NULL;	/* the last one to finish says so */
 	double secs = (double)(monotonic_ns() - s->t0) / 1e9;
 	sup_note("the whole image is in RAM after %.2f s (%.1f MiB/s): the server is no longer needed", secs,
 		 (double)s->w->size / (1 << 20) / (secs > 0 ? secs : 1));
@@ -193,12 +208,16 @@ int serve_stream(const struct nbd_watch *w)
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int rc = pthread_create(&filler, NULL, fill, &s);
+	static struct filler fillers[STREAM_FILLERS];
+	int rc = 0;
+	for (unsigned k = 0; k < STREAM_FILLERS && rc == 0; k++) {
+		fillers[k] = (struct filler){ &s, k };
+		if ((rc = pthread_create(&filler, NULL, fill, &fillers[k])) == 0)
+			pthread_detach(filler);
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)
-		sup_note("no fill thread (%s): the image is read on demand only", strerror(rc));
-	else
-		pthread_detach(filler);
+		sup_note("a fill thread missing (%s): the image is read on demand where it is not filled", strerror(rc));
 	sup_note("streaming %s (%" PRIu64 " MiB, pid %d) into RAM in the background; reads of what is not there yet "
 		 "are fetched at once", w->mirror[0], w->size >> 20, (int)getpid());
 	rc = block_serve(w->kernel_fd, &s.be, why, sizeof(why));
