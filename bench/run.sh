@@ -13,6 +13,8 @@ RUNS=${RUNS:-3}
 [ "${BENCH_ONLY:-}" = verity ] && exec "$ROOT/bench/verity_bench.sh"
 # BENCH_ONLY=stream: stream mode against copy mode and the busybox way (QEMU, ~6 min)
 [ "${BENCH_ONLY:-}" = stream ] && exec "$ROOT/bench/stream_race.sh"
+# BENCH_ONLY=ipv6: IPv4 against IPv6, time to address (veth clients, then QEMU, ~3 min, root)
+[ "${BENCH_ONLY:-}" = ipv6 ] && exec "$ROOT/bench/ipv6_race.sh"
 # BENCH_ONLY=verityboot: stage 3 over NFS and NBD with and without dm-verity (QEMU, ~3 min)
 [ "${BENCH_ONLY:-}" = verityboot ] && exec "$ROOT/bench/verity_boot.sh"
 # BENCH_ONLY=firmware: only the firmware race (bench/firmware_race.sh: pxelinux/TFTP
@@ -110,6 +112,8 @@ rm -f "$TMP/out/"*
 # hundreds of machines at once through the nginx cache recipe (docs/scale-out.md)
 [ -x "$ROOT/bench/tls_bench.sh" ] && SIZE_MB=$SIZE_MB RUNS=$RUNS "$ROOT/bench/tls_bench.sh"
 [ -x "$ROOT/bench/boot_storm.sh" ] && [ -z "${SKIP_STORM:-}" ] && "$ROOT/bench/boot_storm.sh"
+# IPv4 against IPv6, time to address (~3 min; SKIP_IPV6=1 skips it)
+[ -x "$ROOT/bench/ipv6_race.sh" ] && [ -z "${SKIP_IPV6:-}" ] && "$ROOT/bench/ipv6_race.sh"
 # a Debian root booted by our initramfs and by Debian's live-boot initrd
 # and by dracut's livenet (QEMU, ~20 min; SKIP_REALROOT=1 skips it)
 [ -x "$ROOT/bench/realroot_race.sh" ] && [ -z "${SKIP_REALROOT:-}" ] && "$ROOT/bench/realroot_race.sh"

@@ -290,6 +290,8 @@ static void plan_interfaces(struct stage *sg)
 		if (m != NET_DHCP && m != NET_STATIC && !v6)
 			continue;
 		struct rtnl_link l;
+		if (v6)	/* best effort: a kernel without it makes DHCPv6 wait for DAD */
+			dhcp6_prepare_link(nif->name);
 		if (rtnl_link_get(&sg->nl, 0, nif->name, &l, &sub) < 0 || rtnl_link_up(&sg->nl, l.ifindex, &sub) < 0) {
 			net_log(sg->log, "%s: cannot bring the link up: %s", nif->name, sub.msg);
 			continue;

@@ -50,7 +50,8 @@ void par_add6(struct par *p, const char *ifname, enum job6_kind kind, enum dhcp6
 	struct job6 *j = &p->jobs[p->njobs++];
 	snprintf(j->ifname, sizeof(j->ifname), "%s", ifname);
 	j->kind = kind;
-	j->cfg = (struct dhcp6_client_cfg){ .mode = mode, .apply = true,
+	/* rapid commit: a Reply to the Solicit, not a second's wait for other Advertises */
+	j->cfg = (struct dhcp6_client_cfg){ .mode = mode, .apply = true, .rapid_commit = true,
 					    .stop_fd = kind == JOB6_BACKGROUND ? p->stop6_fd : 0 };
 	if (conf)
 		j->conf = *conf;

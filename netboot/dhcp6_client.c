@@ -1,6 +1,7 @@
 #include "netboot/dhcp6_client.h"
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
@@ -95,7 +96,7 @@ struct c6 {
 	uint64_t rng;
 	long long t0, deadline, ra_deadline, info_deadline;
 	/* router advertisements */
-	bool ra_seen;
+	bool ra_seen, ll_optimistic;
 	struct ra_info ra;
 	uint8_t router[16];
 	int nrs;
@@ -178,7 +179,9 @@ static int wait_link_local(struct c6 *c, struct errbuf *e)
 			if (a[i].flags & RTNL_IFA_F_DADFAILED)
 				return nb_fail(e, -EADDRINUSE, "%s: link-local address failed DAD: another host on the link "
 					       "uses the same interface identifier", c->name);
-			if (!(a[i].flags & RTNL_IFA_F_TENTATIVE))
+			/* optimistic (RFC 4429): usable for DHCPv6 and RS while its DAD runs */
+			c->ll_optimistic = (a[i].flags & RTNL_IFA_F_TENTATIVE) && (a[i].flags & RTNL_IFA_F_OPTIMISTIC);
+			if (!(a[i].flags & RTNL_IFA_F_TENTATIVE) || c->ll_optimistic)
 				return 0;
 			tentative = true;
 		}
@@ -231,7 +234,9 @@ static void send_rs(struct c6 *c, long long now)
 		.sin6_addr = { .s6_addr = { 0xff, 0x02, [15] = 2 } },
 	};
 	uint8_t rs[16];
-	size_t len = ra_build_rs(rs, sizeof(rs), c->mac);
+	/* no source link-layer option from an optimistic address (RFC 4429 3.2):
+	 * it would overwrite the router's neighbour entry for a duplicate */
+	size_t len = ra_build_rs(rs, sizeof(rs), c->ll_optimistic ? NULL : c->mac);
 
 	c->nrs++;
 	c->t_rs = c->nrs < RS_MAX ? now + RS_INTERVAL_MS : c->deadline;
@@ -723,7 +728,8 @@ int dhcp6_acquire(const char *ifname, const struct dhcp6_client_cfg *cfg, struct
 	c->deadline = c->t0 + (cfg->timeout_ms > 0 ? cfg->timeout_ms : DHCP6_TIMEOUT_MS);
 	if ((rc = setup(c, ifname, e)) == 0 && (rc = wait_link_local(c, e)) == 0) {
 		res->ll_ms = (long)(monotonic_ms() - c->t0);
-		net_log(log, "%s: link-local address ready after %.1f s", ifname, res->ll_ms / 1000.0);
+		net_log(log, "%s: link-local address ready after %.1f s%s", ifname, res->ll_ms / 1000.0,
+			c->ll_optimistic ? " (optimistic: its DAD goes on)" : "");
 		if ((rc = open_sockets(c, e)) == 0 && (rc = run(c, e)) == 0) {
 			long ll = res->ll_ms;
 			fill_result(c, res);
@@ -794,4 +800,23 @@ void dhcp6_format_handover(const char *ifname, const struct dhcp6_result *r, FIL
 		fprintf(out, "IPV6MTU=%u\n", r->mtu);
 	kv(out, "BOOTFILE6", r->bootfile_url);
 	kv(out, "BOOTPARAM6", r->bootfile_param);
+}
+
+static int write_conf6(const char *ifname, const char *key, const char *value)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", ifname, key);
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) != (ssize_t)strlen(value))
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+int dhcp6_prepare_link(const char *ifname)
+{
+	int rc = write_conf6(ifname, "optimistic_dad", "1");
+	return rc ? rc : write_conf6(ifname, "router_solicitation_delay", "0");
 }

@@ -82,6 +82,15 @@ struct dhcp6_result {
 int dhcp6_acquire(const char *ifname, const struct dhcp6_client_cfg *cfg, struct dhcp6_result *res,
 		  FILE *log, struct errbuf *e);
 
+/* Call before ifname's link goes up.  Its link-local address will be
+ * optimistic (RFC 4429): usable while its DAD runs, so the first Solicit
+ * need not wait the 1-2 s of DAD.  And DAD starts without the kernel's
+ * random delay of up to 1 s, which RFC 4862 5.4.2 asks only of the first
+ * message after the link comes up, where the optimistic link-local
+ * address has none either.  The leased or static address still waits for
+ * its DAD (one RetransTimer, 1 s) before use.  0, or -errno (no IPv6). */
+int dhcp6_prepare_link(const char *ifname);
+
 /* The result as handover lines (docs/handover.md's style, sourceable by
  * sh): DEVICE, HWADDR, IPV6METHOD (dhcpv6 or slaac), IPV6ADDR, IPV6PREFIX,
  * IPV6GATEWAY, IPV6DNS0, IPV6DNS1, IPV6DOMAIN (the first search name),

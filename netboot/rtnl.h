@@ -87,6 +87,7 @@ struct rtnl_addr6 {
 	uint8_t scope;		/* RT_SCOPE_LINK (253) for fe80::/10, 0 global */
 	uint32_t flags;		/* IFA_F_*: TENTATIVE 0x40, DADFAILED 0x08 */
 };
+#define RTNL_IFA_F_OPTIMISTIC 0x04u
 #define RTNL_IFA_F_DADFAILED 0x08u
 #define RTNL_IFA_F_TENTATIVE 0x40u
 #define RTNL_SCOPE_LINK 253u	/* RT_SCOPE_LINK */

@@ -96,6 +96,7 @@ int cmd_dhcp6(int argc, char **argv)
 	int rc = parse_args(argc, argv, &cfg, &ifname);
 	if (rc)
 		return rc;
+	dhcp6_prepare_link(ifname);	/* as /init: effective when the link was down */
 	rc = rtnl_open(&nl, &e) < 0 || rtnl_link_get(&nl, 0, ifname, &l, &e) < 0 || rtnl_link_up(&nl, l.ifindex, &e) < 0 ||
 	     dhcp6_acquire(ifname, &cfg, &res, stderr, &e) < 0;
 	rtnl_close(&nl);

@@ -116,9 +116,13 @@ if serve full yes 2001:db8::/64; then
 	if command -v dhclient >/dev/null; then	# ISC dhclient, DUID-LLT: the MAC read from it
 		printf '#!/bin/sh\n[ "$reason" = BOUND6 ] && echo "$new_ip6_address" > %s\nexit 0\n' "$tmp/dh.addr" > "$tmp/dh.sh"
 		chmod +x "$tmp/dh.sh"
-		ip netns exec "$C" timeout 10 dhclient -6 -1 -D LLT -cf /dev/null -lf "$tmp/dh.leases" -pf "$tmp/dh.pid" \
-			-sf "$tmp/dh.sh" vethc >"$tmp/dh.out" 2>&1
-		[ -s "$tmp/dh.pid" ] && kill "$(cat "$tmp/dh.pid")" 2>/dev/null
+		# in the foreground (-d), stopped by its PID: a daemon's pid file can come
+		# after the lease, and a dhclient left behind takes the later probes' Replies
+		ip netns exec "$C" dhclient -6 -1 -d -D LLT -cf /dev/null -lf "$tmp/dh.leases" -pf "$tmp/dh.pid" \
+			-sf "$tmp/dh.sh" vethc >"$tmp/dh.out" 2>&1 &
+		PIDS+=($!)
+		for _ in $(seq 100); do [ -s "$tmp/dh.addr" ] && break; sleep 0.1; done
+		stop "$!"
 		dh=$(cat "$tmp/dh.addr" 2>/dev/null)
 		check "dhclient -6: address $dh in the range" in_range "$dh"
 		check "dhclient -6: its DUID-LLT in the lease file with the MAC" \
