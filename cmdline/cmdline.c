@@ -68,6 +68,18 @@ static int opt_scandelay(struct cl_ctx *c, const struct cl_arg *a)
 	return 0;
 }
 
+/* How long an NBD read may go unanswered before the server counts as
+ * gone and the supervisor reconnects (nbd-client's -timeout). */
+static int opt_nbdtimeout(struct cl_ctx *c, const struct cl_arg *a)
+{
+	unsigned long v;
+
+	if (!cl_uint(a->val, a->vlen, 3600, &v) || v < 2)
+		return cl_fail(c, "expected nbdtimeout=SECONDS, 2 to 3600");
+	c->cfg->nbd_timeout = (int)v;
+	return 0;
+}
+
 /* Spreads the first requests of machines powered on together. */
 static int opt_jitter(struct cl_ctx *c, const struct cl_arg *a)
 {
@@ -166,6 +178,7 @@ static const struct option {
 	{ "setkmap", opt_setkmap, TAKES_VALUE },
 	{ "subdir", opt_subdir, TAKES_VALUE },
 	{ "scandelay", opt_scandelay, TAKES_EITHER },
+	{ "nbdtimeout", opt_nbdtimeout, TAKES_VALUE },
 	{ "netboot.jitter", opt_jitter, TAKES_VALUE },
 	{ "jitter", opt_jitter, TAKES_SHARED },
 	{ "minishell", opt_minishell, TAKES_FLAG },

@@ -2,7 +2,7 @@
  * Accepts the SystemRescueCd forms (netboot=, nfsboot=, nbdboot=, httpboot=,
  * boothttp=, tftpboot=, boottftp=, ethx=, ethN=, dodhcp[=list], nodhcp,
  * dhcphostname=, nameif=, gw=/gateway=, dns=, setkmap=, docache, docheck,
- * nocheck, subdir=, scandelay[=N], minishell; ethx=/ethN=/gw=/dns= take IPv6
+ * nocheck, subdir=, scandelay[=N], nbdtimeout=, minishell; ethx=/ethN=/gw=/dns= take IPv6
  * addresses too) and the standard ones (ip= in all its forms, dracut's
  * dhcp6/auto6 and [IPv6] static form included, BOOTIF=, init=, plus dracut root=live:/nbd:/nfs: and archiso
  * archiso_*_srv=).  Our own options are checksum=, proxy=.
@@ -112,6 +112,8 @@ struct boot_config {
 	/* the rest */
 	char keymap[32];		/* setkmap=: /lib/kmaps/<keymap>.bmap, loaded by init/keymap.c */
 	int scandelay;			/* seconds; scandelay alone = 10 */
+	int nbd_timeout;		/* nbdtimeout=: seconds an NBD read may go unanswered
+					 * before the supervisor reconnects; 0 = 30 */
 	int jitter;			/* netboot.jitter=/jitter=: random start delay of
 					 * up to this many seconds before stage 3, 0..600 */
 	bool minishell;

@@ -246,6 +246,8 @@ void cmdline_print(const struct boot_config *cfg, FILE *out)
 		fprintf(out, "scandelay=%d\n", cfg->scandelay);
 	if (cfg->jitter)
 		fprintf(out, "jitter=%d\n", cfg->jitter);
+	if (cfg->nbd_timeout)
+		fprintf(out, "nbdtimeout=%d\n", cfg->nbd_timeout);
 	if (cfg->kernel_ifnames)
 		fprintf(out, "ifnames=kernel\n");
 	if (cfg->minishell)

@@ -371,7 +371,8 @@ static int attach_nbd(struct boot *b)
 					    shown, c->nbd_export);
 				int index = -1;
 				struct nbd_watch w = { .upstream_fd = sock, .cache_fd = -1, .state_fd = -1, .size = x.size,
-						       .flags = x.flags, .console_fd = -1, .log_fd = -1 };
+						       .flags = x.flags, .timeout_ms = c->nbd_timeout * 1000,
+						       .console_fd = -1, .log_fd = -1 };
 				if (c->docache)	/* read once and let go: the kernel reads the server directly */
 					rc = nbd_attach(sock, x.size, x.flags, b->image_dev, sizeof(b->image_dev), &index,
 							&b->err);

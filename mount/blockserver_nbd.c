@@ -83,7 +83,7 @@ static int upstream_read(struct block_backend *be, uint64_t offset, uint32_t len
 		struct errbuf e;
 		if (u->sock < 0)
 			reconnect(u, monotonic_ns(), "no connection");
-		int rc = nbd_read(u->sock, offset, dst, len, NBD_UPSTREAM_TIMEOUT_MS, &e);
+		int rc = nbd_read(u->sock, offset, dst, len, u->w->timeout_ms ? u->w->timeout_ms : NBD_UPSTREAM_TIMEOUT_MS, &e);
 		if (rc == 0)
 			return 0;
 		if (server_error(rc) && ++server_errors > u->w->nmirrors) {

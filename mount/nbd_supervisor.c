@@ -131,6 +131,8 @@ static int parse_word(struct nbd_watch *w, const char *word, int *nconnect)
 		return num(val, UINT64_MAX, &v) < 0 ? -1 : (w->size = v, 0);
 	if (KEY("flags"))
 		return num(val, 65535, &v) < 0 ? -1 : (w->flags = (uint16_t)v, 0);
+	if (KEY("timeout"))
+		return num(val, 3600000, &v) < 0 ? -1 : (w->timeout_ms = (int)v, 0);
 	if (KEY("kernel"))
 		return fd_arg(val, &w->kernel_fd);
 	if (KEY("upstream"))
@@ -252,6 +254,8 @@ int nbd_supervisor_start(const struct nbd_watch *w, const char *self, const char
 	n = word(words, n, "state", "%d", w->state_fd);
 	n = word(words, n, "size", "%" PRIu64, w->size);
 	n = word(words, n, "flags", "%u", w->flags);
+	if (w->timeout_ms)
+		n = word(words, n, "timeout", "%d", w->timeout_ms);
 	n = word(words, n, "kmsg", "%d", w->kmsg_fd);
 	n = word(words, n, "vlog", "%d", w->vlog_fd);
 	n = word(words, n, "console", "%d", con);

@@ -19,7 +19,7 @@
 #define NBD_SUPERVISOR_NAME "@netboot-nbd"
 #define NBD_BACKOFF_MAX_MS 10000	/* a restarted server is found within 10 s */
 #define NBD_SHUTDOWN_GRACE_MS 10000	/* once the system shuts down, how long a lost server is waited for */
-#define NBD_UPSTREAM_TIMEOUT_MS 30000	/* a read unanswered this long: the server counts as gone */
+#define NBD_UPSTREAM_TIMEOUT_MS 30000	/* a read unanswered this long: the server counts as gone (nbdtimeout=) */
 #define SUP_MIRRORS_MAX 8
 
 /* What the supervisor needs: plain values and open descriptors, since
@@ -34,6 +34,7 @@ struct nbd_watch {
 	int state_fd;		/* stream: RUN_DIR/stream, rewritten as the fill goes; -1 = none */
 	uint64_t size;
 	uint16_t flags;		/* nbd: the export's transmission flags */
+	int timeout_ms;		/* nbd: a read unanswered this long drops the connection; 0 = NBD_UPSTREAM_TIMEOUT_MS */
 	int nmirrors;
 	char mirror[SUP_MIRRORS_MAX][URL_TEXT_MAX];	/* nbd://host:port/export or http(s)://... */
 	char connect[SUP_MIRRORS_MAX][64];		/* each mirror's address as text */

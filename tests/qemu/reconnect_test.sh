@@ -8,9 +8,9 @@
 #     SIGTERM (nbdkit answers in-flight reads with ESHUTDOWN), keeps it
 #     down OUTAGE s (10) while the guest reads every file and the whole
 #     device, and starts it again; then the same with SIGKILL.
-#  3. nbdkit frozen (SIGSTOP) for FREEZE s (35) under reads: its TCP still
-#     answers, its NBD does not; the supervisor's 30 s read timeout drops
-#     the connection and it reconnects after the thaw.
+#  3. nbdkit frozen (SIGSTOP) for FREEZE s (14) under reads: its TCP still
+#     answers, its NBD does not; the supervisor's read timeout (nbdtimeout=8,
+#     30 s by default) drops the connection and it reconnects after the thaw.
 #  4. Two mirrors (nbdkit twice): the first stopped for good under reads,
 #     the supervisor fails over to the second.
 #  5. nfsboot= from nfs-ganesha restarted: the hard mount recovers.
@@ -91,14 +91,14 @@ stop_server() {
 #    server and its children with SIGSTOP for FREEZE s, then thaws them;
 #  failover: stops the first server for good.
 # Then checks that every read ended well and the log has each CHECK.
-FREEZE=${FREEZE:-35}
+FREEZE=${FREEZE:-14}	# the reads start ~3 s in: past the 8 s timeout, with margin
 outage_case() {
 	local kind=$1 tag=$2 name=$3 start=$4 append=$5 log=$TMP/$2.log ok=0 kids outage
 	shift 5
 	if ! $start; then
 		echo "FAIL: $name: the server did not start"; return
 	fi
-	[ "$kind" = freeze ] && append="$append reconnect=silent"
+	[ "$kind" = freeze ] && append="$append reconnect=silent nbdtimeout=8"
 	qemu_boot "$log" direct virtio-net-pci "$append init=/lib/reconnect-init"
 	if ! wait_log "$log" "$READY|FAILED at" "$BOOT_TIMEOUT" || ! grep -qa "$READY" "$log"; then
 		echo "FAIL: $name: the test root did not start"; grep -a 'netboot' "$log" | tail -8

@@ -188,6 +188,9 @@ static const struct { const char *name, *line, *want; } plans[] = {
 	  "source=http\nurl=http://10.0.2.2:8080/sysrcd.dat\ncheck=skip\niface.*=dhcp\ncache=no\n" },
 	{ "scandelay=N nocheck", "scandelay=5 nocheck " NB,
 	  "source=http\nurl=http://10.0.2.2:8080/sysrcd.dat\ncheck=skip\niface.*=dhcp\ncache=no\nscandelay=5\n" },
+	{ "nbdtimeout=N", "nbdtimeout=8 " NB,
+	  "source=http\nurl=http://10.0.2.2:8080/sysrcd.dat\nchecksum_url=http://10.0.2.2:8080/sysrcd.md5\n"
+	  "check=default\niface.*=dhcp\ncache=no\nnbdtimeout=8\n" },
 	{ "checksum= proxy= init=", NB " checksum=sha256:" H64 " proxy=http://proxy.lan:3128 init=/sbin/init2",
 	  "source=http\nurl=http://10.0.2.2:8080/sysrcd.dat\nchecksum=sha256:" H64 "\ncheck=default\n"
 	  "proxy=http://proxy.lan:3128\niface.*=dhcp\ncache=no\ninit=/sbin/init2\n" },
@@ -373,6 +376,8 @@ static const struct { const char *line, *want; } bad[] = {
 	{ "docache=yes", "docache=yes: docache takes no value" },
 	{ "nodhcp=1", "nodhcp=1: nodhcp takes no value" },
 	{ "scandelay=abc", "scandelay=abc: expected scandelay=SECONDS" },
+	{ "nbdtimeout=1", "nbdtimeout=1: expected nbdtimeout=SECONDS, 2 to 3600" },
+	{ "nbdtimeout=", "nbdtimeout=: expected nbdtimeout=SECONDS, 2 to 3600" },
 	{ "scandelay=3601", "scandelay=3601:" },
 	{ "netboot.jitter=601", "netboot.jitter=601: expected netboot.jitter=SECONDS, 0 to 600" },
 	{ "jitter=-1", "jitter=-1: expected jitter=SECONDS, 0 to 600" },
