@@ -70,7 +70,7 @@ void lease6_pool_free(struct lease6_pool *p)
 
 static bool same_client(const struct lease6 *l, const uint8_t *duid, size_t len, uint32_t iaid)
 {
-	return l->duid_len == len && l->iaid == iaid && !memcmp(l->duid, duid, len);
+	return len && l->duid_len == len && l->iaid == iaid && !memcmp(l->duid, duid, len);	/* len 0: declined, no one's */
 }
 
 struct lease6 *lease6_find(const struct lease6_pool *p, const uint8_t *duid, size_t len, uint32_t iaid)
@@ -175,11 +175,28 @@ int lease6_release(struct lease6_pool *p, const uint8_t *duid, size_t len, uint3
 	return 0;
 }
 
+int lease6_decline(struct lease6_pool *p, const uint8_t *duid, size_t len, uint32_t iaid, const uint8_t addr[16],
+		   long long now, uint32_t secs)
+{
+	struct lease6 *l = lease6_find(p, duid, len, iaid);
+	if (!l || memcmp(l->addr, addr, 16) || l->state == LEASE6_FREE)
+		return -ENOENT;
+	/* the client's binding becomes no one's: its next Solicit gets another address */
+	memset(l->duid, 0, sizeof(l->duid));
+	l->duid_len = 0;
+	l->iaid = 0;
+	l->has_mac = false;
+	l->state = LEASE6_DECLINED;
+	l->expiry = now + secs;
+	return 0;
+}
+
 /* --- the file --- */
 
 static const char *state_name(enum lease6_state s)
 {
-	return s == LEASE6_BOUND ? "bound" : s == LEASE6_OFFERED ? "offered" : "free";
+	static const char *const names[] = { "free", "offered", "bound", "declined" };
+	return names[s];
 }
 
 int leases6_write(const struct lease6_pool *p, FILE *f)
@@ -193,6 +210,8 @@ int leases6_write(const struct lease6_pool *p, FILE *f)
 			continue;
 		for (size_t k = 0; k < l->duid_len; k++)
 			fprintf(f, "%02x", l->duid[k]);
+		if (!l->duid_len)
+			fputc('-', f);	/* declined: no one's */
 		fprintf(f, " %u %s %lld %s %s\n", l->iaid, inet_ntop(AF_INET6, l->addr, a, sizeof(a)), l->expiry,
 			state_name(l->state), l->has_mac ? mac_format(l->mac, m) : "-");
 	}
@@ -211,8 +230,8 @@ static const char *parse_line(char *s, struct lease6 *l)
 			return "more than 6 fields";
 	if (n != 6)
 		return "6 fields: duid-hex iaid address expiry state mac";
-	size_t hl = strlen(f[0]);
-	if (hl < 6 || hl % 2 || hl / 2 > LEASE6_DUID_MAX)
+	size_t hl = strcmp(f[0], "-") ? strlen(f[0]) : 0;	/* - : a declined address, no one's */
+	if (hl && (hl < 6 || hl % 2 || hl / 2 > LEASE6_DUID_MAX))
 		return "a DUID of 3..130 bytes in hex";
 	for (size_t k = 0; k < hl; k += 2) {
 		int hi = hex_digit(f[0][k]), lo = hex_digit(f[0][k + 1]);
@@ -237,8 +256,12 @@ static const char *parse_line(char *s, struct lease6 *l)
 		l->state = LEASE6_BOUND;
 	else if (!strcmp(f[4], "free") || !strcmp(f[4], "offered"))
 		l->state = LEASE6_FREE;	/* an offer does not outlive the server */
+	else if (!strcmp(f[4], "declined"))
+		l->state = LEASE6_DECLINED;
 	else
-		return "a state: bound, offered or free";
+		return "a state: bound, offered, free or declined";
+	if ((l->state == LEASE6_DECLINED) != !l->duid_len)
+		return "a DUID, or - with the state declined";
 	l->has_mac = strcmp(f[5], "-") != 0;
 	if (l->has_mac && !mac_parse(f[5], strlen(f[5]), l->mac))
 		return "a MAC or -";
@@ -273,7 +296,7 @@ int leases6_parse(struct lease6_pool *p, const char *buf, size_t len, const char
 		}
 		if (!why && !lease6_in_range(p, l.addr))
 			why = "an address inside PXEBOOTSRV_DHCP6RANGE";
-		if (!why && lease6_find(p, l.duid, l.duid_len, l.iaid))
+		if (!why && l.duid_len && lease6_find(p, l.duid, l.duid_len, l.iaid))
 			why = "one line per DUID and IAID";
 		if (!why && p->n >= LEASE6_MAX)
 			why = "at most " "4096" " bindings";
