@@ -344,6 +344,20 @@ int rtnl_addr6_add(struct rtnl *nl, int ifindex, const uint8_t addr[16], unsigne
 	return talk(nl, &r, NULL, e, "add IPv6 address");
 }
 
+int rtnl_addr6_del(struct rtnl *nl, int ifindex, const uint8_t addr[16], unsigned prefix, struct errbuf *e)
+{
+	struct ifaddrmsg ifa = {
+		.ifa_family = AF_INET6, .ifa_prefixlen = (unsigned char)prefix,
+		.ifa_scope = RT_SCOPE_UNIVERSE, .ifa_index = (unsigned)ifindex,
+	};
+	struct nlreq r;
+
+	req_start(&r, RTM_DELADDR, NLM_F_ACK, &ifa, sizeof(ifa));
+	req_attr(&r, IFA_LOCAL, addr, 16);
+	req_attr(&r, IFA_ADDRESS, addr, 16);
+	return talk(nl, &r, NULL, e, "remove IPv6 address");
+}
+
 int rtnl_route6_default(struct rtnl *nl, int ifindex, const uint8_t gw[16], struct errbuf *e)
 {
 	struct rtmsg rtm = {

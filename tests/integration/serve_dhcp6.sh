@@ -22,6 +22,10 @@
 #     (18.3.8): Success, the address held back (the next Solicit gets
 #     another one), logged, "declined" in the lease file; a Decline for an
 #     IA never bound: NoBinding in the IA
+#   4d the agent's client with --apply and DAD on, its bound address also
+#     held by the server's interface: DAD fails, the client removes it,
+#     sends a Decline (the server holds the address back) and solicits
+#     again: another address, past DAD
 #   5 garbage (truncated, bad option lengths, random): no crash, the server
 #     still answers, at most a few "dropped" lines (rate-limited)
 #   6 proxy mode (v4 proxy-DHCP): the PXE client gets 59 and NoAddrsAvail,
@@ -124,6 +128,11 @@ if serve full yes 2001:db8::/64; then
 		ip netns exec "$C" timeout 10 dhclient -6 -1 -D LLT -cf /dev/null -lf "$tmp/dh.leases" -pf "$tmp/dh.pid" \
 			-sf "$tmp/dh.sh" vethc >"$tmp/dh.out" 2>&1
 		[ -s "$tmp/dh.pid" ] && kill "$(cat "$tmp/dh.pid")" 2>/dev/null
+		# a dhclient that forked before writing its pid file keeps port 546 and
+		# takes the probes' answers: every dhclient in $C (ours) goes, by pid
+		for p in $(ip netns pids "$C"); do
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = dhclient ] && kill "$p" 2>/dev/null
+		done
 		dh=$(cat "$tmp/dh.addr" 2>/dev/null)
 		check "dhclient -6: address $dh in the range" in_range "$dh"
 		check "dhclient -6: its DUID-LLT in the lease file with the MAC" \
@@ -161,6 +170,25 @@ if serve full yes 2001:db8::/64; then
 			[ '$(m 'dhcp6_messages_received_total{type="confirm"}')' = 3 ] &&
 			[ '$(m 'dhcp6_messages_received_total{type="decline"}')' = 2 ] &&
 			[ '$(m 'dhcp6_messages_sent_total{type="reply"}')' -ge 4 ] && [ '$(m dhcp6_dropped_total)' -ge 30 ]"
+	# a duplicate on the link: the server's interface holds the client's address
+	ip -n "$S" addr add "$a1/64" dev veths nodad && ip netns exec "$C" sysctl -qw net.ipv6.conf.vethc.accept_dad=1
+	t1=$(now_ms)
+	run6 dad --apply --timeout 10
+	dad_ms=$(( $(now_ms) - t1 ))
+	b1=$(val dad IPV6ADDR)
+	check "DAD of $a1 failed: declined, another address ($b1) in $dad_ms ms" \
+		bash -c "[ '$b1' != '$a1' ] && grep -q '$a1 failed DAD.*declining it' '$tmp/dad.err' &&
+			grep -q 'Reply to the Decline from fe80::.* (Success), soliciting again' '$tmp/dad.err'"
+	check "the new address $b1 in the range" in_range "$b1"
+	check "on vethc past DAD, the declined one gone" \
+		bash -c "ip -n $C -6 addr show dev vethc | grep -q 'inet6 $b1/64 scope global' &&
+			! ip -n $C -6 addr show dev vethc | grep -q '$a1/'"
+	check "the server logged the Decline of $a1 and holds it back" \
+		bash -c "grep -q 'dhcp6: decline of $a1 from fe80::' '$tmp/full.log' && grep -q '^- 0 $a1 [0-9]* declined -$' '$tmp/full.leases6'"
+	check "handover: IAID and T1 for the booted system's client" \
+		test "$(val dad IPV6IAID) $(val dad IPV6T1) $(val dad IPV6T2)" = "1537 1800 2880"
+	ip -n "$S" addr del "$a1/64" dev veths; ip -n "$C" addr flush dev vethc scope global
+	ip netns exec "$C" sysctl -qw net.ipv6.conf.vethc.accept_dad=0
 	kill "$SRV"; wait "$SRV" 2>/dev/null
 fi
 

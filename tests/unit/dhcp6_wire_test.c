@@ -358,7 +358,7 @@ static void ra(void)
 static void handover(void)
 {
 	struct dhcp6_result r = { .source = "dhcpv6", .prefix = 64, .has_dhcp = true, .valid = 7200, .preferred = 3600,
-				  .has_gateway = true, .ndns = 1, .ra_seen = true, .managed = true, .other = true,
+				  .iaid = 0x123456, .t1 = 1800, .t2 = 2880, .has_gateway = true, .ndns = 1, .ra_seen = true, .managed = true, .other = true,
 				  .server_duid_len = 3, .server_duid = { 0, 3, 0xab } };
 	char *text = NULL;
 	size_t len = 0;
@@ -375,7 +375,8 @@ static void handover(void)
 	CHECK_STR("handover lines", text,
 		  "DEVICE=eth0\nHWADDR=52:54:00:12:34:56\nIPV6METHOD=dhcpv6\nIPV6ADDR=2001:db8:0:1::123\nIPV6PREFIX=64\n"
 		  "IPV6GATEWAY=fe80::1\nIPV6DNS0=2001:db8::53\nIPV6DNS1=\nIPV6DOMAIN=a.example\nIPV6SLAAC=\n"
-		  "DHCP6SERVER=00:03:ab\nIPV6LEASETIME=7200\nIPV6PREFERRED=3600\nIPV6RA=managed,other\n"
+		  "DHCP6SERVER=00:03:ab\nIPV6LEASETIME=7200\nIPV6PREFERRED=3600\nIPV6IAID=1193046\nIPV6T1=1800\nIPV6T2=2880\n"
+		  "IPV6RA=managed,other\n"
 		  "BOOTFILE6='http://[2001:db8::1]/it'\\''s.efi'\nBOOTPARAM6=\n");
 	free(text);
 }
