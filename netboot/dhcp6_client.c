@@ -7,11 +7,11 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include "netboot/clock.h"
+#include "netboot/jitter.h"
 #include "netboot/mac.h"
 #include "netboot/netlog.h"
 #include "netboot/rtnl.h"
@@ -93,7 +93,7 @@ struct c6 {
 	uint8_t mac[6], duid[DHCP6_DUID_LL_LEN];
 	uint32_t iaid;
 	int udp, icmp;
-	uint64_t rng;
+	uint32_t salt;		/* the MAC: see jitter_salt */
 	long long t0, deadline, ra_deadline, info_deadline;
 	/* router advertisements */
 	bool ra_seen;
@@ -115,28 +115,10 @@ struct c6 {
 	char why[200];
 };
 
-static uint32_t rnd(struct c6 *c)
+/* xids and retransmission jitter: differ between machines, not secret */
+static uint32_t rnd(const struct c6 *c)
 {
-	uint64_t x = c->rng;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	c->rng = x;
-	return (uint32_t)((x * 0x2545F4914F6CDD1DULL) >> 32);
-}
-
-static void seed(struct c6 *c)
-{
-	uint64_t s = 0;
-	struct timespec ts;
-
-	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		s = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)getpid();
-	}
-	for (int j = 0; j < 6; j++)
-		s = (s ^ c->mac[j]) * 0x100000001b3ULL;
-	c->rng = s ? s : 0x9e3779b97f4a7c15ULL;
+	return jitter_random() ^ c->salt;
 }
 
 static const char *ntop(const uint8_t a[16], char buf[INET6_ADDRSTRLEN])
@@ -746,7 +728,7 @@ static int setup(struct c6 *c, const char *ifname, struct errbuf *e)
 	dhcp6_duid_ll(c->mac, c->duid);
 	/* IAID: the MAC's last 4 bytes, stable across boots (RFC 8415 12) */
 	c->iaid = (uint32_t)c->mac[2] << 24 | (uint32_t)c->mac[3] << 16 | (uint32_t)c->mac[4] << 8 | c->mac[5];
-	seed(c);
+	c->salt = jitter_salt(0, c->mac, 6);
 	return 0;
 }
 

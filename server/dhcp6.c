@@ -26,6 +26,7 @@
 #include "server/ipxe.h"
 #include "server/leases6.h"
 #include "server/server.h"
+#include "server/udp_send.h"
 
 #define DEFAULT_LEASES6 "/var/lib/netboot/leases6"
 #define OFFER_HOLD 60		/* seconds an advertised address stays reserved */
@@ -490,28 +491,17 @@ static void handle(struct dhcp6_service *d, const uint8_t *buf, size_t len, stru
 	dispatch(d, rx);
 }
 
+/* One datagram with its IPV6_PKTINFO: 1, 0 when none is left, or -errno. */
 static int receive(int fd, uint8_t *buf, size_t cap, size_t *len, struct rx6 *rx)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { .iov_base = buf, .iov_len = cap };
-	struct msghdr mh = { .msg_name = &rx->from, .msg_namelen = sizeof(rx->from), .msg_iov = &iov,
-			     .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
-	ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+	struct udp_pktinfo pi;
+	int rc = udp_recv_pktinfo(fd, buf, cap, len, &rx->from, sizeof(rx->from), &pi);
 
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-	*len = (mh.msg_flags & MSG_TRUNC) ? cap + 1 : (size_t)n;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			rx->ifindex = (int)pi.ipi6_ifindex;
-		}
-	inet_ntop(AF_INET6, &rx->from.sin6_addr, rx->who, sizeof(rx->who));
-	return 1;
+	if (rc > 0) {
+		rx->ifindex = pi.ifindex;
+		inet_ntop(AF_INET6, &rx->from.sin6_addr, rx->who, sizeof(rx->who));
+	}
+	return rc;
 }
 
 static void on_readable(struct loop_handler *h, uint32_t events)
