@@ -8,11 +8,11 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include "netboot/clock.h"
+#include "netboot/jitter.h"
 #include "netboot/mac.h"
 #include "netboot/netlog.h"
 #include "netboot/rtnl.h"
@@ -26,6 +26,7 @@
 #define REQ_MRT 30000
 #define INF_IRT 1000
 #define INF_MRT 16000
+#define DEC_IRT 1000		/* DEC_TIMEOUT; no MRT, DEC_MAX_RC 4 */
 
 int dhcp6_retx_ms(int prev_ms, int irt_ms, int mrt_ms, uint32_t rnd, bool first_positive)
 {
@@ -82,7 +83,7 @@ unsigned dhcp6_onlink_prefix(const struct ra_info *ra, const uint8_t addr[16])
 
 /* --- the client --- */
 
-enum dstate { D_OFF, D_SOLICIT, D_REQUEST, D_INFO, D_BOUND, D_INFO_DONE };
+enum dstate { D_OFF, D_SOLICIT, D_REQUEST, D_INFO, D_BOUND, D_INFO_DONE, D_DECLINE };
 
 struct c6 {
 	const struct dhcp6_client_cfg *cfg;
@@ -93,7 +94,7 @@ struct c6 {
 	uint8_t mac[6], duid[DHCP6_DUID_LL_LEN];
 	uint32_t iaid;
 	int udp, icmp;
-	uint64_t rng;
+	uint32_t salt;		/* the MAC: see jitter_salt */
 	long long t0, deadline, ra_deadline, info_deadline;
 	/* router advertisements */
 	bool ra_seen, ll_optimistic;
@@ -110,32 +111,15 @@ struct c6 {
 	struct dhcp6_msg best, reply;
 	uint8_t best_from[16];
 	struct dhcp6_iaaddr lease;
-	int nsolicit, nadvertise, nbad;
+	uint8_t declined[16];		/* the address a Decline names (D_DECLINE) */
+	int nsolicit, nadvertise, nbad, ndeclined;
 	char why[200];
 };
 
-static uint32_t rnd(struct c6 *c)
+/* xids and retransmission jitter: differ between machines, not secret */
+static uint32_t rnd(const struct c6 *c)
 {
-	uint64_t x = c->rng;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	c->rng = x;
-	return (uint32_t)((x * 0x2545F4914F6CDD1DULL) >> 32);
-}
-
-static void seed(struct c6 *c)
-{
-	uint64_t s = 0;
-	struct timespec ts;
-
-	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		s = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)getpid();
-	}
-	for (int j = 0; j < 6; j++)
-		s = (s ^ c->mac[j]) * 0x100000001b3ULL;
-	c->rng = s ? s : 0x9e3779b97f4a7c15ULL;
+	return jitter_random() ^ c->salt;
 }
 
 static const char *ntop(const uint8_t a[16], char buf[INET6_ADDRSTRLEN])
@@ -268,25 +252,36 @@ static void transmit(struct c6 *c, long long now)
 		.sin6_family = AF_INET6, .sin6_port = htons(DHCP6_SERVER_PORT), .sin6_scope_id = (uint32_t)c->ifindex,
 		.sin6_addr = { .s6_addr = { 0xff, 0x02, [13] = 1, [15] = 2 } },	/* All_DHCP_Relay_Agents_and_Servers */
 	};
+	static const struct {
+		uint8_t type;
+		int irt, mrt;
+	} x[] = {
+		[D_SOLICIT] = { DHCP6_SOLICIT, SOL_IRT, SOL_MRT },
+		[D_REQUEST] = { DHCP6_REQUEST, REQ_IRT, REQ_MRT },
+		[D_INFO] = { DHCP6_INFORMATION_REQUEST, INF_IRT, INF_MRT },
+		[D_DECLINE] = { DHCP6_DECLINE, DEC_IRT, 0 },
+	};
 	long long cs = (now - c->t_first) / 10;
 	struct dhcp6_out o = {
-		.type = c->st == D_SOLICIT ? DHCP6_SOLICIT : c->st == D_REQUEST ? DHCP6_REQUEST : DHCP6_INFORMATION_REQUEST,
+		.type = x[c->st].type,
 		.xid = c->xid, .client_duid = c->duid, .client_duid_len = sizeof(c->duid),
 		.elapsed_cs = (uint16_t)(cs > 0xffff ? 0xffff : cs), .ia_na = c->st != D_INFO, .iaid = c->iaid,
 		.rapid_commit = c->cfg->rapid_commit, .oro = oro, .noro = sizeof(oro) / sizeof(oro[0]),
 	};
 	uint8_t buf[512];
 	char a[INET6_ADDRSTRLEN];
-	int irt = c->st == D_REQUEST ? REQ_IRT : c->st == D_SOLICIT ? SOL_IRT : INF_IRT;
-	int mrt = c->st == D_REQUEST ? REQ_MRT : c->st == D_SOLICIT ? SOL_MRT : INF_MRT;
 
 	if (c->st == D_REQUEST) {
 		o.server_duid = c->best.server_duid;
 		o.server_duid_len = c->best.server_duid_len;
 		o.ia_addr = c->lease.addr;
+	} else if (c->st == D_DECLINE) {	/* to the server that leased it */
+		o.server_duid = c->reply.server_duid;
+		o.server_duid_len = c->reply.server_duid_len;
+		o.ia_addr = c->declined;
 	}
 	int len = dhcp6_build(&o, buf, sizeof(buf), NULL);
-	c->rt = dhcp6_retx_ms(c->rt, irt, mrt, rnd(c), c->st == D_SOLICIT);
+	c->rt = dhcp6_retx_ms(c->rt, x[c->st].irt, x[c->st].mrt, rnd(c), c->st == D_SOLICIT);
 	if (c->st == D_SOLICIT && c->tries == 0)
 		c->collect_end = now + c->rt;
 	c->tries++;
@@ -297,12 +292,19 @@ static void transmit(struct c6 *c, long long now)
 		net_log(c->log, "%s: %s", c->name, c->why);
 		return;
 	}
-	if (c->st == D_REQUEST)
-		net_log(c->log, "%s: Request %s (try %d)", c->name, ntop(c->lease.addr, a), c->tries);
+	if (c->st == D_REQUEST || c->st == D_DECLINE)
+		net_log(c->log, "%s: %s %s (try %d)", c->name, dhcp6_type_name(o.type),
+			ntop(c->st == D_REQUEST ? c->lease.addr : c->declined, a), c->tries);
 	else
 		net_log(c->log, "%s: %s%s (xid 0x%06x, try %d, next in %.1f s)", c->name, dhcp6_type_name(o.type),
 			c->st == D_SOLICIT && c->cfg->rapid_commit ? " with rapid commit" : "", c->xid, c->tries,
 			c->rt / 1000.0);
+}
+
+/* An exchange under way: a message to (re)transmit. */
+static bool exchanging(const struct c6 *c)
+{
+	return c->st == D_SOLICIT || c->st == D_REQUEST || c->st == D_INFO || c->st == D_DECLINE;
 }
 
 /* Retransmissions due now, and the end of the Advertise collection. */
@@ -319,7 +321,11 @@ static void tick(struct c6 *c, long long now)
 		net_log(c->log, "%s: %s, soliciting again", c->name, c->why);
 		start(c, D_SOLICIT, now);
 	}
-	if ((c->st == D_SOLICIT || c->st == D_REQUEST || c->st == D_INFO) && now >= c->t_next)
+	if (c->st == D_DECLINE && c->tries >= DHCP6_DECLINE_TRIES && now >= c->t_next) {
+		net_log(c->log, "%s: no Reply to %d Declines, soliciting again", c->name, c->tries);
+		start(c, D_SOLICIT, now);
+	}
+	if (exchanging(c) && now >= c->t_next)
 		transmit(c, now);
 }
 
@@ -429,6 +435,12 @@ static void on_reply(struct c6 *c, const struct dhcp6_msg *m, const uint8_t from
 	struct errbuf sub;
 	char s[INET6_ADDRSTRLEN], x[INET6_ADDRSTRLEN];
 
+	if (c->st == D_DECLINE) {	/* RFC 8415 18.2.8: done with it; a new address */
+		net_log(c->log, "%s: Reply to the Decline from %s (%s), soliciting again", c->name, ntop(from, s),
+			dhcp6_status_name(m->status.code == DHCP6_STATUS_NONE ? DHCP6_SUCCESS : m->status.code));
+		start(c, D_SOLICIT, now);
+		return;
+	}
 	if (c->st == D_INFO) {
 		c->reply = *m;
 		c->st = D_INFO_DONE;
@@ -478,7 +490,7 @@ static void recv_dhcp(struct c6 *c, long long now)
 		}
 		if (c->st == D_SOLICIT && m.type == DHCP6_ADVERTISE)
 			on_advertise(c, &m, from.sin6_addr.s6_addr, now);
-		else if (m.type == DHCP6_REPLY && (c->st == D_REQUEST || c->st == D_INFO ||
+		else if (m.type == DHCP6_REPLY && (c->st == D_REQUEST || c->st == D_INFO || c->st == D_DECLINE ||
 						   (c->st == D_SOLICIT && m.rapid_commit && c->cfg->rapid_commit)))
 			on_reply(c, &m, from.sin6_addr.s6_addr, now);
 	}
@@ -497,7 +509,7 @@ static bool done(const struct c6 *c, long long now)
 	if (c->st == D_BOUND)
 		return ra_settled;
 	if (c->cfg->mode == DHCP6_MODE_DHCP || !c->ra_seen || c->ra.managed || !slaac_prefix(c) ||
-	    c->st == D_SOLICIT || c->st == D_REQUEST)
+	    c->st == D_SOLICIT || c->st == D_REQUEST || c->st == D_DECLINE)
 		return false;
 	return c->st != D_INFO || now >= c->info_deadline;
 }
@@ -507,7 +519,7 @@ static long long next_event(const struct c6 *c, long long now)
 {
 	long long cand[5] = {
 		c->nrs < RS_MAX && !c->ra_seen ? c->t_rs : 0,
-		c->st == D_SOLICIT || c->st == D_REQUEST || c->st == D_INFO ? c->t_next : 0,
+		exchanging(c) ? c->t_next : 0,
 		c->st == D_SOLICIT && c->have_best ? c->collect_end : 0,
 		!c->ra_seen ? c->ra_deadline : 0,
 		c->st == D_INFO ? c->info_deadline : 0,
@@ -531,23 +543,20 @@ static int fail_message(const struct c6 *c, long long now, struct errbuf *e)
 			 slaac_prefix(c) ? "" : ", no SLAAC prefix");
 	if (c->cfg->mode == DHCP6_MODE_SLAAC)
 		return nb_fail(e, -ETIMEDOUT, "no IPv6 address on %s after %.1f s (%s)", c->name, since(c, now), ra);
-	return nb_fail(e, -ETIMEDOUT, "no IPv6 address on %s after %.1f s (%d Solicit%s, %s%s%s; %s)", c->name,
+	char dec[48] = "";
+	if (c->ndeclined)
+		snprintf(dec, sizeof(dec), ", %d lease%s declined (DAD failed)", c->ndeclined, c->ndeclined == 1 ? "" : "s");
+	return nb_fail(e, -ETIMEDOUT, "no IPv6 address on %s after %.1f s (%d Solicit%s, %s%s%s%s; %s)", c->name,
 		       since(c, now), c->nsolicit, c->nsolicit == 1 ? "" : "s",
-		       c->nadvertise ? "Advertised but no Reply" : "no Advertise", c->why[0] ? "; last trouble: " : "",
+		       c->nadvertise ? "Advertised but no Reply" : "no Advertise", dec, c->why[0] ? "; last trouble: " : "",
 		       c->why, ra);
 }
 
-/* The exchange: until done() or the deadline. */
-static int run(struct c6 *c, struct errbuf *e)
+/* The exchanges: until done() or the deadline. */
+static int loop(struct c6 *c, struct errbuf *e)
 {
-	long long now = monotonic_ms();
-
-	c->ra_deadline = now + (c->cfg->ra_wait_ms ? c->cfg->ra_wait_ms : DHCP6_RA_WAIT_MS);
-	send_rs(c, now);
-	if (c->cfg->mode != DHCP6_MODE_SLAAC)
-		start(c, D_SOLICIT, now);
 	for (;;) {
-		now = monotonic_ms();
+		long long now = monotonic_ms();
 		tick(c, now);
 		if (done(c, now))
 			return 0;
@@ -574,6 +583,18 @@ static int run(struct c6 *c, struct errbuf *e)
 	}
 }
 
+/* The first run: a Router Solicitation and (unless SLAAC only) a Solicit. */
+static int run(struct c6 *c, struct errbuf *e)
+{
+	long long now = monotonic_ms();
+
+	c->ra_deadline = now + (c->cfg->ra_wait_ms ? c->cfg->ra_wait_ms : DHCP6_RA_WAIT_MS);
+	send_rs(c, now);
+	if (c->cfg->mode != DHCP6_MODE_SLAAC)
+		start(c, D_SOLICIT, now);
+	return loop(c, e);
+}
+
 static void add_dns(struct dhcp6_result *r, const uint8_t a[16])
 {
 	for (int i = 0; i < r->ndns; i++)
@@ -590,12 +611,16 @@ static void fill_result(const struct c6 *c, struct dhcp6_result *r)
 
 	memset(r, 0, sizeof(*r));
 	r->ifindex = c->ifindex;
+	r->iaid = c->iaid;
+	r->declined = c->ndeclined;
 	memcpy(r->mac, c->mac, 6);
 	if (c->st == D_BOUND) {
 		r->has_dhcp = true;
 		memcpy(r->dhcp_addr, c->lease.addr, 16);
 		r->preferred = c->lease.preferred;
 		r->valid = c->lease.valid;
+		r->t1 = c->reply.t1;
+		r->t2 = c->reply.t2;
 		memcpy(r->server_duid, c->reply.server_duid, c->reply.server_duid_len);
 		r->server_duid_len = c->reply.server_duid_len;
 	}
@@ -664,7 +689,8 @@ static int add_addr(struct c6 *c, const uint8_t addr[16], unsigned prefix, struc
 	return rc;
 }
 
-/* The addresses, DAD, the default route.  Only the route is not fatal. */
+/* The addresses, DAD, the default route.  Only the route is not fatal;
+ * -EEXIST: the leased address failed DAD (e says so). */
 static int apply(struct c6 *c, struct dhcp6_result *r, struct errbuf *e)
 {
 	char s[INET6_ADDRSTRLEN];
@@ -677,7 +703,7 @@ static int apply(struct c6 *c, struct dhcp6_result *r, struct errbuf *e)
 	    (rc = add_addr(c, r->slaac_addr, r->slaac_prefix, e)) < 0)
 		return rc;
 	if (r->has_dhcp && (rc = wait_dad(c, r->dhcp_addr, e)) < 0)
-		return rc;
+		return rc == -EADDRINUSE ? -EEXIST : rc;	/* the lease's own: declined by the caller */
 	if (r->has_slaac && (rc = wait_dad(c, r->slaac_addr, e)) < 0)
 		return rc;
 	net_log(c->log, "%s: %s/%u ready (DAD done) after %.1f s", c->name, ntop(r->addr, s), r->prefix,
@@ -707,8 +733,52 @@ static int setup(struct c6 *c, const char *ifname, struct errbuf *e)
 	dhcp6_duid_ll(c->mac, c->duid);
 	/* IAID: the MAC's last 4 bytes, stable across boots (RFC 8415 12) */
 	c->iaid = (uint32_t)c->mac[2] << 24 | (uint32_t)c->mac[3] << 16 | (uint32_t)c->mac[4] << 8 | c->mac[5];
-	seed(c);
+	c->salt = jitter_salt(0, c->mac, 6);
 	return 0;
+}
+
+/* A leased address DAD refused: removed, and a Decline to its server
+ * started (the loop then solicits again). */
+static void decline(struct c6 *c, const struct dhcp6_result *r, const char *why)
+{
+	struct errbuf sub;
+
+	net_log(c->log, "%s: %s: declining it", c->name, why);
+	if (rtnl_addr6_del(&c->nl, c->ifindex, r->dhcp_addr, r->prefix, &sub) < 0)
+		net_log(c->log, "%s: %s", c->name, sub.msg);	/* the kernel may have dropped it */
+	memcpy(c->declined, r->dhcp_addr, 16);
+	c->ndeclined++;
+	snprintf(c->why, sizeof(c->why), "%.150s", why);
+	start(c, D_DECLINE, monotonic_ms());
+}
+
+/* run(), the result, apply(); a lease whose address fails DAD is declined
+ * and another one sought (RFC 8415 18.2.8), DHCP6_DECLINES_MAX times. */
+static int lease_and_apply(struct c6 *c, struct dhcp6_result *res, struct errbuf *e)
+{
+	long ll = res->ll_ms;
+	int rc = run(c, e);
+
+	for (;;) {
+		if (rc < 0)
+			return rc;
+		fill_result(c, res);
+		res->ll_ms = ll;
+		res->elapsed_ms = (long)(monotonic_ms() - c->t0);
+		if (!c->cfg->apply)
+			return 0;
+		rc = apply(c, res, e);
+		if (rc == 0)
+			res->ready_ms = (long)(monotonic_ms() - c->t0);
+		if (rc != -EEXIST)
+			return rc;
+		char why[sizeof(e->msg)];
+		snprintf(why, sizeof(why), "%s", e->msg);
+		if (c->ndeclined >= DHCP6_DECLINES_MAX)
+			return nb_fail(e, -EADDRINUSE, "%s (%d leases declined, giving up)", why, c->ndeclined);
+		decline(c, res, why);
+		rc = loop(c, e);
+	}
 }
 
 int dhcp6_acquire(const char *ifname, const struct dhcp6_client_cfg *cfg, struct dhcp6_result *res,
@@ -730,14 +800,8 @@ int dhcp6_acquire(const char *ifname, const struct dhcp6_client_cfg *cfg, struct
 		res->ll_ms = (long)(monotonic_ms() - c->t0);
 		net_log(log, "%s: link-local address ready after %.1f s%s", ifname, res->ll_ms / 1000.0,
 			c->ll_optimistic ? " (optimistic: its DAD goes on)" : "");
-		if ((rc = open_sockets(c, e)) == 0 && (rc = run(c, e)) == 0) {
-			long ll = res->ll_ms;
-			fill_result(c, res);
-			res->ll_ms = ll;
-			res->elapsed_ms = (long)(monotonic_ms() - c->t0);
-			if (cfg->apply && (rc = apply(c, res, e)) == 0)
-				res->ready_ms = (long)(monotonic_ms() - c->t0);
-		}
+		if ((rc = open_sockets(c, e)) == 0)
+			rc = lease_and_apply(c, res, e);
 	}
 	if (c->udp >= 0)
 		close(c->udp);
@@ -790,10 +854,13 @@ void dhcp6_format_handover(const char *ifname, const struct dhcp6_result *r, FIL
 	for (size_t i = 0; i < r->server_duid_len; i++)
 		snprintf(duid + (i ? 3 * i - 1 : 0), 4, "%s%02x", i ? ":" : "", r->server_duid[i]);
 	kv(out, "DHCP6SERVER", duid);
+	/* what the booted system's client needs to renew at T1: the binding is
+	 * (DUID-LL of HWADDR, IPV6IAID) with DHCP6SERVER */
 	if (r->has_dhcp)
-		fprintf(out, "IPV6LEASETIME=%u\nIPV6PREFERRED=%u\n", r->valid, r->preferred);
+		fprintf(out, "IPV6LEASETIME=%u\nIPV6PREFERRED=%u\nIPV6IAID=%u\nIPV6T1=%u\nIPV6T2=%u\n", r->valid,
+			r->preferred, r->iaid, r->t1, r->t2);
 	else
-		fprintf(out, "IPV6LEASETIME=\nIPV6PREFERRED=\n");
+		fprintf(out, "IPV6LEASETIME=\nIPV6PREFERRED=\nIPV6IAID=\nIPV6T1=\nIPV6T2=\n");
 	fprintf(out, "IPV6RA=%s\n", !r->ra_seen ? "" : r->managed ? (r->other ? "managed,other" : "managed")
 								: r->other ? "other" : "none");
 	if (r->mtu)

@@ -17,7 +17,10 @@
  *     mode dhcp (ip=dhcp6) always solicits; mode slaac never does;
  *   - with apply: the leased address (/the on-link RA prefix length, else
  *     /128), the SLAAC address of the first autonomous /64 (EUI-64), DAD
- *     waited for, and the default route via the RA's router.
+ *     waited for, and the default route via the RA's router.  A leased
+ *     address that fails DAD is removed, declined to its server (Decline,
+ *     RFC 8415 18.2.8: IRT 1 s, 4 retransmissions at most) and the client
+ *     solicits again, up to DHCP6_DECLINES_MAX times within the timeout.
  * The caller brings the link up. */
 #ifndef NETBOOT_DHCP6_CLIENT_H
 #define NETBOOT_DHCP6_CLIENT_H
@@ -33,6 +36,8 @@
 #define DHCP6_INFO_WAIT_MS 4000	/* an Information-Request's answer (stateless DNS) */
 #define DHCP6_DAD_WAIT_MS 5000
 #define DHCP6_REQUEST_TRIES 10	/* REQ_MAX_RC */
+#define DHCP6_DECLINE_TRIES 5	/* DEC_MAX_RC + 1: the first transmission and 4 more */
+#define DHCP6_DECLINES_MAX 3	/* leases given up after DAD failed, then the boot is told */
 
 enum dhcp6_mode { DHCP6_MODE_AUTO, DHCP6_MODE_DHCP, DHCP6_MODE_SLAAC };
 
@@ -55,6 +60,9 @@ struct dhcp6_result {
 	bool has_dhcp;
 	uint8_t dhcp_addr[16];
 	uint32_t preferred, valid;	/* the lease's lifetimes */
+	uint32_t t1, t2;	/* when the booted system's client renews, rebinds */
+	uint32_t iaid;		/* the IA_NA's: the MAC's last 4 bytes */
+	int declined;		/* leases declined after DAD failed */
 	uint8_t server_duid[DHCP6_DUID_MAX];
 	size_t server_duid_len;
 	bool has_slaac;
@@ -95,7 +103,8 @@ int dhcp6_prepare_link(const char *ifname);
  * sh): DEVICE, HWADDR, IPV6METHOD (dhcpv6 or slaac), IPV6ADDR, IPV6PREFIX,
  * IPV6GATEWAY, IPV6DNS0, IPV6DNS1, IPV6DOMAIN (the first search name),
  * IPV6SLAAC, DHCP6SERVER (the server's DUID, hex), IPV6LEASETIME,
- * IPV6PREFERRED, IPV6RA (managed,other / managed / other / none; empty
+ * IPV6PREFERRED, IPV6IAID, IPV6T1, IPV6T2 (the binding and when to renew
+ * it: the booted system's client takes over), IPV6RA (managed,other / managed / other / none; empty
  * without an RA), IPV6MTU (when the RA gives one), BOOTFILE6 (option 59),
  * BOOTPARAM6 (option 60).  Values holding shell characters (a URL's
  * brackets) are single-quoted. */

@@ -367,6 +367,8 @@ static int parse_iaaddr(const uint8_t *d, size_t n, struct dhcp6_msg *m, struct 
 		return rc;
 	if (m->naddrs < DHCP6_MAX_ADDRS)
 		m->addrs[m->naddrs++] = a;
+	else
+		m->addrs_dropped = true;
 	return 0;
 }
 
@@ -379,6 +381,7 @@ static int parse_ia_na(const uint8_t *d, size_t n, struct dhcp6_msg *m, struct e
 
 	if (n < 12)
 		return bad_len(e, DHCP6_OPT_IA_NA, n, "at least 12 (IAID, T1, T2)");
+	m->n_ia_na++;
 	if (m->has_ia_na)
 		return 0;	/* we send one IA; a second one is not ours */
 	m->has_ia_na = true;

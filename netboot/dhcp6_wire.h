@@ -116,6 +116,9 @@ struct dhcp6_msg {
 	char user_class[48];		/* option 15's first item, sanitized ("iPXE") */
 	const uint8_t *interface_id;	/* option 18 of a relay message, pointing into the buffer */
 	size_t interface_id_len;
+	/* what a server needs to judge all of a Confirm's or Decline's addresses */
+	int n_ia_na;			/* IA_NA options seen (only the first is kept) */
+	bool addrs_dropped;		/* the first IA_NA held more than DHCP6_MAX_ADDRS */
 };
 
 /* What a client message carries (dhcp6_build). */

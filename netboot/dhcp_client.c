@@ -7,13 +7,13 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include "netboot/jitter.h"
 #include "netboot/rtnl.h"
 
 #define CARRIER_POLL_MS 100
@@ -169,38 +169,24 @@ struct client {
 	struct rtnl nl;
 	const struct dhcp_client_cfg *cfg;
 	int bootif;		/* index of the BOOTIF interface, -1 if not among them */
-	uint64_t rng;
+	uint32_t salt;		/* the MACs: see jitter_salt */
 	long long t0;
 	FILE *log;
 };
 
 
-/* xorshift64*: jitter and xids need to differ between machines booting
- * together, not to be secret. */
-static uint32_t rnd(struct client *c)
+/* jitter and xids need to differ between machines booting together, not
+ * to be secret. */
+static uint32_t rnd(const struct client *c)
 {
-	uint64_t x = c->rng;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	c->rng = x;
-	return (uint32_t)((x * 0x2545F4914F6CDD1DULL) >> 32);
+	return jitter_random() ^ c->salt;
 }
 
 static void seed(struct client *c)
 {
-	uint64_t s = 0;
-
-	/* GRND_NONBLOCK: early boot must not wait for the entropy pool. */
-	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		s = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)getpid();
-	}
+	c->salt = 0;
 	for (int i = 0; i < c->n; i++)
-		for (int j = 0; j < 6; j++)
-			s = (s ^ c->ifs[i].mac[j]) * 0x100000001b3ULL;
-	c->rng = s ? s : 0x9e3779b97f4a7c15ULL;
+		c->salt = jitter_salt(c->salt, c->ifs[i].mac, 6);
 }
 
 /* The filter is in place before bind, so nothing else is ever queued. */

@@ -29,6 +29,14 @@ uint32_t jitter_random(void)
 	return (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() << 16;
 }
 
+uint32_t jitter_salt(uint32_t salt, const uint8_t *bytes, size_t n)
+{
+	uint32_t h = salt ? salt : 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ bytes[i]) * 16777619u;
+	return h;
+}
+
 void jitter_sleep(unsigned ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };

@@ -69,8 +69,8 @@ void nethandover_format_networkd(const struct net_ifconf *c, FILE *out)
 	fputs("KeepConfiguration=yes\n", out);
 	if (c->method == NET_DHCP)	/* what /init sent: the server finds the same lease */
 		fputs("\n[DHCPv4]\nClientIdentifier=mac\n", out);
-	if (dhcp6)	/* the DUID-LL /init sent, so the server keeps the lease */
-		fputs("\n[DHCPv6]\nDUIDType=link-layer\n", out);
+	if (dhcp6)	/* the DUID-LL and IAID /init sent, so the server renews the same binding */
+		fprintf(out, "\n[DHCPv6]\nDUIDType=link-layer\nIAID=%u\n", c->iaid6);
 }
 
 void nethandover_nm_uuid(const struct net_ifconf *c, char out[37])
@@ -95,7 +95,7 @@ static void nm_v6(const struct net_ifconf *c, FILE *out)
 		fputs("method=auto\n", out);
 	}
 	if (c->has6 && !strcmp(c->method6, "dhcpv6"))
-		fputs("dhcp-duid=ll\n", out);
+		fprintf(out, "dhcp-duid=ll\ndhcp-iaid=%u\n", c->iaid6);
 	if (c->has6 && c->ndns6) {
 		fputs("dns=", out);
 		for (int i = 0; i < c->ndns6; i++)

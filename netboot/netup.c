@@ -241,6 +241,10 @@ static void format_handover6(const struct net_ifconf *c, FILE *out)
 	put_addr6(out, "IPV6GATEWAY", c->gateway6, v6 && memcmp(c->gateway6, zero, 16));
 	put_addr6(out, "IPV6DNS0", c->dns6[0], v6 && c->ndns6 > 0);
 	put_addr6(out, "IPV6DNS1", c->dns6[1], v6 && c->ndns6 > 1);
+	if (v6 && !strcmp(c->method6, "dhcpv6"))	/* the binding the booted system's client renews */
+		fprintf(out, "IPV6IAID=%u\n", c->iaid6);
+	else
+		fprintf(out, "IPV6IAID=\n");
 }
 
 void net_format_handover(const struct net_ifconf *c, FILE *out)

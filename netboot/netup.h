@@ -58,6 +58,7 @@ struct net_ifconf {
 	uint8_t gateway6[16];		/* all zero = none (a router's link-local address) */
 	uint8_t dns6[NET_MAX_DNS][16];
 	int ndns6;
+	uint32_t iaid6;			/* dhcpv6: the IA_NA's IAID, for the booted system's client */
 };
 
 struct net_iface {

@@ -29,6 +29,7 @@ void net_ifconf_add6(struct net_ifconf *c, const struct dhcp6_result *r, const u
 {
 	c->has6 = true;
 	snprintf(c->method6, sizeof(c->method6), "%s", r->source ? r->source : "slaac");
+	c->iaid6 = r->has_dhcp ? r->iaid : 0;
 	memcpy(c->addr6, r->addr, 16);
 	c->prefix6 = r->prefix;
 	memset(c->gateway6, 0, 16);

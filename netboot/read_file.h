@@ -13,4 +13,9 @@ ssize_t read_fd_up_to(int fd, void *buf, size_t cap);
 /* The same for the file at path: a negative errno also when it cannot be
  * opened. */
 ssize_t read_file_up_to(const char *path, void *buf, size_t cap);
+/* The whole regular file at path, at most max bytes, into a malloc'd
+ * buffer with a NUL after it (*out; the caller frees it): its length, or
+ * -ENOENT, -EINVAL (not a regular file), -EFBIG (larger than max),
+ * -ENOMEM, or open's or read's errno. */
+ssize_t read_file_alloc(const char *path, size_t max, char **out);
 #endif

@@ -204,28 +204,36 @@ int rtnl_link_rename(struct rtnl *nl, int ifindex, const char *name, struct errb
 	return set_link(nl, ifindex, 0, 0, IFLA_IFNAME, name, strnlen(name, 15) + 1, e, "rename link");
 }
 
-int rtnl_addr_add(struct rtnl *nl, int ifindex, uint32_t addr, unsigned prefix, uint32_t brd, struct errbuf *e)
+/* RTM_NEWADDR (replacing the same address) or RTM_DELADDR for addr, 4 or
+ * 16 bytes by family, with a broadcast address (IPv4, 0 = none). */
+static int addr_msg(struct rtnl *nl, uint16_t type, int family, int ifindex, const void *addr, unsigned prefix,
+		    uint32_t brd, struct errbuf *e, const char *what)
 {
 	struct ifaddrmsg ifa = {
-		.ifa_family = AF_INET, .ifa_prefixlen = (unsigned char)prefix,
+		.ifa_family = (unsigned char)family, .ifa_prefixlen = (unsigned char)prefix,
 		.ifa_scope = RT_SCOPE_UNIVERSE, .ifa_index = (unsigned)ifindex,
 	};
+	size_t alen = family == AF_INET6 ? 16 : 4;
 	struct nlreq r;
 
-	if (prefix > 32)
-		return nb_fail(e, -EINVAL, "rtnetlink add address: prefix /%u is not 0..32", prefix);
-	req_start(&r, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, &ifa, sizeof(ifa));
-	req_attr(&r, IFA_LOCAL, &addr, 4);
-	req_attr(&r, IFA_ADDRESS, &addr, 4);
+	if (prefix > alen * 8)
+		return nb_fail(e, -EINVAL, "rtnetlink %s: prefix /%u is not 0..%zu", what, prefix, alen * 8);
+	req_start(&r, type, type == RTM_NEWADDR ? NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE : NLM_F_ACK, &ifa,
+		  sizeof(ifa));
+	req_attr(&r, IFA_LOCAL, addr, alen);
+	req_attr(&r, IFA_ADDRESS, addr, alen);
 	if (brd)
 		req_attr(&r, IFA_BROADCAST, &brd, 4);
-	return talk(nl, &r, NULL, e, "add address");
+	return talk(nl, &r, NULL, e, what);
 }
 
-int rtnl_route_default(struct rtnl *nl, int ifindex, uint32_t gw, bool onlink, struct errbuf *e)
+/* The default route of the main table via gw (4 or 16 bytes by family)
+ * on ifindex, replacing one that is there. */
+static int default_route(struct rtnl *nl, int family, int ifindex, const void *gw, bool onlink, struct errbuf *e,
+			 const char *what)
 {
 	struct rtmsg rtm = {
-		.rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
+		.rtm_family = (unsigned char)family, .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
 		.rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST,
 		.rtm_flags = onlink ? RTNH_F_ONLINK : 0,
 	};
@@ -233,9 +241,19 @@ int rtnl_route_default(struct rtnl *nl, int ifindex, uint32_t gw, bool onlink, s
 	struct nlreq r;
 
 	req_start(&r, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, &rtm, sizeof(rtm));
-	req_attr(&r, RTA_GATEWAY, &gw, 4);
+	req_attr(&r, RTA_GATEWAY, gw, family == AF_INET6 ? 16 : 4);
 	req_attr(&r, RTA_OIF, &oif, 4);
-	return talk(nl, &r, NULL, e, "add default route");
+	return talk(nl, &r, NULL, e, what);
+}
+
+int rtnl_addr_add(struct rtnl *nl, int ifindex, uint32_t addr, unsigned prefix, uint32_t brd, struct errbuf *e)
+{
+	return addr_msg(nl, RTM_NEWADDR, AF_INET, ifindex, &addr, prefix, brd, e, "add address");
+}
+
+int rtnl_route_default(struct rtnl *nl, int ifindex, uint32_t gw, bool onlink, struct errbuf *e)
+{
+	return default_route(nl, AF_INET, ifindex, &gw, onlink, e, "add default route");
 }
 
 /* --- IPv6 --- */
@@ -330,31 +348,15 @@ int rtnl_addr6_list(struct rtnl *nl, int ifindex, struct rtnl_addr6 *out, int ma
 
 int rtnl_addr6_add(struct rtnl *nl, int ifindex, const uint8_t addr[16], unsigned prefix, struct errbuf *e)
 {
-	struct ifaddrmsg ifa = {
-		.ifa_family = AF_INET6, .ifa_prefixlen = (unsigned char)prefix,
-		.ifa_scope = RT_SCOPE_UNIVERSE, .ifa_index = (unsigned)ifindex,
-	};
-	struct nlreq r;
+	return addr_msg(nl, RTM_NEWADDR, AF_INET6, ifindex, addr, prefix, 0, e, "add IPv6 address");
+}
 
-	if (prefix > 128)
-		return nb_fail(e, -EINVAL, "rtnetlink add IPv6 address: prefix /%u is not 0..128", prefix);
-	req_start(&r, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, &ifa, sizeof(ifa));
-	req_attr(&r, IFA_LOCAL, addr, 16);
-	req_attr(&r, IFA_ADDRESS, addr, 16);
-	return talk(nl, &r, NULL, e, "add IPv6 address");
+int rtnl_addr6_del(struct rtnl *nl, int ifindex, const uint8_t addr[16], unsigned prefix, struct errbuf *e)
+{
+	return addr_msg(nl, RTM_DELADDR, AF_INET6, ifindex, addr, prefix, 0, e, "remove IPv6 address");
 }
 
 int rtnl_route6_default(struct rtnl *nl, int ifindex, const uint8_t gw[16], struct errbuf *e)
 {
-	struct rtmsg rtm = {
-		.rtm_family = AF_INET6, .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_BOOT,
-		.rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST,
-	};
-	uint32_t oif = (uint32_t)ifindex;
-	struct nlreq r;
-
-	req_start(&r, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, &rtm, sizeof(rtm));
-	req_attr(&r, RTA_GATEWAY, gw, 16);
-	req_attr(&r, RTA_OIF, &oif, 4);
-	return talk(nl, &r, NULL, e, "add IPv6 default route");
+	return default_route(nl, AF_INET6, ifindex, gw, false, e, "add IPv6 default route");
 }

@@ -99,6 +99,8 @@ int rtnl_addr6_list(struct rtnl *nl, int ifindex, struct rtnl_addr6 *out, int ma
  * harmless), permanent (no lifetimes: the booted system's manager takes
  * over); the kernel runs DAD on it. */
 int rtnl_addr6_add(struct rtnl *nl, int ifindex, const uint8_t addr[16], unsigned prefix, struct errbuf *e);
+/* Removes addr/prefix from ifindex (an address that failed DAD). */
+int rtnl_addr6_del(struct rtnl *nl, int ifindex, const uint8_t addr[16], unsigned prefix, struct errbuf *e);
 /* The IPv6 default route via gw (a router's link-local address) on
  * ifindex, replacing one of the main table. */
 int rtnl_route6_default(struct rtnl *nl, int ifindex, const uint8_t gw[16], struct errbuf *e);

@@ -605,27 +605,15 @@ static void handle(struct dhcp_service *d, const uint8_t *buf, size_t len, struc
 /* One datagram with its IP_PKTINFO: 1, 0 when none is left, or -errno. */
 static int receive(int fd, uint8_t *buf, size_t cap, size_t *len, struct dhcp_rx *rx)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { .iov_base = buf, .iov_len = cap };
-	struct msghdr mh = { .msg_name = &rx->from, .msg_namelen = sizeof(rx->from), .msg_iov = &iov,
-			     .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
-	ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+	struct udp_pktinfo pi;
+	int rc = udp_recv_pktinfo(fd, buf, cap, len, &rx->from, sizeof(rx->from), &pi);
 
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-	*len = (mh.msg_flags & MSG_TRUNC) ? cap + 1 : (size_t)n;	/* too long: dhcp_parse says so */
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			rx->ifindex = pi.ipi_ifindex;
-			rx->local = pi.ipi_spec_dst.s_addr;
-			rx->dst = pi.ipi_addr.s_addr;
-		}
-	return 1;
+	if (rc > 0) {
+		rx->ifindex = pi.ifindex;
+		rx->local = pi.local4;
+		rx->dst = pi.dst4;
+	}
+	return rc;
 }
 
 static void on_readable(struct loop_handler *h, uint32_t events)

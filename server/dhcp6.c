@@ -26,6 +26,7 @@
 #include "server/ipxe.h"
 #include "server/leases6.h"
 #include "server/server.h"
+#include "server/udp_send.h"
 
 #define DEFAULT_LEASES6 "/var/lib/netboot/leases6"
 #define OFFER_HOLD 60		/* seconds an advertised address stays reserved */
@@ -297,24 +298,106 @@ static void on_ia_request(struct dhcp6_service *d, const struct rx6 *rx)
 		   how);
 }
 
-static void on_release(struct dhcp6_service *d, const struct rx6 *rx)
+/* A Reply with only a status (Release, Confirm, Decline): no boot options. */
+static void status_reply(struct dhcp6_service *d, const struct rx6 *rx, struct dhcp6_server_out *o, int status,
+			 const char *text)
 {
-	struct dhcp6_server_out o;
 	char url[DHCP6_URL_MAX];
 	const char *how;
+	bool ia = o->ia_na;
+	uint32_t iaid = o->iaid;
+	int ia_status = o->ia_status;
+
+	base_answer(d, rx, DHCP6_REPLY, o, url, sizeof(url), &how);
+	o->bootfile_url = NULL, o->vendor_class = NULL, o->ndns = 0;
+	o->status = status, o->status_text = text;
+	o->ia_na = ia, o->iaid = iaid, o->ia_status = ia_status;
+	if (ia && ia_status == DHCP6_NO_BINDING)
+		o->ia_status_text = "no binding for this IA";
+	answer(d, rx, o);
+}
+
+static void on_release(struct dhcp6_service *d, const struct rx6 *rx)
+{
+	struct dhcp6_server_out o = { .ia_status = DHCP6_STATUS_NONE };
 	bool any = false;
 
 	for (int i = 0; d->full && rx->m.has_ia_na && i < rx->m.naddrs; i++)
 		any |= lease6_release(&d->pool, rx->m.client_duid, rx->m.client_duid_len, rx->m.iaid,
 				      rx->m.addrs[i].addr, wall_secs()) == 0;
-	base_answer(d, rx, DHCP6_REPLY, &o, url, sizeof(url), &how);
-	o.bootfile_url = NULL, o.vendor_class = NULL, o.ndns = 0;
-	o.status = DHCP6_SUCCESS;
-	answer(d, rx, &o);
+	status_reply(d, rx, &o, DHCP6_SUCCESS, NULL);
 	if (any) {
 		save(d, rx);
 		log_answer(d, rx, "release of", rx->m.addrs[0].addr, "", "released");
 	}
+}
+
+/* Whether addr is inside prefix/len. */
+static bool in_prefix(const uint8_t addr[16], const uint8_t prefix[16], unsigned len)
+{
+	for (unsigned bit = 0; bit < len && bit < 128; bit++)
+		if ((addr[bit / 8] ^ prefix[bit / 8]) & (0x80u >> (bit % 8)))
+			return false;
+	return true;
+}
+
+/* On the link we hand addresses out on: PXEBOOTSRV_RA's prefix when it
+ * holds the range, else the range's /64 (an IPv6 subnet). */
+static bool on_link(const struct dhcp6_service *d, const uint8_t addr[16])
+{
+	const struct serve_config *c = &d->s->cfg;
+	if (c->ra_prefix_len && in_prefix(c->range6_start, c->ra_prefix, c->ra_prefix_len))
+		return in_prefix(addr, c->ra_prefix, c->ra_prefix_len);
+	return in_prefix(addr, c->range6_start, 64);
+}
+
+/* Confirm (RFC 8415 18.3.3): after a move, are the client's addresses
+ * still on this link?  Success or NotOnLink; no Reply when there is
+ * nothing to judge (no address, or more than the codec keeps), nor from a
+ * proxy (it knows no link's addresses) or for a relay's other link. */
+static void on_confirm(struct dhcp6_service *d, const struct rx6 *rx)
+{
+	static const uint8_t unspecified[16];
+	struct dhcp6_server_out o = { .ia_status = DHCP6_STATUS_NONE };
+	const struct dhcp6_msg *m = &rx->m;
+	int bad = -1;
+
+	if (!d->full || !m->has_ia_na || !m->naddrs || m->n_ia_na > 1 || m->addrs_dropped)
+		return;
+	if (rx->relayed && memcmp(rx->relay.relay.link_addr, unspecified, 16) && !on_link(d, rx->relay.relay.link_addr))
+		return;
+	for (int i = 0; i < m->naddrs && bad < 0; i++)
+		if (!on_link(d, m->addrs[i].addr))
+			bad = i;
+	status_reply(d, rx, &o, bad < 0 ? DHCP6_SUCCESS : DHCP6_NOT_ON_LINK,
+		     bad < 0 ? "all addresses on link" : "an address not on this link");
+	log_answer(d, rx, bad < 0 ? "confirm (on link) of" : "confirm (NotOnLink) of", m->addrs[bad < 0 ? 0 : bad].addr,
+		   "", bad < 0 ? "Success" : "NotOnLink");
+}
+
+/* Decline (RFC 8415 18.3.8): the client found its address in use (DAD):
+ * held back from everyone for LEASE6_DECLINE_HOLD, Reply Success; an IA
+ * we hold no binding for gets NoBinding. */
+static void on_decline(struct dhcp6_service *d, const struct rx6 *rx)
+{
+	struct dhcp6_server_out o = { .ia_status = DHCP6_STATUS_NONE };
+	const struct dhcp6_msg *m = &rx->m;
+	bool any = false;
+	char a[INET6_ADDRSTRLEN];
+
+	if (m->has_ia_na && !(d->full && lease6_find(&d->pool, m->client_duid, m->client_duid_len, m->iaid)))
+		o.ia_na = true, o.iaid = m->iaid, o.ia_status = DHCP6_NO_BINDING;
+	for (int i = 0; d->full && m->has_ia_na && i < m->naddrs; i++) {
+		if (lease6_decline(&d->pool, m->client_duid, m->client_duid_len, m->iaid, m->addrs[i].addr, wall_secs(),
+				   LEASE6_DECLINE_HOLD) < 0)
+			continue;
+		any = true;
+		srv_log(d->s, rx->has_mac ? rx->mac : NULL, 0, "dhcp6", "decline of %s from %s: in use by another host, "
+			"held back %d s", inet_ntop(AF_INET6, m->addrs[i].addr, a, sizeof(a)), rx->who, LEASE6_DECLINE_HOLD);
+	}
+	status_reply(d, rx, &o, DHCP6_SUCCESS, NULL);
+	if (any)
+		save(d, rx);
 }
 
 static void on_info_request(struct dhcp6_service *d, const struct rx6 *rx)
@@ -359,12 +442,20 @@ static void dispatch(struct dhcp6_service *d, const struct rx6 *rx)
 		if (sid_ok)
 			on_release(d, rx);
 		return;
+	case DHCP6_DECLINE:
+		if (sid_ok)
+			on_decline(d, rx);
+		return;
+	case DHCP6_CONFIRM:	/* RFC 8415 16.5: never with a server identifier */
+		if (!m->server_duid_len)
+			on_confirm(d, rx);
+		return;
 	case DHCP6_INFORMATION_REQUEST:
 		if (!m->server_duid_len || sid_ok)
 			on_info_request(d, rx);
 		return;
 	default:
-		return;	/* Confirm, Decline, and server messages: not answered */
+		return;	/* server messages: not answered */
 	}
 }
 
@@ -400,28 +491,17 @@ static void handle(struct dhcp6_service *d, const uint8_t *buf, size_t len, stru
 	dispatch(d, rx);
 }
 
+/* One datagram with its IPV6_PKTINFO: 1, 0 when none is left, or -errno. */
 static int receive(int fd, uint8_t *buf, size_t cap, size_t *len, struct rx6 *rx)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { .iov_base = buf, .iov_len = cap };
-	struct msghdr mh = { .msg_name = &rx->from, .msg_namelen = sizeof(rx->from), .msg_iov = &iov,
-			     .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
-	ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+	struct udp_pktinfo pi;
+	int rc = udp_recv_pktinfo(fd, buf, cap, len, &rx->from, sizeof(rx->from), &pi);
 
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-	*len = (mh.msg_flags & MSG_TRUNC) ? cap + 1 : (size_t)n;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			rx->ifindex = (int)pi.ipi6_ifindex;
-		}
-	inet_ntop(AF_INET6, &rx->from.sin6_addr, rx->who, sizeof(rx->who));
-	return 1;
+	if (rc > 0) {
+		rx->ifindex = pi.ifindex;
+		inet_ntop(AF_INET6, &rx->from.sin6_addr, rx->who, sizeof(rx->who));
+	}
+	return rc;
 }
 
 static void on_readable(struct loop_handler *h, uint32_t events)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "netboot/ipv4.h"
 #include "netboot/mac.h"
+#include "netboot/read_file.h"
 #include "server/leases.h"
 
 #define LEASE_FILE_MAX (16u * 1024 * 1024)
@@ -340,27 +341,16 @@ int leases_load(struct lease_pool *p, const char *path, lease_warn_fn warn, void
 	int rc = make_parent(path);
 	if (rc < 0)
 		return nb_fail(e, rc, "lease file %s: cannot create its folder: %s", path, strerror(-rc));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : nb_fail(e, -errno, "lease file %s: %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > LEASE_FILE_MAX) {
-		close(fd);
+	char *buf;
+	ssize_t n = read_file_alloc(path, LEASE_FILE_MAX, &buf);
+	if (n == -ENOENT)
+		return 0;
+	if (n == -EINVAL || n == -EFBIG)
 		return nb_fail(e, -EINVAL, "lease file %s: not a regular file of at most %u bytes", path,
 			       LEASE_FILE_MAX);
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (buf && got < (size_t)st.st_size) {
-		ssize_t n = pread(fd, buf + got, (size_t)st.st_size - got, (off_t)got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (!buf)
-		return nb_fail(e, -ENOMEM, "lease file %s: out of memory", path);
-	leases_parse(p, buf, got, path, warn, ctx);
+	if (n < 0)
+		return nb_fail(e, (int)n, "lease file %s: %s", path, strerror((int)-n));
+	leases_parse(p, buf, (size_t)n, path, warn, ctx);
 	free(buf);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "netboot/hex.h"
 #include "netboot/mac.h"
+#include "netboot/read_file.h"
 #include "server/leases6.h"
 #include "server/write_atomic.h"
 
@@ -70,7 +71,7 @@ void lease6_pool_free(struct lease6_pool *p)
 
 static bool same_client(const struct lease6 *l, const uint8_t *duid, size_t len, uint32_t iaid)
 {
-	return l->duid_len == len && l->iaid == iaid && !memcmp(l->duid, duid, len);
+	return len && l->duid_len == len && l->iaid == iaid && !memcmp(l->duid, duid, len);	/* len 0: declined, no one's */
 }
 
 struct lease6 *lease6_find(const struct lease6_pool *p, const uint8_t *duid, size_t len, uint32_t iaid)
@@ -175,11 +176,28 @@ int lease6_release(struct lease6_pool *p, const uint8_t *duid, size_t len, uint3
 	return 0;
 }
 
+int lease6_decline(struct lease6_pool *p, const uint8_t *duid, size_t len, uint32_t iaid, const uint8_t addr[16],
+		   long long now, uint32_t secs)
+{
+	struct lease6 *l = lease6_find(p, duid, len, iaid);
+	if (!l || memcmp(l->addr, addr, 16) || l->state == LEASE6_FREE)
+		return -ENOENT;
+	/* the client's binding becomes no one's: its next Solicit gets another address */
+	memset(l->duid, 0, sizeof(l->duid));
+	l->duid_len = 0;
+	l->iaid = 0;
+	l->has_mac = false;
+	l->state = LEASE6_DECLINED;
+	l->expiry = now + secs;
+	return 0;
+}
+
 /* --- the file --- */
 
 static const char *state_name(enum lease6_state s)
 {
-	return s == LEASE6_BOUND ? "bound" : s == LEASE6_OFFERED ? "offered" : "free";
+	static const char *const names[] = { "free", "offered", "bound", "declined" };
+	return names[s];
 }
 
 int leases6_write(const struct lease6_pool *p, FILE *f)
@@ -193,6 +211,8 @@ int leases6_write(const struct lease6_pool *p, FILE *f)
 			continue;
 		for (size_t k = 0; k < l->duid_len; k++)
 			fprintf(f, "%02x", l->duid[k]);
+		if (!l->duid_len)
+			fputc('-', f);	/* declined: no one's */
 		fprintf(f, " %u %s %lld %s %s\n", l->iaid, inet_ntop(AF_INET6, l->addr, a, sizeof(a)), l->expiry,
 			state_name(l->state), l->has_mac ? mac_format(l->mac, m) : "-");
 	}
@@ -211,8 +231,8 @@ static const char *parse_line(char *s, struct lease6 *l)
 			return "more than 6 fields";
 	if (n != 6)
 		return "6 fields: duid-hex iaid address expiry state mac";
-	size_t hl = strlen(f[0]);
-	if (hl < 6 || hl % 2 || hl / 2 > LEASE6_DUID_MAX)
+	size_t hl = strcmp(f[0], "-") ? strlen(f[0]) : 0;	/* - : a declined address, no one's */
+	if (hl && (hl < 6 || hl % 2 || hl / 2 > LEASE6_DUID_MAX))
 		return "a DUID of 3..130 bytes in hex";
 	for (size_t k = 0; k < hl; k += 2) {
 		int hi = hex_digit(f[0][k]), lo = hex_digit(f[0][k + 1]);
@@ -237,8 +257,12 @@ static const char *parse_line(char *s, struct lease6 *l)
 		l->state = LEASE6_BOUND;
 	else if (!strcmp(f[4], "free") || !strcmp(f[4], "offered"))
 		l->state = LEASE6_FREE;	/* an offer does not outlive the server */
+	else if (!strcmp(f[4], "declined"))
+		l->state = LEASE6_DECLINED;
 	else
-		return "a state: bound, offered or free";
+		return "a state: bound, offered, free or declined";
+	if ((l->state == LEASE6_DECLINED) != !l->duid_len)
+		return "a DUID, or - with the state declined";
 	l->has_mac = strcmp(f[5], "-") != 0;
 	if (l->has_mac && !mac_parse(f[5], strlen(f[5]), l->mac))
 		return "a MAC or -";
@@ -273,7 +297,7 @@ int leases6_parse(struct lease6_pool *p, const char *buf, size_t len, const char
 		}
 		if (!why && !lease6_in_range(p, l.addr))
 			why = "an address inside PXEBOOTSRV_DHCP6RANGE";
-		if (!why && lease6_find(p, l.duid, l.duid_len, l.iaid))
+		if (!why && l.duid_len && lease6_find(p, l.duid, l.duid_len, l.iaid))
 			why = "one line per DUID and IAID";
 		if (!why && p->n >= LEASE6_MAX)
 			why = "at most " "4096" " bindings";
@@ -312,26 +336,15 @@ int leases6_load(struct lease6_pool *p, const char *path, lease6_warn_fn warn, v
 	int rc = make_parent(path);
 	if (rc < 0)
 		return nb_fail(e, rc, "lease file %s: cannot create its folder: %s", path, strerror(-rc));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : nb_fail(e, -errno, "lease file %s: %s", path, strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > LEASE6_FILE_MAX) {
-		close(fd);
+	char *buf;
+	ssize_t n = read_file_alloc(path, LEASE6_FILE_MAX, &buf);
+	if (n == -ENOENT)
+		return 0;
+	if (n == -EINVAL || n == -EFBIG)
 		return nb_fail(e, -EINVAL, "lease file %s: not a regular file of at most %u bytes", path, LEASE6_FILE_MAX);
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (buf && got < (size_t)st.st_size) {
-		ssize_t n = pread(fd, buf + got, (size_t)st.st_size - got, (off_t)got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (!buf)
-		return nb_fail(e, -ENOMEM, "lease file %s: out of memory", path);
-	leases6_parse(p, buf, got, path, warn, ctx);
+	if (n < 0)
+		return nb_fail(e, (int)n, "lease file %s: %s", path, strerror((int)-n));
+	leases6_parse(p, buf, (size_t)n, path, warn, ctx);
 	free(buf);
 	return 0;
 }

@@ -4,7 +4,8 @@
  * beside it for the log and the status page.  Addresses come from one
  * range of at most 65536 (one /112); a client gets the same one back.
  * Times are unix seconds passed in, so the logic is testable.  The file
- * has one line per binding, "duid-hex iaid address expiry state mac|-";
+ * has one line per binding, "duid-hex iaid address expiry state mac|-"
+ * (a declined address: "- 0 address expiry declined -");
  * its parser is a pure function over (buffer, length), fuzzed by
  * leases6_fuzz.c. */
 #ifndef SERVER_LEASES6_H
@@ -17,8 +18,11 @@
 
 #define LEASE6_MAX 4096		/* bindings kept; the oldest expired one is reused */
 #define LEASE6_DUID_MAX 130
+#define LEASE6_DECLINE_HOLD 600	/* seconds a declined address is not handed out (as v4's) */
 
-enum lease6_state { LEASE6_FREE, LEASE6_OFFERED, LEASE6_BOUND };
+/* DECLINED: another host uses the address (a client's Decline after DAD
+ * failed); held by no client (duid_len 0) until expiry. */
+enum lease6_state { LEASE6_FREE, LEASE6_OFFERED, LEASE6_BOUND, LEASE6_DECLINED };
 
 struct lease6 {
 	uint8_t duid[LEASE6_DUID_MAX];
@@ -60,6 +64,11 @@ int lease6_set(struct lease6_pool *p, const uint8_t *duid, size_t duid_len, uint
  * -ENOENT when (duid, iaid) does not hold addr. */
 int lease6_release(struct lease6_pool *p, const uint8_t *duid, size_t duid_len, uint32_t iaid,
 		   const uint8_t addr[16], long long now);
+/* Decline (RFC 8415 18.3.8): addr leaves (duid, iaid)'s binding and is
+ * held by no one until now + secs, so it is offered to no client.
+ * -ENOENT when (duid, iaid) is not offered or bound addr. */
+int lease6_decline(struct lease6_pool *p, const uint8_t *duid, size_t duid_len, uint32_t iaid,
+		   const uint8_t addr[16], long long now, uint32_t secs);
 
 typedef void (*lease6_warn_fn)(void *ctx, const char *msg);
 /* Reads lines as leases6_write writes them; malformed lines and addresses

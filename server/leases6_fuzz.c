@@ -1,5 +1,6 @@
 /* libFuzzer harness: the DHCPv6 lease-file parser over any bytes, then the
- * bindings written out and read back: the same ones must come back. */
+ * bindings written out and read back: the same ones must come back.  A
+ * DUID of 3..130 bytes, or none for a declined address. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n < 0 || n != p.n || p.n > LEASE6_MAX)
 		__builtin_trap();
 	for (int i = 0; i < p.n; i++)
-		if (!lease6_in_range(&p, p.l[i].addr) || p.l[i].duid_len < 3 || p.l[i].duid_len > LEASE6_DUID_MAX)
+		if (!lease6_in_range(&p, p.l[i].addr) || p.l[i].duid_len > LEASE6_DUID_MAX ||
+		    (p.l[i].duid_len < 3 && !(p.l[i].duid_len == 0 && p.l[i].state == LEASE6_DECLINED)))
 			__builtin_trap();
 	FILE *f = open_memstream(&text, &tlen);
 	if (!f || leases6_write(&p, f) < 0 || fclose(f) != 0)

@@ -98,12 +98,12 @@ static void render_dhcp(struct out *o, const struct metrics *m)
 
 static void render_dhcp6(struct out *o, const struct metrics *m)
 {
-	static const char *const in_names[] = { "solicit", "request", "renew", "rebind", "release",
-						"information_request", "other" };
+	static const char *const in_names[] = { "solicit", "request", "confirm", "renew", "rebind", "release",
+						"decline", "information_request", "other" };
 	const uint64_t *r = m->dhcp6_received;
-	uint64_t in[] = { r[1], r[3], r[5], r[6], r[8], r[11], r[0] + r[2] + r[4] + r[7] + r[9] + r[10] + r[12] + r[13] };
+	uint64_t in[] = { r[1], r[3], r[4], r[5], r[6], r[8], r[9], r[11], r[0] + r[2] + r[7] + r[10] + r[12] + r[13] };
 	labelled(o, "dhcp6_messages_received_total", "counter",
-		 "DHCPv6 client messages received, by type (relayed ones by the inner type).", "type", in_names, in, 7);
+		 "DHCPv6 client messages received, by type (relayed ones by the inner type).", "type", in_names, in, 9);
 	static const char *const out_names[] = { "advertise", "reply" };
 	uint64_t out[] = { m->dhcp6_sent[2], m->dhcp6_sent[7] };
 	labelled(o, "dhcp6_messages_sent_total", "counter", "DHCPv6 answers sent, by type.", "type", out_names, out, 2);

@@ -7,7 +7,13 @@ prints what the server answered, one KEY=value a line.
   dhcp6_probe.py IFACE garbage N                    -> N malformed packets, no answer expected
   dhcp6_probe.py IFACE relay SERVER MAC             -> a relay agent (port 547) forwarding a rapid-commit
                                                      Solicit of a DUID-EN client (no MAC in it) with
-                                                     option 79 = MAC: TYPE (inner), ADDR, IFID"""
+                                                     option 79 = MAC: TYPE (inner), ADDR, IFID
+  dhcp6_probe.py IFACE confirm [ADDR...]            -> a Confirm of the addresses (none: an IA_NA without):
+                                                     TYPE (none after 1 s), STATUS (the message's code)
+  dhcp6_probe.py IFACE decline IAID                 -> a rapid-commit Solicit for IAID (ADDR), a Decline of
+                                                     that address (DTYPE, DSTATUS, DIASTATUS), a Solicit
+                                                     again (ADDR2); then a Decline for an IA never bound
+                                                     (NTYPE, NIASTATUS: NoBinding = 3)"""
 import os, random, socket, struct, sys, time
 
 iface, cmd = sys.argv[1], sys.argv[2]
@@ -47,10 +53,10 @@ def ia_info(ia):
         off += 4 + n
     return addr, st
 
-def exchange(m):
+def exchange(m, wait=3):
     s.sendto(m, dst)
     xid = struct.unpack(">I", m[:4])[0] & 0xffffff
-    end = time.time() + 3
+    end = time.time() + wait
     while time.time() < end:
         b, _ = s.recvfrom(1500)
         if struct.unpack(">I", b[:4])[0] & 0xffffff == xid:
@@ -85,6 +91,40 @@ if cmd == "relay":
         off += 4 + n
     it, io = parse(o.get(9, b"\x00"))
     print(f"OUTER={t}\nIFID={o.get(18, b'').decode()}\nTYPE={it}\nADDR={ia_info(io.get(3, b''))[0]}")
+    sys.exit(0)
+
+def status(b):
+    return str(struct.unpack(">H", b[:2])[0]) if len(b) >= 2 else ""
+
+def ia_opt(iaid, addrs):
+    return opt(3, struct.pack(">III", iaid, 0, 0) +
+               b"".join(opt(5, socket.inet_pton(socket.AF_INET6, a) + b"\x00" * 8) for a in addrs))
+
+if cmd == "confirm":
+    try:
+        t, o = exchange(msg(4, random.randint(1, 0xffffff), [opt(1, duid), opt(8, b"\x00\x00"), ia_opt(1, sys.argv[3:])]), 1)
+    except (TimeoutError, socket.timeout):
+        print("TYPE=none")
+        sys.exit(0)
+    print(f"TYPE={t}\nSTATUS={status(o.get(13, b''))}\nIA={'yes' if 3 in o else 'no'}")
+    sys.exit(0)
+
+if cmd == "decline":
+    iaid = int(sys.argv[3])
+    def solicit():
+        return exchange(msg(1, random.randint(1, 0xffffff), [opt(1, duid), opt(8, b"\x00\x00"),
+                                                             ia_opt(iaid, []), opt(14, b"")]))
+    t, o = solicit()
+    addr, sid = ia_info(o.get(3, b""))[0], o.get(2, b"")
+    print(f"ADDR={addr}")
+    t, o = exchange(msg(9, random.randint(1, 0xffffff), [opt(1, duid), opt(2, sid), opt(8, b"\x00\x00"),
+                                                         ia_opt(iaid, [addr])]))
+    print(f"DTYPE={t}\nDSTATUS={status(o.get(13, b''))}\nDIASTATUS={ia_info(o.get(3, b''))[1] if 3 in o else 'none'}")
+    t, o = solicit()
+    print(f"ADDR2={ia_info(o.get(3, b''))[0]}")
+    t, o = exchange(msg(9, random.randint(1, 0xffffff), [opt(1, duid), opt(2, sid), opt(8, b"\x00\x00"),
+                                                         ia_opt(iaid + 1000, [addr])]))
+    print(f"NTYPE={t}\nNIASTATUS={ia_info(o.get(3, b''))[1]}")
     sys.exit(0)
 
 arch, vendor = int(sys.argv[3]), sys.argv[4]

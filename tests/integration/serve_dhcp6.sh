@@ -17,6 +17,15 @@
 #     snponly.efi on [2001:db8::1], vendor class 16 echoed
 #   4b a relay (Relay-Forw with interface id and option 79) for a client
 #     whose DUID-EN holds no MAC: Relay-Repl, the MAC from 79 in the lease file
+#   4c Confirm (RFC 8415 18.3.3): Success for an address of the range's /64,
+#     NotOnLink when one is not, no Reply without addresses; Decline
+#     (18.3.8): Success, the address held back (the next Solicit gets
+#     another one), logged, "declined" in the lease file; a Decline for an
+#     IA never bound: NoBinding in the IA
+#   4d the agent's client with --apply and DAD on, its bound address also
+#     held by the server's interface: DAD fails, the client removes it,
+#     sends a Decline (the server holds the address back) and solicits
+#     again: another address, past DAD
 #   5 garbage (truncated, bad option lengths, random): no crash, the server
 #     still answers, at most a few "dropped" lines (rate-limited)
 #   6 proxy mode (v4 proxy-DHCP): the PXE client gets 59 and NoAddrsAvail,
@@ -134,6 +143,20 @@ if serve full yes 2001:db8::/64; then
 		bash -c "[ '$(val r1 OUTER) $(val r1 IFID) $(val r1 TYPE)' = '13 port7 7' ] && [ -n '$(val r1 ADDR)' ]"
 	check "relayed: the MAC from option 79 in the lease file (DUID-EN holds none)" \
 		grep -q "^0002.* 9 $(val r1 ADDR) [0-9]* bound 02:00:00:00:07:07$" "$tmp/full.leases6"
+	probe c1 confirm 2001:db8::1234 2001:db8::100
+	check "Confirm of on-link addresses: Reply, Success, no IA" test "$(val c1 TYPE) $(val c1 STATUS) $(val c1 IA)" = "7 0 no"
+	probe c2 confirm 2001:db8::1234 2001:db8:1::5
+	check "Confirm with an address off the link: Reply, NotOnLink (4)" test "$(val c2 TYPE) $(val c2 STATUS)" = "7 4"
+	probe c3 confirm
+	check "Confirm without addresses: no Reply" test "$(val c3 TYPE)" = none
+	probe d1 decline 77
+	da=$(val d1 ADDR)
+	check "Decline of $da: Reply, Success, no IA" test "$(val d1 DTYPE) $(val d1 DSTATUS) $(val d1 DIASTATUS)" = "7 0 none"
+	check "after the Decline the client gets another address ($(val d1 ADDR2))" \
+		bash -c "[ -n '$da' ] && [ -n '$(val d1 ADDR2)' ] && [ '$(val d1 ADDR2)' != '$da' ]"
+	check "Decline logged, held back 600 s" grep -q "dhcp6: decline of $da from fe80::.*held back 600 s" "$tmp/full.log"
+	check "lease file: $da declined, no one's" grep -q "^- 0 $da [0-9]* declined -$" "$tmp/full.leases6"
+	check "Decline for an IA never bound: NoBinding (3) in the IA" test "$(val d1 NTYPE) $(val d1 NIASTATUS)" = "7 3"
 	probe g1 garbage 60
 	probe p3 solicit 7 PXEClient:Arch:00007:UNDI:003016
 	drops=$(grep -c 'dhcp6: dropped from' "$tmp/full.log")
@@ -141,9 +164,30 @@ if serve full yes 2001:db8::/64; then
 		bash -c "kill -0 $SRV && [ '$(val p3 TYPE)' = 2 ] && [ $drops -ge 1 ] && [ $drops -le 5 ]"
 	fetch metrics
 	m() { sed -n "s/^netboot_serve_$1 //p" "$tmp/metrics"; }
-	check "metrics: DHCPv6 solicits, replies, dropped packets counted" \
+	check "metrics: DHCPv6 solicits, confirms, declines, replies, dropped packets counted" \
 		bash -c "[ '$(m 'dhcp6_messages_received_total{type="solicit"}')' -ge 5 ] &&
+			[ '$(m 'dhcp6_messages_received_total{type="confirm"}')' = 3 ] &&
+			[ '$(m 'dhcp6_messages_received_total{type="decline"}')' = 2 ] &&
 			[ '$(m 'dhcp6_messages_sent_total{type="reply"}')' -ge 4 ] && [ '$(m dhcp6_dropped_total)' -ge 30 ]"
+	# a duplicate on the link: the server's interface holds the client's address
+	ip -n "$S" addr add "$a1/64" dev veths nodad && ip netns exec "$C" sysctl -qw net.ipv6.conf.vethc.accept_dad=1
+	t1=$(now_ms)
+	run6 dad --apply --timeout 10
+	dad_ms=$(( $(now_ms) - t1 ))
+	b1=$(val dad IPV6ADDR)
+	check "DAD of $a1 failed: declined, another address ($b1) in $dad_ms ms" \
+		bash -c "[ '$b1' != '$a1' ] && grep -q '$a1 failed DAD.*declining it' '$tmp/dad.err' &&
+			grep -q 'Reply to the Decline from fe80::.* (Success), soliciting again' '$tmp/dad.err'"
+	check "the new address $b1 in the range" in_range "$b1"
+	check "on vethc past DAD, the declined one gone" \
+		bash -c "ip -n $C -6 addr show dev vethc | grep -q 'inet6 $b1/64 scope global' &&
+			! ip -n $C -6 addr show dev vethc | grep -q '$a1/'"
+	check "the server logged the Decline of $a1 and holds it back" \
+		bash -c "grep -q 'dhcp6: decline of $a1 from fe80::' '$tmp/full.log' && grep -q '^- 0 $a1 [0-9]* declined -$' '$tmp/full.leases6'"
+	check "handover: IAID and T1 for the booted system's client" \
+		test "$(val dad IPV6IAID) $(val dad IPV6T1) $(val dad IPV6T2)" = "1537 1800 2880"
+	ip -n "$S" addr del "$a1/64" dev veths; ip -n "$C" addr flush dev vethc scope global
+	ip netns exec "$C" sysctl -qw net.ipv6.conf.vethc.accept_dad=0
 	kill "$SRV"; wait "$SRV" 2>/dev/null
 fi
 

@@ -184,11 +184,30 @@ static void built(void)
 	n = dhcp6_build(&o, buf, sizeof(buf), &e);
 	CHECK("renew: type 5 with server id and address", n > 0 && dhcp6_parse(buf, (size_t)n, &m, &e) == 0 &&
 							  m.type == DHCP6_RENEW && m.server_duid_len && m.naddrs == 1);
+	o.type = DHCP6_DECLINE;	/* the agent's, after DAD failed: server id, the address, no rapid commit */
+	n = dhcp6_build(&o, buf, sizeof(buf), &e);
+	CHECK("decline: type 9, server id, the IA_NA with the address", n > 0 && dhcp6_parse(buf, (size_t)n, &m, &e) == 0 &&
+		m.type == DHCP6_DECLINE && m.server_duid_len == 14 && m.has_ia_na && m.iaid == 0x123456 && m.naddrs == 1 &&
+		!memcmp(m.addrs[0].addr, addr, 16) && !m.rapid_commit && m.n_ia_na == 1 && !m.addrs_dropped);
+	/* a Confirm with two IA_NAs, the first holding five addresses: the server must see it cannot judge all */
+	struct w cw = { .n = 0 };
+	u32(&cw, (uint32_t)DHCP6_CONFIRM << 24 | 7);
+	opt(&cw, DHCP6_OPT_CLIENTID, duid, 10);
+	uint8_t ia[12 + 5 * 28] = { 0 }, one[28] = { 0 };
+	for (int i = 0; i < 5; i++) {
+		one[1] = DHCP6_OPT_IAADDR, one[3] = 24;
+		memcpy(one + 4, addr, 16);
+		memcpy(ia + 12 + 28 * i, one, 28);
+	}
+	opt(&cw, DHCP6_OPT_IA_NA, ia, sizeof(ia));
+	opt(&cw, DHCP6_OPT_IA_NA, ia, 12);
+	CHECK("confirm: two IA_NAs counted, addresses past 4 flagged", dhcp6_parse(cw.b, cw.n, &m, &e) == 0 &&
+		m.type == DHCP6_CONFIRM && m.n_ia_na == 2 && m.naddrs == 4 && m.addrs_dropped);
 	struct dhcp6_out info = { .type = DHCP6_INFORMATION_REQUEST, .xid = 5, .client_duid = duid, .client_duid_len = 10,
 				  .oro = oro, .noro = 3 };
 	n = dhcp6_build(&info, buf, sizeof(buf), &e);
 	CHECK("information-request: no IA", n > 0 && dhcp6_parse(buf, (size_t)n, &m, &e) == 0 && m.type == 11 && !m.has_ia_na);
-	CHECK("build: too small a buffer", dhcp6_build(&o, buf, 20, &e) == -EMSGSIZE && strstr(e.msg, "Renew"));
+	CHECK("build: too small a buffer", dhcp6_build(&o, buf, 20, &e) == -EMSGSIZE && strstr(e.msg, "Decline"));
 	uint8_t mac[6];
 	CHECK("DUID-LL gives the MAC back", dhcp6_duid_mac(duid, 10, mac) == 0 && !memcmp(mac, MAC, 6));
 	CHECK("DUID-LLT gives the MAC", dhcp6_duid_mac(SDUID, 14, mac) == 0 && mac[0] == 0xaa && mac[5] == 0xff);
@@ -339,7 +358,7 @@ static void ra(void)
 static void handover(void)
 {
 	struct dhcp6_result r = { .source = "dhcpv6", .prefix = 64, .has_dhcp = true, .valid = 7200, .preferred = 3600,
-				  .has_gateway = true, .ndns = 1, .ra_seen = true, .managed = true, .other = true,
+				  .iaid = 0x123456, .t1 = 1800, .t2 = 2880, .has_gateway = true, .ndns = 1, .ra_seen = true, .managed = true, .other = true,
 				  .server_duid_len = 3, .server_duid = { 0, 3, 0xab } };
 	char *text = NULL;
 	size_t len = 0;
@@ -356,7 +375,8 @@ static void handover(void)
 	CHECK_STR("handover lines", text,
 		  "DEVICE=eth0\nHWADDR=52:54:00:12:34:56\nIPV6METHOD=dhcpv6\nIPV6ADDR=2001:db8:0:1::123\nIPV6PREFIX=64\n"
 		  "IPV6GATEWAY=fe80::1\nIPV6DNS0=2001:db8::53\nIPV6DNS1=\nIPV6DOMAIN=a.example\nIPV6SLAAC=\n"
-		  "DHCP6SERVER=00:03:ab\nIPV6LEASETIME=7200\nIPV6PREFERRED=3600\nIPV6RA=managed,other\n"
+		  "DHCP6SERVER=00:03:ab\nIPV6LEASETIME=7200\nIPV6PREFERRED=3600\nIPV6IAID=1193046\nIPV6T1=1800\nIPV6T2=2880\n"
+		  "IPV6RA=managed,other\n"
 		  "BOOTFILE6='http://[2001:db8::1]/it'\\''s.efi'\nBOOTPARAM6=\n");
 	free(text);
 }

@@ -1,4 +1,5 @@
-/* The start delay: uniform over [0, max], capped, zero when off. */
+/* The start delay: uniform over [0, max], capped, zero when off; the
+ * DHCP clients' MAC salt. */
 #include <stdint.h>
 #include "netboot/jitter.h"
 #include "tests/unit/check.h"
@@ -19,5 +20,11 @@ int main(void)
 	}
 	/* 2000 draws over 600 s: both ends within 5 % of the window, or the source is not random */
 	CHECK("random words spread over the window", hi <= 600000 && hi > 570000 && lo < 30000);
+
+	static const uint8_t m1[6] = { 2, 0, 0, 0, 0, 1 }, m2[6] = { 2, 0, 0, 0, 0, 2 };
+	CHECK("salt: stable for a MAC, another for the next MAC",
+	      jitter_salt(0, m1, 6) == jitter_salt(0, m1, 6) && jitter_salt(0, m1, 6) != jitter_salt(0, m2, 6));
+	CHECK("salt: two MACs chained differ from either", jitter_salt(jitter_salt(0, m1, 6), m2, 6) != jitter_salt(0, m2, 6));
+
 	return CHECK_DONE();
 }

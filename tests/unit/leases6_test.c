@@ -59,7 +59,42 @@ int main(void)
 				  "00030001020000000001 1 2001:db8::100 5 bound 02:00:00:00:00:01\n";
 	lease6_pool_init(&q, s, e, NULL);
 	CHECK("bad lines skipped, the good one kept", leases6_parse(&q, bad, strlen(bad), "f", warn, w) == 1);
-	CHECK_STR("the last warning names the line", w, "f line 3: expected a state: bound, offered or free; skipped");
+	CHECK_STR("the last warning names the line", w,
+		  "f line 3: expected a state: bound, offered, free or declined; skipped");
+	lease6_pool_free(&q);
+	lease6_pool_free(&p);
+
+	/* Decline: the address is no one's for the hold, then usable again */
+	uint8_t d1[16], d2[16], d3[16];
+	lease6_pool_init(&p, s, e, NULL);
+	lease6_pick(&p, D1, 10, 1, 1000, d1);
+	lease6_set(&p, D1, 10, 1, d1, MAC1, LEASE6_BOUND, 1000, 3600);
+	CHECK("decline by another client refused", lease6_decline(&p, D2, 10, 1, d1, 1010, 600) == -ENOENT);
+	CHECK("decline of an address not bound refused",
+	      lease6_decline(&p, D1, 10, 1, memcmp(d1, e, 16) ? e : s, 1010, 600) == -ENOENT);
+	CHECK("decline", lease6_decline(&p, D1, 10, 1, d1, 1010, 600) == 0 && !lease6_find(&p, D1, 10, 1));
+	CHECK("decline twice: no binding left", lease6_decline(&p, D1, 10, 1, d1, 1011, 600) == -ENOENT);
+	CHECK("D1 again: the other address", lease6_pick(&p, D1, 10, 1, 1020, d2) == 0 && memcmp(d1, d2, 16) &&
+						    lease6_set(&p, D1, 10, 1, d2, MAC1, LEASE6_BOUND, 1020, 3600) == 0);
+	CHECK("D2: nothing while the declined one is held", lease6_pick(&p, D2, 10, 1, 1500, d3) == -ENOSPC);
+	CHECK("nor can D2 bind it", lease6_set(&p, D2, 10, 1, d1, NULL, LEASE6_BOUND, 1500, 60) == -EADDRINUSE);
+	char t2[1024] = "";
+	f = fmemopen(t2, sizeof(t2), "w");
+	leases6_write(&p, f);
+	fclose(f);
+	char want[128], a[64];
+	snprintf(want, sizeof(want), "- 0 %s 1610 declined -\n", inet_ntop(AF_INET6, d1, a, sizeof(a)));
+	CHECK("file line of the declined address", strstr(t2, want) != NULL);
+	CHECK("read back: the declined address held", lease6_pool_init(&q, s, e, NULL) == 0 &&
+		leases6_parse(&q, t2, strlen(t2), "t", NULL, NULL) == 2 && lease6_pick(&q, D2, 10, 1, 1500, d3) == -ENOSPC);
+	CHECK("after the hold: D2 gets it", lease6_pick(&q, D2, 10, 1, 1611, d3) == 0 && !memcmp(d3, d1, 16) &&
+						   lease6_set(&q, D2, 10, 1, d3, NULL, LEASE6_BOUND, 1611, 60) == 0);
+	lease6_pool_free(&q);
+	static const char bad2[] = "- 0 2001:db8::100 5 bound -\n00030001020000000001 1 2001:db8::101 5 declined -\n"
+				   "- 0 2001:db8::100 5 declined -\n";
+	lease6_pool_init(&q, s, e, NULL);
+	CHECK("'-' only with declined, declined only with '-'", leases6_parse(&q, bad2, strlen(bad2), "g", warn, w) == 1);
+	CHECK_STR("the warning says so", w, "g line 2: expected a DUID, or - with the state declined; skipped");
 	lease6_pool_free(&q);
 	lease6_pool_free(&p);
 	return CHECK_DONE();

@@ -58,6 +58,7 @@ int main(void)
 	struct net_ifconf d6 = d, o6 = d, s6 = s;
 	d6.has6 = o6.has6 = s6.has6 = true;
 	snprintf(d6.method6, sizeof(d6.method6), "dhcpv6");
+	d6.iaid6 = 0x12345678;
 	memcpy(d6.addr6, a6, 16), d6.prefix6 = 64, memcpy(d6.gateway6, gw6, 16), memcpy(d6.dns6[0], dns6, 16), d6.ndns6 = 1;
 	o6 = d6;
 	o6.method = NET_OFF, o6.addr = 0, o6.ndns = 0;
@@ -66,15 +67,15 @@ int main(void)
 	CHECK_STR("networkd, DHCPv4 + DHCPv6: both, RA, the DUID-LL kept", strchr(format(nethandover_format_networkd, &d6), '['),
 		  "[Match]\nName=ens3\n\n[Link]\nRequiredForOnline=yes\n\n[Network]\nDHCP=yes\nDNS=192.0.2.53\n"
 		  "IPv6AcceptRA=yes\nDNS=2001:db8::53\nKeepConfiguration=yes\n\n[DHCPv4]\nClientIdentifier=mac\n"
-		  "\n[DHCPv6]\nDUIDType=link-layer\n");
+		  "\n[DHCPv6]\nDUIDType=link-layer\nIAID=305419896\n");
 	CHECK_STR("networkd, IPv6 alone", strchr(format(nethandover_format_networkd, &o6), '['),
 		  "[Match]\nName=ens3\n\n[Link]\nRequiredForOnline=yes\n\n[Network]\nDHCP=ipv6\n"
-		  "IPv6AcceptRA=yes\nDNS=2001:db8::53\nKeepConfiguration=yes\n\n[DHCPv6]\nDUIDType=link-layer\n");
+		  "IPv6AcceptRA=yes\nDNS=2001:db8::53\nKeepConfiguration=yes\n\n[DHCPv6]\nDUIDType=link-layer\nIAID=305419896\n");
 	CHECK("networkd, static IPv6: address, no RA",
 	      strstr(format(nethandover_format_networkd, &s6), "Address=192.0.2.100/24\nGateway=192.0.2.1\nDNS=192.0.2.53\n"
 		     "Address=2001:db8::10/64\nIPv6AcceptRA=no\nDNS=2001:db8::53\nKeepConfiguration=yes\n"));
 	CHECK("NM, IPv6 alone: ipv4 disabled, ipv6 may not fail",
-	      strstr(format(nethandover_format_nm, &o6), "[ipv4]\nmethod=disabled\n\n[ipv6]\nmethod=auto\ndhcp-duid=ll\n"
+	      strstr(format(nethandover_format_nm, &o6), "[ipv4]\nmethod=disabled\n\n[ipv6]\nmethod=auto\ndhcp-duid=ll\ndhcp-iaid=305419896\n"
 		     "dns=2001:db8::53;\nmay-fail=false\n"));
 	CHECK("NM, static IPv6: manual",
 	      strstr(format(nethandover_format_nm, &s6), "[ipv6]\nmethod=manual\naddress1=2001:db8::10/64\ndns=2001:db8::53;\n"));

@@ -129,7 +129,7 @@ static void handover(const char *dir)
 		clean &= !strchr("'\"`$;&|<>()\\ \t~*?[]{}!#", *p);
 	CHECK("handover: no shell metacharacters outside the comment", clean);
 	CHECK("handover: IPv6 keys present, empty without IPv6",
-	      strstr(buf, "\nIPV6METHOD=\nIPV6ADDR=\nIPV6PREFIX=\nIPV6GATEWAY=\nIPV6DNS0=\nIPV6DNS1=\n") != NULL);
+	      strstr(buf, "\nIPV6METHOD=\nIPV6ADDR=\nIPV6PREFIX=\nIPV6GATEWAY=\nIPV6DNS0=\nIPV6DNS1=\nIPV6IAID=\n") != NULL);
 	{
 		struct net_ifconf v6 = c;
 		static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 5 }, gw6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
