@@ -339,7 +339,8 @@ static void serve_file(struct http_conn *c, const struct http_request *q, const 
 	uint64_t size = 0, start = 0, len = 0;
 	char etag[80];
 	int64_t mtime;
-	int fd = boot_files_open_from(&s->files, path, c->tc.ip, &size, &e);
+	char self[SERVE_HOST_MAX];	/* generated menus name the address the client reached */
+	int fd = boot_files_open_from(&s->files, path, c->tc.ip, serve_url_host(&s->cfg, &c->tc.local.sa, self), &size, &e);
 	if (fd < 0) {
 		int status = fd == -ENOENT ? 404 : fd == -EACCES ? 403 : 500;
 		conn_log(c, "%s %d: %s", c->what, status, e.msg);

@@ -359,7 +359,7 @@ int server_run(const struct serve_config *cfg, int argc, char **argv, FILE *log)
 	signal(SIGPIPE, SIG_IGN);
 	char arg[1100] = "";
 	const struct boot_image *dflt = &s->files.images.img[0];	/* the default image */
-	boot_entry_stage3_arg(&s->cfg, dflt, s->cfg.stage3, NULL, arg, sizeof(arg));
+	boot_entry_stage3_arg(&s->cfg, dflt, s->cfg.stage3, NULL, NULL, arg, sizeof(arg));
 	srv_line(log, LOG_PRIO_INFO, "netboot-serve: ready: dhcp %s, tftp %s, http %s, nbd %s; kernel %s%s, %s%s; "
 		 "stage 3: %s; %d image%s, %d known host%s",
 		 s->cfg.do_dhcp ? "server" : s->cfg.proxy_dhcp ? "proxy" : "off", s->cfg.do_tftp ? "on" : "off",
