@@ -530,7 +530,8 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 	fprintf(out, "user = %s\n", c->user[0] ? c->user : "(unchanged)");
 	char allow[STATUS_ALLOW_MAX * 20];
 	fprintf(out, "status_allow = %s\n", c->status_allow.n ? status_allow_format(&c->status_allow, allow, sizeof(allow)) :
-		"(loopback, the served subnet and that of the interface holding the local address)");
+		"(loopback, the served subnet and that of the interface holding the local address; "
+		"IPv6: ::1 and the prefix of the address a client reached)");
 	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++)
 		if (c->mirrors[i].urls[0])
 			fprintf(out, "mirrors = %s/%u %s\n", ipv4_ntoa(c->mirrors[i].net, a), c->mirrors[i].prefix,

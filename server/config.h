@@ -82,6 +82,7 @@ struct serve_config {
 	uint8_t dns6[SERVE_MAX_DNS][16];
 	int ndns6;
 	uint8_t local_ip6[16];	/* put into boot URLs; all zero = the interface's global address */
+	bool ipv6_only;		/* found at start: no IPv4 address, and nothing needs one (local_ip 0) */
 	bool ra_send;		/* PXEBOOTSRV_RA: RAs with M set (server/ra.c) */
 	uint8_t ra_prefix[16];	/* PXEBOOTSRV_RA=PREFIX/LEN: announced on-link */
 	uint8_t ra_prefix_len;	/* 0 = no prefix option */
