@@ -519,7 +519,8 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 	fprintf(out, "kernel = %s\ninitrd = %s\nimage = %s\n", c->kernel[0] ? c->kernel : "(found at start)",
 		c->initrd, c->image);
 	fprintf(out, "stage3 = %s\n", stage3_name(c->stage3));
-	if (serve_config_stage3_arg(c, c->stage3, NULL, arg, sizeof(arg)) > 0)
+	/* no IPv4 address (IPv6 only): each client's menu names the address it reached */
+	if (serve_config_stage3_arg(c, c->stage3, self_addr(c) ? NULL : "<address reached>", arg, sizeof(arg)) > 0)
 		fprintf(out, "append = %s\n", arg);
 	fprintf(out, "timeout = %u\nextra = %s\n", c->timeout_secs, c->extra);
 	static const char *const ipxe[] = { "auto (iPXE clients get boot.ipxe)", "yes (PXE ROMs chained to iPXE)",

@@ -267,6 +267,15 @@ static void test_folder(void)
 	      read_path(&f, "pxelinux.cfg/01-52-54-00-12-34-56", buf, sizeof(buf)) == 0 &&
 	      strstr(buf, "  APPEND netboot=http://192.0.2.9/images/rescue/sysrcd.dat console=ttyS1 quiet\n"));
 	c.mirrors[0].urls[0] = '\0';
+	uint64_t size;
+	int hfd = boot_files_open_from(&f, "boot-01-52-54-00-12-34-56.ipxe", 0, "[2001:db8::1]", &size, &e);
+	ssize_t hn = hfd >= 0 ? pread(hfd, buf, sizeof(buf) - 1, 0) : -1;
+	buf[hn > 0 ? hn : 0] = '\0';
+	if (hfd >= 0)
+		close(hfd);
+	CHECK("the host's iPXE script over IPv6: the address it reached",
+	      strstr(buf, "netboot=http://[2001:db8::1]/images/rescue/sysrcd.dat console=ttyS1 quiet") &&
+	      strstr(buf, "netboot=nbd://[2001:db8::1]:10809/debian") && !strstr(buf, "192.0.2.1"));
 	CHECK("a host with nothing of its own: not found (pxelinux goes on)",
 	      read_path(&f, "pxelinux.cfg/01-52-54-00-12-34-57", buf, sizeof(buf)) == -ENOENT);
 	CHECK("an unknown MAC: not found", read_path(&f, "pxelinux.cfg/01-52-54-00-12-34-58", buf, sizeof(buf)) == -ENOENT);
