@@ -142,7 +142,7 @@ static int find_local_ip(struct serve_config *c, FILE *log, struct errbuf *e)
 	bool v6 = find_ip6(c, a6, if6);
 	srv_line(log, LOG_PRIO_INFO, "netboot-serve: this server is %s (from %s; --local-ip to choose)%s%s%s",
 		 ipv4_ntoa(c->local_ip, a), c->interface[0] ? c->interface : "the first interface up",
-		 v6 ? "; for IPv6 clients " : "", v6 ? a6 : "", v6 ? " (or the address each reached)" : "");
+		 v6 ? "; for IPv6 clients " : "", v6 ? a6 : "", v6 && if6[0] ? " (or the address each reached)" : "");
 	return 0;
 }
 
