@@ -421,10 +421,31 @@ static uint32_t self_addr(const struct serve_config *c)
 	return c->local_ip ? c->local_ip : c->tftp_server;
 }
 
-int serve_config_stage3_arg(const struct serve_config *c, enum stage3_kind k, char *buf, size_t cap)
+const char *serve_url_host(const struct serve_config *c, const struct sockaddr *local, char buf[SERVE_HOST_MAX])
 {
-	char ip[16], port[8] = "";
-	ipv4_ntoa(self_addr(c), ip);
+	static const uint8_t zero[16];
+	char a[INET6_ADDRSTRLEN];
+	uint32_t v4 = self_addr(c);
+	if (local && local->sa_family == AF_INET6) {
+		const struct in6_addr *in6 = &((const struct sockaddr_in6 *)(const void *)local)->sin6_addr;
+		if (!IN6_IS_ADDR_V4MAPPED(in6)) {
+			inet_ntop(AF_INET6, memcmp(c->local_ip6, zero, 16) ? (const void *)c->local_ip6 : (const void *)in6,
+				  a, sizeof(a));
+			snprintf(buf, SERVE_HOST_MAX, "[%s]", a);
+			return buf;
+		}
+		if (!v4)
+			memcpy(&v4, in6->s6_addr + 12, 4);
+	} else if (local && local->sa_family == AF_INET && !v4) {
+		v4 = ((const struct sockaddr_in *)(const void *)local)->sin_addr.s_addr;
+	}
+	return ipv4_ntoa(v4, buf);
+}
+
+int serve_config_stage3_arg(const struct serve_config *c, enum stage3_kind k, const char *host, char *buf, size_t cap)
+{
+	char port[8] = "", own[SERVE_HOST_MAX];
+	const char *ip = host ? host : serve_url_host(c, NULL, own);
 	int n;
 	switch (k) {
 	case STAGE3_HTTP:
@@ -498,7 +519,8 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 	fprintf(out, "kernel = %s\ninitrd = %s\nimage = %s\n", c->kernel[0] ? c->kernel : "(found at start)",
 		c->initrd, c->image);
 	fprintf(out, "stage3 = %s\n", stage3_name(c->stage3));
-	if (serve_config_stage3_arg(c, c->stage3, arg, sizeof(arg)) > 0)
+	/* no IPv4 address (IPv6 only): each client's menu names the address it reached */
+	if (serve_config_stage3_arg(c, c->stage3, self_addr(c) ? NULL : "<address reached>", arg, sizeof(arg)) > 0)
 		fprintf(out, "append = %s\n", arg);
 	fprintf(out, "timeout = %u\nextra = %s\n", c->timeout_secs, c->extra);
 	static const char *const ipxe[] = { "auto (iPXE clients get boot.ipxe)", "yes (PXE ROMs chained to iPXE)",
@@ -509,7 +531,8 @@ void serve_config_print(const struct serve_config *c, FILE *out)
 	fprintf(out, "user = %s\n", c->user[0] ? c->user : "(unchanged)");
 	char allow[STATUS_ALLOW_MAX * 20];
 	fprintf(out, "status_allow = %s\n", c->status_allow.n ? status_allow_format(&c->status_allow, allow, sizeof(allow)) :
-		"(loopback, the served subnet and that of the interface holding the local address)");
+		"(loopback, the served subnet and that of the interface holding the local address; "
+		"IPv6: ::1 and the prefix of the address a client reached)");
 	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS; i++)
 		if (c->mirrors[i].urls[0])
 			fprintf(out, "mirrors = %s/%u %s\n", ipv4_ntoa(c->mirrors[i].net, a), c->mirrors[i].prefix,

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include "netboot/errbuf.h"
 #include "server/hosts.h"
 #include "server/mirror_map.h"
@@ -81,6 +82,7 @@ struct serve_config {
 	uint8_t dns6[SERVE_MAX_DNS][16];
 	int ndns6;
 	uint8_t local_ip6[16];	/* put into boot URLs; all zero = the interface's global address */
+	bool ipv6_only;		/* found at start: no IPv4 address, and nothing needs one (local_ip 0) */
 	bool ra_send;		/* PXEBOOTSRV_RA: RAs with M set (server/ra.c) */
 	uint8_t ra_prefix[16];	/* PXEBOOTSRV_RA=PREFIX/LEN: announced on-link */
 	uint8_t ra_prefix_len;	/* 0 = no prefix option */
@@ -113,9 +115,21 @@ int serve_config_check_hosts(const struct serve_config *c, config_warn_fn warn, 
 /* The effective settings, one "key = value" a line (--print-config). */
 void serve_config_print(const struct serve_config *c, FILE *out);
 
+/* Room for serve_url_host's answer: a bracketed IPv6 address. */
+#define SERVE_HOST_MAX 64
+/* The host this server's URLs name for a client that reached it at local
+ * (getsockname of its connection, a request's destination; NULL =
+ * unknown): over IPv4 (an IPv4-mapped address counts) LOCALIP (found at
+ * start when not given), else the TFTP server, else that address; over
+ * IPv6 PXEBOOTSRV_LOCALIP6, else that address, bracketed
+ * ("[2001:db8::1]").  Unknown: the IPv4 one, as before.  Pure. */
+const char *serve_url_host(const struct serve_config *c, const struct sockaddr *local, char buf[SERVE_HOST_MAX]);
+
 /* The stage-3 kernel argument the default entry carries, e.g.
- * "netboot=http://192.0.2.1/sysrcd.dat". */
-int serve_config_stage3_arg(const struct serve_config *c, enum stage3_kind k, char *buf, size_t cap);
+ * "netboot=http://192.0.2.1/sysrcd.dat"; host is what the URL names
+ * (serve_url_host), NULL = serve_url_host(c, NULL).  Explicit URLs
+ * (--http-url, --nfs-url) are as given. */
+int serve_config_stage3_arg(const struct serve_config *c, enum stage3_kind k, const char *host, char *buf, size_t cap);
 /* "http" <-> STAGE3_HTTP ... (case-insensitive); -EINVAL for others. */
 int stage3_parse(const char *s, enum stage3_kind *k);
 const char *stage3_name(enum stage3_kind k);

@@ -36,16 +36,16 @@ static int rebase_urls(const char *urls, const struct boot_image *img, char *buf
 }
 
 int boot_entry_stage3_arg(const struct serve_config *cfg, const struct boot_image *img, enum stage3_kind k,
-			  const struct mirror_map *m, char *buf, size_t cap)
+			  const struct mirror_map *m, const char *self, char *buf, size_t cap)
 {
-	char ip[16], port[8] = "", urls[1024];
-	uint32_t self = cfg->local_ip ? cfg->local_ip : cfg->tftp_server;
+	char own[SERVE_HOST_MAX], port[8] = "", urls[1024];
+	const char *ip = self ? self : serve_url_host(cfg, NULL, own);
 	const char *given = k == STAGE3_HTTP && m ? m->urls : k == STAGE3_HTTP ? cfg->http_url : "";
 	int n;
 	if (!img->name[0] && k == STAGE3_HTTP && m)	/* the top level: the URLs as given */
 		n = snprintf(buf, cap, "netboot=%s", m->urls);
 	else if (!img->name[0])
-		return serve_config_stage3_arg(cfg, k, buf, cap);
+		return serve_config_stage3_arg(cfg, k, ip, buf, cap);
 	else if (k == STAGE3_NFS)	/* a folder: the image's folder inside it */
 		n = snprintf(buf, cap, "netboot=%.*s/%.*s", (int)(strlen(cfg->nfs_url) - (cfg->nfs_url[0] &&
 			     cfg->nfs_url[strlen(cfg->nfs_url) - 1] == '/')), cfg->nfs_url,
@@ -55,7 +55,6 @@ int boot_entry_stage3_arg(const struct serve_config *cfg, const struct boot_imag
 			return -ENOSPC;
 		n = snprintf(buf, cap, "netboot=%s", urls);
 	} else {
-		ipv4_ntoa(self, ip);
 		uint16_t p = k == STAGE3_HTTP ? cfg->http_port : cfg->tftp_port;
 		if (k != STAGE3_NBD && p != (k == STAGE3_HTTP ? 80 : 69))
 			snprintf(port, sizeof(port), ":%u", p);
@@ -82,7 +81,7 @@ static bool offered(const struct serve_config *cfg, enum stage3_kind k, enum sta
 
 /* img's entries, its default transport first, appended at out[*n]. */
 static int image_entries(const struct serve_config *cfg, const struct boot_image *img, const struct host *h,
-			 const struct mirror_map *m, struct boot_entry *out, int cap, int *n)
+			 const struct mirror_map *m, const char *self, struct boot_entry *out, int cap, int *n)
 {
 	static const char *const suffix[] = { "http", "tftp", "nbd", "nfs" };
 	enum stage3_kind dflt = m ? STAGE3_HTTP : cfg->stage3;
@@ -94,7 +93,7 @@ static int image_entries(const struct serve_config *cfg, const struct boot_image
 				return -ENOSPC;
 			struct boot_entry *e = &out[(*n)++];
 			char arg[1100];
-			if (boot_entry_stage3_arg(cfg, img, (enum stage3_kind)k, m, arg, sizeof(arg)) < 0)
+			if (boot_entry_stage3_arg(cfg, img, (enum stage3_kind)k, m, self, arg, sizeof(arg)) < 0)
 				return -ENOSPC;
 			e->image = img;
 			e->via = (enum stage3_kind)k;
@@ -113,16 +112,16 @@ static int image_entries(const struct serve_config *cfg, const struct boot_image
 }
 
 int boot_entries(const struct serve_config *cfg, const struct boot_images *imgs, const struct host *h,
-		 const struct mirror_map *m, struct boot_entry *out, int cap)
+		 const struct mirror_map *m, const char *self, struct boot_entry *out, int cap)
 {
 	const struct boot_image *first = imgs->n ? &imgs->img[0] : NULL;
 	int n = 0, rc;
 	if (h && h->image[0] && !(first = boot_images_find(imgs, h->image)))
 		return -ENOENT;
-	if (first && (rc = image_entries(cfg, first, h, m, out, cap, &n)) < 0)
+	if (first && (rc = image_entries(cfg, first, h, m, self, out, cap, &n)) < 0)
 		return rc;
 	for (int i = 0; i < imgs->n; i++)
-		if (&imgs->img[i] != first && (rc = image_entries(cfg, &imgs->img[i], h, m, out, cap, &n)) < 0)
+		if (&imgs->img[i] != first && (rc = image_entries(cfg, &imgs->img[i], h, m, self, out, cap, &n)) < 0)
 			return rc;
 	return n;
 }

@@ -45,20 +45,23 @@ struct boot_entry {
 
 /* The entries client h gets (h NULL: an unknown client; m non-NULL: its
  * subnet's mirror map, which makes the HTTP entries use those URLs and
- * the default transport HTTP).  Order: h's image (else the default one)
+ * the default transport HTTP; self: the host this server's own URLs name,
+ * the address the client reached it at as serve_url_host gives it, NULL =
+ * serve_url_host(cfg, NULL)).  Order: h's image (else the default one)
  * first, its default transport (cfg->stage3) first, then its other
  * transports; then every other image, the default one first, each the
  * same way.  out[0] is the entry to boot.  Returns how many (<= cap), or
  * -ENOSPC when a command line does not fit, -ENOENT when h names an
  * image not in imgs. */
 int boot_entries(const struct serve_config *cfg, const struct boot_images *imgs, const struct host *h,
-		 const struct mirror_map *m, struct boot_entry *out, int cap);
+		 const struct mirror_map *m, const char *self, struct boot_entry *out, int cap);
 
 /* The stage-3 argument of image img over k, e.g.
- * "netboot=nbd://192.0.2.1:10809/debian"; m as for boot_entries.
- * Length or -ENOSPC. */
+ * "netboot=nbd://192.0.2.1:10809/debian" ("nbd://[2001:db8::1]:10809/debian"
+ * with self "[2001:db8::1]"); m and self as for boot_entries.  Length or
+ * -ENOSPC. */
 int boot_entry_stage3_arg(const struct serve_config *cfg, const struct boot_image *img, enum stage3_kind k,
-			  const struct mirror_map *m, char *buf, size_t cap);
+			  const struct mirror_map *m, const char *self, char *buf, size_t cap);
 
 /* The image named name ("" = the top level), or NULL. */
 const struct boot_image *boot_images_find(const struct boot_images *imgs, const char *name);

@@ -298,14 +298,14 @@ static int render_pxelinux(const struct serve_config *cfg, const struct boot_ent
 	return (int)len;
 }
 
-int boot_files_menu(const struct boot_files *f, const struct host *h, const struct mirror_map *m, char *buf,
-		    size_t cap)
+int boot_files_menu(const struct boot_files *f, const struct host *h, const struct mirror_map *m, const char *self,
+		    char *buf, size_t cap)
 {
 	int max = f->images.n * IMAGE_TRANSPORTS;
 	struct boot_entry *en = calloc(max ? (size_t)max : 1, sizeof(*en));	/* ~3 KiB each: not on the stack */
 	if (!en)
 		return -ENOMEM;
-	int n = boot_entries(f->cfg, &f->images, h, m, en, max);
+	int n = boot_entries(f->cfg, &f->images, h, m, self, en, max);
 	int len = n < 0 ? n : render_pxelinux(f->cfg, en, n, buf, cap);
 	free(en);
 	return len;
@@ -313,13 +313,13 @@ int boot_files_menu(const struct boot_files *f, const struct host *h, const stru
 
 /* boot.ipxe for everyone, or for the clients of mirror map m: the same
  * entries as the pxelinux menu (server/entries.h), in iPXE's words. */
-static int script_for(const struct boot_files *f, const struct mirror_map *m, char *buf, size_t cap)
+static int script_for(const struct boot_files *f, const struct mirror_map *m, const char *self, char *buf, size_t cap)
 {
 	int max = f->images.n * IMAGE_TRANSPORTS;
 	struct boot_entry *en = calloc(max ? (size_t)max : 1, sizeof(*en));
 	if (!en)
 		return -ENOMEM;
-	int n = boot_entries(f->cfg, &f->images, NULL, m, en, max);
+	int n = boot_entries(f->cfg, &f->images, NULL, m, self, en, max);
 	int len = n < 0 ? n : n == 0 ? -ENOENT : ipxe_script(en, n, f->cfg->timeout_secs, buf, cap);
 	free(en);
 	return len;
@@ -346,7 +346,7 @@ static int prepare_ipxe(struct boot_files *f, const struct serve_config *cfg, st
 	for (int i = -1; !rc && i < SERVE_MAX_MIRROR_MAPS; i++) {
 		if (i >= 0 && !cfg->mirrors[i].urls[0])
 			continue;
-		int len = script_for(f, i < 0 ? NULL : &cfg->mirrors[i], text, cap);
+		int len = script_for(f, i < 0 ? NULL : &cfg->mirrors[i], NULL, text, cap);
 		int fd = len < 0 ? -1 : memfd_with("boot.ipxe", text, (size_t)len);
 		if (fd < 0)
 			rc = nb_fail(e, len < 0 ? len : -errno, "%s%s: %s", IPXE_SCRIPT_NAME,
@@ -371,7 +371,7 @@ static int prepare_map_menus(struct boot_files *f, const struct serve_config *cf
 	for (int i = 0; i < SERVE_MAX_MIRROR_MAPS && !rc; i++) {
 		if (!cfg->mirrors[i].urls[0])
 			continue;
-		int len = boot_files_menu(f, NULL, &cfg->mirrors[i], menu, MENU_MAX);
+		int len = boot_files_menu(f, NULL, &cfg->mirrors[i], NULL, menu, MENU_MAX);
 		if (len < 0)
 			rc = nb_fail(e, len, "the menu of mirror map %d: too long for the settings given", i + 1);
 		else if ((f->map_fd[i] = memfd_with("pxelinux.cfg-mirrors", menu, (size_t)len)) < 0)
@@ -615,7 +615,7 @@ static int prepare(struct boot_files *f, struct serve_config *cfg, FILE *log, bo
 		}
 	if (!exists_in(f->root_fd, MENU_NAME)) {
 		char *menu = malloc(MENU_MAX);
-		int len = menu ? boot_files_menu(f, NULL, NULL, menu, MENU_MAX) : -ENOMEM;
+		int len = menu ? boot_files_menu(f, NULL, NULL, NULL, menu, MENU_MAX) : -ENOMEM;
 		if (len >= 0 && (f->menu_fd = memfd_with("pxelinux.cfg-default", menu, (size_t)len)) < 0)
 			len = -errno;
 		free(menu);
@@ -723,7 +723,7 @@ static int map_of_path(const struct boot_files *f, const char *path)
 /* pxelinux.cfg/01-<mac> of a host with an image or arguments of its own:
  * its menu, made now (the hosts are many, their menus small).  A memfd,
  * -ENOENT when path is no such name, or another negative errno. */
-static int host_menu(const struct boot_files *f, const char *path, struct errbuf *e)
+static int host_menu(const struct boot_files *f, const char *path, const char *self, struct errbuf *e)
 {
 	uint8_t mac[6];
 	if (!f->cfg || strncmp(path, "pxelinux.cfg/01-", 16) || !mac_parse(path + 16, strlen(path + 16), mac))
@@ -734,7 +734,7 @@ static int host_menu(const struct boot_files *f, const char *path, struct errbuf
 	/* a fixed address inside a mapped subnet: that subnet's mirrors */
 	const struct mirror_map *m = h->ip ? mirror_map_find(f->cfg->mirrors, SERVE_MAX_MIRROR_MAPS, h->ip, 32) : NULL;
 	char *menu = malloc(MENU_MAX);
-	int len = menu ? boot_files_menu(f, h, m, menu, MENU_MAX) : -ENOMEM;
+	int len = menu ? boot_files_menu(f, h, m, self, menu, MENU_MAX) : -ENOMEM;
 	int fd = len >= 0 ? memfd_with("pxelinux.cfg-host", menu, (size_t)len) : len;
 	free(menu);
 	if (fd < 0)
@@ -746,7 +746,7 @@ static int host_menu(const struct boot_files *f, const char *path, struct errbuf
  * name server/ipxe.c gives such a host's iPXE): its script, from the same
  * entries as its pxelinux menu.  A memfd, -ENOENT when path is no such
  * name, or another negative errno. */
-static int host_script(const struct boot_files *f, const char *path, struct errbuf *e)
+static int host_script(const struct boot_files *f, const char *path, const char *self, struct errbuf *e)
 {
 	uint8_t mac[6];
 	size_t n = strlen(path);
@@ -760,7 +760,7 @@ static int host_script(const struct boot_files *f, const char *path, struct errb
 	int max = f->images.n * IMAGE_TRANSPORTS;
 	struct boot_entry *en = calloc(max ? (size_t)max : 1, sizeof(*en));
 	char *text = malloc(MENU_MAX);
-	int cnt = en && text ? boot_entries(f->cfg, &f->images, h, m, en, max) : -ENOMEM;
+	int cnt = en && text ? boot_entries(f->cfg, &f->images, h, m, self, en, max) : -ENOMEM;
 	int len = cnt < 0 ? cnt : cnt == 0 ? -ENOENT : ipxe_script(en, cnt, f->cfg->timeout_secs, text, MENU_MAX);
 	int fd = len >= 0 ? memfd_with("boot-host.ipxe", text, (size_t)len) : len;
 	free(en);
@@ -770,15 +770,45 @@ static int host_script(const struct boot_files *f, const char *path, struct errb
 	return fd;
 }
 
+/* A generated menu (script: boot.ipxe) whose URLs name self, not the
+ * address of the ones made at start (a client that came over IPv6, or
+ * to another IPv4 address when none is LOCALIP): made now.  A memfd, or
+ * a negative errno. */
+static int made_now(const struct boot_files *f, bool script, const struct mirror_map *m, const char *self)
+{
+	char *text = malloc(MENU_MAX);
+	int len = !text ? -ENOMEM : script ? script_for(f, m, self, text, MENU_MAX)
+					   : boot_files_menu(f, NULL, m, self, text, MENU_MAX);
+	int fd = len >= 0 ? memfd_with(script ? "boot.ipxe" : "pxelinux.cfg", text, (size_t)len) : len;
+	if (len >= 0 && fd < 0)
+		fd = -errno;
+	free(text);
+	return fd;
+}
+
 /* The generated boot.ipxe for a client at ip (network order; 0 = none):
- * its mirror map's, else the default; -1 when path is not the script. */
-static int script_fd(const struct boot_files *f, const char *path, uint32_t ip)
+ * its mirror map's, else the default, made now for self when not NULL;
+ * -ENOENT when path is not the script. */
+static int script_fd(const struct boot_files *f, const char *path, uint32_t ip, const char *self)
 {
 	if (strcmp(path, IPXE_SCRIPT_NAME) || f->ipxe_fd < 0)
-		return -1;
+		return -ENOENT;
 	const struct mirror_map *m = ip && f->cfg ? mirror_map_find(f->cfg->mirrors, SERVE_MAX_MIRROR_MAPS, ip, 32) : NULL;
 	int i = m ? (int)(m - f->cfg->mirrors) : -1;
-	return fcntl(i >= 0 && f->ipxe_map_fd[i] >= 0 ? f->ipxe_map_fd[i] : f->ipxe_fd, F_DUPFD_CLOEXEC, 0);
+	if (self)
+		return made_now(f, true, i >= 0 && f->ipxe_map_fd[i] >= 0 ? m : NULL, self);
+	int fd = fcntl(i >= 0 && f->ipxe_map_fd[i] >= 0 ? f->ipxe_map_fd[i] : f->ipxe_fd, F_DUPFD_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+/* A copy of a menu made at start (its file offset shared: readers use
+ * pread), or one made now for self when not NULL. */
+static int menu_copy(const struct boot_files *f, int fd, const struct mirror_map *m, const char *self)
+{
+	if (self)
+		return made_now(f, false, m, self);
+	int c = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	return c < 0 ? -errno : c;
 }
 
 /* The image whose stage-3 file or checksum file path is, or -1. */
@@ -800,11 +830,11 @@ static int image_of_path(const struct boot_files *f, const char *path)
 
 int boot_files_open(struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e)
 {
-	return boot_files_open_from(f, path, 0, size, e);
+	return boot_files_open_from(f, path, 0, NULL, size, e);
 }
 
-int boot_files_open_from(struct boot_files *f, const char *path, uint32_t client_ip, uint64_t *size,
-			 struct errbuf *e)
+int boot_files_open_from(struct boot_files *f, const char *path, uint32_t client_ip, const char *self,
+			 uint64_t *size, struct errbuf *e)
 {
 	char shown[160];
 	nb_sanitize(shown, sizeof(shown), path, strlen(path));
@@ -826,25 +856,27 @@ int boot_files_open_from(struct boot_files *f, const char *path, uint32_t client
 		return nb_fail(e, -EACCES, "%s: outside the boot folder, refused", shown);
 	if (fd != -ENOENT && fd != -ENOTDIR)
 		return nb_fail(e, fd == -EACCES ? -EACCES : fd, "%s: %s", shown, strerror(-fd));
-	int host = host_menu(f, path, e);
+	int host = host_menu(f, path, self, e);
 	if (host == -ENOENT)
-		host = host_script(f, path, e);
+		host = host_script(f, path, self, e);
 	if (host != -ENOENT)
 		return host < 0 ? host : opened(host, size, shown, e);
-	int map = map_of_path(f, path);
-	if (map >= 0) {
-		int m = fcntl(f->map_fd[map], F_DUPFD_CLOEXEC, 0);
-		if (m >= 0)
-			return opened(m, size, shown, e);
-	}
-	int sfd = script_fd(f, path, client_ip);
-	if (sfd >= 0)
-		return opened(sfd, size, shown, e);
-	if (f->menu_fd >= 0 && !strcmp(path, MENU_NAME)) {
-		int m = fcntl(f->menu_fd, F_DUPFD_CLOEXEC, 0);	/* shared offset: readers use pread */
-		if (m >= 0)
-			return opened(m, size, shown, e);
-	}
+	/* the menus made at start name the IPv4 address: a client that
+	 * reached us at another is given its own */
+	char own[SERVE_HOST_MAX];
+	const char *other = self && f->cfg && strcmp(self, serve_url_host(f->cfg, NULL, own)) ? self : NULL;
+	int map = map_of_path(f, path), gen = -ENOENT;
+	if (map >= 0)
+		gen = menu_copy(f, f->map_fd[map], &f->cfg->mirrors[map], other);
+	if (gen == -ENOENT)
+		gen = script_fd(f, path, client_ip, other);
+	if (gen == -ENOENT && f->menu_fd >= 0 && !strcmp(path, MENU_NAME))
+		gen = menu_copy(f, f->menu_fd, NULL, other);
+	if (gen >= 0)
+		return opened(gen, size, shown, e);
+	if (gen != -ENOENT)
+		return nb_fail(e, gen, "%s: the generated menu for a client at %s: %s", shown, other ? other : "the IPv4 address",
+			       gen == -ENOSPC ? "too long" : strerror(-gen));
 	for (int i = 0; i < f->nextra; i++)
 		if (!strcmp(path, f->extra[i].name)) {
 			int x = open(f->extra[i].host_path, O_RDONLY | O_CLOEXEC);

@@ -93,10 +93,11 @@ enum { BOOT_ROLE_OTHER, BOOT_ROLE_KERNEL /* a kernel or an initrd */, BOOT_ROLE_
 int boot_files_role(const struct boot_files *f, const char *path);
 
 /* The pxelinux/syslinux menu host h gets (NULL: an unknown client; m: its
- * subnet's mirror map or NULL), rendered from boot_entries() into buf:
- * its length, -ENOSPC or -ENOMEM. */
-int boot_files_menu(const struct boot_files *f, const struct host *h, const struct mirror_map *m, char *buf,
-		    size_t cap);
+ * subnet's mirror map or NULL; self: the host our URLs name, as for
+ * boot_entries), rendered from boot_entries() into buf: its length,
+ * -ENOSPC or -ENOMEM. */
+int boot_files_menu(const struct boot_files *f, const struct host *h, const struct mirror_map *m, const char *self,
+		    char *buf, size_t cap);
 
 /* pxelinux's per-address names after "pxelinux.cfg/": 1 to 8 hex digits
  * of the client's address, "C6336400" down to "C" (each a shorter prefix
@@ -118,8 +119,12 @@ int files_open_walk(int root_fd, const char *path, int flags);
  * for an image or its checksum files first checks that the image is the
  * file the checksums were made for (boot_files_check_image). */
 int boot_files_open(struct boot_files *f, const char *path, uint64_t *size, struct errbuf *e);
-/* The same for a client at client_ip (network order, 0 = unknown): a
- * generated boot.ipxe is its mirror map's when it is in one. */
-int boot_files_open_from(struct boot_files *f, const char *path, uint32_t client_ip, uint64_t *size,
-			 struct errbuf *e);
+/* The same for a client at client_ip (network order, 0 = unknown or
+ * IPv6) that reached us at self (the host our URLs name: serve_url_host
+ * of the connection's local address; NULL = serve_url_host(cfg, NULL)): a
+ * generated boot.ipxe is its mirror map's when it is in one, and every
+ * generated menu and script names self (made for this request when self
+ * is not the address the ones made at start name). */
+int boot_files_open_from(struct boot_files *f, const char *path, uint32_t client_ip, const char *self,
+			 uint64_t *size, struct errbuf *e);
 #endif

@@ -9,6 +9,7 @@
  * timeouts.  Heads are parsed by netboot/http_wire.c.  Lenient where boot
  * firmware is sloppy: a request without Host is served, several ranges get
  * the whole file (200). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -258,9 +259,16 @@ static int render_status(struct http_conn *c, enum status_page page)
 static void serve_status(struct http_conn *c, enum status_page page, bool head_only)
 {
 	static const char *const types[] = { "text/html; charset=utf-8", "application/json", METRICS_CONTENT_TYPE };
-	/* an IPv6 peer: ::1 counts as loopback (127.0.0.1), others as no address */
+	/* an IPv6 peer: ::1 counts as loopback (127.0.0.1), others as no
+	 * address, but for the default list's v6 side: the on-link prefix of
+	 * the address it reached */
 	uint32_t ip = c->tc.peer6[0] ? (strcmp(c->tc.peer6, "::1") ? 0 : htonl(INADDR_LOOPBACK)) : c->tc.ip;
-	if (!status_allow_match(&c->svc->allow, ip)) {
+	char p6[SRV_PEER_TEXT];
+	struct in6_addr peer;
+	snprintf(p6, sizeof(p6), "%.*s", (int)strcspn(c->tc.peer6, "%"), c->tc.peer6);	/* no zone */
+	bool onlink6 = !ip && !c->svc->s->cfg.status_allow.n && c->tc.local.sa.sa_family == AF_INET6 &&
+		       inet_pton(AF_INET6, p6, &peer) == 1 && status_allow_onlink6(&c->tc.local.in6.sin6_addr, &peer);
+	if (!onlink6 && !status_allow_match(&c->svc->allow, ip)) {
 		c->svc->s->metrics.errors[ME_STATUS_FORBIDDEN]++;
 		noise_log(c->svc, c->tc.ip, "%s 403: not an address --status-allow lets in", c->what);
 		answer_error(c, 403, c->close_after, head_only, NULL);
@@ -339,7 +347,8 @@ static void serve_file(struct http_conn *c, const struct http_request *q, const 
 	uint64_t size = 0, start = 0, len = 0;
 	char etag[80];
 	int64_t mtime;
-	int fd = boot_files_open_from(&s->files, path, c->tc.ip, &size, &e);
+	char self[SERVE_HOST_MAX];	/* generated menus name the address the client reached */
+	int fd = boot_files_open_from(&s->files, path, c->tc.ip, serve_url_host(&s->cfg, &c->tc.local.sa, self), &size, &e);
 	if (fd < 0) {
 		int status = fd == -ENOENT ? 404 : fd == -EACCES ? 403 : 500;
 		conn_log(c, "%s %d: %s", c->what, status, e.msg);
@@ -691,7 +700,8 @@ static void status_allow_setup(struct http_service *svc)
 	if (!svc->allow.n)
 		status_allow_default(&svc->allow, cfg->subnet, cfg->netmask, cfg->local_ip);
 	srv_log(svc->s, NULL, 0, "http", "status page, /status.json and /metrics for %s%s",
-		status_allow_format(&svc->allow, list, sizeof(list)), cfg->status_allow.n ? "" : " (--status-allow to change)");
+		status_allow_format(&svc->allow, list, sizeof(list)), cfg->status_allow.n ? "" :
+		", ::1 and IPv6 clients on the prefix of the address they reached (--status-allow to change)");
 }
 
 /* Each client holds a socket and a file: make room for HTTP_MAX_CONNS of

@@ -1,5 +1,6 @@
 /* server_run: prepare the boot folder, start the services, drop
  * privileges, loop until a signal; SIGHUP reloads.  See server.h. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <ifaddrs.h>
@@ -67,14 +68,63 @@ static bool is_ipv4(const struct ifaddrs *i)
 	return i->ifa_addr && i->ifa_addr->sa_family == AF_INET;
 }
 
+/* PXEBOOTSRV_LOCALIP6, else the first global IPv6 address that is up (on
+ * --interface when given), as text into buf, and the interface holding it
+ * (IFNAMSIZ; "" for LOCALIP6); false when there is none. */
+static bool find_ip6(const struct serve_config *c, char buf[INET6_ADDRSTRLEN], char *ifname)
+{
+	static const uint8_t zero[16];
+	struct ifaddrs *ifs, *i;
+	ifname[0] = '\0';
+	if (memcmp(c->local_ip6, zero, 16))
+		return inet_ntop(AF_INET6, c->local_ip6, buf, INET6_ADDRSTRLEN) != NULL;
+	if (getifaddrs(&ifs) < 0)
+		return false;
+	for (i = ifs; i && !ifname[0]; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET6 || !(i->ifa_flags & IFF_UP) ||
+		    (c->interface[0] && strcmp(i->ifa_name, c->interface)))
+			continue;
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr;
+		if (IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_LOOPBACK(a))
+			continue;
+		inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
+		snprintf(ifname, IFNAMSIZ, "%s", i->ifa_name);
+	}
+	freeifaddrs(ifs);
+	return ifname[0] != '\0';
+}
+
+/* No IPv4 address: fine for a server with no DHCPv4 service (the
+ * menus name the address each client reached) that has an IPv6 address
+ * to serve from; DHCPv4 and proxy-DHCP need one (server identifier,
+ * next-server).  where names what was searched. */
+static int ipv6_only(struct serve_config *c, FILE *log, const char *where, struct errbuf *e)
+{
+	char a6[INET6_ADDRSTRLEN], if6[IFNAMSIZ];
+	bool v6 = find_ip6(c, a6, if6);
+	if (c->do_dhcp || c->proxy_dhcp)
+		return nb_fail(e, -EADDRNOTAVAIL, "no IPv4 address on %s: give --local-ip (PXEBOOTSRV_LOCALIP)%s", where,
+			       v6 ? ", or --no-dhcp to serve IPv6 clients only (DHCPv4 and proxy-DHCP need an IPv4 "
+			       "address)" : "");
+	if (!v6)
+		return nb_fail(e, -EADDRNOTAVAIL, "no IPv4 address nor global IPv6 address on %s: give --local-ip "
+			       "(PXEBOOTSRV_LOCALIP) or PXEBOOTSRV_LOCALIP6", where);
+	c->ipv6_only = true;
+	srv_line(log, LOG_PRIO_INFO, "netboot-serve: this server is %s%s%s, IPv6 only (no IPv4 address, no DHCPv4): "
+		 "menus name the address each client reached", a6, if6[0] ? " on " : " (PXEBOOTSRV_LOCALIP6)", if6);
+	return 0;
+}
+
 /* Without --local-ip (PXEBOOTSRV_LOCALIP) the menu's URLs and next-server
  * need this machine's address: --listen's, the one on --interface, else
- * the first non-loopback IPv4 address that is up. */
+ * the first non-loopback IPv4 address that is up; with none, IPv6 only
+ * when nothing needs IPv4 (ipv6_only). */
 static int find_local_ip(struct serve_config *c, FILE *log, struct errbuf *e)
 {
 	struct ifaddrs *ifs, *i;
-	char a[16];
-	if (c->local_ip)
+	char a[16], a6[INET6_ADDRSTRLEN], if6[IFNAMSIZ];
+	const char *where = c->interface[0] ? c->interface : "any interface that is up";
+	if (c->local_ip || (c->ipv6_only && !c->do_dhcp && !c->proxy_dhcp))
 		return 0;
 	if (c->listen_ip) {
 		c->local_ip = c->listen_ip;
@@ -88,10 +138,11 @@ static int find_local_ip(struct serve_config *c, FILE *log, struct errbuf *e)
 			c->local_ip = addr_of(i);
 	freeifaddrs(ifs);
 	if (!c->local_ip)
-		return nb_fail(e, -EADDRNOTAVAIL, "no IPv4 address on %s: give --local-ip (PXEBOOTSRV_LOCALIP)",
-			       c->interface[0] ? c->interface : "any interface that is up");
-	srv_line(log, LOG_PRIO_INFO, "netboot-serve: this server is %s (from %s; --local-ip to choose)",
-		 ipv4_ntoa(c->local_ip, a), c->interface[0] ? c->interface : "the first interface up");
+		return ipv6_only(c, log, where, e);
+	bool v6 = find_ip6(c, a6, if6);
+	srv_line(log, LOG_PRIO_INFO, "netboot-serve: this server is %s (from %s; --local-ip to choose)%s%s%s",
+		 ipv4_ntoa(c->local_ip, a), c->interface[0] ? c->interface : "the first interface up",
+		 v6 ? "; for IPv6 clients " : "", v6 ? a6 : "", v6 && if6[0] ? " (or the address each reached)" : "");
 	return 0;
 }
 
@@ -143,6 +194,8 @@ static int resolve_listen(struct serve_config *c, FILE *log, struct errbuf *e)
 static void warn_local_ip(const struct serve_config *c, FILE *log)
 {
 	char ifname[IFNAMSIZ], a[16];
+	if (!c->local_ip)
+		return;	/* IPv6 only */
 	interface_of(c->local_ip, ifname);
 	if (!ifname[0])
 		srv_line(log, LOG_PRIO_WARNING, "netboot-serve: warning: local address %s (PXEBOOTSRV_LOCALIP, --local-ip) "
@@ -359,7 +412,10 @@ int server_run(const struct serve_config *cfg, int argc, char **argv, FILE *log)
 	signal(SIGPIPE, SIG_IGN);
 	char arg[1100] = "";
 	const struct boot_image *dflt = &s->files.images.img[0];	/* the default image */
-	boot_entry_stage3_arg(&s->cfg, dflt, s->cfg.stage3, NULL, arg, sizeof(arg));
+	char a6[INET6_ADDRSTRLEN], if6[IFNAMSIZ], self[SERVE_HOST_MAX] = "";
+	if (!s->cfg.local_ip && !s->cfg.tftp_server && find_ip6(&s->cfg, a6, if6))	/* IPv6 only: what v6 clients get */
+		snprintf(self, sizeof(self), "[%s]", a6);
+	boot_entry_stage3_arg(&s->cfg, dflt, s->cfg.stage3, NULL, self[0] ? self : NULL, arg, sizeof(arg));
 	srv_line(log, LOG_PRIO_INFO, "netboot-serve: ready: dhcp %s, tftp %s, http %s, nbd %s; kernel %s%s, %s%s; "
 		 "stage 3: %s; %d image%s, %d known host%s",
 		 s->cfg.do_dhcp ? "server" : s->cfg.proxy_dhcp ? "proxy" : "off", s->cfg.do_tftp ? "on" : "off",

@@ -123,6 +123,50 @@ void status_allow_default(struct status_allow *a, uint32_t subnet, uint32_t netm
 		add_local_subnet(a, local_ip);
 }
 
+/* The prefix length of a netmask (ones first), -1 when not contiguous. */
+static int mask6_prefix(const struct in6_addr *m)
+{
+	int n = 0, i = 0;
+	for (; i < 16 && m->s6_addr[i] == 0xff; i++)
+		n += 8;
+	if (i < 16) {
+		uint8_t b = m->s6_addr[i++];
+		for (; b & 0x80; b = (uint8_t)(b << 1))
+			n++;
+		if (b)
+			return -1;
+	}
+	for (; i < 16; i++)
+		if (m->s6_addr[i])
+			return -1;
+	return n;
+}
+
+static bool same_prefix6(const struct in6_addr *a, const struct in6_addr *b, int prefix)
+{
+	int full = prefix / 8, rest = prefix % 8;
+	if (memcmp(a->s6_addr, b->s6_addr, (size_t)full))
+		return false;
+	return !rest || !((a->s6_addr[full] ^ b->s6_addr[full]) & (uint8_t)(0xff << (8 - rest)));
+}
+
+bool status_allow_onlink6(const struct in6_addr *local, const struct in6_addr *peer)
+{
+	struct ifaddrs *ifs;
+	bool yes = false;
+	if (getifaddrs(&ifs) < 0)
+		return false;
+	for (struct ifaddrs *i = ifs; i && !yes; i = i->ifa_next) {
+		if (!i->ifa_addr || !i->ifa_netmask || i->ifa_addr->sa_family != AF_INET6)
+			continue;
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr;
+		int prefix = mask6_prefix(&((const struct sockaddr_in6 *)(const void *)i->ifa_netmask)->sin6_addr);
+		yes = prefix > 0 && !memcmp(a, local, sizeof(*a)) && same_prefix6(local, peer, prefix);
+	}
+	freeifaddrs(ifs);
+	return yes;
+}
+
 const char *status_allow_format(const struct status_allow *a, char *buf, size_t cap)
 {
 	size_t len = 0;

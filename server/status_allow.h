@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #define STATUS_ALLOW_MAX 16
 
@@ -30,6 +31,11 @@ bool status_allow_add(struct status_allow *a, uint32_t net, unsigned prefix);
 /* Loopback 127.0.0.0/8, subnet/netmask when both are set, and the subnet
  * of the interface that holds local_ip (read with getifaddrs, not pure). */
 void status_allow_default(struct status_allow *a, uint32_t subnet, uint32_t netmask, uint32_t local_ip);
+/* The default list's IPv6 side (the list itself is IPv4): whether peer
+ * lies in the on-link prefix of local, the address of this machine it
+ * reached (its prefix length read with getifaddrs, not pure).  ::1 is
+ * loopback and always matches its own /128. */
+bool status_allow_onlink6(const struct in6_addr *local, const struct in6_addr *peer);
 /* "127.0.0.0/8 192.0.2.0/24" into buf. */
 const char *status_allow_format(const struct status_allow *a, char *buf, size_t cap);
 #endif

@@ -118,6 +118,10 @@ static void conn_new(struct tcp_service *t, int fd, const union srv_peer *peer)
 	c->ip = srv_peer_ip(peer);
 	if (peer->sa.sa_family == AF_INET6)
 		srv_peer_text(peer, c->peer6);
+	socklen_t llen = sizeof(c->local);
+	if (getsockname(fd, &c->local.sa, &llen) < 0)
+		c->local.sa.sa_family = AF_UNSPEC;	/* unknown: the menus name the IPv4 address */
+	srv_peer_unmap(&c->local);
 	c->h = (struct loop_handler){ .fn = conn_event, .ctx = c, .fd = fd };
 	if (loop_add(&t->s->loop, &c->h, t->ops->open(c)) < 0) {
 		close(fd);

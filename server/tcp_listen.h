@@ -27,6 +27,7 @@ struct tcp_conn {
 	struct tcp_conn *prev, *next;
 	uint32_t ip;			/* the peer, network order; 0 for an IPv6 one */
 	char peer6[SRV_PEER_TEXT];	/* an IPv6 peer's address ("2001:db8::5"), else "" */
+	union srv_peer local;		/* the address it reached us at (IPv4-mapped made IPv4) */
 };
 
 struct tcp_service_ops {

@@ -166,7 +166,8 @@ static void negotiate(const struct tftp_opts *req, int mtu, uint64_t size, struc
 static int open_file(struct tftp_service *t, const struct rrq *r, uint64_t *size)
 {
 	struct errbuf e = { "" };
-	int fd = boot_files_open(&t->s->files, r->p->file, size, &e);
+	char self[SERVE_HOST_MAX];	/* generated menus name the address the request came to */
+	int fd = boot_files_open_from(&t->s->files, r->p->file, 0, serve_url_host(&t->s->cfg, &r->local->sa, self), size, &e);
 	if (fd >= 0)
 		return fd;
 	uint16_t code = fd == -ENOENT || fd == -ENOTDIR ? TFTP_ENOTFOUND :

@@ -31,6 +31,12 @@
 #   6 proxy mode (v4 proxy-DHCP): the PXE client gets 59 and NoAddrsAvail,
 #     no address; the agent's plain client gets no answer
 #   7 --no-dhcp (no DHCPv4, an IPv6-only link): DHCPv6 gives addresses
+#   8 the menus name the address the client reached: boot.ipxe fetched over
+#     [2001:db8::1] names http://[2001:db8::1]:8080/, over 192.0.2.1 the
+#     v4 URL; then with no IPv4 address in the server's namespace at all:
+#     proxy-DHCP refused, naming --no-dhcp; --no-dhcp starts, says IPv6
+#     only, its boot.ipxe and pxelinux menu name [2001:db8::1], its status
+#     page open to the on-link /64
 cd "$(dirname "$0")/../.." || exit 1
 NB=${NETBOOT:-build/netboot}
 PROBE=tests/integration/dhcp6_probe.py
@@ -206,5 +212,54 @@ if serve v6only no no --no-dhcp; then	# no DHCPv4 at all: DHCPv6 hands out addre
 	check "--no-dhcp (no DHCPv4): DHCPv6 still gives an address ($(val v1 IPV6ADDR))" in_range "$(val v1 IPV6ADDR)"
 	check "--no-dhcp: no DHCPv4 socket" bash -c "! ip netns exec $S cat /proc/net/udp | awk '{print \$2}' | grep -q ':0043$'"
 	kill "$SRV"; wait "$SRV" 2>/dev/null
+fi
+# 8: URLs by the family the client came over; then a server with no IPv4 address
+ip -n "$C" addr add 2001:db8::2/64 dev vethc nodad && ip -n "$C" addr add 192.0.2.2/24 dev vethc
+get() {	# get NAME URL: curl in $C into $tmp/NAME
+	ip netns exec "$C" curl -gsS --max-time 3 -o "$tmp/$1" -w '%{http_code}' "$2" 2>>"$tmp/$1.err"
+}
+plain() {	# plain NAME FLAGS...: TFTP off, HTTP on 8080, no DHCPv6, log in $tmp/NAME.log
+	local name=$1; shift
+	ip netns exec "$S" "$NB" serve --boot-dir "$tmp/boot" --interface veths --leases "$tmp/$name.leases" \
+		--no-tftp --http-port 8080 "$@" >"$tmp/$name.log" 2>&1 &
+	SRV=$!
+	PIDS+=($SRV)
+	ns_wait_port "$S" 2001:db8::1 8080
+}
+if plain dual --no-dhcp --local-ip 192.0.2.1; then
+	get dual6.ipxe "http://[2001:db8::1]:8080/boot.ipxe" >/dev/null
+	get dual4.ipxe "http://192.0.2.1:8080/boot.ipxe" >/dev/null
+	check "dual stack: boot.ipxe over IPv6 names http://[2001:db8::1]:8080/, no v4 address" \
+		bash -c "grep -q 'netboot=http://\[2001:db8::1\]:8080/sysrcd.dat ' '$tmp/dual6.ipxe' && ! grep -q 192.0.2 '$tmp/dual6.ipxe'"
+	check "dual stack: boot.ipxe over IPv4 names http://192.0.2.1:8080/ (LOCALIP), no v6 address" \
+		bash -c "grep -q 'netboot=http://192.0.2.1:8080/sysrcd.dat ' '$tmp/dual4.ipxe' && ! grep -q 2001:db8 '$tmp/dual4.ipxe'"
+	stop "$SRV"
+else
+	fail "dual stack: server start" "$(tail -3 "$tmp/dual.log")"
+fi
+ip -n "$S" addr del 192.0.2.1/24 dev veths
+check "v6 only: no IPv4 address in the server's namespace but loopback's" \
+	bash -c "! ip -n $S -4 addr show | grep inet | grep -v 127.0.0.1"
+ip netns exec "$S" timeout 5 "$NB" serve --boot-dir "$tmp/boot" --interface veths --no-tftp --http-port 8080 \
+	>"$tmp/v6proxy.log" 2>&1
+check "v6 only: proxy-DHCP (the default) refused: no IPv4 address, --no-dhcp named" \
+	grep -q "no IPv4 address on veths: give --local-ip (PXEBOOTSRV_LOCALIP), or --no-dhcp" "$tmp/v6proxy.log"
+if plain v6o --no-dhcp --nbd-port 10809; then
+	check "v6 only: --no-dhcp starts and says it serves 2001:db8::1, IPv6 only" \
+		grep -q "this server is 2001:db8::1 on veths, IPv6 only" "$tmp/v6o.log"
+	check "v6 only: the ready line's stage 3 names [2001:db8::1]" \
+		grep -q "stage 3: netboot=http://\[2001:db8::1\]:8080/sysrcd.dat" "$tmp/v6o.log"
+	get v6o.ipxe "http://[2001:db8::1]:8080/boot.ipxe" >/dev/null
+	get v6o.menu "http://[2001:db8::1]:8080/pxelinux.cfg/default" >/dev/null
+	check "v6 only: boot.ipxe names http://[2001:db8::1]:8080/ and nbd://[2001:db8::1]:10809/" \
+		bash -c "grep -q 'netboot=http://\[2001:db8::1\]:8080/sysrcd.dat ' '$tmp/v6o.ipxe' &&
+			grep -q 'netboot=nbd://\[2001:db8::1\]:10809/sysrcd.dat ' '$tmp/v6o.ipxe'"
+	check "v6 only: the pxelinux menu names http://[2001:db8::1]:8080/" \
+		grep -q "APPEND netboot=http://\[2001:db8::1\]:8080/sysrcd.dat" "$tmp/v6o.menu"
+	check "v6 only: the status page open to the on-link /64 (from 2001:db8::2)" \
+		test "$(get v6o.json "http://[2001:db8::1]:8080/status.json")" = 200
+	stop "$SRV"
+else
+	fail "v6 only: server start" "$(tail -3 "$tmp/v6o.log")"
 fi
 echo "INFO: $T: $(( ($(now_ms) - t0) / 1000 )) s"

@@ -139,7 +139,7 @@ static void test_entries(void)
 		im->has_image = true;
 	}
 	struct boot_entry *en = calloc(SERVE_MAX_ENTRIES, sizeof(*en));
-	int n = boot_entries(&c, &imgs, NULL, NULL, en, SERVE_MAX_ENTRIES);
+	int n = boot_entries(&c, &imgs, NULL, NULL, NULL, en, SERVE_MAX_ENTRIES);
 	CHECK("3 images x http, tftp, nbd", n == 9);
 	CHECK("the default image first, its default transport first",
 	      n == 9 && !strcmp(en[0].label, "netboot-http") && !strcmp(en[1].label, "netboot-tftp") &&
@@ -150,25 +150,48 @@ static void test_entries(void)
 	CHECK("an image's kernel and initrd paths", !strcmp(en[4].kernel, "images/debian/vmlinuz") &&
 	      !strcmp(en[4].initrd, "images/debian/initram.igz") && !strcmp(en[4].title, "debian: stage 3 over tftp"));
 	struct host h = { .image = "rescue", .args = "quiet" };
-	n = boot_entries(&c, &imgs, &h, NULL, en, SERVE_MAX_ENTRIES);
+	n = boot_entries(&c, &imgs, &h, NULL, NULL, en, SERVE_MAX_ENTRIES);
 	CHECK("a host: its image first, then the default, its args on every entry",
 	      n == 9 && !strcmp(en[0].label, "rescue-http") && !strcmp(en[3].label, "netboot-http") &&
 	      !strcmp(en[0].append, "netboot=http://192.0.2.1/images/rescue/sysrcd.dat console=ttyS0 quiet") &&
 	      strstr(en[8].append, "debian console=ttyS0 quiet"));
 	snprintf(h.image, sizeof(h.image), "nothere");
-	CHECK("a host's unknown image: -ENOENT", boot_entries(&c, &imgs, &h, NULL, en, SERVE_MAX_ENTRIES) == -ENOENT);
-	CHECK("cap too small: -ENOSPC", boot_entries(&c, &imgs, NULL, NULL, en, 4) == -ENOSPC);
+	CHECK("a host's unknown image: -ENOENT", boot_entries(&c, &imgs, &h, NULL, NULL, en, SERVE_MAX_ENTRIES) == -ENOENT);
+	CHECK("cap too small: -ENOSPC", boot_entries(&c, &imgs, NULL, NULL, NULL, en, 4) == -ENOSPC);
 	struct mirror_map m = { .prefix = 24, .urls = "http://198.51.100.10/sysrcd.dat,http://198.51.100.11" };
 	c.stage3 = STAGE3_TFTP;
-	n = boot_entries(&c, &imgs, NULL, &m, en, SERVE_MAX_ENTRIES);
+	n = boot_entries(&c, &imgs, NULL, &m, NULL, en, SERVE_MAX_ENTRIES);
 	CHECK_STR("mirrors: the top level's URLs as given", en[0].append,
 		  "netboot=http://198.51.100.10/sysrcd.dat,http://198.51.100.11 console=ttyS0");
 	CHECK_STR("mirrors: an image in the mirrors' images/NAME/", en[3].append,
 		  "netboot=http://198.51.100.10/images/debian/sysrcd.dat,http://198.51.100.11/images/debian/sysrcd.dat console=ttyS0");
 	snprintf(c.nfs_url, sizeof(c.nfs_url), "nfs://192.0.2.9:/srv/boot/");
-	n = boot_entries(&c, &imgs, NULL, NULL, en, SERVE_MAX_ENTRIES);
+	n = boot_entries(&c, &imgs, NULL, NULL, NULL, en, SERVE_MAX_ENTRIES);
 	CHECK("nfs: an image's folder inside the export", n == 12 && !strcmp(en[4].label, "debian-tftp") &&
 	      !strcmp(en[7].append, "netboot=nfs://192.0.2.9:/srv/boot/images/debian console=ttyS0"));
+	/* a client that came over IPv6: our own URLs name the address it reached, explicit ones stay */
+	n = boot_entries(&c, &imgs, NULL, NULL, "[2001:db8::1]", en, SERVE_MAX_ENTRIES);
+	CHECK("IPv6: 12 entries, tftp the default", n == 12 && !strcmp(en[0].label, "netboot-tftp"));
+	CHECK_STR("IPv6: top level over tftp", en[0].append, "netboot=tftp://[2001:db8::1]/sysrcd.dat console=ttyS0");
+	CHECK_STR("IPv6: top level over http", en[1].append, "netboot=http://[2001:db8::1]/sysrcd.dat console=ttyS0");
+	CHECK_STR("IPv6: top level over nbd", en[2].append, "netboot=nbd://[2001:db8::1]:10809/sysrcd.dat console=ttyS0");
+	CHECK_STR("IPv6: nfs as given", en[3].append, "netboot=nfs://192.0.2.9:/srv/boot/ console=ttyS0");
+	CHECK_STR("IPv6: an image over nbd", en[6].append, "netboot=nbd://[2001:db8::1]:10809/debian console=ttyS0");
+	CHECK_STR("IPv6: an image over http", en[5].append,
+		  "netboot=http://[2001:db8::1]/images/debian/sysrcd.dat console=ttyS0");
+	c.http_port = 8080;
+	c.stage3 = STAGE3_HTTP;
+	n = boot_entries(&c, &imgs, NULL, NULL, "[2001:db8::1]", en, SERVE_MAX_ENTRIES);
+	CHECK_STR("IPv6: the HTTP port after the bracket", en[0].append,
+		  "netboot=http://[2001:db8::1]:8080/sysrcd.dat console=ttyS0");
+	snprintf(c.http_url, sizeof(c.http_url), "http://mirror.example/boot/sysrcd.dat");
+	n = boot_entries(&c, &imgs, NULL, NULL, "[2001:db8::1]", en, SERVE_MAX_ENTRIES);
+	CHECK("IPv6: --http-url as given, an image beside it",
+	      n == 12 && !strcmp(en[0].append, "netboot=http://mirror.example/boot/sysrcd.dat console=ttyS0") &&
+	      !strcmp(en[4].append, "netboot=http://mirror.example/boot/images/debian/sysrcd.dat console=ttyS0"));
+	n = boot_entries(&c, &imgs, NULL, &m, "[2001:db8::1]", en, SERVE_MAX_ENTRIES);
+	CHECK_STR("IPv6: a mirror map's URLs as given", en[0].append,
+		  "netboot=http://198.51.100.10/sysrcd.dat,http://198.51.100.11 console=ttyS0");
 	free(en);
 }
 
@@ -244,6 +267,15 @@ static void test_folder(void)
 	      read_path(&f, "pxelinux.cfg/01-52-54-00-12-34-56", buf, sizeof(buf)) == 0 &&
 	      strstr(buf, "  APPEND netboot=http://192.0.2.9/images/rescue/sysrcd.dat console=ttyS1 quiet\n"));
 	c.mirrors[0].urls[0] = '\0';
+	uint64_t size;
+	int hfd = boot_files_open_from(&f, "boot-01-52-54-00-12-34-56.ipxe", 0, "[2001:db8::1]", &size, &e);
+	ssize_t hn = hfd >= 0 ? pread(hfd, buf, sizeof(buf) - 1, 0) : -1;
+	buf[hn > 0 ? hn : 0] = '\0';
+	if (hfd >= 0)
+		close(hfd);
+	CHECK("the host's iPXE script over IPv6: the address it reached",
+	      strstr(buf, "netboot=http://[2001:db8::1]/images/rescue/sysrcd.dat console=ttyS1 quiet") &&
+	      strstr(buf, "netboot=nbd://[2001:db8::1]:10809/debian") && !strstr(buf, "192.0.2.1"));
 	CHECK("a host with nothing of its own: not found (pxelinux goes on)",
 	      read_path(&f, "pxelinux.cfg/01-52-54-00-12-34-57", buf, sizeof(buf)) == -ENOENT);
 	CHECK("an unknown MAC: not found", read_path(&f, "pxelinux.cfg/01-52-54-00-12-34-58", buf, sizeof(buf)) == -ENOENT);

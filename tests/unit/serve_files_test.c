@@ -170,8 +170,12 @@ static void test_flags(void)
 	CHECK("nbd port enables NBD", c.do_nbd && c.nbd_port == 2000 && c.stage3 == STAGE3_NBD);
 	CHECK("validates", serve_config_validate(&c, &e) == 0);
 	char arg[256];
-	serve_config_stage3_arg(&c, STAGE3_NBD, arg, sizeof(arg));
+	serve_config_stage3_arg(&c, STAGE3_NBD, NULL, arg, sizeof(arg));
 	CHECK_STR("nbd append", arg, "netboot=nbd://192.0.2.1:2000/sysrcd.dat");
+	serve_config_stage3_arg(&c, STAGE3_NBD, "[2001:db8::1]", arg, sizeof(arg));
+	CHECK_STR("nbd append, IPv6", arg, "netboot=nbd://[2001:db8::1]:2000/sysrcd.dat");
+	serve_config_stage3_arg(&c, STAGE3_TFTP, "[2001:db8::1]", arg, sizeof(arg));
+	CHECK_STR("tftp append, IPv6", arg, "netboot=tftp://[2001:db8::1]/sysrcd.dat");
 
 	char *bad_mask[] = { "--netmask", "255.0.255.0" };
 	CHECK("non-contiguous mask refused",

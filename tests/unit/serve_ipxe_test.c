@@ -120,7 +120,7 @@ static void test_script(void)
 	snprintf(imgs.img[0].initrd, sizeof(imgs.img[0].initrd), "initram.igz");
 	snprintf(imgs.img[0].image, sizeof(imgs.img[0].image), "sysrcd.dat");
 	imgs.img[0].has_image = true;
-	int n = boot_entries(&c, &imgs, NULL, NULL, e, IMAGE_TRANSPORTS);
+	int n = boot_entries(&c, &imgs, NULL, NULL, NULL, e, IMAGE_TRANSPORTS);
 	CHECK("entries: http (default), tftp, nbd", n == 3 && !strcmp(e[0].label, "netboot-http") &&
 	      !strcmp(e[1].label, "netboot-tftp") && !strcmp(e[2].label, "netboot-nbd"));
 	CHECK_STR("entry append line: the pxelinux menu's", e[0].append,
@@ -141,17 +141,22 @@ static void test_script(void)
 	CHECK("no entries: -EINVAL", ipxe_script(e, 0, 5, buf, sizeof(buf)) == -EINVAL);
 }
 
-static int read_path(struct boot_files *f, const char *path, uint32_t ip, char *buf, size_t cap)
+static int read_from(struct boot_files *f, const char *path, uint32_t ip, const char *self, char *buf, size_t cap)
 {
 	struct errbuf e;
 	uint64_t size;
-	int fd = boot_files_open_from(f, path, ip, &size, &e);
+	int fd = boot_files_open_from(f, path, ip, self, &size, &e);
 	if (fd < 0)
 		return fd;
 	ssize_t r = pread(fd, buf, cap - 1, 0);
 	buf[r > 0 ? r : 0] = '\0';
 	close(fd);
 	return 0;
+}
+
+static int read_path(struct boot_files *f, const char *path, uint32_t ip, char *buf, size_t cap)
+{
+	return read_from(f, path, ip, NULL, buf, cap);
 }
 
 static void put(const char *dir, const char *name, const char *text)
@@ -192,6 +197,18 @@ static void test_files(void)
 	CHECK("boot.ipxe for a client outside the maps: the default",
 	      read_path(&f, "boot.ipxe", htonl(0xc0000264), buf, sizeof(buf)) == 0 &&
 	      strstr(buf, "netboot=http://192.0.2.1/sysrcd.dat BOOTIF="));
+	CHECK("boot.ipxe for a client that came over IPv6: the address it reached",
+	      read_from(&f, "boot.ipxe", 0, "[2001:db8::1]", buf, sizeof(buf)) == 0 &&
+	      strstr(buf, "netboot=http://[2001:db8::1]/sysrcd.dat BOOTIF=") && !strstr(buf, "192.0.2.1"));
+	CHECK("boot.ipxe for an IPv4 client at LOCALIP: the one made at start",
+	      read_from(&f, "boot.ipxe", htonl(0xc0000264), "192.0.2.1", buf, sizeof(buf)) == 0 &&
+	      strstr(buf, "netboot=http://192.0.2.1/sysrcd.dat BOOTIF="));
+	CHECK("pxelinux.cfg/default for a client that came over IPv6",
+	      read_from(&f, "pxelinux.cfg/default", 0, "[2001:db8::1]", buf, sizeof(buf)) == 0 &&
+	      strstr(buf, "APPEND netboot=http://[2001:db8::1]/sysrcd.dat") && !strstr(buf, "192.0.2.1"));
+	CHECK("a mirror map's menu over IPv6: its URLs as given",
+	      read_from(&f, "pxelinux.cfg/C63364", 0, "[2001:db8::1]", buf, sizeof(buf)) == 0 &&
+	      strstr(buf, "APPEND netboot=http://198.51.100.10/sysrcd.dat"));
 	if (access("/usr/lib/ipxe/undionly.kpxe", R_OK) == 0) {
 		CHECK("undionly.kpxe from Debian's ipxe", read_path(&f, "undionly.kpxe", 0, buf, sizeof(buf)) == 0);
 		CHECK("snponly.efi from Debian's ipxe", read_path(&f, "snponly.efi", 0, buf, sizeof(buf)) == 0);
@@ -246,8 +263,32 @@ static void test_ra(void)
 	      ra_build_empty(ra, sizeof(ra)) == 16 && ra[0] == 134 && ra[5] == 0 && ra[6] == 0 && ra[7] == 0);
 }
 
+/* The host our URLs name for each address a client may reach us at. */
+static void test_url_host(void)
+{
+	struct serve_config c;
+	char buf[SERVE_HOST_MAX];
+	struct sockaddr_in v4 = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0xc0000202) };
+	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6 }, mapped = { .sin6_family = AF_INET6 };
+	inet_pton(AF_INET6, "2001:db8::1", &v6.sin6_addr);
+	inet_pton(AF_INET6, "::ffff:192.0.2.2", &mapped.sin6_addr);
+	serve_config_defaults(&c);
+	c.local_ip = htonl(0xc0000201);
+	CHECK_STR("unknown: LOCALIP", serve_url_host(&c, NULL, buf), "192.0.2.1");
+	CHECK_STR("IPv4: LOCALIP wins", serve_url_host(&c, (struct sockaddr *)&v4, buf), "192.0.2.1");
+	CHECK_STR("IPv4-mapped: LOCALIP", serve_url_host(&c, (struct sockaddr *)&mapped, buf), "192.0.2.1");
+	CHECK_STR("IPv6: the address reached, bracketed", serve_url_host(&c, (struct sockaddr *)&v6, buf), "[2001:db8::1]");
+	inet_pton(AF_INET6, "2001:db8::9", c.local_ip6);
+	CHECK_STR("IPv6: LOCALIP6 wins", serve_url_host(&c, (struct sockaddr *)&v6, buf), "[2001:db8::9]");
+	c.local_ip = 0;	/* an IPv6-only server: no IPv4 address of its own */
+	CHECK_STR("no LOCALIP, IPv4: the address reached", serve_url_host(&c, (struct sockaddr *)&v4, buf), "192.0.2.2");
+	CHECK_STR("no LOCALIP, IPv4-mapped: the address reached", serve_url_host(&c, (struct sockaddr *)&mapped, buf),
+		  "192.0.2.2");
+}
+
 int main(void)
 {
+	test_url_host();
 	test_ra();
 	test_decision();
 	test_script();
