@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -128,26 +129,34 @@ static int start_attempt(const struct addrinfo *ai)
 	return fd;
 }
 
-/* The attempts in flight: one pollfd each, its address and deadline. */
+/* The attempts in flight: one pollfd each, its address (and its index in
+ * the list) and deadline. */
 struct race {
 	struct pollfd pf[TCP_MAX_ADDRS];
 	const struct addrinfo *ai[TCP_MAX_ADDRS];
+	int idx[TCP_MAX_ADDRS];
 	long long deadline[TCP_MAX_ADDRS];
 	int n;
 };
 
-static void race_drop(struct race *r, int i)
+/* Closes attempt i, its error (0: none) kept in err[] and *last. */
+static void race_drop(struct race *r, int i, int code, int *err, int *last)
 {
+	if (code) {
+		err[r->idx[i]] = code;
+		*last = code;
+	}
 	close(r->pf[i].fd);
 	r->n--;
 	r->pf[i] = r->pf[r->n];
 	r->ai[i] = r->ai[r->n];
+	r->idx[i] = r->idx[r->n];
 	r->deadline[i] = r->deadline[r->n];
 }
 
 /* Polls until an attempt ends or wait_ms pass: the index of one that
- * connected, or -1 (the failed and late ones dropped, *last their error). */
-static int race_poll(struct race *r, long long wait_ms, int *last)
+ * connected, or -1 (the failed and late ones dropped). */
+static int race_poll(struct race *r, long long wait_ms, int *err, int *last)
 {
 	long long now = monotonic_ms();
 	int i;
@@ -159,42 +168,39 @@ static int race_poll(struct race *r, long long wait_ms, int *last)
 		*last = -errno;
 	now = monotonic_ms();
 	for (i = r->n - 1; i >= 0; i--) {
-		int err = 0;
-		socklen_t elen = sizeof(err);
+		int so = 0;
+		socklen_t elen = sizeof(so);
 		if (r->pf[i].revents) {
-			if (getsockopt(r->pf[i].fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 && !err)
+			if (getsockopt(r->pf[i].fd, SOL_SOCKET, SO_ERROR, &so, &elen) == 0 && !so)
 				return i;
-			*last = -(err ? err : errno);
-			race_drop(r, i);
+			race_drop(r, i, -(so ? so : errno), err, last);
 		} else if (now >= r->deadline[i]) {
-			*last = -ETIMEDOUT;
-			race_drop(r, i);
+			race_drop(r, i, -ETIMEDOUT, err, last);
 		}
 	}
 	return -1;
 }
 
-int tcp_connect_peer(const char *host, uint16_t port, int timeout_ms, char *peer, size_t peer_len, struct errbuf *e)
+/* ai[0..n) raced: a new attempt every TCP_ATTEMPT_DELAY_MS, or at once
+ * when none is in flight; each has timeout_ms; the first to connect wins.
+ * Its socket (blocking, TCP_NODELAY, its address in peer when not NULL),
+ * or -1 with each address's error in err[] and the last in *last. */
+static int race_all(struct addrinfo **ai, int n, int timeout_ms, int *err, int *last, char *peer, size_t peer_len)
 {
-	struct addrinfo *res6 = NULL, *res4 = NULL, *ai[TCP_MAX_ADDRS];
 	struct race r = { .n = 0 };
 	long long next_at = 0;
-	int rc, n, next = 0, won = -1, last = -ECONNREFUSED;
+	int next = 0, won = -1;
 
-	if ((rc = resolve_both(host, port, &res6, &res4, e)) < 0)
-		return rc;
-	n = order(res6, res4, ai, TCP_MAX_ADDRS);
-	/* a new attempt every TCP_ATTEMPT_DELAY_MS, or at once when none is in
-	 * flight; each has timeout_ms; the first to connect wins */
 	while (won < 0 && (next < n || r.n)) {
 		long long now = monotonic_ms();
 		if (next < n && (r.n == 0 || now >= next_at)) {
 			int fd = start_attempt(ai[next]);
 			if (fd < 0) {
-				last = fd;
+				err[next] = *last = fd;
 			} else {
 				r.pf[r.n] = (struct pollfd){ .fd = fd, .events = POLLOUT };
 				r.ai[r.n] = ai[next];
+				r.idx[r.n] = next;
 				r.deadline[r.n++] = now + timeout_ms;
 				next_at = now + TCP_ATTEMPT_DELAY_MS;
 			}
@@ -202,24 +208,102 @@ int tcp_connect_peer(const char *host, uint16_t port, int timeout_ms, char *peer
 			continue;
 		}
 		int before = r.n;
-		won = race_poll(&r, next < n ? next_at - now : timeout_ms, &last);
+		won = race_poll(&r, next < n ? next_at - now : timeout_ms, err, last);
 		if (won < 0 && r.n < before)
 			next_at = 0;	/* one failed: the next address now, not after the delay */
 	}
-	if (won >= 0) {
-		int one = 1, fd = r.pf[won].fd;
-		if (peer)
-			getnameinfo(r.ai[won]->ai_addr, r.ai[won]->ai_addrlen, peer, (socklen_t)peer_len, NULL, 0, NI_NUMERICHOST);
-		r.pf[won] = r.pf[--r.n];	/* the winner is not closed with the rest */
-		while (r.n)
-			race_drop(&r, 0);
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		free_both(res6, res4);
-		return fd;
+	if (won < 0)
+		return -1;
+	int one = 1, fd = r.pf[won].fd;
+	if (peer)
+		getnameinfo(r.ai[won]->ai_addr, r.ai[won]->ai_addrlen, peer, (socklen_t)peer_len, NULL, 0, NI_NUMERICHOST);
+	r.pf[won] = r.pf[--r.n];	/* the winner is not closed with the rest */
+	r.idx[won] = r.idx[r.n];
+	while (r.n)
+		race_drop(&r, 0, 0, err, last);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+/* tcp_set_late6's hook; taken (set to NULL) by the one call it gets. */
+static struct {
+	tcp_late6_fn fn;
+	void *ctx;
+	FILE *log;
+} late6;
+
+void tcp_set_late6(tcp_late6_fn fn, void *ctx, FILE *log)
+{
+	late6.ctx = ctx;
+	late6.log = log;
+	__atomic_store_n(&late6.fn, fn, __ATOMIC_RELEASE);
+}
+
+/* "2001:db8::1: Network unreachable, 192.0.2.1: Connection refused" */
+static void describe(struct addrinfo **ai, const int *err, int n, char *out, size_t len)
+{
+	size_t at = 0;
+	out[0] = '\0';
+	for (int i = 0; i < n && at < len; i++) {
+		char a[INET6_ADDRSTRLEN] = "?";
+		getnameinfo(ai[i]->ai_addr, ai[i]->ai_addrlen, a, sizeof(a), NULL, 0, NI_NUMERICHOST);
+		int k = snprintf(out + at, len - at, "%s%s: %s", i ? ", " : "", a,
+				 err[i] ? strerror(-err[i]) : "not tried");
+		at += k > 0 ? (size_t)k : 0;
 	}
+}
+
+/* Every address failed: when one of them is IPv6 and the hook is set, it
+ * may bring IPv6 up (once), and the addresses are raced again. */
+static int try_late6(const char *host, uint16_t port, struct addrinfo **ai, int n, int timeout_ms, int *err,
+		     int *last, char *peer, size_t peer_len)
+{
+	char why[512], got[INET6_ADDRSTRLEN];
+	bool any6 = false;
+	for (int i = 0; i < n; i++)
+		any6 |= ai[i]->ai_family == AF_INET6;
+	tcp_late6_fn fn = any6 ? __atomic_exchange_n(&late6.fn, NULL, __ATOMIC_ACQ_REL) : NULL;
+	if (!fn)
+		return -1;
+	describe(ai, err, n, why, sizeof(why));
+	if (!fn(late6.ctx, host, port, why))
+		return -1;
+	int fd = race_all(ai, n, timeout_ms, err, last, got, sizeof(got));
+	if (late6.log && fd >= 0)
+		fprintf(late6.log, "netboot: net: %s port %u: connected to %s now that IPv6 is up\n", host, port, got);
+	else if (late6.log)
+		fprintf(late6.log, "netboot: net: %s port %u: still no connection with IPv6 up: %s\n", host, port,
+			strerror(-*last));
+	if (fd >= 0 && peer)
+		snprintf(peer, peer_len, "%s", got);
+	return fd;
+}
+
+int tcp_connect_peer(const char *host, uint16_t port, int timeout_ms, char *peer, size_t peer_len, struct errbuf *e)
+{
+	struct addrinfo *res6 = NULL, *res4 = NULL, *ai[TCP_MAX_ADDRS];
+	int rc, n, fd, err[TCP_MAX_ADDRS] = { 0 }, last = -ECONNREFUSED;
+
+	if ((rc = resolve_both(host, port, &res6, &res4, e)) < 0)
+		return rc;
+	n = order(res6, res4, ai, TCP_MAX_ADDRS);
+	fd = race_all(ai, n, timeout_ms, err, &last, peer, peer_len);
+	if (fd < 0)
+		fd = try_late6(host, port, ai, n, timeout_ms, err, &last, peer, peer_len);
 	free_both(res6, res4);
+	if (fd >= 0)
+		return fd;
 	return nb_fail(e, last, "cannot connect to %s port %u: %s", host, port, strerror(-last));
+}
+
+int tcp_peer_text(int fd, char *out, size_t out_len)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
+		return -errno;
+	return getnameinfo((struct sockaddr *)&ss, len, out, (socklen_t)out_len, NULL, 0, NI_NUMERICHOST) ? -EINVAL : 0;
 }
 
 int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *e)

@@ -3,7 +3,9 @@
  * connect with a deadline, and reads/writes bounded by a timeout. */
 #ifndef NETBOOT_TCP_H
 #define NETBOOT_TCP_H
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <netinet/in.h>
 #include <sys/types.h>
@@ -23,6 +25,16 @@ int tcp_connect(const char *host, uint16_t port, int timeout_ms, struct errbuf *
  * "192.0.2.1") into peer when not NULL: for those that must hand the kernel
  * an address (the NFS mount's addr=, the NBD supervisor). */
 int tcp_connect_peer(const char *host, uint16_t port, int timeout_ms, char *peer, size_t peer_len, struct errbuf *e);
+/* The address of a connected socket's peer as text; 0 or a negative errno. */
+int tcp_peer_text(int fd, char *out, size_t out_len);
+/* IPv6 on demand (/init: init/network.c).  When every address of a host
+ * failed to connect and one of them is IPv6, tcp_connect calls fn once (the
+ * first such failure takes the hook) with what failed ("2001:db8::1:
+ * Network unreachable, 192.0.2.1: Connection refused"); fn returns true
+ * when it brought IPv6 up, and the addresses are raced again, the outcome
+ * said on log.  NULL: no hook. */
+typedef bool (*tcp_late6_fn)(void *ctx, const char *host, uint16_t port, const char *why);
+void tcp_set_late6(tcp_late6_fn fn, void *ctx, FILE *log);
 /* The IPv4 address of a name (or dotted quad), with the errnos above. */
 int tcp_resolve(const char *host, struct in_addr *addr, struct errbuf *e);
 /* The first address of a name (or literal) in tcp_connect's order (IPv6
