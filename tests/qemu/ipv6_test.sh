@@ -1,19 +1,28 @@
 #!/bin/bash
 # The agent boots on an IPv6-only network: a tap device in a private
 # namespace whose only addresses are in 2001:db8::/64 (no IPv4 address on
-# any link, no route out), dnsmasq sending router advertisements and leasing
-# from a DHCPv6 range (and answering DNS: boot.test is AAAA 2001:db8::1),
-# busybox httpd on [2001:db8::1] serving the test root.  --local=/test/:
-# dnsmasq answers A queries for boot.test (it has AAAA only) with no data
-# instead of REFUSED, which musl's resolver ignores until its 5 s timeout.  Direct kernel boots
-# (virtio-net on the tap):
-#   1 ip=dhcp6 and a [v6] literal: DHCPv6 lease, handover IPV6ADDR from the range
-#   2 ethx=2001:db8::5/64 gw=2001:db8::1: static, no DHCP at all
+# any link, no route out, until boot 5), dnsmasq sending router
+# advertisements and answering DNS (boot.test is AAAA 2001:db8::1), and on
+# [2001:db8::1]: busybox httpd, nbd-server and nfs-ganesha (NFSv3, with the
+# namespace's own rpcbind) serving the test root.  --local=/test/: dnsmasq
+# answers A queries for boot.test (it has AAAA only) with no data instead of
+# REFUSED, which musl's resolver ignores until its 5 s timeout.  Direct
+# kernel boots (virtio-net on the tap):
+#   1 ip=dhcp6 and a [v6] literal against Kea's DHCPv6 (dnsmasq: RA only):
+#     the lease from Kea's pool, Kea's log names the DUID-LL of the MAC
+#   2 ethx=2001:db8::5/64 gw=2001:db8::1: static, no DHCP at all; NFSv3
+#     from nfs://[2001:db8::1]:/dir (the kernel's mount with addr= and tcp6)
 #   3 no ip= (the default: DHCPv4, IPv6 beside it) and a host name: DHCPv4
 #     gets no answer, IPv6 alone boots, the name resolves to its AAAA
-#   4 ip=auto6 (dnsmasq's RA sets M: DHCPv6 follows) and NBD from
+#   4 ip=auto6 (dnsmasq's RA sets M: DHCPv6 follows) and NBD by name from
 #     nbd-server on [2001:db8::1]: the supervisor's address is IPv6
-# Prints the network stage's time to address of each.
+#   5 dual stack with the IPv4 server down: br0 gets 192.0.2.1/24, dnsmasq
+#     leases IPv4 at once and boot.test has A and AAAA; the default command
+#     line: DHCPv4 is done first and IPv6 (not asked for) is stopped; stage
+#     3's IPv4 connect is refused, IPv6 is finished for it (tcp_connect's
+#     late-IPv6 hook, init/netup.h) and the image comes over IPv6
+# dnsmasq's DHCPv6 is tested by 4 (and 5).  Prints the network stage's time
+# to address of each.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/serve_lib.sh"
 need_artifacts
