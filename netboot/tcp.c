@@ -6,9 +6,12 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -51,24 +54,130 @@ int tcp_resolve(const char *host, struct in_addr *addr, struct errbuf *e)
 	return rc;
 }
 
-/* A name's addresses of both families, looked up apart (RFC 8305 3):
- * one family's failure, a DNS server that answers A but fails AAAA (musl
- * fails a joint lookup then), does not lose the other.  An error only when
- * neither resolves: -EAGAIN if either lookup was worth retrying. */
-static int resolve_both(const char *host, uint16_t port, struct addrinfo **v6, struct addrinfo **v4, struct errbuf *e)
-{
-	struct errbuf e6;
-	int r6 = resolve(host, port, AF_INET6, v6, &e6), r4 = resolve(host, port, AF_INET, v4, e);
+/* A name's addresses of both families, looked up apart and at once (RFC
+ * 8305 3), each family in a thread of its own: one family's failure (a DNS
+ * server that answers A but fails AAAA: musl fails a joint lookup then)
+ * does not lose the other, and one that hangs (musl waits its 5 s timeout
+ * out on a REFUSED) does not hold the other back.  The caller and the
+ * threads share the struct; the last to let go frees it. */
+enum { LOOKUP_V6, LOOKUP_V4 };
+struct lookup;
+struct family_lookup {
+	struct lookup *l;
+	int family;
+	bool done;		/* under l->mu */
+	int rc;			/* 0 or a getaddrinfo error */
+	long long done_at;	/* monotonic ms */
+	struct addrinfo *res;
+};
+struct lookup {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int refs;
+	char host[256];
+	char service[8];
+	struct family_lookup f[2];
+};
 
-	if (r6 < 0)
-		*v6 = NULL;
-	if (r4 < 0)
-		*v4 = NULL;
-	if (r6 == 0 || r4 == 0)
-		return 0;
-	if (r6 == -EAGAIN && r4 != -EAGAIN)
-		return nb_fail(e, r6, "%s", e6.msg);
-	return r4;
+static void lookup_release(struct lookup *l)
+{
+	pthread_mutex_lock(&l->mu);
+	bool last = --l->refs == 0;
+	pthread_mutex_unlock(&l->mu);
+	if (!last)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (l->f[i].res)
+			freeaddrinfo(l->f[i].res);
+	pthread_cond_destroy(&l->cv);
+	pthread_mutex_destroy(&l->mu);
+	free(l);
+}
+
+static void lookup_one(struct family_lookup *f)
+{
+	struct lookup *l = f->l;
+	struct addrinfo hints = { .ai_family = f->family, .ai_socktype = SOCK_STREAM }, *res = NULL;
+	int rc = getaddrinfo(l->host, l->service, &hints, &res);
+	pthread_mutex_lock(&l->mu);
+	f->rc = rc, f->res = rc == 0 ? res : NULL, f->done = true, f->done_at = monotonic_ms();
+	pthread_cond_broadcast(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+}
+
+static void *lookup_thread(void *arg)
+{
+	struct family_lookup *f = arg;
+	lookup_one(f);
+	lookup_release(f->l);
+	return NULL;
+}
+
+/* Both lookups begun, in threads (in this one, one after the other, when
+ * none can start); NULL when out of memory. */
+static struct lookup *lookup_start(const char *host, uint16_t port)
+{
+	struct lookup *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	snprintf(l->host, sizeof(l->host), "%s", host);
+	snprintf(l->service, sizeof(l->service), "%u", port);
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->cv, NULL);
+	l->refs = 3;
+	for (int i = 0; i < 2; i++) {
+		pthread_attr_t at;
+		pthread_t t;
+		l->f[i] = (struct family_lookup){ .l = l, .family = i == LOOKUP_V6 ? AF_INET6 : AF_INET };
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		pthread_attr_setstacksize(&at, 256 * 1024);
+		if (pthread_create(&t, &at, lookup_thread, &l->f[i]) != 0)
+			lookup_thread(&l->f[i]);
+		pthread_attr_destroy(&at);
+	}
+	return l;
+}
+
+/* Waits until the addresses worth racing are in: both answers, or one
+ * family's addresses and TCP_RESOLUTION_DELAY_MS more for the other (RFC
+ * 8305 3 waits for the AAAA only and adds later answers to a race under way;
+ * this waits for either, so an IPv6 path that is black-holed still falls
+ * back to IPv4 after TCP_ATTEMPT_DELAY_MS when both answer together).
+ * Under l->mu. */
+static void lookup_wait_first(struct lookup *l)
+{
+	const struct family_lookup *v6 = &l->f[LOOKUP_V6], *v4 = &l->f[LOOKUP_V4];
+	for (;;) {
+		if (v6->done && v4->done)
+			return;
+		const struct family_lookup *in = v6->done && v6->res ? v6 : v4->done && v4->res ? v4 : NULL;
+		if (!in) {
+			pthread_cond_wait(&l->cv, &l->mu);
+			continue;
+		}
+		long long left = in->done_at + TCP_RESOLUTION_DELAY_MS - monotonic_ms();
+		if (left <= 0)
+			return;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += (time_t)(left / 1000);
+		ts.tv_nsec += (long)(left % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L)
+			ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+		pthread_cond_timedwait(&l->cv, &l->mu, &ts);
+	}
+}
+
+/* The error of a name that resolved in neither family: -EAGAIN if either
+ * lookup was worth retrying (no DNS server answered yet), else
+ * -EHOSTUNREACH (not -ENOENT: that means "file not found" to the callers). */
+static int lookup_error(const struct lookup *l, struct errbuf *e)
+{
+	const struct family_lookup *v6 = &l->f[LOOKUP_V6], *v4 = &l->f[LOOKUP_V4];
+	const struct family_lookup *said = v6->rc == EAI_AGAIN && v4->rc != EAI_AGAIN ? v6 : v4;
+	bool again = v6->rc == EAI_AGAIN || v4->rc == EAI_AGAIN;
+	return nb_fail(e, again ? -EAGAIN : -EHOSTUNREACH, "cannot resolve host '%s': %s", l->host, gai_strerror(said->rc));
 }
 
 /* RFC 8305's order: the families interleaved, IPv6 first, each in the
@@ -93,25 +202,30 @@ static int order(struct addrinfo *v6, struct addrinfo *v4, struct addrinfo **out
 	}
 }
 
-static void free_both(struct addrinfo *a, struct addrinfo *b)
+/* The addresses in so far (under l->mu): each family's once its lookup is done. */
+static void lookup_snap(struct lookup *l, struct addrinfo **v6, struct addrinfo **v4)
 {
-	if (a)
-		freeaddrinfo(a);
-	if (b)
-		freeaddrinfo(b);
+	*v6 = l->f[LOOKUP_V6].done ? l->f[LOOKUP_V6].res : NULL;
+	*v4 = l->f[LOOKUP_V4].done ? l->f[LOOKUP_V4].res : NULL;
 }
 
 int tcp_resolve_text(const char *host, char *out, size_t out_len, struct errbuf *e)
 {
-	struct addrinfo *res6 = NULL, *res4 = NULL, *ai[1];
-	int rc;
+	struct lookup *l = lookup_start(host, 0);
+	struct addrinfo *v6, *v4, *ai[1];
+	int rc = 0;
 
-	if ((rc = resolve_both(host, 0, &res6, &res4, e)) < 0)
-		return rc;
-	if (order(res6, res4, ai, 1) != 1 ||
-	    getnameinfo(ai[0]->ai_addr, ai[0]->ai_addrlen, out, (socklen_t)out_len, NULL, 0, NI_NUMERICHOST) != 0)
+	if (!l)
+		return nb_fail(e, -ENOMEM, "cannot resolve host '%s': out of memory", host);
+	pthread_mutex_lock(&l->mu);
+	lookup_wait_first(l);
+	lookup_snap(l, &v6, &v4);
+	pthread_mutex_unlock(&l->mu);
+	if (order(v6, v4, ai, 1) != 1)
+		rc = lookup_error(l, e);
+	else if (getnameinfo(ai[0]->ai_addr, ai[0]->ai_addrlen, out, (socklen_t)out_len, NULL, 0, NI_NUMERICHOST) != 0)
 		rc = nb_fail(e, -EHOSTUNREACH, "cannot resolve host '%s': no usable address", host);
-	free_both(res6, res4);
+	lookup_release(l);
 	return rc;
 }
 
@@ -282,16 +396,37 @@ static int try_late6(const char *host, uint16_t port, struct addrinfo **ai, int 
 
 int tcp_connect_peer(const char *host, uint16_t port, int timeout_ms, char *peer, size_t peer_len, struct errbuf *e)
 {
-	struct addrinfo *res6 = NULL, *res4 = NULL, *ai[TCP_MAX_ADDRS];
-	int rc, n, fd, err[TCP_MAX_ADDRS] = { 0 }, last = -ECONNREFUSED;
+	struct lookup *l = lookup_start(host, port);
+	struct addrinfo *v6, *v4, *late[2], *ai[TCP_MAX_ADDRS];
+	int n, fd = -1, err[TCP_MAX_ADDRS] = { 0 }, last = -ECONNREFUSED;
 
-	if ((rc = resolve_both(host, port, &res6, &res4, e)) < 0)
+	if (!l)
+		return nb_fail(e, -ENOMEM, "cannot resolve host '%s': out of memory", host);
+	pthread_mutex_lock(&l->mu);
+	lookup_wait_first(l);
+	lookup_snap(l, &v6, &v4);
+	pthread_mutex_unlock(&l->mu);
+	if ((n = order(v6, v4, ai, TCP_MAX_ADDRS)) > 0)
+		fd = race_all(ai, n, timeout_ms, err, &last, peer, peer_len);
+	if (fd < 0 && (!v6 || !v4)) {	/* a family not in yet: its addresses, once they are */
+		pthread_mutex_lock(&l->mu);
+		while (!l->f[LOOKUP_V6].done || !l->f[LOOKUP_V4].done)
+			pthread_cond_wait(&l->cv, &l->mu);
+		lookup_snap(l, &late[0], &late[1]);
+		pthread_mutex_unlock(&l->mu);
+		int k = order(v6 ? NULL : late[0], v4 ? NULL : late[1], ai + n, TCP_MAX_ADDRS - n);
+		if (k > 0)
+			fd = race_all(ai + n, k, timeout_ms, err + n, &last, peer, peer_len);
+		n += k;
+	}
+	if (n == 0) {
+		int rc = lookup_error(l, e);
+		lookup_release(l);
 		return rc;
-	n = order(res6, res4, ai, TCP_MAX_ADDRS);
-	fd = race_all(ai, n, timeout_ms, err, &last, peer, peer_len);
+	}
 	if (fd < 0)
 		fd = try_late6(host, port, ai, n, timeout_ms, err, &last, peer, peer_len);
-	free_both(res6, res4);
+	lookup_release(l);
 	if (fd >= 0)
 		return fd;
 	return nb_fail(e, last, "cannot connect to %s port %u: %s", host, port, strerror(-last));
