@@ -87,6 +87,7 @@ cat > "$TMP/kea.json" <<KEA
   "loggers": [ { "name": "kea-dhcp6", "output_options": [ { "output": "$TMP/kea.log" } ], "severity": "INFO" } ]
 } }
 KEA
+command -v kea-dhcp6 >/dev/null || fail "lab: kea-dhcp6" "not installed (scripts/install-deps.sh installs kea-dhcp6-server)"
 KEA_PIDFILE_DIR=$TMP KEA_LOCKFILE_DIR=$TMP ip netns exec "$LAB_NS" kea-dhcp6 -c "$TMP/kea.json" >"$TMP/kea.out" 2>&1 &
 KEA_PID=$!
 PIDS+=($!)
