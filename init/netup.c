@@ -474,6 +474,17 @@ static void choose_primary(struct stage *sg, struct net_state *st)
 		net_route_via(&sg->nl, &st->used, sg->log);
 }
 
+/* Was ifname's background IPv6 stopped (by the policy) before its address? */
+static bool v6_stopped(const struct stage *sg, const char *ifname)
+{
+	for (int i = 0; i < sg->par.njobs; i++) {
+		const struct job6 *j = &sg->par.jobs[i];
+		if (j->kind == JOB6_BACKGROUND && j->rc == -ECANCELED && !strcmp(j->ifname, ifname))
+			return true;
+	}
+	return false;
+}
+
 static int nns(const struct net_ifconf *c)
 {
 	int n = c->ndns + (c->has6 ? c->ndns6 : 0);
@@ -553,6 +564,7 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 		goto out;
 	}
 	choose_primary(&sg, st);
+	st->v6_stopped = v6_stopped(&sg, st->used.ifname) && !st->used.has6;
 	write_outputs(&sg, paths, st);
 	st->elapsed_ms = (long)(monotonic_ms() - t0);
 	if (st->used.addr || !st->used.has6)
@@ -567,5 +579,37 @@ int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, s
 out:
 	par_close(&sg.par);
 	rtnl_close(&sg.nl);
+	return rc;
+}
+
+int net_finish6(const struct boot_config *cfg, const struct net_paths *paths, struct net_state *st,
+		FILE *log, struct errbuf *e)
+{
+	struct par par;
+	struct errbuf sub;
+	long long t0 = monotonic_ms();
+	int rc;
+
+	if (!st->v6_stopped)
+		return nb_fail(e, -EALREADY, "IPv6 on %s was not stopped unfinished", st->used.ifname);
+	st->v6_stopped = false;
+	if ((rc = par_init(&par, log, e)) < 0)
+		return rc;
+	par_add6(&par, st->used.ifname, JOB6_ASKED, DHCP6_MODE_AUTO, NULL);
+	par.jobs[0].cfg.timeout_ms = NET6_LATE_MS;
+	par_run(&par, NULL, 0, NULL);
+	const struct job6 *j = &par.jobs[0];
+	if ((rc = j->rc) < 0) {
+		nb_fail(e, rc, "IPv6 on %s: %s", st->used.ifname, j->err.msg);
+	} else {
+		net_ifconf_add6(&st->used, &j->res, cfg->dns6, cfg->ndns6);
+		net_log(log, "IPv6 up late on %s: %s/%u (%s) in %.1f s", st->used.ifname,
+			inet_ntop(AF_INET6, st->used.addr6, (char[INET6_ADDRSTRLEN]){ 0 }, INET6_ADDRSTRLEN),
+			st->used.prefix6, st->used.method6, (double)(monotonic_ms() - t0) / 1000.0);
+		if (paths->resolv_conf && net_write_resolv(paths->resolv_conf, &st->used, &sub) < 0)
+			net_log(log, "%s", sub.msg);
+		write_handover(paths, &st->used, log);
+	}
+	par_close(&par);
 	return rc;
 }

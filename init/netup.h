@@ -7,6 +7,7 @@
  * Plain C with no /init state: the host tests link it too (netup_run). */
 #ifndef INIT_NETUP_H
 #define INIT_NETUP_H
+#include <stdbool.h>
 #include <stdio.h>
 #include "cmdline/cmdline.h"
 #include "netboot/errbuf.h"
@@ -18,6 +19,8 @@ struct net_state {
 	int nconfigured;
 	long elapsed_ms;		/* the whole stage */
 	long dhcp_ms;			/* from DHCP start to the chosen ACK; 0 without DHCP */
+	bool v6_stopped;		/* used's IPv6 (not asked for) was stopped before it had an
+					 * address, when DHCPv4 was done (init/netup6.h) */
 };
 
 /* Runs the stage.  Returns 0 when at least one interface was configured
@@ -28,4 +31,15 @@ struct net_state {
  * came up. */
 int net_bring_up(const struct boot_config *cfg, const struct net_paths *paths, struct net_state *st,
 		 FILE *log, struct errbuf *e);
+
+/* IPv6 on demand: an IPv4 boot stops IPv6 (not asked for) the moment
+ * DHCPv4 is done, so as to cost nothing; when stage 3 then cannot reach a
+ * server over IPv4 and the server has an IPv6 address, this finishes it on
+ * st->used (DHCPv6/SLAAC as ip=auto6, at most NET6_LATE_MS: the link-local
+ * address is long past DAD), joins the result to st->used and writes
+ * resolv.conf and its handover files again.  Once: st->v6_stopped is
+ * cleared.  0, or a negative errno with e set. */
+#define NET6_LATE_MS 8000
+int net_finish6(const struct boot_config *cfg, const struct net_paths *paths, struct net_state *st,
+		FILE *log, struct errbuf *e);
 #endif

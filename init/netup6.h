@@ -3,7 +3,8 @@
  * interface that asks for it, every one in its own thread, each bounded by
  * its client's timeout.  IPv6 that nothing asked for (plain DHCP) runs in
  * the background while DHCPv4 runs (NET6_GRACE_MS more: none, so an IPv4
- * boot is exactly as fast as without it); DHCPv4
+ * boot is exactly as fast as without it; stage 3 finishes it on demand,
+ * net_finish6 in init/netup.h, if a server needs it after all); DHCPv4
  * is stopped once IPv6 has an address and it has had NET4_MIN_MS. */
 #ifndef INIT_NETUP6_H
 #define INIT_NETUP6_H

@@ -27,6 +27,7 @@
 
 #define MIB (1024ull * 1024ull)
 #define RAM_RESERVE (48 * MIB)	/* left for the booted system's first steps */
+#define NFS_PROBE_MS 10000	/* connecting to the NFS port, to choose the address */
 
 static uint64_t mem_available(void)
 {
@@ -240,7 +241,11 @@ int supervisor_mirrors(struct boot *b, struct nbd_watch *w, int first, const cha
 	const struct boot_config *c = &b->cfg;
 	for (int k = 0; k < c->nurls && w->nmirrors < SUP_MIRRORS_MAX; k++) {
 		struct url u = c->urls[(first + k) % c->nurls];
-		int rc = tcp_resolve_text(u.host, w->connect[w->nmirrors], sizeof(w->connect[0]), &b->err);
+		char *addr = w->connect[w->nmirrors];
+		/* the first: the address its connection reached (of a name's
+		 * several, the one that answered), else the name's first */
+		int rc = k == 0 && w->upstream_fd >= 0 && tcp_peer_text(w->upstream_fd, addr, sizeof(w->connect[0])) == 0
+			 ? 0 : tcp_resolve_text(u.host, addr, sizeof(w->connect[0]), &b->err);
 		if (rc < 0) {
 			if (k == 0)
 				return rc;
@@ -289,9 +294,10 @@ int attach_served(struct boot *b, struct nbd_watch *w)
 	}
 	if (shutdown_nbd_units(b) < 0)
 		say("stage3", "%s: the supervisor will not hear of the shutdown: %s", b->image_dev, b->err.msg);
-	say("stage3", "%s: served by %s (pid %d) from %s%s; log in %s/nbd.log", b->image_dev, NBD_SUPERVISOR_NAME, pid,
-	    w->mirror[0], w->stream ? "" : ": a read that fails is retried on a new connection or the next mirror",
-	    RUN_DIR);
+	bool named = !strstr(w->mirror[0], w->connect[0]);	/* a host name: say its address */
+	say("stage3", "%s: served by %s (pid %d) from %s%s%s%s%s; log in %s/nbd.log", b->image_dev, NBD_SUPERVISOR_NAME,
+	    pid, w->mirror[0], named ? " (" : "", named ? w->connect[0] : "", named ? ")" : "",
+	    w->stream ? "" : ": a read that fails is retried on a new connection or the next mirror", RUN_DIR);
 	return 0;
 }
 
@@ -496,8 +502,11 @@ static int nfs_mirror(struct boot *b, const struct url *u)
 	int dirlen = slash ? (int)(slash - c->image_path) + 1 : 0, rc;
 
 	url_format(u, shown, sizeof(shown));
-	if ((rc = tcp_resolve_text(u->host, ip, sizeof(ip), &b->err)) < 0)
+	/* the kernel takes one address: of a name's several, the one whose NFS
+	 * port answers (IPv6 first, RFC 8305; tcp_connect may bring IPv6 up) */
+	if ((rc = tcp_connect_peer(u->host, u->port, NFS_PROBE_MS, ip, sizeof(ip), &b->err)) < 0)
 		return rc;
+	close(rc);
 	if ((rc = nfs_mount_v3(ip, u->port, u->path, NFS_DIR, &b->err)) < 0)
 		return rc;
 	snprintf(b->image_path, sizeof(b->image_path), "%s/%s", NFS_DIR, c->image_path);
@@ -525,7 +534,9 @@ static int nfs_mirror(struct boot *b, const struct url *u)
 		snprintf(sum_path, sizeof(sum_path), "%s/%.*s%s", NFS_DIR, dirlen, c->image_path, c->sum_name);
 		if ((rc = read_checksum_file(sum_path, url_base_name(c->image_path), &want, &b->err)) < 0)
 			goto fail;
-		snprintf(source, sizeof(source), "%s:%s/%.*s%s", u->host, u->path, dirlen, c->image_path, c->sum_name);
+		bool v6 = strchr(u->host, ':') != NULL;	/* a literal: [2001:db8::1]:/path */
+		snprintf(source, sizeof(source), "%s%s%s:%s/%.*s%s", v6 ? "[" : "", u->host, v6 ? "]" : "", u->path, dirlen,
+			 c->image_path, c->sum_name);
 	} else {
 		source[0] = '\0';
 	}
