@@ -1,6 +1,5 @@
 #include "netboot/jitter.h"
 #include <errno.h>
-#include <fcntl.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,19 +10,21 @@ unsigned jitter_ms(unsigned max_secs, uint32_t random)
 	return (unsigned)(random % span);	/* modulo bias < span / 2^32: irrelevant for a delay */
 }
 
+#ifndef GRND_INSECURE
+#define GRND_INSECURE 0x0004	/* Linux 5.6; musl's header may lack it */
+#endif
+
 uint32_t jitter_random(void)
 {
 	uint32_t r;
-	/* GRND_NONBLOCK: early in boot the pool may be thin; any bits will do */
-	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
+	/* Never wait for the entropy pool: early in boot it is not ready, and
+	 * /dev/urandom then runs the kernel's jitter entropy loop first (6.1
+	 * under emulation: a second, seen as every DHCP boot's DISCOVER a
+	 * second late).  GRND_INSECURE: bits at once; GRND_NONBLOCK for older
+	 * kernels; else the clock.  Any bits will do. */
+	if (getrandom(&r, sizeof(r), GRND_INSECURE) == (ssize_t)sizeof(r) ||
+	    getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
 		return r;
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, &r, sizeof(r));
-		close(fd);
-		if (n == (ssize_t)sizeof(r))
-			return r;
-	}
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint32_t)ts.tv_nsec ^ (uint32_t)getpid() << 16;
