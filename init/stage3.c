@@ -507,6 +507,8 @@ static int nfs_mirror(struct boot *b, const struct url *u)
 	if ((rc = tcp_connect_peer(u->host, u->port, NFS_PROBE_MS, ip, sizeof(ip), &b->err)) < 0)
 		return rc;
 	close(rc);
+	if (!ip[0])
+		return nb_fail(&b->err, -EADDRNOTAVAIL, "%s: the address that answered cannot be written out", shown);
 	if ((rc = nfs_mount_v3(ip, u->port, u->path, NFS_DIR, &b->err)) < 0)
 		return rc;
 	snprintf(b->image_path, sizeof(b->image_path), "%s/%s", NFS_DIR, c->image_path);

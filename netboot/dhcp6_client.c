@@ -211,6 +211,19 @@ static int open_sockets(struct c6 *c, struct errbuf *e)
 	return 0;
 }
 
+/* Is the link-local address still optimistic (its DAD running)? */
+static bool ll_still_optimistic(struct c6 *c)
+{
+	struct rtnl_addr6 a[16];
+	struct errbuf e;
+	int n = rtnl_addr6_list(&c->nl, c->ifindex, a, 16, &e);
+	for (int i = 0; i < n; i++)
+		if (a[i].scope == RTNL_SCOPE_LINK && (a[i].flags & RTNL_IFA_F_TENTATIVE) &&
+		    (a[i].flags & RTNL_IFA_F_OPTIMISTIC))
+			return true;
+	return false;
+}
+
 static void send_rs(struct c6 *c, long long now)
 {
 	struct sockaddr_in6 to = {
@@ -220,6 +233,8 @@ static void send_rs(struct c6 *c, long long now)
 	uint8_t rs[16];
 	/* no source link-layer option from an optimistic address (RFC 4429 3.2):
 	 * it would overwrite the router's neighbour entry for a duplicate */
+	if (c->ll_optimistic)
+		c->ll_optimistic = ll_still_optimistic(c);
 	size_t len = ra_build_rs(rs, sizeof(rs), c->ll_optimistic ? NULL : c->mac);
 
 	c->nrs++;
@@ -321,7 +336,8 @@ static void tick(struct c6 *c, long long now)
 		net_log(c->log, "%s: %s, soliciting again", c->name, c->why);
 		start(c, D_SOLICIT, now);
 	}
-	if (c->st == D_DECLINE && c->tries >= DHCP6_DECLINE_TRIES && now >= c->t_next) {
+	if (c->st == D_DECLINE && now >= c->t_next &&
+	    (c->tries >= DHCP6_DECLINE_TRIES || now - c->t_first >= DHCP6_DECLINE_WAIT_MS)) {
 		net_log(c->log, "%s: no Reply to %d Declines, soliciting again", c->name, c->tries);
 		start(c, D_SOLICIT, now);
 	}

@@ -36,7 +36,8 @@
 #define DHCP6_INFO_WAIT_MS 4000	/* an Information-Request's answer (stateless DNS) */
 #define DHCP6_DAD_WAIT_MS 5000
 #define DHCP6_REQUEST_TRIES 10	/* REQ_MAX_RC */
-#define DHCP6_DECLINE_TRIES 5	/* DEC_MAX_RC + 1: the first transmission and 4 more */
+#define DHCP6_DECLINE_TRIES 4	/* DEC_MAX_RC: sends in all (RFC 8415 15) */
+#define DHCP6_DECLINE_WAIT_MS 3000	/* and no longer than this: 1+2+4+8 s would spend a boot's budget */
 #define DHCP6_DECLINES_MAX 3	/* leases given up after DAD failed, then the boot is told */
 
 enum dhcp6_mode { DHCP6_MODE_AUTO, DHCP6_MODE_DHCP, DHCP6_MODE_SLAAC };

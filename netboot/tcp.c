@@ -7,6 +7,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,9 +123,18 @@ static struct lookup *lookup_start(const char *host, uint16_t port)
 		return NULL;
 	snprintf(l->host, sizeof(l->host), "%s", host);
 	snprintf(l->service, sizeof(l->service), "%u", port);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);	/* a clock step must not stretch the wait */
 	pthread_mutex_init(&l->mu, NULL);
-	pthread_cond_init(&l->cv, NULL);
+	pthread_cond_init(&l->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	l->refs = 3;
+	/* the threads take no signal: the supervisor's SIGUSR1 must reach the
+	 * thread whose sleep it cuts short */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (int i = 0; i < 2; i++) {
 		pthread_attr_t at;
 		pthread_t t;
@@ -136,6 +146,7 @@ static struct lookup *lookup_start(const char *host, uint16_t port)
 			lookup_thread(&l->f[i]);
 		pthread_attr_destroy(&at);
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return l;
 }
 
@@ -160,7 +171,7 @@ static void lookup_wait_first(struct lookup *l)
 		if (left <= 0)
 			return;
 		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		ts.tv_sec += (time_t)(left / 1000);
 		ts.tv_nsec += (long)(left % 1000) * 1000000L;
 		if (ts.tv_nsec >= 1000000000L)
@@ -329,8 +340,9 @@ static int race_all(struct addrinfo **ai, int n, int timeout_ms, int *err, int *
 	if (won < 0)
 		return -1;
 	int one = 1, fd = r.pf[won].fd;
-	if (peer)
-		getnameinfo(r.ai[won]->ai_addr, r.ai[won]->ai_addrlen, peer, (socklen_t)peer_len, NULL, 0, NI_NUMERICHOST);
+	if (peer && getnameinfo(r.ai[won]->ai_addr, r.ai[won]->ai_addrlen, peer, (socklen_t)peer_len, NULL, 0,
+				NI_NUMERICHOST) != 0)
+		peer[0] = '\0';	/* the callers treat "" as "not known" */
 	r.pf[won] = r.pf[--r.n];	/* the winner is not closed with the rest */
 	r.idx[won] = r.idx[r.n];
 	while (r.n)
