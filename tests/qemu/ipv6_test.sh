@@ -17,6 +17,7 @@
 #     gets no answer, IPv6 alone boots, the name resolves to its AAAA
 #   4 ip=auto6 (dnsmasq's RA sets M: DHCPv6 follows) and NBD by name from
 #     nbd-server on [2001:db8::1]: the supervisor's address is IPv6
+#   4b ip=dhcp6 and NBD by literal; 4c ip=auto6 and nfsboot= by name
 #   5 dual stack with the IPv4 server down: br0 gets 192.0.2.1/24, dnsmasq
 #     leases IPv4 at once and boot.test has A and AAAA; the default command
 #     line: DHCPv4 is done first and IPv6 (not asked for) is stopped; stage
@@ -178,6 +179,22 @@ if boot nbdboot 52:54:00:06:00:04 "ip=auto6 netboot=nbd://boot.test:10809/root";
 	check_log "nbd: dnsmasq leased by DUID" "$TMP/dnsmasq.log" "DHCPREPLY\(br0\) 2001:db8::1[0-9a-f]{2} 00:03:00:01:52:54:00:06:00:04"
 fi
 
+# 4b. NBD by literal (the URL form), 4c. NFSv3 by name (nfsboot=, SRCD's form)
+if boot nbdlit 52:54:00:06:00:06 "ip=dhcp6 netboot=nbd://[2001:db8::1]:10809/root"; then
+	log=$TMP/nbdlit.log
+	check_log "nbd literal: boots the image" "$log" "$MARK" "FAILED at"
+	check_log "nbd literal: served by the supervisor from [2001:db8::1]" "$log" \
+		"^netboot: stage3: .*served by .* from nbd://\[2001:db8::1\](:10809)?/root"
+fi
+if boot nfsname 52:54:00:06:00:07 "ip=auto6 nfsboot=boot.test:$www"; then
+	log=$TMP/nfsname.log
+	check_log "nfs by name: boots the image" "$log" "$MARK" "FAILED at"
+	check_log "nfs by name: boot.test's AAAA mounted, md5 verified" "$log" \
+		"nfs://boot\.test:$www: sysrcd.dat on NFS, md5 verified"
+	check_log "nfs by name: the squashfs read from NFS (the only address is the AAAA)" "$log" "^mounts: .*:nfs " \
+		"/run/initramfs/netboot/image:tmpfs"
+fi
+
 # 5. dual stack with the IPv4 server down: br0 gets 192.0.2.1/24, dnsmasq
 # leases IPv4 too (at once: no ping) and boot.test has A and AAAA; the
 # HTTP server listens on [2001:db8::1] only, so IPv4 connects are refused
@@ -196,4 +213,4 @@ if boot dual 52:54:00:06:00:05 "netboot=http://boot.test:$PORT/sysrcd.dat"; then
 	check_log "dual: image verified" "$log" "^netboot: .* verified against http://boot\.test:$PORT/sysrcd\.md5"
 	check_log "dual: handover has both families" "$log" "handover en[a-z0-9]+\.conf: IPV6ADDR=2001:db8::1[0-9a-f]{2}"
 fi
-echo "INFO: ipv6: the whole test (lab, 5 boots) took ${SECONDS} s"
+echo "INFO: ipv6: the whole test (lab, 7 boots) took ${SECONDS} s"
