@@ -220,6 +220,15 @@ static void lookup_snap(struct lookup *l, struct addrinfo **v6, struct addrinfo 
 	*v4 = l->f[LOOKUP_V4].done ? l->f[LOOKUP_V4].res : NULL;
 }
 
+/* The addresses worth racing first (lookup_wait_first), each family's list. */
+static void lookup_first(struct lookup *l, struct addrinfo **v6, struct addrinfo **v4)
+{
+	pthread_mutex_lock(&l->mu);
+	lookup_wait_first(l);
+	lookup_snap(l, v6, v4);
+	pthread_mutex_unlock(&l->mu);
+}
+
 int tcp_resolve_text(const char *host, char *out, size_t out_len, struct errbuf *e)
 {
 	struct lookup *l = lookup_start(host, 0);
@@ -228,10 +237,7 @@ int tcp_resolve_text(const char *host, char *out, size_t out_len, struct errbuf 
 
 	if (!l)
 		return nb_fail(e, -ENOMEM, "cannot resolve host '%s': out of memory", host);
-	pthread_mutex_lock(&l->mu);
-	lookup_wait_first(l);
-	lookup_snap(l, &v6, &v4);
-	pthread_mutex_unlock(&l->mu);
+	lookup_first(l, &v6, &v4);
 	if (order(v6, v4, ai, 1) != 1)
 		rc = lookup_error(l, e);
 	else if (getnameinfo(ai[0]->ai_addr, ai[0]->ai_addrlen, out, (socklen_t)out_len, NULL, 0, NI_NUMERICHOST) != 0)
@@ -414,10 +420,7 @@ int tcp_connect_peer(const char *host, uint16_t port, int timeout_ms, char *peer
 
 	if (!l)
 		return nb_fail(e, -ENOMEM, "cannot resolve host '%s': out of memory", host);
-	pthread_mutex_lock(&l->mu);
-	lookup_wait_first(l);
-	lookup_snap(l, &v6, &v4);
-	pthread_mutex_unlock(&l->mu);
+	lookup_first(l, &v6, &v4);
 	if ((n = order(v6, v4, ai, TCP_MAX_ADDRS)) > 0)
 		fd = race_all(ai, n, timeout_ms, err, &last, peer, peer_len);
 	if (fd < 0 && (!v6 || !v4)) {	/* a family not in yet: its addresses, once they are */
